@@ -1,0 +1,271 @@
+/* lockwatch.h - the public API of lockwatch, a checker for lock bugs.
+ *
+ * Three things live here: wrapper lock types (lw_mutex_t, lw_rwlock_t,
+ * lw_spinlock_t) that behave exactly like the pthread locks they wrap and
+ * report lock-order cycles, self-deadlocks and bad unlocks; calls to name
+ * locks and set options; and the report hook, which hands every report to
+ * the program as a structured value and as its JSON text.
+ *
+ * ABI rule: the structs a program allocates (lw_mutex_t, lw_rwlock_t,
+ * lw_spinlock_t) and the report structs (read as arrays) are frozen within
+ * a major version: new information comes as new calls or new report kinds,
+ * and any layout change bumps LOCKWATCH_VERSION_MAJOR and the soname.
+ * Every function here is thread-safe unless it says otherwise.
+ */
+#ifndef LOCKWATCH_H
+#define LOCKWATCH_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LOCKWATCH_VERSION_MAJOR 0
+#define LOCKWATCH_VERSION_MINOR 1
+#define LOCKWATCH_VERSION_PATCH 0
+#define LOCKWATCH_VERSION_HEX                                              \
+	((LOCKWATCH_VERSION_MAJOR << 16) | (LOCKWATCH_VERSION_MINOR << 8) |  \
+	 LOCKWATCH_VERSION_PATCH)
+
+#if defined(LOCKWATCH_BUILDING)
+#define LW_API __attribute__((visibility("default")))
+#else
+#define LW_API
+#endif
+
+/* The version of the library the program runs with, as LOCKWATCH_VERSION_HEX
+ * and as "MAJOR.MINOR.PATCH". */
+LW_API unsigned lw_version(void);
+LW_API const char *lw_version_string(void);
+
+/* ---- wrapper lock types ------------------------------------------------
+ * Each wraps the pthread object of the same kind; every call returns what
+ * the pthread call it wraps returned. The lw__rec field belongs to
+ * lockwatch. Static initialisers work as with pthreads. */
+struct lw__lock;
+
+typedef struct lw_mutex {
+	pthread_mutex_t m;
+	struct lw__lock *lw__rec;
+} lw_mutex_t;
+
+typedef struct lw_rwlock {
+	pthread_rwlock_t rw;
+	struct lw__lock *lw__rec;
+} lw_rwlock_t;
+
+typedef struct lw_spinlock {
+	pthread_spinlock_t s;
+	struct lw__lock *lw__rec;
+} lw_spinlock_t;
+
+#define LW_MUTEX_INITIALIZER { PTHREAD_MUTEX_INITIALIZER, 0 }
+#define LW_RECURSIVE_MUTEX_INITIALIZER                                      \
+	{ PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP, 0 }
+#define LW_ERRORCHECK_MUTEX_INITIALIZER                                     \
+	{ PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP, 0 }
+#define LW_RWLOCK_INITIALIZER { PTHREAD_RWLOCK_INITIALIZER, 0 }
+
+/* Mutex types for lw_mutex_init_type(). */
+enum { LW_MUTEX_NORMAL = PTHREAD_MUTEX_NORMAL,
+       LW_MUTEX_RECURSIVE = PTHREAD_MUTEX_RECURSIVE,
+       LW_MUTEX_ERRORCHECK = PTHREAD_MUTEX_ERRORCHECK };
+
+LW_API int lw_mutex_init(lw_mutex_t *m, const pthread_mutexattr_t *attr);
+LW_API int lw_mutex_init_type(lw_mutex_t *m, int type);
+LW_API int lw_mutex_destroy(lw_mutex_t *m);
+LW_API int lw_mutex_lock(lw_mutex_t *m);
+LW_API int lw_mutex_trylock(lw_mutex_t *m);
+LW_API int lw_mutex_timedlock(lw_mutex_t *m, const struct timespec *abstime);
+LW_API int lw_mutex_unlock(lw_mutex_t *m);
+
+LW_API int lw_rwlock_init(lw_rwlock_t *rw, const pthread_rwlockattr_t *attr);
+LW_API int lw_rwlock_destroy(lw_rwlock_t *rw);
+LW_API int lw_rwlock_rdlock(lw_rwlock_t *rw);
+LW_API int lw_rwlock_tryrdlock(lw_rwlock_t *rw);
+LW_API int lw_rwlock_timedrdlock(lw_rwlock_t *rw, const struct timespec *abstime);
+LW_API int lw_rwlock_wrlock(lw_rwlock_t *rw);
+LW_API int lw_rwlock_trywrlock(lw_rwlock_t *rw);
+LW_API int lw_rwlock_timedwrlock(lw_rwlock_t *rw, const struct timespec *abstime);
+LW_API int lw_rwlock_unlock(lw_rwlock_t *rw);
+
+LW_API int lw_spin_init(lw_spinlock_t *s, int pshared);
+LW_API int lw_spin_destroy(lw_spinlock_t *s);
+LW_API int lw_spin_lock(lw_spinlock_t *s);
+LW_API int lw_spin_trylock(lw_spinlock_t *s);
+LW_API int lw_spin_unlock(lw_spinlock_t *s);
+
+/* Condition-variable waits on an lw_mutex_t: the mutex counts as released
+ * while the thread waits and as held again when the call returns; the
+ * re-acquire adds no lock-order edge. */
+LW_API int lw_cond_wait(pthread_cond_t *c, lw_mutex_t *m);
+LW_API int lw_cond_timedwait(pthread_cond_t *c, lw_mutex_t *m,
+			     const struct timespec *abstime);
+
+/* ---- naming, options --------------------------------------------------- */
+
+/* Give any lock (an lw_ type or a plain pthread lock, by address) a name
+ * used in reports and as its class. The string is copied. */
+LW_API void lw_set_name(const void *lock, const char *name);
+
+/* Set options from a "key=value:key=value" string, the same syntax as the
+ * LOCKWATCH_OPTIONS environment variable (read at start-up). Returns 0, or
+ * EINVAL when a key or value was bad: a message naming it was written and
+ * that option kept its previous value; the other keys are applied. */
+LW_API int lw_set_options(const char *options);
+
+/* ---- reports ----------------------------------------------------------- */
+
+typedef enum lw_kind {
+	LW_LOCK_ORDER_CYCLE = 0,
+	LW_DEADLOCK,
+	LW_SELF_DEADLOCK,
+	LW_BAD_UNLOCK,
+	LW_DESTROY_HELD,
+	LW_THREAD_EXIT_HOLDING,
+	LW_LONG_HOLD,
+	LW_LONG_WAIT,
+	LW_KIND_COUNT
+} lw_kind_t;
+
+typedef enum lw_severity { LW_WARNING = 1, LW_ERROR = 2 } lw_severity_t;
+
+typedef struct lw_frame {
+	uintptr_t pc;
+	const char *function; /* NULL when unknown */
+	const char *file;     /* NULL when unknown */
+	int line;             /* 0 when unknown */
+	const char *module;   /* the executable or shared object */
+} lw_frame_t;
+
+typedef struct lw_stack {
+	int depth;
+	const lw_frame_t *frames; /* innermost first */
+} lw_stack_t;
+
+typedef struct lw_report_lock {
+	unsigned id;         /* unique per lock lifetime within the process */
+	uintptr_t address;
+	const char *kind;    /* "mutex", "rwlock", "spinlock", "semaphore" */
+	const char *name;    /* user name, symbol name or kind@file:line */
+	const char *class_;  /* stable across runs: symbol, user name or file:line */
+} lw_report_lock_t;
+
+typedef struct lw_report_edge {
+	int from, to;        /* indexes into lw_report_t.locks */
+	int tid;             /* the thread that first took from then to */
+	const char *thread_name;
+	int from_read, to_read; /* 1 when that acquisition was a read lock */
+	lw_stack_t from_stack;  /* where `from` was taken */
+	lw_stack_t to_stack;    /* where `to` was taken, holding `from` */
+} lw_report_edge_t;
+
+typedef struct lw_report_thread {
+	int tid;
+	const char *name;
+	const char *role;    /* "holder", "waiter", "thread", "current" ... */
+	int lock;            /* index into locks of the lock this role is about, or -1 */
+	uint64_t duration_ms; /* how long it held or waited, 0 when not timed */
+	int n_held;
+	const int *held;     /* indexes into locks of the locks it holds */
+	lw_stack_t stack;    /* where it took `lock`, or where it is now */
+	lw_stack_t now;      /* what it is doing now (depth 0: not known) */
+	const char *now_note; /* why `now` is missing, or NULL */
+} lw_report_thread_t;
+
+typedef struct lw_report {
+	lw_kind_t kind;
+	lw_severity_t severity;
+	const char *kind_name;   /* "lock_order_cycle", ... */
+	const char *severity_name;
+	const char *headline;    /* one line, human */
+	const char *note;        /* why it is (not) an error; may be NULL */
+	int pid;
+	uint64_t time_ms;        /* since the Unix epoch */
+	int n_locks;
+	const lw_report_lock_t *locks;
+	int n_edges;
+	const lw_report_edge_t *edges;
+	int n_threads;
+	const lw_report_thread_t *threads;
+	const char *json;        /* the report as one JSON object, no newline */
+	const char *text;        /* the human text written to the log */
+} lw_report_t;
+
+/* Called once per report, in the thread that made it, after the report was
+ * written to the log and JSON file and counted. The report and its strings
+ * live only during the call. Reports are serialised: the handler runs
+ * under lockwatch's report lock, so it must not wait for another thread
+ * that may itself be reporting. It may call lockwatch functions; locks it
+ * takes are not tracked, and a report made inside it is written but not
+ * passed to it again. Pass NULL to remove. */
+typedef void (*lw_report_fn)(const lw_report_t *report, void *arg);
+LW_API void lw_set_report_handler(lw_report_fn fn, void *arg);
+
+/* Reports made so far in this process, of one kind or (LW_KIND_COUNT) all;
+ * and the number of error-severity reports. */
+LW_API unsigned long lw_report_count(lw_kind_t kind);
+LW_API unsigned long lw_error_count(void);
+
+/* ---- entry points for the force-included header -------------------------
+ * lockwatch/pthread.h maps pthread calls onto these, adding the call site.
+ * Programs do not call them directly. */
+LW_API int lw_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a,
+				 const char *file, int line, const char *func);
+LW_API int lw_pthread_mutex_destroy(pthread_mutex_t *m, const char *file, int line,
+				    const char *func);
+LW_API int lw_pthread_mutex_lock(pthread_mutex_t *m, const char *file, int line,
+				 const char *func);
+LW_API int lw_pthread_mutex_trylock(pthread_mutex_t *m, const char *file, int line,
+				    const char *func);
+LW_API int lw_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t,
+				      const char *file, int line, const char *func);
+LW_API int lw_pthread_mutex_unlock(pthread_mutex_t *m, const char *file, int line,
+				   const char *func);
+LW_API int lw_pthread_rwlock_init(pthread_rwlock_t *rw, const pthread_rwlockattr_t *a,
+				  const char *file, int line, const char *func);
+LW_API int lw_pthread_rwlock_destroy(pthread_rwlock_t *rw, const char *file, int line,
+				     const char *func);
+LW_API int lw_pthread_rwlock_rdlock(pthread_rwlock_t *rw, const char *file, int line,
+				    const char *func);
+LW_API int lw_pthread_rwlock_tryrdlock(pthread_rwlock_t *rw, const char *file,
+				       int line, const char *func);
+LW_API int lw_pthread_rwlock_timedrdlock(pthread_rwlock_t *rw,
+					 const struct timespec *t,
+					 const char *file, int line,
+					 const char *func);
+LW_API int lw_pthread_rwlock_wrlock(pthread_rwlock_t *rw, const char *file, int line,
+				    const char *func);
+LW_API int lw_pthread_rwlock_trywrlock(pthread_rwlock_t *rw, const char *file,
+				       int line, const char *func);
+LW_API int lw_pthread_rwlock_timedwrlock(pthread_rwlock_t *rw,
+					 const struct timespec *t,
+					 const char *file, int line,
+					 const char *func);
+LW_API int lw_pthread_rwlock_unlock(pthread_rwlock_t *rw, const char *file, int line,
+				    const char *func);
+LW_API int lw_pthread_spin_init(pthread_spinlock_t *s, int pshared, const char *file,
+				int line, const char *func);
+LW_API int lw_pthread_spin_destroy(pthread_spinlock_t *s, const char *file, int line,
+				   const char *func);
+LW_API int lw_pthread_spin_lock(pthread_spinlock_t *s, const char *file, int line,
+				const char *func);
+LW_API int lw_pthread_spin_trylock(pthread_spinlock_t *s, const char *file, int line,
+				   const char *func);
+LW_API int lw_pthread_spin_unlock(pthread_spinlock_t *s, const char *file, int line,
+				  const char *func);
+LW_API int lw_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m,
+				const char *file, int line, const char *func);
+LW_API int lw_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+				     const struct timespec *t, const char *file,
+				     int line, const char *func);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LOCKWATCH_H */

@@ -1,0 +1,54 @@
+/* lockwatch/pthread.h - route a program's own pthread lock calls through
+ * lockwatch, with the call site.
+ *
+ * Compile an unchanged program with `-include lockwatch/pthread.h` and link
+ * it with `-llockwatch`: every pthread_mutex_*, pthread_rwlock_*,
+ * pthread_spin_* and pthread_cond_(timed)wait call written in its source
+ * then goes through lockwatch, which learns the file, line and function of
+ * the call. The types stay the pthread types, so the program still links
+ * with libraries that take a pthread_mutex_t *; those locks are tracked by
+ * address. Taking a function's address (&pthread_mutex_lock) is unaffected
+ * and bypasses lockwatch. Define LOCKWATCH_NO_INTERCEPT to turn it off.
+ */
+#ifndef LOCKWATCH_PTHREAD_H
+#define LOCKWATCH_PTHREAD_H
+
+#include <pthread.h>
+#include <lockwatch.h>
+
+#ifndef LOCKWATCH_NO_INTERCEPT
+
+#define LW__SITE __FILE__, __LINE__, __func__
+
+#define pthread_mutex_init(m, a) lw_pthread_mutex_init((m), (a), LW__SITE)
+#define pthread_mutex_destroy(m) lw_pthread_mutex_destroy((m), LW__SITE)
+#define pthread_mutex_lock(m) lw_pthread_mutex_lock((m), LW__SITE)
+#define pthread_mutex_trylock(m) lw_pthread_mutex_trylock((m), LW__SITE)
+#define pthread_mutex_timedlock(m, t)                                      \
+	lw_pthread_mutex_timedlock((m), (t), LW__SITE)
+#define pthread_mutex_unlock(m) lw_pthread_mutex_unlock((m), LW__SITE)
+
+#define pthread_rwlock_init(r, a) lw_pthread_rwlock_init((r), (a), LW__SITE)
+#define pthread_rwlock_destroy(r) lw_pthread_rwlock_destroy((r), LW__SITE)
+#define pthread_rwlock_rdlock(r) lw_pthread_rwlock_rdlock((r), LW__SITE)
+#define pthread_rwlock_tryrdlock(r) lw_pthread_rwlock_tryrdlock((r), LW__SITE)
+#define pthread_rwlock_timedrdlock(r, t)                                   \
+	lw_pthread_rwlock_timedrdlock((r), (t), LW__SITE)
+#define pthread_rwlock_wrlock(r) lw_pthread_rwlock_wrlock((r), LW__SITE)
+#define pthread_rwlock_trywrlock(r) lw_pthread_rwlock_trywrlock((r), LW__SITE)
+#define pthread_rwlock_timedwrlock(r, t)                                   \
+	lw_pthread_rwlock_timedwrlock((r), (t), LW__SITE)
+#define pthread_rwlock_unlock(r) lw_pthread_rwlock_unlock((r), LW__SITE)
+
+#define pthread_spin_init(s, p) lw_pthread_spin_init((s), (p), LW__SITE)
+#define pthread_spin_destroy(s) lw_pthread_spin_destroy((s), LW__SITE)
+#define pthread_spin_lock(s) lw_pthread_spin_lock((s), LW__SITE)
+#define pthread_spin_trylock(s) lw_pthread_spin_trylock((s), LW__SITE)
+#define pthread_spin_unlock(s) lw_pthread_spin_unlock((s), LW__SITE)
+
+#define pthread_cond_wait(c, m) lw_pthread_cond_wait((c), (m), LW__SITE)
+#define pthread_cond_timedwait(c, m, t)                                    \
+	lw_pthread_cond_timedwait((c), (m), (t), LW__SITE)
+
+#endif /* LOCKWATCH_NO_INTERCEPT */
+#endif /* LOCKWATCH_PTHREAD_H */

@@ -1,0 +1,31 @@
+/* common.h - what every lockwatch source file shares: the build switches,
+ * branch hints, relaxed-atomic shorthands and the die macro for failures
+ * that cannot happen. Names: lw_ is public, lw__ is internal across files,
+ * plain static names stay inside one file. */
+#ifndef LW_COMMON_H
+#define LW_COMMON_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#define LOCKWATCH_BUILDING 1
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lockwatch.h"
+
+#define lw__likely(x) __builtin_expect(!!(x), 1)
+#define lw__unlikely(x) __builtin_expect(!!(x), 0)
+
+#define lw__load(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define lw__store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define lw__load_acq(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define lw__store_rel(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+#define LW__TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* An invariant broke: print file:line and abort. */
+#define lw__die(msg) lw__die_at(__FILE__, __LINE__, (msg))
+__attribute__((noreturn)) void lw__die_at(const char *file, int line, const char *msg);
+
+#endif

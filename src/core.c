@@ -1,0 +1,327 @@
+/* core.c - the checks and bookkeeping around each lock call (see core.h). */
+#include "core.h"
+#include "graph.h"
+#include "report.h"
+#include "stack.h"
+
+#include <errno.h>
+#include <string.h>
+
+static inline uint64_t chain_next(uint64_t prev, const struct lw__lock *l, int mode,
+				  int try_, uintptr_t pc)
+{
+	uint64_t h = prev ^ ((uint64_t)l->id * 0x9E3779B97F4A7C15ull) ^
+		     ((uint64_t)pc * 0xC2B2AE3D27D4EB4Full) ^ (uint64_t)(mode << 1 | try_);
+	h ^= h >> 31;
+	h *= 0xBF58476D1CE4E5B9ull;
+	h ^= h >> 29;
+	return h | 1;
+}
+
+static inline struct lw__held *find_held(struct lw__thread *t, const struct lw__lock *l)
+{
+	for (unsigned i = t->n_held; i-- > 0;)
+		if (t->held[i].lock == l)
+			return &t->held[i];
+	return NULL;
+}
+
+/* May the holder take it again without blocking? */
+static int reentrant(const struct lw__lock *l, const struct lw__held *h, int mode)
+{
+	if (l->kind == LW__MUTEX) {
+		const pthread_mutex_t *m = l->addr;
+		return (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;
+	}
+	if (l->kind == LW__RWLOCK)
+		return mode == LW__READ && h->mode == LW__READ;
+	return 0;
+}
+
+static int mutex_errorcheck(const struct lw__lock *l)
+{
+	const pthread_mutex_t *m = l->addr;
+	return l->kind == LW__MUTEX && (m->__data.__kind & 3) == PTHREAD_MUTEX_ERRORCHECK;
+}
+
+/* The slow path: a chain this thread has not checked. Capture the stack,
+ * add an edge from every held lock (when `edges`), remember the chain. */
+static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
+			   const struct lw__site *s, uint64_t c, int edges)
+{
+	int saved = errno;
+	lw__guard_enter();
+	uint32_t st = lw__stack_capture(s);
+	if (edges && t->n_held) {
+		struct lw__edge_info info;
+		memset(&info, 0, sizeof(info));
+		lw__thread_refresh_name(t);
+		info.tid = t->tid;
+		memcpy(info.thread_name, t->name, sizeof(info.thread_name));
+		info.to_stack = st;
+		info.to_read = mode == LW__READ;
+		info.n_gates = 0;
+		for (unsigned i = 0; i < t->n_held; i++) {
+			struct lw__held *h = &t->held[i];
+			if (h->lock == l || h->lock->kind == LW__SEM)
+				continue;
+			info.from_stack = h->stack;
+			info.from_read = h->mode == LW__READ;
+			lw__graph_add(h->lock, l, &info);
+			/* everything held before the next `from` gates it */
+			if (info.n_gates < LW__MAX_GATES)
+				info.gates[info.n_gates++] = h->lock->id;
+		}
+	}
+	t->cache_key[c & (LW__CHAIN_CACHE - 1)] = c;
+	t->cache_stack[c & (LW__CHAIN_CACHE - 1)] = st;
+	lw__guard_leave();
+	errno = saved;
+	return st;
+}
+
+static void report_self_deadlock(struct lw__thread *t, struct lw__lock *l,
+				 struct lw__held *h, int mode, const struct lw__site *s)
+{
+	int saved = errno;
+	lw__guard_enter();
+	struct lw__rb *rb = lw__rb_new(LW_SELF_DEADLOCK, LW_ERROR);
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		lw__thread_refresh_name(t);
+		lw__rb_thread(rb, t->tid, t->name, "holder", li, 0, h->stack);
+		lw__rb_thread(rb, t->tid, t->name, "requester", li, 0, lw__stack_capture(s));
+		lw__rb_headline(rb, "thread %d (%s) %s %s, which it already holds", t->tid,
+				t->name, mode == LW__READ ? "read-locks" : "locks",
+				lw__rb_lock_name(rb, li));
+		if (mutex_errorcheck(l) || (l->kind == LW__RWLOCK && h->mode == LW__WRITE))
+			lw__rb_note(rb, "this lock type detects it: the call fails with EDEADLK "
+				    "instead of hanging, and the program must handle that");
+		else
+			lw__rb_note(rb, "the lock is not recursive: the thread now waits for "
+				    "itself forever (reported before it blocks)");
+		lw__report_emit(rb);
+	}
+	lw__guard_leave();
+	errno = saved;
+}
+
+/* A semaphore unit: held until posted, but outside the lock order, so it
+ * leaves the chain as it was and has no edges. */
+static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq *a)
+{
+	a->recursive = find_held(t, l) != NULL;
+	a->chain = t->n_held ? t->held[t->n_held - 1].chain : 0;
+	a->stack = 0;
+}
+
+void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
+		     const struct lw__site *s, struct lw__acq *a)
+{
+	struct lw__held *h;
+	if (lw__unlikely(l->kind == LW__SEM)) {
+		sem_pre(t, l, a);
+		goto wait;
+	}
+	h = find_held(t, l);
+	a->recursive = 0;
+	if (lw__unlikely(h != NULL)) {
+		a->recursive = 1;
+		if (!reentrant(l, h, mode))
+			report_self_deadlock(t, l, h, mode, s);
+		return;
+	}
+	uint64_t c = chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0, l, mode, 0, s->pc);
+	unsigned slot = c & (LW__CHAIN_CACHE - 1);
+	a->chain = c;
+	if (lw__likely(t->cache_key[slot] == c))
+		a->stack = t->cache_stack[slot];
+	else
+		a->stack = slow_chain(t, l, mode, s, c, 1);
+wait:
+	t->wait_tick = lw__load(&lw__tick);
+	t->wait_mode = (uint8_t)mode;
+	lw__store(&t->waiting_for, l);
+}
+
+void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
+		      struct lw__acq *a, const struct lw__site *s)
+{
+	struct lw__acq try_acq;
+	if (a)
+		lw__store(&t->waiting_for, NULL);
+	if (!ok)
+		return;
+	if (!a) {
+		/* try-acquire: no edges, but remember how it was taken */
+		a = &try_acq;
+		a->recursive = find_held(t, l) != NULL;
+		if (l->kind == LW__SEM) {
+			sem_pre(t, l, a);
+		} else if (!a->recursive) {
+			uint64_t c = chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0,
+						l, mode, 1, s->pc);
+			unsigned slot = c & (LW__CHAIN_CACHE - 1);
+			a->chain = c;
+			a->stack = t->cache_key[slot] == c ? t->cache_stack[slot]
+							   : slow_chain(t, l, mode, s, c, 0);
+		}
+	}
+	if (lw__unlikely(a->recursive)) {
+		struct lw__held *h = find_held(t, l);
+		if (h && h->count < UINT16_MAX)
+			h->count++;
+		return;
+	}
+	if (lw__unlikely(t->n_held == LW__MAX_HELD)) {
+		t->overflow++;
+		return;
+	}
+	struct lw__held *h = &t->held[t->n_held];
+	h->lock = l;
+	h->chain = a->chain;
+	h->stack = a->stack;
+	h->tick = lw__load(&lw__tick);
+	h->mode = (uint8_t)mode;
+	h->count = 1;
+	h->site = *s;
+	lw__store_rel(&t->n_held, t->n_held + 1);
+	if (mode == LW__WRITE)
+		lw__store(&l->owner, t);
+}
+
+/* Take entry h out of the held stack, re-hashing the chains above it. */
+static void remove_held(struct lw__thread *t, struct lw__held *h)
+{
+	unsigned i = (unsigned)(h - t->held);
+	if (h->mode == LW__WRITE && lw__load(&h->lock->owner) == t)
+		lw__store(&h->lock->owner, NULL);
+	if (i + 1 == t->n_held) {
+		lw__store_rel(&t->n_held, i);
+		return;
+	}
+	memmove(h, h + 1, (t->n_held - i - 1) * sizeof(*h));
+	lw__store_rel(&t->n_held, t->n_held - 1);
+	for (unsigned k = i; k < t->n_held; k++) {
+		struct lw__held *e = &t->held[k];
+		uint64_t prev = k ? t->held[k - 1].chain : 0;
+		e->chain = e->lock->kind == LW__SEM
+				   ? prev
+				   : chain_next(prev, e->lock, e->mode, 0, e->site.pc);
+	}
+}
+
+static void report_bad_unlock(struct lw__thread *t, struct lw__lock *l,
+			      const struct lw__site *s)
+{
+	int saved = errno;
+	lw__guard_enter();
+	struct lw__rb *rb = lw__rb_new(LW_BAD_UNLOCK, LW_ERROR);
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		struct lw__thread *owner = lw__load(&l->owner);
+		lw__thread_refresh_name(t);
+		lw__rb_thread(rb, t->tid, t->name, "unlocker", li, 0, lw__stack_capture(s));
+		if (owner && owner != t) {
+			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0, 0);
+			lw__rb_headline(rb, "thread %d (%s) unlocks %s, which thread %d (%s) holds",
+					t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid,
+					owner->name);
+		} else {
+			lw__rb_headline(rb, "thread %d (%s) unlocks %s, which it does not hold",
+					t->tid, t->name, lw__rb_lock_name(rb, li));
+		}
+		lw__rb_note(rb, "unlocking a lock the thread does not hold is undefined "
+			    "behaviour: it can wake a waiter while the holder is still inside");
+		lw__report_emit(rb);
+	}
+	lw__guard_leave();
+	errno = saved;
+}
+
+void lw__release(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
+{
+	struct lw__held *h;
+	if (lw__likely(t->n_held && t->held[t->n_held - 1].lock == l))
+		h = &t->held[t->n_held - 1];
+	else if (!(h = find_held(t, l))) {
+		if (l->kind == LW__SEM)
+			return; /* a post that signals, not one that gives back */
+		if (!t->overflow)
+			report_bad_unlock(t, l, s);
+		else
+			t->overflow--;
+		return;
+	}
+	if (lw__unlikely(h->count > 1)) {
+		h->count--;
+		return;
+	}
+	remove_held(t, h);
+}
+
+void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
+{
+	struct lw__held *h = find_held(t, l);
+	struct lw__thread *owner = lw__load(&l->owner);
+	if (!h && !owner)
+		return;
+	int saved = errno;
+	lw__guard_enter();
+	struct lw__rb *rb = lw__rb_new(LW_DESTROY_HELD, LW_WARNING);
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		if (!owner)
+			owner = t;
+		lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0,
+			      owner == t && h ? h->stack : 0);
+		lw__rb_thread(rb, t->tid, t->name, "destroyer", li, 0, lw__stack_capture(s));
+		lw__rb_headline(rb, "thread %d (%s) destroys %s while thread %d (%s) holds it",
+				t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid, owner->name);
+		lw__rb_note(rb, "destroying a locked lock is undefined behaviour");
+		lw__report_emit(rb);
+	}
+	lw__guard_leave();
+	errno = saved;
+}
+
+void lw__destroyed(struct lw__thread *t, const void *addr)
+{
+	struct lw__lock *l = lw__lock_find(addr);
+	if (t && l) {
+		struct lw__held *h = find_held(t, l);
+		if (h)
+			remove_held(t, h);
+	}
+	int saved = errno;
+	lw__guard_enter();
+	lw__lock_retire(addr);
+	lw__guard_leave();
+	errno = saved;
+}
+
+int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *saved)
+{
+	struct lw__held *h = find_held(t, l);
+	if (!h)
+		return 0;
+	*saved = *h;
+	remove_held(t, h);
+	return 1;
+}
+
+void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
+{
+	if (t->n_held == LW__MAX_HELD) {
+		t->overflow++;
+		return;
+	}
+	struct lw__held *h = &t->held[t->n_held];
+	*h = *saved;
+	h->chain = chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0, h->lock, h->mode,
+			      0, h->site.pc);
+	h->tick = lw__load(&lw__tick);
+	lw__store_rel(&t->n_held, t->n_held + 1);
+	if (h->mode == LW__WRITE)
+		lw__store(&h->lock->owner, t);
+}

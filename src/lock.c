@@ -1,0 +1,195 @@
+/* lock.c - the lock registry (see lock.h): records by address, ids,
+ * names and classes, retirement on destroy. */
+#include "lock.h"
+#include "graph.h"
+#include "map.h"
+#include "real.h"
+#include "symbols.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct lw__map by_addr;
+static uint32_t next_id = 1;
+static size_t n_records;
+
+#define LOCK() LW_REAL_FN(pthread_mutex_lock)(&reg_mu)
+#define UNLOCK() LW_REAL_FN(pthread_mutex_unlock)(&reg_mu)
+
+/* Records are carved from large zeroed chunks and never freed: a thread
+ * may still look at a retired record. Caller holds reg_mu. */
+static struct lw__lock *record_alloc(void)
+{
+	static struct lw__lock *chunk;
+	static size_t left;
+	if (left == 0) {
+		size_t n = 1024;
+		chunk = aligned_alloc(64, n * sizeof(struct lw__lock));
+		if (!chunk)
+			return NULL;
+		memset(chunk, 0, n * sizeof(struct lw__lock));
+		left = n;
+	}
+	left--;
+	n_records++;
+	return chunk++;
+}
+
+static struct lw__lock *record_new(const void *addr, int kind, const struct lw__site *site)
+{
+	struct lw__lock *l = record_alloc();
+	if (!l)
+		return NULL;
+	l->id = next_id++;
+	l->kind = (uint8_t)kind;
+	l->addr = addr;
+	l->hold_ms = l->wait_ms = -1;
+	if (site)
+		l->site = *site;
+	return l;
+}
+
+struct lw__lock *lw__lock_find(const void *addr)
+{
+	return lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
+}
+
+struct lw__lock *lw__lock_get(const void *addr, int kind, const struct lw__site *site)
+{
+	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
+	if (lw__likely(l != NULL && l->kind == kind))
+		return l;
+	LOCK();
+	l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
+	if (l && l->kind == LW__UNKNOWN) {
+		/* named before its first use */
+		l->kind = (uint8_t)kind;
+		if (site && !l->site.pc)
+			l->site = *site;
+	} else if (!l || l->kind != kind) {
+		struct lw__lock *old = l;
+		l = record_new(addr, kind, site);
+		if (l) {
+			if (old && old->name)
+				l->name = old->name; /* a name sticks to the address */
+			lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, l);
+		}
+		if (old)
+			old->retired = 1;
+		UNLOCK();
+		if (old)
+			lw__graph_forget(old);
+		return l;
+	}
+	UNLOCK();
+	return l;
+}
+
+void lw__lock_retire(const void *addr)
+{
+	LOCK();
+	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
+	if (l) {
+		l->retired = 1;
+		lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, NULL);
+	}
+	UNLOCK();
+	if (l)
+		lw__graph_forget(l);
+}
+
+void lw__lock_set_name(const void *addr, const char *name)
+{
+	char *copy = name ? strdup(name) : NULL;
+	LOCK();
+	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
+	if (!l) {
+		l = record_new(addr, LW__UNKNOWN, NULL);
+		if (l)
+			lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, l);
+	}
+	if (l)
+		lw__store_rel(&l->name, copy); /* the old name is leaked on purpose */
+	UNLOCK();
+}
+
+const char *lw__lock_kind_name(int kind)
+{
+	switch (kind) {
+	case LW__MUTEX: return "mutex";
+	case LW__RWLOCK: return "rwlock";
+	case LW__SPIN: return "spinlock";
+	case LW__SEM: return "semaphore";
+	default: return "lock";
+	}
+}
+
+/* "file:line" of the site, or of its pc by debug info; 0 when unknown. */
+static int site_position(const struct lw__site *s, char *buf, size_t n)
+{
+	if (s->file) {
+		const char *b = strrchr(s->file, '/');
+		snprintf(buf, n, "%s:%d", b ? b + 1 : s->file, s->line);
+		return 1;
+	}
+	if (s->pc) {
+		lw_frame_t f;
+		lw__sym_frame(s->pc, 1, &f);
+		if (f.file) {
+			const char *b = strrchr(f.file, '/');
+			snprintf(buf, n, "%s:%d", b ? b + 1 : f.file, f.line);
+			return 1;
+		}
+		if (f.function) {
+			snprintf(buf, n, "%s", f.function);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cls,
+		       size_t cn)
+{
+	char sym[256], pos[256];
+	const char *user = lw__load_acq(&l->name);
+	int has_sym = lw__sym_data(l->addr, sym, sizeof(sym));
+	int has_pos = site_position(&l->site, pos, sizeof(pos));
+	const char *kind = lw__lock_kind_name(l->kind);
+
+	if (user)
+		snprintf(name, nn, "%s", user);
+	else if (has_sym)
+		snprintf(name, nn, "%s", sym);
+	else if (has_pos)
+		snprintf(name, nn, "%s@%s", kind, pos);
+	else
+		snprintf(name, nn, "%s@%p", kind, l->addr);
+
+	if (has_sym)
+		snprintf(cls, cn, "%s", sym);
+	else if (user)
+		snprintf(cls, cn, "%s", user);
+	else if (has_pos)
+		snprintf(cls, cn, "%s", pos);
+	else
+		snprintf(cls, cn, "%s@%p", kind, l->addr);
+}
+
+void lw__lock_memory(size_t *records, size_t *bytes)
+{
+	LOCK();
+	*records = n_records;
+	*bytes = n_records * sizeof(struct lw__lock) + by_addr.bytes;
+	UNLOCK();
+}
+
+void lw__lock_atfork_prepare(void) { LOCK(); }
+void lw__lock_atfork_parent(void) { UNLOCK(); }
+void lw__lock_atfork_child(void)
+{
+	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+	reg_mu = fresh;
+}

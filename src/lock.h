@@ -1,0 +1,93 @@
+/* lock.h - the lock registry: one record per lock lifetime.
+ *
+ * A record is found by the lock's address through a map with lock-free
+ * lookups (map.h); wrapper types also cache it in the lock itself. A lock
+ * seen for the first time (static initialisers never call init) is
+ * registered then. Destroying a lock retires its record: the address maps
+ * to nothing, the record's graph edges are removed, and the next use of the
+ * address makes a new record with a new id, so nothing is inherited.
+ *
+ * The fast path touches only the record's first cache line (owner, id,
+ * kind); the rest is written under the registry or graph lock. */
+#ifndef LW_LOCK_H
+#define LW_LOCK_H
+
+#include "common.h"
+
+struct lw__thread;
+struct lw__edge;
+
+enum lw__lock_kind { LW__MUTEX = 1, LW__RWLOCK, LW__SPIN, LW__SEM, LW__UNKNOWN };
+
+/* Where a call came from: the return address always, and for the
+ * force-included header also the source position. */
+struct lw__site {
+	uintptr_t pc;
+	const char *file;
+	const char *func;
+	int line;
+};
+
+struct lw__lock {
+	/* --- fast path: the thread that holds it for writing, or NULL --- */
+	struct lw__thread *owner;
+	uint32_t id;         /* unique per lifetime, never reused, from 1 */
+	uint8_t kind;        /* enum lw__lock_kind */
+	uint8_t retired;     /* destroyed; a lookup never returns it */
+	uint16_t pad;
+	const void *addr;
+	int hold_ms, wait_ms; /* per-lock thresholds, -1: the global option */
+
+	/* --- written under the registry lock --- */
+	const char *name;    /* lw_set_name(); never freed once set */
+	struct lw__site site; /* init, or first use */
+
+	/* --- graph state, under the graph lock (graph.c) --- */
+	int64_t ord;         /* position in the topological order, 0: none yet */
+	uint32_t mark;       /* search stamp */
+	struct lw__edge *via; /* breadth-first search parent edge */
+	struct lw__edge **out, **in;
+	uint32_t n_out, cap_out, n_in, cap_in;
+} __attribute__((aligned(64)));
+
+/* The record for a lock at addr, registering it (with kind and site) when
+ * new. A kind that disagrees with the record's means the memory was reused
+ * for another kind of lock: a new record. Never returns NULL except when
+ * out of memory. */
+struct lw__lock *lw__lock_get(const void *addr, int kind, const struct lw__site *site);
+
+/* The same, for a wrapper type that caches the record at *cache. */
+static inline struct lw__lock *lw__lock_cached(struct lw__lock **cache, const void *addr,
+					       int kind, const struct lw__site *site)
+{
+	struct lw__lock *l = lw__load_acq(cache);
+	if (lw__likely(l != NULL && l->kind == kind))
+		return l;
+	l = lw__lock_get(addr, kind, site);
+	lw__store_rel(cache, l);
+	return l;
+}
+
+/* The record at addr if one is live, else NULL; never registers. */
+struct lw__lock *lw__lock_find(const void *addr);
+
+/* Retire the live record of addr (destroy, or init over an old lock). */
+void lw__lock_retire(const void *addr);
+
+/* Name a lock (registering it if new). */
+void lw__lock_set_name(const void *addr, const char *name);
+
+/* Human name and class of a lock, into buffers (report time only). */
+void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cls,
+		       size_t cn);
+const char *lw__lock_kind_name(int kind);
+
+/* Live records and bytes used by the registry (for the benchmark). */
+void lw__lock_memory(size_t *records, size_t *bytes);
+
+/* Fork: the registry lock around fork(), and reset in the child. */
+void lw__lock_atfork_prepare(void);
+void lw__lock_atfork_parent(void);
+void lw__lock_atfork_child(void);
+
+#endif

@@ -1,0 +1,58 @@
+/* map.c - the writer side of map.h: insertion and growth. */
+#include "map.h"
+
+#include <sys/mman.h>
+
+static struct lw__map_tab *tab_new(size_t nslots, size_t *bytes)
+{
+	size_t sz = sizeof(struct lw__map_tab) + nslots * sizeof(struct lw__map_slot);
+	/* mmap, not malloc: zeroed pages, and nothing the host's allocator sees */
+	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	struct lw__map_tab *t = p;
+	t->mask = nslots - 1;
+	*bytes += sz;
+	return t;
+}
+
+static void tab_put(struct lw__map_tab *t, uint64_t key, void *val)
+{
+	for (size_t i = lw__map_hash(key) & t->mask;; i = (i + 1) & t->mask) {
+		uint64_t k = t->slots[i].key;
+		if (k == key) {
+			lw__store_rel(&t->slots[i].val, val);
+			return;
+		}
+		if (k == 0) {
+			/* value first, then the key that makes it visible */
+			lw__store_rel(&t->slots[i].val, val);
+			lw__store_rel(&t->slots[i].key, key);
+			t->used++;
+			return;
+		}
+	}
+}
+
+int lw__map_put(struct lw__map *m, uint64_t key, void *val)
+{
+	struct lw__map_tab *t = m->tab;
+	if (!t) {
+		t = tab_new(1024, &m->bytes);
+		if (!t)
+			return -1;
+		lw__store_rel(&m->tab, t);
+	}
+	if ((t->used + 1) * 2 > t->mask + 1) {
+		struct lw__map_tab *n = tab_new((t->mask + 1) * 2, &m->bytes);
+		if (!n)
+			return -1;
+		for (size_t i = 0; i <= t->mask; i++)
+			if (t->slots[i].key && t->slots[i].val) /* drop removed keys */
+				tab_put(n, t->slots[i].key, t->slots[i].val);
+		lw__store_rel(&m->tab, n);
+		t = n;
+	}
+	tab_put(t, key, val);
+	return 0;
+}

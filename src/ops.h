@@ -1,0 +1,117 @@
+/* ops.h - each lock operation written once, for the three ways in: the
+ * wrapper API (api.c, which caches the record in the lock), the
+ * force-included header (hdr.c) and the preload library (preload.c), which
+ * find the record by address (cache == NULL).
+ *
+ * Every op returns exactly what the real call returned and leaves errno as
+ * the real call left it; a thread inside lockwatch (the guard) or exiting
+ * goes straight to the real call. */
+#ifndef LW_OPS_H
+#define LW_OPS_H
+
+#include "core.h"
+#include "real.h"
+
+/* The object's address, whatever its qualifiers (spinlocks are volatile). */
+#define LW__OBJ(obj) ((void *)(uintptr_t)(obj))
+
+static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache, int kind,
+					      const struct lw__site *s)
+{
+	return cache ? lw__lock_cached(cache, obj, kind, s) : lw__lock_get(obj, kind, s);
+}
+
+/* A blocking acquire: `call` is the real call, evaluated once. */
+#define LW__OP_ACQUIRE(obj, cache, kind, mode, site, call)                         \
+	do {                                                                       \
+		struct lw__thread *t_ = lw__self();                                \
+		if (lw__unlikely(!t_))                                             \
+			return (call);                                             \
+		struct lw__lock *l_ = lw__op_lock_of(LW__OBJ(obj), (cache), (kind), (site)); \
+		if (lw__unlikely(!l_))                                             \
+			return (call);                                             \
+		struct lw__acq a_;                                                 \
+		lw__acquire_pre(t_, l_, (mode), (site), &a_);                      \
+		int rc_ = (call);                                                  \
+		lw__acquire_post(t_, l_, (mode), lw__acquired(rc_), &a_, (site));  \
+		return rc_;                                                        \
+	} while (0)
+
+/* A try-acquire: never blocks, so no order edge. */
+#define LW__OP_TRY(obj, cache, kind, mode, site, call)                             \
+	do {                                                                       \
+		struct lw__thread *t_ = lw__self();                                \
+		if (lw__unlikely(!t_))                                             \
+			return (call);                                             \
+		int rc_ = (call);                                                  \
+		if (lw__acquired(rc_)) {                                           \
+			struct lw__lock *l_ = lw__op_lock_of(LW__OBJ(obj), (cache), (kind), (site)); \
+			if (l_)                                                    \
+				lw__acquire_post(t_, l_, (mode), 1, NULL, (site)); \
+		}                                                                  \
+		return rc_;                                                        \
+	} while (0)
+
+/* An unlock: bookkeeping first, so the next holder never sees us as owner. */
+#define LW__OP_RELEASE(obj, cache, kind, site, call)                               \
+	do {                                                                       \
+		struct lw__thread *t_ = lw__self();                                \
+		if (lw__likely(t_ != NULL)) {                                      \
+			struct lw__lock *l_ = lw__op_lock_of(LW__OBJ(obj), (cache), (kind), (site)); \
+			if (l_)                                                    \
+				lw__release(t_, l_, (site));                       \
+		}                                                                  \
+		return (call);                                                     \
+	} while (0)
+
+/* Init: a lock initialised at a known address is a new lock. */
+#define LW__OP_INIT(obj, cache, kind, site, call)                                  \
+	do {                                                                       \
+		int rc_ = (call);                                                  \
+		struct lw__thread *t_ = lw__self();                                \
+		if (rc_ == 0 && t_) {                                              \
+			lw__destroyed(t_, LW__OBJ(obj));                                  \
+			struct lw__lock **c_ = (cache);                            \
+			if (c_)                                                    \
+				lw__store_rel(c_, (struct lw__lock *)NULL);        \
+			lw__op_lock_of(LW__OBJ(obj), c_, (kind), (site));                 \
+		}                                                                  \
+		return rc_;                                                        \
+	} while (0)
+
+#define LW__OP_DESTROY(obj, cache, kind, site, call)                               \
+	do {                                                                       \
+		struct lw__thread *t_ = lw__self();                                \
+		if (lw__unlikely(!t_))                                             \
+			return (call);                                             \
+		struct lw__lock *l_ = lw__lock_find(LW__OBJ(obj));                          \
+		if (l_)                                                            \
+			lw__destroy_check(t_, l_, (site));                         \
+		int rc_ = (call);                                                  \
+		if (rc_ == 0) {                                                    \
+			lw__destroyed(t_, LW__OBJ(obj));                                  \
+			struct lw__lock **c_ = (cache);                            \
+			if (c_)                                                    \
+				lw__store_rel(c_, (struct lw__lock *)NULL);        \
+		}                                                                  \
+		return rc_;                                                        \
+	} while (0)
+
+/* A condition-variable wait on mutex m. */
+#define LW__OP_COND_WAIT(m, cache, site, call)                                     \
+	do {                                                                       \
+		struct lw__thread *t_ = lw__self();                                \
+		if (lw__unlikely(!t_))                                             \
+			return (call);                                             \
+		struct lw__lock *l_ = lw__op_lock_of(LW__OBJ(m), (cache), LW__MUTEX, (site)); \
+		struct lw__held saved_;                                            \
+		int had_ = l_ ? lw__cond_release(t_, l_, &saved_) : 0;             \
+		int rc_ = (call);                                                  \
+		if (had_)                                                          \
+			lw__cond_reacquire(t_, &saved_);                           \
+		return rc_;                                                        \
+	} while (0)
+
+#define LW__RA() ((uintptr_t)__builtin_return_address(0))
+
+#endif

@@ -1,0 +1,26 @@
+/* out.h - where lockwatch's words go: the log (stderr or option log) and
+ * the JSON Lines file (option json). Every write is one write(2) of a
+ * preformatted buffer, retried on EINTR and short writes, so a report is
+ * never interleaved with another process's and survives a kill right
+ * after. No stdio, no allocation. */
+#ifndef LW_OUT_H
+#define LW_OUT_H
+
+#include "common.h"
+#include <stddef.h>
+
+/* Open (or reopen, after the options changed or in a forked child) the
+ * log and JSON files named by the options. */
+void lw__out_open(void);
+
+/* Write all of buf to the log / the JSON file (no-op when none). */
+void lw__out_log(const char *buf, size_t len);
+void lw__out_json(const char *buf, size_t len);
+
+/* printf-style one-line message to the log, prefixed "lockwatch: ". */
+void lw__msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Write all of buf to fd; returns 0 or -1. */
+int lw__write_all(int fd, const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,29 @@
+/* real.h - the table of real pthread functions (real.def). lockwatch's own
+ * code calls locks only through it, so in the preload library nothing it
+ * does goes back through its own interposers. In the plain library the
+ * table points straight at libc; in the preload library it is filled with
+ * dlsym(RTLD_NEXT) (dlvsym for versioned symbols) by lw__real_init(). */
+#ifndef LW_REAL_H
+#define LW_REAL_H
+
+#include "common.h"
+#include <pthread.h>
+#include <semaphore.h>
+#include <time.h>
+
+struct lw__real {
+#define LW_REAL(ret, name, params, ver) ret(*name) params;
+#include "real.def"
+#undef LW_REAL
+};
+
+extern struct lw__real lw__real;
+
+/* Fill the table (idempotent, safe to race: every racer stores the same
+ * values). Returns 0, or -1 when a required function was not found. */
+int lw__real_init(void);
+
+/* The real function, resolving the table first if it is not filled yet. */
+#define LW_REAL_FN(name) (lw__likely(lw__real.name != NULL) ? lw__real.name : (lw__real_init(), lw__real.name))
+
+#endif

@@ -1,0 +1,142 @@
+/* report_json.c - a report as one JSON object on one line.
+ *
+ * The shape is fixed and documented so that tools can rely on it: keys in
+ * a stable order, every key always present (null when unknown), "edges" an
+ * empty array when there are none. Where the C structs refer to locks by
+ * index (edge from/to, thread lock/held), the JSON uses the locks' ids,
+ * which stay meaningful across reports of the same process:
+ *
+ * {"kind":..,"severity":..,"pid":N,"time_ms":N,"headline":..,"note":..|null,
+ *  "locks":[{"id":N,"address":"0x..","kind":..,"name":..,"class":..}],
+ *  "edges":[{"from":ID,"to":ID,"thread":{"tid":N,"name":..},
+ *            "from_read":bool,"to_read":bool,
+ *            "from_stack":[FRAME],"to_stack":[FRAME]}],
+ *  "threads":[{"tid":N,"name":..,"role":..,"lock":ID|null,"duration_ms":N,
+ *              "held":[ID],"stack":[FRAME],"now":[FRAME]|null,
+ *              "now_note":..|null}]}
+ * FRAME = {"pc":"0x..","function":..|null,"file":..|null,"line":N|null,
+ *          "module":..|null}
+ */
+#include "report.h"
+
+#include <inttypes.h>
+
+/* The id of lock index i, or -1 when i is not a lock of the report. */
+static long lock_id(const lw_report_t *r, int i)
+{
+	if (i < 0 || i >= r->n_locks || !r->locks)
+		return -1;
+	return (long)r->locks[i].id;
+}
+
+static void put_lock_ref(const lw_report_t *r, int i, struct lw__buf *b)
+{
+	long id = lock_id(r, i);
+	if (id < 0)
+		lw__buf_puts(b, "null");
+	else
+		lw__buf_printf(b, "%ld", id);
+}
+
+static void put_stack(const lw_stack_t *s, struct lw__buf *b)
+{
+	lw__buf_puts(b, "[");
+	for (int i = 0; i < s->depth && s->frames; i++) {
+		const lw_frame_t *f = &s->frames[i];
+		if (i)
+			lw__buf_puts(b, ",");
+		lw__buf_printf(b, "{\"pc\":\"0x%" PRIxPTR "\",\"function\":", f->pc);
+		lw__buf_json_str(b, f->function);
+		lw__buf_puts(b, ",\"file\":");
+		lw__buf_json_str(b, f->file);
+		if (f->line > 0)
+			lw__buf_printf(b, ",\"line\":%d", f->line);
+		else
+			lw__buf_puts(b, ",\"line\":null");
+		lw__buf_puts(b, ",\"module\":");
+		lw__buf_json_str(b, f->module);
+		lw__buf_puts(b, "}");
+	}
+	lw__buf_puts(b, "]");
+}
+
+void lw__report_json(const lw_report_t *r, struct lw__buf *b)
+{
+	lw__buf_puts(b, "{\"kind\":");
+	lw__buf_json_str(b, r->kind_name);
+	lw__buf_puts(b, ",\"severity\":");
+	lw__buf_json_str(b, r->severity_name);
+	lw__buf_printf(b, ",\"pid\":%d,\"time_ms\":%" PRIu64 ",\"headline\":", r->pid,
+		       r->time_ms);
+	lw__buf_json_str(b, r->headline);
+	lw__buf_puts(b, ",\"note\":");
+	lw__buf_json_str(b, r->note);
+
+	lw__buf_puts(b, ",\"locks\":[");
+	for (int i = 0; i < r->n_locks; i++) {
+		const lw_report_lock_t *l = &r->locks[i];
+		if (i)
+			lw__buf_puts(b, ",");
+		lw__buf_printf(b, "{\"id\":%u,\"address\":\"0x%" PRIxPTR "\",\"kind\":", l->id,
+			       l->address);
+		lw__buf_json_str(b, l->kind);
+		lw__buf_puts(b, ",\"name\":");
+		lw__buf_json_str(b, l->name);
+		lw__buf_puts(b, ",\"class\":");
+		lw__buf_json_str(b, l->class_);
+		lw__buf_puts(b, "}");
+	}
+
+	lw__buf_puts(b, "],\"edges\":[");
+	for (int i = 0; i < r->n_edges; i++) {
+		const lw_report_edge_t *e = &r->edges[i];
+		if (i)
+			lw__buf_puts(b, ",");
+		lw__buf_puts(b, "{\"from\":");
+		put_lock_ref(r, e->from, b);
+		lw__buf_puts(b, ",\"to\":");
+		put_lock_ref(r, e->to, b);
+		lw__buf_printf(b, ",\"thread\":{\"tid\":%d,\"name\":", e->tid);
+		lw__buf_json_str(b, e->thread_name);
+		lw__buf_printf(b, "},\"from_read\":%s,\"to_read\":%s,\"from_stack\":",
+			       e->from_read ? "true" : "false", e->to_read ? "true" : "false");
+		put_stack(&e->from_stack, b);
+		lw__buf_puts(b, ",\"to_stack\":");
+		put_stack(&e->to_stack, b);
+		lw__buf_puts(b, "}");
+	}
+
+	lw__buf_puts(b, "],\"threads\":[");
+	for (int i = 0; i < r->n_threads; i++) {
+		const lw_report_thread_t *t = &r->threads[i];
+		if (i)
+			lw__buf_puts(b, ",");
+		lw__buf_printf(b, "{\"tid\":%d,\"name\":", t->tid);
+		lw__buf_json_str(b, t->name);
+		lw__buf_puts(b, ",\"role\":");
+		lw__buf_json_str(b, t->role);
+		lw__buf_puts(b, ",\"lock\":");
+		put_lock_ref(r, t->lock, b);
+		lw__buf_printf(b, ",\"duration_ms\":%" PRIu64 ",\"held\":[", t->duration_ms);
+		int first = 1;
+		for (int k = 0; k < t->n_held && t->held; k++) {
+			if (lock_id(r, t->held[k]) < 0)
+				continue;
+			if (!first)
+				lw__buf_puts(b, ",");
+			first = 0;
+			put_lock_ref(r, t->held[k], b);
+		}
+		lw__buf_puts(b, "],\"stack\":");
+		put_stack(&t->stack, b);
+		lw__buf_puts(b, ",\"now\":");
+		if (t->now.depth > 0)
+			put_stack(&t->now, b);
+		else
+			lw__buf_puts(b, "null");
+		lw__buf_puts(b, ",\"now_note\":");
+		lw__buf_json_str(b, t->now_note);
+		lw__buf_puts(b, "}");
+	}
+	lw__buf_puts(b, "]}");
+}

@@ -1,0 +1,43 @@
+/* stack.h - stack capture and the stack depot.
+ *
+ * Stacks are captured as raw return addresses with libunwind, only on slow
+ * paths (a lock sequence not seen before), and interned: the depot keeps
+ * each distinct stack once and hands out a 32-bit id. Symbols are looked
+ * up only when a report is written (symbols.h). A stack captured through
+ * the force-included header also keeps the call site's file, line and
+ * function, used for the innermost frame when debug info has none. */
+#ifndef LW_STACK_H
+#define LW_STACK_H
+
+#include "common.h"
+#include "lock.h"
+
+#define LW__STACK_MAX 64
+
+/* Load the unwinder; once, at start-up. */
+void lw__stack_init(void);
+
+/* Capture the caller's stack, dropping the frames inside lockwatch (every
+ * frame above the one whose pc is site->pc), and intern it. Call under the
+ * guard. Returns the id, or 0 when nothing could be captured. */
+uint32_t lw__stack_capture(const struct lw__site *site);
+
+/* Capture raw pcs only, into pcs (async-signal-safe: no depot, no locks).
+ * Drops frames above skip_to_pc when it is found. Returns the count. */
+int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc);
+
+/* Intern raw pcs (with an optional site). Returns the id or 0. */
+uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *site);
+
+/* Copy stack `id` out: pcs and (when site is not NULL) its call site.
+ * Returns the number of frames, 0 for an unknown id. */
+int lw__stack_get(uint32_t id, uintptr_t *pcs, int max, struct lw__site *site);
+
+/* Distinct stacks and bytes in the depot. */
+void lw__stack_memory(size_t *stacks, size_t *bytes);
+
+void lw__stack_atfork_prepare(void);
+void lw__stack_atfork_parent(void);
+void lw__stack_atfork_child(void);
+
+#endif

@@ -1,0 +1,95 @@
+/* thread.h - per-thread state: the stack of locks a thread holds, the lock
+ * it waits for, its cache of lock chains already checked, and the
+ * "inside lockwatch" guard.
+ *
+ * Each thread's state is allocated on its first lock call and linked into
+ * a global list (under the thread-list lock, once per thread) so that the
+ * watchdog and reports can read other threads' held locks. The owning
+ * thread is the only writer of its state; others read it racily, with
+ * relaxed atomics, and tolerate a stale view. A thread that exits marks
+ * its state dead and it is reused by a later thread. */
+#ifndef LW_THREAD_H
+#define LW_THREAD_H
+
+#include "common.h"
+#include "lock.h"
+
+#define LW__MAX_HELD 64
+#define LW__CHAIN_CACHE 512 /* entries, a power of two */
+
+enum { LW__WRITE = 0, LW__READ = 1 };
+
+struct lw__held {
+	struct lw__lock *lock;
+	uint64_t chain;     /* hash of this and every lock below it */
+	uint32_t stack;     /* depot id of the stack that took it, 0: unknown */
+	uint32_t tick;      /* lw__tick when taken */
+	uint8_t mode;       /* LW__WRITE or LW__READ */
+	uint8_t pad;
+	uint16_t count;     /* recursive depth, >= 1 */
+	struct lw__site site;
+};
+
+struct lw__thread {
+	int tid;
+	int alive;
+	char name[16];
+	unsigned n_held;
+	unsigned overflow;  /* acquisitions not tracked: held stack full */
+	struct lw__held held[LW__MAX_HELD];
+
+	/* what it waits for now (the watchdog reads these) */
+	struct lw__lock *waiting_for;
+	uint32_t wait_tick;
+	uint8_t wait_mode;
+	struct lw__site wait_site;
+
+	/* chains already checked: key, and the stack that took the lock */
+	uint64_t cache_key[LW__CHAIN_CACHE];
+	uint32_t cache_stack[LW__CHAIN_CACHE];
+
+	struct lw__thread *next; /* global list */
+};
+
+extern LW__TLS int lw__tls_guard;            /* > 0: inside lockwatch */
+extern LW__TLS struct lw__thread *lw__tls_self;
+extern LW__TLS int lw__tls_gone;             /* its state was torn down */
+
+/* Coarse time: milliseconds since start-up (wrapping), advanced by the
+ * watchdog every watchdog_ms; acquisitions record it instead of reading a
+ * clock. Compare ticks by unsigned difference. */
+extern uint32_t lw__tick;
+
+struct lw__thread *lw__thread_slow(void);
+
+/* The calling thread's state, or NULL when the call must pass straight
+ * through (inside lockwatch, or the thread is exiting). */
+static inline struct lw__thread *lw__self(void)
+{
+	if (lw__unlikely(lw__tls_guard))
+		return NULL;
+	struct lw__thread *t = lw__tls_self;
+	if (lw__likely(t != NULL))
+		return t;
+	return lw__thread_slow();
+}
+
+static inline void lw__guard_enter(void) { lw__tls_guard++; }
+static inline void lw__guard_leave(void) { lw__tls_guard--; }
+
+/* Call fn(thread, arg) for every live thread, under the thread-list lock
+ * (fn must not take other lockwatch locks that a lock call could hold). */
+void lw__threads_each(void (*fn)(struct lw__thread *t, void *arg), void *arg);
+
+/* Install the thread-exit hook; called once at start-up. */
+void lw__thread_init(void);
+
+/* Fork: lock the list, and in the child keep only the calling thread. */
+void lw__thread_atfork_prepare(void);
+void lw__thread_atfork_parent(void);
+void lw__thread_atfork_child(void);
+
+/* Name the calling thread's state from the kernel's name. */
+void lw__thread_refresh_name(struct lw__thread *t);
+
+#endif

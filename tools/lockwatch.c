@@ -1,0 +1,366 @@
+/* lockwatch.c - the `lockwatch` command: a thin launcher.
+ *
+ *   lockwatch run [OPTIONS] [--] PROGRAM [ARGS...]
+ *
+ * Each option of the table in src/options.def is a flag (hold_ms is
+ * --hold-ms); they become LOCKWATCH_OPTIONS for the program, which runs
+ * with the preload library added to LD_PRELOAD. Reports always go to a
+ * JSON Lines file (a private temporary one unless --json is given), so that
+ * at the end the reports of every process of the program's tree can be
+ * counted. Exit status: the program's own (128+N for a signal), or the
+ * error exit code (default 66) when any error-severity report was made. */
+#define _GNU_SOURCE
+#include "options.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_ERROR_EXIT 66
+
+static pid_t child;
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: lockwatch run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+		   "       lockwatch --help | --version\n\n"
+		   "Runs PROGRAM with lockwatch preloaded and reports lock-order cycles,\n"
+		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits.\n"
+		   "Exit status: PROGRAM's own, or %d (--exitcode) when an error was\n"
+		   "reported; 2 for a bad command line.\n\nOptions (also LOCKWATCH_OPTIONS=key=value:key=value):\n",
+		DEFAULT_ERROR_EXIT);
+	for (int i = 0; i < lw__n_optdescs; i++) {
+		const struct lw__optdesc *d = &lw__optdescs[i];
+		char flag[64], def[64];
+		size_t k;
+		for (k = 0; d->key[k] && k < sizeof(flag) - 1; k++)
+			flag[k] = d->key[k] == '_' ? '-' : d->key[k];
+		flag[k] = 0;
+		if (d->type == 'I')
+			snprintf(def, sizeof(def), "%ld", strcmp(d->key, "exitcode") == 0
+								  ? (long)DEFAULT_ERROR_EXIT
+								  : d->def);
+		else if (d->type == 'E')
+			lw__options_enum_name(d, strcmp(d->key, "on_deadlock") == 0 ? 1 : d->def,
+					      def, sizeof(def));
+		else
+			snprintf(def, sizeof(def), "none");
+		fprintf(f, "  --%-14s %-5s %s (default %s)\n", flag,
+			d->type == 'I' ? "N" : d->type == 'S' ? "FILE" : "WORD", d->help, def);
+	}
+}
+
+static void die_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "lockwatch: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nlockwatch: see 'lockwatch --help'\n");
+	exit(2);
+}
+
+/* The preload library: $LOCKWATCH_PRELOAD, or ../lib next to this binary. */
+static void find_preload(char *out, size_t n)
+{
+	const char *env = getenv("LOCKWATCH_PRELOAD");
+	if (env && *env) {
+		snprintf(out, n, "%s", env);
+	} else {
+		char self[PATH_MAX];
+		ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (len < 0) {
+			perror("lockwatch: /proc/self/exe");
+			exit(2);
+		}
+		self[len] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash)
+			*slash = 0;
+		snprintf(out, n, "%s/../lib/liblockwatch-preload.so", self);
+		if (access(out, R_OK) != 0) /* installed layout: bin/ and lib/ */
+			snprintf(out, n, "%s/../lib/x86_64-linux-gnu/liblockwatch-preload.so", self);
+	}
+	if (access(out, R_OK) != 0) {
+		fprintf(stderr, "lockwatch: preload library not found at %s (set LOCKWATCH_PRELOAD)\n", out);
+		exit(2);
+	}
+}
+
+/* PROGRAM as execvp would find it, or NULL. */
+static const char *resolve(const char *prog, char *buf, size_t n)
+{
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0 ? prog : NULL;
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		snprintf(buf, n, "%.*s/%s", (int)len, path, prog);
+		if (access(buf, X_OK) == 0)
+			return buf;
+		path += len;
+		if (*path == ':')
+			path++;
+	}
+	return NULL;
+}
+
+/* 1 when the file is an ELF executable with no program interpreter: a
+ * static binary, which ignores LD_PRELOAD. */
+static int is_static_elf(const char *file)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	Elf64_Ehdr eh;
+	int st = 0;
+	if (fd < 0)
+		return 0;
+	if (read(fd, &eh, sizeof(eh)) == (ssize_t)sizeof(eh) &&
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64) {
+		int interp = 0;
+		for (int i = 0; i < eh.e_phnum; i++) {
+			Elf64_Phdr ph;
+			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (Elf64_Off)i * eh.e_phentsize)) !=
+			    (ssize_t)sizeof(ph))
+				break;
+			interp |= ph.p_type == PT_INTERP;
+		}
+		st = !interp;
+	}
+	close(fd);
+	return st;
+}
+
+static void forward(int sig)
+{
+	if (child > 0)
+		kill(child, sig);
+}
+
+struct counts {
+	unsigned long kinds[16], errors, total;
+};
+
+static const char *const kind_names[] = { "lock_order_cycle", "deadlock", "self_deadlock",
+					  "bad_unlock", "destroy_held", "thread_exit_holding",
+					  "long_hold", "long_wait" };
+#define N_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
+
+/* Count the reports written to the JSON file from offset `from` on. */
+static void count_reports(const char *path, off_t from, struct counts *c)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	memset(c, 0, sizeof(*c));
+	if (!f)
+		return;
+	fseeko(f, from, SEEK_SET);
+	while (getline(&line, &cap, f) > 0) {
+		char *k = strstr(line, "\"kind\":\"");
+		if (!k)
+			continue;
+		k += 8;
+		for (unsigned i = 0; i < N_KINDS; i++) {
+			size_t n = strlen(kind_names[i]);
+			if (strncmp(k, kind_names[i], n) == 0 && k[n] == '"')
+				c->kinds[i]++;
+		}
+		c->total++;
+		if (strstr(line, "\"severity\":\"error\""))
+			c->errors++;
+	}
+	free(line);
+	fclose(f);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct lw__options check;
+	char opts[8192] = "";
+	size_t olen = 0;
+	long error_exit = DEFAULT_ERROR_EXIT;
+	const char *json = NULL;
+	int on_deadlock_set = 0;
+	int i;
+
+	lw__options_defaults(&check);
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+		if (strncmp(a, "--", 2) != 0)
+			break;
+		char key[64], err[512];
+		const char *val;
+		const char *eq = strchr(a + 2, '=');
+		size_t klen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		if (klen >= sizeof(key))
+			die_usage("unknown flag '%s'", a);
+		for (size_t k = 0; k < klen; k++)
+			key[k] = a[2 + k] == '-' ? '_' : a[2 + k];
+		key[klen] = 0;
+		if (eq) {
+			val = eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				die_usage("flag '%s' needs a value", a);
+			val = argv[++i];
+		}
+		if (lw__options_check(key, val, err, sizeof(err)) != 0) {
+			if (strncmp(err, "unknown option", 14) == 0)
+				die_usage("unknown flag '%s'", a);
+			die_usage("%s", err);
+		}
+		if (strchr(val, ':'))
+			die_usage("a value cannot contain ':' (%s)", val);
+		if (strcmp(key, "exitcode") == 0) {
+			error_exit = atol(val);
+			continue; /* applied here, by the launcher, over the whole tree */
+		}
+		if (strcmp(key, "json") == 0)
+			json = val;
+		if (strcmp(key, "on_deadlock") == 0)
+			on_deadlock_set = 1;
+		int w = snprintf(opts + olen, sizeof(opts) - olen, "%s%s=%s", olen ? ":" : "", key, val);
+		if (w < 0 || (size_t)w >= sizeof(opts) - olen)
+			die_usage("%s", "options too long");
+		olen += (size_t)w;
+	}
+	if (i >= argc)
+		die_usage("%s", "no program to run");
+
+	char pathbuf[PATH_MAX];
+	const char *prog = resolve(argv[i], pathbuf, sizeof(pathbuf));
+	if (!prog) {
+		fprintf(stderr, "lockwatch: %s: program not found or not executable\n", argv[i]);
+		return 127;
+	}
+	if (is_static_elf(prog)) {
+		fprintf(stderr,
+			"lockwatch: %s is statically linked: LD_PRELOAD cannot reach its lock calls,\n"
+			"lockwatch: so nothing would be checked. Link it dynamically, or build it with\n"
+			"lockwatch: -include lockwatch/pthread.h and -llockwatch.\n",
+			prog);
+		return 2;
+	}
+
+	char preload[PATH_MAX], tmpjson[PATH_MAX] = "";
+	find_preload(preload, sizeof(preload));
+	if (!json) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(tmpjson, sizeof(tmpjson), "%s/lockwatch-XXXXXX.jsonl", tmp && *tmp ? tmp : "/tmp");
+		int fd = mkstemps(tmpjson, 6);
+		if (fd < 0) {
+			perror("lockwatch: temporary JSON file");
+			return 2;
+		}
+		close(fd);
+		json = tmpjson;
+		olen += (size_t)snprintf(opts + olen, sizeof(opts) - olen, "%sjson=%s", olen ? ":" : "", json);
+	}
+	if (!on_deadlock_set)
+		olen += (size_t)snprintf(opts + olen, sizeof(opts) - olen, "%son_deadlock=exit", olen ? ":" : "");
+
+	struct stat st;
+	off_t start = stat(json, &st) == 0 ? st.st_size : 0;
+
+	/* the user's LOCKWATCH_OPTIONS first, so the flags win */
+	const char *user = getenv("LOCKWATCH_OPTIONS");
+	char *env_opts = NULL;
+	if (asprintf(&env_opts, "%s%s%s", user && *user ? user : "", user && *user ? ":" : "", opts) < 0)
+		return 2;
+	setenv("LOCKWATCH_OPTIONS", env_opts, 1);
+	const char *old = getenv("LD_PRELOAD");
+	char *ld = NULL;
+	if (asprintf(&ld, "%s%s%s", preload, old && *old ? ":" : "", old && *old ? old : "") < 0)
+		return 2;
+	setenv("LD_PRELOAD", ld, 1);
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	child = fork();
+	if (child < 0) {
+		perror("lockwatch: fork");
+		return 2;
+	}
+	if (child == 0) {
+		execv(prog, argv + i);
+		fprintf(stderr, "lockwatch: cannot run %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	int status = 0;
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR) {
+			perror("lockwatch: waitpid");
+			return 2;
+		}
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+	struct counts c;
+	count_reports(json, start, &c);
+	if (c.total == 0) {
+		fprintf(stderr, "lockwatch: no reports");
+	} else {
+		fprintf(stderr, "lockwatch: %lu report%s (%lu error%s:", c.total, c.total == 1 ? "" : "s",
+			c.errors, c.errors == 1 ? "" : "s");
+		for (unsigned k = 0; k < N_KINDS; k++)
+			if (c.kinds[k])
+				fprintf(stderr, " %lu %s", c.kinds[k], kind_names[k]);
+		fprintf(stderr, ")");
+	}
+	if (tmpjson[0]) {
+		if (c.total == 0)
+			unlink(tmpjson);
+		else
+			fprintf(stderr, "; JSON in %s", tmpjson);
+	} else {
+		fprintf(stderr, "; JSON in %s", json);
+	}
+	if (c.errors && error_exit)
+		fprintf(stderr, "; exit status %ld (program's was %d)\n", error_exit, code);
+	else
+		fprintf(stderr, "\n");
+	return c.errors && error_exit ? (int)error_exit : code;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("lockwatch %d.%d.%d\n", LOCKWATCH_VERSION_MAJOR, LOCKWATCH_VERSION_MINOR,
+		       LOCKWATCH_VERSION_PATCH);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	fprintf(stderr, "lockwatch: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
