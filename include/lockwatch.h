@@ -16,6 +16,7 @@
 #define LOCKWATCH_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -211,6 +212,29 @@ LW_API void lw_set_report_handler(lw_report_fn fn, void *arg);
 LW_API unsigned long lw_report_count(lw_kind_t kind);
 LW_API unsigned long lw_error_count(void);
 
+/* ---- the watchdog: thresholds and health ------------------------------ */
+
+/* Per-lock thresholds in ms, overriding the options hold_ms and wait_ms:
+ * -1 keeps the option's value, 0 exempts the lock (a lock meant to be held
+ * for long). The lock is registered if it is new. */
+LW_API void lw_set_thresholds(const void *lock, long hold_ms, long wait_ms);
+
+/* What the watchdog saw at its last look (every watchdog_ms). */
+typedef struct lw_health {
+	unsigned long long_holds;      /* locks held now past their hold_ms */
+	unsigned long long_waits;      /* threads waiting now past their wait_ms */
+	unsigned long deadlocked;      /* threads in a deadlock now */
+	unsigned long deadlocks_found; /* deadlock reports so far */
+	unsigned long cycles_found;    /* lock-order cycle errors so far */
+	uint64_t longest_hold_ms;      /* longest current hold, any lock */
+	uint64_t longest_wait_ms;      /* longest current wait, any lock */
+} lw_health_t;
+
+/* Fill h (when not NULL); returns non-zero when unhealthy: a lock held or
+ * a thread waiting past its threshold, or a deadlock, right now. Cheap:
+ * it copies what the watchdog computed. */
+LW_API int lw_health(lw_health_t *h);
+
 /* ---- entry points for the force-included header -------------------------
  * lockwatch/pthread.h maps pthread calls onto these, adding the call site.
  * Programs do not call them directly. */
@@ -258,6 +282,14 @@ LW_API int lw_pthread_spin_trylock(pthread_spinlock_t *s, const char *file, int 
 				   const char *func);
 LW_API int lw_pthread_spin_unlock(pthread_spinlock_t *s, const char *file, int line,
 				  const char *func);
+LW_API int lw_sem_init(sem_t *s, int pshared, unsigned value, const char *file, int line,
+			const char *func);
+LW_API int lw_sem_destroy(sem_t *s, const char *file, int line, const char *func);
+LW_API int lw_sem_wait(sem_t *s, const char *file, int line, const char *func);
+LW_API int lw_sem_timedwait(sem_t *s, const struct timespec *t, const char *file, int line,
+			    const char *func);
+LW_API int lw_sem_trywait(sem_t *s, const char *file, int line, const char *func);
+LW_API int lw_sem_post(sem_t *s, const char *file, int line, const char *func);
 LW_API int lw_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m,
 				const char *file, int line, const char *func);
 LW_API int lw_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,

@@ -3,6 +3,7 @@
 #include "graph.h"
 #include "report.h"
 #include "stack.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <string.h>
@@ -106,6 +107,16 @@ static void report_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 	errno = saved;
 }
 
+static void remove_held(struct lw__thread *t, struct lw__held *h);
+
+/* A write hold whose lock another thread has since unlocked (a bad_unlock
+ * was reported then): the entry no longer means anything. */
+static inline int held_stale(const struct lw__thread *t, const struct lw__held *h)
+{
+	return h->mode == LW__WRITE && h->lock->kind != LW__SEM &&
+	       lw__load(&h->lock->owner) != t;
+}
+
 /* A semaphore unit: held until posted, but outside the lock order, so it
  * leaves the chain as it was and has no edges. */
 static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq *a)
@@ -119,12 +130,17 @@ void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
 		     const struct lw__site *s, struct lw__acq *a)
 {
 	struct lw__held *h;
+	a->t_ns = 0;
 	if (lw__unlikely(l->kind == LW__SEM)) {
 		sem_pre(t, l, a);
 		goto wait;
 	}
 	h = find_held(t, l);
 	a->recursive = 0;
+	if (lw__unlikely(h != NULL) && lw__unlikely(held_stale(t, h))) {
+		remove_held(t, h);
+		h = NULL;
+	}
 	if (lw__unlikely(h != NULL)) {
 		a->recursive = 1;
 		if (!reentrant(l, h, mode))
@@ -139,6 +155,11 @@ void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
 	else
 		a->stack = slow_chain(t, l, mode, s, c, 1);
 wait:
+	if (lw__unlikely(l->stats != NULL)) {
+		a->contended = lw__load(&l->owner) != NULL;
+		a->t_ns = lw__now_ns();
+	}
+	t->wait_stack = a->stack;
 	t->wait_tick = lw__load(&lw__tick);
 	t->wait_mode = (uint8_t)mode;
 	lw__store(&t->waiting_for, l);
@@ -155,6 +176,7 @@ void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok
 	if (!a) {
 		/* try-acquire: no edges, but remember how it was taken */
 		a = &try_acq;
+		a->t_ns = 0;
 		a->recursive = find_held(t, l) != NULL;
 		if (l->kind == LW__SEM) {
 			sem_pre(t, l, a);
@@ -166,6 +188,13 @@ void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok
 			a->stack = t->cache_key[slot] == c ? t->cache_stack[slot]
 							   : slow_chain(t, l, mode, s, c, 0);
 		}
+	}
+	uint64_t now_ns = 0;
+	if (lw__unlikely(l->stats != NULL)) {
+		now_ns = lw__now_ns();
+		int waited = a != &try_acq && a->t_ns;
+		lw__stats_acquired(l->stats, waited ? now_ns - a->t_ns : 0,
+				   waited && a->contended);
 	}
 	if (lw__unlikely(a->recursive)) {
 		struct lw__held *h = find_held(t, l);
@@ -185,6 +214,7 @@ void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok
 	h->mode = (uint8_t)mode;
 	h->count = 1;
 	h->site = *s;
+	h->t_ns = now_ns;
 	lw__store_rel(&t->n_held, t->n_held + 1);
 	if (mode == LW__WRITE)
 		lw__store(&l->owner, t);
@@ -194,6 +224,8 @@ void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok
 static void remove_held(struct lw__thread *t, struct lw__held *h)
 {
 	unsigned i = (unsigned)(h - t->held);
+	if (lw__unlikely(h->lock->stats != NULL) && h->t_ns)
+		lw__stats_released(h->lock->stats, lw__now_ns() - h->t_ns);
 	if (h->mode == LW__WRITE && lw__load(&h->lock->owner) == t)
 		lw__store(&h->lock->owner, NULL);
 	if (i + 1 == t->n_held) {
@@ -223,6 +255,8 @@ static void report_bad_unlock(struct lw__thread *t, struct lw__lock *l,
 		lw__thread_refresh_name(t);
 		lw__rb_thread(rb, t->tid, t->name, "unlocker", li, 0, lw__stack_capture(s));
 		if (owner && owner != t) {
+			/* the lock is free now: the holder's entry goes stale */
+			lw__store(&l->owner, NULL);
 			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0, 0);
 			lw__rb_headline(rb, "thread %d (%s) unlocks %s, which thread %d (%s) holds",
 					t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid,

@@ -22,6 +22,8 @@ struct lw__acq {
 	uint64_t chain;
 	uint32_t stack;
 	int recursive; /* re-acquire of a lock the thread holds */
+	int contended; /* option stats: another thread held it when asked */
+	uint64_t t_ns; /* option stats: when it was asked for */
 };
 
 void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,

@@ -377,6 +377,13 @@ static int merge(struct lw__edge *e, const struct lw__edge_info *in)
 		e->info.from_read = 0, changed = 1;
 	if (e->info.to_read && !in->to_read)
 		e->info.to_read = 0, changed = 1;
+	if (changed) {
+		/* this sighting made the edge more dangerous: show it */
+		e->info.tid = in->tid;
+		memcpy(e->info.thread_name, in->thread_name, sizeof(e->info.thread_name));
+		e->info.from_stack = in->from_stack;
+		e->info.to_stack = in->to_stack;
+	}
 	return changed;
 }
 

@@ -141,3 +141,41 @@ int lw_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struc
 	SITE;
 	LW__OP_COND_WAIT(m, NULL, &s, LW_REAL_FN(pthread_cond_timedwait)(c, m, t));
 }
+
+/* Semaphores: see preload.c; a unit taken is held until posted. */
+int lw_sem_init(sem_t *sem, int pshared, unsigned value, AT)
+{
+	SITE;
+	LW__OP_INIT(sem, NULL, LW__SEM, &s, LW_REAL_FN(sem_init)(sem, pshared, value));
+}
+
+int lw_sem_destroy(sem_t *sem, AT)
+{
+	SITE;
+	LW__OP_DESTROY(sem, NULL, LW__SEM, &s, LW_REAL_FN(sem_destroy)(sem));
+}
+
+int lw_sem_wait(sem_t *sem, AT)
+{
+	SITE;
+	LW__OP_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, &s, LW__SEM_RETRY(LW_REAL_FN(sem_wait)(sem)));
+}
+
+int lw_sem_timedwait(sem_t *sem, const struct timespec *t, AT)
+{
+	SITE;
+	LW__OP_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, &s,
+		       LW__SEM_RETRY(LW_REAL_FN(sem_timedwait)(sem, t)));
+}
+
+int lw_sem_trywait(sem_t *sem, AT)
+{
+	SITE;
+	LW__OP_TRY(sem, NULL, LW__SEM, LW__WRITE, &s, LW_REAL_FN(sem_trywait)(sem));
+}
+
+int lw_sem_post(sem_t *sem, AT)
+{
+	SITE;
+	LW__OP_RELEASE(sem, NULL, LW__SEM, &s, LW_REAL_FN(sem_post)(sem));
+}

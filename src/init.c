@@ -8,6 +8,7 @@
 #include "real.h"
 #include "report.h"
 #include "stack.h"
+#include "stats.h"
 #include "symbols.h"
 #include "thread.h"
 #include "watchdog.h"
@@ -57,6 +58,7 @@ static void at_exit(void)
 	lw__guard_enter();
 	lw__watchdog_stop();
 	lw__exiting = 1;
+	lw__stats_report();
 	if (lw__opt.exitcode && lw__report_errors() > 0) {
 		lw__msg("%lu error report%s: exiting with status %ld (option exitcode)",
 			lw__report_errors(), lw__report_errors() == 1 ? "" : "s",
@@ -116,6 +118,16 @@ void lw_set_name(const void *lock, const char *name)
 	lw__init();
 	lw__guard_enter();
 	lw__lock_set_name(lock, name);
+	lw__guard_leave();
+}
+
+void lw_set_thresholds(const void *lock, long hold_ms, long wait_ms)
+{
+	if (!lock)
+		return;
+	lw__init();
+	lw__guard_enter();
+	lw__lock_set_thresholds(lock, hold_ms, wait_ms);
 	lw__guard_leave();
 }
 

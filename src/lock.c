@@ -3,6 +3,8 @@
 #include "lock.h"
 #include "graph.h"
 #include "map.h"
+#include "options.h"
+#include "stats.h"
 #include "real.h"
 #include "symbols.h"
 
@@ -20,21 +22,34 @@ static size_t n_records;
 
 /* Records are carved from large zeroed chunks and never freed: a thread
  * may still look at a retired record. Caller holds reg_mu. */
+#define CHUNK_RECORDS 1024
+static struct lw__lock **chunks;
+static size_t n_chunks;
+
 static struct lw__lock *record_alloc(void)
 {
-	static struct lw__lock *chunk;
-	static size_t left;
-	if (left == 0) {
-		size_t n = 1024;
-		chunk = aligned_alloc(64, n * sizeof(struct lw__lock));
-		if (!chunk)
+	size_t used = n_records % CHUNK_RECORDS;
+	if (used == 0) {
+		void *p = realloc(chunks, (n_chunks + 1) * sizeof(*chunks));
+		if (!p)
 			return NULL;
-		memset(chunk, 0, n * sizeof(struct lw__lock));
-		left = n;
+		chunks = p;
+		struct lw__lock *c = aligned_alloc(64, CHUNK_RECORDS * sizeof(struct lw__lock));
+		if (!c)
+			return NULL;
+		memset(c, 0, CHUNK_RECORDS * sizeof(struct lw__lock));
+		chunks[n_chunks++] = c;
 	}
-	left--;
 	n_records++;
-	return chunk++;
+	return &chunks[n_chunks - 1][used];
+}
+
+void lw__lock_each(void (*fn)(struct lw__lock *l, void *arg), void *arg)
+{
+	LOCK();
+	for (size_t i = 0; i < n_records; i++)
+		fn(&chunks[i / CHUNK_RECORDS][i % CHUNK_RECORDS], arg);
+	UNLOCK();
 }
 
 static struct lw__lock *record_new(const void *addr, int kind, const struct lw__site *site)
@@ -46,6 +61,8 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	l->kind = (uint8_t)kind;
 	l->addr = addr;
 	l->hold_ms = l->wait_ms = -1;
+	if (lw__opt.stats)
+		l->stats = calloc(1, sizeof(struct lw__stats));
 	if (site)
 		l->site = *site;
 	return l;
@@ -74,6 +91,10 @@ struct lw__lock *lw__lock_get(const void *addr, int kind, const struct lw__site 
 		if (l) {
 			if (old && old->name)
 				l->name = old->name; /* a name sticks to the address */
+			if (old && old->kind == LW__UNKNOWN) {
+				l->hold_ms = old->hold_ms;
+				l->wait_ms = old->wait_ms;
+			}
 			lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, l);
 		}
 		if (old)
@@ -100,18 +121,37 @@ void lw__lock_retire(const void *addr)
 		lw__graph_forget(l);
 }
 
-void lw__lock_set_name(const void *addr, const char *name)
+/* The live record at addr, or a new one of unknown kind (named or given
+ * thresholds before its first use). Caller holds reg_mu. */
+static struct lw__lock *record_for(const void *addr)
 {
-	char *copy = name ? strdup(name) : NULL;
-	LOCK();
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (!l) {
 		l = record_new(addr, LW__UNKNOWN, NULL);
 		if (l)
 			lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, l);
 	}
+	return l;
+}
+
+void lw__lock_set_name(const void *addr, const char *name)
+{
+	char *copy = name ? strdup(name) : NULL;
+	LOCK();
+	struct lw__lock *l = record_for(addr);
 	if (l)
 		lw__store_rel(&l->name, copy); /* the old name is leaked on purpose */
+	UNLOCK();
+}
+
+void lw__lock_set_thresholds(const void *addr, long hold_ms, long wait_ms)
+{
+	LOCK();
+	struct lw__lock *l = record_for(addr);
+	if (l) {
+		l->hold_ms = hold_ms < 0 ? -1 : (int)(hold_ms > INT32_MAX ? INT32_MAX : hold_ms);
+		l->wait_ms = wait_ms < 0 ? -1 : (int)(wait_ms > INT32_MAX ? INT32_MAX : wait_ms);
+	}
 	UNLOCK();
 }
 
@@ -150,12 +190,34 @@ static int site_position(const struct lw__site *s, char *buf, size_t n)
 	return 0;
 }
 
+/* GCC names a function's static variable "cache_lock.1" (and LTO adds
+ * ".lto_priv.0"): keep the name the programmer wrote, and any +offset. */
+static void strip_local_suffix(char *sym)
+{
+	char *plus = strchr(sym, '+');
+	size_t end = plus ? (size_t)(plus - sym) : strlen(sym);
+	char *dot = memchr(sym, '.', end);
+	if (!dot || dot == sym)
+		return;
+	for (char *p = dot; p < sym + end; p++)
+		if (!(*p == '.' || (*p >= '0' && *p <= '9') || strncmp(p, "lto_priv", 8) == 0 ||
+		      strncmp(p, "constprop", 9) == 0))
+			return;
+		else if (strncmp(p, "lto_priv", 8) == 0)
+			p += 7;
+		else if (strncmp(p, "constprop", 9) == 0)
+			p += 8;
+	memmove(dot, sym + end, strlen(sym + end) + 1);
+}
+
 void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cls,
 		       size_t cn)
 {
 	char sym[256], pos[256];
 	const char *user = lw__load_acq(&l->name);
 	int has_sym = lw__sym_data(l->addr, sym, sizeof(sym));
+	if (has_sym)
+		strip_local_suffix(sym);
 	int has_pos = site_position(&l->site, pos, sizeof(pos));
 	const char *kind = lw__lock_kind_name(l->kind);
 

@@ -16,6 +16,7 @@
 
 struct lw__thread;
 struct lw__edge;
+struct lw__stats;
 
 enum lw__lock_kind { LW__MUTEX = 1, LW__RWLOCK, LW__SPIN, LW__SEM, LW__UNKNOWN };
 
@@ -37,6 +38,7 @@ struct lw__lock {
 	uint16_t pad;
 	const void *addr;
 	int hold_ms, wait_ms; /* per-lock thresholds, -1: the global option */
+	struct lw__stats *stats; /* option stats: set at registration, else NULL */
 
 	/* --- written under the registry lock --- */
 	const char *name;    /* lw_set_name(); never freed once set */
@@ -76,6 +78,13 @@ void lw__lock_retire(const void *addr);
 
 /* Name a lock (registering it if new). */
 void lw__lock_set_name(const void *addr, const char *name);
+
+/* Call fn for every record ever made (live or retired), under the
+ * registry lock. */
+void lw__lock_each(void (*fn)(struct lw__lock *l, void *arg), void *arg);
+
+/* Per-lock thresholds (registering the lock if new); -1 keeps the option. */
+void lw__lock_set_thresholds(const void *addr, long hold_ms, long wait_ms);
 
 /* Human name and class of a lock, into buffers (report time only). */
 void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cls,

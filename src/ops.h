@@ -112,6 +112,18 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
 		return rc_;                                                        \
 	} while (0)
 
+/* sem waits are not restarted after a signal handler: when the EINTR came
+ * from the watchdog's stack signal, not the program's, wait again. */
+#define LW__SEM_RETRY(call)                                                       \
+	({                                                                    \
+		int r_;                                                       \
+		do {                                                          \
+			lw__tls_signalled = 0;                                \
+			r_ = (call);                                          \
+		} while (r_ == -1 && errno == EINTR && lw__tls_signalled);    \
+		r_;                                                           \
+	})
+
 #define LW__RA() ((uintptr_t)__builtin_return_address(0))
 
 #endif

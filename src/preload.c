@@ -191,21 +191,21 @@ EXPORT int sem_destroy(sem_t *sem)
 EXPORT int sem_wait(sem_t *sem)
 {
 	SITE;
-	LW__OP_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, &s, LW_REAL_FN(sem_wait)(sem));
+	LW__OP_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, &s, LW__SEM_RETRY(LW_REAL_FN(sem_wait)(sem)));
 }
 
 EXPORT int sem_timedwait(sem_t *sem, const struct timespec *t)
 {
 	SITE;
 	LW__OP_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, &s,
-		       LW_REAL_FN(sem_timedwait)(sem, t));
+		       LW__SEM_RETRY(LW_REAL_FN(sem_timedwait)(sem, t)));
 }
 
 EXPORT int sem_clockwait(sem_t *sem, clockid_t c, const struct timespec *t)
 {
 	SITE;
 	LW__OP_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, &s,
-		       LW_REAL_FN(sem_clockwait)(sem, c, t));
+		       LW__SEM_RETRY(LW_REAL_FN(sem_clockwait)(sem, c, t)));
 }
 
 EXPORT int sem_trywait(sem_t *sem)

@@ -50,8 +50,16 @@ static int (*unw_fn)(void **, int);
 void lw__stack_init(void)
 {
 	void *h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
-	if (h)
+	if (h) {
+		/* libunwind's default cache of unwind rules is shared and locked;
+		 * a fork can leave that lock held in the child. The per-thread
+		 * cache (policy 2, UNW_CACHE_PER_THREAD) takes no lock. */
+		int (*policy)(void *, int) = (int (*)(void *, int))dlsym(h, "_ULx86_64_set_caching_policy");
+		void **space = dlsym(h, "_ULx86_64_local_addr_space");
+		if (policy && space)
+			policy(*space, 2);
 		unw_fn = (int (*)(void **, int))dlsym(h, "unw_backtrace");
+	}
 	if (!unw_fn) {
 		void *warm[2];
 		backtrace(warm, 2); /* its first call loads libgcc_s: do it now */

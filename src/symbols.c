@@ -109,17 +109,22 @@ static Dwfl_Module *find_module(uintptr_t a, int *refreshed)
 
 typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
 static demangle_fn demangler;
-static int demangler_resolved;
+static unsigned long long demangler_tried; /* dlpi_adds at the last dlsym + 1 */
 
 /* A malloc'ed demangled copy of name, or NULL to keep name as it is. */
 static char *demangle(const char *name)
 {
 	if (name == NULL || name[0] != '_' || name[1] != 'Z')
 		return NULL;
-	if (!demangler_resolved) {
-		void *p = dlsym(RTLD_DEFAULT, "__cxa_demangle");
-		memcpy(&demangler, &p, sizeof(demangler));
-		demangler_resolved = 1;
+	if (demangler == NULL) {
+		/* look again only after the C++ runtime could have been loaded */
+		unsigned long long adds, subs;
+		dl_counts(&adds, &subs);
+		if (demangler_tried != adds + 1) {
+			demangler_tried = adds + 1;
+			void *p = dlsym(RTLD_DEFAULT, "__cxa_demangle");
+			memcpy(&demangler, &p, sizeof(demangler));
+		}
 	}
 	if (demangler == NULL)
 		return NULL;

@@ -14,6 +14,7 @@
 LW__TLS int lw__tls_guard;
 LW__TLS struct lw__thread *lw__tls_self;
 LW__TLS int lw__tls_gone;
+LW__TLS int lw__tls_signalled;
 uint32_t lw__tick;
 
 static pthread_mutex_t list_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -35,11 +36,19 @@ void lw__thread_refresh_name(struct lw__thread *t)
 
 /* Locks, not semaphore units: a unit taken and never posted is how a
  * semaphore used as a signal is meant to be used. */
+static int counts(const struct lw__thread *t, const struct lw__held *h)
+{
+	if (h->lock->kind == LW__SEM)
+		return 0;
+	/* a write hold another thread unlocked (reported then) is gone */
+	return h->mode != LW__WRITE || lw__load(&h->lock->owner) == t;
+}
+
 static unsigned locks_held(const struct lw__thread *t)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < t->n_held; i++)
-		n += t->held[i].lock->kind != LW__SEM;
+		n += (unsigned)counts(t, &t->held[i]);
 	return n;
 }
 
@@ -51,7 +60,7 @@ static void report_exit_holding(struct lw__thread *t)
 		return;
 	int ti = lw__rb_thread(rb, t->tid, t->name, "exiting thread", -1, 0, 0);
 	for (unsigned i = 0; i < t->n_held; i++) {
-		if (t->held[i].lock->kind == LW__SEM)
+		if (!counts(t, &t->held[i]))
 			continue;
 		int li = lw__rb_lock(rb, t->held[i].lock);
 		lw__rb_thread_held(rb, ti, li);

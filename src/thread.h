@@ -28,6 +28,7 @@ struct lw__held {
 	uint8_t pad;
 	uint16_t count;     /* recursive depth, >= 1 */
 	struct lw__site site;
+	uint64_t t_ns;      /* option stats: when it was taken */
 };
 
 struct lw__thread {
@@ -41,8 +42,8 @@ struct lw__thread {
 	/* what it waits for now (the watchdog reads these) */
 	struct lw__lock *waiting_for;
 	uint32_t wait_tick;
+	uint32_t wait_stack; /* depot id of where it waits, 0: unknown */
 	uint8_t wait_mode;
-	struct lw__site wait_site;
 
 	/* chains already checked: key, and the stack that took the lock */
 	uint64_t cache_key[LW__CHAIN_CACHE];
@@ -54,6 +55,7 @@ struct lw__thread {
 extern LW__TLS int lw__tls_guard;            /* > 0: inside lockwatch */
 extern LW__TLS struct lw__thread *lw__tls_self;
 extern LW__TLS int lw__tls_gone;             /* its state was torn down */
+extern LW__TLS int lw__tls_signalled;        /* the watchdog's stack signal hit */
 
 /* Coarse time: milliseconds since start-up (wrapping), advanced by the
  * watchdog every watchdog_ms; acquisitions record it instead of reading a

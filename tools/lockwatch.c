@@ -73,7 +73,7 @@ static void find_preload(char *out, size_t n)
 	if (env && *env) {
 		snprintf(out, n, "%s", env);
 	} else {
-		char self[PATH_MAX];
+		char self[PATH_MAX - 64];
 		ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 		if (len < 0) {
 			perror("lockwatch: /proc/self/exe");
@@ -164,10 +164,10 @@ static void count_reports(const char *path, off_t from, struct counts *c)
 		return;
 	fseeko(f, from, SEEK_SET);
 	while (getline(&line, &cap, f) > 0) {
-		char *k = strstr(line, "\"kind\":\"");
-		if (!k)
+		/* a report starts with its kind; the stats line has none */
+		if (strncmp(line, "{\"kind\":\"", 9) != 0)
 			continue;
-		k += 8;
+		char *k = line + 9;
 		for (unsigned i = 0; i < N_KINDS; i++) {
 			size_t n = strlen(kind_names[i]);
 			if (strncmp(k, kind_names[i], n) == 0 && k[n] == '"')
@@ -320,11 +320,14 @@ static int cmd_run(int argc, char **argv)
 	if (c.total == 0) {
 		fprintf(stderr, "lockwatch: no reports");
 	} else {
-		fprintf(stderr, "lockwatch: %lu report%s (%lu error%s:", c.total, c.total == 1 ? "" : "s",
+		fprintf(stderr, "lockwatch: %lu report%s, %lu error%s (", c.total, c.total == 1 ? "" : "s",
 			c.errors, c.errors == 1 ? "" : "s");
+		const char *sep = "";
 		for (unsigned k = 0; k < N_KINDS; k++)
-			if (c.kinds[k])
-				fprintf(stderr, " %lu %s", c.kinds[k], kind_names[k]);
+			if (c.kinds[k]) {
+				fprintf(stderr, "%s%lu %s", sep, c.kinds[k], kind_names[k]);
+				sep = ", ";
+			}
 		fprintf(stderr, ")");
 	}
 	if (tmpjson[0]) {

@@ -3,7 +3,7 @@
  *
  * Compile an unchanged program with `-include lockwatch/pthread.h` and link
  * it with `-llockwatch`: every pthread_mutex_*, pthread_rwlock_*,
- * pthread_spin_* and pthread_cond_(timed)wait call written in its source
+ * pthread_spin_*, pthread_cond_(timed)wait and sem_* call written in its source
  * then goes through lockwatch, which learns the file, line and function of
  * the call. The types stay the pthread types, so the program still links
  * with libraries that take a pthread_mutex_t *; those locks are tracked by
@@ -14,6 +14,7 @@
 #define LOCKWATCH_PTHREAD_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <lockwatch.h>
 
 #ifndef LOCKWATCH_NO_INTERCEPT
@@ -45,6 +46,13 @@
 #define pthread_spin_lock(s) lw_pthread_spin_lock((s), LW__SITE)
 #define pthread_spin_trylock(s) lw_pthread_spin_trylock((s), LW__SITE)
 #define pthread_spin_unlock(s) lw_pthread_spin_unlock((s), LW__SITE)
+
+#define sem_init(s, p, v) lw_sem_init((s), (p), (v), LW__SITE)
+#define sem_destroy(s) lw_sem_destroy((s), LW__SITE)
+#define sem_wait(s) lw_sem_wait((s), LW__SITE)
+#define sem_timedwait(s, t) lw_sem_timedwait((s), (t), LW__SITE)
+#define sem_trywait(s) lw_sem_trywait((s), LW__SITE)
+#define sem_post(s) lw_sem_post((s), LW__SITE)
 
 #define pthread_cond_wait(c, m) lw_pthread_cond_wait((c), (m), LW__SITE)
 #define pthread_cond_timedwait(c, m, t)                                    \

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""check_json.py - validate a lockwatch JSON Lines file against the schema
+documented in src/report_json.c, and check expectations about its reports.
+
+usage: check_json.py FILE [--expect KIND:SEVERITY:N]... [--count N]
+                          [--lock NAME]... [--func NAME]...
+                          [--status N --actual-status M]
+
+Every line must be one JSON object with exactly the documented keys, in the
+documented order, with the documented types; lock references (edge from/to,
+thread lock/held) must be ids of the report's own locks. A lock_order_cycle
+report must list each lock once and its edges must form one ring through
+every cycle lock (n_edges == number of cycle locks), its headline must walk
+that ring; the only lock allowed outside the ring is the gate of a warning,
+named in its note. Expectations: --expect KIND:SEV:N exactly N reports of
+that kind and severity; --count N lines in all; --lock NAME some report has
+a lock of that name; --func NAME some frame is in that function; --status N
+the program's exit status (given by run_json.sh as --actual-status) was N
+(default 0). Exit status 0 when everything holds, 1 otherwise, with every
+problem printed."""
+import argparse
+import json
+import re
+import sys
+
+KINDS = ["lock_order_cycle", "deadlock", "self_deadlock", "bad_unlock",
+         "destroy_held", "thread_exit_holding", "long_hold", "long_wait"]
+SEVERITIES = ["error", "warning"]
+LOCK_KINDS = ["mutex", "rwlock", "spinlock", "semaphore", "lock"]
+REPORT_KEYS = ["kind", "severity", "pid", "time_ms", "headline", "note",
+               "locks", "edges", "threads"]
+LOCK_KEYS = ["id", "address", "kind", "name", "class"]
+EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_stack",
+             "to_stack"]
+THREAD_KEYS = ["tid", "name", "role", "lock", "duration_ms", "held", "stack",
+               "now", "now_note"]
+FRAME_KEYS = ["pc", "function", "file", "line", "module"]
+HEX = re.compile(r"^0x[0-9a-f]+$")
+
+
+class Checker:
+    def __init__(self):
+        self.problems = []
+
+    def fail(self, where, msg):
+        self.problems.append("%s: %s" % (where, msg))
+
+    # -- types -----------------------------------------------------------
+    def is_int(self, v):
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    def keys(self, where, obj, keys):
+        if not isinstance(obj, dict):
+            self.fail(where, "not an object: %r" % (obj,))
+            return False
+        if list(obj.keys()) != keys:
+            self.fail(where, "keys %s, expected %s" % (list(obj.keys()), keys))
+            return False
+        return True
+
+    def int_(self, where, v, minimum=None):
+        if not self.is_int(v):
+            self.fail(where, "not an integer: %r" % (v,))
+        elif minimum is not None and v < minimum:
+            self.fail(where, "%d is below %d" % (v, minimum))
+
+    def str_(self, where, v, nullable=False, nonempty=True):
+        if v is None and nullable:
+            return
+        if not isinstance(v, str):
+            self.fail(where, "not a string%s: %r" % (" or null" if nullable else "", v))
+        elif nonempty and v == "":
+            self.fail(where, "empty string")
+
+    def bool_(self, where, v):
+        if not isinstance(v, bool):
+            self.fail(where, "not a boolean: %r" % (v,))
+
+    def frame(self, where, f, functions):
+        if not self.keys(where, f, FRAME_KEYS):
+            return
+        if not isinstance(f["pc"], str) or not HEX.match(f["pc"]):
+            self.fail(where + ".pc", "not a hex string: %r" % (f["pc"],))
+        self.str_(where + ".function", f["function"], nullable=True)
+        self.str_(where + ".file", f["file"], nullable=True)
+        if f["line"] is not None:
+            self.int_(where + ".line", f["line"], 1)
+        self.str_(where + ".module", f["module"], nullable=True)
+        if isinstance(f["function"], str):
+            functions.add(f["function"])
+
+    def stack(self, where, s, functions, nullable=False):
+        if s is None and nullable:
+            return
+        if not isinstance(s, list):
+            self.fail(where, "not an array%s: %r" % (" or null" if nullable else "", s))
+            return
+        for i, f in enumerate(s):
+            self.frame("%s[%d]" % (where, i), f, functions)
+
+    def lock_ref(self, where, v, ids, nullable=False):
+        if v is None and nullable:
+            return
+        if not self.is_int(v):
+            self.fail(where, "not a lock id: %r" % (v,))
+        elif v not in ids:
+            self.fail(where, "%d is not the id of a lock of this report %s" % (v, sorted(ids)))
+
+    # -- one report ------------------------------------------------------
+    def report(self, where, r, functions):
+        if not self.keys(where, r, REPORT_KEYS):
+            return
+        if r["kind"] not in KINDS:
+            self.fail(where + ".kind", "unknown kind %r" % (r["kind"],))
+        if r["severity"] not in SEVERITIES:
+            self.fail(where + ".severity", "unknown severity %r" % (r["severity"],))
+        self.int_(where + ".pid", r["pid"], 1)
+        self.int_(where + ".time_ms", r["time_ms"], 1000000000000)  # after 2001
+        self.str_(where + ".headline", r["headline"])
+        self.str_(where + ".note", r["note"], nullable=True)
+
+        ids = {}
+        if not isinstance(r["locks"], list):
+            self.fail(where + ".locks", "not an array")
+            return
+        for i, l in enumerate(r["locks"]):
+            w = "%s.locks[%d]" % (where, i)
+            if not self.keys(w, l, LOCK_KEYS):
+                continue
+            self.int_(w + ".id", l["id"], 1)
+            if not isinstance(l["address"], str) or not HEX.match(l["address"]):
+                self.fail(w + ".address", "not a hex string: %r" % (l["address"],))
+            if l["kind"] not in LOCK_KINDS:
+                self.fail(w + ".kind", "unknown lock kind %r" % (l["kind"],))
+            self.str_(w + ".name", l["name"])
+            self.str_(w + ".class", l["class"])
+            if self.is_int(l["id"]):
+                if l["id"] in ids:
+                    self.fail(w + ".id", "lock id %d listed twice" % l["id"])
+                ids[l["id"]] = l
+
+        if not isinstance(r["edges"], list):
+            self.fail(where + ".edges", "not an array")
+            return
+        for i, e in enumerate(r["edges"]):
+            w = "%s.edges[%d]" % (where, i)
+            if not self.keys(w, e, EDGE_KEYS):
+                continue
+            self.lock_ref(w + ".from", e["from"], ids)
+            self.lock_ref(w + ".to", e["to"], ids)
+            if self.keys(w + ".thread", e["thread"], ["tid", "name"]):
+                self.int_(w + ".thread.tid", e["thread"]["tid"], 1)
+                self.str_(w + ".thread.name", e["thread"]["name"], nullable=True,
+                          nonempty=False)
+            self.bool_(w + ".from_read", e["from_read"])
+            self.bool_(w + ".to_read", e["to_read"])
+            self.stack(w + ".from_stack", e["from_stack"], functions)
+            self.stack(w + ".to_stack", e["to_stack"], functions)
+
+        if not isinstance(r["threads"], list):
+            self.fail(where + ".threads", "not an array")
+            return
+        for i, t in enumerate(r["threads"]):
+            w = "%s.threads[%d]" % (where, i)
+            if not self.keys(w, t, THREAD_KEYS):
+                continue
+            self.int_(w + ".tid", t["tid"], 1)
+            self.str_(w + ".name", t["name"], nullable=True, nonempty=False)
+            self.str_(w + ".role", t["role"])
+            self.lock_ref(w + ".lock", t["lock"], ids, nullable=True)
+            self.int_(w + ".duration_ms", t["duration_ms"], 0)
+            if not isinstance(t["held"], list):
+                self.fail(w + ".held", "not an array")
+            else:
+                for k, h in enumerate(t["held"]):
+                    self.lock_ref("%s.held[%d]" % (w, k), h, ids)
+            self.stack(w + ".stack", t["stack"], functions)
+            self.stack(w + ".now", t["now"], functions, nullable=True)
+            self.str_(w + ".now_note", t["now_note"], nullable=True)
+
+        if r["kind"] == "lock_order_cycle" and not self.problems_in(where):
+            self.cycle(where, r, ids)
+
+    def problems_in(self, where):
+        return any(p.startswith(where + ".") or p.startswith(where + ":")
+                   for p in self.problems)
+
+    def cycle(self, where, r, ids):
+        edges = r["edges"]
+        n = len(edges)
+        if n < 2:
+            self.fail(where, "a cycle needs at least two edges, has %d" % n)
+            return
+        for i in range(n):
+            if edges[i]["to"] != edges[(i + 1) % n]["from"]:
+                self.fail(where, "edge %d ends at %d but edge %d starts at %d"
+                          % (i, edges[i]["to"], (i + 1) % n, edges[(i + 1) % n]["from"]))
+                return
+        ring = [e["from"] for e in edges]
+        if len(set(ring)) != n:
+            self.fail(where, "the ring passes a lock twice: %s" % ring)
+        extra = set(ids) - set(ring)
+        if extra:
+            # only the gate of a warning may stand outside the ring
+            if len(extra) > 1 or r["severity"] != "warning":
+                self.fail(where, "locks outside the cycle: %s" % sorted(extra))
+            else:
+                gate = ids[extra.pop()]["name"]
+                if not r["note"] or gate not in r["note"]:
+                    self.fail(where, "the gate %s is not named in the note %r"
+                              % (gate, r["note"]))
+        names = [ids[i]["name"] for i in ring]
+        want = "lock-order cycle: " + " -> ".join(names + names[:1])
+        if r["headline"] != want:
+            self.fail(where + ".headline", "%r, expected %r" % (r["headline"], want))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file")
+    ap.add_argument("--expect", action="append", default=[])
+    ap.add_argument("--count", type=int)
+    ap.add_argument("--lock", action="append", default=[])
+    ap.add_argument("--func", action="append", default=[])
+    ap.add_argument("--status", type=int, default=0)
+    ap.add_argument("--actual-status", type=int)
+    a = ap.parse_args()
+
+    c = Checker()
+    reports = []
+    functions = set()
+    try:
+        with open(a.file, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        print("check_json: cannot read %s: %s" % (a.file, e))
+        return 1
+    if text and not text.endswith("\n"):
+        c.fail(a.file, "the last line has no newline")
+    for no, line in enumerate(text.splitlines(), 1):
+        where = "line %d" % no
+        try:
+            r = json.loads(line)
+        except ValueError as e:
+            c.fail(where, "not JSON: %s" % e)
+            continue
+        c.report(where, r, functions)
+        reports.append(r)
+
+    if a.actual_status is not None and a.actual_status != a.status:
+        c.fail("program", "exit status %d, expected %d" % (a.actual_status, a.status))
+    if a.count is not None and len(reports) != a.count:
+        c.fail("expect", "%d reports, expected %d" % (len(reports), a.count))
+    for e in a.expect:
+        try:
+            kind, sev, n = e.split(":")
+            n = int(n)
+        except ValueError:
+            c.fail("expect", "bad --expect %r (KIND:SEVERITY:N)" % e)
+            continue
+        got = sum(1 for r in reports
+                  if isinstance(r, dict) and r.get("kind") == kind and r.get("severity") == sev)
+        if got != n:
+            c.fail("expect", "%d %s %s report(s), expected %d" % (got, kind, sev, n))
+    names = {l.get("name") for r in reports if isinstance(r, dict)
+             for l in (r.get("locks") or []) if isinstance(l, dict)}
+    for name in a.lock:
+        if name not in names:
+            c.fail("expect", "no lock named %r (have %s)" % (name, sorted(map(str, names))))
+    for fn in a.func:
+        if fn not in functions:
+            c.fail("expect", "no frame in function %r" % fn)
+
+    for p in c.problems:
+        print("check_json: " + p)
+    print("check_json: %s: %d report(s), %s" % (a.file, len(reports),
+          "OK" if not c.problems else "%d problem(s)" % len(c.problems)))
+    return 1 if c.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

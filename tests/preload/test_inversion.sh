@@ -1,0 +1,41 @@
+#!/bin/bash
+# test_inversion.sh - the basic promises of `lockwatch run` on unmodified
+# programs:
+#  - inversion (f_transfer/f_audit, two threads): status 66; the JSON file
+#    holds exactly one report, a lock_order_cycle error naming
+#    accounts_lock and ledger_lock by symbol with f_transfer and f_audit in
+#    its stacks; the stderr summary says "1 lock_order_cycle" and names the
+#    JSON file; the program's own output is untouched;
+#  - the same with --exitcode 70: status 70;
+#  - clean_exit (correct locking, returns 3): status 3, no report at all;
+#  - kill_self (raise(SIGKILL)): status 137.
+. "$(dirname "$0")/lib.sh"
+
+lw_run inv --json inv.json -- "$LWP_BIN/inversion"
+expect_rc 66
+check inv.json --expect lock_order_cycle:error:1 --total 1 --kinds-only \
+	--lock accounts_lock --lock ledger_lock --n-locks 2 --n-edges 2 \
+	--func f_transfer --func f_audit \
+	--headline-contains accounts_lock --headline-contains ledger_lock
+expect_in inv.err "1 report (1 error: 1 lock_order_cycle)" "the summary"
+expect_in inv.err "JSON in inv.json" "the summary"
+expect_in inv.err "exit status 66 (program's was 0)" "the summary"
+expect_in inv.out "balance 0" "the program's output"
+
+# the JSON file is appended to: a second run adds its own report
+lw_run inv70 --json inv.json --exitcode 70 -- "$LWP_BIN/inversion"
+expect_rc 70
+check inv.json --expect lock_order_cycle:error:2 --total 2 --pids 2
+expect_in inv70.err "1 report (1 error: 1 lock_order_cycle)" "the summary (second run counts only its own)"
+
+lw_run clean --json clean.json -- "$LWP_BIN/clean_exit"
+expect_rc 3 "clean_exit"
+check clean.json --no-reports
+expect_in clean.err "lockwatch: no reports"
+expect_in clean.out "counter 80000"
+
+lw_run killed --json killed.json -- "$LWP_BIN/kill_self"
+expect_rc 137 "kill_self"
+check killed.json --no-reports
+
+echo "PASS"

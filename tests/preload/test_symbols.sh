@@ -1,0 +1,47 @@
+#!/bin/bash
+# test_symbols.sh - what the libraries export. A preload library that
+# exported more than its interposers and its API could replace the host
+# program's own functions.
+#  - expected_symbols.txt agrees with src/real.def and include/lockwatch.h
+#    (gen_expected_symbols.py regenerates it);
+#  - nm -D --defined-only liblockwatch-preload.so lists exactly
+#    expected_symbols.txt: the interposed pthread_*/sem_* functions (all of
+#    real.def but pthread_create) and the lw_* API;
+#  - it defines no backtrace, no _Unwind_*, no unw_* / _U* (libunwind's),
+#    and ldd of it lists no libunwind (it is dlopen'ed RTLD_LOCAL);
+#  - liblockwatch.so exports exactly the lw_* API, nothing else.
+. "$(dirname "$0")/lib.sh"
+: "${LW_PRELOAD_SO:?}" "${LW_SHARED_SO:?}" "${LWP_TOP:?}"
+command -v nm >/dev/null || skip "nm is not installed (binutils)"
+
+"$LWP_PYTHON" "$LWP_SRC/gen_expected_symbols.py" "$LWP_TOP" --check "$LWP_SRC/expected_symbols.txt" ||
+	fail "expected_symbols.txt is stale"
+grep -v '^#' "$LWP_SRC/expected_symbols.txt" | sort >expected.txt
+[ "$(wc -l <expected.txt)" -gt 50 ] || fail "expected_symbols.txt is too short"
+
+nm -D --defined-only "$LW_PRELOAD_SO" >preload.nm || fail "nm failed on $LW_PRELOAD_SO"
+awk '{ print $NF }' preload.nm | sed 's/@.*//' | sort >preload.txt
+if ! diff -u expected.txt preload.txt >preload.diff; then
+	cat preload.diff
+	fail "liblockwatch-preload.so exports differ from expected_symbols.txt (- missing, + extra)"
+fi
+echo "liblockwatch-preload.so: $(wc -l <preload.txt) symbols, as expected"
+
+bad=$(grep -E '^(backtrace|backtrace_symbols|backtrace_symbols_fd|_Unwind_.*|unw_.*|_U.*|_ULx86_64_.*)$' preload.txt || true)
+[ -z "$bad" ] || fail "liblockwatch-preload.so defines unwinder symbols: $bad"
+ldd "$LW_PRELOAD_SO" >preload.ldd 2>&1 || fail "ldd failed on $LW_PRELOAD_SO"
+expect_not_in preload.ldd libunwind "ldd of liblockwatch-preload.so"
+readelf -d "$LW_PRELOAD_SO" | grep NEEDED >preload.needed || true
+expect_not_in preload.needed libunwind "DT_NEEDED of liblockwatch-preload.so"
+
+nm -D --defined-only "$LW_SHARED_SO" | awk '{ print $NF }' | sed 's/@.*//' | sort >shared.txt
+grep '^lw_' expected.txt >expected_lw.txt
+if ! diff -u expected_lw.txt shared.txt >shared.diff; then
+	cat shared.diff
+	fail "liblockwatch.so must export exactly the lw_* API (- missing, + extra)"
+fi
+ldd "$LW_SHARED_SO" >shared.ldd 2>&1
+expect_not_in shared.ldd libunwind "ldd of liblockwatch.so"
+echo "liblockwatch.so: $(wc -l <shared.txt) symbols, all lw_*"
+
+echo "PASS"
