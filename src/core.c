@@ -8,24 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
-static inline uint64_t chain_next(uint64_t prev, const struct lw__lock *l, int mode,
-				  int try_, uintptr_t pc)
-{
-	uint64_t h = prev ^ ((uint64_t)l->id * 0x9E3779B97F4A7C15ull) ^
-		     ((uint64_t)pc * 0xC2B2AE3D27D4EB4Full) ^ (uint64_t)(mode << 1 | try_);
-	h ^= h >> 31;
-	h *= 0xBF58476D1CE4E5B9ull;
-	h ^= h >> 29;
-	return h | 1;
-}
-
-static inline struct lw__held *find_held(struct lw__thread *t, const struct lw__lock *l)
-{
-	for (unsigned i = t->n_held; i-- > 0;)
-		if (t->held[i].lock == l)
-			return &t->held[i];
-	return NULL;
-}
+#define chain_next lw__chain_next
+#define find_held lw__find_held
 
 /* May the holder take it again without blocking? */
 static int reentrant(const struct lw__lock *l, const struct lw__held *h, int mode)
@@ -47,8 +31,8 @@ static int mutex_errorcheck(const struct lw__lock *l)
 
 /* The slow path: a chain this thread has not checked. Capture the stack,
  * add an edge from every held lock (when `edges`), remember the chain. */
-static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
-			   const struct lw__site *s, uint64_t c, int edges)
+uint32_t lw__slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
+		       const struct lw__site *s, uint64_t c, int edges)
 {
 	int saved = errno;
 	lw__guard_enter();
@@ -126,8 +110,8 @@ static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq *a)
 	a->stack = 0;
 }
 
-void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
-		     const struct lw__site *s, struct lw__acq *a)
+void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
+			  const struct lw__site *s, struct lw__acq *a)
 {
 	struct lw__held *h;
 	a->t_ns = 0;
@@ -153,7 +137,7 @@ void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
 	if (lw__likely(t->cache_key[slot] == c))
 		a->stack = t->cache_stack[slot];
 	else
-		a->stack = slow_chain(t, l, mode, s, c, 1);
+		a->stack = lw__slow_chain(t, l, mode, s, c, 1);
 wait:
 	if (lw__unlikely(l->stats != NULL)) {
 		a->contended = lw__load(&l->owner) != NULL;
@@ -165,8 +149,8 @@ wait:
 	lw__store(&t->waiting_for, l);
 }
 
-void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
-		      struct lw__acq *a, const struct lw__site *s)
+void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
+			   struct lw__acq *a, const struct lw__site *s)
 {
 	struct lw__acq try_acq;
 	if (a)
@@ -186,7 +170,7 @@ void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok
 			unsigned slot = c & (LW__CHAIN_CACHE - 1);
 			a->chain = c;
 			a->stack = t->cache_key[slot] == c ? t->cache_stack[slot]
-							   : slow_chain(t, l, mode, s, c, 0);
+							   : lw__slow_chain(t, l, mode, s, c, 0);
 		}
 	}
 	uint64_t now_ns = 0;
@@ -198,8 +182,10 @@ void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok
 	}
 	if (lw__unlikely(a->recursive)) {
 		struct lw__held *h = find_held(t, l);
-		if (h && h->count < UINT16_MAX)
+		if (h && h->count < UINT16_MAX) {
 			h->count++;
+			h->simple = 0;
+		}
 		return;
 	}
 	if (lw__unlikely(t->n_held == LW__MAX_HELD)) {
@@ -213,7 +199,8 @@ void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok
 	h->tick = lw__load(&lw__tick);
 	h->mode = (uint8_t)mode;
 	h->count = 1;
-	h->site = *s;
+	h->simple = l->kind != LW__SEM && l->stats == NULL;
+	h->pc = s->pc;
 	h->t_ns = now_ns;
 	lw__store_rel(&t->n_held, t->n_held + 1);
 	if (mode == LW__WRITE)
@@ -239,7 +226,7 @@ static void remove_held(struct lw__thread *t, struct lw__held *h)
 		uint64_t prev = k ? t->held[k - 1].chain : 0;
 		e->chain = e->lock->kind == LW__SEM
 				   ? prev
-				   : chain_next(prev, e->lock, e->mode, 0, e->site.pc);
+				   : chain_next(prev, e->lock, e->mode, 0, e->pc);
 	}
 }
 
@@ -273,22 +260,28 @@ static void report_bad_unlock(struct lw__thread *t, struct lw__lock *l,
 	errno = saved;
 }
 
-void lw__release(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
+void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
+		      const struct lw__site *s)
 {
-	struct lw__held *h;
-	if (lw__likely(t->n_held && t->held[t->n_held - 1].lock == l))
-		h = &t->held[t->n_held - 1];
-	else if (!(h = find_held(t, l))) {
-		if (l->kind == LW__SEM)
-			return; /* a post that signals, not one that gives back */
+	struct lw__held *h = NULL;
+	struct lw__lock *l;
+	for (unsigned i = t->n_held; i-- > 0 && !h;)
+		if (t->held[i].lock->addr == obj)
+			h = &t->held[i];
+	if (!h) {
+		l = cache ? lw__lock_cached(cache, obj, kind, s) : lw__lock_get(obj, kind, s);
+		if (!l || l->kind == LW__SEM)
+			return; /* a semaphore post that signals, not one that gives back */
 		if (!t->overflow)
 			report_bad_unlock(t, l, s);
 		else
 			t->overflow--;
 		return;
 	}
+	l = h->lock;
 	if (lw__unlikely(h->count > 1)) {
-		h->count--;
+		if (--h->count == 1)
+			h->simple = l->kind != LW__SEM && l->stats == NULL;
 		return;
 	}
 	remove_held(t, h);
@@ -353,7 +346,7 @@ void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 	struct lw__held *h = &t->held[t->n_held];
 	*h = *saved;
 	h->chain = chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0, h->lock, h->mode,
-			      0, h->site.pc);
+			      0, h->pc);
 	h->tick = lw__load(&lw__tick);
 	lw__store_rel(&t->n_held, t->n_held + 1);
 	if (h->mode == LW__WRITE)

@@ -26,12 +26,106 @@ struct lw__acq {
 	uint64_t t_ns; /* option stats: when it was asked for */
 };
 
-void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
-		     const struct lw__site *s, struct lw__acq *a);
-/* For a try-acquire, pass a == NULL: no order edges, no waiting. */
-void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
-		      struct lw__acq *a, const struct lw__site *s);
-void lw__release(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);
+/* The slow paths behind the inline fast paths below (core.c). */
+void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
+			  const struct lw__site *s, struct lw__acq *a);
+void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
+			   struct lw__acq *a, const struct lw__site *s);
+void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
+		      const struct lw__site *s);
+uint32_t lw__slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
+		       const struct lw__site *s, uint64_t chain, int edges);
+
+/* The hash of a held chain extended by lock l (never 0). */
+static inline uint64_t lw__chain_next(uint64_t prev, const struct lw__lock *l, int mode,
+				      int try_, uintptr_t pc)
+{
+	uint64_t h = prev ^ ((uint64_t)l->id * 0x9E3779B97F4A7C15ull) ^
+		     ((uint64_t)pc * 0xC2B2AE3D27D4EB4Full) ^ (uint64_t)(mode << 1 | try_);
+	h ^= h >> 31;
+	h *= 0xBF58476D1CE4E5B9ull;
+	h ^= h >> 29;
+	return h | 1;
+}
+
+static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct lw__lock *l)
+{
+	for (unsigned i = t->n_held; i-- > 0;)
+		if (t->held[i].lock == l)
+			return &t->held[i];
+	return NULL;
+}
+
+/* Before a blocking acquire: self-deadlock check, order edges (only for a
+ * chain this thread has not seen), and "waiting for l". */
+static inline void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
+				   const struct lw__site *s, struct lw__acq *a)
+{
+	if (lw__unlikely(l->kind == LW__SEM || l->stats != NULL || lw__find_held(t, l) != NULL)) {
+		lw__acquire_pre_slow(t, l, mode, s, a);
+		return;
+	}
+	uint64_t c = lw__chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0, l, mode, 0,
+				    s->pc);
+	unsigned slot = c & (LW__CHAIN_CACHE - 1);
+	a->chain = c;
+	a->recursive = 0;
+	a->t_ns = 0;
+	if (lw__likely(t->cache_key[slot] == c))
+		a->stack = t->cache_stack[slot];
+	else
+		a->stack = lw__slow_chain(t, l, mode, s, c, 1);
+	t->wait_stack = a->stack;
+	t->wait_tick = lw__load(&lw__tick);
+	t->wait_mode = (uint8_t)mode;
+	lw__store(&t->waiting_for, l);
+}
+
+/* After an acquire (a == NULL for a try-acquire, which adds no edge). */
+static inline void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
+				    struct lw__acq *a, const struct lw__site *s)
+{
+	if (lw__likely(a != NULL))
+		lw__store(&t->waiting_for, NULL);
+	if (lw__unlikely(!ok))
+		return;
+	if (lw__unlikely(a == NULL || a->recursive || l->stats != NULL ||
+			 t->n_held == LW__MAX_HELD || l->kind == LW__SEM)) {
+		lw__acquire_post_slow(t, l, mode, ok, a, s);
+		return;
+	}
+	struct lw__held *h = &t->held[t->n_held];
+	h->lock = l;
+	h->chain = a->chain;
+	h->stack = a->stack;
+	h->tick = t->wait_tick;
+	h->mode = (uint8_t)mode;
+	h->simple = 1;
+	h->count = 1;
+	h->pc = s->pc;
+	lw__store_rel(&t->n_held, t->n_held + 1);
+	if (mode == LW__WRITE)
+		lw__store(&l->owner, t);
+}
+
+/* Before an unlock of obj: pop it from the held stack. The common case, the
+ * innermost lock, needs no lookup at all. */
+static inline void lw__release(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
+			       const struct lw__site *s)
+{
+	unsigned n = t->n_held;
+	if (lw__likely(n != 0)) {
+		struct lw__held *h = &t->held[n - 1];
+		struct lw__lock *l = h->lock;
+		if (lw__likely(l->addr == obj && h->simple)) {
+			if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
+				lw__store(&l->owner, NULL);
+			lw__store_rel(&t->n_held, n - 1);
+			return;
+		}
+	}
+	lw__release_slow(t, obj, cache, kind, s);
+}
 
 /* Before destroy; after a successful destroy call lw__destroyed(). */
 void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);

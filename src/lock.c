@@ -13,7 +13,8 @@
 #include <string.h>
 
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct lw__map by_addr;
+struct lw__map lw__locks_by_addr;
+#define by_addr lw__locks_by_addr
 static uint32_t next_id = 1;
 static size_t n_records;
 
@@ -73,7 +74,7 @@ struct lw__lock *lw__lock_find(const void *addr)
 	return lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 }
 
-struct lw__lock *lw__lock_get(const void *addr, int kind, const struct lw__site *site)
+struct lw__lock *lw__lock_get_slow(const void *addr, int kind, const struct lw__site *site)
 {
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (lw__likely(l != NULL && l->kind == kind))
@@ -112,6 +113,11 @@ void lw__lock_retire(const void *addr)
 {
 	LOCK();
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
+	if (l && l->kind == LW__UNKNOWN) {
+		/* only named or given thresholds so far: init is its first use */
+		UNLOCK();
+		return;
+	}
 	if (l) {
 		l->retired = 1;
 		lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, NULL);

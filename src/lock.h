@@ -13,6 +13,7 @@
 #define LW_LOCK_H
 
 #include "common.h"
+#include "map.h"
 
 struct lw__thread;
 struct lw__edge;
@@ -56,7 +57,18 @@ struct lw__lock {
  * new. A kind that disagrees with the record's means the memory was reused
  * for another kind of lock: a new record. Never returns NULL except when
  * out of memory. */
-struct lw__lock *lw__lock_get(const void *addr, int kind, const struct lw__site *site);
+struct lw__lock *lw__lock_get_slow(const void *addr, int kind, const struct lw__site *site);
+
+extern struct lw__map lw__locks_by_addr;
+
+static inline struct lw__lock *lw__lock_get(const void *addr, int kind,
+					    const struct lw__site *site)
+{
+	struct lw__lock *l = lw__map_get(&lw__locks_by_addr, (uint64_t)(uintptr_t)addr);
+	if (lw__likely(l != NULL && l->kind == kind))
+		return l;
+	return lw__lock_get_slow(addr, kind, site);
+}
 
 /* The same, for a wrapper type that caches the record at *cache. */
 static inline struct lw__lock *lw__lock_cached(struct lw__lock **cache, const void *addr,

@@ -21,13 +21,33 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
 	return cache ? lw__lock_cached(cache, obj, kind, s) : lw__lock_get(obj, kind, s);
 }
 
+/* The same for the acquiring thread, through its small cache of the locks
+ * it last found by address (a retired record is never returned). */
+static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
+					       struct lw__lock **cache, int kind,
+					       const struct lw__site *s)
+{
+	if (cache)
+		return lw__lock_cached(cache, obj, kind, s);
+	unsigned i = ((uintptr_t)obj >> 3) & 7;
+	struct lw__lock *l = t->addr_lock[i];
+	if (lw__likely(t->addr_key[i] == obj && l->kind == kind && !lw__load(&l->retired)))
+		return l;
+	l = lw__lock_get(obj, kind, s);
+	if (l) {
+		t->addr_key[i] = obj;
+		t->addr_lock[i] = l;
+	}
+	return l;
+}
+
 /* A blocking acquire: `call` is the real call, evaluated once. */
 #define LW__OP_ACQUIRE(obj, cache, kind, mode, site, call)                         \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
 			return (call);                                             \
-		struct lw__lock *l_ = lw__op_lock_of(LW__OBJ(obj), (cache), (kind), (site)); \
+		struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), (site)); \
 		if (lw__unlikely(!l_))                                             \
 			return (call);                                             \
 		struct lw__acq a_;                                                 \
@@ -56,11 +76,8 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
 #define LW__OP_RELEASE(obj, cache, kind, site, call)                               \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
-		if (lw__likely(t_ != NULL)) {                                      \
-			struct lw__lock *l_ = lw__op_lock_of(LW__OBJ(obj), (cache), (kind), (site)); \
-			if (l_)                                                    \
-				lw__release(t_, l_, (site));                       \
-		}                                                                  \
+		if (lw__likely(t_ != NULL))                                        \
+			lw__release(t_, LW__OBJ(obj), (cache), (kind), (site));    \
 		return (call);                                                     \
 	} while (0)
 

@@ -23,7 +23,12 @@ extern struct lw__real lw__real;
  * values). Returns 0, or -1 when a required function was not found. */
 int lw__real_init(void);
 
-/* The real function, resolving the table first if it is not filled yet. */
+/* The real function: in the preload library through the table (filled
+ * first if needed), in the plain library a direct call into libc. */
+#ifdef LW_PRELOAD
 #define LW_REAL_FN(name) (lw__likely(lw__real.name != NULL) ? lw__real.name : (lw__real_init(), lw__real.name))
+#else
+#define LW_REAL_FN(name) name
+#endif
 
 #endif

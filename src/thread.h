@@ -25,9 +25,9 @@ struct lw__held {
 	uint32_t stack;     /* depot id of the stack that took it, 0: unknown */
 	uint32_t tick;      /* lw__tick when taken */
 	uint8_t mode;       /* LW__WRITE or LW__READ */
-	uint8_t pad;
+	uint8_t simple;     /* count 1, not a semaphore, no stats: a plain pop */
 	uint16_t count;     /* recursive depth, >= 1 */
-	struct lw__site site;
+	uintptr_t pc;       /* the call site (its file:line is in the stack) */
 	uint64_t t_ns;      /* option stats: when it was taken */
 };
 
@@ -44,6 +44,10 @@ struct lw__thread {
 	uint32_t wait_tick;
 	uint32_t wait_stack; /* depot id of where it waits, 0: unknown */
 	uint8_t wait_mode;
+
+	/* the last locks found by address (the header and preload ways in) */
+	const void *addr_key[8];
+	struct lw__lock *addr_lock[8];
 
 	/* chains already checked: key, and the stack that took the lock */
 	uint64_t cache_key[LW__CHAIN_CACHE];

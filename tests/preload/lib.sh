@@ -30,8 +30,12 @@ lw_run() {
 	"$LW" run "$@" >"$name.out" 2>"$name.err" || RC=$?
 	LAST=$name
 	echo "--- lockwatch run $* -> status $RC"
-	sed -n '1,20p' "$name.out" | sed 's/^/  out: /'
-	grep -v '^  \|^lockwatch: \(ERROR\|WARNING\)' "$name.err" | sed -n '1,20p' | sed 's/^/  err: /'
+	if LC_ALL=C tr -d '[:print:]\n\t' <"$name.out" | head -c 1 | grep -q .; then
+		echo "  out: ($(stat -c %s "$name.out") bytes of binary output)"
+	else
+		sed -n '1,20p' "$name.out" | sed 's/^/  out: /'
+	fi
+	grep -v '^  \|^lockwatch: \(ERROR\|WARNING\)\|^$' "$name.err" | sed -n '1,20p' | sed 's/^/  err: /'
 }
 
 # expect_rc WANT [what]: the status of the last lw_run.

@@ -8,7 +8,7 @@
 # The compressors get 30 MiB of generated semi-compressible data
 # (gen_data.py). Each runs natively and under lockwatch run: the output must
 # be byte-identical (cmp), the status 0, the preload really loaded (the
-# verbose=1 lines in the lockwatch log), and the JSON file free of
+# verbose=1 lines on its stderr), and the JSON file free of
 # error-severity reports (warnings are listed, not failed). Native and
 # lockwatch wall times are printed, for information only.
 # A program that is not installed makes the test skip (77); the tests
@@ -37,10 +37,14 @@ lw_run lw --verbose 1 --log lw.log --json lw.json -- "${cmd[@]}"
 end=$(now_s)
 mv lw.out lw.bin
 expect_rc 0 "$name under lockwatch"
-expect_in lw.log "lockwatch: option json=" "the lockwatch log (is the preload loaded?)"
+expect_in lw.err "lockwatch: option json=lw.json" "the program's stderr (is the preload loaded?)"
 cmp native.bin lw.bin || fail "$name: the output under lockwatch differs from the native one"
 [ -s native.bin ] || fail "$name wrote nothing"
 check lw.json --no-errors
+warnings=$("$LWP_PYTHON" -c 'import collections, json, sys
+c = collections.Counter(json.loads(l)["kind"] for l in open(sys.argv[1]))
+print(", ".join(f"{n} {k}" for k, n in sorted(c.items())) or "none")' lw.json)
+echo "$name: warnings under lockwatch: $warnings"
 
 case $name in
 xz) xz -dc lw.bin | cmp - data || fail "xz output does not decompress to the input" ;;

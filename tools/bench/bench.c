@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,7 +97,8 @@ static struct {
 	double time_ms;     /* per repetition */
 	size_t edge_small, edge_large;
 	double scale;       /* --iters-scale */
-} opt = { 0, 5, 80.0, 1000, 100000, 1.0 };
+	const char *only;   /* --only: comma-separated row groups */
+} opt = { 0, 5, 80.0, 1000, 100000, 1.0, NULL };
 
 static void usage(FILE *f)
 {
@@ -110,7 +112,9 @@ static void usage(FILE *f)
 		"  --time-ms T      target time of one repetition in ms (default 80)\n"
 		"  --edge-n S,L     lock counts of the small and large graph (default 1000,100000)\n"
 		"  --iters-scale F  multiply the repetition time and the large graph by F\n"
-		"                   (for slow hosts such as Helgrind: e.g. 0.05)\n");
+		"                   (for slow hosts such as Helgrind: e.g. 0.05)\n"
+		"  --only LIST      run only these rows: single_st,single,nested,rwread,\n"
+		"                   two_own,two_shared,edge,mem (for profiling)\n");
 }
 
 static int parse_options(int argc, char **argv, int *child, int *all)
@@ -128,6 +132,8 @@ static int parse_options(int argc, char **argv, int *child, int *all)
 			opt.reps = atoi(v), i++;
 		} else if (!strcmp(a, "--time-ms") && v) {
 			opt.time_ms = atof(v), i++;
+		} else if (!strcmp(a, "--only") && v) {
+			opt.only = v, i++;
 		} else if (!strcmp(a, "--iters-scale") && v) {
 			opt.scale = atof(v), i++;
 		} else if (!strcmp(a, "--edge-n") && v) {
@@ -204,10 +210,10 @@ static uint64_t percentile(const uint64_t *s, size_t n, double p)
 /* A timed body: run `iters` operations, return the elapsed ns. */
 typedef uint64_t (*body_fn)(uint64_t iters);
 
-/* Calibrate (which is also the warm-up), warm up once more, then the
- * median of opt.reps repetitions, in ns per operation. */
 static double last_spread; /* (max - min) / median of the last measure() */
 
+/* Calibrate (which is also the warm-up), warm up once more, then the
+ * median of opt.reps repetitions, in ns per operation. */
 static double measure(body_fn body, uint64_t *iters_out)
 {
 	const double target = opt.time_ms * 1e6;
@@ -426,6 +432,29 @@ static int edge_run(size_t n, int keep, struct edge_result *r)
 }
 
 /* ---- one form: every row, as lines on stdout ---------------------------- */
+/* Is row `key` selected (--only)? */
+static int want(const char *key)
+{
+	if (!opt.only)
+		return 1;
+	size_t n = strlen(key);
+	for (const char *p = opt.only; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, key, n))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+static void put_row(const char *key, double ns, const uint64_t *iters)
+{
+	printf("row %s %.3f\nmeta spread_%s %.3f\n", key, ns, key, last_spread);
+	if (iters)
+		printf("meta %s_iters %llu\n", key, (unsigned long long)*iters);
+	fflush(stdout);
+}
+
 static int run_child(void)
 {
 	int loaded;
@@ -449,55 +478,56 @@ static int run_child(void)
 	 * has never had a second thread; lockwatch's watchdog thread ends that
 	 * at start-up. Measured first, for information; then an idle thread
 	 * makes every form multi-threaded, as programs that lock are. */
-	ns = measure(body_single, NULL);
-	printf("row single_st %.3f\nmeta spread_single_st %.3f\n", ns, last_spread);
-	fflush(stdout);
+	if (want("single_st"))
+		put_row("single_st", measure(body_single, NULL), NULL);
 	if (start_idle_thread())
 		return 1;
 
-	ns = measure(body_single, &it);
-	printf("row single %.3f\nmeta spread_single %.3f\nmeta single_iters %llu\n", ns,
-	       last_spread, (unsigned long long)it);
-	fflush(stdout);
-	ns = measure(body_nested, &it);
-	printf("row nested %.3f\nmeta spread_nested %.3f\nmeta nested_iters %llu\n", ns,
-	       last_spread, (unsigned long long)it);
-	fflush(stdout);
-	ns = measure(body_rwread, &it);
-	printf("row rwread %.3f\nmeta spread_rwread %.3f\nmeta rwread_iters %llu\n", ns,
-	       last_spread, (unsigned long long)it);
-	fflush(stdout);
-	if (duo_run(0, &ns))
-		return 1;
-	printf("row two_own %.3f\nmeta spread_two_own %.3f\n", ns, last_spread);
-	fflush(stdout);
-	if (duo_run(1, &ns))
-		return 1;
-	printf("row two_shared %.3f\nmeta spread_two_shared %.3f\n", ns, last_spread);
-	fflush(stdout);
+	if (want("single"))
+		ns = measure(body_single, &it), put_row("single", ns, &it);
+	if (want("nested"))
+		ns = measure(body_nested, &it), put_row("nested", ns, &it);
+	if (want("rwread"))
+		ns = measure(body_rwread, &it), put_row("rwread", ns, &it);
+	if (want("two_own")) {
+		if (duo_run(0, &ns))
+			return 1;
+		put_row("two_own", ns, NULL);
+	}
+	if (want("two_shared")) {
+		if (duo_run(1, &ns))
+			return 1;
+		put_row("two_shared", ns, NULL);
+	}
 
 	/* small graph: fresh locks each repetition, the medians of p50/p99 */
 	struct edge_result er;
 	double p50[101], p99[101];
-	for (int r = 0; r < opt.reps; r++) {
+	for (int r = 0; want("edge") && r < opt.reps; r++) {
 		if (edge_run(opt.edge_small, 0, &er))
 			return 1;
 		p50[r] = (double)er.p50;
 		p99[r] = (double)er.p99;
 	}
-	printf("meta edge_small_n %zu\n", opt.edge_small);
-	printf("row edge_small_p50 %.0f\nrow edge_small_p99 %.0f\n", median(p50, opt.reps),
-	       median(p99, opt.reps));
-	fflush(stdout);
+	if (want("edge")) {
+		printf("meta edge_small_n %zu\n", opt.edge_small);
+		printf("row edge_small_p50 %.0f\nrow edge_small_p99 %.0f\n",
+		       median(p50, opt.reps), median(p99, opt.reps));
+		fflush(stdout);
+	}
 
 	/* large graph: once; its RSS growth is the memory measurement */
-	if (edge_run(opt.edge_large, 1, &er))
-		return 1;
-	printf("meta edge_large_n %zu\n", opt.edge_large);
-	printf("row edge_large_p50 %llu\nrow edge_large_p99 %llu\nmeta edge_large_max %llu\n",
-	       (unsigned long long)er.p50, (unsigned long long)er.p99, (unsigned long long)er.max);
-	printf("mem locks %zu %ld\nmem edges %zu %ld\n", opt.edge_large, er.rss_locks,
-	       opt.edge_large - 1, er.rss_edges);
+	if (want("edge") || want("mem")) {
+		if (edge_run(opt.edge_large, 1, &er))
+			return 1;
+		printf("meta edge_large_n %zu\n", opt.edge_large);
+		printf("row edge_large_p50 %llu\nrow edge_large_p99 %llu\n"
+		       "meta edge_large_max %llu\n",
+		       (unsigned long long)er.p50, (unsigned long long)er.p99,
+		       (unsigned long long)er.max);
+		printf("mem locks %zu %ld\nmem edges %zu %ld\n", opt.edge_large, er.rss_locks,
+		       opt.edge_large - 1, er.rss_edges);
+	}
 
 	reports = lockwatch_reports(&loaded);
 	printf("reports %ld\n", reports);
@@ -665,6 +695,23 @@ static void cpu_line(char *buf, size_t n)
 		fclose(f);
 }
 
+/* Busy and total CPU time of the whole machine, in clock ticks. */
+static int cpu_times(unsigned long long *busy, unsigned long long *total)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	int n = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6], &v[7])
+		  : 0;
+	if (f)
+		fclose(f);
+	if (n < 4)
+		return -1;
+	*total = v[0] + v[1] + v[2] + v[3] + v[4] + v[5] + v[6] + v[7];
+	*busy = *total - v[3] - v[4]; /* minus idle and iowait */
+	return 0;
+}
+
 static void fmt_ns(char *buf, size_t n, double v)
 {
 	if (v >= 100)
@@ -714,6 +761,15 @@ static int run_all(char **fwd, int nfwd)
 
 	struct formres res[NF];
 	int failed = 0;
+	unsigned long long busy0 = 0, total0 = 0, busy1 = 0, total1 = 0;
+	double load0 = -1;
+	FILE *lf = fopen("/proc/loadavg", "r");
+	if (lf) {
+		if (fscanf(lf, "%lf", &load0) != 1)
+			load0 = -1;
+		fclose(lf);
+	}
+	int have_cpu = cpu_times(&busy0, &total0) == 0;
 	for (int f = 0; f < NF; f++) {
 		uint64_t t0 = now_ns();
 		run_form(f, exe[f], f == F_PRELOAD ? preload : NULL, fwd, nfwd, &res[f]);
@@ -727,6 +783,28 @@ static int run_all(char **fwd, int nfwd)
 		}
 	}
 	fputc('\n', stderr);
+
+	/* Interference: CPU time the rest of the machine used during the run
+	 * (all busy time minus this driver's and its children's). */
+	if (have_cpu && cpu_times(&busy1, &total1) == 0 && total1 > total0) {
+		struct rusage ch, me;
+		getrusage(RUSAGE_CHILDREN, &ch);
+		getrusage(RUSAGE_SELF, &me);
+		double tick = (double)sysconf(_SC_CLK_TCK);
+		double own = (double)(ch.ru_utime.tv_sec + me.ru_utime.tv_sec + ch.ru_stime.tv_sec +
+				      me.ru_stime.tv_sec) +
+			     (double)(ch.ru_utime.tv_usec + me.ru_utime.tv_usec + ch.ru_stime.tv_usec +
+				      me.ru_stime.tv_usec) / 1e6;
+		double other = (double)(busy1 - busy0) / tick - own;
+		double cap = (double)(total1 - total0) / tick;
+		double pct = other > 0 ? 100 * other / cap : 0;
+		printf("background: load average %.2f at start; other processes used %.0f%% of the\n"
+		       "machine's CPU time during the run%s\n\n",
+		       load0, pct,
+		       pct > 10 && !opt.quick
+			       ? " -- WARNING: numbers are disturbed, rerun on a quiet machine"
+			       : "");
+	}
 
 	const struct formres *p = &res[F_PLAIN];
 	printf("ns per operation (median of %d repetitions of ~%g ms after calibration and a\n"
