@@ -203,7 +203,7 @@ void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, i
 	h->pc = s->pc;
 	h->t_ns = now_ns;
 	lw__store_rel(&t->n_held, t->n_held + 1);
-	if (mode == LW__WRITE)
+	if (mode == LW__WRITE && l->kind != LW__SEM)
 		lw__store(&l->owner, t);
 }
 
@@ -252,8 +252,12 @@ static void report_bad_unlock(struct lw__thread *t, struct lw__lock *l,
 			lw__rb_headline(rb, "thread %d (%s) unlocks %s, which it does not hold",
 					t->tid, t->name, lw__rb_lock_name(rb, li));
 		}
-		lw__rb_note(rb, "unlocking a lock the thread does not hold is undefined "
-			    "behaviour: it can wake a waiter while the holder is still inside");
+		if (mutex_errorcheck(l))
+			lw__rb_note(rb, "this error-checking mutex refuses it (EPERM), so "
+				    "the program's own logic thinks it held a lock it did not");
+		else
+			lw__rb_note(rb, "unlocking a lock the thread does not hold is undefined "
+				    "behaviour: it can wake a waiter while the holder is still inside");
 		lw__report_emit(rb);
 	}
 	lw__guard_leave();
@@ -289,6 +293,8 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 
 void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
 {
+	if (l->kind == LW__SEM)
+		return; /* units are not owned: a signal semaphore is destroyed "held" */
 	struct lw__held *h = find_held(t, l);
 	struct lw__thread *owner = lw__load(&l->owner);
 	if (!h && !owner)

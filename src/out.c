@@ -10,8 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-static int log_fd = 2;
-static int json_fd = -1;
+/* The files are opened for each write and closed again: reports are rare,
+ * and a program that closes every descriptor above 2 (daemons do) can then
+ * neither lose the reports nor have them written into a file of its own
+ * that reused the number. The paths are copied from the options here, so a
+ * later lw_set_options() takes effect at the next report. */
+static char log_path[LW__OPT_STR_MAX];
+static char json_path[LW__OPT_STR_MAX];
 
 int lw__write_all(int fd, const char *buf, size_t len)
 {
@@ -28,44 +33,51 @@ int lw__write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-static int open_append(const char *path, int fallback)
+/* Append buf to path in one write; 0, or -1 when it cannot be opened. */
+static int append(const char *path, const char *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		char m[LW__OPT_STR_MAX + 128];
-		int n = snprintf(m, sizeof(m), "lockwatch: cannot open '%s': %s\n", path,
-				 strerror(errno));
-		if (n > 0)
-			lw__write_all(2, m, (size_t)n < sizeof(m) ? (size_t)n : sizeof(m) - 1);
-		return fallback;
-	}
-	return fd;
+	if (fd < 0)
+		return -1;
+	lw__write_all(fd, buf, len);
+	close(fd);
+	return 0;
+}
+
+static void complain(const char *path)
+{
+	static int said;
+	char m[LW__OPT_STR_MAX + 128];
+	if (said++)
+		return;
+	int n = snprintf(m, sizeof(m), "lockwatch: cannot write '%s': %s\n", path,
+			 strerror(errno));
+	if (n > 0)
+		lw__write_all(2, m, (size_t)n < sizeof(m) ? (size_t)n : sizeof(m) - 1);
 }
 
 void lw__out_open(void)
 {
-	int saved = errno;
-	if (log_fd > 2)
-		close(log_fd);
-	if (json_fd >= 0)
-		close(json_fd);
-	log_fd = lw__opt.log[0] ? open_append(lw__opt.log, 2) : 2;
-	json_fd = lw__opt.json[0] ? open_append(lw__opt.json, -1) : -1;
-	errno = saved;
+	memcpy(log_path, lw__opt.log, sizeof(log_path));
+	memcpy(json_path, lw__opt.json, sizeof(json_path));
 }
 
 void lw__out_log(const char *buf, size_t len)
 {
 	int saved = errno;
-	lw__write_all(log_fd, buf, len);
+	if (!log_path[0] || append(log_path, buf, len) < 0) {
+		if (log_path[0])
+			complain(log_path);
+		lw__write_all(2, buf, len);
+	}
 	errno = saved;
 }
 
 void lw__out_json(const char *buf, size_t len)
 {
 	int saved = errno;
-	if (json_fd >= 0)
-		lw__write_all(json_fd, buf, len);
+	if (json_path[0] && append(json_path, buf, len) < 0)
+		complain(json_path);
 	errno = saved;
 }
 

@@ -1,16 +1,16 @@
 /* out.h - where lockwatch's words go: the log (stderr or option log) and
- * the JSON Lines file (option json). Every write is one write(2) of a
- * preformatted buffer, retried on EINTR and short writes, so a report is
- * never interleaved with another process's and survives a kill right
- * after. No stdio, no allocation. */
+ * the JSON Lines file (option json). Every report is one write(2) of a
+ * preformatted buffer in O_APPEND mode, retried on EINTR and short writes,
+ * so a report is never interleaved with another process's and survives a
+ * kill right after. No stdio, no allocation, no descriptor kept open. */
 #ifndef LW_OUT_H
 #define LW_OUT_H
 
 #include "common.h"
 #include <stddef.h>
 
-/* Open (or reopen, after the options changed or in a forked child) the
- * log and JSON files named by the options. */
+/* Take the log and JSON paths from the options (at start-up and after
+ * lw_set_options); each write opens, appends and closes. */
 void lw__out_open(void);
 
 /* Write all of buf to the log / the JSON file (no-op when none). */

@@ -20,7 +20,7 @@ check inv.json --expect lock_order_cycle:error:1 --total 1 --kinds-only \
 expect_in inv.err "1 report" "the summary"
 expect_in inv.err "1 error" "the summary"
 expect_in inv.err "1 lock_order_cycle" "the summary"
-expect_in inv.err "JSON in inv.json" "the summary"
+expect_in inv.err "JSON in $PWD/inv.json" "the summary (the path made absolute)"
 expect_in inv.err "exit status 66 (program's was 0)" "the summary"
 expect_in inv.out "balance 0" "the program's output"
 

@@ -37,7 +37,7 @@ lw_run lw --verbose 1 --log lw.log --json lw.json -- "${cmd[@]}"
 end=$(now_s)
 mv lw.out lw.bin
 expect_rc 0 "$name under lockwatch"
-expect_in lw.err "lockwatch: option json=lw.json" "the program's stderr (is the preload loaded?)"
+expect_in lw.err "lockwatch: option json=$PWD/lw.json" "the program's stderr (is the preload loaded?)"
 cmp native.bin lw.bin || fail "$name: the output under lockwatch differs from the native one"
 [ -s native.bin ] || fail "$name wrote nothing"
 check lw.json --no-errors

@@ -50,7 +50,7 @@ static int headline_walks_ring(const char *h)
 
 int main(void)
 {
-	char name[16];
+	char name[32];
 	lwt_start();
 	for (int i = 0; i < N; i++) {
 		CHECK(pthread_mutex_init(&stage[i], NULL) == 0, "init");

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """check.py - run a watchdog scenario in its "preload" form and check it.
 
-    check.py --lockwatch BIN --json FILE [--flags "FLAGS"] [expectations] -- PROG [ARGS]
+    check.py --lockwatch BIN [--preload SO] --json FILE [--flags "FLAGS"]
+             [expectations] -- PROG [ARGS]
 
 Runs `BIN run --json FILE [flags] -- PROG ARGS` (FILE removed first, the
-environment's LOCKWATCH_OPTIONS dropped), times it, then reads the JSON
+environment's LOCKWATCH_OPTIONS dropped, LOCKWATCH_PRELOAD set to SO or
+dropped), times it, then reads the JSON
 Lines file and checks the expectations. Every report assertion below with
 KIND:VALUE holds when SOME report of that kind satisfies it.
 
@@ -79,6 +81,7 @@ def headline_ms(rep):
 def main():
     ap = argparse.ArgumentParser(add_help=True)
     ap.add_argument("--lockwatch", required=True)
+    ap.add_argument("--preload")
     ap.add_argument("--json", required=True)
     ap.add_argument("--flags", action="append", default=[])
     ap.add_argument("--expect", action="append", default=[])
@@ -109,6 +112,9 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
     env = dict(os.environ)
     env.pop("LOCKWATCH_OPTIONS", None)
+    env.pop("LOCKWATCH_PRELOAD", None)
+    if a.preload:
+        env["LOCKWATCH_PRELOAD"] = a.preload
     flags = [f for fs in a.flags for f in shlex.split(fs)]
     cmd = [a.lockwatch, "run", "--json", a.json] + flags + ["--"] + prog
     start = time.monotonic()
