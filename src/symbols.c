@@ -407,6 +407,46 @@ static const char *scan_data(Dwfl_Module *m, uintptr_t a, uint64_t *off)
 	return best;
 }
 
+/* The tail of a large .bss is an anonymous mapping that /proc/self/maps
+ * does not tie to its file, so libdw has no module for it. The loader's
+ * program headers do: find the object whose PT_LOAD segment (p_memsz, which
+ * includes .bss) contains the address, and return an address of that
+ * object libdw knows (the start of its first segment). */
+struct load_find {
+	uintptr_t a, probe;
+};
+
+static int load_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct load_find *f = arg;
+	uintptr_t first = 0;
+	int have_first = 0;
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+		if (p->p_type != PT_LOAD)
+			continue;
+		uintptr_t lo = info->dlpi_addr + p->p_vaddr;
+		if (!have_first) {
+			first = lo;
+			have_first = 1;
+		}
+		if (f->a >= lo && f->a < lo + p->p_memsz) {
+			f->probe = first;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static Dwfl_Module *module_by_segments(uintptr_t a, int *refreshed)
+{
+	struct load_find f = { a, 0 };
+	if (!dl_iterate_phdr(load_cb, &f) || f.probe == 0 || f.probe == a)
+		return NULL;
+	return find_module(f.probe, refreshed);
+}
+
 int lw__sym_data(const void *addr, char *buf, size_t n)
 {
 	uintptr_t a = (uintptr_t)addr;
@@ -419,6 +459,10 @@ int lw__sym_data(const void *addr, char *buf, size_t n)
 		return 0;
 	sym_lock();
 	Dwfl_Module *m = find_module(a, &refreshed);
+	if (m == NULL && (m = module_by_segments(a, &refreshed)) != NULL) {
+		name = scan_data(m, a, &off);
+		m = NULL;
+	}
 	if (m != NULL) {
 		GElf_Off o = 0;
 		GElf_Sym sym;

@@ -231,14 +231,12 @@ static int cmd_run(int argc, char **argv)
 			error_exit = atol(val);
 			continue; /* applied here, by the launcher, over the whole tree */
 		}
-		char absbuf[PATH_MAX];
 		if ((strcmp(key, "json") == 0 || strcmp(key, "log") == 0) && val[0] != '/') {
 			/* the program may chdir before it reports: make it absolute */
-			char cwd[PATH_MAX - 256];
-			if (!getcwd(cwd, sizeof(cwd)) || strlen(cwd) + strlen(val) + 2 > sizeof(absbuf))
+			char cwd[PATH_MAX], *abs = NULL;
+			if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, val) < 0)
 				die_usage("cannot make '%s' an absolute path", val);
-			snprintf(absbuf, sizeof(absbuf), "%s/%s", cwd, val);
-			val = strdup(absbuf);
+			val = abs;
 		}
 		if (strcmp(key, "json") == 0)
 			json = val;

@@ -9,6 +9,11 @@
  * with libraries that take a pthread_mutex_t *; those locks are tracked by
  * address. Taking a function's address (&pthread_mutex_lock) is unaffected
  * and bypasses lockwatch. Define LOCKWATCH_NO_INTERCEPT to turn it off.
+ *
+ * This header has to include <pthread.h> before it defines its macros
+ * (glibc's own prototypes must not be rewritten), so a program that defines
+ * _GNU_SOURCE or another feature macro at the top of its source must also
+ * pass it on the command line (-D_GNU_SOURCE) with -include.
  */
 #ifndef LOCKWATCH_PTHREAD_H
 #define LOCKWATCH_PTHREAD_H

@@ -100,6 +100,8 @@ int main(void)
 	      "one long_wait per thread, each listing the other as holder:\n%s\n%s", w0->text,
 	      w1->text);
 	printf("%s%s%s", d->text, w0->text, w1->text);
-	fflush(stdout);
-	exit(0); /* req-1 and req-2 stay blocked */
+	/* req-1 and req-2 stay blocked. _exit: no at-exit leak check with threads
+	 * stuck mid-call (LeakSanitizer's tracer can crash on them: google/sanitizers#1322) */
+	fflush(NULL);
+	_exit(0);
 }
