@@ -343,8 +343,19 @@ int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *
 	return 1;
 }
 
+void lw__cond_wait_begin(struct lw__thread *t, struct lw__lock *l, const struct lw__held *saved)
+{
+	t->wait_stack = saved->stack;
+	t->wait_tick = lw__load(&lw__tick);
+	t->wait_mode = saved->mode;
+	lw__store(&t->wait_cond, 1);
+	lw__store(&t->waiting_for, l);
+}
+
 void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 {
+	lw__store(&t->waiting_for, NULL);
+	lw__store(&t->wait_cond, 0);
 	if (t->n_held == LW__MAX_HELD) {
 		t->overflow++;
 		return;

@@ -134,6 +134,10 @@ void lw__destroyed(struct lw__thread *t, const void *addr);
 /* Condition-variable wait: the mutex is released before and re-held after,
  * with no order edge. `saved` carries the held entry across the wait. */
 int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *saved);
+/* While in the wait the thread cannot return without the mutex: for the
+ * deadlock check it waits for it (never a long wait: it waits for a
+ * signal). lw__cond_reacquire() ends it. */
+void lw__cond_wait_begin(struct lw__thread *t, struct lw__lock *l, const struct lw__held *saved);
 void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved);
 
 /* Did a pthread/sem call with this result acquire the lock? */

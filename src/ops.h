@@ -123,6 +123,8 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		struct lw__lock *l_ = lw__op_lock_of(LW__OBJ(m), (cache), LW__MUTEX, (site)); \
 		struct lw__held saved_;                                            \
 		int had_ = l_ ? lw__cond_release(t_, l_, &saved_) : 0;             \
+		if (had_)                                                          \
+			lw__cond_wait_begin(t_, l_, &saved_);                      \
 		int rc_ = (call);                                                  \
 		if (had_)                                                          \
 			lw__cond_reacquire(t_, &saved_);                           \

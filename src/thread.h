@@ -44,6 +44,7 @@ struct lw__thread {
 	uint32_t wait_tick;
 	uint32_t wait_stack; /* depot id of where it waits, 0: unknown */
 	uint8_t wait_mode;
+	uint8_t wait_cond;   /* in a condition-variable wait on waiting_for */
 
 	/* the last locks found by address (the header and preload ways in) */
 	const void *addr_key[8];

@@ -159,7 +159,9 @@ struct snap_thread {
 	struct lw__lock *waiting;
 	uint32_t wait_tick, wait_stack;
 	uint8_t wait_mode;
+	uint8_t wait_cond; /* in pthread_cond_wait: not a long wait */
 	int stuck;     /* deadlock search mark */
+	int core;      /* on a wait-for cycle (not queued behind one) */
 	unsigned n_held;
 	struct snap_held held[LW__MAX_HELD];
 };
@@ -185,6 +187,7 @@ static void snap_one(struct lw__thread *t, void *arg)
 	s->wait_tick = lw__load(&t->wait_tick);
 	s->wait_stack = lw__load(&t->wait_stack);
 	s->wait_mode = lw__load(&t->wait_mode);
+	s->wait_cond = lw__load(&t->wait_cond);
 	s->waiting = lw__load(&t->waiting_for);
 	unsigned n = lw__load_acq(&t->n_held);
 	if (n > LW__MAX_HELD)
@@ -208,6 +211,23 @@ static void snap_one(struct lw__thread *t, void *arg)
 }
 
 /* ---- episodes ------------------------------------------------------------ */
+
+/* A tick stored at an acquisition can be up to one gap between two looks
+ * old; durations are measured as lower bounds: elapsed minus that gap, so
+ * a hold is never reported longer than it was. */
+static uint32_t gaps[8];
+static unsigned gap_i;
+
+static uint64_t at_least(uint32_t now, uint32_t tick)
+{
+	uint32_t slack = 0;
+	for (int i = 0; i < 8; i++)
+		if (gaps[i] > slack)
+			slack = gaps[i];
+	uint32_t d = now - tick;
+	return d > slack ? d - slack : 0;
+}
+
 
 enum { EP_HOLD, EP_WAIT };
 
@@ -332,7 +352,7 @@ static void report_hold(const struct snap_thread *s, const struct snap_held *h, 
 		if (snap[i].waiting == h->lock && snap[i].tid != s->tid) {
 			waiters++;
 			add_thread(rb, &snap[i], "waiter",
-				   li, (uint32_t)(lw__tick - snap[i].wait_tick), snap[i].wait_stack, 0);
+				   li, at_least(lw__tick, snap[i].wait_tick), snap[i].wait_stack, 0);
 		}
 	lw__rb_headline(rb, "%s %s for %llu ms by thread %d (%s)", lw__rb_lock_name(rb, li),
 			h->mode == LW__READ ? "read-held" : "held", (unsigned long long)dur,
@@ -359,7 +379,7 @@ static void report_wait(const struct snap_thread *s, uint64_t dur)
 			continue;
 		n_holders++;
 		add_thread(rb, &snap[i], "holder", li,
-			   (uint32_t)(lw__tick - snap[i].held[k].tick), snap[i].held[k].stack, 1);
+			   at_least(lw__tick, snap[i].held[k].tick), snap[i].held[k].stack, 1);
 	}
 	lw__rb_headline(rb, "thread %d (%s) has waited %llu ms for %s", s->tid, s->name,
 			(unsigned long long)dur, lw__rb_lock_name(rb, li));
@@ -390,7 +410,7 @@ static void check_episodes(uint32_t now)
 			struct snap_held *h = &s->held[k];
 			if (h->lock->kind == LW__SEM)
 				continue; /* units are held by design; waits show pools */
-			uint64_t dur = (uint32_t)(now - h->tick);
+			uint64_t dur = at_least(now, h->tick);
 			struct episode *e = episode(ep_key(EP_HOLD, s->tid, h->lock, h->tick));
 			int lv = level_of(dur, threshold(h->lock, EP_HOLD));
 			if (!e)
@@ -406,11 +426,11 @@ static void check_episodes(uint32_t now)
 			}
 		}
 		if (s->waiting) {
-			uint64_t dur = (uint32_t)(now - s->wait_tick);
+			uint64_t dur = at_least(now, s->wait_tick);
 			struct episode *e = episode(ep_key(EP_WAIT, s->tid, s->waiting, s->wait_tick));
 			int lv = level_of(dur, threshold(s->waiting, EP_WAIT));
-			if (!e)
-				continue;
+			if (!e || s->wait_cond)
+				continue; /* a condition wait waits for a signal: not reported */
 			if (e->seen >= 2 && dur > max_wait)
 				max_wait = dur;
 			if (lv && e->seen >= 2) {
@@ -480,9 +500,41 @@ static void check_deadlock(void)
 	if (!n_stuck)
 		return;
 
+	/* The core: drop, until none is left to drop, every stuck thread that
+	 * holds nothing another core thread waits for. What stays is on a
+	 * wait-for cycle; the rest are queued behind it (bystanders), and a new
+	 * bystander does not make a new deadlock. */
+	size_t n_core = 0;
+	for (size_t i = 0; i < n_snap; i++) {
+		snap[i].core = snap[i].stuck;
+		n_core += (size_t)snap[i].core;
+	}
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t i = 0; i < n_snap; i++) {
+			if (!snap[i].core)
+				continue;
+			int needed = 0;
+			for (size_t j = 0; j < n_snap && !needed; j++) {
+				if (!snap[j].core)
+					continue;
+				int k = holds_lock(&snap[i], snap[j].waiting);
+				needed = k >= 0 &&
+					 blocks(&snap[i].held[k], snap[j].waiting, snap[j].wait_mode);
+			}
+			if (!needed) {
+				snap[i].core = 0;
+				n_core--;
+				changed = 1;
+			}
+		}
+	}
+	if (!n_core)
+		return;
+
 	uint64_t sig = 1469598103934665603ull;
 	for (size_t i = 0; i < n_snap; i++)
-		if (snap[i].stuck)
+		if (snap[i].core)
 			sig = (sig ^ ((uint64_t)(uint32_t)snap[i].tid << 32 ^ snap[i].waiting->id)) *
 			      1099511628211ull;
 	for (size_t i = 0; i < n_dl_reported; i++)
@@ -501,14 +553,14 @@ static void check_deadlock(void)
 	size_t len = 0;
 	for (size_t i = 0; i < n_snap; i++) {
 		struct snap_thread *s = &snap[i];
-		if (!s->stuck)
+		if (!s->core)
 			continue;
 		int li = lw__rb_lock(rb, s->waiting);
-		add_thread(rb, s, "waiter", li, (uint32_t)(lw__tick - s->wait_tick), s->wait_stack, 1);
+		add_thread(rb, s, "waiter", li, at_least(lw__tick, s->wait_tick), s->wait_stack, 1);
 	}
 	for (size_t i = 0; i < n_snap && len < sizeof(line) - 1; i++) {
 		struct snap_thread *s = &snap[i];
-		if (!s->stuck)
+		if (!s->core)
 			continue;
 		char held[512];
 		size_t hl = 0;
@@ -519,9 +571,10 @@ static void check_deadlock(void)
 			if (w > 0)
 				hl += (size_t)w;
 		}
-		int w = snprintf(line + len, sizeof(line) - len, "%sthread %d (%s) holds %s and waits for %s",
+		int w = snprintf(line + len, sizeof(line) - len, "%sthread %d (%s) holds %s and waits for %s%s",
 				 len ? "; " : "", s->tid, s->name, hl ? held : "nothing",
-				 lw__rb_lock_name(rb, lw__rb_lock(rb, s->waiting)));
+				 lw__rb_lock_name(rb, lw__rb_lock(rb, s->waiting)),
+				 s->wait_cond ? " (to return from pthread_cond_wait)" : "");
 		if (w > 0)
 			len += (size_t)w;
 	}
@@ -529,7 +582,12 @@ static void check_deadlock(void)
 		len = sizeof(line) - 1;
 	line[len] = 0;
 	lw__rb_headline(rb, "deadlock: %s", line);
-	lw__rb_note(rb, "these threads wait for each other and none can go on");
+	if (n_stuck > n_core)
+		lw__rb_note(rb, "these threads wait for each other and none can go on; "
+			    "%zu more thread%s queued behind them", n_stuck - n_core,
+			    n_stuck - n_core == 1 ? " is" : "s are");
+	else
+		lw__rb_note(rb, "these threads wait for each other and none can go on");
 	lw__report_emit(rb);
 	LW_REAL_FN(pthread_mutex_lock)(&health_mu);
 	health.deadlocks_found++;
@@ -551,6 +609,7 @@ static void check_deadlock(void)
 static void look(void)
 {
 	uint32_t now = (uint32_t)elapsed_ms();
+	gaps[gap_i++ % 8] = now - lw__load(&lw__tick);
 	lw__store(&lw__tick, now);
 	n_snap = 0;
 	lw__threads_each(snap_one, NULL);

@@ -3,7 +3,8 @@
 # same benchmark program (tools/bench/bench.c), as one markdown table.
 #
 #   tools/bench_compare.sh [--build DIR] [--quick] [--helgrind-scale F]
-#                          [--timeout S] [-- EXTRA BENCH OPTIONS]
+#                          [--helgrind-edge-n S,L] [--timeout S]
+#                          [-- EXTRA BENCH OPTIONS]
 #
 # Builds nothing of lockwatch: it needs an existing build (default: build/
 # next to this script's directory) with bin/lockwatch-bench-plain,
@@ -14,9 +15,10 @@
 #   TSan      bench.c compiled plain with -fsanitize=thread into a temporary
 #             directory, run with TSAN_OPTIONS=detect_deadlocks=1
 #   Helgrind  valgrind --tool=helgrind lockwatch-bench-plain --child
-#             --iters-scale F (default 0.25: 20 ms repetitions and a large
-#             graph of 25,000 locks instead of 100,000), under timeout S
-#             (default 120)
+#             --iters-scale F (default 0.25: 20 ms repetitions), under
+#             timeout S (default 120); the graphs are as for the others
+#             unless --helgrind-edge-n S,L makes them smaller (Helgrind
+#             needs about 30 s and 600 MB for 100,000 locks)
 # A peer whose tool is not installed is skipped ("skipped: not installed").
 # Every row is ns per operation with its ratio to plain; the memory rows
 # are RSS growth beyond plain's for the same work (for TSan and Helgrind
@@ -30,6 +32,7 @@ build=$root/build
 quick=
 hg_scale=0.25
 hg_timeout=120
+hg_edges=()
 extra=()
 
 while [ $# -gt 0 ]; do
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--build) build=$2; shift 2 ;;
 	--quick) quick=--quick; shift ;;
 	--helgrind-scale) hg_scale=$2; shift 2 ;;
+	--helgrind-edge-n) hg_edges=(--edge-n "$2"); shift 2 ;;
 	--timeout) hg_timeout=$2; shift 2 ;;
 	--) shift; extra=("$@"); break ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -102,7 +106,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
 	status[helgrind]="skipped: not installed"
 else
 	run helgrind env -u LD_PRELOAD timeout "$hg_timeout" valgrind --tool=helgrind \
-		"$plain_bin" "${opts[@]}" --iters-scale "$hg_scale"
+		"$plain_bin" "${opts[@]}" --iters-scale "$hg_scale" "${hg_edges[@]}"
 	note[helgrind]="$(grep -o 'ERROR SUMMARY: [0-9]* errors' "$tmp/helgrind.err" |
 		sed 's/ERROR SUMMARY: //') reported; --iters-scale $hg_scale"
 fi
@@ -136,8 +140,9 @@ fmt() { awk -v v="$1" 'BEGIN { if (v >= 100) printf "%.0f", v; else printf "%.1f
 
 echo
 echo "lockwatch vs ThreadSanitizer vs Helgrind: ns per operation (x = ratio to plain)"
+hg_ms=$(val helgrind time_ms)
 echo "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs; median of" \
-	"$(val plain reps) repetitions of ~$(val plain time_ms) ms (Helgrind: ~$(val helgrind time_ms) ms)"
+	"$(val plain reps) repetitions of ~$(val plain time_ms) ms${hg_ms:+ (Helgrind: ~$hg_ms ms)}"
 echo
 echo "| row | plain | lockwatch (wrapper) | lockwatch (preload) | TSan | Helgrind |"
 echo "|---|---:|---:|---:|---:|---:|"
@@ -148,7 +153,8 @@ for ((i = 0; i < ${#rows[@]}; i += 2)); do
 	for p in "${peers[@]}"; do
 		v=$(val "$p" "$key")
 		if [ "${status[$p]:-}" != ok ] && [ -z "$v" ]; then
-			line+=" ${status[$p]:-n/a} |"
+			st=${status[$p]:-n/a}
+			line+=" ${st%%[: ]*} |"
 		elif [ -z "$v" ]; then
 			line+=" n/a |"
 		elif [ "$p" = plain ] || [ -z "$base" ]; then
@@ -172,7 +178,8 @@ for kind in locks edges; do
 	for p in "${peers[@]}"; do
 		read -r n b <<<"$(mem "$p" $kind)"
 		if [ -z "${n:-}" ] || [ -z "${pb:-}" ]; then
-			line+=" ${status[$p]:-n/a} |"
+			st=${status[$p]:-n/a}
+			line+=" ${st%%[: ]*} |"
 			continue
 		fi
 		if [ "$p" = plain ]; then
