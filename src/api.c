@@ -8,7 +8,7 @@
 static int mutex_init_at(lw_mutex_t *m, const pthread_mutexattr_t *attr,
 			 const struct lw__site *site)
 {
-	LW__OP_INIT(m, &m->lw__rec, LW__MUTEX, site, LW_REAL_FN(pthread_mutex_init)(&m->m, attr));
+	LW__OP_INIT(m, &m->lw__rec, LW__MUTEX, 0, site, LW_REAL_FN(pthread_mutex_init)(&m->m, attr));
 }
 
 int lw_mutex_init(lw_mutex_t *m, const pthread_mutexattr_t *attr)
@@ -31,7 +31,7 @@ int lw_mutex_init_type(lw_mutex_t *m, int type)
 int lw_mutex_destroy(lw_mutex_t *m)
 {
 	SITE;
-	LW__OP_DESTROY(m, &m->lw__rec, LW__MUTEX, &s, LW_REAL_FN(pthread_mutex_destroy)(&m->m));
+	LW__OP_DESTROY(m, &m->lw__rec, LW__MUTEX, 0, &s, LW_REAL_FN(pthread_mutex_destroy)(&m->m));
 }
 
 int lw_mutex_lock(lw_mutex_t *m)
@@ -58,20 +58,20 @@ int lw_mutex_timedlock(lw_mutex_t *m, const struct timespec *abstime)
 int lw_mutex_unlock(lw_mutex_t *m)
 {
 	SITE;
-	LW__OP_RELEASE(m, &m->lw__rec, LW__MUTEX, &s, LW_REAL_FN(pthread_mutex_unlock)(&m->m));
+	LW__OP_RELEASE(m, &m->lw__rec, LW__MUTEX, 0, &s, LW_REAL_FN(pthread_mutex_unlock)(&m->m));
 }
 
 int lw_rwlock_init(lw_rwlock_t *rw, const pthread_rwlockattr_t *attr)
 {
 	SITE;
-	LW__OP_INIT(rw, &rw->lw__rec, LW__RWLOCK, &s,
+	LW__OP_INIT(rw, &rw->lw__rec, LW__RWLOCK, 0, &s,
 		    LW_REAL_FN(pthread_rwlock_init)(&rw->rw, attr));
 }
 
 int lw_rwlock_destroy(lw_rwlock_t *rw)
 {
 	SITE;
-	LW__OP_DESTROY(rw, &rw->lw__rec, LW__RWLOCK, &s,
+	LW__OP_DESTROY(rw, &rw->lw__rec, LW__RWLOCK, 0, &s,
 		       LW_REAL_FN(pthread_rwlock_destroy)(&rw->rw));
 }
 
@@ -120,20 +120,20 @@ int lw_rwlock_timedwrlock(lw_rwlock_t *rw, const struct timespec *abstime)
 int lw_rwlock_unlock(lw_rwlock_t *rw)
 {
 	SITE;
-	LW__OP_RELEASE(rw, &rw->lw__rec, LW__RWLOCK, &s,
+	LW__OP_RELEASE(rw, &rw->lw__rec, LW__RWLOCK, 0, &s,
 		       LW_REAL_FN(pthread_rwlock_unlock)(&rw->rw));
 }
 
 int lw_spin_init(lw_spinlock_t *sp, int pshared)
 {
 	SITE;
-	LW__OP_INIT(sp, &sp->lw__rec, LW__SPIN, &s, LW_REAL_FN(pthread_spin_init)(&sp->s, pshared));
+	LW__OP_INIT(sp, &sp->lw__rec, LW__SPIN, 0, &s, LW_REAL_FN(pthread_spin_init)(&sp->s, pshared));
 }
 
 int lw_spin_destroy(lw_spinlock_t *sp)
 {
 	SITE;
-	LW__OP_DESTROY(sp, &sp->lw__rec, LW__SPIN, &s, LW_REAL_FN(pthread_spin_destroy)(&sp->s));
+	LW__OP_DESTROY(sp, &sp->lw__rec, LW__SPIN, 0, &s, LW_REAL_FN(pthread_spin_destroy)(&sp->s));
 }
 
 int lw_spin_lock(lw_spinlock_t *sp)
@@ -153,18 +153,18 @@ int lw_spin_trylock(lw_spinlock_t *sp)
 int lw_spin_unlock(lw_spinlock_t *sp)
 {
 	SITE;
-	LW__OP_RELEASE(sp, &sp->lw__rec, LW__SPIN, &s, LW_REAL_FN(pthread_spin_unlock)(&sp->s));
+	LW__OP_RELEASE(sp, &sp->lw__rec, LW__SPIN, 0, &s, LW_REAL_FN(pthread_spin_unlock)(&sp->s));
 }
 
 int lw_cond_wait(pthread_cond_t *c, lw_mutex_t *m)
 {
 	SITE;
-	LW__OP_COND_WAIT(m, &m->lw__rec, &s, LW_REAL_FN(pthread_cond_wait)(c, &m->m));
+	LW__OP_COND_WAIT(m, &m->lw__rec, LW__MUTEX, 0, &s, LW_REAL_FN(pthread_cond_wait)(c, &m->m));
 }
 
 int lw_cond_timedwait(pthread_cond_t *c, lw_mutex_t *m, const struct timespec *abstime)
 {
 	SITE;
-	LW__OP_COND_WAIT(m, &m->lw__rec, &s,
+	LW__OP_COND_WAIT(m, &m->lw__rec, LW__MUTEX, 0, &s,
 			 LW_REAL_FN(pthread_cond_timedwait)(c, &m->m, abstime));
 }

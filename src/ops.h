@@ -73,7 +73,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	} while (0)
 
 /* An unlock: bookkeeping first, so the next holder never sees us as owner. */
-#define LW__OP_RELEASE(obj, cache, kind, site, call)                               \
+#define LW__OP_RELEASE(obj, cache, kind, mode, site, call)                               \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__likely(t_ != NULL))                                        \
@@ -82,7 +82,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	} while (0)
 
 /* Init: a lock initialised at a known address is a new lock. */
-#define LW__OP_INIT(obj, cache, kind, site, call)                                  \
+#define LW__OP_INIT(obj, cache, kind, mode, site, call)                                  \
 	do {                                                                       \
 		int rc_ = (call);                                                  \
 		struct lw__thread *t_ = lw__self();                                \
@@ -96,7 +96,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		return rc_;                                                        \
 	} while (0)
 
-#define LW__OP_DESTROY(obj, cache, kind, site, call)                               \
+#define LW__OP_DESTROY(obj, cache, kind, mode, site, call)                               \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
@@ -115,7 +115,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	} while (0)
 
 /* A condition-variable wait on mutex m. */
-#define LW__OP_COND_WAIT(m, cache, site, call)                                     \
+#define LW__OP_COND_WAIT(m, cache, kind, mode, site, call)                                     \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
@@ -142,6 +142,13 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		} while (r_ == -1 && errno == EINTR && lw__tls_signalled);    \
 		r_;                                                           \
 	})
+
+/* A semaphore wait: an acquire, restarted after the watchdog's signal. */
+#define LW__OP_SEM_ACQUIRE(obj, cache, kind, mode, site, call)                     \
+	LW__OP_ACQUIRE(obj, cache, kind, mode, site, LW__SEM_RETRY(call))
+
+/* The parameter list of a real.def row without its parentheses. */
+#define LW__UNPAREN(...) __VA_ARGS__
 
 #define LW__RA() ((uintptr_t)__builtin_return_address(0))
 

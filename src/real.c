@@ -8,7 +8,7 @@
 #ifndef LW_PRELOAD
 
 struct lw__real lw__real = {
-#define LW_REAL(ret, name, params, ver) .name = name,
+#define LW_REAL(ret, name, params, args, ver, op, kind, mode, obj, hdr) .name = name,
 #include "real.def"
 #undef LW_REAL
 };
@@ -25,7 +25,7 @@ struct lw__real lw__real;
 int lw__real_init(void)
 {
 	int missing = 0;
-#define LW_REAL(ret, name, params, ver)                                          \
+#define LW_REAL(ret, name, params, args, ver, op, kind, mode, obj, hdr)           \
 	if (!lw__real.name) {                                                    \
 		void *p = (ver) ? dlvsym(RTLD_NEXT, #name, (ver) ? (ver) : "")   \
 			       : NULL;                                           \

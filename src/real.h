@@ -12,7 +12,7 @@
 #include <time.h>
 
 struct lw__real {
-#define LW_REAL(ret, name, params, ver) ret(*name) params;
+#define LW_REAL(ret, name, params, args, ver, op, kind, mode, obj, hdr) ret(*name) params;
 #include "real.def"
 #undef LW_REAL
 };
