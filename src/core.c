@@ -36,11 +36,15 @@ uint32_t lw__slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 {
 	int saved = errno;
 	lw__guard_enter();
+	t->n_slow++;
 	uint32_t st = lw__stack_capture(s);
 	if (edges && t->n_held) {
 		struct lw__edge_info info;
 		memset(&info, 0, sizeof(info));
-		lw__thread_refresh_name(t);
+		/* a name set with pthread_setname_np is seen here; a system call,
+		 * so not on every new chain */
+		if (!(t->n_slow & (t->n_slow - 1)))
+			lw__thread_refresh_name(t);
 		info.tid = t->tid;
 		memcpy(info.thread_name, t->name, sizeof(info.thread_name));
 		info.to_stack = st;

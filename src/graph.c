@@ -32,11 +32,11 @@
 #include <string.h>
 
 static pthread_mutex_t graph_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct lw__map edges;     /* (from id, to id) -> edge */
-static struct lw__map reported;  /* cycle signature -> severity */
+/* read and written only under graph_mu: an exclusive map */
+static struct lw__map reported = { .exclusive = 1 }; /* cycle signature -> severity */
 static int64_t ord_lo = 0, ord_hi = 0;
 static uint32_t stamp = 1;
-static size_t n_edges, adj_bytes;
+static size_t n_edges;
 static unsigned n_benign;
 
 #define LOCK() LW_REAL_FN(pthread_mutex_lock)(&graph_mu)
@@ -62,33 +62,55 @@ static int vec_push(struct vec *v, struct lw__lock *l)
 	return 0;
 }
 
-static int adj_push(struct lw__edge ***arr, uint32_t *n, uint32_t *cap, struct lw__edge *e)
+/* Link e into its source's out-list and its target's in-list. */
+static void link_edge(struct lw__edge *e)
 {
-	if (*n == *cap) {
-		uint32_t c = *cap ? *cap * 2 : 4;
-		void *p = realloc(*arr, c * sizeof(**arr));
-		if (!p)
-			return -1;
-		adj_bytes += (c - *cap) * sizeof(**arr);
-		*arr = p;
-		*cap = c;
+	struct lw__lock *a = e->from, *b = e->to;
+	e->next_out = a->out;
+	if (a->out)
+		a->out->prev_out = e;
+	a->out = e;
+	a->n_out++;
+	e->next_in = b->in;
+	if (b->in)
+		b->in->prev_in = e;
+	b->in = e;
+	b->n_in++;
+}
+
+static void unlink_edge(struct lw__edge *e)
+{
+	struct lw__lock *a = e->from, *b = e->to;
+	if (e->prev_out)
+		e->prev_out->next_out = e->next_out;
+	else
+		a->out = e->next_out;
+	if (e->next_out)
+		e->next_out->prev_out = e->prev_out;
+	a->n_out--;
+	if (e->prev_in)
+		e->prev_in->next_in = e->next_in;
+	else
+		b->in = e->next_in;
+	if (e->next_in)
+		e->next_in->prev_in = e->prev_in;
+	b->n_in--;
+}
+
+/* The edge a->b, if any: a scan of the shorter of a's out-list and b's
+ * in-list, so a hub lock with many edges costs nothing to its leaves. */
+static struct lw__edge *find_edge(struct lw__lock *a, struct lw__lock *b)
+{
+	if (a->n_out <= b->n_in) {
+		for (struct lw__edge *e = a->out; e; e = e->next_out)
+			if (e->to == b)
+				return e;
+	} else {
+		for (struct lw__edge *e = b->in; e; e = e->next_in)
+			if (e->from == a)
+				return e;
 	}
-	(*arr)[(*n)++] = e;
-	return 0;
-}
-
-static void adj_remove(struct lw__edge **arr, uint32_t *n, struct lw__edge *e)
-{
-	for (uint32_t i = 0; i < *n; i++)
-		if (arr[i] == e) {
-			arr[i] = arr[--*n];
-			return;
-		}
-}
-
-static uint64_t edge_key(const struct lw__lock *a, const struct lw__lock *b)
-{
-	return ((uint64_t)a->id << 32) | b->id;
+	return NULL;
 }
 
 static uint32_t new_stamp(void)
@@ -109,8 +131,7 @@ static int search_forward(struct lw__lock *y, struct lw__lock *x, uint32_t mark)
 	while (work.n) {
 		struct lw__lock *n = work.p[--work.n];
 		vec_push(&fwd, n);
-		for (uint32_t i = 0; i < n->n_out; i++) {
-			struct lw__edge *e = n->out[i];
+		for (struct lw__edge *e = n->out; e; e = e->next_out) {
 			struct lw__lock *w = e->to;
 			if (e->cyclic)
 				continue;
@@ -133,8 +154,7 @@ static void search_backward(struct lw__lock *x, int64_t lb, uint32_t mark)
 	while (work.n) {
 		struct lw__lock *n = work.p[--work.n];
 		vec_push(&bwd, n);
-		for (uint32_t i = 0; i < n->n_in; i++) {
-			struct lw__edge *e = n->in[i];
+		for (struct lw__edge *e = n->in; e; e = e->next_in) {
 			struct lw__lock *w = e->from;
 			if (e->cyclic)
 				continue;
@@ -199,11 +219,11 @@ static size_t shortest_path(struct lw__lock *a, struct lw__lock *b, struct lw__e
 		struct lw__lock *n = work.p[head++];
 		if (n == b)
 			break;
-		for (uint32_t i = 0; i < n->n_out; i++) {
-			struct lw__lock *w = n->out[i]->to;
+		for (struct lw__edge *e = n->out; e; e = e->next_out) {
+			struct lw__lock *w = e->to;
 			if (w->mark != mark) {
 				w->mark = mark;
-				w->via = n->out[i];
+				w->via = e;
 				vec_push(&work, w);
 			}
 		}
@@ -231,6 +251,9 @@ static int cmp_u32(const void *a, const void *b)
 /* Judge the cycle made of edges cyc[0..n-1] (cyc[i]->to == cyc[i+1]->from)
  * and, unless this cycle was already reported at this severity, build its
  * report. Caller holds graph_mu; the report is emitted after unlocking. */
+static const char *name_of(uint32_t id);
+static uint32_t name_intern(const char name[16]);
+
 struct verdict {
 	size_t n;        /* locks in the cycle */
 	int gated;       /* the gate is lock n of the report */
@@ -252,13 +275,13 @@ static struct lw__rb *judge_cycle(struct lw__edge **cyc, size_t n, struct verdic
 
 	/* a gate: held before `from` on every edge, and not in the cycle */
 	uint32_t gate = 0;
-	for (int g = 0; g < cyc[0]->info.n_gates && !gate; g++) {
-		uint32_t cand = cyc[0]->info.gates[g];
+	for (int g = 0; g < cyc[0]->n_gates && !gate; g++) {
+		uint32_t cand = cyc[0]->gates[g];
 		int ok = !bsearch(&cand, ids, n, sizeof(*ids), cmp_u32);
 		for (size_t i = 1; i < n && ok; i++) {
 			int found = 0;
-			for (int k = 0; k < cyc[i]->info.n_gates; k++)
-				found |= cyc[i]->info.gates[k] == cand;
+			for (int k = 0; k < cyc[i]->n_gates; k++)
+				found |= cyc[i]->gates[k] == cand;
 			ok = found;
 		}
 		if (ok)
@@ -270,7 +293,7 @@ static struct lw__rb *judge_cycle(struct lw__edge **cyc, size_t n, struct verdic
 	struct lw__lock *reader = NULL;
 	for (size_t i = 0; i < n && !reader; i++) {
 		struct lw__edge *in = cyc[(i + n - 1) % n], *out = cyc[i];
-		if (in->info.to_read && out->info.from_read)
+		if (in->to_read && out->from_read)
 			reader = out->from;
 	}
 
@@ -292,16 +315,15 @@ static struct lw__rb *judge_cycle(struct lw__edge **cyc, size_t n, struct verdic
 	for (size_t i = 0; i < n; i++) {
 		int a = lw__rb_lock(rb, cyc[i]->from);
 		int b = i + 1 < n ? lw__rb_lock(rb, cyc[i]->to) : first;
-		lw__rb_edge(rb, a, b, cyc[i]->info.tid, cyc[i]->info.thread_name,
-			    cyc[i]->info.from_read, cyc[i]->info.to_read,
-			    cyc[i]->info.from_stack, cyc[i]->info.to_stack);
+		lw__rb_edge(rb, a, b, cyc[i]->tid, name_of(cyc[i]->name), cyc[i]->from_read,
+			    cyc[i]->to_read, cyc[i]->from_stack, cyc[i]->to_stack);
 	}
 	if (gate) {
 		/* the gate's record may be gone; name it through its edge's thread */
 		struct lw__lock *g = NULL;
-		for (uint32_t i = 0; i < cyc[0]->from->n_in && !g; i++)
-			if (cyc[0]->from->in[i]->from->id == gate)
-				g = cyc[0]->from->in[i]->from;
+		for (struct lw__edge *e = cyc[0]->from->in; e && !g; e = e->next_in)
+			if (e->from->id == gate)
+				g = e->from;
 		if (g) {
 			lw__rb_lock(rb, g);
 			v->gated = 1;
@@ -363,28 +385,94 @@ static int merge(struct lw__edge *e, const struct lw__edge_info *in)
 {
 	int changed = 0;
 	uint8_t k = 0;
-	for (int i = 0; i < e->info.n_gates; i++) {
+	for (int i = 0; i < e->n_gates; i++) {
 		int found = 0;
 		for (int j = 0; j < in->n_gates; j++)
-			found |= in->gates[j] == e->info.gates[i];
+			found |= in->gates[j] == e->gates[i];
 		if (found)
-			e->info.gates[k++] = e->info.gates[i];
+			e->gates[k++] = e->gates[i];
 		else
 			changed = 1;
 	}
-	e->info.n_gates = k;
-	if (e->info.from_read && !in->from_read)
-		e->info.from_read = 0, changed = 1;
-	if (e->info.to_read && !in->to_read)
-		e->info.to_read = 0, changed = 1;
+	e->n_gates = k;
+	if (e->from_read && !in->from_read)
+		e->from_read = 0, changed = 1;
+	if (e->to_read && !in->to_read)
+		e->to_read = 0, changed = 1;
 	if (changed) {
 		/* this sighting made the edge more dangerous: show it */
-		e->info.tid = in->tid;
-		memcpy(e->info.thread_name, in->thread_name, sizeof(e->info.thread_name));
-		e->info.from_stack = in->from_stack;
-		e->info.to_stack = in->to_stack;
+		e->tid = in->tid;
+		e->name = name_intern(in->thread_name);
+		e->from_stack = in->from_stack;
+		e->to_stack = in->to_stack;
 	}
 	return changed;
+}
+
+/* ---- edge storage: a slab with a free list, and interned thread names -- */
+
+_Static_assert(sizeof(struct lw__edge) <= 88, "an edge fits in 88 bytes");
+
+#define SLAB_EDGES 4096
+static struct lw__edge *slab, *free_edges; /* a free edge's `from` links the list */
+static size_t slab_left, slab_bytes;
+
+static struct lw__edge *edge_alloc(void)
+{
+	struct lw__edge *e = free_edges;
+	if (e) {
+		free_edges = (struct lw__edge *)e->from;
+	} else {
+		if (!slab_left) {
+			slab = calloc(SLAB_EDGES, sizeof(*slab));
+			if (!slab)
+				return NULL;
+			slab_left = SLAB_EDGES;
+			slab_bytes += SLAB_EDGES * sizeof(*slab);
+		}
+		e = slab++;
+		slab_left--;
+	}
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+static void edge_free(struct lw__edge *e)
+{
+	e->from = (struct lw__lock *)free_edges;
+	free_edges = e;
+}
+
+static char (*names)[16];
+static uint32_t n_names, cap_names;
+static struct lw__map name_ids = { .exclusive = 1 }; /* name hash -> id + 1 */
+
+static uint32_t name_intern(const char name[16])
+{
+	uint64_t h = 1469598103934665603ull;
+	for (int i = 0; i < 16 && name[i]; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+	h |= 1;
+	uintptr_t id = (uintptr_t)lw__map_get(&name_ids, h);
+	if (id)
+		return (uint32_t)id - 1;
+	if (n_names == cap_names) {
+		uint32_t cap = cap_names ? cap_names * 2 : 16;
+		void *p = realloc(names, cap * sizeof(*names));
+		if (!p)
+			return 0;
+		names = p;
+		cap_names = cap;
+	}
+	memcpy(names[n_names], name, 16);
+	names[n_names][15] = 0;
+	lw__map_put(&name_ids, h, (void *)(uintptr_t)(n_names + 1));
+	return n_names++;
+}
+
+static const char *name_of(uint32_t id)
+{
+	return id < n_names ? names[id] : "";
 }
 
 void lw__graph_add(struct lw__lock *from, struct lw__lock *to,
@@ -399,28 +487,26 @@ void lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 		UNLOCK();
 		return;
 	}
-	uint64_t key = edge_key(from, to);
-	struct lw__edge *e = lw__map_get(&edges, key);
+	struct lw__edge *e = find_edge(from, to);
 	if (e) {
 		if (merge(e, info) && n_benign)
 			rb = check_cycle_through(e, &v);
 		goto out;
 	}
-	e = calloc(1, sizeof(*e));
+	e = edge_alloc();
 	if (!e)
 		goto out;
 	e->from = from;
 	e->to = to;
-	e->info = *info;
-	if (adj_push(&from->out, &from->n_out, &from->cap_out, e) < 0 ||
-	    adj_push(&to->in, &to->n_in, &to->cap_in, e) < 0 ||
-	    lw__map_put(&edges, key, e) < 0) {
-		/* out of memory: forget the edge rather than half-store it */
-		adj_remove(from->out, &from->n_out, e);
-		adj_remove(to->in, &to->n_in, e);
-		free(e);
-		goto out;
-	}
+	e->from_stack = info->from_stack;
+	e->to_stack = info->to_stack;
+	e->tid = info->tid;
+	e->name = name_intern(info->thread_name);
+	e->from_read = info->from_read;
+	e->to_read = info->to_read;
+	e->n_gates = info->n_gates;
+	memcpy(e->gates, info->gates, sizeof(e->gates));
+	link_edge(e);
 	n_edges++;
 	if (!from->ord)
 		from->ord = --ord_lo;
@@ -439,25 +525,18 @@ out:
 void lw__graph_forget(struct lw__lock *l)
 {
 	LOCK();
-	for (uint32_t i = 0; i < l->n_out; i++) {
-		struct lw__edge *e = l->out[i];
-		adj_remove(e->to->in, &e->to->n_in, e);
-		lw__map_put(&edges, edge_key(e->from, e->to), NULL);
-		free(e);
+	while (l->out) {
+		struct lw__edge *e = l->out;
+		unlink_edge(e);
+		edge_free(e);
 		n_edges--;
 	}
-	for (uint32_t i = 0; i < l->n_in; i++) {
-		struct lw__edge *e = l->in[i];
-		adj_remove(e->from->out, &e->from->n_out, e);
-		lw__map_put(&edges, edge_key(e->from, e->to), NULL);
-		free(e);
+	while (l->in) {
+		struct lw__edge *e = l->in;
+		unlink_edge(e);
+		edge_free(e);
 		n_edges--;
 	}
-	adj_bytes -= (l->cap_out + l->cap_in) * sizeof(struct lw__edge *);
-	free(l->out);
-	free(l->in);
-	l->out = l->in = NULL;
-	l->n_out = l->n_in = l->cap_out = l->cap_in = 0;
 	UNLOCK();
 }
 
@@ -465,7 +544,7 @@ void lw__graph_memory(size_t *n, size_t *bytes)
 {
 	LOCK();
 	*n = n_edges;
-	*bytes = n_edges * sizeof(struct lw__edge) + adj_bytes + edges.bytes;
+	*bytes = slab_bytes + reported.bytes;
 	UNLOCK();
 }
 

@@ -22,10 +22,18 @@ struct lw__edge_info {
 	uint32_t gates[LW__MAX_GATES]; /* ids of locks held before `from` */
 };
 
+/* An edge as stored: 88 bytes from a slab, on two doubly linked lists
+ * (its source's out-edges and its target's in-edges); nothing else. */
 struct lw__edge {
 	struct lw__lock *from, *to;
-	struct lw__edge_info info;     /* gates shrink to those held every time */
+	struct lw__edge *next_out, *prev_out, *next_in, *prev_in;
+	uint32_t from_stack, to_stack;
+	int tid;
+	uint32_t name;                 /* the thread's name, interned (graph.c) */
+	uint8_t from_read, to_read;    /* every sighting was a read */
+	uint8_t n_gates;               /* shrink to those held every time */
 	uint8_t cyclic;                /* closed a cycle: kept out of the order */
+	uint32_t gates[LW__MAX_GATES];
 };
 
 /* Record that the calling thread took `to` while holding `from`. Reports a

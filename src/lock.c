@@ -23,6 +23,8 @@ static size_t n_records;
 
 /* Records are carved from large zeroed chunks and never freed: a thread
  * may still look at a retired record. Caller holds reg_mu. */
+_Static_assert(sizeof(struct lw__lock) == 128, "a lock record is two cache lines");
+
 #define CHUNK_RECORDS 1024
 static struct lw__lock **chunks;
 static size_t n_chunks;
@@ -53,6 +55,15 @@ void lw__lock_each(void (*fn)(struct lw__lock *l, void *arg), void *arg)
 	UNLOCK();
 }
 
+static void set_site(struct lw__lock *l, const struct lw__site *site)
+{
+	if (site) {
+		l->site_pc = site->pc;
+		l->site_file = site->file;
+		l->site_line = site->line;
+	}
+}
+
 static struct lw__lock *record_new(const void *addr, int kind, const struct lw__site *site)
 {
 	struct lw__lock *l = record_alloc();
@@ -64,8 +75,7 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	l->hold_ms = l->wait_ms = -1;
 	if (lw__opt.stats)
 		l->stats = calloc(1, sizeof(struct lw__stats));
-	if (site)
-		l->site = *site;
+	set_site(l, site);
 	return l;
 }
 
@@ -84,8 +94,8 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, const struct lw__
 	if (l && l->kind == LW__UNKNOWN) {
 		/* named before its first use */
 		l->kind = (uint8_t)kind;
-		if (site && !l->site.pc)
-			l->site = *site;
+		if (!l->site_pc)
+			set_site(l, site);
 	} else if (!l || l->kind != kind) {
 		struct lw__lock *old = l;
 		l = record_new(addr, kind, site);
@@ -172,17 +182,18 @@ const char *lw__lock_kind_name(int kind)
 	}
 }
 
-/* "file:line" of the site, or of its pc by debug info; 0 when unknown. */
-static int site_position(const struct lw__site *s, char *buf, size_t n)
+/* "file:line" of the lock's site, or of its pc by debug info; 0 when
+ * unknown. */
+static int site_position(const struct lw__lock *l, char *buf, size_t n)
 {
-	if (s->file) {
-		const char *b = strrchr(s->file, '/');
-		snprintf(buf, n, "%s:%d", b ? b + 1 : s->file, s->line);
+	if (l->site_file) {
+		const char *b = strrchr(l->site_file, '/');
+		snprintf(buf, n, "%s:%d", b ? b + 1 : l->site_file, l->site_line);
 		return 1;
 	}
-	if (s->pc) {
+	if (l->site_pc) {
 		lw_frame_t f;
-		lw__sym_frame(s->pc, 1, &f);
+		lw__sym_frame(l->site_pc, 1, &f);
 		if (f.file) {
 			const char *b = strrchr(f.file, '/');
 			snprintf(buf, n, "%s:%d", b ? b + 1 : f.file, f.line);
@@ -224,7 +235,7 @@ void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cl
 	int has_sym = lw__sym_data(l->addr, sym, sizeof(sym));
 	if (has_sym)
 		strip_local_suffix(sym);
-	int has_pos = site_position(&l->site, pos, sizeof(pos));
+	int has_pos = site_position(l, pos, sizeof(pos));
 	const char *kind = lw__lock_kind_name(l->kind);
 
 	if (user)

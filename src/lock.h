@@ -43,15 +43,17 @@ struct lw__lock {
 
 	/* --- written under the registry lock --- */
 	const char *name;    /* lw_set_name(); never freed once set */
-	struct lw__site site; /* init, or first use */
+	uintptr_t site_pc;   /* where it was initialised, or first used */
+	const char *site_file; /* ... as the header's __FILE__, or NULL */
+	int site_line;
 
 	/* --- graph state, under the graph lock (graph.c) --- */
-	int64_t ord;         /* position in the topological order, 0: none yet */
 	uint32_t mark;       /* search stamp */
+	int64_t ord;         /* position in the topological order, 0: none yet */
 	struct lw__edge *via; /* breadth-first search parent edge */
-	struct lw__edge **out, **in;
-	uint32_t n_out, cap_out, n_in, cap_in;
-} __attribute__((aligned(64)));
+	struct lw__edge *out, *in; /* lists through the edges (graph.c) */
+	uint32_t n_out, n_in;
+} __attribute__((aligned(64))); /* 128 bytes: two cache lines */
 
 /* The record for a lock at addr, registering it (with kind and site) when
  * new. A kind that disagrees with the record's means the memory was reused

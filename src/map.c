@@ -43,14 +43,20 @@ int lw__map_put(struct lw__map *m, uint64_t key, void *val)
 			return -1;
 		lw__store_rel(&m->tab, t);
 	}
-	if ((t->used + 1) * 2 > t->mask + 1) {
-		struct lw__map_tab *n = tab_new((t->mask + 1) * 2, &m->bytes);
+	size_t slots = t->mask + 1;
+	if ((t->used + 1) * (m->exclusive ? 4 : 2) > slots * (m->exclusive ? 3 : 1)) {
+		struct lw__map_tab *n = tab_new(slots * 2, &m->bytes);
 		if (!n)
 			return -1;
-		for (size_t i = 0; i <= t->mask; i++)
+		for (size_t i = 0; i < slots; i++)
 			if (t->slots[i].key && t->slots[i].val) /* drop removed keys */
 				tab_put(n, t->slots[i].key, t->slots[i].val);
 		lw__store_rel(&m->tab, n);
+		if (m->exclusive) {
+			size_t sz = sizeof(*t) + slots * sizeof(t->slots[0]);
+			munmap(t, sz);
+			m->bytes -= sz;
+		}
 		t = n;
 	}
 	tab_put(t, key, val);

@@ -26,7 +26,9 @@ struct lw__map_tab {
 
 struct lw__map {
 	struct lw__map_tab *tab;
-	size_t bytes; /* all tables ever allocated, for memory accounting */
+	size_t bytes;  /* tables allocated and not freed, for memory accounting */
+	int exclusive; /* readers hold the writers' lock too: old tables are
+			* freed at once, and the table fills to 3/4 */
 };
 
 static inline size_t lw__map_hash(uint64_t key)

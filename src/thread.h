@@ -37,6 +37,7 @@ struct lw__thread {
 	char name[16];
 	unsigned n_held;
 	unsigned overflow;  /* acquisitions not tracked: held stack full */
+	unsigned n_slow;    /* slow paths taken (new chains) */
 	struct lw__held held[LW__MAX_HELD];
 
 	/* what it waits for now (the watchdog reads these) */
