@@ -85,6 +85,19 @@ def check_stack(st, where):
         need(is_str_or_null(f["module"]), f"{w}: bad module")
 
 
+STATS_KEYS = ["name", "class", "kind", "acquisitions", "contended", "wait_ms",
+              "wait_max_ms", "hold_ms", "hold_max_ms"]
+
+
+def validate_stats(r, where):
+    """The line option stats writes at exit: {"stats": [...], "pid": N}."""
+    if not isinstance(r["pid"], int) or not isinstance(r["stats"], list):
+        raise Bad(f"{where}: stats line: pid must be an int, stats a list")
+    for row in r["stats"]:
+        if not isinstance(row, dict) or list(row) != STATS_KEYS:
+            raise Bad(f"{where}: stats row keys {list(row)}, expected {STATS_KEYS}")
+
+
 def validate(r, where):
     check_keys(r, TOP_KEYS, where)
     need(r["kind"] in KINDS, f"{where}: unknown kind {r['kind']!r}")
@@ -211,6 +224,9 @@ def main():
         where = f"line {n}"
         try:
             r = json.loads(raw.decode("utf-8"))
+            if isinstance(r, dict) and list(r) == ["stats", "pid"]:
+                validate_stats(r, where)  # option stats: not a report
+                continue
             validate(r, where)
             reports.append(r)
         except (ValueError, UnicodeDecodeError) as e:
