@@ -14,6 +14,7 @@
 #include "common.h"
 #include "lock.h"
 #include "thread.h"
+#include "watchdog.h"
 
 #include <errno.h>
 
@@ -61,6 +62,8 @@ static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct 
 static inline void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
 				   const struct lw__site *s, struct lw__acq *a)
 {
+	if (lw__unlikely(lw__load(&lw__watchdog_pending)))
+		lw__watchdog_restart(); /* first blocking lock of a forked child */
 	if (lw__unlikely(l->kind == LW__SEM || l->stats != NULL || lw__find_held(t, l) != NULL)) {
 		lw__acquire_pre_slow(t, l, mode, s, a);
 		return;

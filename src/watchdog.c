@@ -678,6 +678,8 @@ void lw__watchdog_stop(void)
 	wd_running = 0;
 }
 
+int lw__watchdog_pending;
+
 void lw__watchdog_atfork_child(void)
 {
 	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
@@ -685,7 +687,19 @@ void lw__watchdog_atfork_child(void)
 	health_mu = fresh;
 	wd_running = 0;
 	n_eps = 0;
-	lw__watchdog_start();
+	n_dl_reported = 0;
+	lw__store(&lw__watchdog_pending, 1);
+}
+
+void lw__watchdog_restart(void)
+{
+	int expected = 1;
+	if (__atomic_compare_exchange_n(&lw__watchdog_pending, &expected, 0, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_RELAXED)) {
+		lw__guard_enter();
+		lw__watchdog_start();
+		lw__guard_leave();
+	}
 }
 
 void lw__watchdog_options_changed(void)

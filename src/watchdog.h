@@ -9,6 +9,12 @@
 #include "common.h"
 
 void lw__watchdog_start(void);
+
+/* Set in a forked child: the watchdog is started again by the child's
+ * first blocking lock call (lw__watchdog_restart), not in the fork
+ * handler, so a child that only execs never starts a thread. */
+extern int lw__watchdog_pending;
+void lw__watchdog_restart(void);
 void lw__watchdog_stop(void);
 void lw__watchdog_atfork_child(void);
 void lw__watchdog_options_changed(void);
