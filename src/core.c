@@ -119,6 +119,7 @@ void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
 {
 	struct lw__held *h;
 	a->t_ns = 0;
+	a->plain = 0;
 	if (lw__unlikely(l->kind == LW__SEM)) {
 		sem_pre(t, l, a);
 		goto wait;
@@ -165,6 +166,7 @@ void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, i
 		/* try-acquire: no edges, but remember how it was taken */
 		a = &try_acq;
 		a->t_ns = 0;
+		a->plain = 0;
 		a->recursive = find_held(t, l) != NULL;
 		if (l->kind == LW__SEM) {
 			sem_pre(t, l, a);

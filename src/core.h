@@ -24,6 +24,7 @@ struct lw__acq {
 	uint32_t stack;
 	int recursive; /* re-acquire of a lock the thread holds */
 	int contended; /* option stats: another thread held it when asked */
+	int plain;     /* the fast path: no recursion, semaphore or stats */
 	uint64_t t_ns; /* option stats: when it was asked for */
 };
 
@@ -37,15 +38,16 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 uint32_t lw__slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 		       const struct lw__site *s, uint64_t chain, int edges);
 
-/* The hash of a held chain extended by lock l (never 0). */
+/* The hash of a held chain extended by lock l at call site pc (never 0):
+ * the chain so far rotated, each lock's random 64-bit key, the site, and
+ * the mode in the top bits (code addresses stay below 2^47). Chains made of
+ * different locks differ in their random keys; the same locks in another
+ * order differ by the rotation; the same locks at another site by pc. */
 static inline uint64_t lw__chain_next(uint64_t prev, const struct lw__lock *l, int mode,
 				      int try_, uintptr_t pc)
 {
-	uint64_t h = prev ^ ((uint64_t)l->id * 0x9E3779B97F4A7C15ull) ^
-		     ((uint64_t)pc * 0xC2B2AE3D27D4EB4Full) ^ (uint64_t)(mode << 1 | try_);
-	h ^= h >> 31;
-	h *= 0xBF58476D1CE4E5B9ull;
-	h ^= h >> 29;
+	uint64_t h = ((prev << 7) | (prev >> 57)) ^ l->key ^ (uint64_t)pc ^
+		     ((uint64_t)(mode << 1 | try_) << 60);
 	return h | 1;
 }
 
@@ -62,7 +64,8 @@ static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct 
 static inline void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
 				   const struct lw__site *s, struct lw__acq *a)
 {
-	if (lw__unlikely(lw__load(&lw__watchdog_pending)))
+	uint32_t tick = lw__load(&lw__tick);
+	if (lw__unlikely(tick == LW__TICK_RESTART))
 		lw__watchdog_restart(); /* first blocking lock of a forked child */
 	if (lw__unlikely(l->kind == LW__SEM || l->stats != NULL || lw__find_held(t, l) != NULL)) {
 		lw__acquire_pre_slow(t, l, mode, s, a);
@@ -74,12 +77,13 @@ static inline void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int
 	a->chain = c;
 	a->recursive = 0;
 	a->t_ns = 0;
+	a->plain = 1;
 	if (lw__likely(t->cache_key[slot] == c))
 		a->stack = t->cache_stack[slot];
 	else
 		a->stack = lw__slow_chain(t, l, mode, s, c, 1);
 	t->wait_stack = a->stack;
-	t->wait_tick = lw__load(&lw__tick);
+	t->wait_tick = tick;
 	t->wait_mode = (uint8_t)mode;
 	lw__store(&t->waiting_for, l);
 }
@@ -92,8 +96,7 @@ static inline void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, in
 		lw__store(&t->waiting_for, NULL);
 	if (lw__unlikely(!ok))
 		return;
-	if (lw__unlikely(a == NULL || a->recursive || l->stats != NULL ||
-			 t->n_held == LW__MAX_HELD || l->kind == LW__SEM)) {
+	if (lw__unlikely(a == NULL || !a->plain || t->n_held == LW__MAX_HELD)) {
 		lw__acquire_post_slow(t, l, mode, ok, a, s);
 		return;
 	}

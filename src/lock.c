@@ -70,6 +70,10 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	if (!l)
 		return NULL;
 	l->id = next_id++;
+	uint64_t z = l->id * 0x9E3779B97F4A7C15ull; /* splitmix64 of the id */
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	l->key = z ^ (z >> 31);
 	l->kind = (uint8_t)kind;
 	l->addr = addr;
 	l->hold_ms = l->wait_ms = -1;

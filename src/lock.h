@@ -53,6 +53,9 @@ struct lw__lock {
 	struct lw__edge *via; /* breadth-first search parent edge */
 	struct lw__edge *out, *in; /* lists through the edges (graph.c) */
 	uint32_t n_out, n_in;
+
+	/* --- fast path again: a random key for the chain hash (core.h) --- */
+	uint64_t key;
 } __attribute__((aligned(64))); /* 128 bytes: two cache lines */
 
 /* The record for a lock at addr, registering it (with kind and site) when

@@ -68,6 +68,10 @@ extern LW__TLS int lw__tls_signalled;        /* the watchdog's stack signal hit 
  * clock. Compare ticks by unsigned difference. */
 extern uint32_t lw__tick;
 
+/* lw__tick in a forked child until its watchdog runs again: the first
+ * blocking lock call that sees it restarts the watchdog. */
+#define LW__TICK_RESTART UINT32_MAX
+
 struct lw__thread *lw__thread_slow(void);
 
 /* The calling thread's state, or NULL when the call must pass straight

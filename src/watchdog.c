@@ -609,6 +609,8 @@ static void check_deadlock(void)
 static void look(void)
 {
 	uint32_t now = (uint32_t)elapsed_ms();
+	if (now == LW__TICK_RESTART)
+		now--; /* once in 49 days: keep the sentinel for forked children */
 	gaps[gap_i++ % 8] = now - lw__load(&lw__tick);
 	lw__store(&lw__tick, now);
 	n_snap = 0;
@@ -689,6 +691,7 @@ void lw__watchdog_atfork_child(void)
 	n_eps = 0;
 	n_dl_reported = 0;
 	lw__store(&lw__watchdog_pending, 1);
+	lw__store(&lw__tick, LW__TICK_RESTART);
 }
 
 void lw__watchdog_restart(void)

@@ -10,9 +10,10 @@
 
 void lw__watchdog_start(void);
 
-/* Set in a forked child: the watchdog is started again by the child's
- * first blocking lock call (lw__watchdog_restart), not in the fork
- * handler, so a child that only execs never starts a thread. */
+/* Set in a forked child (with lw__tick = LW__TICK_RESTART): the watchdog
+ * is started again by the child's first blocking lock call
+ * (lw__watchdog_restart), not in the fork handler, so a child that only
+ * execs never starts a thread. */
 extern int lw__watchdog_pending;
 void lw__watchdog_restart(void);
 void lw__watchdog_stop(void);
