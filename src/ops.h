@@ -11,6 +11,7 @@
 
 #include "core.h"
 #include "real.h"
+#include "stack.h"
 
 /* The object's address, whatever its qualifiers (spinlocks are volatile). */
 #define LW__OBJ(obj) ((void *)(uintptr_t)(obj))
@@ -146,6 +147,16 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 /* A semaphore wait: an acquire, restarted after the watchdog's signal. */
 #define LW__OP_SEM_ACQUIRE(obj, cache, kind, mode, site, call)                     \
 	LW__OP_ACQUIRE(obj, cache, kind, mode, site, LW__SEM_RETRY(call))
+
+/* dlclose: libunwind caches unwind rules by address; code unloaded and
+ * replaced at the same addresses must not be unwound with stale rules. */
+#define LW__OP_DLCLOSE(obj, cache, kind, mode, site, call)                        \
+	do {                                                                       \
+		int rc_ = (call);                                                  \
+		(void)(site);                                                      \
+		lw__stack_flush();                                                 \
+		return rc_;                                                        \
+	} while (0)
 
 /* The parameter list of a real.def row without its parentheses. */
 #define LW__UNPAREN(...) __VA_ARGS__

@@ -1,5 +1,6 @@
 /* preload.c - the LD_PRELOAD library: interposes glibc's pthread lock,
- * condition-variable and semaphore functions, one interposer per row of
+ * condition-variable and semaphore functions (and dlclose, to keep the
+ * unwinder's cache right), one interposer per row of
  * real.def, each sending the call through the same ops as the other ways
  * in (ops.h). The real functions are found past this library with
  * dlsym/dlvsym; a call made from inside lockwatch goes straight to them.
@@ -24,5 +25,6 @@
 #define LW__IF_RELEASE(x) x
 #define LW__IF_COND_WAIT(x) x
 #define LW__IF_SEM_ACQUIRE(x) x
+#define LW__IF_DLCLOSE(x) x
 #include "real.def"
 #undef LW_REAL

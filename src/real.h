@@ -7,6 +7,7 @@
 #define LW_REAL_H
 
 #include "common.h"
+#include <dlfcn.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <time.h>

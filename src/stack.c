@@ -46,6 +46,14 @@ static size_t depot_bytes;     /* chunks + table + id array */
  * libunwind exports backtrace and _Unwind_*, and linked normally those
  * could replace the host program's own. Without it, glibc's backtrace(). */
 static int (*unw_fn)(void **, int);
+static void (*unw_flush)(void *space, uintptr_t lo, uintptr_t hi);
+static void *unw_space;
+
+void lw__stack_flush(void)
+{
+	if (unw_flush && unw_space)
+		unw_flush(unw_space, 0, 0); /* 0, 0: everything */
+}
 
 void lw__stack_init(void)
 {
@@ -58,6 +66,10 @@ void lw__stack_init(void)
 		void **space = dlsym(h, "_ULx86_64_local_addr_space");
 		if (policy && space)
 			policy(*space, 2);
+		if (space) {
+			unw_space = *space;
+			unw_flush = (void (*)(void *, uintptr_t, uintptr_t))dlsym(h, "_Ux86_64_flush_cache");
+		}
 		unw_fn = (int (*)(void **, int))dlsym(h, "unw_backtrace");
 	}
 	if (!unw_fn) {

@@ -17,6 +17,9 @@
 /* Load the unwinder; once, at start-up. */
 void lw__stack_init(void);
 
+/* Forget the unwinder's cached rules (after a library was unloaded). */
+void lw__stack_flush(void);
+
 /* Capture the caller's stack, dropping the frames inside lockwatch (every
  * frame above the one whose pc is site->pc), and intern it. Call under the
  * guard. Returns the id, or 0 when nothing could be captured. */
