@@ -700,6 +700,7 @@ void lw__watchdog_restart(void)
 	if (__atomic_compare_exchange_n(&lw__watchdog_pending, &expected, 0, 0, __ATOMIC_ACQ_REL,
 					__ATOMIC_RELAXED)) {
 		lw__guard_enter();
+		lw__store(&lw__tick, (uint32_t)elapsed_ms());
 		lw__watchdog_start();
 		lw__guard_leave();
 	}

@@ -138,9 +138,14 @@ static int is_static_elf(const char *file)
 	return st;
 }
 
-static void forward(int sig)
+/* Forward a signal sent to lockwatch itself (kill, a CI runner stopping
+ * the job). One the terminal sent (Ctrl-C) went to the whole foreground
+ * process group, the program included: forwarding it would deliver it
+ * twice. */
+static void forward(int sig, siginfo_t *si, void *uc)
 {
-	if (child > 0)
+	(void)uc;
+	if (child > 0 && si->si_code <= 0)
 		kill(child, sig);
 }
 
@@ -299,7 +304,8 @@ static int cmd_run(int argc, char **argv)
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = forward;
+	sa.sa_sigaction = forward;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
