@@ -3,11 +3,14 @@
 #include "lock.h"
 #include "graph.h"
 #include "map.h"
+#include "stack.h"
+#include "thread.h"
 #include "options.h"
 #include "stats.h"
 #include "real.h"
 #include "symbols.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,16 +58,36 @@ void lw__lock_each(void (*fn)(struct lw__lock *l, void *arg), void *arg)
 	UNLOCK();
 }
 
-static void set_site(struct lw__lock *l, const struct lw__site *site)
+static void set_site(struct lw__lock *l, const struct lw__site *site, uint32_t stack)
 {
 	if (site) {
-		l->site_pc = site->pc;
+		l->site_stack = stack;
 		l->site_file = site->file;
 		l->site_line = site->line;
 	}
 }
 
-static struct lw__lock *record_new(const void *addr, int kind, const struct lw__site *site)
+/* Where a lock is first seen without a source position (the preload and
+ * wrapper ways in): its whole stack, once per lock, so that a lock first
+ * used inside an inlined library header (std::mutex) is named after the
+ * program's own code. Called without the registry lock; slow path only. */
+static uint32_t site_stack(const struct lw__site *site)
+{
+	uint32_t st = 0;
+	if (!site || site->file || !site->pc)
+		return 0;
+	int saved = errno;
+	lw__guard_enter();
+	st = lw__stack_capture(site);
+	if (!st)
+		st = lw__stack_intern(&site->pc, 1, NULL);
+	lw__guard_leave();
+	errno = saved;
+	return st;
+}
+
+static struct lw__lock *record_new(const void *addr, int kind, const struct lw__site *site,
+				   uint32_t stack)
 {
 	struct lw__lock *l = record_alloc();
 	if (!l)
@@ -79,7 +102,7 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	l->hold_ms = l->wait_ms = -1;
 	if (lw__opt.stats)
 		l->stats = calloc(1, sizeof(struct lw__stats));
-	set_site(l, site);
+	set_site(l, site, stack);
 	return l;
 }
 
@@ -93,16 +116,17 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, const struct lw__
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (lw__likely(l != NULL && l->kind == kind))
 		return l;
+	uint32_t stack = site_stack(site);
 	LOCK();
 	l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (l && l->kind == LW__UNKNOWN) {
 		/* named before its first use */
 		l->kind = (uint8_t)kind;
-		if (!l->site_pc)
-			set_site(l, site);
+		if (!l->site_stack && !l->site_file)
+			set_site(l, site, stack);
 	} else if (!l || l->kind != kind) {
 		struct lw__lock *old = l;
-		l = record_new(addr, kind, site);
+		l = record_new(addr, kind, site, stack);
 		if (l) {
 			if (old && old->name)
 				l->name = old->name; /* a name sticks to the address */
@@ -147,7 +171,7 @@ static struct lw__lock *record_for(const void *addr)
 {
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (!l) {
-		l = record_new(addr, LW__UNKNOWN, NULL);
+		l = record_new(addr, LW__UNKNOWN, NULL, 0);
 		if (l)
 			lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, l);
 	}
@@ -186,8 +210,17 @@ const char *lw__lock_kind_name(int kind)
 	}
 }
 
-/* "file:line" of the lock's site, or of its pc by debug info; 0 when
- * unknown. */
+/* Code of a system or library header (an inlined std::mutex::lock): a
+ * lock's name should point at the program's own code instead. */
+static int system_header(const char *file)
+{
+	return strncmp(file, "/usr/include/", 13) == 0 || strstr(file, "/include/c++/") ||
+	       strstr(file, "/bits/") || strstr(file, "gthr");
+}
+
+/* "file:line" of the lock's site: the header's call site, or the first
+ * frame of its first-use stack in the program's own code (by debug info);
+ * else a function name; 0 when unknown. Report time only. */
 static int site_position(const struct lw__lock *l, char *buf, size_t n)
 {
 	if (l->site_file) {
@@ -195,18 +228,27 @@ static int site_position(const struct lw__lock *l, char *buf, size_t n)
 		snprintf(buf, n, "%s:%d", b ? b + 1 : l->site_file, l->site_line);
 		return 1;
 	}
-	if (l->site_pc) {
-		lw_frame_t f;
-		lw__sym_frame(l->site_pc, 1, &f);
-		if (f.file) {
+	uintptr_t pcs[LW__STACK_MAX];
+	int depth = l->site_stack ? lw__stack_get(l->site_stack, pcs, LW__STACK_MAX, NULL) : 0;
+	lw_frame_t first = { 0 }, f;
+	for (int i = 0; i < depth; i++) {
+		lw__sym_frame(pcs[i], 1, &f);
+		if (i == 0)
+			first = f;
+		if (f.file && !system_header(f.file)) {
 			const char *b = strrchr(f.file, '/');
 			snprintf(buf, n, "%s:%d", b ? b + 1 : f.file, f.line);
 			return 1;
 		}
-		if (f.function) {
-			snprintf(buf, n, "%s", f.function);
-			return 1;
-		}
+	}
+	if (first.file) {
+		const char *b = strrchr(first.file, '/');
+		snprintf(buf, n, "%s:%d", b ? b + 1 : first.file, first.line);
+		return 1;
+	}
+	if (first.function) {
+		snprintf(buf, n, "%s", first.function);
+		return 1;
 	}
 	return 0;
 }

@@ -43,8 +43,9 @@ struct lw__lock {
 
 	/* --- written under the registry lock --- */
 	const char *name;    /* lw_set_name(); never freed once set */
-	uintptr_t site_pc;   /* where it was initialised, or first used */
-	const char *site_file; /* ... as the header's __FILE__, or NULL */
+	uint32_t site_stack; /* depot id of the stack that first used it */
+	uint32_t spare;
+	const char *site_file; /* ... or the header's __FILE__, or NULL */
 	int site_line;
 
 	/* --- graph state, under the graph lock (graph.c) --- */

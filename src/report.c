@@ -201,11 +201,40 @@ static void describe(struct lw__rb *rb, struct rb_lock *x)
 	x->cls = arena_name(&rb->arena, cls[0] ? cls : (name[0] ? name : "?"));
 }
 
+/* Describe every lock of the report; two different locks with the same
+ * name (two unnamed heap locks made at one line) get their ids appended,
+ * "mutex@bank.c:42#7", so a reader can tell them apart. */
+static void describe_all(struct lw__rb *rb)
+{
+	for (int i = 0; i < rb->n_locks; i++)
+		describe(rb, &rb->locks[i]);
+	for (int i = 0; i < rb->n_locks; i++) {
+		struct rb_lock *x = &rb->locks[i];
+		int dup = 0;
+		for (int j = 0; j < rb->n_locks && !dup; j++)
+			dup = j != i && rb->locks[j].name && x->name &&
+			      strcmp(rb->locks[j].name, x->name) == 0;
+		if (!dup)
+			continue;
+		for (int j = i; j < rb->n_locks; j++) {
+			struct rb_lock *y = &rb->locks[j];
+			if (y->name && strcmp(y->name, x->name) == 0 && y != x) {
+				char b[NAME_MAX_LEN + 16];
+				snprintf(b, sizeof(b), "%s#%u", y->name, y->id);
+				y->name = arena_name(&rb->arena, b);
+			}
+		}
+		char b[NAME_MAX_LEN + 16];
+		snprintf(b, sizeof(b), "%s#%u", x->name, x->id);
+		x->name = arena_name(&rb->arena, b);
+	}
+}
+
 const char *lw__rb_lock_name(struct lw__rb *rb, int i)
 {
 	if (!rb || i < 0 || i >= rb->n_locks)
 		return "?";
-	describe(rb, &rb->locks[i]);
+	describe_all(rb);
 	return rb->locks[i].name ? rb->locks[i].name : "?";
 }
 
@@ -467,9 +496,9 @@ static void build(struct lw__rb *rb, lw_report_t *r)
 	lw_report_lock_t *locks =
 		rb->n_locks ? arena_alloc(&rb->arena, (size_t)rb->n_locks * sizeof(*locks)) : NULL;
 	if (locks) {
+		describe_all(rb);
 		for (int i = 0; i < rb->n_locks; i++) {
 			struct rb_lock *x = &rb->locks[i];
-			describe(rb, x);
 			locks[i].id = x->id;
 			locks[i].address = x->addr;
 			locks[i].kind = lw__lock_kind_name(x->kind);
