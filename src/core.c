@@ -118,8 +118,9 @@ void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
 			  const struct lw__site *s, struct lw__acq *a)
 {
 	struct lw__held *h;
-	a->t_ns = 0;
+	t->acq_t_ns = 0;
 	a->plain = 0;
+	a->contended = 0;
 	if (lw__unlikely(l->kind == LW__SEM)) {
 		sem_pre(t, l, a);
 		goto wait;
@@ -146,12 +147,9 @@ void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
 wait:
 	if (lw__unlikely(l->stats != NULL)) {
 		a->contended = lw__load(&l->owner) != NULL;
-		a->t_ns = lw__now_ns();
+		t->acq_t_ns = lw__now_ns();
 	}
-	t->wait_stack = a->stack;
-	t->wait_tick = lw__load(&lw__tick);
-	t->wait_mode = (uint8_t)mode;
-	lw__store(&t->waiting_for, l);
+	lw__wait_begin(t, l, mode, 0, lw__load(&lw__tick), a->stack);
 }
 
 void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
@@ -159,14 +157,14 @@ void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, i
 {
 	struct lw__acq try_acq;
 	if (a)
-		lw__store(&t->waiting_for, NULL);
+		lw__wait_end(t);
 	if (!ok)
 		return;
 	if (!a) {
 		/* try-acquire: no edges, but remember how it was taken */
 		a = &try_acq;
-		a->t_ns = 0;
 		a->plain = 0;
+		a->contended = 0;
 		a->recursive = find_held(t, l) != NULL;
 		if (l->kind == LW__SEM) {
 			sem_pre(t, l, a);
@@ -182,8 +180,8 @@ void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, i
 	uint64_t now_ns = 0;
 	if (lw__unlikely(l->stats != NULL)) {
 		now_ns = lw__now_ns();
-		int waited = a != &try_acq && a->t_ns;
-		lw__stats_acquired(l->stats, waited ? now_ns - a->t_ns : 0,
+		int waited = a != &try_acq && t->acq_t_ns;
+		lw__stats_acquired(l->stats, waited ? now_ns - t->acq_t_ns : 0,
 				   waited && a->contended);
 	}
 	if (lw__unlikely(a->recursive)) {
@@ -351,17 +349,12 @@ int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *
 
 void lw__cond_wait_begin(struct lw__thread *t, struct lw__lock *l, const struct lw__held *saved)
 {
-	t->wait_stack = saved->stack;
-	t->wait_tick = lw__load(&lw__tick);
-	t->wait_mode = saved->mode;
-	lw__store(&t->wait_cond, 1);
-	lw__store(&t->waiting_for, l);
+	lw__wait_begin(t, l, saved->mode, 1, lw__load(&lw__tick), saved->stack);
 }
 
 void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 {
-	lw__store(&t->waiting_for, NULL);
-	lw__store(&t->wait_cond, 0);
+	lw__wait_end(t);
 	if (t->n_held == LW__MAX_HELD) {
 		t->overflow++;
 		return;
@@ -374,4 +367,32 @@ void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 	lw__store_rel(&t->n_held, t->n_held + 1);
 	if (h->mode == LW__WRITE)
 		lw__store(&h->lock->owner, t);
+}
+
+/* ---- by-value entry points for the inline fast paths (core.h) ---------- */
+
+struct lw__acq lw__acquire_pre_slow_v(struct lw__thread *t, struct lw__lock *l, int mode,
+				      struct lw__site s)
+{
+	struct lw__acq a;
+	lw__acquire_pre_slow(t, l, mode, &s, &a);
+	return a;
+}
+
+void lw__acquire_post_slow_v(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
+			     int has_acq, struct lw__acq a, struct lw__site s)
+{
+	lw__acquire_post_slow(t, l, mode, ok, has_acq ? &a : NULL, &s);
+}
+
+void lw__release_slow_v(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
+			struct lw__site s)
+{
+	lw__release_slow(t, obj, cache, kind, &s);
+}
+
+uint32_t lw__slow_chain_v(struct lw__thread *t, struct lw__lock *l, int mode, struct lw__site s,
+			  uint64_t chain)
+{
+	return lw__slow_chain(t, l, mode, &s, chain, 1);
 }

@@ -22,13 +22,25 @@
 struct lw__acq {
 	uint64_t chain;
 	uint32_t stack;
-	int recursive; /* re-acquire of a lock the thread holds */
-	int contended; /* option stats: another thread held it when asked */
-	int plain;     /* the fast path: no recursion, semaphore or stats */
-	uint64_t t_ns; /* option stats: when it was asked for */
+	uint8_t recursive; /* re-acquire of a lock the thread holds */
+	uint8_t contended; /* option stats: another thread held it when asked */
+	uint8_t plain;     /* the fast path: no recursion, semaphore or stats */
+	uint8_t pad;
 };
 
-/* The slow paths behind the inline fast paths below (core.c). */
+/* The slow paths behind the inline fast paths below (core.c). The *_v
+ * forms take the site and results by value: the fast path then never
+ * takes their addresses and keeps them in registers, so the stores that
+ * a lock call makes before glibc's atomic instruction (which waits for all
+ * of them) stay few. */
+struct lw__acq lw__acquire_pre_slow_v(struct lw__thread *t, struct lw__lock *l, int mode,
+				      struct lw__site s);
+void lw__acquire_post_slow_v(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
+			     int has_acq, struct lw__acq a, struct lw__site s);
+void lw__release_slow_v(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
+			struct lw__site s);
+uint32_t lw__slow_chain_v(struct lw__thread *t, struct lw__lock *l, int mode, struct lw__site s,
+			  uint64_t chain);
 void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
 			  const struct lw__site *s, struct lw__acq *a);
 void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
@@ -61,31 +73,29 @@ static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct 
 
 /* Before a blocking acquire: self-deadlock check, order edges (only for a
  * chain this thread has not seen), and "waiting for l". */
-static inline void lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
-				   const struct lw__site *s, struct lw__acq *a)
+static inline struct lw__acq lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
+					     const struct lw__site *s)
 {
+	struct lw__acq a;
 	uint32_t tick = lw__load(&lw__tick);
 	if (lw__unlikely(tick == LW__TICK_RESTART))
 		lw__watchdog_restart(); /* first blocking lock of a forked child */
-	if (lw__unlikely(l->kind == LW__SEM || l->stats != NULL || lw__find_held(t, l) != NULL)) {
-		lw__acquire_pre_slow(t, l, mode, s, a);
-		return;
-	}
+	if (lw__unlikely(l->kind == LW__SEM || l->stats != NULL || lw__find_held(t, l) != NULL))
+		return lw__acquire_pre_slow_v(t, l, mode, *s);
 	uint64_t c = lw__chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0, l, mode, 0,
 				    s->pc);
 	unsigned slot = c & (LW__CHAIN_CACHE - 1);
-	a->chain = c;
-	a->recursive = 0;
-	a->t_ns = 0;
-	a->plain = 1;
+	a.chain = c;
+	a.recursive = 0;
+	a.contended = 0;
+	a.plain = 1;
+	a.pad = 0;
 	if (lw__likely(t->cache_key[slot] == c))
-		a->stack = t->cache_stack[slot];
+		a.stack = t->cache_stack[slot];
 	else
-		a->stack = lw__slow_chain(t, l, mode, s, c, 1);
-	t->wait_stack = a->stack;
-	t->wait_tick = tick;
-	t->wait_mode = (uint8_t)mode;
-	lw__store(&t->waiting_for, l);
+		a.stack = lw__slow_chain_v(t, l, mode, *s, c);
+	lw__wait_begin(t, l, mode, 0, tick, a.stack);
+	return a;
 }
 
 /* After an acquire (a == NULL for a try-acquire, which adds no edge). */
@@ -93,18 +103,19 @@ static inline void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, in
 				    struct lw__acq *a, const struct lw__site *s)
 {
 	if (lw__likely(a != NULL))
-		lw__store(&t->waiting_for, NULL);
+		lw__wait_end(t);
 	if (lw__unlikely(!ok))
 		return;
 	if (lw__unlikely(a == NULL || !a->plain || t->n_held == LW__MAX_HELD)) {
-		lw__acquire_post_slow(t, l, mode, ok, a, s);
+		struct lw__acq none = { 0, 0, 0, 0, 0, 0 };
+		lw__acquire_post_slow_v(t, l, mode, ok, a != NULL, a ? *a : none, *s);
 		return;
 	}
 	struct lw__held *h = &t->held[t->n_held];
 	h->lock = l;
 	h->chain = a->chain;
 	h->stack = a->stack;
-	h->tick = t->wait_tick;
+	h->tick = (uint32_t)t->wait_when;
 	h->mode = (uint8_t)mode;
 	h->simple = 1;
 	h->count = 1;
@@ -130,7 +141,7 @@ static inline void lw__release(struct lw__thread *t, void *obj, struct lw__lock 
 			return;
 		}
 	}
-	lw__release_slow(t, obj, cache, kind, s);
+	lw__release_slow_v(t, obj, cache, kind, *s);
 }
 
 /* Before destroy; after a successful destroy call lw__destroyed(). */

@@ -147,6 +147,11 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, const struct lw__
 	return l;
 }
 
+struct lw__lock *lw__lock_get_slow_v(const void *addr, int kind, struct lw__site site)
+{
+	return lw__lock_get_slow(addr, kind, &site);
+}
+
 void lw__lock_retire(const void *addr)
 {
 	LOCK();

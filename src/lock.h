@@ -64,6 +64,7 @@ struct lw__lock {
  * for another kind of lock: a new record. Never returns NULL except when
  * out of memory. */
 struct lw__lock *lw__lock_get_slow(const void *addr, int kind, const struct lw__site *site);
+struct lw__lock *lw__lock_get_slow_v(const void *addr, int kind, struct lw__site site);
 
 extern struct lw__map lw__locks_by_addr;
 
@@ -73,7 +74,9 @@ static inline struct lw__lock *lw__lock_get(const void *addr, int kind,
 	struct lw__lock *l = lw__map_get(&lw__locks_by_addr, (uint64_t)(uintptr_t)addr);
 	if (lw__likely(l != NULL && l->kind == kind))
 		return l;
-	return lw__lock_get_slow(addr, kind, site);
+	if (!site)
+		return lw__lock_get_slow(addr, kind, NULL);
+	return lw__lock_get_slow_v(addr, kind, *site); /* by value: see core.h */
 }
 
 /* The same, for a wrapper type that caches the record at *cache. */

@@ -51,8 +51,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), (site)); \
 		if (lw__unlikely(!l_))                                             \
 			return (call);                                             \
-		struct lw__acq a_;                                                 \
-		lw__acquire_pre(t_, l_, (mode), (site), &a_);                      \
+		struct lw__acq a_ = lw__acquire_pre(t_, l_, (mode), (site));      \
 		int rc_ = (call);                                                  \
 		lw__acquire_post(t_, l_, (mode), lw__acquired(rc_), &a_, (site));  \
 		return rc_;                                                        \

@@ -87,7 +87,7 @@ static void thread_exit(void *arg)
 	lw__tls_self = NULL;
 	lw__tls_gone = 1;
 	t->n_held = 0;
-	lw__store(&t->waiting_for, NULL);
+	lw__wait_end(t);
 	lw__store_rel(&t->alive, 0);
 }
 
@@ -156,6 +156,6 @@ void lw__thread_atfork_child(void)
 			lw__store(&p->alive, 0);
 	if (self) {
 		self->tid = (int)syscall(SYS_gettid);
-		self->waiting_for = NULL;
+		lw__wait_end(self);
 	}
 }

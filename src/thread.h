@@ -38,14 +38,15 @@ struct lw__thread {
 	unsigned n_held;
 	unsigned overflow;  /* acquisitions not tracked: held stack full */
 	unsigned n_slow;    /* slow paths taken (new chains) */
+	uint64_t acq_t_ns;  /* option stats: when the current acquire began */
 	struct lw__held held[LW__MAX_HELD];
 
-	/* what it waits for now (the watchdog reads these) */
-	struct lw__lock *waiting_for;
-	uint32_t wait_tick;
-	uint32_t wait_stack; /* depot id of where it waits, 0: unknown */
-	uint8_t wait_mode;
-	uint8_t wait_cond;   /* in a condition-variable wait on waiting_for */
+	/* what it waits for now, for the watchdog: the lock, with
+	 * LW__WAIT_READ and LW__WAIT_COND in its low bits (records are 64-byte
+	 * aligned), and since when (tick) and where (stack id << 32): two
+	 * stores per wait (lw__wait_begin). */
+	uintptr_t waiting;
+	uint64_t wait_when;
 
 	/* the last locks found by address (the header and preload ways in) */
 	const void *addr_key[8];
@@ -71,6 +72,27 @@ extern uint32_t lw__tick;
 /* lw__tick in a forked child until its watchdog runs again: the first
  * blocking lock call that sees it restarts the watchdog. */
 #define LW__TICK_RESTART UINT32_MAX
+
+#define LW__WAIT_READ 1u /* waits to read-lock */
+#define LW__WAIT_COND 2u /* in a condition-variable wait: not a long wait */
+
+static inline void lw__wait_begin(struct lw__thread *t, struct lw__lock *l, int mode, int cond,
+				  uint32_t tick, uint32_t stack)
+{
+	lw__store(&t->wait_when, (uint64_t)tick | (uint64_t)stack << 32);
+	lw__store(&t->waiting, (uintptr_t)l | (mode == LW__READ ? LW__WAIT_READ : 0) |
+				       (cond ? LW__WAIT_COND : 0));
+}
+
+static inline void lw__wait_end(struct lw__thread *t)
+{
+	lw__store(&t->waiting, (uintptr_t)0);
+}
+
+static inline struct lw__lock *lw__wait_lock(uintptr_t waiting)
+{
+	return (struct lw__lock *)(waiting & ~(uintptr_t)63);
+}
 
 struct lw__thread *lw__thread_slow(void);
 

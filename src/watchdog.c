@@ -184,11 +184,13 @@ static void snap_one(struct lw__thread *t, void *arg)
 	s->tid = lw__load(&t->tid);
 	memcpy(s->name, t->name, sizeof(s->name));
 	s->name[15] = 0;
-	s->wait_tick = lw__load(&t->wait_tick);
-	s->wait_stack = lw__load(&t->wait_stack);
-	s->wait_mode = lw__load(&t->wait_mode);
-	s->wait_cond = lw__load(&t->wait_cond);
-	s->waiting = lw__load(&t->waiting_for);
+	uintptr_t w = lw__load(&t->waiting);
+	uint64_t when = lw__load(&t->wait_when);
+	s->waiting = lw__wait_lock(w);
+	s->wait_mode = (w & LW__WAIT_READ) ? LW__READ : LW__WRITE;
+	s->wait_cond = (w & LW__WAIT_COND) != 0;
+	s->wait_tick = (uint32_t)when;
+	s->wait_stack = (uint32_t)(when >> 32);
 	unsigned n = lw__load_acq(&t->n_held);
 	if (n > LW__MAX_HELD)
 		n = LW__MAX_HELD;
