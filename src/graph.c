@@ -338,14 +338,23 @@ static void finish_cycle(struct lw__rb *rb, const struct verdict *v)
 	size_t n = v->n;
 	char line[1024];
 	size_t len = 0;
+	/* up to 8 locks, all of them; a longer cycle: its size, the first
+	 * three, the last, and back (every lock is in the report's list) */
+	if (n > 8)
+		len = (size_t)snprintf(line, sizeof(line), "of %zu locks: ", n);
 	for (size_t i = 0; i <= n && len < sizeof(line) - 1; i++) {
-		int w = snprintf(line + len, sizeof(line) - len, "%s%s", i ? " -> " : "",
+		if (n > 8 && i == 3) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, " -> ...");
+			i = n - 1;
+		}
+		int w = snprintf(line + len, sizeof(line) - len, "%s%s",
+				 i && !(n > 8 && i == 0) ? " -> " : "",
 				 lw__rb_lock_name(rb, (int)(i % n)));
 		if (w < 0)
 			break;
 		len += (size_t)w;
 	}
-	lw__rb_headline(rb, "lock-order cycle: %s", line);
+	lw__rb_headline(rb, "lock-order cycle%s%s", n > 8 ? " " : ": ", line);
 	if (v->gated)
 		lw__rb_note(rb, "every edge of this cycle was taken while holding %s, "
 			    "which serialises them: it cannot deadlock as long as that stays so",

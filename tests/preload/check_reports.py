@@ -30,140 +30,29 @@ usage: check_reports.py FILE [checks...]
 Exit status: 0 all checks hold, 1 a check failed, 2 bad usage.
 """
 import argparse
+import os
 import json
-import re
 import sys
 import time
 
-KINDS = {"lock_order_cycle", "deadlock", "self_deadlock", "bad_unlock",
-         "destroy_held", "thread_exit_holding", "long_hold", "long_wait"}
-SEVERITIES = {"warning", "error"}
-LOCK_KINDS = {"mutex", "rwlock", "spinlock", "semaphore", "lock"}
-TOP_KEYS = ["kind", "severity", "pid", "time_ms", "headline", "note",
-            "locks", "edges", "threads"]
-LOCK_KEYS = ["id", "address", "kind", "name", "class"]
-EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_stack",
-             "to_stack"]
-THREAD_KEYS = ["tid", "name", "role", "lock", "duration_ms", "held", "stack",
-               "now", "now_note"]
-FRAME_KEYS = ["pc", "function", "file", "line", "module"]
-HEX = re.compile(r"^0x[0-9a-f]+$")
+# The schema itself is checked by tests/check_json.py's Checker: one
+# definition of the JSON Lines format for every test.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from check_json import KINDS, SEVERITIES, Checker  # noqa: E402
 
 
 class Bad(Exception):
     pass
 
 
-def need(cond, msg):
-    if not cond:
-        raise Bad(msg)
-
-
-def is_int(v):
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def is_str_or_null(v):
-    return v is None or isinstance(v, str)
-
-
-def check_keys(obj, keys, where):
-    need(isinstance(obj, dict), f"{where}: not an object")
-    need(list(obj.keys()) == keys,
-         f"{where}: keys {list(obj.keys())}, expected {keys}")
-
-
-def check_stack(st, where):
-    need(isinstance(st, list), f"{where}: stack is not a list")
-    for i, f in enumerate(st):
-        w = f"{where}[{i}]"
-        check_keys(f, FRAME_KEYS, w)
-        need(isinstance(f["pc"], str) and HEX.match(f["pc"]), f"{w}: bad pc {f['pc']!r}")
-        need(is_str_or_null(f["function"]), f"{w}: bad function")
-        need(is_str_or_null(f["file"]), f"{w}: bad file")
-        need(f["line"] is None or (is_int(f["line"]) and f["line"] > 0), f"{w}: bad line")
-        need(is_str_or_null(f["module"]), f"{w}: bad module")
-
-
-STATS_KEYS = ["name", "class", "kind", "acquisitions", "contended", "wait_ms",
-              "wait_max_ms", "hold_ms", "hold_max_ms"]
-
-
-def validate_stats(r, where):
-    """The line option stats writes at exit: {"stats": [...], "pid": N}."""
-    if not isinstance(r["pid"], int) or not isinstance(r["stats"], list):
-        raise Bad(f"{where}: stats line: pid must be an int, stats a list")
-    for row in r["stats"]:
-        if not isinstance(row, dict) or list(row) != STATS_KEYS:
-            raise Bad(f"{where}: stats row keys {list(row)}, expected {STATS_KEYS}")
-
-
 def validate(r, where):
-    check_keys(r, TOP_KEYS, where)
-    need(r["kind"] in KINDS, f"{where}: unknown kind {r['kind']!r}")
-    need(r["severity"] in SEVERITIES, f"{where}: unknown severity {r['severity']!r}")
-    need(is_int(r["pid"]) and r["pid"] > 0, f"{where}: bad pid")
-    now_ms = time.time() * 1000
-    need(is_int(r["time_ms"]) and 1.5e12 < r["time_ms"] < now_ms + 86400e3,
-         f"{where}: implausible time_ms {r['time_ms']}")
-    need(isinstance(r["headline"], str) and r["headline"], f"{where}: empty headline")
-    need(is_str_or_null(r["note"]), f"{where}: bad note")
-
-    need(isinstance(r["locks"], list), f"{where}: locks not a list")
-    ids = set()
-    for i, l in enumerate(r["locks"]):
-        w = f"{where}.locks[{i}]"
-        check_keys(l, LOCK_KEYS, w)
-        need(is_int(l["id"]) and l["id"] > 0, f"{w}: bad id")
-        need(l["id"] not in ids, f"{w}: duplicate id {l['id']}")
-        ids.add(l["id"])
-        need(isinstance(l["address"], str) and HEX.match(l["address"]), f"{w}: bad address")
-        need(l["kind"] in LOCK_KINDS, f"{w}: bad lock kind {l['kind']!r}")
-        need(isinstance(l["name"], str) and l["name"], f"{w}: empty name")
-        need(isinstance(l["class"], str) and l["class"], f"{w}: empty class")
-
-    need(isinstance(r["edges"], list), f"{where}: edges not a list")
-    for i, e in enumerate(r["edges"]):
-        w = f"{where}.edges[{i}]"
-        check_keys(e, EDGE_KEYS, w)
-        need(e["from"] in ids, f"{w}: from {e['from']} is not a lock of the report")
-        need(e["to"] in ids, f"{w}: to {e['to']} is not a lock of the report")
-        check_keys(e["thread"], ["tid", "name"], w + ".thread")
-        need(is_int(e["thread"]["tid"]) and e["thread"]["tid"] > 0, f"{w}: bad tid")
-        need(is_str_or_null(e["thread"]["name"]), f"{w}: bad thread name")
-        need(isinstance(e["from_read"], bool) and isinstance(e["to_read"], bool),
-             f"{w}: from_read/to_read not booleans")
-        check_stack(e["from_stack"], w + ".from_stack")
-        check_stack(e["to_stack"], w + ".to_stack")
-
-    need(isinstance(r["threads"], list), f"{where}: threads not a list")
-    for i, t in enumerate(r["threads"]):
-        w = f"{where}.threads[{i}]"
-        check_keys(t, THREAD_KEYS, w)
-        need(is_int(t["tid"]) and t["tid"] > 0, f"{w}: bad tid")
-        need(is_str_or_null(t["name"]), f"{w}: bad name")
-        need(isinstance(t["role"], str) and t["role"], f"{w}: bad role")
-        need(t["lock"] is None or t["lock"] in ids, f"{w}: lock not in the report")
-        need(is_int(t["duration_ms"]) and t["duration_ms"] >= 0, f"{w}: bad duration_ms")
-        need(isinstance(t["held"], list) and all(h in ids for h in t["held"]),
-             f"{w}: held names a lock not in the report")
-        check_stack(t["stack"], w + ".stack")
-        if t["now"] is not None:
-            check_stack(t["now"], w + ".now")
-        need(is_str_or_null(t["now_note"]), f"{w}: bad now_note")
-
-    if r["kind"] == "lock_order_cycle":
-        es = r["edges"]
-        need(len(es) >= 2, f"{where}: a cycle needs 2 edges or more, has {len(es)}")
-        for i, e in enumerate(es):
-            nxt = es[(i + 1) % len(es)]
-            need(e["to"] == nxt["from"],
-                 f"{where}: edges[{i}] ends at {e['to']} but edges[{(i + 1) % len(es)}]"
-                 f" starts at {nxt['from']}: not a closed chain")
-        froms = [e["from"] for e in es]
-        need(len(set(froms)) == len(froms), f"{where}: cycle visits a lock twice")
-        extra = ids - set(froms)
-        need(len(extra) <= 1, f"{where}: locks {sorted(extra)} are not on the cycle")
+    """Check one line against the schema; True for a report, False for the
+    stats line. Raises Bad with every problem found."""
+    c = Checker()
+    is_report = c.line(where, r, set())
+    if c.problems:
+        raise Bad("; ".join(c.problems))
+    return is_report
 
 
 def functions(r):
@@ -206,7 +95,7 @@ def main():
     for x in a.expect:
         parts = x.split(":")
         if len(parts) != 3 or parts[0] not in KINDS or \
-                parts[1] not in SEVERITIES | {"*"} or not parts[2].isdigit():
+                parts[1] not in set(SEVERITIES) | {"*"} or not parts[2].isdigit():
             p.error(f"bad --expect {x!r}: KIND:SEV:N")
         expects.append((parts[0], parts[1], int(parts[2])))
     if a.select and a.select not in KINDS:
@@ -224,11 +113,8 @@ def main():
         where = f"line {n}"
         try:
             r = json.loads(raw.decode("utf-8"))
-            if isinstance(r, dict) and list(r) == ["stats", "pid"]:
-                validate_stats(r, where)  # option stats: not a report
-                continue
-            validate(r, where)
-            reports.append(r)
+            if validate(r, where):
+                reports.append(r)
         except (ValueError, UnicodeDecodeError) as e:
             failures.append(f"{where}: not valid JSON: {e}: {raw[:200]!r}")
         except Bad as e:
