@@ -212,6 +212,15 @@ LW_API void lw_set_report_handler(lw_report_fn fn, void *arg);
 LW_API unsigned long lw_report_count(lw_kind_t kind);
 LW_API unsigned long lw_error_count(void);
 
+/* What lockwatch's own tables hold now: lock records (live and retired),
+ * lock-order edges and interned stacks, with the bytes each takes. */
+typedef struct lw_memory {
+	size_t locks, lock_bytes;
+	size_t edges, edge_bytes;
+	size_t stacks, stack_bytes;
+} lw_memory_t;
+LW_API void lw_memory(lw_memory_t *m);
+
 /* ---- the watchdog: thresholds and health ------------------------------ */
 
 /* Per-lock thresholds in ms, overriding the options hold_ms and wait_ms:

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int lw__exiting;
 static int init_state; /* 0 none, 1 running, 2 done */
 
 static void at_fork_prepare(void)
@@ -57,7 +56,6 @@ static void at_exit(void)
 {
 	lw__guard_enter();
 	lw__watchdog_stop();
-	lw__exiting = 1;
 	lw__stats_report();
 	if (lw__opt.exitcode && lw__report_errors() > 0) {
 		lw__msg("%lu error report%s: exiting with status %ld (option exitcode)",
@@ -118,6 +116,18 @@ void lw_set_name(const void *lock, const char *name)
 	lw__init();
 	lw__guard_enter();
 	lw__lock_set_name(lock, name);
+	lw__guard_leave();
+}
+
+void lw_memory(lw_memory_t *m)
+{
+	if (!m)
+		return;
+	lw__init();
+	lw__guard_enter();
+	lw__lock_memory(&m->locks, &m->lock_bytes);
+	lw__graph_memory(&m->edges, &m->edge_bytes);
+	lw__stack_memory(&m->stacks, &m->stack_bytes);
 	lw__guard_leave();
 }
 

@@ -9,7 +9,4 @@
  * comes before it. */
 void lw__init(void);
 
-/* Set when the process is in its exit path: no new reports are started. */
-extern int lw__exiting;
-
 #endif

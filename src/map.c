@@ -52,11 +52,17 @@ int lw__map_put(struct lw__map *m, uint64_t key, void *val)
 			if (t->slots[i].key && t->slots[i].val) /* drop removed keys */
 				tab_put(n, t->slots[i].key, t->slots[i].val);
 		lw__store_rel(&m->tab, n);
+		size_t sz = sizeof(*t) + slots * sizeof(t->slots[0]);
 		if (m->exclusive) {
-			size_t sz = sizeof(*t) + slots * sizeof(t->slots[0]);
 			munmap(t, sz);
-			m->bytes -= sz;
+		} else {
+			/* A lock-free reader may still be in the old table: keep the
+			 * mapping, give back its memory. The reader then reads zeros,
+			 * "not found", and the caller's locked slow path finds the
+			 * key in the new table. */
+			madvise(t, sz, MADV_DONTNEED);
 		}
+		m->bytes -= sz;
 		t = n;
 	}
 	tab_put(t, key, val);

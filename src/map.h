@@ -4,10 +4,11 @@
  * Readers take the current table with an acquire load and probe it; they
  * never lock. Writers (holding the caller's lock) insert or overwrite in
  * place; when the table is half full a writer copies everything into a
- * table twice the size and publishes it. Old tables are never freed, so a
- * reader still inside one stays safe; it may miss a key added after the
- * switch, which sends it to the caller's locked slow path, where the key is
- * found. A removed key keeps its slot with a NULL value. */
+ * table twice the size and publishes it. Old tables stay mapped, so a
+ * reader still inside one stays safe, but their memory is given back
+ * (madvise): such a reader sees zeros, "not found", which sends it to the
+ * caller's locked slow path, where the key is found. A removed key keeps
+ * its slot with a NULL value. */
 #ifndef LW_MAP_H
 #define LW_MAP_H
 
@@ -26,7 +27,7 @@ struct lw__map_tab {
 
 struct lw__map {
 	struct lw__map_tab *tab;
-	size_t bytes;  /* tables allocated and not freed, for memory accounting */
+	size_t bytes;  /* memory of the current tables, for accounting */
 	int exclusive; /* readers hold the writers' lock too: old tables are
 			* freed at once, and the table fills to 3/4 */
 };

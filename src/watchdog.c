@@ -57,11 +57,6 @@ static uint64_t elapsed_ms(void)
 	       (uint64_t)((now.tv_nsec - t0.tv_nsec) / 1000000);
 }
 
-uint64_t lw__watchdog_now_ms(void)
-{
-	return elapsed_ms();
-}
-
 /* ---- "doing now": a signal and an unwind in the target thread ------------ */
 
 static struct {

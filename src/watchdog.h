@@ -20,7 +20,4 @@ void lw__watchdog_stop(void);
 void lw__watchdog_atfork_child(void);
 void lw__watchdog_options_changed(void);
 
-/* Milliseconds since lockwatch started, as the watchdog last saw them. */
-uint64_t lw__watchdog_now_ms(void);
-
 #endif
