@@ -1,6 +1,8 @@
 /* core.c - the checks and bookkeeping around each lock call (see core.h). */
 #include "core.h"
 #include "graph.h"
+#include "map.h"
+#include "real.h"
 #include "report.h"
 #include "stack.h"
 #include "stats.h"
@@ -69,12 +71,40 @@ uint32_t lw__slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 	return st;
 }
 
+/* Misuse reports (self_deadlock, bad_unlock, destroy_held) are made once
+ * per kind, lock and call site: a loop that repeats a mistake makes one
+ * report, not one per iteration. Slow path only. */
+static pthread_mutex_t seen_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct lw__map seen = { .exclusive = 1 };
+
+void lw__core_atfork_prepare(void) { LW_REAL_FN(pthread_mutex_lock)(&seen_mu); }
+void lw__core_atfork_parent(void) { LW_REAL_FN(pthread_mutex_unlock)(&seen_mu); }
+void lw__core_atfork_child(void)
+{
+	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+	seen_mu = fresh;
+}
+
+static int first_time(lw_kind_t kind, const struct lw__lock *l, uintptr_t pc)
+{
+	uint64_t key = ((uint64_t)l->id * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)pc << 3) ^
+		       (uint64_t)kind;
+	key |= 1;
+	LW_REAL_FN(pthread_mutex_lock)(&seen_mu);
+	int first = lw__map_get(&seen, key) == NULL;
+	if (first)
+		lw__map_put(&seen, key, (void *)1);
+	LW_REAL_FN(pthread_mutex_unlock)(&seen_mu);
+	return first;
+}
+
 static void report_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 				 struct lw__held *h, int mode, const struct lw__site *s)
 {
 	int saved = errno;
 	lw__guard_enter();
-	struct lw__rb *rb = lw__rb_new(LW_SELF_DEADLOCK, LW_ERROR);
+	struct lw__rb *rb = first_time(LW_SELF_DEADLOCK, l, s->pc)
+				    ? lw__rb_new(LW_SELF_DEADLOCK, LW_ERROR) : NULL;
 	if (rb) {
 		int li = lw__rb_lock(rb, l);
 		lw__thread_refresh_name(t);
@@ -239,15 +269,16 @@ static void report_bad_unlock(struct lw__thread *t, struct lw__lock *l,
 {
 	int saved = errno;
 	lw__guard_enter();
-	struct lw__rb *rb = lw__rb_new(LW_BAD_UNLOCK, LW_ERROR);
+	struct lw__thread *owner = lw__load(&l->owner);
+	if (owner && owner != t)
+		lw__store(&l->owner, NULL); /* the lock is free now: the holder's entry goes stale */
+	struct lw__rb *rb = first_time(LW_BAD_UNLOCK, l, s->pc) ? lw__rb_new(LW_BAD_UNLOCK, LW_ERROR)
+								  : NULL;
 	if (rb) {
 		int li = lw__rb_lock(rb, l);
-		struct lw__thread *owner = lw__load(&l->owner);
 		lw__thread_refresh_name(t);
 		lw__rb_thread(rb, t->tid, t->name, "unlocker", li, 0, lw__stack_capture(s));
 		if (owner && owner != t) {
-			/* the lock is free now: the holder's entry goes stale */
-			lw__store(&l->owner, NULL);
 			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0, 0);
 			lw__rb_headline(rb, "thread %d (%s) unlocks %s, which thread %d (%s) holds",
 					t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid,
@@ -305,7 +336,8 @@ void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw
 		return;
 	int saved = errno;
 	lw__guard_enter();
-	struct lw__rb *rb = lw__rb_new(LW_DESTROY_HELD, LW_WARNING);
+	struct lw__rb *rb = first_time(LW_DESTROY_HELD, l, s->pc)
+				    ? lw__rb_new(LW_DESTROY_HELD, LW_WARNING) : NULL;
 	if (rb) {
 		int li = lw__rb_lock(rb, l);
 		if (!owner)

@@ -157,6 +157,11 @@ int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *
 void lw__cond_wait_begin(struct lw__thread *t, struct lw__lock *l, const struct lw__held *saved);
 void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved);
 
+/* Fork: the lock of the misuse reports' de-duplication set. */
+void lw__core_atfork_prepare(void);
+void lw__core_atfork_parent(void);
+void lw__core_atfork_child(void);
+
 /* Did a pthread/sem call with this result acquire the lock? */
 static inline int lw__acquired(int rc)
 {

@@ -1,6 +1,7 @@
 /* init.c - start-up, fork and exit (see init.h), and the small public
  * calls: version, names, options. */
 #include "init.h"
+#include "core.h"
 #include "graph.h"
 #include "lock.h"
 #include "options.h"
@@ -24,6 +25,7 @@ static void at_fork_prepare(void)
 {
 	lw__guard_enter();
 	lw__report_atfork_prepare();
+	lw__core_atfork_prepare();
 	lw__graph_atfork_prepare();
 	lw__lock_atfork_prepare();
 	lw__stack_atfork_prepare();
@@ -36,6 +38,7 @@ static void at_fork_parent(void)
 	lw__stack_atfork_parent();
 	lw__lock_atfork_parent();
 	lw__graph_atfork_parent();
+	lw__core_atfork_parent();
 	lw__report_atfork_parent();
 	lw__guard_leave();
 }
@@ -46,6 +49,7 @@ static void at_fork_child(void)
 	lw__stack_atfork_child();
 	lw__lock_atfork_child();
 	lw__graph_atfork_child();
+	lw__core_atfork_child();
 	lw__report_atfork_child();
 	lw__sym_reset();
 	lw__watchdog_atfork_child();

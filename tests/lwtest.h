@@ -10,6 +10,7 @@
 
 #include <lockwatch.h>
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
