@@ -360,6 +360,17 @@ static void report_hold(const struct snap_thread *s, const struct snap_held *h, 
 	lw__report_emit(rb);
 }
 
+/* Threads of the snapshot whose hold of s's lock blocks s. */
+static int holders_of(const struct snap_thread *s)
+{
+	int n = 0;
+	for (size_t i = 0; i < n_snap; i++) {
+		int k = holds_lock(&snap[i], s->waiting);
+		n += k >= 0 && &snap[i] != s && blocks(&snap[i].held[k], s->waiting, s->wait_mode);
+	}
+	return n;
+}
+
 static void report_wait(const struct snap_thread *s, uint64_t dur)
 {
 	struct lw__lock *l = s->waiting;
@@ -432,7 +443,12 @@ static void check_episodes(uint32_t now)
 				max_wait = dur;
 			if (lv && e->seen >= 2) {
 				long_waits++;
-				if (lv > e->level) {
+				/* The snapshot reads threads one after another: a holder
+				 * can let go between two reads. "Nobody holds it" is only
+				 * said of a wait that has lasted twice its threshold. */
+				if (lv > e->level &&
+				    (holders_of(s) > 0 ||
+				     dur >= 2 * (uint64_t)threshold(s->waiting, EP_WAIT))) {
 					e->level = lv;
 					report_wait(s, dur);
 				}
