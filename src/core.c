@@ -6,6 +6,7 @@
 #include "report.h"
 #include "stack.h"
 #include "stats.h"
+#include "watchdog.h"
 
 #include <errno.h>
 #include <string.h>
@@ -144,9 +145,41 @@ static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq *a)
 	a->stack = 0;
 }
 
+/* A blocking acquire of a lock that a thread of the parent held when this
+ * process forked: nobody here can unlock it, so the thread waits forever
+ * (unless this process unlocks it from another thread). Reported before it
+ * blocks; then option on_deadlock applies. */
+static void report_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
+			  const struct lw__site *s)
+{
+	int saved = errno;
+	lw__guard_enter();
+	struct lw__rb *rb = first_time(LW_DEADLOCK, l, s->pc) ? lw__rb_new(LW_DEADLOCK, LW_ERROR)
+								: NULL;
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		lw__thread_refresh_name(t);
+		int ti = lw__rb_thread(rb, t->tid, t->name, "waiter", li, 0, lw__stack_capture(s));
+		for (unsigned i = 0; i < t->n_held; i++)
+			lw__rb_thread_held(rb, ti, lw__rb_lock(rb, t->held[i].lock));
+		lw__rb_headline(rb, "deadlock: thread %d (%s) %s %s, which another thread held "
+				"when this process forked", t->tid, t->name,
+				mode == LW__READ ? "read-locks" : "locks", lw__rb_lock_name(rb, li));
+		lw__rb_note(rb, "only the forking thread lives on in a child: the lock stays "
+			    "locked and no thread of this process will unlock it");
+		lw__report_emit(rb);
+		lw__deadlock_action();
+	}
+	lw__guard_leave();
+	errno = saved;
+}
+
 void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
 			  const struct lw__site *s, struct lw__acq *a)
 {
+	/* readers do not block readers: only a write-held orphan blocks a read */
+	if (lw__unlikely(l->orphan) && ((l->orphan & LW__ORPHAN_WRITE) || mode == LW__WRITE))
+		report_orphan(t, l, mode, s);
 	struct lw__held *h;
 	t->acq_t_ns = 0;
 	a->plain = 0;
@@ -207,6 +240,8 @@ void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, i
 							   : lw__slow_chain(t, l, mode, s, c, 0);
 		}
 	}
+	if (lw__unlikely(l->orphan))
+		l->orphan = 0; /* it was unlocked after all, and is taken now */
 	uint64_t now_ns = 0;
 	if (lw__unlikely(l->stats != NULL)) {
 		now_ns = lw__now_ns();

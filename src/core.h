@@ -80,7 +80,8 @@ static inline struct lw__acq lw__acquire_pre(struct lw__thread *t, struct lw__lo
 	uint32_t tick = lw__load(&lw__tick);
 	if (lw__unlikely(tick == LW__TICK_RESTART))
 		lw__watchdog_restart(); /* first blocking lock of a forked child */
-	if (lw__unlikely(l->kind == LW__SEM || l->stats != NULL || lw__find_held(t, l) != NULL))
+	if (lw__unlikely(l->kind == LW__SEM || l->stats != NULL || l->orphan ||
+			 lw__find_held(t, l) != NULL))
 		return lw__acquire_pre_slow_v(t, l, mode, *s);
 	uint64_t c = lw__chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0, l, mode, 0,
 				    s->pc);

@@ -20,6 +20,7 @@ struct lw__edge;
 struct lw__stats;
 
 enum lw__lock_kind { LW__MUTEX = 1, LW__RWLOCK, LW__SPIN, LW__SEM, LW__UNKNOWN };
+enum { LW__ORPHAN_WRITE = 1, LW__ORPHAN_READ = 2 };
 
 /* Where a call came from: the return address always, and for the
  * force-included header also the source position. */
@@ -36,7 +37,9 @@ struct lw__lock {
 	uint32_t id;         /* unique per lifetime, never reused, from 1 */
 	uint8_t kind;        /* enum lw__lock_kind */
 	uint8_t retired;     /* destroyed; a lookup never returns it */
-	uint16_t pad;
+	uint8_t orphan;      /* held at a fork by a thread the child lacks:
+			      * LW__ORPHAN_WRITE or LW__ORPHAN_READ (bits) */
+	uint8_t pad;
 	const void *addr;
 	int hold_ms, wait_ms; /* per-lock thresholds, -1: the global option */
 	struct lw__stats *stats; /* option stats: set at registration, else NULL */

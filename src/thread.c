@@ -149,11 +149,24 @@ void lw__thread_atfork_child(void)
 {
 	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
 	list_mu = fresh;
-	/* only the forking thread survives */
+	/* only the forking thread survives; what the others held stays locked
+	 * in the child with nobody to unlock it: an orphan (core.c reports a
+	 * thread that then waits for one) */
 	struct lw__thread *self = lw__tls_self;
-	for (struct lw__thread *p = threads; p; p = p->next)
-		if (p != self)
-			lw__store(&p->alive, 0);
+	for (struct lw__thread *p = threads; p; p = p->next) {
+		if (p == self || !lw__load(&p->alive))
+			continue;
+		for (unsigned i = 0; i < p->n_held && i < LW__MAX_HELD; i++) {
+			struct lw__lock *l = p->held[i].lock;
+			if (l && l->kind != LW__SEM) {
+				l->orphan |= p->held[i].mode == LW__READ ? LW__ORPHAN_READ
+									   : LW__ORPHAN_WRITE;
+				if (l->owner == p)
+					l->owner = NULL;
+			}
+		}
+		lw__store(&p->alive, 0);
+	}
 	if (self) {
 		self->tid = (int)syscall(SYS_gettid);
 		lw__wait_end(self);

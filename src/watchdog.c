@@ -606,6 +606,11 @@ static void check_deadlock(void)
 	health.deadlocks_found++;
 	LW_REAL_FN(pthread_mutex_unlock)(&health_mu);
 
+	lw__deadlock_action();
+}
+
+void lw__deadlock_action(void)
+{
 	if (lw__opt.on_deadlock == LW__ON_DEADLOCK_EXIT) {
 		int code = lw__opt.exitcode ? (int)lw__opt.exitcode : 66;
 		lw__msg("deadlock: exiting with status %d (option on_deadlock=exit)", code);

@@ -10,6 +10,10 @@
 
 void lw__watchdog_start(void);
 
+/* After a deadlock report: what option on_deadlock says (report: nothing;
+ * exit: _exit with exitcode, else 66; abort). */
+void lw__deadlock_action(void);
+
 /* Set in a forked child (with lw__tick = LW__TICK_RESTART): the watchdog
  * is started again by the child's first blocking lock call
  * (lw__watchdog_restart), not in the fork handler, so a child that only
