@@ -29,6 +29,7 @@
 #include "thread.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,10 +314,31 @@ static int holds_lock(const struct snap_thread *s, const struct lw__lock *l)
 	return -1;
 }
 
+/* Refresh the snapshot's name from the kernel's (pthread_setname_np may
+ * have renamed the thread since lockwatch first saw it): for reports only,
+ * so the file read is off every lock call's path. */
+static void refresh_name(struct snap_thread *s)
+{
+	char path[64], buf[sizeof(s->name)];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", s->tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return;
+	buf[len] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	buf[sizeof(s->name) - 1] = 0; /* comm is at most 15 characters */
+	memcpy(s->name, buf, sizeof(s->name));
+}
+
 /* Add thread s to the report with its role, held locks and "now" stack. */
-static int add_thread(struct lw__rb *rb, const struct snap_thread *s, const char *role, int li,
+static int add_thread(struct lw__rb *rb, struct snap_thread *s, const char *role, int li,
 		      uint64_t dur, uint32_t stack, int want_now)
 {
+	refresh_name(s);
 	int ti = lw__rb_thread(rb, s->tid, s->name, role, li, dur, stack);
 	for (unsigned i = 0; i < s->n_held; i++)
 		lw__rb_thread_held(rb, ti, lw__rb_lock(rb, s->held[i].lock));
@@ -337,7 +359,7 @@ static int blocks(const struct snap_held *h, const struct lw__lock *l, int mode)
 	return 1;
 }
 
-static void report_hold(const struct snap_thread *s, const struct snap_held *h, uint64_t dur)
+static void report_hold(struct snap_thread *s, const struct snap_held *h, uint64_t dur)
 {
 	struct lw__rb *rb = lw__rb_new(LW_LONG_HOLD, LW_WARNING);
 	if (!rb)
@@ -371,7 +393,7 @@ static int holders_of(const struct snap_thread *s)
 	return n;
 }
 
-static void report_wait(const struct snap_thread *s, uint64_t dur)
+static void report_wait(struct snap_thread *s, uint64_t dur)
 {
 	struct lw__lock *l = s->waiting;
 	struct lw__rb *rb = lw__rb_new(LW_LONG_WAIT, LW_WARNING);
