@@ -72,6 +72,20 @@ uint32_t lw__slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 	return st;
 }
 
+/* The chain that taking l now makes, into a->chain, and the stack that took
+ * it, into a->stack: from the chain cache, or by the slow path (with order
+ * edges for a blocking acquire, none for a try). The inline fast path in
+ * core.h does the same with its values kept in registers. */
+static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, int try_,
+			  const struct lw__site *s, struct lw__acq *a)
+{
+	uint64_t c = chain_next(lw__top_chain(t), l, mode, try_, s->pc);
+	unsigned slot = c & (LW__CHAIN_CACHE - 1);
+	a->chain = c;
+	a->stack = t->cache_key[slot] == c ? t->cache_stack[slot]
+					   : lw__slow_chain(t, l, mode, s, c, !try_);
+}
+
 /* Misuse reports (self_deadlock, bad_unlock, destroy_held) are made once
  * per kind, lock and call site: a loop that repeats a mistake makes one
  * report, not one per iteration. Slow path only. */
@@ -141,7 +155,7 @@ static inline int held_stale(const struct lw__thread *t, const struct lw__held *
 static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq *a)
 {
 	a->recursive = find_held(t, l) != NULL;
-	a->chain = t->n_held ? t->held[t->n_held - 1].chain : 0;
+	a->chain = lw__top_chain(t);
 	a->stack = 0;
 }
 
@@ -200,13 +214,7 @@ void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
 			report_self_deadlock(t, l, h, mode, s);
 		return;
 	}
-	uint64_t c = chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0, l, mode, 0, s->pc);
-	unsigned slot = c & (LW__CHAIN_CACHE - 1);
-	a->chain = c;
-	if (lw__likely(t->cache_key[slot] == c))
-		a->stack = t->cache_stack[slot];
-	else
-		a->stack = lw__slow_chain(t, l, mode, s, c, 1);
+	checked_chain(t, l, mode, 0, s, a);
 wait:
 	if (lw__unlikely(l->stats != NULL)) {
 		a->contended = lw__load(&l->owner) != NULL;
@@ -232,12 +240,7 @@ void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, i
 		if (l->kind == LW__SEM) {
 			sem_pre(t, l, a);
 		} else if (!a->recursive) {
-			uint64_t c = chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0,
-						l, mode, 1, s->pc);
-			unsigned slot = c & (LW__CHAIN_CACHE - 1);
-			a->chain = c;
-			a->stack = t->cache_key[slot] == c ? t->cache_stack[slot]
-							   : lw__slow_chain(t, l, mode, s, c, 0);
+			checked_chain(t, l, mode, 1, s, a);
 		}
 	}
 	if (lw__unlikely(l->orphan))
@@ -428,7 +431,7 @@ void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 	}
 	struct lw__held *h = &t->held[t->n_held];
 	*h = *saved;
-	h->chain = chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0, h->lock, h->mode,
+	h->chain = chain_next(lw__top_chain(t), h->lock, h->mode,
 			      0, h->pc);
 	h->tick = lw__load(&lw__tick);
 	lw__store_rel(&t->n_held, t->n_held + 1);

@@ -63,6 +63,12 @@ static inline uint64_t lw__chain_next(uint64_t prev, const struct lw__lock *l, i
 	return h | 1;
 }
 
+/* The chain hash of everything the thread holds (0: nothing). */
+static inline uint64_t lw__top_chain(const struct lw__thread *t)
+{
+	return t->n_held ? t->held[t->n_held - 1].chain : 0;
+}
+
 static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct lw__lock *l)
 {
 	for (unsigned i = t->n_held; i-- > 0;)
@@ -83,8 +89,7 @@ static inline struct lw__acq lw__acquire_pre(struct lw__thread *t, struct lw__lo
 	if (lw__unlikely(l->kind == LW__SEM || l->stats != NULL || l->orphan ||
 			 lw__find_held(t, l) != NULL))
 		return lw__acquire_pre_slow_v(t, l, mode, *s);
-	uint64_t c = lw__chain_next(t->n_held ? t->held[t->n_held - 1].chain : 0, l, mode, 0,
-				    s->pc);
+	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, s->pc);
 	unsigned slot = c & (LW__CHAIN_CACHE - 1);
 	a.chain = c;
 	a.recursive = 0;

@@ -47,7 +47,7 @@ struct lw__lock {
 	/* --- written under the registry lock --- */
 	const char *name;    /* lw_set_name(); never freed once set */
 	uint32_t site_stack; /* depot id of the stack that first used it */
-	uint32_t spare;
+	uint32_t pad2;       /* keeps site_file aligned; the record is 128 B */
 	const char *site_file; /* ... or the header's __FILE__, or NULL */
 	int site_line;
 

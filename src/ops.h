@@ -65,7 +65,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 			return (call);                                             \
 		int rc_ = (call);                                                  \
 		if (lw__acquired(rc_)) {                                           \
-			struct lw__lock *l_ = lw__op_lock_of(LW__OBJ(obj), (cache), (kind), (site)); \
+			struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), (site)); \
 			if (l_)                                                    \
 				lw__acquire_post(t_, l_, (mode), 1, NULL, (site)); \
 		}                                                                  \
@@ -120,7 +120,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
 			return (call);                                             \
-		struct lw__lock *l_ = lw__op_lock_of(LW__OBJ(m), (cache), LW__MUTEX, (site)); \
+		struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(m), (cache), LW__MUTEX, (site)); \
 		struct lw__held saved_;                                            \
 		int had_ = l_ ? lw__cond_release(t_, l_, &saved_) : 0;             \
 		if (had_)                                                          \

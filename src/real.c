@@ -22,13 +22,18 @@ int lw__real_init(void)
 
 struct lw__real lw__real;
 
+/* The symbol at one glibc version, when a version is asked for. */
+static void *versioned(const char *name, const char *ver)
+{
+	return ver ? dlvsym(RTLD_NEXT, name, ver) : NULL;
+}
+
 int lw__real_init(void)
 {
 	int missing = 0;
 #define LW_REAL(ret, name, params, args, ver, op, kind, mode, obj, hdr)           \
 	if (!lw__real.name) {                                                    \
-		void *p = (ver) ? dlvsym(RTLD_NEXT, #name, (ver) ? (ver) : "")   \
-			       : NULL;                                           \
+		void *p = versioned(#name, (ver));                               \
 		if (!p)                                                          \
 			p = dlsym(RTLD_NEXT, #name);                             \
 		if (p)                                                           \

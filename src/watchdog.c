@@ -720,8 +720,6 @@ void lw__watchdog_stop(void)
 	wd_running = 0;
 }
 
-int lw__watchdog_pending;
-
 void lw__watchdog_atfork_child(void)
 {
 	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
@@ -730,17 +728,18 @@ void lw__watchdog_atfork_child(void)
 	wd_running = 0;
 	n_eps = 0;
 	n_dl_reported = 0;
-	lw__store(&lw__watchdog_pending, 1);
 	lw__store(&lw__tick, LW__TICK_RESTART);
 }
 
 void lw__watchdog_restart(void)
 {
-	int expected = 1;
-	if (__atomic_compare_exchange_n(&lw__watchdog_pending, &expected, 0, 0, __ATOMIC_ACQ_REL,
+	/* whoever moves the tick off the sentinel starts the watchdog */
+	uint32_t expected = LW__TICK_RESTART, now = (uint32_t)elapsed_ms();
+	if (now == LW__TICK_RESTART)
+		now--;
+	if (__atomic_compare_exchange_n(&lw__tick, &expected, now, 0, __ATOMIC_ACQ_REL,
 					__ATOMIC_RELAXED)) {
 		lw__guard_enter();
-		lw__store(&lw__tick, (uint32_t)elapsed_ms());
 		lw__watchdog_start();
 		lw__guard_leave();
 	}

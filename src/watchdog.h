@@ -14,11 +14,10 @@ void lw__watchdog_start(void);
  * exit: _exit with exitcode, else 66; abort). */
 void lw__deadlock_action(void);
 
-/* Set in a forked child (with lw__tick = LW__TICK_RESTART): the watchdog
- * is started again by the child's first blocking lock call
- * (lw__watchdog_restart), not in the fork handler, so a child that only
- * execs never starts a thread. */
-extern int lw__watchdog_pending;
+/* In a forked child lw__tick is LW__TICK_RESTART: the watchdog is started
+ * again by the child's first blocking lock call (lw__watchdog_restart),
+ * not in the fork handler, so a child that only execs never starts a
+ * thread. */
 void lw__watchdog_restart(void);
 void lw__watchdog_stop(void);
 void lw__watchdog_atfork_child(void);
