@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define LOCKWATCH_VERSION_MAJOR 0
-#define LOCKWATCH_VERSION_MINOR 1
+#define LOCKWATCH_VERSION_MINOR 2
 #define LOCKWATCH_VERSION_PATCH 0
 #define LOCKWATCH_VERSION_HEX                                              \
 	((LOCKWATCH_VERSION_MAJOR << 16) | (LOCKWATCH_VERSION_MINOR << 8) |  \
@@ -245,65 +245,50 @@ typedef struct lw_health {
 LW_API int lw_health(lw_health_t *h);
 
 /* ---- entry points for the force-included header -------------------------
- * lockwatch/pthread.h maps pthread calls onto these, adding the call site.
- * Programs do not call them directly. */
-LW_API int lw_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a,
-				 const char *file, int line, const char *func);
-LW_API int lw_pthread_mutex_destroy(pthread_mutex_t *m, const char *file, int line,
-				    const char *func);
-LW_API int lw_pthread_mutex_lock(pthread_mutex_t *m, const char *file, int line,
-				 const char *func);
-LW_API int lw_pthread_mutex_trylock(pthread_mutex_t *m, const char *file, int line,
-				    const char *func);
-LW_API int lw_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t,
-				      const char *file, int line, const char *func);
-LW_API int lw_pthread_mutex_unlock(pthread_mutex_t *m, const char *file, int line,
-				   const char *func);
-LW_API int lw_pthread_rwlock_init(pthread_rwlock_t *rw, const pthread_rwlockattr_t *a,
-				  const char *file, int line, const char *func);
-LW_API int lw_pthread_rwlock_destroy(pthread_rwlock_t *rw, const char *file, int line,
-				     const char *func);
-LW_API int lw_pthread_rwlock_rdlock(pthread_rwlock_t *rw, const char *file, int line,
-				    const char *func);
-LW_API int lw_pthread_rwlock_tryrdlock(pthread_rwlock_t *rw, const char *file,
-				       int line, const char *func);
-LW_API int lw_pthread_rwlock_timedrdlock(pthread_rwlock_t *rw,
-					 const struct timespec *t,
-					 const char *file, int line,
-					 const char *func);
-LW_API int lw_pthread_rwlock_wrlock(pthread_rwlock_t *rw, const char *file, int line,
-				    const char *func);
-LW_API int lw_pthread_rwlock_trywrlock(pthread_rwlock_t *rw, const char *file,
-				       int line, const char *func);
-LW_API int lw_pthread_rwlock_timedwrlock(pthread_rwlock_t *rw,
-					 const struct timespec *t,
-					 const char *file, int line,
-					 const char *func);
-LW_API int lw_pthread_rwlock_unlock(pthread_rwlock_t *rw, const char *file, int line,
-				    const char *func);
-LW_API int lw_pthread_spin_init(pthread_spinlock_t *s, int pshared, const char *file,
-				int line, const char *func);
-LW_API int lw_pthread_spin_destroy(pthread_spinlock_t *s, const char *file, int line,
-				   const char *func);
-LW_API int lw_pthread_spin_lock(pthread_spinlock_t *s, const char *file, int line,
-				const char *func);
-LW_API int lw_pthread_spin_trylock(pthread_spinlock_t *s, const char *file, int line,
-				   const char *func);
-LW_API int lw_pthread_spin_unlock(pthread_spinlock_t *s, const char *file, int line,
-				  const char *func);
-LW_API int lw_sem_init(sem_t *s, int pshared, unsigned value, const char *file, int line,
-			const char *func);
-LW_API int lw_sem_destroy(sem_t *s, const char *file, int line, const char *func);
-LW_API int lw_sem_wait(sem_t *s, const char *file, int line, const char *func);
-LW_API int lw_sem_timedwait(sem_t *s, const struct timespec *t, const char *file, int line,
-			    const char *func);
-LW_API int lw_sem_trywait(sem_t *s, const char *file, int line, const char *func);
-LW_API int lw_sem_post(sem_t *s, const char *file, int line, const char *func);
-LW_API int lw_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m,
-				const char *file, int line, const char *func);
-LW_API int lw_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
-				     const struct timespec *t, const char *file,
-				     int line, const char *func);
+ * lockwatch/pthread.h maps each pthread call onto lw_<name>_at, adding a
+ * pointer to a static record of its call site (one per call in the
+ * source). Programs do not call them directly. */
+typedef struct lw_site {
+	const char *file;
+	const char *func;
+	int line;
+} lw_site_t;
+
+LW_API int lw_pthread_mutex_init_at(pthread_mutex_t *m, const pthread_mutexattr_t *a,
+				    const lw_site_t *site);
+LW_API int lw_pthread_mutex_destroy_at(pthread_mutex_t *m, const lw_site_t *site);
+LW_API int lw_pthread_mutex_lock_at(pthread_mutex_t *m, const lw_site_t *site);
+LW_API int lw_pthread_mutex_trylock_at(pthread_mutex_t *m, const lw_site_t *site);
+LW_API int lw_pthread_mutex_timedlock_at(pthread_mutex_t *m, const struct timespec *t,
+					 const lw_site_t *site);
+LW_API int lw_pthread_mutex_unlock_at(pthread_mutex_t *m, const lw_site_t *site);
+LW_API int lw_pthread_rwlock_init_at(pthread_rwlock_t *rw, const pthread_rwlockattr_t *a,
+				     const lw_site_t *site);
+LW_API int lw_pthread_rwlock_destroy_at(pthread_rwlock_t *rw, const lw_site_t *site);
+LW_API int lw_pthread_rwlock_rdlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
+LW_API int lw_pthread_rwlock_tryrdlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
+LW_API int lw_pthread_rwlock_timedrdlock_at(pthread_rwlock_t *rw, const struct timespec *t,
+					    const lw_site_t *site);
+LW_API int lw_pthread_rwlock_wrlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
+LW_API int lw_pthread_rwlock_trywrlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
+LW_API int lw_pthread_rwlock_timedwrlock_at(pthread_rwlock_t *rw, const struct timespec *t,
+					    const lw_site_t *site);
+LW_API int lw_pthread_rwlock_unlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
+LW_API int lw_pthread_spin_init_at(pthread_spinlock_t *s, int pshared, const lw_site_t *site);
+LW_API int lw_pthread_spin_destroy_at(pthread_spinlock_t *s, const lw_site_t *site);
+LW_API int lw_pthread_spin_lock_at(pthread_spinlock_t *s, const lw_site_t *site);
+LW_API int lw_pthread_spin_trylock_at(pthread_spinlock_t *s, const lw_site_t *site);
+LW_API int lw_pthread_spin_unlock_at(pthread_spinlock_t *s, const lw_site_t *site);
+LW_API int lw_sem_init_at(sem_t *s, int pshared, unsigned value, const lw_site_t *site);
+LW_API int lw_sem_destroy_at(sem_t *s, const lw_site_t *site);
+LW_API int lw_sem_wait_at(sem_t *s, const lw_site_t *site);
+LW_API int lw_sem_timedwait_at(sem_t *s, const struct timespec *t, const lw_site_t *site);
+LW_API int lw_sem_trywait_at(sem_t *s, const lw_site_t *site);
+LW_API int lw_sem_post_at(sem_t *s, const lw_site_t *site);
+LW_API int lw_pthread_cond_wait_at(pthread_cond_t *c, pthread_mutex_t *m,
+				   const lw_site_t *site);
+LW_API int lw_pthread_cond_timedwait_at(pthread_cond_t *c, pthread_mutex_t *m,
+					const struct timespec *t, const lw_site_t *site);
 
 #ifdef __cplusplus
 }

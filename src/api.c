@@ -3,7 +3,7 @@
  * cached in the wrapper, so no lookup by address is needed. */
 #include "ops.h"
 
-#define SITE struct lw__site s = { LW__RA(), 0, 0, 0 }
+#define SITE struct lw__site s = { LW__RA(), NULL }
 
 static int mutex_init_at(lw_mutex_t *m, const pthread_mutexattr_t *attr,
 			 const struct lw__site *site)

@@ -34,8 +34,8 @@ static int mutex_errorcheck(const struct lw__lock *l)
 
 /* The slow path: a chain this thread has not checked. Capture the stack,
  * add an edge from every held lock (when `edges`), remember the chain. */
-uint32_t lw__slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
-		       const struct lw__site *s, uint64_t c, int edges)
+static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
+			   const struct lw__site *s, uint64_t c, int edges)
 {
 	int saved = errno;
 	lw__guard_enter();
@@ -75,15 +75,15 @@ uint32_t lw__slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 /* The chain that taking l now makes, into a->chain, and the stack that took
  * it, into a->stack: from the chain cache, or by the slow path (with order
  * edges for a blocking acquire, none for a try). The inline fast path in
- * core.h does the same with its values kept in registers. */
+ * core.h does the same for a cached chain, with its values in registers. */
 static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, int try_,
-			  const struct lw__site *s, struct lw__acq *a)
+			  const struct lw__site *s, struct lw__acq_slow *a)
 {
 	uint64_t c = chain_next(lw__top_chain(t), l, mode, try_, s->pc);
 	unsigned slot = c & (LW__CHAIN_CACHE - 1);
 	a->chain = c;
 	a->stack = t->cache_key[slot] == c ? t->cache_stack[slot]
-					   : lw__slow_chain(t, l, mode, s, c, !try_);
+					   : slow_chain(t, l, mode, s, c, !try_);
 }
 
 /* Misuse reports (self_deadlock, bad_unlock, destroy_held) are made once
@@ -152,7 +152,7 @@ static inline int held_stale(const struct lw__thread *t, const struct lw__held *
 
 /* A semaphore unit: held until posted, but outside the lock order, so it
  * leaves the chain as it was and has no edges. */
-static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq *a)
+static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq_slow *a)
 {
 	a->recursive = find_held(t, l) != NULL;
 	a->chain = lw__top_chain(t);
@@ -188,22 +188,23 @@ static void report_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 	errno = saved;
 }
 
-void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
-			  const struct lw__site *s, struct lw__acq *a)
+struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
+					 struct lw__site site)
 {
+	const struct lw__site *s = &site;
+	struct lw__acq_slow acq = { 0, 0, 0, 0, 0, 0 }, *a = &acq;
+	uint32_t tick = lw__load(&lw__tick);
+	if (lw__unlikely(tick == LW__TICK_RESTART))
+		lw__watchdog_restart(); /* first blocking lock of a forked child */
 	/* readers do not block readers: only a write-held orphan blocks a read */
 	if (lw__unlikely(l->orphan) && ((l->orphan & LW__ORPHAN_WRITE) || mode == LW__WRITE))
 		report_orphan(t, l, mode, s);
 	struct lw__held *h;
-	t->acq_t_ns = 0;
-	a->plain = 0;
-	a->contended = 0;
 	if (lw__unlikely(l->kind == LW__SEM)) {
 		sem_pre(t, l, a);
 		goto wait;
 	}
 	h = find_held(t, l);
-	a->recursive = 0;
 	if (lw__unlikely(h != NULL) && lw__unlikely(held_stale(t, h))) {
 		remove_held(t, h);
 		h = NULL;
@@ -212,45 +213,30 @@ void lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
 		a->recursive = 1;
 		if (!reentrant(l, h, mode))
 			report_self_deadlock(t, l, h, mode, s);
-		return;
+		return acq;
 	}
 	checked_chain(t, l, mode, 0, s, a);
 wait:
 	if (lw__unlikely(l->stats != NULL)) {
 		a->contended = lw__load(&l->owner) != NULL;
+		a->waited = 1;
 		t->acq_t_ns = lw__now_ns();
 	}
-	lw__wait_begin(t, l, mode, 0, lw__load(&lw__tick), a->stack);
+	lw__wait_begin(t, l, mode, 0, (uint64_t)lw__load(&lw__tick) | (uint64_t)a->stack << 32);
+	return acq;
 }
 
-void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
-			   struct lw__acq *a, const struct lw__site *s)
+/* Record an acquisition made by the slow path or a try-acquire. */
+static void acquired(struct lw__thread *t, struct lw__lock *l, int mode,
+		     const struct lw__acq_slow *a)
 {
-	struct lw__acq try_acq;
-	if (a)
-		lw__wait_end(t);
-	if (!ok)
-		return;
-	if (!a) {
-		/* try-acquire: no edges, but remember how it was taken */
-		a = &try_acq;
-		a->plain = 0;
-		a->contended = 0;
-		a->recursive = find_held(t, l) != NULL;
-		if (l->kind == LW__SEM) {
-			sem_pre(t, l, a);
-		} else if (!a->recursive) {
-			checked_chain(t, l, mode, 1, s, a);
-		}
-	}
 	if (lw__unlikely(l->orphan))
 		l->orphan = 0; /* it was unlocked after all, and is taken now */
 	uint64_t now_ns = 0;
 	if (lw__unlikely(l->stats != NULL)) {
 		now_ns = lw__now_ns();
-		int waited = a != &try_acq && t->acq_t_ns;
-		lw__stats_acquired(l->stats, waited ? now_ns - t->acq_t_ns : 0,
-				   waited && a->contended);
+		lw__stats_acquired(l->stats, a->waited ? now_ns - t->acq_t_ns : 0,
+				   a->waited && a->contended);
 	}
 	if (lw__unlikely(a->recursive)) {
 		struct lw__held *h = find_held(t, l);
@@ -260,45 +246,74 @@ void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, i
 		}
 		return;
 	}
-	if (lw__unlikely(t->n_held == LW__MAX_HELD)) {
+	unsigned n = t->n_held;
+	if (lw__unlikely(n == LW__MAX_HELD)) {
 		t->overflow++;
 		return;
 	}
-	struct lw__held *h = &t->held[t->n_held];
+	struct lw__held *h = &t->held[n];
 	h->lock = l;
 	h->chain = a->chain;
-	h->stack = a->stack;
 	h->tick = lw__load(&lw__tick);
+	h->stack = a->stack;
 	h->mode = (uint8_t)mode;
 	h->count = 1;
 	h->simple = l->kind != LW__SEM && l->stats == NULL;
-	h->pc = s->pc;
-	h->t_ns = now_ns;
-	lw__store_rel(&t->n_held, t->n_held + 1);
+	t->held_t_ns[n] = now_ns;
+	lw__store_rel(&t->n_held, n + 1);
 	if (mode == LW__WRITE && l->kind != LW__SEM)
 		lw__store(&l->owner, t);
+}
+
+void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int rc,
+			   struct lw__acq_slow a)
+{
+	lw__wait_end(t);
+	if (lw__acquired(rc))
+		acquired(t, l, mode, &a);
+}
+
+/* A try-acquire that took the lock: no edges, but remember how it was
+ * taken (its own chain, so a try's chain never hides a blocking one's). */
+void lw__try_acquired(struct lw__thread *t, struct lw__lock *l, int mode, struct lw__site s)
+{
+	struct lw__acq_slow a = { 0, 0, 0, 0, 0, 0 };
+	a.recursive = find_held(t, l) != NULL;
+	if (l->kind == LW__SEM)
+		sem_pre(t, l, &a);
+	else if (!a.recursive)
+		checked_chain(t, l, mode, 1, &s, &a);
+	acquired(t, l, mode, &a);
+}
+
+/* The site part of held entry k (see lw__chain_site). */
+static uint64_t held_site(const struct lw__thread *t, unsigned k)
+{
+	return lw__chain_site(t->held[k].chain, k ? t->held[k - 1].chain : 0, t->held[k].lock);
 }
 
 /* Take entry h out of the held stack, re-hashing the chains above it. */
 static void remove_held(struct lw__thread *t, struct lw__held *h)
 {
-	unsigned i = (unsigned)(h - t->held);
-	if (lw__unlikely(h->lock->stats != NULL) && h->t_ns)
-		lw__stats_released(h->lock->stats, lw__now_ns() - h->t_ns);
+	unsigned i = (unsigned)(h - t->held), n = t->n_held;
+	if (lw__unlikely(h->lock->stats != NULL) && t->held_t_ns[i])
+		lw__stats_released(h->lock->stats, lw__now_ns() - t->held_t_ns[i]);
 	if (h->mode == LW__WRITE && lw__load(&h->lock->owner) == t)
 		lw__store(&h->lock->owner, NULL);
-	if (i + 1 == t->n_held) {
+	if (i + 1 == n) {
 		lw__store_rel(&t->n_held, i);
 		return;
 	}
-	memmove(h, h + 1, (t->n_held - i - 1) * sizeof(*h));
-	lw__store_rel(&t->n_held, t->n_held - 1);
-	for (unsigned k = i; k < t->n_held; k++) {
+	uint64_t site[LW__MAX_HELD];
+	for (unsigned k = i + 1; k < n; k++)
+		site[k] = held_site(t, k);
+	memmove(h, h + 1, (n - i - 1) * sizeof(*h));
+	memmove(&t->held_t_ns[i], &t->held_t_ns[i + 1], (n - i - 1) * sizeof(t->held_t_ns[0]));
+	lw__store_rel(&t->n_held, n - 1);
+	for (unsigned k = i; k + 1 < n; k++) {
 		struct lw__held *e = &t->held[k];
 		uint64_t prev = k ? t->held[k - 1].chain : 0;
-		e->chain = e->lock->kind == LW__SEM
-				   ? prev
-				   : chain_next(prev, e->lock, e->mode, 0, e->pc);
+		e->chain = e->lock->kind == LW__SEM ? prev : lw__chain_rehash(prev, e->lock, site[k + 1]);
 	}
 }
 
@@ -338,15 +353,16 @@ static void report_bad_unlock(struct lw__thread *t, struct lw__lock *l,
 }
 
 void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
-		      const struct lw__site *s)
+		      struct lw__site site)
 {
+	const struct lw__site *s = &site;
 	struct lw__held *h = NULL;
 	struct lw__lock *l;
 	for (unsigned i = t->n_held; i-- > 0 && !h;)
 		if (t->held[i].lock->addr == obj)
 			h = &t->held[i];
 	if (!h) {
-		l = cache ? lw__lock_cached(cache, obj, kind, s) : lw__lock_get(obj, kind, s);
+		l = cache ? lw__lock_cached(cache, obj, kind, site) : lw__lock_get(obj, kind, site);
 		if (!l || l->kind == LW__SEM)
 			return; /* a semaphore post that signals, not one that gives back */
 		if (!t->overflow)
@@ -413,56 +429,31 @@ int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *
 	if (!h)
 		return 0;
 	*saved = *h;
+	saved->chain = held_site(t, (unsigned)(h - t->held));
 	remove_held(t, h);
 	return 1;
 }
 
 void lw__cond_wait_begin(struct lw__thread *t, struct lw__lock *l, const struct lw__held *saved)
 {
-	lw__wait_begin(t, l, saved->mode, 1, lw__load(&lw__tick), saved->stack);
+	lw__wait_begin(t, l, saved->mode, 1,
+		       (uint64_t)lw__load(&lw__tick) | (uint64_t)saved->stack << 32);
 }
 
 void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 {
 	lw__wait_end(t);
-	if (t->n_held == LW__MAX_HELD) {
+	unsigned n = t->n_held;
+	if (n == LW__MAX_HELD) {
 		t->overflow++;
 		return;
 	}
-	struct lw__held *h = &t->held[t->n_held];
+	struct lw__held *h = &t->held[n];
 	*h = *saved;
-	h->chain = chain_next(lw__top_chain(t), h->lock, h->mode,
-			      0, h->pc);
+	h->chain = lw__chain_rehash(lw__top_chain(t), h->lock, saved->chain);
 	h->tick = lw__load(&lw__tick);
-	lw__store_rel(&t->n_held, t->n_held + 1);
+	t->held_t_ns[n] = h->lock->stats ? lw__now_ns() : 0;
+	lw__store_rel(&t->n_held, n + 1);
 	if (h->mode == LW__WRITE)
 		lw__store(&h->lock->owner, t);
-}
-
-/* ---- by-value entry points for the inline fast paths (core.h) ---------- */
-
-struct lw__acq lw__acquire_pre_slow_v(struct lw__thread *t, struct lw__lock *l, int mode,
-				      struct lw__site s)
-{
-	struct lw__acq a;
-	lw__acquire_pre_slow(t, l, mode, &s, &a);
-	return a;
-}
-
-void lw__acquire_post_slow_v(struct lw__thread *t, struct lw__lock *l, int mode, int ok,
-			     int has_acq, struct lw__acq a, struct lw__site s)
-{
-	lw__acquire_post_slow(t, l, mode, ok, has_acq ? &a : NULL, &s);
-}
-
-void lw__release_slow_v(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
-			struct lw__site s)
-{
-	lw__release_slow(t, obj, cache, kind, &s);
-}
-
-uint32_t lw__slow_chain_v(struct lw__thread *t, struct lw__lock *l, int mode, struct lw__site s,
-			  uint64_t chain)
-{
-	return lw__slow_chain(t, l, mode, &s, chain, 1);
 }

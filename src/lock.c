@@ -62,8 +62,8 @@ static void set_site(struct lw__lock *l, const struct lw__site *site, uint32_t s
 {
 	if (site) {
 		l->site_stack = stack;
-		l->site_file = site->file;
-		l->site_line = site->line;
+		l->site_file = site->src ? site->src->file : NULL;
+		l->site_line = site->src ? site->src->line : 0;
 	}
 }
 
@@ -74,7 +74,7 @@ static void set_site(struct lw__lock *l, const struct lw__site *site, uint32_t s
 static uint32_t site_stack(const struct lw__site *site)
 {
 	uint32_t st = 0;
-	if (!site || site->file || !site->pc)
+	if (!site || site->src || !site->pc)
 		return 0;
 	int saved = errno;
 	lw__guard_enter();
@@ -111,8 +111,9 @@ struct lw__lock *lw__lock_find(const void *addr)
 	return lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 }
 
-struct lw__lock *lw__lock_get_slow(const void *addr, int kind, const struct lw__site *site)
+struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site site_v)
 {
+	const struct lw__site *site = &site_v;
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (lw__likely(l != NULL && l->kind == kind))
 		return l;
@@ -145,11 +146,6 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, const struct lw__
 	}
 	UNLOCK();
 	return l;
-}
-
-struct lw__lock *lw__lock_get_slow_v(const void *addr, int kind, struct lw__site site)
-{
-	return lw__lock_get_slow(addr, kind, &site);
 }
 
 void lw__lock_retire(const void *addr)

@@ -23,12 +23,11 @@ enum lw__lock_kind { LW__MUTEX = 1, LW__RWLOCK, LW__SPIN, LW__SEM, LW__UNKNOWN }
 enum { LW__ORPHAN_WRITE = 1, LW__ORPHAN_READ = 2 };
 
 /* Where a call came from: the return address always, and for the
- * force-included header also the source position. */
+ * force-included header also its static record of the source position
+ * (NULL otherwise). Two words, so it is passed in registers. */
 struct lw__site {
 	uintptr_t pc;
-	const char *file;
-	const char *func;
-	int line;
+	const lw_site_t *src;
 };
 
 struct lw__lock {
@@ -65,26 +64,22 @@ struct lw__lock {
 /* The record for a lock at addr, registering it (with kind and site) when
  * new. A kind that disagrees with the record's means the memory was reused
  * for another kind of lock: a new record. Never returns NULL except when
- * out of memory. */
-struct lw__lock *lw__lock_get_slow(const void *addr, int kind, const struct lw__site *site);
-struct lw__lock *lw__lock_get_slow_v(const void *addr, int kind, struct lw__site site);
+ * out of memory. The site is passed by value: two registers. */
+struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site site);
 
 extern struct lw__map lw__locks_by_addr;
 
-static inline struct lw__lock *lw__lock_get(const void *addr, int kind,
-					    const struct lw__site *site)
+static inline struct lw__lock *lw__lock_get(const void *addr, int kind, struct lw__site site)
 {
 	struct lw__lock *l = lw__map_get(&lw__locks_by_addr, (uint64_t)(uintptr_t)addr);
 	if (lw__likely(l != NULL && l->kind == kind))
 		return l;
-	if (!site)
-		return lw__lock_get_slow(addr, kind, NULL);
-	return lw__lock_get_slow_v(addr, kind, *site); /* by value: see core.h */
+	return lw__lock_get_slow(addr, kind, site);
 }
 
 /* The same, for a wrapper type that caches the record at *cache. */
 static inline struct lw__lock *lw__lock_cached(struct lw__lock **cache, const void *addr,
-					       int kind, const struct lw__site *site)
+					       int kind, struct lw__site site)
 {
 	struct lw__lock *l = lw__load_acq(cache);
 	if (lw__likely(l != NULL && l->kind == kind))

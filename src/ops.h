@@ -17,7 +17,7 @@
 #define LW__OBJ(obj) ((void *)(uintptr_t)(obj))
 
 static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache, int kind,
-					      const struct lw__site *s)
+					      struct lw__site s)
 {
 	return cache ? lw__lock_cached(cache, obj, kind, s) : lw__lock_get(obj, kind, s);
 }
@@ -26,7 +26,7 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
  * it last found by address (a retired record is never returned). */
 static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 					       struct lw__lock **cache, int kind,
-					       const struct lw__site *s)
+					       struct lw__site s)
 {
 	if (cache)
 		return lw__lock_cached(cache, obj, kind, s);
@@ -42,18 +42,27 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	return l;
 }
 
-/* A blocking acquire: `call` is the real call, evaluated once. */
+/* A blocking acquire: `call` is the real call, evaluated once. The fast
+ * path keeps four values across it (thread, record, chain, when), all in
+ * registers; anything else takes the slow path, written out separately so
+ * that its extra state never costs the fast one. */
 #define LW__OP_ACQUIRE(obj, cache, kind, mode, site, call)                         \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
 			return (call);                                             \
-		struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), (site)); \
+		struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), *(site)); \
 		if (lw__unlikely(!l_))                                             \
 			return (call);                                             \
-		struct lw__acq a_ = lw__acquire_pre(t_, l_, (mode), (site));      \
+		struct lw__acq a_;                                                 \
+		if (lw__likely(lw__acquire_pre(t_, l_, (mode), *(site), &a_))) {   \
+			int rc_ = (call);                                          \
+			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
+			return rc_;                                                \
+		}                                                                  \
+		struct lw__acq_slow s_ = lw__acquire_pre_slow(t_, l_, (mode), *(site)); \
 		int rc_ = (call);                                                  \
-		lw__acquire_post(t_, l_, (mode), lw__acquired(rc_), &a_, (site));  \
+		lw__acquire_post_slow(t_, l_, (mode), rc_, s_);                    \
 		return rc_;                                                        \
 	} while (0)
 
@@ -65,9 +74,9 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 			return (call);                                             \
 		int rc_ = (call);                                                  \
 		if (lw__acquired(rc_)) {                                           \
-			struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), (site)); \
+			struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), *(site)); \
 			if (l_)                                                    \
-				lw__acquire_post(t_, l_, (mode), 1, NULL, (site)); \
+				lw__try_acquired(t_, l_, (mode), *(site));         \
 		}                                                                  \
 		return rc_;                                                        \
 	} while (0)
@@ -77,7 +86,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__likely(t_ != NULL))                                        \
-			lw__release(t_, LW__OBJ(obj), (cache), (kind), (site));    \
+			lw__release(t_, LW__OBJ(obj), (cache), (kind), *(site));  \
 		return (call);                                                     \
 	} while (0)
 
@@ -91,7 +100,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 			struct lw__lock **c_ = (cache);                            \
 			if (c_)                                                    \
 				lw__store_rel(c_, (struct lw__lock *)NULL);        \
-			lw__op_lock_of(LW__OBJ(obj), c_, (kind), (site));                 \
+			lw__op_lock_of(LW__OBJ(obj), c_, (kind), *(site));                \
 		}                                                                  \
 		return rc_;                                                        \
 	} while (0)
@@ -120,7 +129,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
 			return (call);                                             \
-		struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(m), (cache), LW__MUTEX, (site)); \
+		struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(m), (cache), LW__MUTEX, *(site)); \
 		struct lw__held saved_;                                            \
 		int had_ = l_ ? lw__cond_release(t_, l_, &saved_) : 0;             \
 		if (had_)                                                          \

@@ -12,7 +12,7 @@
 #define LW__INTERPOSER(ret, name, params, args, op, kind, mode, obj)                  \
 	EXPORT ret name params                                                     \
 	{                                                                          \
-		struct lw__site site_ = { LW__RA(), 0, 0, 0 };                     \
+		struct lw__site site_ = { LW__RA(), NULL };                     \
 		LW__OP_##op(obj, NULL, kind, mode, &site_, LW_REAL_FN(name) args);     \
 	}
 #define LW_REAL(ret, name, params, args, ver, op, kind, mode, obj, hdr)               \

@@ -431,7 +431,7 @@ static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
 	if (n > LW__STACK_MAX)
 		n = LW__STACK_MAX;
 	if (n <= 0) {
-		if (!site.file)
+		if (!site.src)
 			return s;
 		pcs[0] = site.pc;
 		n = 1;
@@ -445,11 +445,11 @@ static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
 			lw__sym_frame(pcs[i], 1, &f[i]);
 		f[i].pc = pcs[i];
 	}
-	if (site.file && !f[0].file) {
-		f[0].file = site.file;
-		f[0].line = site.line;
-		if (!f[0].function && site.func)
-			f[0].function = site.func;
+	if (site.src && !f[0].file) {
+		f[0].file = site.src->file;
+		f[0].line = site.src->line;
+		if (!f[0].function && site.src->func)
+			f[0].function = site.src->func;
 	}
 	s.depth = n;
 	s.frames = f;

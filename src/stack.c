@@ -23,10 +23,8 @@
 struct entry {
 	struct entry *next; /* hash chain */
 	uint64_t hash;
-	uintptr_t site_pc;  /* the call site, all zero when there is none */
-	const char *file;
-	const char *func;
-	int line;
+	uintptr_t site_pc;  /* the header's call site, all zero when there is none */
+	const lw_site_t *src;
 	uint32_t id;
 	uint32_t n;         /* frames in pcs */
 	uintptr_t pcs[];
@@ -130,9 +128,7 @@ static uint64_t stack_hash(const uintptr_t *pcs, int n, const struct lw__site *s
 		h = mix(h, pcs[i]);
 	if (site) {
 		h = mix(h, site->pc);
-		h = mix(h, (uintptr_t)site->file);
-		h = mix(h, (uintptr_t)site->func);
-		h = mix(h, (uint64_t)(unsigned)site->line);
+		h = mix(h, (uintptr_t)site->src);
 	}
 	h ^= h >> 29;
 	h *= 0xc4ceb9fe1a85ec53ULL;
@@ -146,10 +142,9 @@ static int entry_matches(const struct entry *e, uint64_t hash, const uintptr_t *
 	if (e->hash != hash || e->n != (uint32_t)n)
 		return 0;
 	if (site) {
-		if (e->file != site->file || e->func != site->func || e->line != site->line ||
-		    e->site_pc != site->pc)
+		if (e->src != site->src || e->site_pc != site->pc)
 			return 0;
-	} else if (e->file != NULL) {
+	} else if (e->src != NULL) {
 		return 0;
 	}
 	return memcmp(e->pcs, pcs, (size_t)n * sizeof(uintptr_t)) == 0;
@@ -212,7 +207,7 @@ uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *si
 		return 0;
 	if (n > LW__STACK_MAX)
 		n = LW__STACK_MAX;
-	if (site && site->file == NULL)
+	if (site && site->src == NULL)
 		site = NULL;
 	uint64_t h = stack_hash(pcs, n, site);
 	uint32_t id = 0;
@@ -235,14 +230,10 @@ uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *si
 			e->n = (uint32_t)n;
 			if (site) {
 				e->site_pc = site->pc;
-				e->file = site->file;
-				e->func = site->func;
-				e->line = site->line;
+				e->src = site->src;
 			} else {
 				e->site_pc = 0;
-				e->file = NULL;
-				e->func = NULL;
-				e->line = 0;
+				e->src = NULL;
 			}
 			memcpy(e->pcs, pcs, (size_t)n * sizeof(uintptr_t));
 			size_t j = (size_t)h & (nbuckets - 1);
@@ -284,9 +275,7 @@ int lw__stack_get(uint32_t id, uintptr_t *pcs, int max, struct lw__site *site)
 			memcpy(pcs, e->pcs, (size_t)n * sizeof(uintptr_t));
 		if (site) {
 			site->pc = e->site_pc;
-			site->file = e->file;
-			site->func = e->func;
-			site->line = e->line;
+			site->src = e->src;
 		}
 	} else if (site) {
 		memset(site, 0, sizeof(*site));

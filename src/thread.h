@@ -19,17 +19,32 @@
 
 enum { LW__WRITE = 0, LW__READ = 1 };
 
+/* One held lock: 32 bytes, written by the fast path in four stores. The
+ * call site is not kept: it is folded into the chain hash and recovered
+ * from it when the chains are re-hashed (lw__held_site in core.h). */
 struct lw__held {
 	struct lw__lock *lock;
-	uint64_t chain;     /* hash of this and every lock below it */
-	uint32_t stack;     /* depot id of the stack that took it, 0: unknown */
-	uint32_t tick;      /* lw__tick when taken */
-	uint8_t mode;       /* LW__WRITE or LW__READ */
-	uint8_t simple;     /* count 1, not a semaphore, no stats: a plain pop */
-	uint16_t count;     /* recursive depth, >= 1 */
-	uintptr_t pc;       /* the call site (its file:line is in the stack) */
-	uint64_t t_ns;      /* option stats: when it was taken */
+	uint64_t chain;         /* hash of this and every lock below it */
+	union {
+		struct {
+			uint32_t tick;  /* lw__tick when taken (asked for) */
+			uint32_t stack; /* depot id of the stack that took it, 0: unknown */
+		};
+		uint64_t when;  /* both, as in lw__thread.wait_when */
+	};
+	union {
+		struct {
+			uint8_t mode;   /* LW__WRITE or LW__READ */
+			uint8_t simple; /* count 1, not a semaphore, no stats: a plain pop */
+			uint16_t count; /* recursive depth, >= 1 */
+		};
+		uint32_t flags; /* all three (LW__HELD_PLAIN) */
+	};
+	uint32_t pad;
 };
+
+/* The flags of a plain entry in mode m: simple, count 1. */
+#define LW__HELD_PLAIN(m) ((uint32_t)(m) | 1u << 8 | 1u << 16)
 
 struct lw__thread {
 	int tid;
@@ -40,6 +55,7 @@ struct lw__thread {
 	unsigned n_slow;    /* slow paths taken (new chains) */
 	uint64_t acq_t_ns;  /* option stats: when the current acquire began */
 	struct lw__held held[LW__MAX_HELD];
+	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken */
 
 	/* what it waits for now, for the watchdog: the lock, with
 	 * LW__WAIT_READ and LW__WAIT_COND in its low bits (records are 64-byte
@@ -76,10 +92,11 @@ extern uint32_t lw__tick;
 #define LW__WAIT_READ 1u /* waits to read-lock */
 #define LW__WAIT_COND 2u /* in a condition-variable wait: not a long wait */
 
+/* when: the tick | the stack id << 32 */
 static inline void lw__wait_begin(struct lw__thread *t, struct lw__lock *l, int mode, int cond,
-				  uint32_t tick, uint32_t stack)
+				  uint64_t when)
 {
-	lw__store(&t->wait_when, (uint64_t)tick | (uint64_t)stack << 32);
+	lw__store(&t->wait_when, when);
 	lw__store(&t->waiting, (uintptr_t)l | (mode == LW__READ ? LW__WAIT_READ : 0) |
 				       (cond ? LW__WAIT_COND : 0));
 }

@@ -24,44 +24,49 @@
 
 #ifndef LOCKWATCH_NO_INTERCEPT
 
-#define LW__SITE __FILE__, __LINE__, __func__
+/* A static record of the call site, made once per call in the source. */
+#define LW__SITE                                                           \
+	(__extension__({                                                   \
+		static const lw_site_t lw__site_ = { __FILE__, __func__, __LINE__ }; \
+		&lw__site_;                                                \
+	}))
 
-#define pthread_mutex_init(m, a) lw_pthread_mutex_init((m), (a), LW__SITE)
-#define pthread_mutex_destroy(m) lw_pthread_mutex_destroy((m), LW__SITE)
-#define pthread_mutex_lock(m) lw_pthread_mutex_lock((m), LW__SITE)
-#define pthread_mutex_trylock(m) lw_pthread_mutex_trylock((m), LW__SITE)
+#define pthread_mutex_init(m, a) lw_pthread_mutex_init_at((m), (a), LW__SITE)
+#define pthread_mutex_destroy(m) lw_pthread_mutex_destroy_at((m), LW__SITE)
+#define pthread_mutex_lock(m) lw_pthread_mutex_lock_at((m), LW__SITE)
+#define pthread_mutex_trylock(m) lw_pthread_mutex_trylock_at((m), LW__SITE)
 #define pthread_mutex_timedlock(m, t)                                      \
-	lw_pthread_mutex_timedlock((m), (t), LW__SITE)
-#define pthread_mutex_unlock(m) lw_pthread_mutex_unlock((m), LW__SITE)
+	lw_pthread_mutex_timedlock_at((m), (t), LW__SITE)
+#define pthread_mutex_unlock(m) lw_pthread_mutex_unlock_at((m), LW__SITE)
 
-#define pthread_rwlock_init(r, a) lw_pthread_rwlock_init((r), (a), LW__SITE)
-#define pthread_rwlock_destroy(r) lw_pthread_rwlock_destroy((r), LW__SITE)
-#define pthread_rwlock_rdlock(r) lw_pthread_rwlock_rdlock((r), LW__SITE)
-#define pthread_rwlock_tryrdlock(r) lw_pthread_rwlock_tryrdlock((r), LW__SITE)
+#define pthread_rwlock_init(r, a) lw_pthread_rwlock_init_at((r), (a), LW__SITE)
+#define pthread_rwlock_destroy(r) lw_pthread_rwlock_destroy_at((r), LW__SITE)
+#define pthread_rwlock_rdlock(r) lw_pthread_rwlock_rdlock_at((r), LW__SITE)
+#define pthread_rwlock_tryrdlock(r) lw_pthread_rwlock_tryrdlock_at((r), LW__SITE)
 #define pthread_rwlock_timedrdlock(r, t)                                   \
-	lw_pthread_rwlock_timedrdlock((r), (t), LW__SITE)
-#define pthread_rwlock_wrlock(r) lw_pthread_rwlock_wrlock((r), LW__SITE)
-#define pthread_rwlock_trywrlock(r) lw_pthread_rwlock_trywrlock((r), LW__SITE)
+	lw_pthread_rwlock_timedrdlock_at((r), (t), LW__SITE)
+#define pthread_rwlock_wrlock(r) lw_pthread_rwlock_wrlock_at((r), LW__SITE)
+#define pthread_rwlock_trywrlock(r) lw_pthread_rwlock_trywrlock_at((r), LW__SITE)
 #define pthread_rwlock_timedwrlock(r, t)                                   \
-	lw_pthread_rwlock_timedwrlock((r), (t), LW__SITE)
-#define pthread_rwlock_unlock(r) lw_pthread_rwlock_unlock((r), LW__SITE)
+	lw_pthread_rwlock_timedwrlock_at((r), (t), LW__SITE)
+#define pthread_rwlock_unlock(r) lw_pthread_rwlock_unlock_at((r), LW__SITE)
 
-#define pthread_spin_init(s, p) lw_pthread_spin_init((s), (p), LW__SITE)
-#define pthread_spin_destroy(s) lw_pthread_spin_destroy((s), LW__SITE)
-#define pthread_spin_lock(s) lw_pthread_spin_lock((s), LW__SITE)
-#define pthread_spin_trylock(s) lw_pthread_spin_trylock((s), LW__SITE)
-#define pthread_spin_unlock(s) lw_pthread_spin_unlock((s), LW__SITE)
+#define pthread_spin_init(s, p) lw_pthread_spin_init_at((s), (p), LW__SITE)
+#define pthread_spin_destroy(s) lw_pthread_spin_destroy_at((s), LW__SITE)
+#define pthread_spin_lock(s) lw_pthread_spin_lock_at((s), LW__SITE)
+#define pthread_spin_trylock(s) lw_pthread_spin_trylock_at((s), LW__SITE)
+#define pthread_spin_unlock(s) lw_pthread_spin_unlock_at((s), LW__SITE)
 
-#define sem_init(s, p, v) lw_sem_init((s), (p), (v), LW__SITE)
-#define sem_destroy(s) lw_sem_destroy((s), LW__SITE)
-#define sem_wait(s) lw_sem_wait((s), LW__SITE)
-#define sem_timedwait(s, t) lw_sem_timedwait((s), (t), LW__SITE)
-#define sem_trywait(s) lw_sem_trywait((s), LW__SITE)
-#define sem_post(s) lw_sem_post((s), LW__SITE)
+#define sem_init(s, p, v) lw_sem_init_at((s), (p), (v), LW__SITE)
+#define sem_destroy(s) lw_sem_destroy_at((s), LW__SITE)
+#define sem_wait(s) lw_sem_wait_at((s), LW__SITE)
+#define sem_timedwait(s, t) lw_sem_timedwait_at((s), (t), LW__SITE)
+#define sem_trywait(s) lw_sem_trywait_at((s), LW__SITE)
+#define sem_post(s) lw_sem_post_at((s), LW__SITE)
 
-#define pthread_cond_wait(c, m) lw_pthread_cond_wait((c), (m), LW__SITE)
+#define pthread_cond_wait(c, m) lw_pthread_cond_wait_at((c), (m), LW__SITE)
 #define pthread_cond_timedwait(c, m, t)                                    \
-	lw_pthread_cond_timedwait((c), (m), (t), LW__SITE)
+	lw_pthread_cond_timedwait_at((c), (m), (t), LW__SITE)
 
 #endif /* LOCKWATCH_NO_INTERCEPT */
 #endif /* LOCKWATCH_PTHREAD_H */
