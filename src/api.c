@@ -5,10 +5,30 @@
 
 #define SITE struct lw__site s = { LW__RA(), NULL }
 
+/* The slow unlock calls the real unlock on the wrapper's address. */
+_Static_assert(offsetof(lw_mutex_t, m) == 0 && offsetof(lw_rwlock_t, rw) == 0 &&
+		       offsetof(lw_spinlock_t, s) == 0,
+	       "the pthread object comes first in each wrapper type");
+
+/* int fn(T *x, params...): op on wrapper x, whose field f is the pthread
+ * object, by the real call `real` (and an acquire's slow twin, fn_slow).
+ * params and args are parenthesised, each with a leading comma: (, int a). */
+#define WRAP(op, fn, T, f, kind, mode, real, params, args)                          \
+	LW__TWIN(op, fn##_slow, (T *x LW__UNPAREN params), x, &x->lw__rec, kind, mode, \
+		 LW_REAL_FN(real)(&x->f LW__UNPAREN args))                            \
+	int fn(T *x LW__UNPAREN params)                                             \
+	{                                                                           \
+		SITE;                                                               \
+		LW__OP_##op(x, &x->lw__rec, kind, mode, &s,                         \
+			    LW_REAL_FN(real)(&x->f LW__UNPAREN args),               \
+			    fn##_slow(x LW__UNPAREN args, s));                      \
+	}
+
 static int mutex_init_at(lw_mutex_t *m, const pthread_mutexattr_t *attr,
 			 const struct lw__site *site)
 {
-	LW__OP_INIT(m, &m->lw__rec, LW__MUTEX, 0, site, LW_REAL_FN(pthread_mutex_init)(&m->m, attr));
+	LW__OP_INIT(m, &m->lw__rec, LW__MUTEX, 0, site, LW_REAL_FN(pthread_mutex_init)(&m->m, attr),
+		    0);
 }
 
 int lw_mutex_init(lw_mutex_t *m, const pthread_mutexattr_t *attr)
@@ -28,143 +48,47 @@ int lw_mutex_init_type(lw_mutex_t *m, int type)
 	return rc;
 }
 
-int lw_mutex_destroy(lw_mutex_t *m)
-{
-	SITE;
-	LW__OP_DESTROY(m, &m->lw__rec, LW__MUTEX, 0, &s, LW_REAL_FN(pthread_mutex_destroy)(&m->m));
-}
+WRAP(DESTROY, lw_mutex_destroy, lw_mutex_t, m, LW__MUTEX, 0, pthread_mutex_destroy, (), ())
+WRAP(ACQUIRE, lw_mutex_lock, lw_mutex_t, m, LW__MUTEX, LW__WRITE, pthread_mutex_lock, (), ())
+WRAP(TRY, lw_mutex_trylock, lw_mutex_t, m, LW__MUTEX, LW__WRITE, pthread_mutex_trylock, (), ())
+WRAP(ACQUIRE, lw_mutex_timedlock, lw_mutex_t, m, LW__MUTEX, LW__WRITE, pthread_mutex_timedlock,
+     (, const struct timespec *abstime), (, abstime))
+WRAP(RELEASE, lw_mutex_unlock, lw_mutex_t, m, LW__MUTEX, 0, pthread_mutex_unlock, (), ())
 
-int lw_mutex_lock(lw_mutex_t *m)
-{
-	SITE;
-	LW__OP_ACQUIRE(m, &m->lw__rec, LW__MUTEX, LW__WRITE, &s,
-		       LW_REAL_FN(pthread_mutex_lock)(&m->m));
-}
+WRAP(INIT, lw_rwlock_init, lw_rwlock_t, rw, LW__RWLOCK, 0, pthread_rwlock_init,
+     (, const pthread_rwlockattr_t *attr), (, attr))
+WRAP(DESTROY, lw_rwlock_destroy, lw_rwlock_t, rw, LW__RWLOCK, 0, pthread_rwlock_destroy, (), ())
+WRAP(ACQUIRE, lw_rwlock_rdlock, lw_rwlock_t, rw, LW__RWLOCK, LW__READ, pthread_rwlock_rdlock,
+     (), ())
+WRAP(TRY, lw_rwlock_tryrdlock, lw_rwlock_t, rw, LW__RWLOCK, LW__READ, pthread_rwlock_tryrdlock,
+     (), ())
+WRAP(ACQUIRE, lw_rwlock_timedrdlock, lw_rwlock_t, rw, LW__RWLOCK, LW__READ,
+     pthread_rwlock_timedrdlock, (, const struct timespec *abstime), (, abstime))
+WRAP(ACQUIRE, lw_rwlock_wrlock, lw_rwlock_t, rw, LW__RWLOCK, LW__WRITE, pthread_rwlock_wrlock,
+     (), ())
+WRAP(TRY, lw_rwlock_trywrlock, lw_rwlock_t, rw, LW__RWLOCK, LW__WRITE, pthread_rwlock_trywrlock,
+     (), ())
+WRAP(ACQUIRE, lw_rwlock_timedwrlock, lw_rwlock_t, rw, LW__RWLOCK, LW__WRITE,
+     pthread_rwlock_timedwrlock, (, const struct timespec *abstime), (, abstime))
+WRAP(RELEASE, lw_rwlock_unlock, lw_rwlock_t, rw, LW__RWLOCK, 0, pthread_rwlock_unlock, (), ())
 
-int lw_mutex_trylock(lw_mutex_t *m)
-{
-	SITE;
-	LW__OP_TRY(m, &m->lw__rec, LW__MUTEX, LW__WRITE, &s,
-		   LW_REAL_FN(pthread_mutex_trylock)(&m->m));
-}
-
-int lw_mutex_timedlock(lw_mutex_t *m, const struct timespec *abstime)
-{
-	SITE;
-	LW__OP_ACQUIRE(m, &m->lw__rec, LW__MUTEX, LW__WRITE, &s,
-		       LW_REAL_FN(pthread_mutex_timedlock)(&m->m, abstime));
-}
-
-int lw_mutex_unlock(lw_mutex_t *m)
-{
-	SITE;
-	LW__OP_RELEASE(m, &m->lw__rec, LW__MUTEX, 0, &s, LW_REAL_FN(pthread_mutex_unlock)(&m->m));
-}
-
-int lw_rwlock_init(lw_rwlock_t *rw, const pthread_rwlockattr_t *attr)
-{
-	SITE;
-	LW__OP_INIT(rw, &rw->lw__rec, LW__RWLOCK, 0, &s,
-		    LW_REAL_FN(pthread_rwlock_init)(&rw->rw, attr));
-}
-
-int lw_rwlock_destroy(lw_rwlock_t *rw)
-{
-	SITE;
-	LW__OP_DESTROY(rw, &rw->lw__rec, LW__RWLOCK, 0, &s,
-		       LW_REAL_FN(pthread_rwlock_destroy)(&rw->rw));
-}
-
-int lw_rwlock_rdlock(lw_rwlock_t *rw)
-{
-	SITE;
-	LW__OP_ACQUIRE(rw, &rw->lw__rec, LW__RWLOCK, LW__READ, &s,
-		       LW_REAL_FN(pthread_rwlock_rdlock)(&rw->rw));
-}
-
-int lw_rwlock_tryrdlock(lw_rwlock_t *rw)
-{
-	SITE;
-	LW__OP_TRY(rw, &rw->lw__rec, LW__RWLOCK, LW__READ, &s,
-		   LW_REAL_FN(pthread_rwlock_tryrdlock)(&rw->rw));
-}
-
-int lw_rwlock_timedrdlock(lw_rwlock_t *rw, const struct timespec *abstime)
-{
-	SITE;
-	LW__OP_ACQUIRE(rw, &rw->lw__rec, LW__RWLOCK, LW__READ, &s,
-		       LW_REAL_FN(pthread_rwlock_timedrdlock)(&rw->rw, abstime));
-}
-
-int lw_rwlock_wrlock(lw_rwlock_t *rw)
-{
-	SITE;
-	LW__OP_ACQUIRE(rw, &rw->lw__rec, LW__RWLOCK, LW__WRITE, &s,
-		       LW_REAL_FN(pthread_rwlock_wrlock)(&rw->rw));
-}
-
-int lw_rwlock_trywrlock(lw_rwlock_t *rw)
-{
-	SITE;
-	LW__OP_TRY(rw, &rw->lw__rec, LW__RWLOCK, LW__WRITE, &s,
-		   LW_REAL_FN(pthread_rwlock_trywrlock)(&rw->rw));
-}
-
-int lw_rwlock_timedwrlock(lw_rwlock_t *rw, const struct timespec *abstime)
-{
-	SITE;
-	LW__OP_ACQUIRE(rw, &rw->lw__rec, LW__RWLOCK, LW__WRITE, &s,
-		       LW_REAL_FN(pthread_rwlock_timedwrlock)(&rw->rw, abstime));
-}
-
-int lw_rwlock_unlock(lw_rwlock_t *rw)
-{
-	SITE;
-	LW__OP_RELEASE(rw, &rw->lw__rec, LW__RWLOCK, 0, &s,
-		       LW_REAL_FN(pthread_rwlock_unlock)(&rw->rw));
-}
-
-int lw_spin_init(lw_spinlock_t *sp, int pshared)
-{
-	SITE;
-	LW__OP_INIT(sp, &sp->lw__rec, LW__SPIN, 0, &s, LW_REAL_FN(pthread_spin_init)(&sp->s, pshared));
-}
-
-int lw_spin_destroy(lw_spinlock_t *sp)
-{
-	SITE;
-	LW__OP_DESTROY(sp, &sp->lw__rec, LW__SPIN, 0, &s, LW_REAL_FN(pthread_spin_destroy)(&sp->s));
-}
-
-int lw_spin_lock(lw_spinlock_t *sp)
-{
-	SITE;
-	LW__OP_ACQUIRE(sp, &sp->lw__rec, LW__SPIN, LW__WRITE, &s,
-		       LW_REAL_FN(pthread_spin_lock)(&sp->s));
-}
-
-int lw_spin_trylock(lw_spinlock_t *sp)
-{
-	SITE;
-	LW__OP_TRY(sp, &sp->lw__rec, LW__SPIN, LW__WRITE, &s,
-		   LW_REAL_FN(pthread_spin_trylock)(&sp->s));
-}
-
-int lw_spin_unlock(lw_spinlock_t *sp)
-{
-	SITE;
-	LW__OP_RELEASE(sp, &sp->lw__rec, LW__SPIN, 0, &s, LW_REAL_FN(pthread_spin_unlock)(&sp->s));
-}
+WRAP(INIT, lw_spin_init, lw_spinlock_t, s, LW__SPIN, 0, pthread_spin_init, (, int pshared),
+     (, pshared))
+WRAP(DESTROY, lw_spin_destroy, lw_spinlock_t, s, LW__SPIN, 0, pthread_spin_destroy, (), ())
+WRAP(ACQUIRE, lw_spin_lock, lw_spinlock_t, s, LW__SPIN, LW__WRITE, pthread_spin_lock, (), ())
+WRAP(TRY, lw_spin_trylock, lw_spinlock_t, s, LW__SPIN, LW__WRITE, pthread_spin_trylock, (), ())
+WRAP(RELEASE, lw_spin_unlock, lw_spinlock_t, s, LW__SPIN, 0, pthread_spin_unlock, (), ())
 
 int lw_cond_wait(pthread_cond_t *c, lw_mutex_t *m)
 {
 	SITE;
-	LW__OP_COND_WAIT(m, &m->lw__rec, LW__MUTEX, 0, &s, LW_REAL_FN(pthread_cond_wait)(c, &m->m));
+	LW__OP_COND_WAIT(m, &m->lw__rec, LW__MUTEX, 0, &s, LW_REAL_FN(pthread_cond_wait)(c, &m->m),
+			 0);
 }
 
 int lw_cond_timedwait(pthread_cond_t *c, lw_mutex_t *m, const struct timespec *abstime)
 {
 	SITE;
 	LW__OP_COND_WAIT(m, &m->lw__rec, LW__MUTEX, 0, &s,
-			 LW_REAL_FN(pthread_cond_timedwait)(c, &m->m, abstime));
+			 LW_REAL_FN(pthread_cond_timedwait)(c, &m->m, abstime), 0);
 }

@@ -380,6 +380,24 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 	remove_held(t, h);
 }
 
+int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s)
+{
+	struct lw__thread *t = lw__self();
+	if (t)
+		lw__release_slow(t, obj, cache, kind, s);
+	switch (kind) {
+	case LW__MUTEX:
+		return LW_REAL_FN(pthread_mutex_unlock)(obj);
+	case LW__RWLOCK:
+		return LW_REAL_FN(pthread_rwlock_unlock)(obj);
+	case LW__SPIN:
+		return LW_REAL_FN(pthread_spin_unlock)(obj);
+	case LW__SEM:
+		return LW_REAL_FN(sem_post)(obj);
+	}
+	lw__die("unlock of an unknown kind of lock");
+}
+
 void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
 {
 	if (l->kind == LW__SEM)

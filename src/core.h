@@ -100,13 +100,13 @@ static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct 
  * Marks "waiting for l" and returns 1; anything else returns 0 having done
  * nothing, and the caller takes the slow path (lw__acquire_pre_slow). */
 static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
-				  struct lw__site s, struct lw__acq *a)
+				  uintptr_t pc, struct lw__acq *a)
 {
 	uint32_t tick = lw__load(&lw__tick);
 	if (lw__unlikely(tick == LW__TICK_RESTART || l->kind == LW__SEM || l->stats != NULL ||
 			 l->orphan || lw__find_held(t, l) != NULL))
 		return 0;
-	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, s.pc);
+	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
 	unsigned slot = c & (LW__CHAIN_CACHE - 1);
 	if (lw__unlikely(t->cache_key[slot] != c))
 		return 0;
@@ -139,10 +139,9 @@ static inline void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, in
 		lw__store(&l->owner, t);
 }
 
-/* Before an unlock of obj: pop it from the held stack. The common case, the
- * innermost lock, needs no lookup at all. */
-static inline void lw__release(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
-			       struct lw__site s)
+/* Before an unlock of obj, the fast path: pop the innermost lock, with no
+ * lookup at all, and return 1; else 0, having done nothing. */
+static inline int lw__release(struct lw__thread *t, void *obj)
 {
 	unsigned n = t->n_held;
 	if (lw__likely(n != 0)) {
@@ -152,11 +151,16 @@ static inline void lw__release(struct lw__thread *t, void *obj, struct lw__lock 
 			if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
 				lw__store(&l->owner, NULL);
 			lw__store_rel(&t->n_held, n - 1);
-			return;
+			return 1;
 		}
 	}
-	lw__release_slow(t, obj, cache, kind, s);
+	return 0;
 }
+
+/* Every other unlock: the bookkeeping, then the real unlock of obj (the
+ * pthread or sem object, by kind), as one call that the fast path makes
+ * as its tail call: it then needs no registers saved. */
+int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s);
 
 /* Before destroy; after a successful destroy call lw__destroyed(). */
 void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);

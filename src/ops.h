@@ -22,31 +22,68 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
 	return cache ? lw__lock_cached(cache, obj, kind, s) : lw__lock_get(obj, kind, s);
 }
 
-/* The same for the acquiring thread, through its small cache of the locks
- * it last found by address (a retired record is never returned). */
+/* The record when the wrapper caches it or the thread found it by address
+ * lately (its small cache; a retired record is never returned), else NULL:
+ * no call, no store. */
+static inline struct lw__lock *lw__op_lock_fast(struct lw__thread *t, void *obj,
+						struct lw__lock **cache, int kind)
+{
+	struct lw__lock *l;
+	if (cache) {
+		l = lw__load_acq(cache);
+		return lw__likely(l != NULL && l->kind == kind) ? l : NULL;
+	}
+	unsigned i = lw__addr_slot(obj);
+	l = t->by_addr[i].lock;
+	if (lw__likely(t->by_addr[i].addr == obj && l->kind == kind && !lw__load(&l->retired)))
+		return l;
+	return NULL;
+}
+
+/* The same, else found or registered (and cached by the thread). */
 static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 					       struct lw__lock **cache, int kind,
 					       struct lw__site s)
 {
 	if (cache)
 		return lw__lock_cached(cache, obj, kind, s);
-	unsigned i = ((uintptr_t)obj >> 3) & 7;
-	struct lw__lock *l = t->addr_lock[i];
-	if (lw__likely(t->addr_key[i] == obj && l->kind == kind && !lw__load(&l->retired)))
+	unsigned i = lw__addr_slot(obj);
+	struct lw__lock *l = lw__op_lock_fast(t, obj, NULL, kind);
+	if (lw__likely(l != NULL))
 		return l;
 	l = lw__lock_get(obj, kind, s);
 	if (l) {
-		t->addr_key[i] = obj;
-		t->addr_lock[i] = l;
+		t->by_addr[i].addr = obj;
+		t->by_addr[i].lock = l;
 	}
 	return l;
 }
 
 /* A blocking acquire: `call` is the real call, evaluated once. The fast
- * path keeps four values across it (thread, record, chain, when), all in
- * registers; anything else takes the slow path, written out separately so
- * that its extra state never costs the fast one. */
-#define LW__OP_ACQUIRE(obj, cache, kind, mode, site, call)                         \
+ * path makes no call but the real one, and keeps four values across it
+ * (thread, record, chain, when), all in registers. Anything else (first
+ * call of a thread, a lock not found in a cache, a chain not checked
+ * before, recursion, semaphores, stats) returns `slow`: a tail call of the
+ * op's slow twin, made with LW__TWIN (its extra state never costs the fast
+ * path a saved register). */
+#define LW__OP_ACQUIRE(obj, cache, kind, mode, site, call, slow)                   \
+	do {                                                                       \
+		struct lw__thread *t_ = lw__self_fast();                           \
+		struct lw__lock *l_;                                               \
+		struct lw__acq a_;                                                 \
+		if (lw__likely(t_ != NULL) &&                                      \
+		    lw__likely((l_ = lw__op_lock_fast(t_, LW__OBJ(obj), (cache), (kind))) != NULL) && \
+		    lw__likely(lw__acquire_pre(t_, l_, (mode), (site)->pc, &a_))) { \
+			int rc_ = (call);                                          \
+			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
+			return rc_;                                                \
+		}                                                                  \
+		return (slow);                                                     \
+	} while (0)
+
+/* The slow twin: every case, step by step. A lock that was only missing
+ * from the thread's address cache goes on as the fast path would. */
+#define LW__OP_ACQUIRE_SLOW(obj, cache, kind, mode, site, call)                    \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
@@ -55,7 +92,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		if (lw__unlikely(!l_))                                             \
 			return (call);                                             \
 		struct lw__acq a_;                                                 \
-		if (lw__likely(lw__acquire_pre(t_, l_, (mode), *(site), &a_))) {   \
+		if (lw__acquire_pre(t_, l_, (mode), (site)->pc, &a_)) {            \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \
@@ -66,8 +103,27 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		return rc_;                                                        \
 	} while (0)
 
+/* The slow twin of an acquire: a function `static int twin(params...,
+ * struct lw__site site_)`, defined before the function whose fast path
+ * tail-calls it (the ops that have none expand to nothing). */
+#define LW__TWIN(op, twin, params, obj, cache, kind, mode, call) LW__TWIN_##op(twin, params, obj, cache, kind, mode, call)
+#define LW__TWIN_ACQUIRE(twin, params, obj, cache, kind, mode, call)                 \
+	static __attribute__((noinline)) int twin(LW__UNPAREN params, struct lw__site site_) \
+	{                                                                          \
+		LW__OP_ACQUIRE_SLOW(obj, cache, kind, mode, &site_, call);         \
+	}
+#define LW__TWIN_SEM_ACQUIRE(twin, params, obj, cache, kind, mode, call)             \
+	LW__TWIN_ACQUIRE(twin, params, obj, cache, kind, mode, LW__SEM_RETRY(call))
+#define LW__TWIN_TRY(...)
+#define LW__TWIN_RELEASE(...)
+#define LW__TWIN_INIT(...)
+#define LW__TWIN_DESTROY(...)
+#define LW__TWIN_COND_WAIT(...)
+#define LW__TWIN_DLCLOSE(...)
+#define LW__TWIN_NONE(...)
+
 /* A try-acquire: never blocks, so no order edge. */
-#define LW__OP_TRY(obj, cache, kind, mode, site, call)                             \
+#define LW__OP_TRY(obj, cache, kind, mode, site, call, slow)                             \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
@@ -81,17 +137,20 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		return rc_;                                                        \
 	} while (0)
 
-/* An unlock: bookkeeping first, so the next holder never sees us as owner. */
-#define LW__OP_RELEASE(obj, cache, kind, mode, site, call)                               \
+/* An unlock: bookkeeping first, so the next holder never sees us as owner.
+ * Both ways end in a tail call (the slow one makes the real call itself),
+ * so the fast path saves no registers. The wrapper types keep the pthread
+ * object first, so obj is the real object in every way in. */
+#define LW__OP_RELEASE(obj, cache, kind, mode, site, call, slow)                               \
 	do {                                                                       \
-		struct lw__thread *t_ = lw__self();                                \
-		if (lw__likely(t_ != NULL))                                        \
-			lw__release(t_, LW__OBJ(obj), (cache), (kind), *(site));  \
-		return (call);                                                     \
+		struct lw__thread *t_ = lw__self_fast();                           \
+		if (lw__likely(t_ != NULL) && lw__likely(lw__release(t_, LW__OBJ(obj)))) \
+			return (call);                                             \
+		return lw__release_slow_call(LW__OBJ(obj), (cache), (kind), *(site)); \
 	} while (0)
 
 /* Init: a lock initialised at a known address is a new lock. */
-#define LW__OP_INIT(obj, cache, kind, mode, site, call)                                  \
+#define LW__OP_INIT(obj, cache, kind, mode, site, call, slow)                                  \
 	do {                                                                       \
 		int rc_ = (call);                                                  \
 		struct lw__thread *t_ = lw__self();                                \
@@ -105,7 +164,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		return rc_;                                                        \
 	} while (0)
 
-#define LW__OP_DESTROY(obj, cache, kind, mode, site, call)                               \
+#define LW__OP_DESTROY(obj, cache, kind, mode, site, call, slow)                               \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
@@ -124,7 +183,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	} while (0)
 
 /* A condition-variable wait on mutex m. */
-#define LW__OP_COND_WAIT(m, cache, kind, mode, site, call)                                     \
+#define LW__OP_COND_WAIT(m, cache, kind, mode, site, call, slow)                                     \
 	do {                                                                       \
 		struct lw__thread *t_ = lw__self();                                \
 		if (lw__unlikely(!t_))                                             \
@@ -153,12 +212,12 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	})
 
 /* A semaphore wait: an acquire, restarted after the watchdog's signal. */
-#define LW__OP_SEM_ACQUIRE(obj, cache, kind, mode, site, call)                     \
-	LW__OP_ACQUIRE(obj, cache, kind, mode, site, LW__SEM_RETRY(call))
+#define LW__OP_SEM_ACQUIRE(obj, cache, kind, mode, site, call, slow)               \
+	LW__OP_ACQUIRE(obj, cache, kind, mode, site, LW__SEM_RETRY(call), slow)
 
 /* dlclose: libunwind caches unwind rules by address; code unloaded and
  * replaced at the same addresses must not be unwound with stale rules. */
-#define LW__OP_DLCLOSE(obj, cache, kind, mode, site, call)                        \
+#define LW__OP_DLCLOSE(obj, cache, kind, mode, site, call, slow)                        \
 	do {                                                                       \
 		int rc_ = (call);                                                  \
 		(void)(site);                                                      \

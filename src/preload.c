@@ -10,10 +10,12 @@
 #define EXPORT __attribute__((visibility("default")))
 
 #define LW__INTERPOSER(ret, name, params, args, op, kind, mode, obj)                  \
+	LW__TWIN(op, lw__slow_##name, params, obj, NULL, kind, mode, LW_REAL_FN(name) args) \
 	EXPORT ret name params                                                     \
 	{                                                                          \
-		struct lw__site site_ = { LW__RA(), NULL };                     \
-		LW__OP_##op(obj, NULL, kind, mode, &site_, LW_REAL_FN(name) args);     \
+		struct lw__site site_ = { LW__RA(), NULL };                        \
+		LW__OP_##op(obj, NULL, kind, mode, &site_, LW_REAL_FN(name) args,      \
+			    lw__slow_##name(LW__UNPAREN args, site_));                 \
 	}
 #define LW_REAL(ret, name, params, args, ver, op, kind, mode, obj, hdr)               \
 	LW__IF_##op(LW__INTERPOSER(ret, name, params, args, op, kind, mode, obj))

@@ -16,6 +16,16 @@
 
 #define LW__MAX_HELD 64
 #define LW__CHAIN_CACHE 512 /* entries, a power of two */
+#define LW__ADDR_CACHE 16   /* locks found by address, a power of two */
+
+/* The slot of a lock's address in the thread's address cache: a
+ * multiplicative hash, so that locks at aligned addresses (a lock per
+ * 256-byte object, per page) do not all share one slot. */
+static inline unsigned lw__addr_slot(const void *addr)
+{
+	return (unsigned)(((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 60) &
+	       (LW__ADDR_CACHE - 1);
+}
 
 enum { LW__WRITE = 0, LW__READ = 1 };
 
@@ -65,8 +75,10 @@ struct lw__thread {
 	uint64_t wait_when;
 
 	/* the last locks found by address (the header and preload ways in) */
-	const void *addr_key[8];
-	struct lw__lock *addr_lock[8];
+	struct {
+		const void *addr;
+		struct lw__lock *lock;
+	} by_addr[LW__ADDR_CACHE];
 
 	/* chains already checked: key, and the stack that took the lock */
 	uint64_t cache_key[LW__CHAIN_CACHE];
@@ -123,6 +135,13 @@ static inline struct lw__thread *lw__self(void)
 	if (lw__likely(t != NULL))
 		return t;
 	return lw__thread_slow();
+}
+
+/* The same without the first-call set-up: NULL sends the caller to a slow
+ * path that calls lw__self(). */
+static inline struct lw__thread *lw__self_fast(void)
+{
+	return lw__unlikely(lw__tls_guard) ? NULL : lw__tls_self;
 }
 
 static inline void lw__guard_enter(void) { lw__tls_guard++; }
