@@ -65,8 +65,8 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 				info.gates[info.n_gates++] = h->lock->id;
 		}
 	}
-	t->cache_key[c & (LW__CHAIN_CACHE - 1)] = c;
-	t->cache_stack[c & (LW__CHAIN_CACHE - 1)] = st;
+	t->chains[c & (LW__CHAIN_CACHE - 1)].key = c;
+	t->chains[c & (LW__CHAIN_CACHE - 1)].stack = st;
 	lw__guard_leave();
 	errno = saved;
 	return st;
@@ -82,7 +82,7 @@ static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, in
 	uint64_t c = chain_next(lw__top_chain(t), l, mode, try_, s->pc);
 	unsigned slot = c & (LW__CHAIN_CACHE - 1);
 	a->chain = c;
-	a->stack = t->cache_key[slot] == c ? t->cache_stack[slot]
+	a->stack = t->chains[slot].key == c ? t->chains[slot].stack
 					   : slow_chain(t, l, mode, s, c, !try_);
 }
 

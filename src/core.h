@@ -95,23 +95,24 @@ static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct 
 	return NULL;
 }
 
-/* Before a blocking acquire, the fast path: a lock the thread does not
- * hold, not a semaphore, no stats, on a chain this thread checked before.
+/* Before a blocking acquire, the fast path: a live lock of this kind the
+ * thread does not hold, not a semaphore, not orphaned, no stats, on a
+ * chain this thread checked before.
  * Marks "waiting for l" and returns 1; anything else returns 0 having done
  * nothing, and the caller takes the slow path (lw__acquire_pre_slow). */
-static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int mode,
+static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int kind, int mode,
 				  uintptr_t pc, struct lw__acq *a)
 {
 	uint32_t tick = lw__load(&lw__tick);
-	if (lw__unlikely(tick == LW__TICK_RESTART || l->kind == LW__SEM || l->stats != NULL ||
-			 l->orphan || lw__find_held(t, l) != NULL))
+	if (lw__unlikely(kind == LW__SEM || !lw__lock_plain(l, kind) ||
+			 tick == LW__TICK_RESTART || lw__find_held(t, l) != NULL))
 		return 0;
 	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
 	unsigned slot = c & (LW__CHAIN_CACHE - 1);
-	if (lw__unlikely(t->cache_key[slot] != c))
+	if (lw__unlikely(t->chains[slot].key != c))
 		return 0;
 	a->chain = c;
-	a->when = (uint64_t)tick | (uint64_t)t->cache_stack[slot] << 32;
+	a->when = (uint64_t)tick | (uint64_t)t->chains[slot].stack << 32;
 	lw__wait_begin(t, l, mode, 0, a->when);
 	return 1;
 }

@@ -102,6 +102,7 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	l->hold_ms = l->wait_ms = -1;
 	if (lw__opt.stats)
 		l->stats = calloc(1, sizeof(struct lw__stats));
+	l->counted = l->stats != NULL;
 	set_site(l, site, stack);
 	return l;
 }

@@ -34,11 +34,17 @@ struct lw__lock {
 	/* --- fast path: the thread that holds it for writing, or NULL --- */
 	struct lw__thread *owner;
 	uint32_t id;         /* unique per lifetime, never reused, from 1 */
-	uint8_t kind;        /* enum lw__lock_kind */
-	uint8_t retired;     /* destroyed; a lookup never returns it */
-	uint8_t orphan;      /* held at a fork by a thread the child lacks:
-			      * LW__ORPHAN_WRITE or LW__ORPHAN_READ (bits) */
-	uint8_t pad;
+	union {
+		struct {
+			uint8_t kind;    /* enum lw__lock_kind */
+			uint8_t retired; /* destroyed; a lookup never returns it */
+			uint8_t orphan;  /* held at a fork by a thread the child
+					  * lacks: LW__ORPHAN_WRITE, _READ (bits) */
+			uint8_t counted; /* stats != NULL */
+		};
+		uint32_t state; /* all four: equal to the kind alone for a live
+				 * lock the fast path may take (lw__lock_plain) */
+	};
 	const void *addr;
 	int hold_ms, wait_ms; /* per-lock thresholds, -1: the global option */
 	struct lw__stats *stats; /* option stats: set at registration, else NULL */
@@ -60,6 +66,12 @@ struct lw__lock {
 	/* --- fast path again: a random key for the chain hash (core.h) --- */
 	uint64_t key;
 } __attribute__((aligned(64))); /* 128 bytes: two cache lines */
+
+/* Is l a live lock of this kind, not orphaned, without stats: one load. */
+static inline int lw__lock_plain(const struct lw__lock *l, int kind)
+{
+	return lw__load(&l->state) == (uint32_t)kind;
+}
 
 /* The record for a lock at addr, registering it (with kind and site) when
  * new. A kind that disagrees with the record's means the memory was reused

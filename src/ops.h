@@ -22,25 +22,20 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
 	return cache ? lw__lock_cached(cache, obj, kind, s) : lw__lock_get(obj, kind, s);
 }
 
-/* The record when the wrapper caches it or the thread found it by address
- * lately (its small cache; a retired record is never returned), else NULL:
- * no call, no store. */
+/* The record the wrapper caches, or the one the thread last found at this
+ * address (its small cache), else NULL: no call, no store. The caller
+ * checks its kind and that it is live (lw__lock_plain does both). */
 static inline struct lw__lock *lw__op_lock_fast(struct lw__thread *t, void *obj,
-						struct lw__lock **cache, int kind)
+						struct lw__lock **cache)
 {
-	struct lw__lock *l;
-	if (cache) {
-		l = lw__load_acq(cache);
-		return lw__likely(l != NULL && l->kind == kind) ? l : NULL;
-	}
+	if (cache)
+		return lw__load_acq(cache);
 	unsigned i = lw__addr_slot(obj);
-	l = t->by_addr[i].lock;
-	if (lw__likely(t->by_addr[i].addr == obj && l->kind == kind && !lw__load(&l->retired)))
-		return l;
-	return NULL;
+	return t->by_addr[i].addr == obj ? t->by_addr[i].lock : NULL;
 }
 
-/* The same, else found or registered (and cached by the thread). */
+/* The record of obj: cached, else found or registered (and cached by the
+ * thread). A retired record is never returned. */
 static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 					       struct lw__lock **cache, int kind,
 					       struct lw__site s)
@@ -48,8 +43,8 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	if (cache)
 		return lw__lock_cached(cache, obj, kind, s);
 	unsigned i = lw__addr_slot(obj);
-	struct lw__lock *l = lw__op_lock_fast(t, obj, NULL, kind);
-	if (lw__likely(l != NULL))
+	struct lw__lock *l = lw__op_lock_fast(t, obj, NULL);
+	if (lw__likely(l != NULL && l->kind == kind && !lw__load(&l->retired)))
 		return l;
 	l = lw__lock_get(obj, kind, s);
 	if (l) {
@@ -72,8 +67,8 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		struct lw__lock *l_;                                               \
 		struct lw__acq a_;                                                 \
 		if (lw__likely(t_ != NULL) &&                                      \
-		    lw__likely((l_ = lw__op_lock_fast(t_, LW__OBJ(obj), (cache), (kind))) != NULL) && \
-		    lw__likely(lw__acquire_pre(t_, l_, (mode), (site)->pc, &a_))) { \
+		    lw__likely((l_ = lw__op_lock_fast(t_, LW__OBJ(obj), (cache))) != NULL) && \
+		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), (site)->pc, &a_))) { \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \
@@ -92,7 +87,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		if (lw__unlikely(!l_))                                             \
 			return (call);                                             \
 		struct lw__acq a_;                                                 \
-		if (lw__acquire_pre(t_, l_, (mode), (site)->pc, &a_)) {            \
+		if (lw__acquire_pre(t_, l_, (kind), (mode), (site)->pc, &a_)) {    \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \

@@ -81,8 +81,11 @@ struct lw__thread {
 	} by_addr[LW__ADDR_CACHE];
 
 	/* chains already checked: key, and the stack that took the lock */
-	uint64_t cache_key[LW__CHAIN_CACHE];
-	uint32_t cache_stack[LW__CHAIN_CACHE];
+	struct {
+		uint64_t key;
+		uint32_t stack;
+		uint32_t pad;
+	} chains[LW__CHAIN_CACHE]; /* one cache line per probe */
 
 	struct lw__thread *next; /* global list */
 };
