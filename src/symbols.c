@@ -123,6 +123,12 @@ static char *demangle(const char *name)
 		if (demangler_tried != adds + 1) {
 			demangler_tried = adds + 1;
 			void *p = dlsym(RTLD_DEFAULT, "__cxa_demangle");
+			/* C++ code that needs nothing from libstdc++ (templates,
+			 * lambdas) runs without it: load it, privately, once */
+			static void *cxx_rt;
+			if (p == NULL && cxx_rt == NULL &&
+			    (cxx_rt = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL)) != NULL)
+				p = dlsym(cxx_rt, "__cxa_demangle");
 			memcpy(&demangler, &p, sizeof(demangler));
 		}
 	}

@@ -10,6 +10,12 @@
  * address. Taking a function's address (&pthread_mutex_lock) is unaffected
  * and bypasses lockwatch. Define LOCKWATCH_NO_INTERCEPT to turn it off.
  *
+ * Each call passes a pointer to a static record of its file, line and
+ * function (a GNU statement expression, as gcc and clang accept): one
+ * argument register instead of three. Since 0.2.0; a program compiled with
+ * an older header must be rebuilt (its entry points no longer exist, so it
+ * fails to link rather than misbehave).
+ *
  * This header has to include <pthread.h> before it defines its macros
  * (glibc's own prototypes must not be rewritten), so a program that defines
  * _GNU_SOURCE or another feature macro at the top of its source must also
