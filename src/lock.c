@@ -15,6 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(sizeof(struct lw__lock) == 128, "a lock record is two cache lines");
+_Static_assert(offsetof(struct lw__lock, key) + sizeof(uint64_t) <= 64 &&
+		       offsetof(struct lw__lock, addr) < 64 && offsetof(struct lw__lock, state) < 64,
+	       "what the fast path touches is in the record's first cache line");
+
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 struct lw__map lw__locks_by_addr;
 #define by_addr lw__locks_by_addr

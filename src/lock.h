@@ -7,8 +7,8 @@
  * to nothing, the record's graph edges are removed, and the next use of the
  * address makes a new record with a new id, so nothing is inherited.
  *
- * The fast path touches only the record's first cache line (owner, id,
- * kind); the rest is written under the registry or graph lock. */
+ * The fast path touches only the record's first cache line (owner, state,
+ * addr, key); the rest is written under the registry or graph lock. */
 #ifndef LW_LOCK_H
 #define LW_LOCK_H
 
@@ -31,8 +31,8 @@ struct lw__site {
 };
 
 struct lw__lock {
-	/* --- fast path: the thread that holds it for writing, or NULL --- */
-	struct lw__thread *owner;
+	/* --- first cache line: all the fast path reads or writes --- */
+	struct lw__thread *owner; /* the thread that holds it for writing, or NULL */
 	uint32_t id;         /* unique per lifetime, never reused, from 1 */
 	union {
 		struct {
@@ -46,25 +46,22 @@ struct lw__lock {
 				 * lock the fast path may take (lw__lock_plain) */
 	};
 	const void *addr;
+	uint64_t key;        /* random, for the chain hash (core.h) */
 	int hold_ms, wait_ms; /* per-lock thresholds, -1: the global option */
 	struct lw__stats *stats; /* option stats: set at registration, else NULL */
+	const char *name;    /* lw_set_name(); never freed once set (registry lock) */
 
-	/* --- written under the registry lock --- */
-	const char *name;    /* lw_set_name(); never freed once set */
+	/* --- second line: written under the registry lock --- */
 	uint32_t site_stack; /* depot id of the stack that first used it */
-	uint32_t pad2;       /* keeps site_file aligned; the record is 128 B */
-	const char *site_file; /* ... or the header's __FILE__, or NULL */
 	int site_line;
+	const char *site_file; /* ... or the header's __FILE__, or NULL */
 
 	/* --- graph state, under the graph lock (graph.c) --- */
 	uint32_t mark;       /* search stamp */
+	uint32_t n_out, n_in;
 	int64_t ord;         /* position in the topological order, 0: none yet */
 	struct lw__edge *via; /* breadth-first search parent edge */
 	struct lw__edge *out, *in; /* lists through the edges (graph.c) */
-	uint32_t n_out, n_in;
-
-	/* --- fast path again: a random key for the chain hash (core.h) --- */
-	uint64_t key;
 } __attribute__((aligned(64))); /* 128 bytes: two cache lines */
 
 /* Is l a live lock of this kind, not orphaned, without stats: one load. */
