@@ -68,12 +68,18 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		struct lw__acq a_;                                                 \
 		if (lw__likely(t_ != NULL) &&                                      \
 		    lw__likely((l_ = lw__op_lock_fast(t_, LW__OBJ(obj), (cache))) != NULL) && \
-		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), (site)->pc, &a_))) { \
-			int rc_ = (call);                                          \
-			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
-			return rc_;                                                \
-		}                                                                  \
+		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), (site)->pc, &a_))) \
+			LW__ACQUIRE_CALL(t_, l_, (mode), a_, call);                \
 		return (slow);                                                     \
+	} while (0)
+
+/* The real call of an acquire whose lw__acquire_pre returned 1, and the
+ * return. */
+#define LW__ACQUIRE_CALL(t, l, mode, a, call)                                      \
+	do {                                                                       \
+		int rc_ = (call);                                                  \
+		lw__acquire_post((t), (l), (mode), rc_, &(a));                     \
+		return rc_;                                                        \
 	} while (0)
 
 /* The slow twin: every case, step by step. A lock that was only missing
@@ -87,11 +93,8 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		if (lw__unlikely(!l_))                                             \
 			return (call);                                             \
 		struct lw__acq a_;                                                 \
-		if (lw__acquire_pre(t_, l_, (kind), (mode), (site)->pc, &a_)) {    \
-			int rc_ = (call);                                          \
-			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
-			return rc_;                                                \
-		}                                                                  \
+		if (lw__acquire_pre(t_, l_, (kind), (mode), (site)->pc, &a_))      \
+			LW__ACQUIRE_CALL(t_, l_, (mode), a_, call);                \
 		struct lw__acq_slow s_ = lw__acquire_pre_slow(t_, l_, (mode), *(site)); \
 		int rc_ = (call);                                                  \
 		lw__acquire_post_slow(t_, l_, (mode), rc_, s_);                    \
@@ -101,7 +104,8 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 /* The slow twin of an acquire: a function `static int twin(params...,
  * struct lw__site site_)`, defined before the function whose fast path
  * tail-calls it (the ops that have none expand to nothing). */
-#define LW__TWIN(op, twin, params, obj, cache, kind, mode, call) LW__TWIN_##op(twin, params, obj, cache, kind, mode, call)
+#define LW__TWIN(op, twin, params, obj, cache, kind, mode, call)                   \
+	LW__TWIN_##op(twin, params, obj, cache, kind, mode, call)
 #define LW__TWIN_ACQUIRE(twin, params, obj, cache, kind, mode, call)                 \
 	static __attribute__((noinline)) int twin(LW__UNPAREN params, struct lw__site site_) \
 	{                                                                          \
