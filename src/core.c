@@ -246,23 +246,13 @@ static void acquired(struct lw__thread *t, struct lw__lock *l, int mode,
 		}
 		return;
 	}
-	unsigned n = t->n_held;
-	if (lw__unlikely(n == LW__MAX_HELD)) {
-		t->overflow++;
-		return;
-	}
-	struct lw__held *h = &t->held[n];
-	h->lock = l;
-	h->chain = a->chain;
-	h->tick = lw__load(&lw__tick);
-	h->stack = a->stack;
-	h->mode = (uint8_t)mode;
-	h->count = 1;
-	h->simple = l->kind != LW__SEM && l->stats == NULL;
-	t->held_t_ns[n] = now_ns;
-	lw__store_rel(&t->n_held, n + 1);
-	if (mode == LW__WRITE && l->kind != LW__SEM)
-		lw__store(&l->owner, t);
+	int simple = l->kind != LW__SEM && l->stats == NULL;
+	int i = lw__held_push(t, l, a->chain,
+			      (uint64_t)lw__load(&lw__tick) | (uint64_t)a->stack << 32,
+			      simple ? LW__HELD_PLAIN(mode) : (uint32_t)mode | 1u << 16,
+			      mode == LW__WRITE && l->kind != LW__SEM);
+	if (i >= 0)
+		t->held_t_ns[i] = now_ns; /* read by this thread only */
 }
 
 void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int rc,
@@ -461,17 +451,10 @@ void lw__cond_wait_begin(struct lw__thread *t, struct lw__lock *l, const struct 
 void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 {
 	lw__wait_end(t);
-	unsigned n = t->n_held;
-	if (n == LW__MAX_HELD) {
-		t->overflow++;
-		return;
-	}
-	struct lw__held *h = &t->held[n];
-	*h = *saved;
-	h->chain = lw__chain_rehash(lw__top_chain(t), h->lock, saved->chain);
-	h->tick = lw__load(&lw__tick);
-	t->held_t_ns[n] = h->lock->stats ? lw__now_ns() : 0;
-	lw__store_rel(&t->n_held, n + 1);
-	if (h->mode == LW__WRITE)
-		lw__store(&h->lock->owner, t);
+	struct lw__lock *l = saved->lock;
+	int i = lw__held_push(t, l, lw__chain_rehash(lw__top_chain(t), l, saved->chain),
+			      (uint64_t)lw__load(&lw__tick) | (uint64_t)saved->stack << 32,
+			      saved->flags, saved->mode == LW__WRITE);
+	if (i >= 0)
+		t->held_t_ns[i] = l->stats ? lw__now_ns() : 0;
 }

@@ -117,27 +117,35 @@ static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int 
 	return 1;
 }
 
-/* After the real call, for an acquire whose lw__acquire_pre returned 1:
- * four stores for the held entry, its count, and the owner. */
+/* Push a held entry (four stores), then publish it and, when `own`, make
+ * the thread the lock's owner. Returns its index, or -1 when the stack is
+ * full (the overflow is counted). */
+static inline int lw__held_push(struct lw__thread *t, struct lw__lock *l, uint64_t chain,
+				uint64_t when, uint32_t flags, int own)
+{
+	unsigned n = t->n_held;
+	if (lw__unlikely(n == LW__MAX_HELD)) {
+		t->overflow++;
+		return -1;
+	}
+	struct lw__held *h = &t->held[n];
+	h->lock = l;
+	h->chain = chain;
+	h->when = when;
+	h->flags = flags;
+	lw__store_rel(&t->n_held, n + 1);
+	if (own)
+		lw__store(&l->owner, t);
+	return (int)n;
+}
+
+/* After the real call, for an acquire whose lw__acquire_pre returned 1. */
 static inline void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int rc,
 				    const struct lw__acq *a)
 {
 	lw__wait_end(t);
-	if (lw__unlikely(!lw__acquired(rc)))
-		return;
-	unsigned n = t->n_held;
-	if (lw__unlikely(n == LW__MAX_HELD)) {
-		t->overflow++;
-		return;
-	}
-	struct lw__held *h = &t->held[n];
-	h->lock = l;
-	h->chain = a->chain;
-	h->when = a->when;
-	h->flags = LW__HELD_PLAIN(mode);
-	lw__store_rel(&t->n_held, n + 1);
-	if (mode == LW__WRITE)
-		lw__store(&l->owner, t);
+	if (lw__likely(lw__acquired(rc)))
+		lw__held_push(t, l, a->chain, a->when, LW__HELD_PLAIN(mode), mode == LW__WRITE);
 }
 
 /* Before an unlock of obj, the fast path: pop the innermost lock, with no

@@ -65,7 +65,8 @@ struct lw__thread {
 	unsigned n_slow;    /* slow paths taken (new chains) */
 	uint64_t acq_t_ns;  /* option stats: when the current acquire began */
 	struct lw__held held[LW__MAX_HELD];
-	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken */
+	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken
+					   * (set for locks with stats only) */
 
 	/* what it waits for now, for the watchdog: the lock, with
 	 * LW__WAIT_READ and LW__WAIT_COND in its low bits (records are 64-byte
