@@ -11,7 +11,7 @@
  * chain checked before is found in the cache (no new slow path). */
 #include "lwtest.h"
 
-#include "core.h"
+#include "held.h"
 
 static lw_mutex_t A = LW_MUTEX_INITIALIZER, B = LW_MUTEX_INITIALIZER,
 		  C = LW_MUTEX_INITIALIZER, D = LW_MUTEX_INITIALIZER,

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """check_json.py - validate a lockwatch JSON Lines file against the schema
-documented in src/report_json.c, and check expectations about its reports.
+documented in src/report/json.c, and check expectations about its reports.
 
 usage: check_json.py FILE [--expect KIND:SEVERITY:N]... [--count N]
                           [--lock NAME]... [--func NAME]...

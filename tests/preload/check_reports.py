@@ -2,7 +2,7 @@
 """check_reports.py - validates a lockwatch JSON Lines report file and
 asserts what it must contain. Used by the preload tests.
 
-Every line must be one JSON object of the documented shape (src/report_json.c):
+Every line must be one JSON object of the documented shape (src/report/json.c):
 keys in their fixed order, types right, lock references (edge from/to,
 thread lock/held) naming locks of the same report, and for a
 lock_order_cycle the edges forming one closed chain over the cycle's locks.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """gen_expected_symbols.py TOP [--check FILE] - the dynamic symbols the
-preload library must define: every function of src/real.def except
+preload library must define: every function of src/base/real.def except
 pthread_create (called for real, never interposed), plus every lw_
 function declared LW_API in include/lockwatch.h; sorted, one a line.
 Without --check it prints the list (to regenerate expected_symbols.txt);
@@ -11,7 +11,7 @@ import sys
 
 def expected(top):
     names = set()
-    with open(f"{top}/src/real.def") as f:
+    with open(f"{top}/src/base/real.def") as f:
         for m in re.finditer(r"^LW_REAL\(\s*[^,]+,\s*(\w+)\s*,", f.read(), re.M):
             names.add(m.group(1))
     names.discard("pthread_create")

@@ -5,7 +5,7 @@
 #    program: status 2, a message naming the problem, and the program not
 #    started (it would create a marker file);
 #  - --help (of lockwatch and of lockwatch run) lists every option of
-#    src/options.def as a --kebab-case flag; --version prints the version;
+#    src/base/options.def as a --kebab-case flag; --version prints the version;
 #    an unknown command is status 2;
 #  - a program that does not exist: status 127;
 #  - the program's argv is passed unchanged (spaces, empty strings, and
@@ -52,8 +52,8 @@ expect_rc 2 "an unknown command"
 expect_in cmd.err "unknown command 'frobnicate'"
 
 # --help lists every option of options.def
-keys=$(sed -n 's/^LW_OPT(\([a-z_0-9]*\),.*/\1/p' "$LWP_TOP/src/options.def")
-[ "$(echo "$keys" | wc -w)" -ge 8 ] || fail "could not read the options of src/options.def"
+keys=$(sed -n 's/^LW_OPT(\([a-z_0-9]*\),.*/\1/p' "$LWP_TOP/src/base/options.def")
+[ "$(echo "$keys" | wc -w)" -ge 8 ] || fail "could not read the options of src/base/options.def"
 "$LW" --help >help.out 2>help.err || fail "lockwatch --help: status $?"
 "$LW" run --help >runhelp.out 2>&1 || fail "lockwatch run --help: status $?"
 for k in $keys; do

@@ -2,7 +2,7 @@
 # test_symbols.sh - what the libraries export. A preload library that
 # exported more than its interposers and its API could replace the host
 # program's own functions.
-#  - expected_symbols.txt agrees with src/real.def and include/lockwatch.h
+#  - expected_symbols.txt agrees with src/base/real.def and include/lockwatch.h
 #    (gen_expected_symbols.py regenerates it);
 #  - nm -D --defined-only liblockwatch-preload.so lists exactly
 #    expected_symbols.txt: the interposed pthread_*/sem_* functions (all of

@@ -1,0 +1,182 @@
+/* deadlock.c - the deadlock search (see deadlock.h).
+ *
+ * Start from every thread whose wait is stable (seen in two snapshots);
+ * drop a thread while its lock has no holder or a holder outside the set
+ * (that holder can still run and release). What remains waits only on
+ * itself: a deadlock, including semaphores whose every unit is held by a
+ * stuck thread. Of those, the core is what is on a wait-for cycle; the
+ * rest are queued behind it, and a new bystander is not a new deadlock. */
+#include "deadlock.h"
+#include "hash.h"
+#include "health.h"
+#include "policy.h"
+#include "report.h"
+#include "stall.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static uint64_t *dl_reported;
+static size_t n_dl_reported;
+
+/* Does stuck thread s wait for a lock whose every blocking holder is
+ * stuck too (and that has at least one)? */
+static int held_by_stuck(const struct snap_thread *s)
+{
+	int holders = 0;
+	for (size_t j = 0; j < lw__n_snap; j++) {
+		int k = lw__snap_holds(&lw__snap[j], s->waiting);
+		if (k < 0 || !lw__snap_blocks(&lw__snap[j].held[k], s->waiting, s->wait_mode))
+			continue;
+		if (!lw__snap[j].stuck)
+			return 0;
+		holders++;
+	}
+	return holders > 0;
+}
+
+/* Mark the stuck threads; returns how many. */
+static size_t mark_stuck(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < lw__n_snap; i++) {
+		lw__snap[i].stuck = lw__snap[i].waiting && lw__stall_wait_stable(&lw__snap[i]);
+		n += (size_t)lw__snap[i].stuck;
+	}
+	for (int changed = 1; changed && n;) {
+		changed = 0;
+		for (size_t i = 0; i < lw__n_snap; i++) {
+			if (lw__snap[i].stuck && !held_by_stuck(&lw__snap[i])) {
+				lw__snap[i].stuck = 0;
+				n--;
+				changed = 1;
+			}
+		}
+	}
+	return n;
+}
+
+/* Does another core thread wait for a lock that s holds, blocking it? */
+static int needed(const struct snap_thread *s)
+{
+	for (size_t j = 0; j < lw__n_snap; j++) {
+		if (!lw__snap[j].core)
+			continue;
+		int k = lw__snap_holds(s, lw__snap[j].waiting);
+		if (k >= 0 && lw__snap_blocks(&s->held[k], lw__snap[j].waiting, lw__snap[j].wait_mode))
+			return 1;
+	}
+	return 0;
+}
+
+/* Mark the core: drop, until none is left to drop, every stuck thread
+ * that holds nothing another core thread waits for. Returns its size. */
+static size_t mark_core(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < lw__n_snap; i++) {
+		lw__snap[i].core = lw__snap[i].stuck;
+		n += (size_t)lw__snap[i].core;
+	}
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (size_t i = 0; i < lw__n_snap; i++) {
+			if (lw__snap[i].core && !needed(&lw__snap[i])) {
+				lw__snap[i].core = 0;
+				n--;
+				changed = 1;
+			}
+		}
+	}
+	return n;
+}
+
+/* Was this core (its threads and what they wait for) reported before? */
+static int seen_before(void)
+{
+	uint64_t sig = LW__FNV_BASIS;
+	for (size_t i = 0; i < lw__n_snap; i++)
+		if (lw__snap[i].core)
+			sig = lw__fnv_word(sig, (uint64_t)(uint32_t)lw__snap[i].tid << 32 ^
+							lw__snap[i].waiting->id);
+	for (size_t i = 0; i < n_dl_reported; i++)
+		if (dl_reported[i] == sig)
+			return 1;
+	void *p = realloc(dl_reported, (n_dl_reported + 1) * sizeof(*dl_reported));
+	if (p) {
+		dl_reported = p;
+		dl_reported[n_dl_reported++] = sig;
+	}
+	return 0;
+}
+
+/* "thread T (name) holds A, B and waits for C" for core thread s. */
+static int describe_thread(struct lw__rb *rb, const struct snap_thread *s, char *out, size_t n,
+			   int first)
+{
+	char held[512];
+	size_t hl = 0;
+	held[0] = 0;
+	for (unsigned k = 0; k < s->n_held && hl < sizeof(held) - 1; k++) {
+		int w = snprintf(held + hl, sizeof(held) - hl, "%s%s", k ? ", " : "",
+				 lw__rb_lock_name(rb, lw__rb_lock(rb, s->held[k].lock)));
+		if (w > 0)
+			hl += (size_t)w;
+	}
+	return snprintf(out, n, "%sthread %d (%s) holds %s and waits for %s%s", first ? "" : "; ",
+			s->tid, s->name, hl ? held : "nothing",
+			lw__rb_lock_name(rb, lw__rb_lock(rb, s->waiting)),
+			s->wait_cond ? " (to return from pthread_cond_wait)" : "");
+}
+
+static void report(size_t n_stuck, size_t n_core)
+{
+	struct lw__rb *rb = lw__rb_new(LW_DEADLOCK, LW_ERROR);
+	if (!rb)
+		return;
+	char line[2048];
+	size_t len = 0;
+	for (size_t i = 0; i < lw__n_snap; i++) {
+		struct snap_thread *s = &lw__snap[i];
+		if (s->core)
+			lw__stall_add_thread(rb, s, "waiter", lw__rb_lock(rb, s->waiting),
+					     lw__snap_at_least(lw__tick, s->wait_tick), s->wait_stack, 1);
+	}
+	for (size_t i = 0; i < lw__n_snap && len < sizeof(line) - 1; i++) {
+		if (!lw__snap[i].core)
+			continue;
+		int w = describe_thread(rb, &lw__snap[i], line + len, sizeof(line) - len, len == 0);
+		if (w > 0)
+			len += (size_t)w;
+	}
+	if (len >= sizeof(line))
+		len = sizeof(line) - 1;
+	line[len] = 0;
+	lw__rb_headline(rb, "deadlock: %s", line);
+	if (n_stuck > n_core)
+		lw__rb_note(rb, "these threads wait for each other and none can go on; "
+			    "%zu more thread%s queued behind them", n_stuck - n_core,
+			    n_stuck - n_core == 1 ? " is" : "s are");
+	else
+		lw__rb_note(rb, "these threads wait for each other and none can go on");
+	lw__report_emit(rb);
+	lw__health_deadlock_found();
+}
+
+void lw__deadlock_check(void)
+{
+	size_t n_stuck = mark_stuck();
+	lw__health_deadlocked(n_stuck);
+	if (!n_stuck)
+		return;
+	size_t n_core = mark_core();
+	if (!n_core || seen_before())
+		return;
+	report(n_stuck, n_core);
+	lw__deadlock_action();
+}
+
+void lw__deadlock_atfork_child(void)
+{
+	n_dl_reported = 0;
+}

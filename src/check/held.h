@@ -1,0 +1,182 @@
+/* held.h - what happens around each lock call: the checks before a
+ * blocking acquire (self-deadlock, lock-order edges), the bookkeeping after
+ * it (the held stack), and the checks at unlock, destroy and
+ * condition-variable waits.
+ *
+ * The fast path: the chain of locks a thread holds is hashed as it grows;
+ * a chain this thread checked before is found in its chain cache and costs
+ * a few loads and stores of thread-local state and of the lock's own
+ * record. Only a chain never seen by the thread takes the slow path (stack
+ * capture, graph update), under the guard. */
+#ifndef LW_HELD_H
+#define LW_HELD_H
+
+#include "common.h"
+#include "lock.h"
+#include "thread.h"
+
+#include <errno.h>
+
+/* Did a pthread/sem call with this result acquire the lock? */
+static inline int lw__acquired(int rc)
+{
+	return rc == 0 || rc == EOWNERDEAD;
+}
+
+/* The fast path's state across the real call: two registers. */
+struct lw__acq {
+	uint64_t chain; /* the chain with the lock on top */
+	uint64_t when;  /* tick | stack << 32, as in lw__held */
+};
+
+/* The slow path's state across the real call (16 bytes: registers too). */
+struct lw__acq_slow {
+	uint64_t chain;
+	uint32_t stack;
+	uint8_t recursive; /* re-acquire of a lock the thread holds */
+	uint8_t contended; /* option stats: another thread held it when asked */
+	uint8_t waited;    /* option stats: acq_t_ns was set */
+	uint8_t pad;
+};
+
+/* The slow paths behind the inline fast paths below (held.c). The site
+ * goes by value: two words, in registers, so the fast path never stores it
+ * to memory. (Stores before glibc's atomic instruction are what the fast
+ * path pays for most: the atomic waits for all of them.) */
+struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
+					 struct lw__site s);
+void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int rc,
+			   struct lw__acq_slow a);
+void lw__try_acquired(struct lw__thread *t, struct lw__lock *l, int mode, struct lw__site s);
+void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
+		      struct lw__site s);
+
+/* The hash of a held chain extended by lock l at call site pc (never 0):
+ * the chain so far rotated, each lock's random 64-bit key, the site, and
+ * the mode in the top bits (code addresses stay below 2^47). Chains made of
+ * different locks differ in their random keys; the same locks in another
+ * order differ by the rotation; the same locks at another site by pc. */
+static inline uint64_t lw__rotl7(uint64_t x)
+{
+	return (x << 7) | (x >> 57);
+}
+
+static inline uint64_t lw__chain_next(uint64_t prev, const struct lw__lock *l, int mode,
+				      int try_, uintptr_t pc)
+{
+	return (lw__rotl7(prev) ^ l->key ^ (uint64_t)pc ^ ((uint64_t)(mode << 1 | try_) << 60)) | 1;
+}
+
+/* A held entry keeps no call site: its site part (pc and mode bits, bit 0
+ * aside, which the hash sets anyway) is recovered from the chain, and a
+ * chain is re-hashed over a new prefix with it. */
+static inline uint64_t lw__chain_site(uint64_t chain, uint64_t prev, const struct lw__lock *l)
+{
+	return chain ^ lw__rotl7(prev) ^ l->key;
+}
+
+static inline uint64_t lw__chain_rehash(uint64_t prev, const struct lw__lock *l, uint64_t site)
+{
+	return (lw__rotl7(prev) ^ l->key ^ site) | 1;
+}
+
+/* The chain hash of everything the thread holds (0: nothing). */
+static inline uint64_t lw__top_chain(const struct lw__thread *t)
+{
+	return t->n_held ? t->held[t->n_held - 1].chain : 0;
+}
+
+static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct lw__lock *l)
+{
+	for (unsigned i = t->n_held; i-- > 0;)
+		if (t->held[i].lock == l)
+			return &t->held[i];
+	return NULL;
+}
+
+/* Before a blocking acquire, the fast path: a live lock of this kind the
+ * thread does not hold, not a semaphore, not orphaned, no stats, on a
+ * chain this thread checked before.
+ * Marks "waiting for l" and returns 1; anything else returns 0 having done
+ * nothing, and the caller takes the slow path (lw__acquire_pre_slow). */
+static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int kind, int mode,
+				  uintptr_t pc, struct lw__acq *a)
+{
+	uint32_t tick = lw__load(&lw__tick);
+	if (lw__unlikely(kind == LW__SEM || !lw__lock_plain(l, kind) ||
+			 tick == LW__TICK_RESTART || lw__find_held(t, l) != NULL))
+		return 0;
+	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
+	unsigned slot = c & (LW__CHAIN_CACHE - 1);
+	if (lw__unlikely(t->chains[slot].key != c))
+		return 0;
+	a->chain = c;
+	a->when = (uint64_t)tick | (uint64_t)t->chains[slot].stack << 32;
+	lw__wait_begin(t, l, mode, 0, a->when);
+	return 1;
+}
+
+/* Push a held entry (four stores), then publish it and, when `own`, make
+ * the thread the lock's owner. Returns its index, or -1 when the stack is
+ * full (the overflow is counted). */
+static inline int lw__held_push(struct lw__thread *t, struct lw__lock *l, uint64_t chain,
+				uint64_t when, uint32_t flags, int own)
+{
+	unsigned n = t->n_held;
+	if (lw__unlikely(n == LW__MAX_HELD)) {
+		t->overflow++;
+		return -1;
+	}
+	struct lw__held *h = &t->held[n];
+	h->lock = l;
+	h->chain = chain;
+	h->when = when;
+	h->flags = flags;
+	lw__store_rel(&t->n_held, n + 1);
+	if (own)
+		lw__store(&l->owner, t);
+	return (int)n;
+}
+
+/* After the real call, for an acquire whose lw__acquire_pre returned 1. */
+static inline void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int rc,
+				    const struct lw__acq *a)
+{
+	lw__wait_end(t);
+	if (lw__likely(lw__acquired(rc)))
+		lw__held_push(t, l, a->chain, a->when, LW__HELD_PLAIN(mode), mode == LW__WRITE);
+}
+
+/* Before an unlock of obj, the fast path: pop the innermost lock, with no
+ * lookup at all, and return 1; else 0, having done nothing. */
+static inline int lw__release(struct lw__thread *t, void *obj)
+{
+	unsigned n = t->n_held;
+	if (lw__likely(n != 0)) {
+		struct lw__held *h = &t->held[n - 1];
+		struct lw__lock *l = h->lock;
+		if (lw__likely(l->addr == obj && h->simple)) {
+			if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
+				lw__store(&l->owner, NULL);
+			lw__store_rel(&t->n_held, n - 1);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Before destroy; after a successful destroy call lw__destroyed(). */
+void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);
+void lw__destroyed(struct lw__thread *t, const void *addr);
+
+/* Condition-variable wait: the mutex is released before and re-held after,
+ * with no order edge. `saved` carries the held entry across the wait, its
+ * chain replaced by the entry's site part (lw__chain_site). */
+int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *saved);
+/* While in the wait the thread cannot return without the mutex: for the
+ * deadlock check it waits for it (never a long wait: it waits for a
+ * signal). lw__cond_reacquire() ends it. */
+void lw__cond_wait_begin(struct lw__thread *t, struct lw__lock *l, const struct lw__held *saved);
+void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved);
+
+#endif

@@ -1,0 +1,182 @@
+/* misuse.c - the misuse reports of misuse.h. Every report opens with
+ * begin() (errno saved, the guard entered, and a builder only the first
+ * time this kind, lock and call site are seen) and closes with end(). */
+#include "misuse.h"
+#include "map.h"
+#include "mutex.h"
+#include "policy.h"
+#include "report.h"
+#include "stack.h"
+
+#include <errno.h>
+
+static struct lw__mutex seen_mu = LW__MUTEX_INIT;
+static struct lw__map seen = { .exclusive = 1 };
+
+void lw__misuse_atfork_prepare(void) { lw__mutex_prefork(&seen_mu); }
+void lw__misuse_atfork_parent(void) { lw__mutex_postfork_parent(&seen_mu); }
+void lw__misuse_atfork_child(void) { lw__mutex_postfork_child(&seen_mu); }
+
+static int first_time(lw_kind_t kind, const struct lw__lock *l, uintptr_t pc)
+{
+	uint64_t key = ((uint64_t)l->id * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)pc << 3) ^
+		       (uint64_t)kind;
+	key |= 1;
+	lw__mutex_lock(&seen_mu);
+	int first = lw__map_get(&seen, key) == NULL;
+	if (first)
+		lw__map_put(&seen, key, (void *)1);
+	lw__mutex_unlock(&seen_mu);
+	return first;
+}
+
+/* Enter the guard (errno into *saved); a builder for l, or NULL when this
+ * mistake was reported before at this site (or pc is 0: always new). */
+static struct lw__rb *begin(lw_kind_t kind, lw_severity_t sev, const struct lw__lock *l,
+			    uintptr_t pc, int *saved)
+{
+	*saved = errno;
+	lw__guard_enter();
+	return !pc || first_time(kind, l, pc) ? lw__rb_new(kind, sev) : NULL;
+}
+
+static void end(struct lw__rb *rb, int saved)
+{
+	if (rb)
+		lw__report_emit(rb);
+	lw__guard_leave();
+	errno = saved;
+}
+
+void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
+			      const struct lw__held *h, int mode, const struct lw__site *s)
+{
+	int saved;
+	struct lw__rb *rb = begin(LW_SELF_DEADLOCK, LW_ERROR, l, s->pc, &saved);
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		lw__thread_refresh_name(t);
+		lw__rb_thread(rb, t->tid, t->name, "holder", li, 0, h->stack);
+		lw__rb_thread(rb, t->tid, t->name, "requester", li, 0, lw__stack_capture(s));
+		lw__rb_headline(rb, "thread %d (%s) %s %s, which it already holds", t->tid,
+				t->name, mode == LW__READ ? "read-locks" : "locks",
+				lw__rb_lock_name(rb, li));
+		if (lw__lock_mutex_type(l) == PTHREAD_MUTEX_ERRORCHECK ||
+		    (l->kind == LW__RWLOCK && h->mode == LW__WRITE))
+			lw__rb_note(rb, "this lock type detects it: the call fails with EDEADLK "
+				    "instead of hanging, and the program must handle that");
+		else
+			lw__rb_note(rb, "the lock is not recursive: the thread now waits for "
+				    "itself forever (reported before it blocks)");
+	}
+	end(rb, saved);
+}
+
+void lw__misuse_bad_unlock(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
+{
+	int saved;
+	struct lw__thread *owner = lw__load(&l->owner);
+	if (owner && owner != t)
+		lw__store(&l->owner, NULL); /* the lock is free now: the holder's entry goes stale */
+	struct lw__rb *rb = begin(LW_BAD_UNLOCK, LW_ERROR, l, s->pc, &saved);
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		lw__thread_refresh_name(t);
+		lw__rb_thread(rb, t->tid, t->name, "unlocker", li, 0, lw__stack_capture(s));
+		if (owner && owner != t) {
+			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0, 0);
+			lw__rb_headline(rb, "thread %d (%s) unlocks %s, which thread %d (%s) holds",
+					t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid,
+					owner->name);
+		} else {
+			lw__rb_headline(rb, "thread %d (%s) unlocks %s, which it does not hold",
+					t->tid, t->name, lw__rb_lock_name(rb, li));
+		}
+		if (lw__lock_mutex_type(l) == PTHREAD_MUTEX_ERRORCHECK)
+			lw__rb_note(rb, "this error-checking mutex refuses it (EPERM), so "
+				    "the program's own logic thinks it held a lock it did not");
+		else
+			lw__rb_note(rb, "unlocking a lock the thread does not hold is undefined "
+				    "behaviour: it can wake a waiter while the holder is still inside");
+	}
+	end(rb, saved);
+}
+
+void lw__misuse_destroy_held(struct lw__thread *t, struct lw__lock *l,
+			     const struct lw__held *h, const struct lw__site *s)
+{
+	int saved;
+	struct lw__thread *owner = lw__load(&l->owner);
+	struct lw__rb *rb = begin(LW_DESTROY_HELD, LW_WARNING, l, s->pc, &saved);
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		if (!owner)
+			owner = t;
+		lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0,
+			      owner == t && h ? h->stack : 0);
+		lw__rb_thread(rb, t->tid, t->name, "destroyer", li, 0, lw__stack_capture(s));
+		lw__rb_headline(rb, "thread %d (%s) destroys %s while thread %d (%s) holds it",
+				t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid, owner->name);
+		lw__rb_note(rb, "destroying a locked lock is undefined behaviour");
+	}
+	end(rb, saved);
+}
+
+void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
+		       const struct lw__site *s)
+{
+	int saved;
+	struct lw__rb *rb = begin(LW_DEADLOCK, LW_ERROR, l, s->pc, &saved);
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		lw__thread_refresh_name(t);
+		int ti = lw__rb_thread(rb, t->tid, t->name, "waiter", li, 0, lw__stack_capture(s));
+		for (unsigned i = 0; i < t->n_held; i++)
+			lw__rb_thread_held(rb, ti, lw__rb_lock(rb, t->held[i].lock));
+		lw__rb_headline(rb, "deadlock: thread %d (%s) %s %s, which another thread held "
+				"when this process forked", t->tid, t->name,
+				mode == LW__READ ? "read-locks" : "locks", lw__rb_lock_name(rb, li));
+		lw__rb_note(rb, "only the forking thread lives on in a child: the lock stays "
+			    "locked and no thread of this process will unlock it");
+		lw__report_emit(rb);
+		rb = NULL;
+		lw__deadlock_action();
+	}
+	end(rb, saved);
+}
+
+/* Locks, not semaphore units: a unit taken and never posted is how a
+ * semaphore used as a signal is meant to be used. */
+static int counts(const struct lw__thread *t, const struct lw__held *h)
+{
+	if (h->lock->kind == LW__SEM)
+		return 0;
+	/* a write hold another thread unlocked (reported then) is gone */
+	return h->mode != LW__WRITE || lw__load(&h->lock->owner) == t;
+}
+
+void lw__misuse_thread_exit(struct lw__thread *t)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < t->n_held; i++)
+		n += (unsigned)counts(t, &t->held[i]);
+	if (!n)
+		return;
+	lw__thread_refresh_name(t);
+	int saved;
+	struct lw__rb *rb = begin(LW_THREAD_EXIT_HOLDING, LW_WARNING, NULL, 0, &saved);
+	if (rb) {
+		int ti = lw__rb_thread(rb, t->tid, t->name, "exiting thread", -1, 0, 0);
+		for (unsigned i = 0; i < t->n_held; i++) {
+			if (!counts(t, &t->held[i]))
+				continue;
+			int li = lw__rb_lock(rb, t->held[i].lock);
+			lw__rb_thread_held(rb, ti, li);
+			lw__rb_thread(rb, t->tid, t->name, "holder", li, 0, t->held[i].stack);
+		}
+		lw__rb_headline(rb, "thread %d (%s) exited holding %u lock%s, first %s", t->tid,
+				t->name, n, n == 1 ? "" : "s", lw__rb_lock_name(rb, 0));
+		lw__rb_note(rb, "the locks stay locked: any thread that takes them next waits forever");
+	}
+	end(rb, saved);
+}

@@ -1,0 +1,36 @@
+/* misuse.h - reports of a lock used wrongly by one thread: self-deadlock,
+ * unlock of a lock it does not hold, destroy of a held lock, exit while
+ * holding locks, and (in a forked child) a wait for a lock that a thread
+ * of the parent held at the fork. Each is made once per kind, lock and call
+ * site, so a mistake repeated in a loop makes one report. Slow paths
+ * only; each saves errno and enters the guard itself. */
+#ifndef LW_MISUSE_H
+#define LW_MISUSE_H
+
+#include "common.h"
+#include "thread.h"
+
+/* t, holding l (entry h), asks for it again in `mode`; not re-entrant. */
+void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
+			      const struct lw__held *h, int mode, const struct lw__site *s);
+
+/* t unlocks l, which it does not hold. Clears another holder's ownership
+ * (the lock is free now: its entry goes stale). */
+void lw__misuse_bad_unlock(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);
+
+/* t destroys l while it is held (by t: entry h, or by l's owner). */
+void lw__misuse_destroy_held(struct lw__thread *t, struct lw__lock *l,
+			     const struct lw__held *h, const struct lw__site *s);
+
+/* t blocks on l, orphaned at a fork; then option on_deadlock applies. */
+void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
+		       const struct lw__site *s);
+
+/* The thread_exit hook: t exits; reported when it still holds locks. */
+void lw__misuse_thread_exit(struct lw__thread *t);
+
+void lw__misuse_atfork_prepare(void);
+void lw__misuse_atfork_parent(void);
+void lw__misuse_atfork_child(void);
+
+#endif

@@ -1,0 +1,191 @@
+/* order.c - the lock-order check (see order.h). The graph (model/graph.c)
+ * finds cycles; this file decides what they mean. A cycle cannot deadlock
+ * when all its edges were taken while one common other lock was held (a
+ * gate lock), or when some lock in it is only ever held and awaited for
+ * reading (glibc rwlocks prefer readers, so readers never block readers):
+ * it is then reported as a warning saying why. Each distinct cycle (its
+ * set of locks) is reported once per severity; the first warning makes
+ * the graph re-check edges that later lose a gate or a read side. */
+#include "order.h"
+#include "graph.h"
+#include "hash.h"
+#include "map.h"
+#include "mutex.h"
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct lw__mutex order_mu = LW__MUTEX_INIT;
+static struct lw__map reported = { .exclusive = 1 }; /* cycle signature -> severity */
+static unsigned n_benign; /* warnings so far: edges that change are re-checked */
+
+struct verdict {
+	size_t n;          /* locks in the cycle */
+	uint32_t gate;     /* id of the gate lock, 0: none */
+	struct lw__lock *reader; /* a lock only read-held and read-awaited */
+	lw_severity_t sev;
+};
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Is `cand` held before `from` on every edge of the cycle? */
+static int gates_all(const struct lw__cycle_edge *cyc, size_t n, uint32_t cand)
+{
+	for (size_t i = 1; i < n; i++) {
+		int found = 0;
+		for (int k = 0; k < cyc[i].info.n_gates; k++)
+			found |= cyc[i].info.gates[k] == cand;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/* The verdict on a cycle and its signature (the hash of its sorted lock
+ * ids); 0 when out of memory. */
+static uint64_t judge(const struct lw__cycle_edge *cyc, size_t n, struct verdict *v)
+{
+	uint32_t *ids = malloc(n * sizeof(*ids));
+	if (!ids)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = cyc[i].from->id;
+	qsort(ids, n, sizeof(*ids), cmp_u32);
+	uint64_t sig = LW__FNV_BASIS;
+	for (size_t i = 0; i < n; i++)
+		sig = lw__fnv_word(sig, ids[i]);
+	v->n = n;
+	v->gate = 0;
+	for (int g = 0; g < cyc[0].info.n_gates && !v->gate; g++) {
+		uint32_t cand = cyc[0].info.gates[g];
+		if (!bsearch(&cand, ids, n, sizeof(*ids), cmp_u32) && gates_all(cyc, n, cand))
+			v->gate = cand;
+	}
+	free(ids);
+	v->reader = NULL;
+	for (size_t i = 0; i < n && !v->reader; i++) {
+		const struct lw__cycle_edge *in = &cyc[(i + n - 1) % n], *out = &cyc[i];
+		if (in->info.to_read && out->info.from_read)
+			v->reader = out->from;
+	}
+	v->sev = (v->gate || v->reader) ? LW_WARNING : LW_ERROR;
+	return sig | 1;
+}
+
+/* Is this the first report of the cycle at this severity (or worse)? */
+static int first_report(uint64_t sig, lw_severity_t sev)
+{
+	lw__mutex_lock(&order_mu);
+	uintptr_t prev = (uintptr_t)lw__map_get(&reported, sig);
+	int first = prev < (uintptr_t)sev;
+	if (first) {
+		lw__map_put(&reported, sig, (void *)(uintptr_t)sev);
+		if (sev == LW_WARNING)
+			lw__store(&n_benign, n_benign + 1);
+	}
+	lw__mutex_unlock(&order_mu);
+	return first;
+}
+
+/* The headline: up to 8 locks, all of them; a longer cycle: its size, the
+ * first three, the last, and back (every lock is in the report's list). */
+static void headline(struct lw__rb *rb, size_t n)
+{
+	char line[1024];
+	size_t len = 0;
+	if (n > 8)
+		len = (size_t)snprintf(line, sizeof(line), "of %zu locks: ", n);
+	for (size_t i = 0; i <= n && len < sizeof(line) - 1; i++) {
+		if (n > 8 && i == 3) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, " -> ...");
+			i = n - 1;
+		}
+		int w = snprintf(line + len, sizeof(line) - len, "%s%s",
+				 i && !(n > 8 && i == 0) ? " -> " : "",
+				 lw__rb_lock_name(rb, (int)(i % n)));
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	lw__rb_headline(rb, "lock-order cycle%s%s", n > 8 ? " " : ": ", line);
+}
+
+static void report_cycle(const struct lw__cycle_edge *cyc, const struct verdict *v)
+{
+	size_t n = v->n;
+	struct lw__rb *rb = lw__rb_new(LW_LOCK_ORDER_CYCLE, v->sev);
+	if (!rb)
+		return;
+	int first = lw__rb_lock(rb, cyc[0].from);
+	for (size_t i = 0; i < n; i++) {
+		const struct lw__edge_info *e = &cyc[i].info;
+		int a = lw__rb_lock(rb, cyc[i].from);
+		int b = i + 1 < n ? lw__rb_lock(rb, cyc[i].to) : first;
+		lw__rb_edge(rb, a, b, e->tid, e->thread_name, e->from_read, e->to_read,
+			    e->from_stack, e->to_stack);
+	}
+	/* the gate's record may be retired: found through the graph by id */
+	struct lw__lock *g = v->gate ? lw__graph_pred(cyc[0].from, v->gate) : NULL;
+	if (g)
+		lw__rb_lock(rb, g);
+	headline(rb, n);
+	if (g)
+		lw__rb_note(rb, "every edge of this cycle was taken while holding %s, "
+			    "which serialises them: it cannot deadlock as long as that stays so",
+			    lw__rb_lock_name(rb, (int)n));
+	else if (v->sev == LW_WARNING)
+		lw__rb_note(rb, "a lock in this cycle is only ever held and awaited for "
+			    "reading; readers do not block readers, so it cannot deadlock");
+	else
+		lw__rb_note(rb, "threads taking these locks in these orders at the same "
+			    "time deadlock; pick one order and take them in it everywhere");
+	lw__report_emit(rb);
+}
+
+/* Judge a cycle the graph handed back, report it the first time; frees it. */
+static void cycle_found(struct lw__cycle_edge *cyc, size_t n)
+{
+	struct verdict v;
+	uint64_t sig = judge(cyc, n, &v);
+	if (sig && first_report(sig, v.sev))
+		report_cycle(cyc, &v);
+	free(cyc);
+}
+
+void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_t stack)
+{
+	struct lw__edge_info info;
+	memset(&info, 0, sizeof(info));
+	/* a name set with pthread_setname_np is seen here; a system call,
+	 * so not on every new chain */
+	if (!(t->n_slow & (t->n_slow - 1)))
+		lw__thread_refresh_name(t);
+	info.tid = t->tid;
+	memcpy(info.thread_name, t->name, sizeof(info.thread_name));
+	info.to_stack = stack;
+	info.to_read = mode == LW__READ;
+	for (unsigned i = 0; i < t->n_held; i++) {
+		struct lw__held *h = &t->held[i];
+		if (h->lock == l || h->lock->kind == LW__SEM)
+			continue;
+		info.from_stack = h->stack;
+		info.from_read = h->mode == LW__READ;
+		struct lw__cycle_edge *cyc;
+		size_t n = lw__graph_add(h->lock, l, &info, lw__load(&n_benign) != 0, &cyc);
+		if (n)
+			cycle_found(cyc, n);
+		/* everything held before the next `from` gates it */
+		if (info.n_gates < LW__MAX_GATES)
+			info.gates[info.n_gates++] = h->lock->id;
+	}
+}
+
+void lw__order_atfork_prepare(void) { lw__mutex_prefork(&order_mu); }
+void lw__order_atfork_parent(void) { lw__mutex_postfork_parent(&order_mu); }
+void lw__order_atfork_child(void) { lw__mutex_postfork_child(&order_mu); }

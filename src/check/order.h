@@ -1,0 +1,21 @@
+/* order.h - the lock-order check: the edges a new chain adds to the graph,
+ * and the verdict on every cycle the graph hands back (error, or a warning
+ * when it cannot deadlock: a gate lock, or a lock only ever held and
+ * awaited for reading), each distinct cycle reported once per severity. */
+#ifndef LW_ORDER_H
+#define LW_ORDER_H
+
+#include "common.h"
+#include "thread.h"
+
+/* Thread t, holding its held stack, takes l (mode) with a blocking call;
+ * the stack that takes it is depot id `stack`. Adds an edge from every
+ * held lock (semaphores aside) and reports the cycles they close. Slow
+ * path only; call under the guard. */
+void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_t stack);
+
+void lw__order_atfork_prepare(void);
+void lw__order_atfork_parent(void);
+void lw__order_atfork_child(void);
+
+#endif

@@ -1,0 +1,249 @@
+/* stall.c - long holds and long waits, from the watchdog's snapshot.
+ *
+ * Each hold (thread, lock, when taken) and each wait (thread, lock, since
+ * when) is an episode. An episode must be seen in two snapshots in a row
+ * before it counts, which filters torn reads. It is reported when it
+ * crosses its threshold, again at 10x and 100x; every new episode is
+ * reported on its own, whatever else is still open. A report shows the
+ * holder's (or waiter's) current stack: what it is doing now. */
+#include "stall.h"
+#include "health.h"
+#include "now.h"
+#include "options.h"
+#include "report.h"
+#include "stack.h"
+
+#include <stdlib.h>
+
+enum { EP_HOLD, EP_WAIT };
+
+struct episode {
+	uint64_t key;
+	int level;  /* 0: not reported; 1, 2, 3: at 1x, 10x, 100x threshold */
+	int seen;   /* snapshots it was seen in */
+	uint32_t gen;
+};
+
+static struct episode *eps;
+static size_t n_eps, cap_eps;
+static uint32_t gen;
+
+
+static uint64_t ep_key(int kind, int tid, const struct lw__lock *l, uint32_t tick)
+{
+	uint64_t h = ((uint64_t)kind << 62) ^ ((uint64_t)(uint32_t)tid << 32) ^ l->id;
+	h ^= (uint64_t)tick * 0x9E3779B97F4A7C15ull;
+	return h;
+}
+
+/* Find or add the episode; returns it with `seen` incremented once per gen. */
+static struct episode *episode(uint64_t key)
+{
+	for (size_t i = 0; i < n_eps; i++)
+		if (eps[i].key == key) {
+			if (eps[i].gen != gen) {
+				eps[i].gen = gen;
+				eps[i].seen++;
+			}
+			return &eps[i];
+		}
+	if (n_eps == cap_eps) {
+		size_t cap = cap_eps ? cap_eps * 2 : 32;
+		void *p = realloc(eps, cap * sizeof(*eps));
+		if (!p)
+			return NULL;
+		eps = p;
+		cap_eps = cap;
+	}
+	struct episode *e = &eps[n_eps++];
+	e->key = key;
+	e->level = 0;
+	e->seen = 1;
+	e->gen = gen;
+	return e;
+}
+
+static void episodes_prune(void)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n_eps; i++)
+		if (eps[i].gen == gen)
+			eps[k++] = eps[i];
+	n_eps = k;
+}
+
+/* The level a duration reaches against a threshold: 0 below, 1 at 1x, 2 at
+ * 10x, 3 at 100x. */
+static int level_of(uint64_t dur, long threshold)
+{
+	if (threshold <= 0 || dur < (uint64_t)threshold)
+		return 0;
+	if (dur >= (uint64_t)threshold * 100)
+		return 3;
+	if (dur >= (uint64_t)threshold * 10)
+		return 2;
+	return 1;
+}
+
+static long threshold(const struct lw__lock *l, int kind)
+{
+	int own = kind == EP_HOLD ? l->hold_ms : l->wait_ms;
+	if (own >= 0)
+		return own;
+	return kind == EP_HOLD ? lw__opt.hold_ms : lw__opt.wait_ms;
+}
+
+int lw__stall_wait_stable(const struct snap_thread *s)
+{
+	struct episode *e = NULL;
+	uint64_t key = ep_key(EP_WAIT, s->tid, s->waiting, s->wait_tick);
+	for (size_t i = 0; i < n_eps && !e; i++)
+		if (eps[i].key == key)
+			e = &eps[i];
+	return e && e->seen >= 2;
+}
+
+/* Add thread s to the report with its role, held locks and "now" stack. */
+int lw__stall_add_thread(struct lw__rb *rb, struct snap_thread *s, const char *role, int li,
+		      uint64_t dur, uint32_t stack, int want_now)
+{
+	lw__snap_refresh_name(s);
+	int ti = lw__rb_thread(rb, s->tid, s->name, role, li, dur, stack);
+	for (unsigned i = 0; i < s->n_held; i++)
+		lw__rb_thread_held(rb, ti, lw__rb_lock(rb, s->held[i].lock));
+	if (want_now) {
+		uintptr_t pcs[LW__STACK_MAX];
+		const char *note;
+		int n = lw__now_stack(s->tid, pcs, &note);
+		lw__rb_thread_now(rb, ti, pcs, n, note);
+	}
+	return ti;
+}
+
+
+static void report_hold(struct snap_thread *s, const struct snap_held *h, uint64_t dur)
+{
+	struct lw__rb *rb = lw__rb_new(LW_LONG_HOLD, LW_WARNING);
+	if (!rb)
+		return;
+	int li = lw__rb_lock(rb, h->lock);
+	lw__stall_add_thread(rb, s, "holder", li, dur, h->stack, 1);
+	int waiters = 0;
+	for (size_t i = 0; i < lw__n_snap; i++)
+		if (lw__snap[i].waiting == h->lock && lw__snap[i].tid != s->tid) {
+			waiters++;
+			lw__stall_add_thread(rb, &lw__snap[i], "waiter",
+				   li, lw__snap_at_least(lw__tick, lw__snap[i].wait_tick), lw__snap[i].wait_stack, 0);
+		}
+	lw__rb_headline(rb, "%s %s for %llu ms by thread %d (%s)", lw__rb_lock_name(rb, li),
+			h->mode == LW__READ ? "read-held" : "held", (unsigned long long)dur,
+			s->tid, s->name);
+	lw__rb_note(rb, "still held (threshold %ld ms); %d thread%s waiting for it; "
+		    "'doing now' shows what the holder is busy with",
+		    threshold(h->lock, EP_HOLD), waiters, waiters == 1 ? "" : "s");
+	lw__report_emit(rb);
+}
+
+/* Threads of the snapshot whose hold of s's lock blocks s. */
+static int holders_of(const struct snap_thread *s)
+{
+	int n = 0;
+	for (size_t i = 0; i < lw__n_snap; i++) {
+		int k = lw__snap_holds(&lw__snap[i], s->waiting);
+		n += k >= 0 && &lw__snap[i] != s && lw__snap_blocks(&lw__snap[i].held[k], s->waiting, s->wait_mode);
+	}
+	return n;
+}
+
+static void report_wait(struct snap_thread *s, uint64_t dur)
+{
+	struct lw__lock *l = s->waiting;
+	struct lw__rb *rb = lw__rb_new(LW_LONG_WAIT, LW_WARNING);
+	if (!rb)
+		return;
+	int li = lw__rb_lock(rb, l);
+	lw__stall_add_thread(rb, s, "waiter", li, dur, s->wait_stack, 1);
+	int self = lw__snap_holds(s, l);
+	int n_holders = 0;
+	for (size_t i = 0; i < lw__n_snap; i++) {
+		int k = lw__snap_holds(&lw__snap[i], l);
+		if (k < 0 || &lw__snap[i] == s || !lw__snap_blocks(&lw__snap[i].held[k], l, s->wait_mode))
+			continue;
+		n_holders++;
+		lw__stall_add_thread(rb, &lw__snap[i], "holder", li,
+			   lw__snap_at_least(lw__tick, lw__snap[i].held[k].tick), lw__snap[i].held[k].stack, 1);
+	}
+	lw__rb_headline(rb, "thread %d (%s) has waited %llu ms for %s", s->tid, s->name,
+			(unsigned long long)dur, lw__rb_lock_name(rb, li));
+	if (self >= 0 && l->kind == LW__SEM)
+		lw__rb_note(rb, "it already holds a unit of this semaphore itself; "
+			    "%d other thread%s hold%s units too: if they all wait like it, "
+			    "no unit will ever come back",
+			    n_holders, n_holders == 1 ? "" : "s", n_holders == 1 ? "s" : "");
+	else if (n_holders == 0)
+		lw__rb_note(rb, "no tracked thread holds it (a semaphore nobody posts, or "
+			    "a holder that exited)");
+	else
+		lw__rb_note(rb, "still waiting (threshold %ld ms); the holder%s and what %s "
+			    "doing now are listed",
+			    threshold(l, EP_WAIT), n_holders == 1 ? "" : "s",
+			    n_holders == 1 ? "it is" : "they are");
+	lw__report_emit(rb);
+}
+
+void lw__stall_check(uint32_t now)
+{
+	unsigned long long_holds = 0, long_waits = 0;
+	uint64_t max_hold = 0, max_wait = 0;
+	gen++;
+	for (size_t i = 0; i < lw__n_snap; i++) {
+		struct snap_thread *s = &lw__snap[i];
+		for (unsigned k = 0; k < s->n_held; k++) {
+			struct snap_held *h = &s->held[k];
+			if (h->lock->kind == LW__SEM)
+				continue; /* units are held by design; waits show pools */
+			uint64_t dur = lw__snap_at_least(now, h->tick);
+			struct episode *e = episode(ep_key(EP_HOLD, s->tid, h->lock, h->tick));
+			int lv = level_of(dur, threshold(h->lock, EP_HOLD));
+			if (!e)
+				continue;
+			if (e->seen >= 2 && dur > max_hold)
+				max_hold = dur;
+			if (lv && e->seen >= 2) {
+				long_holds++;
+				if (lv > e->level) {
+					e->level = lv;
+					report_hold(s, h, dur);
+				}
+			}
+		}
+		if (s->waiting) {
+			uint64_t dur = lw__snap_at_least(now, s->wait_tick);
+			struct episode *e = episode(ep_key(EP_WAIT, s->tid, s->waiting, s->wait_tick));
+			int lv = level_of(dur, threshold(s->waiting, EP_WAIT));
+			if (!e || s->wait_cond)
+				continue; /* a condition wait waits for a signal: not reported */
+			if (e->seen >= 2 && dur > max_wait)
+				max_wait = dur;
+			if (lv && e->seen >= 2) {
+				long_waits++;
+				/* The snapshot reads threads one after another: a holder
+				 * can let go between two reads. "Nobody holds it" is only
+				 * said of a wait that has lasted twice its threshold. */
+				if (lv > e->level &&
+				    (holders_of(s) > 0 ||
+				     dur >= 2 * (uint64_t)threshold(s->waiting, EP_WAIT))) {
+					e->level = lv;
+					report_wait(s, dur);
+				}
+			}
+		}
+	}
+	episodes_prune();
+	lw__health_stalls(long_holds, long_waits, max_hold, max_wait);
+}
+
+void lw__stall_atfork_child(void)
+{
+	n_eps = 0;
+}

@@ -1,0 +1,31 @@
+/* ops.c - the out-of-line parts of ops.h: a thread's first call, and the
+ * slow unlock that ends in the real unlock. */
+#include "ops.h"
+#include "init.h"
+
+struct lw__thread *lw__op_thread_first(void)
+{
+	if (lw__tls_gone)
+		return NULL;
+	lw__init();
+	return lw__thread_new();
+}
+
+int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s)
+{
+	struct lw__thread *t = lw__op_self();
+	if (t)
+		lw__release_slow(t, obj, cache, kind, s);
+	switch (kind) {
+	case LW__MUTEX:
+		return LW_REAL_FN(pthread_mutex_unlock)(obj);
+	case LW__RWLOCK:
+		return LW_REAL_FN(pthread_rwlock_unlock)(obj);
+	case LW__SPIN:
+		return LW_REAL_FN(pthread_spin_unlock)(obj);
+	case LW__SEM:
+		return LW_REAL_FN(sem_post)(obj);
+	}
+	lw__die("unlock of an unknown kind of lock");
+}
+

@@ -1,0 +1,457 @@
+/* graph.c - the lock-order graph and its cycle detection (see graph.h).
+ *
+ * The algorithm. The graph is kept acyclic together with a topological
+ * order: every lock that has an edge carries a number `ord`, and every
+ * edge A->B has ord(A) < ord(B). A lock that first appears as the source
+ * of an edge gets a number below all others, one that first appears as a
+ * target a number above all others, so a thread taking fresh locks in a
+ * consistent order never costs more than O(1) per new edge. An edge that
+ * disagrees with the order (ord(A) > ord(B)) triggers the Pearce-Kelly
+ * step: a forward search from B over locks numbered below ord(A); reaching
+ * A means the new edge closes a cycle. Otherwise a backward search from A
+ * over locks numbered above ord(B), and the two visited sets swap their
+ * numbers so that the order holds again. Only the region between the two
+ * numbers is visited, never the whole graph.
+ *
+ * An edge that closes a cycle is kept (so it is not found again) but
+ * marked cyclic and left out of the order; the caller gets the shortest
+ * cycle through it, found by breadth-first search, as a copy it judges
+ * and reports after the graph lock is dropped (check/order.c). The graph
+ * itself judges nothing.
+ *
+ * Pearce, Kelly: "A dynamic topological sort algorithm for directed
+ * acyclic graphs", ACM JEA 11 (2006); the names (forward and backward
+ * search, ub/lb) follow the paper. */
+#include "graph.h"
+#include "hash.h"
+#include "map.h"
+#include "mutex.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct lw__mutex graph_mu = LW__MUTEX_INIT;
+static int64_t ord_lo = 0, ord_hi = 0;
+static uint32_t stamp = 1;
+static size_t n_edges;
+
+#define LOCK() lw__mutex_lock(&graph_mu)
+#define UNLOCK() lw__mutex_unlock(&graph_mu)
+
+struct vec {
+	struct lw__lock **p;
+	size_t n, cap;
+};
+static struct vec fwd, bwd, work;
+
+static int vec_push(struct vec *v, struct lw__lock *l)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 256;
+		void *p = realloc(v->p, cap * sizeof(*v->p));
+		if (!p)
+			return -1;
+		v->p = p;
+		v->cap = cap;
+	}
+	v->p[v->n++] = l;
+	return 0;
+}
+
+/* Link e into its source's out-list and its target's in-list. */
+static void link_edge(struct lw__edge *e)
+{
+	struct lw__lock *a = e->from, *b = e->to;
+	e->next_out = a->out;
+	if (a->out)
+		a->out->prev_out = e;
+	a->out = e;
+	a->n_out++;
+	e->next_in = b->in;
+	if (b->in)
+		b->in->prev_in = e;
+	b->in = e;
+	b->n_in++;
+}
+
+static void unlink_edge(struct lw__edge *e)
+{
+	struct lw__lock *a = e->from, *b = e->to;
+	if (e->prev_out)
+		e->prev_out->next_out = e->next_out;
+	else
+		a->out = e->next_out;
+	if (e->next_out)
+		e->next_out->prev_out = e->prev_out;
+	a->n_out--;
+	if (e->prev_in)
+		e->prev_in->next_in = e->next_in;
+	else
+		b->in = e->next_in;
+	if (e->next_in)
+		e->next_in->prev_in = e->prev_in;
+	b->n_in--;
+}
+
+/* The edge a->b, if any: a scan of the shorter of a's out-list and b's
+ * in-list, so a hub lock with many edges costs nothing to its leaves. */
+static struct lw__edge *find_edge(struct lw__lock *a, struct lw__lock *b)
+{
+	if (a->n_out <= b->n_in) {
+		for (struct lw__edge *e = a->out; e; e = e->next_out)
+			if (e->to == b)
+				return e;
+	} else {
+		for (struct lw__edge *e = b->in; e; e = e->next_in)
+			if (e->from == a)
+				return e;
+	}
+	return NULL;
+}
+
+static uint32_t new_stamp(void)
+{
+	if (++stamp == 0)
+		stamp = 1;
+	return stamp;
+}
+
+/* Pearce-Kelly forward search from y over ord < ord(x). Returns 1 when x
+ * is reached (a cycle). Fills fwd with the visited locks. */
+static int search_forward(struct lw__lock *y, struct lw__lock *x, uint32_t mark)
+{
+	int64_t ub = x->ord;
+	fwd.n = work.n = 0;
+	y->mark = mark;
+	vec_push(&work, y);
+	while (work.n) {
+		struct lw__lock *n = work.p[--work.n];
+		vec_push(&fwd, n);
+		for (struct lw__edge *e = n->out; e; e = e->next_out) {
+			struct lw__lock *w = e->to;
+			if (e->cyclic)
+				continue;
+			if (w == x)
+				return 1;
+			if (w->mark != mark && w->ord < ub) {
+				w->mark = mark;
+				vec_push(&work, w);
+			}
+		}
+	}
+	return 0;
+}
+
+static void search_backward(struct lw__lock *x, int64_t lb, uint32_t mark)
+{
+	bwd.n = work.n = 0;
+	x->mark = mark;
+	vec_push(&work, x);
+	while (work.n) {
+		struct lw__lock *n = work.p[--work.n];
+		vec_push(&bwd, n);
+		for (struct lw__edge *e = n->in; e; e = e->next_in) {
+			struct lw__lock *w = e->from;
+			if (e->cyclic)
+				continue;
+			if (w->mark != mark && w->ord > lb) {
+				w->mark = mark;
+				vec_push(&work, w);
+			}
+		}
+	}
+}
+
+static int by_ord(const void *a, const void *b)
+{
+	int64_t x = (*(struct lw__lock *const *)a)->ord, y = (*(struct lw__lock *const *)b)->ord;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The new edge x->y has ord(x) > ord(y): restore the order, or return 1
+ * when the edge closes a cycle. */
+static int reorder(struct lw__lock *x, struct lw__lock *y)
+{
+	if (search_forward(y, x, new_stamp()))
+		return 1;
+	search_backward(x, y->ord, new_stamp());
+	size_t n = fwd.n + bwd.n;
+	int64_t *ords = malloc(n * sizeof(*ords));
+	if (!ords)
+		return 0;
+	qsort(fwd.p, fwd.n, sizeof(*fwd.p), by_ord);
+	qsort(bwd.p, bwd.n, sizeof(*bwd.p), by_ord);
+	for (size_t i = 0; i < bwd.n; i++)
+		ords[i] = bwd.p[i]->ord;
+	for (size_t i = 0; i < fwd.n; i++)
+		ords[bwd.n + i] = fwd.p[i]->ord;
+	qsort(ords, n, sizeof(*ords), cmp_i64);
+	/* everything that reaches x goes first, then everything y reaches */
+	for (size_t i = 0; i < bwd.n; i++)
+		bwd.p[i]->ord = ords[i];
+	for (size_t i = 0; i < fwd.n; i++)
+		fwd.p[i]->ord = ords[bwd.n + i];
+	free(ords);
+	return 0;
+}
+
+/* Shortest path from a to b over every edge (breadth-first). Fills
+ * path[] with its edges, in order, and returns their count (0: none). */
+static size_t shortest_path(struct lw__lock *a, struct lw__lock *b, struct lw__edge ***path)
+{
+	uint32_t mark = new_stamp();
+	size_t head = 0;
+	work.n = 0;
+	a->mark = mark;
+	a->via = NULL;
+	vec_push(&work, a);
+	while (head < work.n) {
+		struct lw__lock *n = work.p[head++];
+		if (n == b)
+			break;
+		for (struct lw__edge *e = n->out; e; e = e->next_out) {
+			struct lw__lock *w = e->to;
+			if (w->mark != mark) {
+				w->mark = mark;
+				w->via = e;
+				vec_push(&work, w);
+			}
+		}
+	}
+	if (b->mark != mark)
+		return 0;
+	size_t len = 0;
+	for (struct lw__lock *n = b; n != a; n = n->via->from)
+		len++;
+	*path = malloc(len * sizeof(**path));
+	if (!*path)
+		return 0;
+	size_t i = len;
+	for (struct lw__lock *n = b; n != a; n = n->via->from)
+		(*path)[--i] = n->via;
+	return len;
+}
+
+static const char *name_of(uint32_t id);
+static uint32_t name_intern(const char name[16]);
+
+/* Copy edge e out for the caller. */
+static void copy_edge(struct lw__cycle_edge *c, const struct lw__edge *e)
+{
+	memset(c, 0, sizeof(*c));
+	c->from = e->from;
+	c->to = e->to;
+	c->info.tid = e->tid;
+	snprintf(c->info.thread_name, sizeof(c->info.thread_name), "%s", name_of(e->name));
+	c->info.from_stack = e->from_stack;
+	c->info.to_stack = e->to_stack;
+	c->info.from_read = e->from_read;
+	c->info.to_read = e->to_read;
+	c->info.n_gates = e->n_gates;
+	memcpy(c->info.gates, e->gates, sizeof(c->info.gates));
+}
+
+/* The shortest cycle through edge e (e, then e->to ... e->from), copied
+ * into *out; returns its length, 0 when there is none. */
+static size_t cycle_through(struct lw__edge *e, struct lw__cycle_edge **out)
+{
+	struct lw__edge **path = NULL;
+	size_t n = shortest_path(e->to, e->from, &path);
+	if (!n && e->to != e->from)
+		return 0;
+	struct lw__cycle_edge *cyc = malloc((n + 1) * sizeof(*cyc));
+	if (cyc) {
+		copy_edge(&cyc[0], e);
+		for (size_t i = 0; i < n; i++)
+			copy_edge(&cyc[i + 1], path[i]);
+	}
+	free(path);
+	*out = cyc;
+	return cyc ? n + 1 : 0;
+}
+
+/* Merge a new sighting into an edge; 1 when its verdict inputs changed. */
+static int merge(struct lw__edge *e, const struct lw__edge_info *in)
+{
+	int changed = 0;
+	uint8_t k = 0;
+	for (int i = 0; i < e->n_gates; i++) {
+		int found = 0;
+		for (int j = 0; j < in->n_gates; j++)
+			found |= in->gates[j] == e->gates[i];
+		if (found)
+			e->gates[k++] = e->gates[i];
+		else
+			changed = 1;
+	}
+	e->n_gates = k;
+	if (e->from_read && !in->from_read)
+		e->from_read = 0, changed = 1;
+	if (e->to_read && !in->to_read)
+		e->to_read = 0, changed = 1;
+	if (changed) {
+		/* this sighting made the edge more dangerous: show it */
+		e->tid = in->tid;
+		e->name = name_intern(in->thread_name);
+		e->from_stack = in->from_stack;
+		e->to_stack = in->to_stack;
+	}
+	return changed;
+}
+
+/* ---- edge storage: a slab with a free list, and interned thread names -- */
+
+_Static_assert(sizeof(struct lw__edge) <= 88, "an edge fits in 88 bytes");
+
+#define SLAB_EDGES 4096
+static struct lw__edge *slab, *free_edges; /* a free edge's `from` links the list */
+static size_t slab_left, slab_bytes;
+
+static struct lw__edge *edge_alloc(void)
+{
+	struct lw__edge *e = free_edges;
+	if (e) {
+		free_edges = (struct lw__edge *)e->from;
+	} else {
+		if (!slab_left) {
+			slab = calloc(SLAB_EDGES, sizeof(*slab));
+			if (!slab)
+				return NULL;
+			slab_left = SLAB_EDGES;
+			slab_bytes += SLAB_EDGES * sizeof(*slab);
+		}
+		e = slab++;
+		slab_left--;
+	}
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+static void edge_free(struct lw__edge *e)
+{
+	e->from = (struct lw__lock *)free_edges;
+	free_edges = e;
+}
+
+static char (*names)[16];
+static uint32_t n_names, cap_names;
+static struct lw__map name_ids = { .exclusive = 1 }; /* name hash -> id + 1 */
+
+static uint32_t name_intern(const char name[16])
+{
+	uint64_t h = lw__fnv_str(name, 16);
+	uintptr_t id = (uintptr_t)lw__map_get(&name_ids, h);
+	if (id)
+		return (uint32_t)id - 1;
+	if (n_names == cap_names) {
+		uint32_t cap = cap_names ? cap_names * 2 : 16;
+		void *p = realloc(names, cap * sizeof(*names));
+		if (!p)
+			return 0;
+		names = p;
+		cap_names = cap;
+	}
+	memcpy(names[n_names], name, 16);
+	names[n_names][15] = 0;
+	lw__map_put(&name_ids, h, (void *)(uintptr_t)(n_names + 1));
+	return n_names++;
+}
+
+static const char *name_of(uint32_t id)
+{
+	return id < n_names ? names[id] : "";
+}
+
+size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
+		     const struct lw__edge_info *info, int recheck, struct lw__cycle_edge **cycle)
+{
+	size_t n = 0;
+	*cycle = NULL;
+	if (from == to)
+		return 0;
+	LOCK();
+	if (from->retired || to->retired) {
+		UNLOCK();
+		return 0;
+	}
+	struct lw__edge *e = find_edge(from, to);
+	if (e) {
+		if (merge(e, info) && recheck)
+			n = cycle_through(e, cycle);
+		goto out;
+	}
+	e = edge_alloc();
+	if (!e)
+		goto out;
+	e->from = from;
+	e->to = to;
+	e->from_stack = info->from_stack;
+	e->to_stack = info->to_stack;
+	e->tid = info->tid;
+	e->name = name_intern(info->thread_name);
+	e->from_read = info->from_read;
+	e->to_read = info->to_read;
+	e->n_gates = info->n_gates;
+	memcpy(e->gates, info->gates, sizeof(e->gates));
+	link_edge(e);
+	n_edges++;
+	if (!from->ord)
+		from->ord = --ord_lo;
+	if (!to->ord)
+		to->ord = ++ord_hi;
+	if (from->ord > to->ord && reorder(from, to)) {
+		e->cyclic = 1;
+		n = cycle_through(e, cycle);
+	}
+out:
+	UNLOCK();
+	return n;
+}
+
+struct lw__lock *lw__graph_pred(struct lw__lock *l, uint32_t id)
+{
+	struct lw__lock *p = NULL;
+	LOCK();
+	for (struct lw__edge *e = l->in; e && !p; e = e->next_in)
+		if (e->from->id == id)
+			p = e->from;
+	UNLOCK();
+	return p;
+}
+
+void lw__graph_forget(struct lw__lock *l)
+{
+	LOCK();
+	while (l->out) {
+		struct lw__edge *e = l->out;
+		unlink_edge(e);
+		edge_free(e);
+		n_edges--;
+	}
+	while (l->in) {
+		struct lw__edge *e = l->in;
+		unlink_edge(e);
+		edge_free(e);
+		n_edges--;
+	}
+	UNLOCK();
+}
+
+void lw__graph_memory(size_t *n, size_t *bytes)
+{
+	LOCK();
+	*n = n_edges;
+	*bytes = slab_bytes;
+	UNLOCK();
+}
+
+void lw__graph_atfork_prepare(void) { lw__mutex_prefork(&graph_mu); }
+void lw__graph_atfork_parent(void) { lw__mutex_postfork_parent(&graph_mu); }
+void lw__graph_atfork_child(void) { lw__mutex_postfork_child(&graph_mu); }

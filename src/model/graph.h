@@ -1,0 +1,71 @@
+/* graph.h - the lock-order graph: an edge A->B when a thread did a blocking
+ * acquire of B while holding A. Adding the edge that closes a cycle, of any
+ * length, hands back the shortest such cycle at once (graph.c explains the
+ * incremental topological order that makes this cheap); judging and
+ * reporting it is the caller's (check/order.c). All of it runs under one
+ * graph lock, only on the slow path: a thread's chain cache (check/held.h)
+ * keeps known sequences away from here. */
+#ifndef LW_GRAPH_H
+#define LW_GRAPH_H
+
+#include "common.h"
+#include "lock.h"
+
+#define LW__MAX_GATES 4
+
+/* What is stored with an edge when it is first seen. */
+struct lw__edge_info {
+	int tid;
+	char thread_name[16];
+	uint32_t from_stack, to_stack; /* depot ids */
+	uint8_t from_read, to_read;    /* the acquisitions were read locks */
+	uint8_t n_gates;
+	uint32_t gates[LW__MAX_GATES]; /* ids of locks held before `from` */
+};
+
+/* An edge as stored: 88 bytes from a slab, on two doubly linked lists
+ * (its source's out-edges and its target's in-edges); nothing else. */
+struct lw__edge {
+	struct lw__lock *from, *to;
+	struct lw__edge *next_out, *prev_out, *next_in, *prev_in;
+	uint32_t from_stack, to_stack;
+	int tid;
+	uint32_t name;                 /* the thread's name, interned (graph.c) */
+	uint8_t from_read, to_read;    /* every sighting was a read */
+	uint8_t n_gates;               /* shrink to those held every time */
+	uint8_t cyclic;                /* closed a cycle: kept out of the order */
+	uint32_t gates[LW__MAX_GATES];
+};
+
+/* One edge of a cycle handed back by lw__graph_add: a copy, so it stays
+ * valid after the graph lock is dropped (lock records are never freed). */
+struct lw__cycle_edge {
+	struct lw__lock *from, *to;
+	struct lw__edge_info info; /* as stored: the sighting that made it */
+};
+
+/* Record that a thread took `to` while holding `from`. When this edge
+ * closes a cycle (or, with `recheck`, when it existed and lost a gate or a
+ * read side, and lies on a cycle), returns the number of edges of the
+ * shortest cycle through it and sets *cycle to a malloc'd copy of them,
+ * the new edge first, each edge's `to` the next one's `from`; the caller
+ * frees it. Else returns 0. Call under the guard (it allocates). */
+size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
+		     const struct lw__edge_info *info, int recheck,
+		     struct lw__cycle_edge **cycle);
+
+/* The lock with this id among l's direct predecessors, or NULL (names a
+ * gate whose record may be retired). */
+struct lw__lock *lw__graph_pred(struct lw__lock *l, uint32_t id);
+
+/* Remove every edge of a retired lock (the lock_retired hook). */
+void lw__graph_forget(struct lw__lock *l);
+
+/* Edges now in the graph and bytes the graph uses. */
+void lw__graph_memory(size_t *edges, size_t *bytes);
+
+void lw__graph_atfork_prepare(void);
+void lw__graph_atfork_parent(void);
+void lw__graph_atfork_child(void);
+
+#endif

@@ -1,0 +1,123 @@
+/* snapshot.c - the watchdog's view of every thread (see snapshot.h): racy
+ * reads of state that only its owner writes, torn and stale entries
+ * dropped; lock records are never freed, so a stale pointer is still a
+ * valid record. Used by the watchdog thread only. */
+#include "snapshot.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct snap_thread *lw__snap;
+size_t lw__n_snap;
+static size_t cap_snap;
+
+static void snap_one(struct lw__thread *t, void *arg)
+{
+	(void)arg;
+	if (lw__n_snap == cap_snap) {
+		size_t cap = cap_snap ? cap_snap * 2 : 16;
+		void *p = realloc(lw__snap, cap * sizeof(*lw__snap));
+		if (!p)
+			return;
+		lw__snap = p;
+		cap_snap = cap;
+	}
+	struct snap_thread *s = &lw__snap[lw__n_snap];
+	s->tid = lw__load(&t->tid);
+	memcpy(s->name, t->name, sizeof(s->name));
+	s->name[15] = 0;
+	uintptr_t w = lw__load(&t->waiting);
+	uint64_t when = lw__load(&t->wait_when);
+	s->waiting = lw__wait_lock(w);
+	s->wait_mode = (w & LW__WAIT_READ) ? LW__READ : LW__WRITE;
+	s->wait_cond = (w & LW__WAIT_COND) != 0;
+	s->wait_tick = (uint32_t)when;
+	s->wait_stack = (uint32_t)(when >> 32);
+	unsigned n = lw__load_acq(&t->n_held);
+	if (n > LW__MAX_HELD)
+		n = LW__MAX_HELD;
+	s->n_held = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct snap_held *h = &s->held[s->n_held];
+		h->lock = lw__load(&t->held[i].lock);
+		h->tick = lw__load(&t->held[i].tick);
+		h->stack = lw__load(&t->held[i].stack);
+		h->mode = lw__load(&t->held[i].mode);
+		if (!h->lock || lw__load(&t->held[i].lock) != h->lock)
+			continue; /* torn: it changed while read */
+		if (h->mode == LW__WRITE && h->lock->kind != LW__SEM &&
+		    lw__load(&h->lock->owner) != t)
+			continue; /* stale: unlocked by another thread */
+		s->n_held++;
+	}
+	s->stuck = 0;
+	lw__n_snap++;
+}
+
+/* A tick stored at an acquisition can be up to one gap between two looks
+ * old; durations are measured as lower bounds: elapsed minus that gap, so
+ * a hold is never reported longer than it was. */
+static uint32_t gaps[8];
+static unsigned gap_i;
+
+uint64_t lw__snap_at_least(uint32_t now, uint32_t tick)
+{
+	uint32_t slack = 0;
+	for (int i = 0; i < 8; i++)
+		if (gaps[i] > slack)
+			slack = gaps[i];
+	uint32_t d = now - tick;
+	return d > slack ? d - slack : 0;
+}
+
+int lw__snap_holds(const struct snap_thread *s, const struct lw__lock *l)
+{
+	for (unsigned i = 0; i < s->n_held; i++)
+		if (s->held[i].lock == l)
+			return (int)i;
+	return -1;
+}
+
+/* Is h a holder that blocks a waiter wanting `mode`? */
+int lw__snap_blocks(const struct snap_held *h, const struct lw__lock *l, int mode)
+{
+	if (l->kind == LW__RWLOCK && mode == LW__READ && h->mode == LW__READ)
+		return 0;
+	return 1;
+}
+
+/* Refresh the snapshot's name from the kernel's (pthread_setname_np may
+ * have renamed the thread since lockwatch first saw it): for reports only,
+ * so the file read is off every lock call's path. */
+void lw__snap_refresh_name(struct snap_thread *s)
+{
+	char path[64], buf[sizeof(s->name)];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", s->tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return;
+	buf[len] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	buf[sizeof(s->name) - 1] = 0; /* comm is at most 15 characters */
+	memcpy(s->name, buf, sizeof(s->name));
+}
+
+/* The tick advances to now: remember the gap for lw__snap_at_least. */
+void lw__snap_tick(uint32_t now)
+{
+	gaps[gap_i++ % 8] = now - lw__load(&lw__tick);
+	lw__store(&lw__tick, now);
+}
+
+void lw__snapshot_take(void)
+{
+	lw__n_snap = 0;
+	lw__threads_each(snap_one, NULL);
+}

@@ -1,0 +1,300 @@
+/* stack.c - stack capture with libunwind and the stack depot (see stack.h).
+ *
+ * Capture walks the caller's stack with unw_backtrace into a buffer on the
+ * stack, so it allocates nothing and takes no lock and may run in a signal
+ * handler. The depot interns each distinct stack (its return addresses and
+ * optional call site) once and names it by a 32-bit id counted from 1.
+ * Entries are never freed: they are carved out of large malloc'ed chunks,
+ * found by content through a chained hash table and by id through an
+ * array, all under one mutex taken through the real-function table. */
+#include "stack.h"
+#include "mutex.h"
+#include "options.h"
+#include "real.h"
+
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_BYTES (64 * 1024)
+
+/* One interned stack; immutable once published. */
+struct entry {
+	struct entry *next; /* hash chain */
+	uint64_t hash;
+	uintptr_t site_pc;  /* the header's call site, all zero when there is none */
+	const lw_site_t *src;
+	uint32_t id;
+	uint32_t n;         /* frames in pcs */
+	uintptr_t pcs[];
+};
+
+static struct lw__mutex depot_mu = LW__MUTEX_INIT;
+
+static struct entry **buckets; /* nbuckets chains, a power of two */
+static size_t nbuckets;
+static struct entry **by_id;   /* by_id[id - 1] */
+static size_t n_ids, cap_ids;
+static char *chunk_cur;        /* bump allocation inside the current chunk */
+static size_t chunk_left;
+static size_t depot_bytes;     /* chunks + table + id array */
+
+/* libunwind's unw_backtrace, from a private dlopen(RTLD_LOCAL): Debian's
+ * libunwind exports backtrace and _Unwind_*, and linked normally those
+ * could replace the host program's own. Without it, glibc's backtrace(). */
+static int (*unw_fn)(void **, int);
+static void (*unw_flush)(void *space, uintptr_t lo, uintptr_t hi);
+static void *unw_space;
+
+void lw__stack_flush(void)
+{
+	if (unw_flush && unw_space)
+		unw_flush(unw_space, 0, 0); /* 0, 0: everything */
+}
+
+void lw__stack_init(void)
+{
+	void *h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+	if (h) {
+		/* libunwind's default cache of unwind rules is shared and locked;
+		 * a fork can leave that lock held in the child. The per-thread
+		 * cache (policy 2, UNW_CACHE_PER_THREAD) takes no lock. */
+		int (*policy)(void *, int) = (int (*)(void *, int))dlsym(h, "_ULx86_64_set_caching_policy");
+		void **space = dlsym(h, "_ULx86_64_local_addr_space");
+		if (policy && space)
+			policy(*space, 2);
+		if (space) {
+			unw_space = *space;
+			unw_flush = (void (*)(void *, uintptr_t, uintptr_t))dlsym(h, "_Ux86_64_flush_cache");
+		}
+		unw_fn = (int (*)(void **, int))dlsym(h, "unw_backtrace");
+	}
+	if (!unw_fn) {
+		void *warm[2];
+		backtrace(warm, 2); /* its first call loads libgcc_s: do it now */
+	}
+}
+
+static void depot_lock(void)
+{
+	lw__mutex_lock(&depot_mu);
+}
+
+static void depot_unlock(void)
+{
+	lw__mutex_unlock(&depot_mu);
+}
+
+int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc)
+{
+	void *buf[LW__STACK_MAX + 8];
+	if (pcs == NULL || max <= 0)
+		return 0;
+	if (max > LW__STACK_MAX)
+		max = LW__STACK_MAX;
+	int n = unw_fn ? unw_fn(buf, max + 8) : backtrace(buf, max + 8);
+	if (n <= 0)
+		return 0;
+	int start = 0;
+	if (skip_to_pc != 0) {
+		for (int i = 0; i < n; i++) {
+			if ((uintptr_t)buf[i] == skip_to_pc) {
+				start = i;
+				break;
+			}
+		}
+	}
+	int k = n - start;
+	if (k > max)
+		k = max;
+	for (int i = 0; i < k; i++)
+		pcs[i] = (uintptr_t)buf[start + i];
+	return k;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 32;
+	return h;
+}
+
+static uint64_t stack_hash(const uintptr_t *pcs, int n, const struct lw__site *site)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
+	for (int i = 0; i < n; i++)
+		h = mix(h, pcs[i]);
+	if (site) {
+		h = mix(h, site->pc);
+		h = mix(h, (uintptr_t)site->src);
+	}
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 32;
+	return h;
+}
+
+static int entry_matches(const struct entry *e, uint64_t hash, const uintptr_t *pcs, int n,
+			 const struct lw__site *site)
+{
+	if (e->hash != hash || e->n != (uint32_t)n)
+		return 0;
+	if (site) {
+		if (e->src != site->src || e->site_pc != site->pc)
+			return 0;
+	} else if (e->src != NULL) {
+		return 0;
+	}
+	return memcmp(e->pcs, pcs, (size_t)n * sizeof(uintptr_t)) == 0;
+}
+
+/* Bump-allocate sz bytes (a multiple of 16) from the chunks. */
+static void *chunk_alloc(size_t sz)
+{
+	if (sz > chunk_left) {
+		char *c = malloc(CHUNK_BYTES);
+		if (c == NULL)
+			return NULL;
+		depot_bytes += CHUNK_BYTES;
+		chunk_cur = c;
+		chunk_left = CHUNK_BYTES;
+	}
+	void *p = chunk_cur;
+	chunk_cur += sz;
+	chunk_left -= sz;
+	return p;
+}
+
+/* Make room for one more entry in the table and the id array. */
+static int depot_reserve(void)
+{
+	if (n_ids == cap_ids) {
+		size_t cap = cap_ids ? cap_ids * 2 : 1024;
+		struct entry **a = realloc(by_id, cap * sizeof(*a));
+		if (a == NULL)
+			return -1;
+		depot_bytes += (cap - cap_ids) * sizeof(*a);
+		by_id = a;
+		cap_ids = cap;
+	}
+	if (n_ids + 1 > nbuckets) {
+		size_t nb = nbuckets ? nbuckets * 2 : 1024;
+		struct entry **b = calloc(nb, sizeof(*b));
+		if (b == NULL)
+			return nbuckets ? 0 : -1; /* longer chains still work */
+		for (size_t i = 0; i < nbuckets; i++) {
+			struct entry *e = buckets[i], *next;
+			for (; e; e = next) {
+				next = e->next;
+				size_t j = (size_t)e->hash & (nb - 1);
+				e->next = b[j];
+				b[j] = e;
+			}
+		}
+		free(buckets);
+		depot_bytes += (nb - nbuckets) * sizeof(*b);
+		buckets = b;
+		nbuckets = nb;
+	}
+	return 0;
+}
+
+uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *site)
+{
+	if (pcs == NULL || n <= 0)
+		return 0;
+	if (n > LW__STACK_MAX)
+		n = LW__STACK_MAX;
+	if (site && site->src == NULL)
+		site = NULL;
+	uint64_t h = stack_hash(pcs, n, site);
+	uint32_t id = 0;
+
+	depot_lock();
+	if (buckets) {
+		for (struct entry *e = buckets[(size_t)h & (nbuckets - 1)]; e; e = e->next) {
+			if (entry_matches(e, h, pcs, n, site)) {
+				id = e->id;
+				break;
+			}
+		}
+	}
+	if (id == 0 && n_ids < UINT32_MAX - 1 && depot_reserve() == 0) {
+		size_t sz = sizeof(struct entry) + (size_t)n * sizeof(uintptr_t);
+		sz = (sz + 15) & ~(size_t)15;
+		struct entry *e = chunk_alloc(sz);
+		if (e) {
+			e->hash = h;
+			e->n = (uint32_t)n;
+			if (site) {
+				e->site_pc = site->pc;
+				e->src = site->src;
+			} else {
+				e->site_pc = 0;
+				e->src = NULL;
+			}
+			memcpy(e->pcs, pcs, (size_t)n * sizeof(uintptr_t));
+			size_t j = (size_t)h & (nbuckets - 1);
+			e->next = buckets[j];
+			buckets[j] = e;
+			by_id[n_ids++] = e;
+			id = (uint32_t)n_ids;
+			e->id = id;
+		}
+	}
+	depot_unlock();
+	return id;
+}
+
+uint32_t lw__stack_capture(const struct lw__site *site)
+{
+	uintptr_t pcs[LW__STACK_MAX];
+	long depth = lw__opt.stack_depth;
+	if (depth < 1)
+		depth = 1;
+	if (depth > LW__STACK_MAX)
+		depth = LW__STACK_MAX;
+	int n = lw__stack_raw(pcs, (int)depth, site ? site->pc : 0);
+	if (n <= 0)
+		return 0;
+	return lw__stack_intern(pcs, n, site);
+}
+
+int lw__stack_get(uint32_t id, uintptr_t *pcs, int max, struct lw__site *site)
+{
+	int n = 0;
+	depot_lock();
+	if (id != 0 && id <= n_ids) {
+		const struct entry *e = by_id[id - 1];
+		n = (int)e->n;
+		if (n > max)
+			n = max > 0 ? max : 0;
+		if (n > 0 && pcs != NULL)
+			memcpy(pcs, e->pcs, (size_t)n * sizeof(uintptr_t));
+		if (site) {
+			site->pc = e->site_pc;
+			site->src = e->src;
+		}
+	} else if (site) {
+		memset(site, 0, sizeof(*site));
+	}
+	depot_unlock();
+	return n;
+}
+
+void lw__stack_memory(size_t *stacks, size_t *bytes)
+{
+	depot_lock();
+	if (stacks)
+		*stacks = n_ids;
+	if (bytes)
+		*bytes = depot_bytes;
+	depot_unlock();
+}
+
+void lw__stack_atfork_prepare(void) { lw__mutex_prefork(&depot_mu); }
+void lw__stack_atfork_parent(void) { lw__mutex_postfork_parent(&depot_mu); }
+void lw__stack_atfork_child(void) { lw__mutex_postfork_child(&depot_mu); }

@@ -1,0 +1,156 @@
+/* thread.h - per-thread state: the stack of locks a thread holds, the lock
+ * it waits for, its cache of lock chains already checked, and the
+ * "inside lockwatch" guard.
+ *
+ * Each thread's state is allocated on its first lock call and linked into
+ * a global list (under the thread-list lock, once per thread) so that the
+ * watchdog and reports can read other threads' held locks. The owning
+ * thread is the only writer of its state; others read it racily, with
+ * relaxed atomics, and tolerate a stale view. A thread that exits marks
+ * its state dead and it is reused by a later thread. */
+#ifndef LW_THREAD_H
+#define LW_THREAD_H
+
+#include "common.h"
+#include "guard.h"
+#include "lock.h"
+
+#define LW__MAX_HELD 64
+#define LW__CHAIN_CACHE 512 /* entries, a power of two */
+#define LW__ADDR_CACHE 16   /* locks found by address, a power of two */
+
+/* The slot of a lock's address in the thread's address cache: a
+ * multiplicative hash, so that locks at aligned addresses (a lock per
+ * 256-byte object, per page) do not all share one slot. */
+static inline unsigned lw__addr_slot(const void *addr)
+{
+	return (unsigned)(((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 60) &
+	       (LW__ADDR_CACHE - 1);
+}
+
+enum { LW__WRITE = 0, LW__READ = 1 };
+
+/* One held lock: 32 bytes, written by the fast path in four stores. The
+ * call site is not kept: it is folded into the chain hash and recovered
+ * from it when the chains are re-hashed (lw__chain_site in check/held.h). */
+struct lw__held {
+	struct lw__lock *lock;
+	uint64_t chain;         /* hash of this and every lock below it */
+	union {
+		struct {
+			uint32_t tick;  /* lw__tick when taken (asked for) */
+			uint32_t stack; /* depot id of the stack that took it, 0: unknown */
+		};
+		uint64_t when;  /* both, as in lw__thread.wait_when */
+	};
+	union {
+		struct {
+			uint8_t mode;   /* LW__WRITE or LW__READ */
+			uint8_t simple; /* count 1, not a semaphore, no stats: a plain pop */
+			uint16_t count; /* recursive depth, >= 1 */
+		};
+		uint32_t flags; /* all three (LW__HELD_PLAIN) */
+	};
+	uint32_t pad;
+};
+
+/* The flags of a plain entry in mode m: simple, count 1. */
+#define LW__HELD_PLAIN(m) ((uint32_t)(m) | 1u << 8 | 1u << 16)
+
+struct lw__thread {
+	int tid;
+	int alive;
+	char name[16];
+	unsigned n_held;
+	unsigned overflow;  /* acquisitions not tracked: held stack full */
+	unsigned n_slow;    /* slow paths taken (new chains) */
+	uint64_t acq_t_ns;  /* option stats: when the current acquire began */
+	struct lw__held held[LW__MAX_HELD];
+	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken
+					   * (set for locks with stats only) */
+
+	/* what it waits for now, for the watchdog: the lock, with
+	 * LW__WAIT_READ and LW__WAIT_COND in its low bits (records are 64-byte
+	 * aligned), and since when (tick) and where (stack id << 32): two
+	 * stores per wait (lw__wait_begin). */
+	uintptr_t waiting;
+	uint64_t wait_when;
+
+	/* the last locks found by address (the header and preload ways in) */
+	struct {
+		const void *addr;
+		struct lw__lock *lock;
+	} by_addr[LW__ADDR_CACHE];
+
+	/* chains already checked: key, and the stack that took the lock */
+	struct {
+		uint64_t key;
+		uint32_t stack;
+		uint32_t pad;
+	} chains[LW__CHAIN_CACHE]; /* one cache line per probe */
+
+	struct lw__thread *next; /* global list */
+};
+
+extern LW__TLS struct lw__thread *lw__tls_self;
+extern LW__TLS int lw__tls_gone;             /* its state was torn down */
+
+/* Coarse time: milliseconds since start-up (wrapping), advanced by the
+ * watchdog every watchdog_ms; acquisitions record it instead of reading a
+ * clock. Compare ticks by unsigned difference. */
+extern uint32_t lw__tick;
+
+/* lw__tick in a forked child until its watchdog runs again: the first
+ * blocking lock call that sees it restarts the watchdog. */
+#define LW__TICK_RESTART UINT32_MAX
+
+#define LW__WAIT_READ 1u /* waits to read-lock */
+#define LW__WAIT_COND 2u /* in a condition-variable wait: not a long wait */
+
+/* when: the tick | the stack id << 32 */
+static inline void lw__wait_begin(struct lw__thread *t, struct lw__lock *l, int mode, int cond,
+				  uint64_t when)
+{
+	lw__store(&t->wait_when, when);
+	lw__store(&t->waiting, (uintptr_t)l | (mode == LW__READ ? LW__WAIT_READ : 0) |
+				       (cond ? LW__WAIT_COND : 0));
+}
+
+static inline void lw__wait_end(struct lw__thread *t)
+{
+	lw__store(&t->waiting, (uintptr_t)0);
+}
+
+static inline struct lw__lock *lw__wait_lock(uintptr_t waiting)
+{
+	return (struct lw__lock *)(waiting & ~(uintptr_t)63);
+}
+
+/* Make the calling thread's state (its first lock call; the caller has
+ * started the library). NULL when out of memory or the thread is exiting. */
+struct lw__thread *lw__thread_new(void);
+
+/* The calling thread's state, or NULL: inside lockwatch (the guard), not
+ * made yet (the front's slow path makes it: front/ops.h), or exiting. */
+static inline struct lw__thread *lw__self_fast(void)
+{
+	return lw__unlikely(lw__tls_guard) ? NULL : lw__tls_self;
+}
+
+/* Call fn(thread, arg) for every live thread, under the thread-list lock
+ * (fn must not take other lockwatch locks that a lock call could hold). */
+void lw__threads_each(void (*fn)(struct lw__thread *t, void *arg), void *arg);
+
+/* Install the thread-exit destructor (it calls lw__hooks.thread_exit);
+ * once, at start-up. */
+void lw__thread_init(void);
+
+/* Fork: lock the list, and in the child keep only the calling thread. */
+void lw__thread_atfork_prepare(void);
+void lw__thread_atfork_parent(void);
+void lw__thread_atfork_child(void);
+
+/* Name the calling thread's state from the kernel's name. */
+void lw__thread_refresh_name(struct lw__thread *t);
+
+#endif

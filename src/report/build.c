@@ -1,0 +1,301 @@
+/* build.c - the report builder (see report.h): it only copies raw facts
+ * (lock ids, addresses and record pointers, depot stack ids, raw pcs and
+ * short strings), so it may be used while the caller holds a lockwatch
+ * lock; names come at emit time. Memory comes from malloc (callers hold
+ * the guard, so the host's allocator never sees a tracked lock of ours),
+ * mostly from one chunked arena freed in one go. Running out of memory
+ * loses detail (a name, a stack), never the process. */
+#include "rb.h"
+#include "name.h"
+#include "stack.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_LEN 256
+
+/* ---- arena ------------------------------------------------------------ */
+
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	_Alignas(16) char data[];
+};
+
+static void *arena_alloc(struct chunk **head, size_t n)
+{
+	struct chunk *c = *head;
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > 4000 ? n : 4000;
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = *head;
+		*head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static void arena_free(struct chunk *c)
+{
+	while (c) {
+		struct chunk *n = c->next;
+		free(c);
+		c = n;
+	}
+}
+
+static char *arena_strdup(struct chunk **head, const char *s);
+
+void *lw__rb_alloc(struct lw__rb *rb, size_t n)
+{
+	return arena_alloc(&rb->arena, n);
+}
+
+char *lw__rb_strdup(struct lw__rb *rb, const char *s)
+{
+	return arena_strdup(&rb->arena, s);
+}
+
+static char *arena_strdup(struct chunk **head, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	char *p = arena_alloc(head, n + 1);
+	if (p)
+		memcpy(p, s, n + 1);
+	return p;
+}
+
+/* A copy of a name with control characters (a newline that would forge a
+ * log line, escapes) replaced by '?'. */
+static char *arena_name(struct chunk **head, const char *s)
+{
+	char *p = arena_strdup(head, s);
+	for (char *q = p; q && *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
+	return p;
+}
+
+/* Grow *arr (of elements of size sz) so that index n fits. */
+static int grow(void **arr, int *cap, int n, size_t sz)
+{
+	if (n < *cap)
+		return 0;
+	int nc = *cap ? *cap * 2 : 4;
+	void *p = realloc(*arr, (size_t)nc * sz);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = nc;
+	return 0;
+}
+
+struct lw__rb *lw__rb_new(lw_kind_t kind, lw_severity_t sev)
+{
+	struct lw__rb *rb = calloc(1, sizeof(*rb));
+	if (!rb)
+		return NULL;
+	rb->kind = kind;
+	rb->sev = sev;
+	return rb;
+}
+
+void lw__rb_free(struct lw__rb *rb)
+{
+	if (!rb)
+		return;
+	for (int i = 0; i < rb->n_threads; i++)
+		free(rb->threads[i].held);
+	free(rb->locks);
+	free(rb->edges);
+	free(rb->threads);
+	arena_free(rb->arena);
+	free(rb);
+}
+
+int lw__rb_lock(struct lw__rb *rb, const struct lw__lock *l)
+{
+	if (!rb || !l)
+		return -1;
+	for (int i = 0; i < rb->n_locks; i++)
+		if (rb->locks[i].id == l->id)
+			return i;
+	if (grow((void **)&rb->locks, &rb->cap_locks, rb->n_locks, sizeof(*rb->locks)) < 0)
+		return -1;
+	struct rb_lock *x = &rb->locks[rb->n_locks];
+	memset(x, 0, sizeof(*x));
+	x->rec = l;
+	x->id = l->id;
+	x->kind = l->kind;
+	x->addr = (uintptr_t)l->addr;
+	return rb->n_locks++;
+}
+
+/* Fill in the name and class of lock i, once. */
+static void describe(struct lw__rb *rb, struct rb_lock *x)
+{
+	char name[NAME_MAX_LEN], cls[NAME_MAX_LEN];
+	if (x->name)
+		return;
+	name[0] = cls[0] = 0;
+	lw__lock_describe(x->rec, name, sizeof(name), cls, sizeof(cls));
+	name[sizeof(name) - 1] = cls[sizeof(cls) - 1] = 0;
+	x->name = arena_name(&rb->arena, name[0] ? name : "?");
+	x->cls = arena_name(&rb->arena, cls[0] ? cls : (name[0] ? name : "?"));
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct rb_lock *x = *(struct rb_lock *const *)a, *y = *(struct rb_lock *const *)b;
+	return strcmp(x->name, y->name);
+}
+
+/* Describe every lock of the report, once per set of locks; two different
+ * locks with the same name (two unnamed heap locks made at one line) get
+ * their ids appended, "mutex@bank.c:42#7", so a reader can tell them
+ * apart. Sorting finds the duplicates: n log n for a 20,000-lock cycle. */
+void lw__rb_describe_all(struct lw__rb *rb)
+{
+	if (rb->n_named == rb->n_locks)
+		return;
+	for (int i = 0; i < rb->n_locks; i++)
+		describe(rb, &rb->locks[i]);
+	rb->n_named = rb->n_locks;
+	struct rb_lock **v = malloc((size_t)rb->n_locks * sizeof(*v));
+	if (!v)
+		return;
+	for (int i = 0; i < rb->n_locks; i++)
+		v[i] = &rb->locks[i];
+	qsort(v, (size_t)rb->n_locks, sizeof(*v), by_name);
+	for (int i = 0; i < rb->n_locks;) {
+		int j = i + 1;
+		while (j < rb->n_locks && strcmp(v[j]->name, v[i]->name) == 0)
+			j++;
+		for (int k = i; j - i > 1 && k < j; k++) {
+			char b[NAME_MAX_LEN + 16];
+			snprintf(b, sizeof(b), "%s#%u", v[k]->name, v[k]->id);
+			v[k]->name = arena_name(&rb->arena, b);
+		}
+		i = j;
+	}
+	free(v);
+}
+
+const char *lw__rb_lock_name(struct lw__rb *rb, int i)
+{
+	if (!rb || i < 0 || i >= rb->n_locks)
+		return "?";
+	lw__rb_describe_all(rb);
+	return rb->locks[i].name ? rb->locks[i].name : "?";
+}
+
+void lw__rb_edge(struct lw__rb *rb, int from, int to, int tid, const char *tname,
+		 int from_read, int to_read, uint32_t from_stack, uint32_t to_stack)
+{
+	if (!rb)
+		return;
+	if (grow((void **)&rb->edges, &rb->cap_edges, rb->n_edges, sizeof(*rb->edges)) < 0)
+		return;
+	struct rb_edge *e = &rb->edges[rb->n_edges++];
+	e->from = from;
+	e->to = to;
+	e->tid = tid;
+	e->tname = arena_name(&rb->arena, tname);
+	e->from_read = !!from_read;
+	e->to_read = !!to_read;
+	e->from_stack = from_stack;
+	e->to_stack = to_stack;
+}
+
+int lw__rb_thread(struct lw__rb *rb, int tid, const char *name, const char *role,
+		  int lock, uint64_t duration_ms, uint32_t stack)
+{
+	if (!rb)
+		return -1;
+	if (grow((void **)&rb->threads, &rb->cap_threads, rb->n_threads,
+		 sizeof(*rb->threads)) < 0)
+		return -1;
+	struct rb_thread *t = &rb->threads[rb->n_threads];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->name = arena_name(&rb->arena, name);
+	t->role = arena_strdup(&rb->arena, role ? role : "thread");
+	t->lock = lock;
+	t->duration_ms = duration_ms;
+	t->stack = stack;
+	return rb->n_threads++;
+}
+
+void lw__rb_thread_held(struct lw__rb *rb, int ti, int lock)
+{
+	if (!rb || ti < 0 || ti >= rb->n_threads || lock < 0)
+		return;
+	struct rb_thread *t = &rb->threads[ti];
+	if (grow((void **)&t->held, &t->cap_held, t->n_held, sizeof(*t->held)) < 0)
+		return;
+	t->held[t->n_held++] = lock;
+}
+
+void lw__rb_thread_now(struct lw__rb *rb, int ti, const uintptr_t *pcs, int n,
+		       const char *note)
+{
+	if (!rb || ti < 0 || ti >= rb->n_threads)
+		return;
+	struct rb_thread *t = &rb->threads[ti];
+	if (n > LW__STACK_MAX)
+		n = LW__STACK_MAX;
+	t->n_now = 0;
+	if (pcs && n > 0) {
+		t->now = arena_alloc(&rb->arena, (size_t)n * sizeof(*pcs));
+		if (t->now) {
+			memcpy(t->now, pcs, (size_t)n * sizeof(*pcs));
+			t->n_now = n;
+		}
+	}
+	t->now_note = arena_strdup(&rb->arena, note);
+}
+
+static const char *vformat(struct lw__rb *rb, const char *fmt, va_list ap)
+{
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return NULL;
+	char *p = arena_alloc(&rb->arena, (size_t)n + 1);
+	if (p)
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+void lw__rb_headline(struct lw__rb *rb, const char *fmt, ...)
+{
+	va_list ap;
+	if (!rb)
+		return;
+	va_start(ap, fmt);
+	rb->headline = vformat(rb, fmt, ap);
+	va_end(ap);
+}
+
+void lw__rb_note(struct lw__rb *rb, const char *fmt, ...)
+{
+	va_list ap;
+	if (!rb)
+		return;
+	va_start(ap, fmt);
+	rb->note = vformat(rb, fmt, ap);
+	va_end(ap);
+}
+

@@ -1,0 +1,333 @@
+/* emit.c - the report emitter (see report.h). Everything slow - lock
+ * names, symbols, text and JSON - happens in lw__report_emit(), under one
+ * report mutex so that reports never interleave. The program's
+ * handler is called under that mutex too: reports reach it one at a time,
+ * in order, and a handler must therefore not wait for another thread that
+ * may itself be making a report. A report made inside the handler, in the
+ * handler's own thread, is written and counted but not handed to the
+ * handler again.
+ * Also here: the public counters and handler setter, and the fork steps
+ * of the report mutex. */
+#include "rb.h"
+#include "name.h"
+#include "mutex.h"
+#include "out.h"
+#include "real.h"
+#include "stack.h"
+#include "symbols.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+
+/* ---- counters and handler -------------------------------------------- */
+
+static unsigned long counts[LW_KIND_COUNT];
+static unsigned long total_count, error_count;
+
+static struct lw__mutex report_mu = LW__MUTEX_INIT;
+/* Guards the handler pair so that fn and arg are always read together; held
+ * only to copy them, never across the call. Order: report_mu, handler_mu. */
+static struct lw__mutex handler_mu = LW__MUTEX_INIT;
+static lw_report_fn handler_fn;
+static void *handler_arg;
+
+/* > 0 while this thread is inside lw__report_emit (holding report_mu). */
+static LW__TLS int in_report;
+/* This thread's fork prepare found report_mu already held by itself. */
+static LW__TLS int fork_nested;
+
+void lw_set_report_handler(lw_report_fn fn, void *arg)
+{
+	lw__mutex_lock(&handler_mu);
+	handler_fn = fn;
+	handler_arg = arg;
+	lw__mutex_unlock(&handler_mu);
+}
+
+unsigned long lw_report_count(lw_kind_t kind)
+{
+	if (kind == LW_KIND_COUNT)
+		return lw__load(&total_count);
+	if ((unsigned)kind >= LW_KIND_COUNT)
+		return 0;
+	return lw__load(&counts[kind]);
+}
+
+unsigned long lw_error_count(void)
+{
+	return lw__load(&error_count);
+}
+
+unsigned long lw__report_errors(void)
+{
+	return lw__load(&error_count);
+}
+
+static void count(lw_kind_t kind, lw_severity_t sev)
+{
+	if ((unsigned)kind < LW_KIND_COUNT)
+		__atomic_fetch_add(&counts[kind], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&total_count, 1, __ATOMIC_RELAXED);
+	if (sev == LW_ERROR)
+		__atomic_fetch_add(&error_count, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- emit -------------------------------------------------------------- */
+
+static const char *const kind_names[LW_KIND_COUNT] = {
+	[LW_LOCK_ORDER_CYCLE] = "lock_order_cycle",
+	[LW_DEADLOCK] = "deadlock",
+	[LW_SELF_DEADLOCK] = "self_deadlock",
+	[LW_BAD_UNLOCK] = "bad_unlock",
+	[LW_DESTROY_HELD] = "destroy_held",
+	[LW_THREAD_EXIT_HOLDING] = "thread_exit_holding",
+	[LW_LONG_HOLD] = "long_hold",
+	[LW_LONG_WAIT] = "long_wait",
+};
+
+/* Symbolise depot stack `id` into rb's arena. A stack with a call site
+ * from the force-included header uses it for the innermost frame when
+ * debug info gave no file; a site without any pcs becomes a one-frame
+ * stack. */
+static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
+{
+	lw_stack_t s = { 0, NULL };
+	uintptr_t pcs[LW__STACK_MAX];
+	struct lw__site site;
+	int n;
+
+	if (id == 0)
+		return s;
+	memset(&site, 0, sizeof(site));
+	n = lw__stack_get(id, pcs, LW__STACK_MAX, &site);
+	if (n > LW__STACK_MAX)
+		n = LW__STACK_MAX;
+	if (n <= 0) {
+		if (!site.src)
+			return s;
+		pcs[0] = site.pc;
+		n = 1;
+	}
+	lw_frame_t *f = lw__rb_alloc(rb, (size_t)n * sizeof(*f));
+	if (!f)
+		return s;
+	for (int i = 0; i < n; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		if (pcs[i])
+			lw__sym_frame(pcs[i], 1, &f[i]);
+		f[i].pc = pcs[i];
+	}
+	if (site.src && !f[0].file) {
+		f[0].file = site.src->file;
+		f[0].line = site.src->line;
+		if (!f[0].function && site.src->func)
+			f[0].function = site.src->func;
+	}
+	s.depth = n;
+	s.frames = f;
+	return s;
+}
+
+/* Symbolise raw pcs from a signal context: frame 0 is the exact pc. */
+static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n)
+{
+	lw_stack_t s = { 0, NULL };
+	if (n <= 0 || !pcs)
+		return s;
+	lw_frame_t *f = lw__rb_alloc(rb, (size_t)n * sizeof(*f));
+	if (!f)
+		return s;
+	for (int i = 0; i < n; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		if (pcs[i])
+			lw__sym_frame(pcs[i], i == 0 ? 0 : 1, &f[i]);
+		f[i].pc = pcs[i];
+	}
+	s.depth = n;
+	s.frames = f;
+	return s;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int valid_lock(const struct lw__rb *rb, int i)
+{
+	return i >= 0 && i < rb->n_locks ? i : -1;
+}
+
+/* Fill r from rb; every allocation comes from rb's arena. */
+static void build(struct lw__rb *rb, lw_report_t *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = rb->kind;
+	r->severity = rb->sev;
+	r->kind_name = (unsigned)rb->kind < LW_KIND_COUNT ? kind_names[rb->kind] : "unknown";
+	r->severity_name = rb->sev == LW_ERROR ? "error" : "warning";
+	r->headline = rb->headline ? rb->headline : r->kind_name;
+	r->note = rb->note;
+	r->pid = (int)getpid();
+	r->time_ms = now_ms();
+
+	lw_report_lock_t *locks =
+		rb->n_locks ? lw__rb_alloc(rb, (size_t)rb->n_locks * sizeof(*locks)) : NULL;
+	if (locks) {
+		lw__rb_describe_all(rb);
+		for (int i = 0; i < rb->n_locks; i++) {
+			struct rb_lock *x = &rb->locks[i];
+			locks[i].id = x->id;
+			locks[i].address = x->addr;
+			locks[i].kind = lw__lock_kind_name(x->kind);
+			if (!locks[i].kind)
+				locks[i].kind = "lock";
+			locks[i].name = x->name ? x->name : "?";
+			locks[i].class_ = x->cls ? x->cls : locks[i].name;
+		}
+		r->locks = locks;
+		r->n_locks = rb->n_locks;
+	}
+	/* Without the lock table no index may point into it. */
+	int nl = r->n_locks;
+
+	lw_report_edge_t *edges =
+		rb->n_edges ? lw__rb_alloc(rb, (size_t)rb->n_edges * sizeof(*edges)) : NULL;
+	if (edges) {
+		for (int i = 0; i < rb->n_edges; i++) {
+			struct rb_edge *e = &rb->edges[i];
+			edges[i].from = nl ? valid_lock(rb, e->from) : -1;
+			edges[i].to = nl ? valid_lock(rb, e->to) : -1;
+			edges[i].tid = e->tid;
+			edges[i].thread_name = e->tname;
+			edges[i].from_read = e->from_read;
+			edges[i].to_read = e->to_read;
+			edges[i].from_stack = depot_stack(rb, e->from_stack);
+			edges[i].to_stack = depot_stack(rb, e->to_stack);
+		}
+		r->edges = edges;
+		r->n_edges = rb->n_edges;
+	}
+
+	lw_report_thread_t *threads =
+		rb->n_threads ? lw__rb_alloc(rb, (size_t)rb->n_threads * sizeof(*threads))
+			      : NULL;
+	if (threads) {
+		for (int i = 0; i < rb->n_threads; i++) {
+			struct rb_thread *t = &rb->threads[i];
+			lw_report_thread_t *o = &threads[i];
+			o->tid = t->tid;
+			o->name = t->name;
+			o->role = t->role ? t->role : "thread";
+			o->lock = nl ? valid_lock(rb, t->lock) : -1;
+			o->duration_ms = t->duration_ms;
+			o->n_held = 0;
+			o->held = NULL;
+			if (nl && t->n_held) {
+				int *h = lw__rb_alloc(rb, (size_t)t->n_held * sizeof(*h));
+				if (h) {
+					for (int k = 0; k < t->n_held; k++)
+						if (valid_lock(rb, t->held[k]) >= 0)
+							h[o->n_held++] = t->held[k];
+					o->held = h;
+				}
+			}
+			o->stack = depot_stack(rb, t->stack);
+			o->now = raw_stack(rb, t->now, t->n_now);
+			o->now_note = t->now_note;
+		}
+		r->threads = threads;
+		r->n_threads = rb->n_threads;
+	}
+}
+
+void lw__report_emit(struct lw__rb *rb)
+{
+	struct lw__buf text = { 0, 0, 0 }, json = { 0, 0, 0 };
+	lw_report_t r;
+	lw_report_fn fn = NULL;
+	void *arg = NULL;
+	int saved = errno;
+
+	if (!rb)
+		return;
+	if (in_report == 0)
+		lw__mutex_lock(&report_mu);
+	in_report++;
+
+	build(rb, &r);
+	lw__report_text(&r, &text);
+	lw__report_json(&r, &json);
+	r.text = text.p ? text.p : "";
+	r.json = json.p ? json.p : "{}";
+
+	if (text.p)
+		lw__out_log(text.p, text.len);
+	if (json.p) {
+		/* one write with the newline; r.json keeps none */
+		lw__buf_put(&json, "\n", 1);
+		lw__out_json(json.p, json.len);
+		if (json.len > 0 && json.p[json.len - 1] == '\n')
+			json.p[--json.len] = 0;
+		r.json = json.p;
+	}
+
+	/* counted before the handler, so that it sees itself in the counts */
+	count(r.kind, r.severity);
+
+	if (in_report == 1) {
+		lw__mutex_lock(&handler_mu);
+		fn = handler_fn;
+		arg = handler_arg;
+		lw__mutex_unlock(&handler_mu);
+		if (fn)
+			fn(&r, arg);
+	}
+
+	free(text.p);
+	free(json.p);
+	lw__rb_free(rb);
+	in_report--;
+	if (in_report == 0)
+		lw__mutex_unlock(&report_mu);
+	errno = saved;
+}
+
+/* ---- fork ---------------------------------------------------------------- */
+
+void lw__report_atfork_prepare(void)
+{
+	/* A handler that forks already holds report_mu in this thread. */
+	fork_nested = in_report > 0;
+	if (!fork_nested)
+		lw__mutex_lock(&report_mu);
+	lw__mutex_lock(&handler_mu);
+}
+
+void lw__report_atfork_parent(void)
+{
+	lw__mutex_unlock(&handler_mu);
+	if (!fork_nested)
+		lw__mutex_unlock(&report_mu);
+	fork_nested = 0;
+}
+
+void lw__report_atfork_child(void)
+{
+	lw__mutex_postfork_child(&report_mu);
+	lw__mutex_postfork_child(&handler_mu);
+	/* The forking thread may be inside a handler: it will unlock on return. */
+	if (in_report > 0)
+		lw__mutex_lock(&report_mu);
+	fork_nested = 0;
+}

@@ -1,0 +1,18 @@
+/* name.h - what a report calls a lock: the name given with lw_set_name,
+ * else the global or static variable it is ("accounts_lock",
+ * "table+16"), else "mutex@file.c:42" after the program's own code where
+ * it was first used; and its class, stable across runs. Report time only
+ * (it symbolises); call under the guard. */
+#ifndef LW_NAME_H
+#define LW_NAME_H
+
+#include "common.h"
+#include "lock.h"
+
+void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cls,
+		       size_t cn);
+
+/* "mutex", "rwlock", "spinlock", "semaphore" (or "lock"). */
+const char *lw__lock_kind_name(int kind);
+
+#endif

@@ -1,0 +1,33 @@
+/* policy.c - the policy after an error (see policy.h). */
+#include "policy.h"
+#include "options.h"
+#include "out.h"
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+void lw__deadlock_action(void)
+{
+	if (lw__opt.on_deadlock == LW__ON_DEADLOCK_EXIT) {
+		int code = lw__opt.exitcode ? (int)lw__opt.exitcode : 66;
+		lw__msg("deadlock: exiting with status %d (option on_deadlock=exit)", code);
+		_exit(code);
+	}
+	if (lw__opt.on_deadlock == LW__ON_DEADLOCK_ABORT) {
+		lw__msg("deadlock: aborting (option on_deadlock=abort)");
+		abort();
+	}
+}
+
+void lw__policy_at_exit(void)
+{
+	unsigned long errors = lw__report_errors();
+	if (lw__opt.exitcode && errors > 0) {
+		lw__msg("%lu error report%s: exiting with status %ld (option exitcode)", errors,
+			errors == 1 ? "" : "s", lw__opt.exitcode);
+		fflush(NULL);
+		_exit((int)lw__opt.exitcode);
+	}
+}

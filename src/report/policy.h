@@ -1,0 +1,16 @@
+/* policy.h - what happens after an error: option on_deadlock after a
+ * deadlock report, option exitcode at exit. */
+#ifndef LW_POLICY_H
+#define LW_POLICY_H
+
+#include "common.h"
+
+/* After a deadlock report: what option on_deadlock says (report: nothing;
+ * exit: _exit with exitcode, else 66; abort). */
+void lw__deadlock_action(void);
+
+/* At exit: with option exitcode set and an error reported, end the
+ * process with that status (returns otherwise). */
+void lw__policy_at_exit(void);
+
+#endif

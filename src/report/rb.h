@@ -1,0 +1,58 @@
+/* rb.h - inside the report layer: the builder's raw facts (struct lw__rb),
+ * shared by build.c, which fills it, and emit.c, which turns it into a
+ * report, and the builder's arena (memory freed with the builder). */
+#ifndef LW_RB_H
+#define LW_RB_H
+
+#include "report.h"
+
+struct chunk;
+
+struct rb_lock {
+	const struct lw__lock *rec;
+	uint32_t id;
+	int kind;
+	uintptr_t addr;
+	const char *name, *cls; /* NULL until described */
+};
+
+struct rb_edge {
+	int from, to, tid, from_read, to_read;
+	const char *tname;
+	uint32_t from_stack, to_stack;
+};
+
+struct rb_thread {
+	int tid;
+	const char *name, *role;
+	int lock;
+	uint64_t duration_ms;
+	uint32_t stack;
+	int *held, n_held, cap_held;
+	uintptr_t *now;
+	int n_now;
+	const char *now_note;
+};
+
+struct lw__rb {
+	lw_kind_t kind;
+	lw_severity_t sev;
+	const char *headline, *note;
+	struct rb_lock *locks;
+	int n_locks, cap_locks;
+	int n_named;            /* locks already through describe_all() */
+	struct rb_edge *edges;
+	int n_edges, cap_edges;
+	struct rb_thread *threads;
+	int n_threads, cap_threads;
+	struct chunk *arena;
+};
+
+/* Name every lock of the report, once (ids appended to duplicates). */
+void lw__rb_describe_all(struct lw__rb *rb);
+/* n bytes from the builder's arena (16-byte aligned), or NULL. */
+void *lw__rb_alloc(struct lw__rb *rb, size_t n);
+/* A copy of s in the arena (NULL for NULL or out of memory). */
+char *lw__rb_strdup(struct lw__rb *rb, const char *s);
+
+#endif

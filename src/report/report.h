@@ -1,0 +1,65 @@
+/* report.h - build a report, then emit it: human text to the log, one JSON
+ * line to the JSON file, the program's handler, the counters, and the
+ * exit code at exit.
+ *
+ * A builder collects raw facts (lock records, depot stack ids, raw pcs)
+ * while the caller may still hold a lockwatch lock; lw__report_emit() is
+ * called with none held and does the slow part: names, symbols, formatting
+ * and writing. Reports are serialised by one report lock, so they never
+ * interleave. Call everything here under the guard. */
+#ifndef LW_REPORT_H
+#define LW_REPORT_H
+
+#include "common.h"
+#include "buf.h"
+#include "lock.h"
+
+struct lw__rb;
+
+struct lw__rb *lw__rb_new(lw_kind_t kind, lw_severity_t sev);
+
+/* Add a lock (once per id); returns its index in the report's locks. */
+int lw__rb_lock(struct lw__rb *rb, const struct lw__lock *l);
+
+/* Add a cycle edge between two lock indexes. */
+void lw__rb_edge(struct lw__rb *rb, int from, int to, int tid, const char *tname,
+		 int from_read, int to_read, uint32_t from_stack, uint32_t to_stack);
+
+/* Add a thread; returns its index. `lock` is a lock index or -1; the stack
+ * is a depot id (0: none). */
+int lw__rb_thread(struct lw__rb *rb, int tid, const char *name, const char *role,
+		  int lock, uint64_t duration_ms, uint32_t stack);
+
+/* Add a lock index to thread ti's held list. */
+void lw__rb_thread_held(struct lw__rb *rb, int ti, int lock);
+
+/* Set thread ti's "doing now" stack from raw pcs, or a note why not. */
+void lw__rb_thread_now(struct lw__rb *rb, int ti, const uintptr_t *pcs, int n,
+		       const char *note);
+
+/* The one-line headline and an optional note (printf-style). */
+void lw__rb_headline(struct lw__rb *rb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void lw__rb_note(struct lw__rb *rb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Name of lock index i, as it will appear (for headlines). */
+const char *lw__rb_lock_name(struct lw__rb *rb, int i);
+
+/* Symbolise, format, write, call the handler, count; frees rb. */
+void lw__report_emit(struct lw__rb *rb);
+
+/* Drop a builder without emitting it. */
+void lw__rb_free(struct lw__rb *rb);
+
+/* Counters (lock-free) and the handler. */
+unsigned long lw__report_errors(void);
+
+void lw__report_json(const lw_report_t *r, struct lw__buf *b);
+void lw__report_text(const lw_report_t *r, struct lw__buf *b);
+
+void lw__report_atfork_prepare(void);
+void lw__report_atfork_parent(void);
+void lw__report_atfork_child(void);
+
+#endif

@@ -1,0 +1,118 @@
+/* init.c - the life cycle (see init.h): start-up (options, output, the
+ * unwinder, the hooks of the lower layers, the watchdog), fork and exit.
+ *
+ * The fork table: lockwatch's own mutexes are taken before fork() in this
+ * one order, which is also the order in which any code may nest them
+ * (each is otherwise held alone, for a short non-blocking piece of work):
+ *   1. report (report_mu, then handler_mu)   report/emit.c
+ *   2. misuse de-duplication (seen_mu)        check/misuse.c
+ *   3. cycle verdicts (order_mu)              check/order.c
+ *   4. the graph (graph_mu)                   model/graph.c
+ *   5. the lock registry (reg_mu)             model/lock.c
+ *   6. the stack depot                        model/stack.c
+ *   7. the thread list (list_mu)              model/thread.c
+ * The parent lets them go in reverse order; the child makes them afresh
+ * (it is the only thread, and the one that took them). The watchdog's and
+ * health's mutexes are never held across a call into the others: the
+ * child only resets them. */
+#include "init.h"
+#include "deadlock.h"
+#include "graph.h"
+#include "hooks.h"
+#include "lock.h"
+#include "misuse.h"
+#include "options.h"
+#include "order.h"
+#include "out.h"
+#include "policy.h"
+#include "real.h"
+#include "report.h"
+#include "stack.h"
+#include "stats_table.h"
+#include "symbols.h"
+#include "thread.h"
+#include "watchdog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int init_state; /* 0 none, 1 running, 2 done */
+
+static const struct {
+	void (*prepare)(void), (*parent)(void), (*child)(void);
+} fork_table[] = {
+	{ lw__report_atfork_prepare, lw__report_atfork_parent, lw__report_atfork_child },
+	{ lw__misuse_atfork_prepare, lw__misuse_atfork_parent, lw__misuse_atfork_child },
+	{ lw__order_atfork_prepare, lw__order_atfork_parent, lw__order_atfork_child },
+	{ lw__graph_atfork_prepare, lw__graph_atfork_parent, lw__graph_atfork_child },
+	{ lw__lock_atfork_prepare, lw__lock_atfork_parent, lw__lock_atfork_child },
+	{ lw__stack_atfork_prepare, lw__stack_atfork_parent, lw__stack_atfork_child },
+	{ lw__thread_atfork_prepare, lw__thread_atfork_parent, lw__thread_atfork_child },
+};
+#define N_FORK (sizeof(fork_table) / sizeof(fork_table[0]))
+
+static void at_fork_prepare(void)
+{
+	lw__guard_enter();
+	for (size_t i = 0; i < N_FORK; i++)
+		fork_table[i].prepare();
+}
+
+static void at_fork_parent(void)
+{
+	for (size_t i = N_FORK; i-- > 0;)
+		fork_table[i].parent();
+	lw__guard_leave();
+}
+
+static void at_fork_child(void)
+{
+	for (size_t i = N_FORK; i-- > 0;)
+		fork_table[i].child();
+	lw__sym_reset();
+	lw__watchdog_atfork_child();
+	lw__guard_leave();
+}
+
+static void at_exit(void)
+{
+	lw__guard_enter();
+	lw__watchdog_stop();
+	lw__stats_report();
+	lw__policy_at_exit();
+	lw__guard_leave();
+}
+
+void lw__init(void)
+{
+	int expected = 0;
+	if (!__atomic_compare_exchange_n(&init_state, &expected, 1, 0, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return; /* done, or running in this or another thread */
+	int saved = errno;
+	lw__guard_enter();
+	lw__real_init();
+	lw__hooks.lock_retired = lw__graph_forget;
+	lw__hooks.thread_exit = lw__misuse_thread_exit;
+	lw__hooks.forked_child_first_lock = lw__watchdog_restart;
+	lw__options_defaults(&lw__opt);
+	lw__options_parse(&lw__opt, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
+	lw__out_open();
+	lw__stack_init();
+	if (lw__opt.verbose)
+		lw__options_print(&lw__opt, 2);
+	lw__thread_init();
+	pthread_atfork(at_fork_prepare, at_fork_parent, at_fork_child);
+	atexit(at_exit);
+	lw__store_rel(&init_state, 2);
+	lw__watchdog_start();
+	lw__guard_leave();
+	errno = saved;
+}
+
+__attribute__((constructor(101))) static void lw__constructor(void)
+{
+	lw__init();
+}

@@ -1,0 +1,134 @@
+/* watchdog.c - the watchdog thread (see watchdog.h). Every watchdog_ms it
+ * advances lw__tick, takes a snapshot of every thread's holds and waits
+ * (model/snapshot.c) and runs the checks on it without holding any lock:
+ * long holds and waits (check/stall.c), deadlocks (check/deadlock.c), and
+ * the figures of lw_health() (check/health.c). */
+#include "watchdog.h"
+#include "deadlock.h"
+#include "health.h"
+#include "mutex.h"
+#include "options.h"
+#include "report.h"
+#include "snapshot.h"
+#include "stall.h"
+
+#include <signal.h>
+#include <time.h>
+
+static struct lw__mutex wd_mu = LW__MUTEX_INIT;
+static pthread_cond_t wd_cv;
+static pthread_t wd_thread;
+static int wd_running, wd_stop;
+static struct timespec t0;
+
+static uint64_t elapsed_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - t0.tv_sec) * 1000u +
+	       (uint64_t)((now.tv_nsec - t0.tv_nsec) / 1000000);
+}
+
+static void look(void)
+{
+	uint32_t now = (uint32_t)elapsed_ms();
+	if (now == LW__TICK_RESTART)
+		now--; /* once in 49 days: keep the sentinel for forked children */
+	lw__snap_tick(now);
+	lw__snapshot_take();
+	lw__stall_check(now);
+	lw__deadlock_check();
+	lw__health_cycles(lw_report_count(LW_LOCK_ORDER_CYCLE));
+}
+
+static void *wd_main(void *arg)
+{
+	(void)arg;
+	lw__guard_enter(); /* everything this thread does passes straight through */
+	lw__mutex_lock(&wd_mu);
+	while (!wd_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		long ms = lw__opt.watchdog_ms;
+		until.tv_sec += ms / 1000;
+		until.tv_nsec += (ms % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		LW_REAL_FN(pthread_cond_timedwait)(&wd_cv, &wd_mu.m, &until);
+		if (wd_stop)
+			break;
+		lw__mutex_unlock(&wd_mu);
+		look();
+		lw__mutex_lock(&wd_mu);
+	}
+	lw__mutex_unlock(&wd_mu);
+	return NULL;
+}
+
+void lw__watchdog_start(void)
+{
+	if (wd_running)
+		return;
+	if (!t0.tv_sec && !t0.tv_nsec)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&wd_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	wd_stop = 0;
+	if (LW_REAL_FN(pthread_create)(&wd_thread, NULL, wd_main, NULL) == 0)
+		wd_running = 1;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void lw__watchdog_stop(void)
+{
+	if (!wd_running || pthread_equal(pthread_self(), wd_thread))
+		return;
+	lw__mutex_lock(&wd_mu);
+	wd_stop = 1;
+	pthread_cond_signal(&wd_cv);
+	lw__mutex_unlock(&wd_mu);
+	pthread_join(wd_thread, NULL);
+	wd_running = 0;
+}
+
+void lw__watchdog_atfork_child(void)
+{
+	lw__mutex_postfork_child(&wd_mu);
+	lw__health_atfork_child();
+	lw__stall_atfork_child();
+	lw__deadlock_atfork_child();
+	wd_running = 0;
+	lw__store(&lw__tick, LW__TICK_RESTART);
+}
+
+void lw__watchdog_restart(void)
+{
+	/* whoever moves the tick off the sentinel starts the watchdog */
+	uint32_t expected = LW__TICK_RESTART, now = (uint32_t)elapsed_ms();
+	if (now == LW__TICK_RESTART)
+		now--;
+	if (__atomic_compare_exchange_n(&lw__tick, &expected, now, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_RELAXED)) {
+		lw__guard_enter();
+		lw__watchdog_start();
+		lw__guard_leave();
+	}
+}
+
+void lw__watchdog_options_changed(void)
+{
+	if (!wd_running)
+		return;
+	lw__mutex_lock(&wd_mu);
+	pthread_cond_signal(&wd_cv);
+	lw__mutex_unlock(&wd_mu);
+}
+
