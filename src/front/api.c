@@ -1,94 +1,124 @@
 /* api.c - the wrapper lock types of lockwatch.h: each call is the pthread
- * call on the wrapped object, checked by the ops of ops.h. The record is
- * cached in the wrapper, so no lookup by address is needed. */
+ * call on the wrapped object, checked by the bodies of ops.h. The record
+ * is cached in the wrapper, so no lookup by address is needed. Each entry
+ * point is written out with its name and signature; an acquire's slow twin
+ * comes just before it. */
 #include "ops.h"
 
-#define SITE struct lw__site s = { LW__RA(), NULL }
+#define LW__NOINLINE __attribute__((noinline))
+#define SITE (LW__SITE(NULL))
 
 /* The slow unlock calls the real unlock on the wrapper's address. */
 _Static_assert(offsetof(lw_mutex_t, m) == 0 && offsetof(lw_rwlock_t, rw) == 0 &&
 		       offsetof(lw_spinlock_t, s) == 0,
 	       "the pthread object comes first in each wrapper type");
 
-/* int fn(T *x, params...): op on wrapper x, whose field f is the pthread
- * object, by the real call `real` (and an acquire's slow twin, fn_slow).
- * params and args are parenthesised, each with a leading comma: (, int a). */
-#define WRAP(op, fn, T, f, kind, mode, real, params, args)                          \
-	LW__TWIN(op, fn##_slow, (T *x LW__UNPAREN params), x, &x->lw__rec, kind, mode, \
-		 LW_REAL_FN(real)(&x->f LW__UNPAREN args))                            \
-	int fn(T *x LW__UNPAREN params)                                             \
-	{                                                                           \
-		SITE;                                                               \
-		LW__OP_##op(x, &x->lw__rec, kind, mode, &s,                         \
-			    LW_REAL_FN(real)(&x->f LW__UNPAREN args),               \
-			    fn##_slow(x LW__UNPAREN args, s));                      \
-	}
-
-static int mutex_init_at(lw_mutex_t *m, const pthread_mutexattr_t *attr,
-			 const struct lw__site *site)
-{
-	LW__OP_INIT(m, &m->lw__rec, LW__MUTEX, 0, site, LW_REAL_FN(pthread_mutex_init)(&m->m, attr),
-		    0);
-}
+static int mutex_init_at(lw_mutex_t *x, const pthread_mutexattr_t *attr, struct lw__site site)
+LW__BODY_INIT(x, &x->lw__rec, LW__MUTEX, site, LW_REAL_FN(pthread_mutex_init)(&x->m, attr))
 
 int lw_mutex_init(lw_mutex_t *m, const pthread_mutexattr_t *attr)
 {
-	SITE;
-	return mutex_init_at(m, attr, &s);
+	return mutex_init_at(m, attr, LW__SITE(NULL));
 }
 
 int lw_mutex_init_type(lw_mutex_t *m, int type)
 {
-	SITE;
+	struct lw__site site = LW__SITE(NULL);
 	pthread_mutexattr_t a;
 	int rc = pthread_mutexattr_init(&a);
 	if (rc == 0 && (rc = pthread_mutexattr_settype(&a, type)) == 0)
-		rc = mutex_init_at(m, &a, &s);
+		rc = mutex_init_at(m, &a, site);
 	pthread_mutexattr_destroy(&a);
 	return rc;
 }
 
-WRAP(DESTROY, lw_mutex_destroy, lw_mutex_t, m, LW__MUTEX, 0, pthread_mutex_destroy, (), ())
-WRAP(ACQUIRE, lw_mutex_lock, lw_mutex_t, m, LW__MUTEX, LW__WRITE, pthread_mutex_lock, (), ())
-WRAP(TRY, lw_mutex_trylock, lw_mutex_t, m, LW__MUTEX, LW__WRITE, pthread_mutex_trylock, (), ())
-WRAP(ACQUIRE, lw_mutex_timedlock, lw_mutex_t, m, LW__MUTEX, LW__WRITE, pthread_mutex_timedlock,
-     (, const struct timespec *abstime), (, abstime))
-WRAP(RELEASE, lw_mutex_unlock, lw_mutex_t, m, LW__MUTEX, 0, pthread_mutex_unlock, (), ())
+int lw_mutex_destroy(lw_mutex_t *x)
+LW__BODY_DESTROY(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_mutex_destroy)(&x->m))
 
-WRAP(INIT, lw_rwlock_init, lw_rwlock_t, rw, LW__RWLOCK, 0, pthread_rwlock_init,
-     (, const pthread_rwlockattr_t *attr), (, attr))
-WRAP(DESTROY, lw_rwlock_destroy, lw_rwlock_t, rw, LW__RWLOCK, 0, pthread_rwlock_destroy, (), ())
-WRAP(ACQUIRE, lw_rwlock_rdlock, lw_rwlock_t, rw, LW__RWLOCK, LW__READ, pthread_rwlock_rdlock,
-     (), ())
-WRAP(TRY, lw_rwlock_tryrdlock, lw_rwlock_t, rw, LW__RWLOCK, LW__READ, pthread_rwlock_tryrdlock,
-     (), ())
-WRAP(ACQUIRE, lw_rwlock_timedrdlock, lw_rwlock_t, rw, LW__RWLOCK, LW__READ,
-     pthread_rwlock_timedrdlock, (, const struct timespec *abstime), (, abstime))
-WRAP(ACQUIRE, lw_rwlock_wrlock, lw_rwlock_t, rw, LW__RWLOCK, LW__WRITE, pthread_rwlock_wrlock,
-     (), ())
-WRAP(TRY, lw_rwlock_trywrlock, lw_rwlock_t, rw, LW__RWLOCK, LW__WRITE, pthread_rwlock_trywrlock,
-     (), ())
-WRAP(ACQUIRE, lw_rwlock_timedwrlock, lw_rwlock_t, rw, LW__RWLOCK, LW__WRITE,
-     pthread_rwlock_timedwrlock, (, const struct timespec *abstime), (, abstime))
-WRAP(RELEASE, lw_rwlock_unlock, lw_rwlock_t, rw, LW__RWLOCK, 0, pthread_rwlock_unlock, (), ())
+static LW__NOINLINE int lw_mutex_lock_slow(lw_mutex_t *x, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_lock)(&x->m))
 
-WRAP(INIT, lw_spin_init, lw_spinlock_t, s, LW__SPIN, 0, pthread_spin_init, (, int pshared),
-     (, pshared))
-WRAP(DESTROY, lw_spin_destroy, lw_spinlock_t, s, LW__SPIN, 0, pthread_spin_destroy, (), ())
-WRAP(ACQUIRE, lw_spin_lock, lw_spinlock_t, s, LW__SPIN, LW__WRITE, pthread_spin_lock, (), ())
-WRAP(TRY, lw_spin_trylock, lw_spinlock_t, s, LW__SPIN, LW__WRITE, pthread_spin_trylock, (), ())
-WRAP(RELEASE, lw_spin_unlock, lw_spinlock_t, s, LW__SPIN, 0, pthread_spin_unlock, (), ())
+int lw_mutex_lock(lw_mutex_t *x)
+LW__BODY_ACQUIRE(x, &x->lw__rec, LW__MUTEX, LW__WRITE, SITE, LW_REAL_FAST(pthread_mutex_lock)(&x->m),
+		 lw_mutex_lock_slow(x, site_))
 
-int lw_cond_wait(pthread_cond_t *c, lw_mutex_t *m)
-{
-	SITE;
-	LW__OP_COND_WAIT(m, &m->lw__rec, LW__MUTEX, 0, &s, LW_REAL_FN(pthread_cond_wait)(c, &m->m),
-			 0);
-}
+int lw_mutex_trylock(lw_mutex_t *x)
+LW__BODY_TRY(x, &x->lw__rec, LW__MUTEX, LW__WRITE, SITE, LW_REAL_FN(pthread_mutex_trylock)(&x->m))
 
-int lw_cond_timedwait(pthread_cond_t *c, lw_mutex_t *m, const struct timespec *abstime)
-{
-	SITE;
-	LW__OP_COND_WAIT(m, &m->lw__rec, LW__MUTEX, 0, &s,
-			 LW_REAL_FN(pthread_cond_timedwait)(c, &m->m, abstime), 0);
-}
+static LW__NOINLINE int lw_mutex_timedlock_slow(lw_mutex_t *x, const struct timespec *abstime, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_timedlock)(&x->m, abstime))
+
+int lw_mutex_timedlock(lw_mutex_t *x, const struct timespec *abstime)
+LW__BODY_ACQUIRE(x, &x->lw__rec, LW__MUTEX, LW__WRITE, SITE, LW_REAL_FAST(pthread_mutex_timedlock)(&x->m, abstime),
+		 lw_mutex_timedlock_slow(x, abstime, site_))
+
+int lw_mutex_unlock(lw_mutex_t *x)
+LW__BODY_RELEASE(x, &x->lw__rec, LW__MUTEX, SITE, LW_REAL_FAST(pthread_mutex_unlock)(&x->m))
+
+int lw_rwlock_init(lw_rwlock_t *x, const pthread_rwlockattr_t *attr)
+LW__BODY_INIT(x, &x->lw__rec, LW__RWLOCK, SITE, LW_REAL_FN(pthread_rwlock_init)(&x->rw, attr))
+
+int lw_rwlock_destroy(lw_rwlock_t *x)
+LW__BODY_DESTROY(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_rwlock_destroy)(&x->rw))
+
+static LW__NOINLINE int lw_rwlock_rdlock_slow(lw_rwlock_t *x, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_rdlock)(&x->rw))
+
+int lw_rwlock_rdlock(lw_rwlock_t *x)
+LW__BODY_ACQUIRE(x, &x->lw__rec, LW__RWLOCK, LW__READ, SITE, LW_REAL_FAST(pthread_rwlock_rdlock)(&x->rw),
+		 lw_rwlock_rdlock_slow(x, site_))
+
+int lw_rwlock_tryrdlock(lw_rwlock_t *x)
+LW__BODY_TRY(x, &x->lw__rec, LW__RWLOCK, LW__READ, SITE, LW_REAL_FN(pthread_rwlock_tryrdlock)(&x->rw))
+
+static LW__NOINLINE int lw_rwlock_timedrdlock_slow(lw_rwlock_t *x, const struct timespec *abstime, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_timedrdlock)(&x->rw, abstime))
+
+int lw_rwlock_timedrdlock(lw_rwlock_t *x, const struct timespec *abstime)
+LW__BODY_ACQUIRE(x, &x->lw__rec, LW__RWLOCK, LW__READ, SITE, LW_REAL_FAST(pthread_rwlock_timedrdlock)(&x->rw, abstime),
+		 lw_rwlock_timedrdlock_slow(x, abstime, site_))
+
+static LW__NOINLINE int lw_rwlock_wrlock_slow(lw_rwlock_t *x, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_wrlock)(&x->rw))
+
+int lw_rwlock_wrlock(lw_rwlock_t *x)
+LW__BODY_ACQUIRE(x, &x->lw__rec, LW__RWLOCK, LW__WRITE, SITE, LW_REAL_FAST(pthread_rwlock_wrlock)(&x->rw),
+		 lw_rwlock_wrlock_slow(x, site_))
+
+int lw_rwlock_trywrlock(lw_rwlock_t *x)
+LW__BODY_TRY(x, &x->lw__rec, LW__RWLOCK, LW__WRITE, SITE, LW_REAL_FN(pthread_rwlock_trywrlock)(&x->rw))
+
+static LW__NOINLINE int lw_rwlock_timedwrlock_slow(lw_rwlock_t *x, const struct timespec *abstime, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_timedwrlock)(&x->rw, abstime))
+
+int lw_rwlock_timedwrlock(lw_rwlock_t *x, const struct timespec *abstime)
+LW__BODY_ACQUIRE(x, &x->lw__rec, LW__RWLOCK, LW__WRITE, SITE, LW_REAL_FAST(pthread_rwlock_timedwrlock)(&x->rw, abstime),
+		 lw_rwlock_timedwrlock_slow(x, abstime, site_))
+
+int lw_rwlock_unlock(lw_rwlock_t *x)
+LW__BODY_RELEASE(x, &x->lw__rec, LW__RWLOCK, SITE, LW_REAL_FAST(pthread_rwlock_unlock)(&x->rw))
+
+int lw_spin_init(lw_spinlock_t *x, int pshared)
+LW__BODY_INIT(x, &x->lw__rec, LW__SPIN, SITE, LW_REAL_FN(pthread_spin_init)(&x->s, pshared))
+
+int lw_spin_destroy(lw_spinlock_t *x)
+LW__BODY_DESTROY(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_spin_destroy)(&x->s))
+
+static LW__NOINLINE int lw_spin_lock_slow(lw_spinlock_t *x, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__SPIN, LW__WRITE, LW_REAL_FN(pthread_spin_lock)(&x->s))
+
+int lw_spin_lock(lw_spinlock_t *x)
+LW__BODY_ACQUIRE(x, &x->lw__rec, LW__SPIN, LW__WRITE, SITE, LW_REAL_FAST(pthread_spin_lock)(&x->s),
+		 lw_spin_lock_slow(x, site_))
+
+int lw_spin_trylock(lw_spinlock_t *x)
+LW__BODY_TRY(x, &x->lw__rec, LW__SPIN, LW__WRITE, SITE, LW_REAL_FN(pthread_spin_trylock)(&x->s))
+
+int lw_spin_unlock(lw_spinlock_t *x)
+LW__BODY_RELEASE(x, &x->lw__rec, LW__SPIN, SITE, LW_REAL_FAST(pthread_spin_unlock)(&x->s))
+
+int lw_cond_wait(pthread_cond_t *c, lw_mutex_t *x)
+LW__BODY_COND_WAIT(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_cond_wait)(c, &x->m))
+
+int lw_cond_timedwait(pthread_cond_t *c, lw_mutex_t *x, const struct timespec *abstime)
+LW__BODY_COND_WAIT(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_cond_timedwait)(c, &x->m, abstime))

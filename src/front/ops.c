@@ -8,7 +8,29 @@ struct lw__thread *lw__op_thread_first(void)
 	if (lw__tls_gone)
 		return NULL;
 	lw__init();
+	/* another thread may be inside lw__init still: the table must be
+	 * complete before this thread's state exists (LW_REAL_FAST) */
+	lw__real_init();
 	return lw__thread_new();
+}
+
+void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
+		     struct lw__site s)
+{
+	lw__destroyed(t, obj);
+	if (cache)
+		lw__store_rel(cache, (struct lw__lock *)NULL);
+	if (cache)
+		lw__lock_cached(cache, obj, kind, s);
+	else
+		lw__lock_get(obj, kind, s);
+}
+
+void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache)
+{
+	lw__destroyed(t, obj);
+	if (cache)
+		lw__store_rel(cache, (struct lw__lock *)NULL);
 }
 
 int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s)

@@ -76,140 +76,118 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	return l;
 }
 
-/* A blocking acquire: `call` is the real call, evaluated once. The fast
- * path makes no call but the real one, and keeps four values across it
- * (thread, record, chain, when), all in registers. Anything else (first
- * call of a thread, a lock not found in a cache, a chain not checked
- * before, recursion, semaphores, stats) returns `slow`: a tail call of the
- * op's slow twin, made with LW__TWIN (its extra state never costs the fast
- * path a saved register). */
-#define LW__OP_ACQUIRE(obj, cache, kind, mode, site, call, slow)                   \
-	do {                                                                       \
+/* The bodies of the entry points. Each macro below is the whole body of
+ * one entry point, braces included: the entry points themselves (api.c,
+ * hdr.c, preload.c) are written out with their names and signatures, and
+ * only their bodies come from here. Every body declares `site_`, the call
+ * site, from its `site` argument (a parenthesised struct lw__site value),
+ * except the slow twins, which take it as their last parameter, `site_`.
+ * `call` is the real call, evaluated once; in the preload library the fast
+ * bodies use the real-function table directly (LW_REAL_FAST): a thread has
+ * state only after the table was filled (ops.c). */
+
+/* A blocking acquire. The fast path makes no call but the real one, and
+ * keeps four values across it (thread, record, chain, when), all in
+ * registers. Anything else (first call of a thread, a lock not found in a
+ * cache, a chain not checked before, recursion, semaphores, stats) returns
+ * `slow`: a tail call of the op's slow twin (its extra state never costs
+ * the fast path a saved register). */
+#define LW__BODY_ACQUIRE(obj, cache, kind, mode, site, call, slow)                 \
+	{                                                                          \
+		struct lw__site site_ = site;                                      \
 		struct lw__thread *t_ = lw__self_fast();                           \
 		struct lw__lock *l_;                                               \
 		struct lw__acq a_;                                                 \
 		if (lw__likely(t_ != NULL) &&                                      \
 		    lw__likely((l_ = lw__op_lock_fast(t_, LW__OBJ(obj), (cache))) != NULL) && \
-		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), (site)->pc, &a_))) \
-			LW__ACQUIRE_CALL(t_, l_, (mode), a_, call);                \
+		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), site_.pc, &a_))) { \
+			int rc_ = (call);                                          \
+			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
+			return rc_;                                                \
+		}                                                                  \
 		return (slow);                                                     \
-	} while (0)
+	}
 
-/* The real call of an acquire whose lw__acquire_pre returned 1, and the
- * return. */
-#define LW__ACQUIRE_CALL(t, l, mode, a, call)                                      \
-	do {                                                                       \
-		int rc_ = (call);                                                  \
-		lw__acquire_post((t), (l), (mode), rc_, &(a));                     \
-		return rc_;                                                        \
-	} while (0)
-
-/* The slow twin: every case, step by step. A lock that was only missing
- * from the thread's address cache goes on as the fast path would. */
-#define LW__OP_ACQUIRE_SLOW(obj, cache, kind, mode, site, call)                    \
-	do {                                                                       \
-		struct lw__thread *t_ = lw__op_self();                                \
-		if (lw__unlikely(!t_))                                             \
-			return (call);                                             \
-		struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), *(site)); \
+/* The slow twin of an acquire, `static int twin(params..., struct lw__site
+ * site_)`: every case, step by step. A lock that was only missing from the
+ * thread's address cache goes on as the fast path would. */
+#define LW__BODY_ACQUIRE_SLOW(obj, cache, kind, mode, call)                        \
+	{                                                                          \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), site_) \
+					 : NULL;                                   \
+		struct lw__acq a_;                                                 \
 		if (lw__unlikely(!l_))                                             \
 			return (call);                                             \
-		struct lw__acq a_;                                                 \
-		if (lw__acquire_pre(t_, l_, (kind), (mode), (site)->pc, &a_))      \
-			LW__ACQUIRE_CALL(t_, l_, (mode), a_, call);                \
-		struct lw__acq_slow s_ = lw__acquire_pre_slow(t_, l_, (mode), *(site)); \
+		if (lw__acquire_pre(t_, l_, (kind), (mode), site_.pc, &a_)) {      \
+			int rc_ = (call);                                          \
+			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
+			return rc_;                                                \
+		}                                                                  \
+		struct lw__acq_slow s_ = lw__acquire_pre_slow(t_, l_, (mode), site_); \
 		int rc_ = (call);                                                  \
 		lw__acquire_post_slow(t_, l_, (mode), rc_, s_);                    \
 		return rc_;                                                        \
-	} while (0)
-
-/* The slow twin of an acquire: a function `static int twin(params...,
- * struct lw__site site_)`, defined before the function whose fast path
- * tail-calls it (the ops that have none expand to nothing). */
-#define LW__TWIN(op, twin, params, obj, cache, kind, mode, call)                   \
-	LW__TWIN_##op(twin, params, obj, cache, kind, mode, call)
-#define LW__TWIN_ACQUIRE(twin, params, obj, cache, kind, mode, call)                 \
-	static __attribute__((noinline)) int twin(LW__UNPAREN params, struct lw__site site_) \
-	{                                                                          \
-		LW__OP_ACQUIRE_SLOW(obj, cache, kind, mode, &site_, call);         \
 	}
-#define LW__TWIN_SEM_ACQUIRE(twin, params, obj, cache, kind, mode, call)             \
-	LW__TWIN_ACQUIRE(twin, params, obj, cache, kind, mode, LW__SEM_RETRY(call))
-#define LW__TWIN_TRY(...)
-#define LW__TWIN_RELEASE(...)
-#define LW__TWIN_INIT(...)
-#define LW__TWIN_DESTROY(...)
-#define LW__TWIN_COND_WAIT(...)
-#define LW__TWIN_DLCLOSE(...)
-#define LW__TWIN_NONE(...)
 
 /* A try-acquire: never blocks, so no order edge. */
-#define LW__OP_TRY(obj, cache, kind, mode, site, call, slow)                             \
-	do {                                                                       \
-		struct lw__thread *t_ = lw__op_self();                                \
-		if (lw__unlikely(!t_))                                             \
-			return (call);                                             \
+#define LW__BODY_TRY(obj, cache, kind, mode, site, call)                           \
+	{                                                                          \
+		struct lw__site site_ = site;                                      \
+		struct lw__thread *t_ = lw__op_self();                             \
 		int rc_ = (call);                                                  \
-		if (lw__acquired(rc_)) {                                           \
-			struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), *(site)); \
+		if (t_ && lw__acquired(rc_)) {                                     \
+			struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), site_); \
 			if (l_)                                                    \
-				lw__try_acquired(t_, l_, (mode), *(site));         \
+				lw__try_acquired(t_, l_, (mode), site_);           \
 		}                                                                  \
 		return rc_;                                                        \
-	} while (0)
+	}
 
 /* An unlock: bookkeeping first, so the next holder never sees us as owner.
  * Both ways end in a tail call (the slow one makes the real call itself),
  * so the fast path saves no registers. The wrapper types keep the pthread
  * object first, so obj is the real object in every way in. */
-#define LW__OP_RELEASE(obj, cache, kind, mode, site, call, slow)                               \
-	do {                                                                       \
+#define LW__BODY_RELEASE(obj, cache, kind, site, call)                              \
+	{                                                                          \
+		struct lw__site site_ = site;                                      \
 		struct lw__thread *t_ = lw__self_fast();                           \
 		if (lw__likely(t_ != NULL) && lw__likely(lw__release(t_, LW__OBJ(obj)))) \
 			return (call);                                             \
-		return lw__release_slow_call(LW__OBJ(obj), (cache), (kind), *(site)); \
-	} while (0)
+		return lw__release_slow_call(LW__OBJ(obj), (cache), (kind), site_); \
+	}
 
 /* Init: a lock initialised at a known address is a new lock. */
-#define LW__OP_INIT(obj, cache, kind, mode, site, call, slow)                                  \
-	do {                                                                       \
+#define LW__BODY_INIT(obj, cache, kind, site, call)                                \
+	{                                                                          \
+		struct lw__site site_ = site;                                      \
 		int rc_ = (call);                                                  \
-		struct lw__thread *t_ = lw__op_self();                                \
-		if (rc_ == 0 && t_) {                                              \
-			lw__destroyed(t_, LW__OBJ(obj));                                  \
-			struct lw__lock **c_ = (cache);                            \
-			if (c_)                                                    \
-				lw__store_rel(c_, (struct lw__lock *)NULL);        \
-			lw__op_lock_of(LW__OBJ(obj), c_, (kind), *(site));                \
-		}                                                                  \
+		struct lw__thread *t_ = lw__op_self();                             \
+		if (rc_ == 0 && t_)                                                \
+			lw__op_new_lock(t_, LW__OBJ(obj), (cache), (kind), site_); \
 		return rc_;                                                        \
-	} while (0)
+	}
 
-#define LW__OP_DESTROY(obj, cache, kind, mode, site, call, slow)                               \
-	do {                                                                       \
-		struct lw__thread *t_ = lw__op_self();                                \
-		if (lw__unlikely(!t_))                                             \
-			return (call);                                             \
-		struct lw__lock *l_ = lw__lock_find(LW__OBJ(obj));                          \
+#define LW__BODY_DESTROY(obj, cache, site, call)                                   \
+	{                                                                          \
+		struct lw__site site_ = site;                                      \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__lock_find(LW__OBJ(obj)) : NULL;     \
 		if (l_)                                                            \
-			lw__destroy_check(t_, l_, (site));                         \
+			lw__destroy_check(t_, l_, &site_);                         \
 		int rc_ = (call);                                                  \
-		if (rc_ == 0) {                                                    \
-			lw__destroyed(t_, LW__OBJ(obj));                                  \
-			struct lw__lock **c_ = (cache);                            \
-			if (c_)                                                    \
-				lw__store_rel(c_, (struct lw__lock *)NULL);        \
-		}                                                                  \
+		if (rc_ == 0 && t_)                                                \
+			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
 		return rc_;                                                        \
-	} while (0)
+	}
 
 /* A condition-variable wait on mutex m. */
-#define LW__OP_COND_WAIT(m, cache, kind, mode, site, call, slow)                                     \
-	do {                                                                       \
-		struct lw__thread *t_ = lw__op_self();                                \
-		if (lw__unlikely(!t_))                                             \
-			return (call);                                             \
-		struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(m), (cache), LW__MUTEX, *(site)); \
+#define LW__BODY_COND_WAIT(m, cache, site, call)                                   \
+	{                                                                          \
+		struct lw__site site_ = site;                                      \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__op_lock_for(t_, LW__OBJ(m), (cache), LW__MUTEX, site_) \
+					 : NULL;                                   \
 		struct lw__held saved_;                                            \
 		int had_ = l_ ? lw__cond_release(t_, l_, &saved_) : 0;             \
 		if (had_)                                                          \
@@ -218,7 +196,16 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		if (had_)                                                          \
 			lw__cond_reacquire(t_, &saved_);                           \
 		return rc_;                                                        \
-	} while (0)
+	}
+
+/* dlclose: libunwind caches unwind rules by address; code unloaded and
+ * replaced at the same addresses must not be unwound with stale rules. */
+#define LW__BODY_DLCLOSE(call)                                                     \
+	{                                                                          \
+		int rc_ = (call);                                                  \
+		lw__stack_flush();                                                 \
+		return rc_;                                                        \
+	}
 
 /* sem waits are not restarted after a signal handler: when the EINTR came
  * from the watchdog's stack signal, not the program's, wait again. */
@@ -232,23 +219,23 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		r_;                                                           \
 	})
 
-/* A semaphore wait: an acquire, restarted after the watchdog's signal. */
-#define LW__OP_SEM_ACQUIRE(obj, cache, kind, mode, site, call, slow)               \
-	LW__OP_ACQUIRE(obj, cache, kind, mode, site, LW__SEM_RETRY(call), slow)
-
-/* dlclose: libunwind caches unwind rules by address; code unloaded and
- * replaced at the same addresses must not be unwound with stale rules. */
-#define LW__OP_DLCLOSE(obj, cache, kind, mode, site, call, slow)                        \
-	do {                                                                       \
-		int rc_ = (call);                                                  \
-		(void)(site);                                                      \
-		lw__stack_flush();                                                 \
-		return rc_;                                                        \
-	} while (0)
-
-/* The parameter list of a real.def row without its parentheses. */
-#define LW__UNPAREN(...) __VA_ARGS__
-
+/* The call site of an entry point: its return address, and the header's
+ * static record of the source position (or NULL). */
 #define LW__RA() ((uintptr_t)__builtin_return_address(0))
+#define LW__SITE(src) ((struct lw__site){ LW__RA(), (src) })
+
+/* A lock initialised (cache reset, record made) or destroyed (the record
+ * retired, cache reset): out of line, ops.c. */
+void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
+		     struct lw__site s);
+void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache);
+
+/* The real function: in the preload library's fast bodies, straight from
+ * the table (complete once any thread has state). */
+#ifdef LW_PRELOAD
+#define LW_REAL_FAST(name) (lw__real.name)
+#else
+#define LW_REAL_FAST(name) name
+#endif
 
 #endif
