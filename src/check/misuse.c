@@ -10,23 +10,19 @@
 
 #include <errno.h>
 
-static struct lw__mutex seen_mu = LW__MUTEX_INIT;
+struct lw__mutex lw__misuse_mu = LW__MUTEX_INIT;
 static struct lw__map seen = { .exclusive = 1 };
-
-void lw__misuse_atfork_prepare(void) { lw__mutex_prefork(&seen_mu); }
-void lw__misuse_atfork_parent(void) { lw__mutex_postfork_parent(&seen_mu); }
-void lw__misuse_atfork_child(void) { lw__mutex_postfork_child(&seen_mu); }
 
 static int first_time(lw_kind_t kind, const struct lw__lock *l, uintptr_t pc)
 {
 	uint64_t key = ((uint64_t)l->id * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)pc << 3) ^
 		       (uint64_t)kind;
 	key |= 1;
-	lw__mutex_lock(&seen_mu);
+	lw__mutex_lock(&lw__misuse_mu);
 	int first = lw__map_get(&seen, key) == NULL;
 	if (first)
 		lw__map_put(&seen, key, (void *)1);
-	lw__mutex_unlock(&seen_mu);
+	lw__mutex_unlock(&lw__misuse_mu);
 	return first;
 }
 

@@ -29,8 +29,9 @@ void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 /* The thread_exit hook: t exits; reported when it still holds locks. */
 void lw__misuse_thread_exit(struct lw__thread *t);
 
-void lw__misuse_atfork_prepare(void);
-void lw__misuse_atfork_parent(void);
-void lw__misuse_atfork_child(void);
+/* The lock of the de-duplication set (runtime/init.c takes it around
+ * fork). */
+struct lw__mutex;
+extern struct lw__mutex lw__misuse_mu;
 
 #endif

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct lw__mutex order_mu = LW__MUTEX_INIT;
+struct lw__mutex lw__order_mu = LW__MUTEX_INIT;
 static struct lw__map reported = { .exclusive = 1 }; /* cycle signature -> severity */
 static unsigned n_benign; /* warnings so far: edges that change are re-checked */
 
@@ -81,7 +81,7 @@ static uint64_t judge(const struct lw__cycle_edge *cyc, size_t n, struct verdict
 /* Is this the first report of the cycle at this severity (or worse)? */
 static int first_report(uint64_t sig, lw_severity_t sev)
 {
-	lw__mutex_lock(&order_mu);
+	lw__mutex_lock(&lw__order_mu);
 	uintptr_t prev = (uintptr_t)lw__map_get(&reported, sig);
 	int first = prev < (uintptr_t)sev;
 	if (first) {
@@ -89,7 +89,7 @@ static int first_report(uint64_t sig, lw_severity_t sev)
 		if (sev == LW_WARNING)
 			lw__store(&n_benign, n_benign + 1);
 	}
-	lw__mutex_unlock(&order_mu);
+	lw__mutex_unlock(&lw__order_mu);
 	return first;
 }
 
@@ -186,6 +186,3 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 	}
 }
 
-void lw__order_atfork_prepare(void) { lw__mutex_prefork(&order_mu); }
-void lw__order_atfork_parent(void) { lw__mutex_postfork_parent(&order_mu); }
-void lw__order_atfork_child(void) { lw__mutex_postfork_child(&order_mu); }

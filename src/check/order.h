@@ -14,8 +14,8 @@
  * path only; call under the guard. */
 void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_t stack);
 
-void lw__order_atfork_prepare(void);
-void lw__order_atfork_parent(void);
-void lw__order_atfork_child(void);
+/* The verdicts' lock (runtime/init.c takes it around fork). */
+struct lw__mutex;
+extern struct lw__mutex lw__order_mu;
 
 #endif

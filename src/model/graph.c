@@ -31,13 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct lw__mutex graph_mu = LW__MUTEX_INIT;
+struct lw__mutex lw__graph_mu = LW__MUTEX_INIT;
 static int64_t ord_lo = 0, ord_hi = 0;
 static uint32_t stamp = 1;
 static size_t n_edges;
 
-#define LOCK() lw__mutex_lock(&graph_mu)
-#define UNLOCK() lw__mutex_unlock(&graph_mu)
+#define LOCK() lw__mutex_lock(&lw__graph_mu)
+#define UNLOCK() lw__mutex_unlock(&lw__graph_mu)
 
 struct vec {
 	struct lw__lock **p;
@@ -452,6 +452,4 @@ void lw__graph_memory(size_t *n, size_t *bytes)
 	UNLOCK();
 }
 
-void lw__graph_atfork_prepare(void) { lw__mutex_prefork(&graph_mu); }
-void lw__graph_atfork_parent(void) { lw__mutex_postfork_parent(&graph_mu); }
-void lw__graph_atfork_child(void) { lw__mutex_postfork_child(&graph_mu); }
+

@@ -64,8 +64,7 @@ void lw__graph_forget(struct lw__lock *l);
 /* Edges now in the graph and bytes the graph uses. */
 void lw__graph_memory(size_t *edges, size_t *bytes);
 
-void lw__graph_atfork_prepare(void);
-void lw__graph_atfork_parent(void);
-void lw__graph_atfork_child(void);
+/* The graph lock (runtime/init.c takes it around fork). */
+extern struct lw__mutex lw__graph_mu;
 
 #endif

@@ -21,14 +21,14 @@ _Static_assert(offsetof(struct lw__lock, key) + sizeof(uint64_t) <= 64 &&
 		       offsetof(struct lw__lock, addr) < 64 && offsetof(struct lw__lock, state) < 64,
 	       "what the fast path touches is in the record's first cache line");
 
-static struct lw__mutex reg_mu = LW__MUTEX_INIT;
+struct lw__mutex lw__registry_mu = LW__MUTEX_INIT;
 struct lw__map lw__locks_by_addr;
 #define by_addr lw__locks_by_addr
 static uint32_t next_id = 1;
 static size_t n_records;
 
-#define LOCK() lw__mutex_lock(&reg_mu)
-#define UNLOCK() lw__mutex_unlock(&reg_mu)
+#define LOCK() lw__mutex_lock(&lw__registry_mu)
+#define UNLOCK() lw__mutex_unlock(&lw__registry_mu)
 
 /* Records are carved from large zeroed chunks and never freed: a thread
  * may still look at a retired record. Caller holds reg_mu. */
@@ -220,6 +220,4 @@ void lw__lock_memory(size_t *records, size_t *bytes)
 	UNLOCK();
 }
 
-void lw__lock_atfork_prepare(void) { lw__mutex_prefork(&reg_mu); }
-void lw__lock_atfork_parent(void) { lw__mutex_postfork_parent(&reg_mu); }
-void lw__lock_atfork_child(void) { lw__mutex_postfork_child(&reg_mu); }
+

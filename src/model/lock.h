@@ -129,9 +129,8 @@ void lw__lock_set_thresholds(const void *addr, long hold_ms, long wait_ms);
 /* Live records and bytes used by the registry (for the benchmark). */
 void lw__lock_memory(size_t *records, size_t *bytes);
 
-/* Fork: the registry lock around fork(), and reset in the child. */
-void lw__lock_atfork_prepare(void);
-void lw__lock_atfork_parent(void);
-void lw__lock_atfork_child(void);
+/* The registry lock (runtime/init.c takes it around fork). */
+struct lw__mutex;
+extern struct lw__mutex lw__registry_mu;
 
 #endif

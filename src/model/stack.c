@@ -31,7 +31,7 @@ struct entry {
 	uintptr_t pcs[];
 };
 
-static struct lw__mutex depot_mu = LW__MUTEX_INIT;
+struct lw__mutex lw__depot_mu = LW__MUTEX_INIT;
 
 static struct entry **buckets; /* nbuckets chains, a power of two */
 static size_t nbuckets;
@@ -79,12 +79,12 @@ void lw__stack_init(void)
 
 static void depot_lock(void)
 {
-	lw__mutex_lock(&depot_mu);
+	lw__mutex_lock(&lw__depot_mu);
 }
 
 static void depot_unlock(void)
 {
-	lw__mutex_unlock(&depot_mu);
+	lw__mutex_unlock(&lw__depot_mu);
 }
 
 int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc)
@@ -295,6 +295,4 @@ void lw__stack_memory(size_t *stacks, size_t *bytes)
 	depot_unlock();
 }
 
-void lw__stack_atfork_prepare(void) { lw__mutex_prefork(&depot_mu); }
-void lw__stack_atfork_parent(void) { lw__mutex_postfork_parent(&depot_mu); }
-void lw__stack_atfork_child(void) { lw__mutex_postfork_child(&depot_mu); }
+

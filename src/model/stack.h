@@ -39,8 +39,8 @@ int lw__stack_get(uint32_t id, uintptr_t *pcs, int max, struct lw__site *site);
 /* Distinct stacks and bytes in the depot. */
 void lw__stack_memory(size_t *stacks, size_t *bytes);
 
-void lw__stack_atfork_prepare(void);
-void lw__stack_atfork_parent(void);
-void lw__stack_atfork_child(void);
+/* The depot lock (runtime/init.c takes it around fork). */
+struct lw__mutex;
+extern struct lw__mutex lw__depot_mu;
 
 #endif

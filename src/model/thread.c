@@ -15,13 +15,13 @@ LW__TLS struct lw__thread *lw__tls_self;
 LW__TLS int lw__tls_gone;
 uint32_t lw__tick;
 
-static struct lw__mutex list_mu = LW__MUTEX_INIT;
+struct lw__mutex lw__thread_list_mu = LW__MUTEX_INIT;
 static struct lw__thread *threads;
 static pthread_key_t exit_key;
 static int exit_key_ok;
 
-#define LOCK() lw__mutex_lock(&list_mu)
-#define UNLOCK() lw__mutex_unlock(&list_mu)
+#define LOCK() lw__mutex_lock(&lw__thread_list_mu)
+#define UNLOCK() lw__mutex_unlock(&lw__thread_list_mu)
 
 void lw__thread_refresh_name(struct lw__thread *t)
 {
@@ -100,11 +100,8 @@ void lw__thread_init(void)
 		exit_key_ok = 1;
 }
 
-void lw__thread_atfork_prepare(void) { lw__mutex_prefork(&list_mu); }
-void lw__thread_atfork_parent(void) { lw__mutex_postfork_parent(&list_mu); }
 void lw__thread_atfork_child(void)
 {
-	lw__mutex_postfork_child(&list_mu);
 	/* only the forking thread survives; what the others held stays locked
 	 * in the child with nobody to unlock it: an orphan (check/misuse.c reports a
 	 * thread that then waits for one) */

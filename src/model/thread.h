@@ -145,9 +145,12 @@ void lw__threads_each(void (*fn)(struct lw__thread *t, void *arg), void *arg);
  * once, at start-up. */
 void lw__thread_init(void);
 
-/* Fork: lock the list, and in the child keep only the calling thread. */
-void lw__thread_atfork_prepare(void);
-void lw__thread_atfork_parent(void);
+/* The thread-list lock (runtime/init.c takes it around fork). */
+struct lw__mutex;
+extern struct lw__mutex lw__thread_list_mu;
+
+/* Fork, in the child (the list lock already made afresh): keep only the
+ * calling thread; what the others held becomes orphaned. */
 void lw__thread_atfork_child(void);
 
 /* Name the calling thread's state from the kernel's name. */

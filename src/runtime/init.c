@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "lock.h"
 #include "misuse.h"
+#include "mutex.h"
 #include "options.h"
 #include "order.h"
 #include "out.h"
@@ -40,37 +41,36 @@
 
 static int init_state; /* 0 none, 1 running, 2 done */
 
-static const struct {
-	void (*prepare)(void), (*parent)(void), (*child)(void);
-} fork_table[] = {
-	{ lw__report_atfork_prepare, lw__report_atfork_parent, lw__report_atfork_child },
-	{ lw__misuse_atfork_prepare, lw__misuse_atfork_parent, lw__misuse_atfork_child },
-	{ lw__order_atfork_prepare, lw__order_atfork_parent, lw__order_atfork_child },
-	{ lw__graph_atfork_prepare, lw__graph_atfork_parent, lw__graph_atfork_child },
-	{ lw__lock_atfork_prepare, lw__lock_atfork_parent, lw__lock_atfork_child },
-	{ lw__stack_atfork_prepare, lw__stack_atfork_parent, lw__stack_atfork_child },
-	{ lw__thread_atfork_prepare, lw__thread_atfork_parent, lw__thread_atfork_child },
+/* 2. to 7.; the report's mutexes (1.) go first, by their own steps (a
+ * report handler may fork while it holds them). */
+static struct lw__mutex *const fork_table[] = {
+	&lw__misuse_mu, &lw__order_mu, &lw__graph_mu,
+	&lw__registry_mu, &lw__depot_mu, &lw__thread_list_mu,
 };
 #define N_FORK (sizeof(fork_table) / sizeof(fork_table[0]))
 
 static void at_fork_prepare(void)
 {
 	lw__guard_enter();
+	lw__report_atfork_prepare();
 	for (size_t i = 0; i < N_FORK; i++)
-		fork_table[i].prepare();
+		lw__mutex_prefork(fork_table[i]);
 }
 
 static void at_fork_parent(void)
 {
 	for (size_t i = N_FORK; i-- > 0;)
-		fork_table[i].parent();
+		lw__mutex_postfork_parent(fork_table[i]);
+	lw__report_atfork_parent();
 	lw__guard_leave();
 }
 
 static void at_fork_child(void)
 {
 	for (size_t i = N_FORK; i-- > 0;)
-		fork_table[i].child();
+		lw__mutex_postfork_child(fork_table[i]);
+	lw__report_atfork_child();
+	lw__thread_atfork_child();
 	lw__sym_reset();
 	lw__watchdog_atfork_child();
 	lw__guard_leave();
