@@ -49,32 +49,88 @@ LW_API const char *lw_version_string(void);
  * lockwatch. Static initialisers work as with pthreads. */
 struct lw__lock;
 
+/* What <pthread.h> declares depends on the program's feature-test macros:
+ * under -std=c99/c11/c17 without _POSIX_C_SOURCE >= 200112L, _XOPEN_SOURCE
+ * >= 500 or _GNU_SOURCE there is no pthread_rwlock_t, pthread_rwlockattr_t
+ * nor pthread_spinlock_t (and no PTHREAD_MUTEX_NORMAL, ...). The wrapper
+ * types then hold storage of exactly the same size, alignment and layout
+ * (glibc's own definition, from the parts of its headers that are always
+ * visible), so an lw_rwlock_t is the same object in every mode; tests/
+ * header_abi.c asserts it. LW__HAVE_RWLOCK and LW__HAVE_SPIN say whether
+ * the pthread types were visible. */
+#if defined(PTHREAD_RWLOCK_INITIALIZER)
+#define LW__HAVE_RWLOCK 1
+#endif
+#if defined(PTHREAD_BARRIER_SERIAL_THREAD) /* same condition as pthread_spinlock_t */
+#define LW__HAVE_SPIN 1
+#endif
+
+#if defined(__GLIBC__) && defined(__SIZEOF_PTHREAD_RWLOCK_T)
+typedef union lw__rwlock_storage {
+	struct __pthread_rwlock_arch_t lw__data;
+	char lw__size[__SIZEOF_PTHREAD_RWLOCK_T];
+	long int lw__align;
+} lw__rwlock_storage_t;
+#define LW__RWLOCK_STORAGE_INITIALIZER { { __PTHREAD_RWLOCK_INITIALIZER(0) } }
+#endif
+typedef volatile int lw__spinlock_storage_t;
+
+#if defined(LW__HAVE_RWLOCK) || !defined(__GLIBC__)
+typedef pthread_rwlock_t lw__rwlock_type;
+typedef pthread_rwlockattr_t lw__rwlockattr_type;
+#define LW__RWLOCK_INIT PTHREAD_RWLOCK_INITIALIZER
+#else
+typedef lw__rwlock_storage_t lw__rwlock_type;
+typedef void lw__rwlockattr_type; /* no pthread_rwlockattr_t: pass NULL */
+#define LW__RWLOCK_INIT LW__RWLOCK_STORAGE_INITIALIZER
+#endif
+#if defined(LW__HAVE_SPIN) || !defined(__GLIBC__)
+typedef pthread_spinlock_t lw__spinlock_type;
+#else
+typedef lw__spinlock_storage_t lw__spinlock_type;
+#endif
+
 typedef struct lw_mutex {
 	pthread_mutex_t m;
 	struct lw__lock *lw__rec;
 } lw_mutex_t;
 
 typedef struct lw_rwlock {
-	pthread_rwlock_t rw;
+	lw__rwlock_type rw;     /* a pthread_rwlock_t */
 	struct lw__lock *lw__rec;
 } lw_rwlock_t;
 
 typedef struct lw_spinlock {
-	pthread_spinlock_t s;
+	lw__spinlock_type s;    /* a pthread_spinlock_t */
 	struct lw__lock *lw__rec;
 } lw_spinlock_t;
 
-#define LW_MUTEX_INITIALIZER { PTHREAD_MUTEX_INITIALIZER, 0 }
-#define LW_RECURSIVE_MUTEX_INITIALIZER                                      \
-	{ PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP, 0 }
-#define LW_ERRORCHECK_MUTEX_INITIALIZER                                     \
-	{ PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP, 0 }
-#define LW_RWLOCK_INITIALIZER { PTHREAD_RWLOCK_INITIALIZER, 0 }
+/* The recursive and error-checking initialisers are GNU extensions of
+ * <pthread.h>; glibc spells them out the same way in every mode. */
+#if defined(PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP) || !defined(__GLIBC__)
+#define LW__RECURSIVE_INIT PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP
+#define LW__ERRORCHECK_INIT PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP
+#else
+#define LW__RECURSIVE_INIT { { __PTHREAD_MUTEX_INITIALIZER(PTHREAD_MUTEX_RECURSIVE_NP) } }
+#define LW__ERRORCHECK_INIT { { __PTHREAD_MUTEX_INITIALIZER(PTHREAD_MUTEX_ERRORCHECK_NP) } }
+#endif
 
-/* Mutex types for lw_mutex_init_type(). */
+#define LW_MUTEX_INITIALIZER { PTHREAD_MUTEX_INITIALIZER, 0 }
+#define LW_RECURSIVE_MUTEX_INITIALIZER { LW__RECURSIVE_INIT, 0 }
+#define LW_ERRORCHECK_MUTEX_INITIALIZER { LW__ERRORCHECK_INIT, 0 }
+#define LW_RWLOCK_INITIALIZER { LW__RWLOCK_INIT, 0 }
+
+/* Mutex types for lw_mutex_init_type() (glibc's _NP names are visible in
+ * every mode; the values are the POSIX ones). */
+#ifdef __GLIBC__
+enum { LW_MUTEX_NORMAL = PTHREAD_MUTEX_TIMED_NP,
+       LW_MUTEX_RECURSIVE = PTHREAD_MUTEX_RECURSIVE_NP,
+       LW_MUTEX_ERRORCHECK = PTHREAD_MUTEX_ERRORCHECK_NP };
+#else
 enum { LW_MUTEX_NORMAL = PTHREAD_MUTEX_NORMAL,
        LW_MUTEX_RECURSIVE = PTHREAD_MUTEX_RECURSIVE,
        LW_MUTEX_ERRORCHECK = PTHREAD_MUTEX_ERRORCHECK };
+#endif
 
 LW_API int lw_mutex_init(lw_mutex_t *m, const pthread_mutexattr_t *attr);
 LW_API int lw_mutex_init_type(lw_mutex_t *m, int type);
@@ -84,7 +140,7 @@ LW_API int lw_mutex_trylock(lw_mutex_t *m);
 LW_API int lw_mutex_timedlock(lw_mutex_t *m, const struct timespec *abstime);
 LW_API int lw_mutex_unlock(lw_mutex_t *m);
 
-LW_API int lw_rwlock_init(lw_rwlock_t *rw, const pthread_rwlockattr_t *attr);
+LW_API int lw_rwlock_init(lw_rwlock_t *rw, const lw__rwlockattr_type *attr);
 LW_API int lw_rwlock_destroy(lw_rwlock_t *rw);
 LW_API int lw_rwlock_rdlock(lw_rwlock_t *rw);
 LW_API int lw_rwlock_tryrdlock(lw_rwlock_t *rw);
@@ -247,7 +303,8 @@ LW_API int lw_health(lw_health_t *h);
 /* ---- entry points for the force-included header -------------------------
  * lockwatch/pthread.h maps each pthread call onto lw_<name>_at, adding a
  * pointer to a static record of its call site (one per call in the
- * source). Programs do not call them directly. */
+ * source). Programs do not call them directly. The rwlock and spinlock
+ * ones are declared where <pthread.h> declared their types. */
 typedef struct lw_site {
 	const char *file;
 	const char *func;
@@ -262,6 +319,7 @@ LW_API int lw_pthread_mutex_trylock_at(pthread_mutex_t *m, const lw_site_t *site
 LW_API int lw_pthread_mutex_timedlock_at(pthread_mutex_t *m, const struct timespec *t,
 					 const lw_site_t *site);
 LW_API int lw_pthread_mutex_unlock_at(pthread_mutex_t *m, const lw_site_t *site);
+#ifdef LW__HAVE_RWLOCK
 LW_API int lw_pthread_rwlock_init_at(pthread_rwlock_t *rw, const pthread_rwlockattr_t *a,
 				     const lw_site_t *site);
 LW_API int lw_pthread_rwlock_destroy_at(pthread_rwlock_t *rw, const lw_site_t *site);
@@ -274,11 +332,14 @@ LW_API int lw_pthread_rwlock_trywrlock_at(pthread_rwlock_t *rw, const lw_site_t 
 LW_API int lw_pthread_rwlock_timedwrlock_at(pthread_rwlock_t *rw, const struct timespec *t,
 					    const lw_site_t *site);
 LW_API int lw_pthread_rwlock_unlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
+#endif
+#ifdef LW__HAVE_SPIN
 LW_API int lw_pthread_spin_init_at(pthread_spinlock_t *s, int pshared, const lw_site_t *site);
 LW_API int lw_pthread_spin_destroy_at(pthread_spinlock_t *s, const lw_site_t *site);
 LW_API int lw_pthread_spin_lock_at(pthread_spinlock_t *s, const lw_site_t *site);
 LW_API int lw_pthread_spin_trylock_at(pthread_spinlock_t *s, const lw_site_t *site);
 LW_API int lw_pthread_spin_unlock_at(pthread_spinlock_t *s, const lw_site_t *site);
+#endif
 LW_API int lw_sem_init_at(sem_t *s, int pshared, unsigned value, const lw_site_t *site);
 LW_API int lw_sem_destroy_at(sem_t *s, const lw_site_t *site);
 LW_API int lw_sem_wait_at(sem_t *s, const lw_site_t *site);

@@ -4,6 +4,7 @@ documented in src/report/json.c, and check expectations about its reports.
 
 usage: check_json.py FILE [--expect KIND:SEVERITY:N]... [--count N]
                           [--lock NAME]... [--func NAME]...
+                          [--frame FUNC:FILE:LINE]...
                           [--status N --actual-status M]
 
 Every line must be one JSON object with exactly the documented keys, in the
@@ -14,7 +15,9 @@ every cycle lock (n_edges == number of cycle locks), its headline must walk
 that ring; the only lock allowed outside the ring is the gate of a warning,
 named in its note. Expectations: --expect KIND:SEV:N exactly N reports of
 that kind and severity; --count N lines in all; --lock NAME some report has
-a lock of that name; --func NAME some frame is in that function; --status N
+a lock of that name; --func NAME some frame is in that function; --frame
+FUNC:FILE:LINE some frame is in that function at that line of a file of that
+base name (the call site a report shows); --status N
 the program's exit status (given by run_json.sh as --actual-status) was N
 (default 0). A FILE that does not exist counts as no report (lockwatch
 creates it with the first report) and passes only with --count 0. Exit
@@ -44,6 +47,7 @@ HEX = re.compile(r"^0x[0-9a-f]+$")
 class Checker:
     def __init__(self):
         self.problems = []
+        self.frames = []
 
     def fail(self, where, msg):
         self.problems.append("%s: %s" % (where, msg))
@@ -80,6 +84,7 @@ class Checker:
             self.fail(where, "not a boolean: %r" % (v,))
 
     def frame(self, where, f, functions):
+        self.frames.append(f)
         if not self.keys(where, f, FRAME_KEYS):
             return
         if not isinstance(f["pc"], str) or not HEX.match(f["pc"]):
@@ -259,6 +264,7 @@ def main():
     ap.add_argument("--count", type=int)
     ap.add_argument("--lock", action="append", default=[])
     ap.add_argument("--func", action="append", default=[])
+    ap.add_argument("--frame", action="append", default=[])
     ap.add_argument("--status", type=int, default=0)
     ap.add_argument("--actual-status", type=int)
     a = ap.parse_args()
@@ -313,6 +319,19 @@ def main():
     for fn in a.func:
         if fn not in functions:
             c.fail("expect", "no frame in function %r" % fn)
+    for want in a.frame:
+        try:
+            fn, file, line = want.rsplit(":", 2)
+            line = int(line)
+        except ValueError:
+            c.fail("expect", "bad --frame %r (FUNC:FILE:LINE)" % want)
+            continue
+        seen = [(f.get("file"), f.get("line")) for f in c.frames
+                if isinstance(f, dict) and f.get("function") == fn]
+        if not any(isinstance(ff, str) and ff.rsplit("/", 1)[-1] == file and ll == line
+                   for ff, ll in seen):
+            c.fail("expect", "no frame %s at %s:%d (frames in %s: %s)" % (
+                fn, file, line, fn, sorted(set("%s:%s" % x for x in seen))))
 
     for p in c.problems:
         print("check_json: " + p)

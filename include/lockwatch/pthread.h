@@ -16,17 +16,74 @@
  * an older header must be rebuilt (its entry points no longer exist, so it
  * fails to link rather than misbehave).
  *
- * This header has to include <pthread.h> before it defines its macros
- * (glibc's own prototypes must not be rewritten), so a program that defines
- * _GNU_SOURCE or another feature macro at the top of its source must also
- * pass it on the command line (-D_GNU_SOURCE) with -include.
+ * Feature-test macros. This header is read before the program's first
+ * line, and its macros have to be defined after <pthread.h> and
+ * <semaphore.h> were read (glibc's own prototypes must not be rewritten by
+ * them), so it reads those two headers (and <lockwatch.h>) now, with
+ * everything glibc has (_GNU_SOURCE). It then puts every feature-test
+ * macro back as it found it (#pragma push_macro/pop_macro: undefined stays
+ * undefined, a -D value keeps its value) and lets <features.h> run again,
+ * so the program's own `#define _GNU_SOURCE`, `#define _POSIX_C_SOURCE
+ * 200809L` or `#define _XOPEN_SOURCE 700` on its first line takes effect
+ * for every header it includes, as without lockwatch, under -std=c99, c11,
+ * c17, gnu* and C++. The one difference: what <pthread.h>, <semaphore.h>
+ * and the headers they include (<sched.h>, <time.h>, <sys/types.h>)
+ * declare is the _GNU_SOURCE set, a superset of what the program asked for.
+ * When a glibc header was already read (the header included explicitly
+ * after the program's own #includes), it includes them as they are.
  */
 #ifndef LOCKWATCH_PTHREAD_H
 #define LOCKWATCH_PTHREAD_H
 
+#if !defined(_FEATURES_H) && !defined(__ASSEMBLER__)
+#define LW__FEATURES_RESET 1
+#pragma push_macro("_GNU_SOURCE")
+#pragma push_macro("_DEFAULT_SOURCE")
+#pragma push_macro("_ISOC95_SOURCE")
+#pragma push_macro("_ISOC99_SOURCE")
+#pragma push_macro("_ISOC11_SOURCE")
+#pragma push_macro("_ISOC2X_SOURCE")
+#pragma push_macro("_POSIX_SOURCE")
+#pragma push_macro("_POSIX_C_SOURCE")
+#pragma push_macro("_XOPEN_SOURCE")
+#pragma push_macro("_XOPEN_SOURCE_EXTENDED")
+#pragma push_macro("_LARGEFILE_SOURCE")
+#pragma push_macro("_LARGEFILE64_SOURCE")
+#pragma push_macro("_ATFILE_SOURCE")
+#pragma push_macro("_DYNAMIC_STACK_SIZE_SOURCE")
+#pragma push_macro("PTHREAD_STACK_MIN")
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+#endif
+
 #include <pthread.h>
 #include <semaphore.h>
 #include <lockwatch.h>
+
+#ifdef LW__FEATURES_RESET
+#undef LW__FEATURES_RESET
+#pragma pop_macro("_GNU_SOURCE")
+#pragma pop_macro("_DEFAULT_SOURCE")
+#pragma pop_macro("_ISOC95_SOURCE")
+#pragma pop_macro("_ISOC99_SOURCE")
+#pragma pop_macro("_ISOC11_SOURCE")
+#pragma pop_macro("_ISOC2X_SOURCE")
+#pragma pop_macro("_POSIX_SOURCE")
+#pragma pop_macro("_POSIX_C_SOURCE")
+#pragma pop_macro("_XOPEN_SOURCE")
+#pragma pop_macro("_XOPEN_SOURCE_EXTENDED")
+#pragma pop_macro("_LARGEFILE_SOURCE")
+#pragma pop_macro("_LARGEFILE64_SOURCE")
+#pragma pop_macro("_ATFILE_SOURCE")
+#pragma pop_macro("_DYNAMIC_STACK_SIZE_SOURCE")
+/* PTHREAD_STACK_MIN is a sysconf() call under _GNU_SOURCE and a constant
+ * otherwise: <limits.h> defines it again for the program's own mode. */
+#pragma pop_macro("PTHREAD_STACK_MIN")
+/* <features.h> derives its __USE_ flags again, from the program's macros,
+ * at the next system header (it starts by undefining them all). */
+#undef _FEATURES_H
+#endif
 
 #ifndef LOCKWATCH_NO_INTERCEPT
 
