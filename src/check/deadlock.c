@@ -35,19 +35,19 @@ static int held_by_stuck(const struct snap_thread *s)
 	return holders > 0;
 }
 
-/* Mark the stuck threads; returns how many. */
-static size_t mark_stuck(void)
+/* Clear flag `core` (else `stuck`) of every marked thread that fails
+ * `keep`, until all that are left pass; returns how many are left. */
+static size_t prune(int core, int (*keep)(const struct snap_thread *s))
 {
 	size_t n = 0;
-	for (size_t i = 0; i < lw__n_snap; i++) {
-		lw__snap[i].stuck = lw__snap[i].waiting && lw__stall_wait_stable(&lw__snap[i]);
-		n += (size_t)lw__snap[i].stuck;
-	}
+	for (size_t i = 0; i < lw__n_snap; i++)
+		n += (size_t)(core ? lw__snap[i].core : lw__snap[i].stuck);
 	for (int changed = 1; changed && n;) {
 		changed = 0;
 		for (size_t i = 0; i < lw__n_snap; i++) {
-			if (lw__snap[i].stuck && !held_by_stuck(&lw__snap[i])) {
-				lw__snap[i].stuck = 0;
+			int *flag = core ? &lw__snap[i].core : &lw__snap[i].stuck;
+			if (*flag && !keep(&lw__snap[i])) {
+				*flag = 0;
 				n--;
 				changed = 1;
 			}
@@ -69,26 +69,21 @@ static int needed(const struct snap_thread *s)
 	return 0;
 }
 
-/* Mark the core: drop, until none is left to drop, every stuck thread
- * that holds nothing another core thread waits for. Returns its size. */
+/* The stuck threads: every stable wait, then pruned; returns how many. */
+static size_t mark_stuck(void)
+{
+	for (size_t i = 0; i < lw__n_snap; i++)
+		lw__snap[i].stuck = lw__snap[i].waiting && lw__stall_wait_stable(&lw__snap[i]);
+	return prune(0, held_by_stuck);
+}
+
+/* The core: every stuck thread, less (until none is left to drop) those
+ * that hold nothing another core thread waits for. Returns its size. */
 static size_t mark_core(void)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < lw__n_snap; i++) {
+	for (size_t i = 0; i < lw__n_snap; i++)
 		lw__snap[i].core = lw__snap[i].stuck;
-		n += (size_t)lw__snap[i].core;
-	}
-	for (int changed = 1; changed;) {
-		changed = 0;
-		for (size_t i = 0; i < lw__n_snap; i++) {
-			if (lw__snap[i].core && !needed(&lw__snap[i])) {
-				lw__snap[i].core = 0;
-				n--;
-				changed = 1;
-			}
-		}
-	}
-	return n;
+	return prune(1, needed);
 }
 
 /* Was this core (its threads and what they wait for) reported before? */

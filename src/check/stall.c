@@ -7,6 +7,7 @@
  * reported on its own, whatever else is still open. A report shows the
  * holder's (or waiter's) current stack: what it is doing now. */
 #include "stall.h"
+#include "grow.h"
 #include "health.h"
 #include "now.h"
 #include "options.h"
@@ -47,14 +48,8 @@ static struct episode *episode(uint64_t key)
 			}
 			return &eps[i];
 		}
-	if (n_eps == cap_eps) {
-		size_t cap = cap_eps ? cap_eps * 2 : 32;
-		void *p = realloc(eps, cap * sizeof(*eps));
-		if (!p)
-			return NULL;
-		eps = p;
-		cap_eps = cap;
-	}
+	if (lw__grow(&eps, &cap_eps, n_eps, sizeof(*eps), 32) < 0)
+		return NULL;
 	struct episode *e = &eps[n_eps++];
 	e->key = key;
 	e->level = 0;

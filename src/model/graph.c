@@ -23,6 +23,7 @@
  * acyclic graphs", ACM JEA 11 (2006); the names (forward and backward
  * search, ub/lb) follow the paper. */
 #include "graph.h"
+#include "grow.h"
 #include "hash.h"
 #include "map.h"
 #include "mutex.h"
@@ -47,51 +48,53 @@ static struct vec fwd, bwd, work;
 
 static int vec_push(struct vec *v, struct lw__lock *l)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 256;
-		void *p = realloc(v->p, cap * sizeof(*v->p));
-		if (!p)
-			return -1;
-		v->p = p;
-		v->cap = cap;
-	}
+	if (lw__grow(&v->p, &v->cap, v->n, sizeof(*v->p), 256) < 0)
+		return -1;
 	v->p[v->n++] = l;
 	return 0;
 }
 
-/* Link e into its source's out-list and its target's in-list. */
+/* An edge is on two doubly linked lists, its source's out-list and its
+ * target's in-list; `next` and `prev` are the offsets of that list's links
+ * in the edge. */
+#define LINK(e, off) (*(struct lw__edge **)((char *)(e) + (off)))
+#define OUT offsetof(struct lw__edge, next_out), offsetof(struct lw__edge, prev_out)
+#define IN offsetof(struct lw__edge, next_in), offsetof(struct lw__edge, prev_in)
+
+static void list_push(struct lw__edge **head, uint32_t *count, struct lw__edge *e, size_t next,
+		      size_t prev)
+{
+	LINK(e, next) = *head;
+	LINK(e, prev) = NULL;
+	if (*head)
+		LINK(*head, prev) = e;
+	*head = e;
+	(*count)++;
+}
+
+static void list_remove(struct lw__edge **head, uint32_t *count, struct lw__edge *e,
+			size_t next, size_t prev)
+{
+	struct lw__edge *p = LINK(e, prev), *n = LINK(e, next);
+	if (p)
+		LINK(p, next) = n;
+	else
+		*head = n;
+	if (n)
+		LINK(n, prev) = p;
+	(*count)--;
+}
+
 static void link_edge(struct lw__edge *e)
 {
-	struct lw__lock *a = e->from, *b = e->to;
-	e->next_out = a->out;
-	if (a->out)
-		a->out->prev_out = e;
-	a->out = e;
-	a->n_out++;
-	e->next_in = b->in;
-	if (b->in)
-		b->in->prev_in = e;
-	b->in = e;
-	b->n_in++;
+	list_push(&e->from->out, &e->from->n_out, e, OUT);
+	list_push(&e->to->in, &e->to->n_in, e, IN);
 }
 
 static void unlink_edge(struct lw__edge *e)
 {
-	struct lw__lock *a = e->from, *b = e->to;
-	if (e->prev_out)
-		e->prev_out->next_out = e->next_out;
-	else
-		a->out = e->next_out;
-	if (e->next_out)
-		e->next_out->prev_out = e->prev_out;
-	a->n_out--;
-	if (e->prev_in)
-		e->prev_in->next_in = e->next_in;
-	else
-		b->in = e->next_in;
-	if (e->next_in)
-		e->next_in->prev_in = e->prev_in;
-	b->n_in--;
+	list_remove(&e->from->out, &e->from->n_out, e, OUT);
+	list_remove(&e->to->in, &e->to->n_in, e, IN);
 }
 
 /* The edge a->b, if any: a scan of the shorter of a's out-list and b's
@@ -117,50 +120,34 @@ static uint32_t new_stamp(void)
 	return stamp;
 }
 
-/* Pearce-Kelly forward search from y over ord < ord(x). Returns 1 when x
- * is reached (a cycle). Fills fwd with the visited locks. */
-static int search_forward(struct lw__lock *y, struct lw__lock *x, uint32_t mark)
+/* The Pearce-Kelly searches, depth first over the edges in the order
+ * (cyclic ones skipped), visited locks into `into`: forward from y over
+ * out-edges to locks with ord < ub, returning 1 when x is reached (a
+ * cycle); backward from x over in-edges to locks with ord > lb (x = NULL). */
+static int search(struct lw__lock *start, struct lw__lock *x, int64_t bound, int forward,
+		  struct vec *into)
 {
-	int64_t ub = x->ord;
-	fwd.n = work.n = 0;
-	y->mark = mark;
-	vec_push(&work, y);
+	uint32_t mark = new_stamp();
+	into->n = work.n = 0;
+	start->mark = mark;
+	vec_push(&work, start);
 	while (work.n) {
 		struct lw__lock *n = work.p[--work.n];
-		vec_push(&fwd, n);
-		for (struct lw__edge *e = n->out; e; e = e->next_out) {
-			struct lw__lock *w = e->to;
+		vec_push(into, n);
+		for (struct lw__edge *e = forward ? n->out : n->in; e;
+		     e = forward ? e->next_out : e->next_in) {
+			struct lw__lock *w = forward ? e->to : e->from;
 			if (e->cyclic)
 				continue;
 			if (w == x)
 				return 1;
-			if (w->mark != mark && w->ord < ub) {
+			if (w->mark != mark && (forward ? w->ord < bound : w->ord > bound)) {
 				w->mark = mark;
 				vec_push(&work, w);
 			}
 		}
 	}
 	return 0;
-}
-
-static void search_backward(struct lw__lock *x, int64_t lb, uint32_t mark)
-{
-	bwd.n = work.n = 0;
-	x->mark = mark;
-	vec_push(&work, x);
-	while (work.n) {
-		struct lw__lock *n = work.p[--work.n];
-		vec_push(&bwd, n);
-		for (struct lw__edge *e = n->in; e; e = e->next_in) {
-			struct lw__lock *w = e->from;
-			if (e->cyclic)
-				continue;
-			if (w->mark != mark && w->ord > lb) {
-				w->mark = mark;
-				vec_push(&work, w);
-			}
-		}
-	}
 }
 
 static int by_ord(const void *a, const void *b)
@@ -179,9 +166,9 @@ static int cmp_i64(const void *a, const void *b)
  * when the edge closes a cycle. */
 static int reorder(struct lw__lock *x, struct lw__lock *y)
 {
-	if (search_forward(y, x, new_stamp()))
+	if (search(y, x, x->ord, 1, &fwd))
 		return 1;
-	search_backward(x, y->ord, new_stamp());
+	search(x, NULL, y->ord, 0, &bwd);
 	size_t n = fwd.n + bwd.n;
 	int64_t *ords = malloc(n * sizeof(*ords));
 	if (!ords)
@@ -341,7 +328,8 @@ static void edge_free(struct lw__edge *e)
 }
 
 static char (*names)[16];
-static uint32_t n_names, cap_names;
+static uint32_t n_names;
+static size_t cap_names;
 static struct lw__map name_ids = { .exclusive = 1 }; /* name hash -> id + 1 */
 
 static uint32_t name_intern(const char name[16])
@@ -350,14 +338,8 @@ static uint32_t name_intern(const char name[16])
 	uintptr_t id = (uintptr_t)lw__map_get(&name_ids, h);
 	if (id)
 		return (uint32_t)id - 1;
-	if (n_names == cap_names) {
-		uint32_t cap = cap_names ? cap_names * 2 : 16;
-		void *p = realloc(names, cap * sizeof(*names));
-		if (!p)
-			return 0;
-		names = p;
-		cap_names = cap;
-	}
+	if (lw__grow(&names, &cap_names, n_names, sizeof(*names), 16) < 0)
+		return 0;
 	memcpy(names[n_names], name, 16);
 	names[n_names][15] = 0;
 	lw__map_put(&name_ids, h, (void *)(uintptr_t)(n_names + 1));

@@ -3,6 +3,7 @@
  * dropped; lock records are never freed, so a stale pointer is still a
  * valid record. Used by the watchdog thread only. */
 #include "snapshot.h"
+#include "grow.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,14 +18,8 @@ static size_t cap_snap;
 static void snap_one(struct lw__thread *t, void *arg)
 {
 	(void)arg;
-	if (lw__n_snap == cap_snap) {
-		size_t cap = cap_snap ? cap_snap * 2 : 16;
-		void *p = realloc(lw__snap, cap * sizeof(*lw__snap));
-		if (!p)
-			return;
-		lw__snap = p;
-		cap_snap = cap;
-	}
+	if (lw__grow(&lw__snap, &cap_snap, lw__n_snap, sizeof(*lw__snap), 16) < 0)
+		return;
 	struct snap_thread *s = &lw__snap[lw__n_snap];
 	s->tid = lw__load(&t->tid);
 	memcpy(s->name, t->name, sizeof(s->name));

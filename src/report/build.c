@@ -265,37 +265,32 @@ void lw__rb_thread_now(struct lw__rb *rb, int ti, const uintptr_t *pcs, int n,
 	t->now_note = arena_strdup(&rb->arena, note);
 }
 
-static const char *vformat(struct lw__rb *rb, const char *fmt, va_list ap)
+/* *dst = the formatted text, in the arena (NULL rb: nothing). */
+static void vformat(struct lw__rb *rb, const char **dst, const char *fmt, va_list ap)
 {
 	va_list aq;
 	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, aq);
+	int n = rb ? vsnprintf(NULL, 0, fmt, aq) : -1;
 	va_end(aq);
-	if (n < 0)
-		return NULL;
-	char *p = arena_alloc(&rb->arena, (size_t)n + 1);
-	if (p)
+	char *p = n < 0 ? NULL : arena_alloc(&rb->arena, (size_t)n + 1);
+	if (p) {
 		vsnprintf(p, (size_t)n + 1, fmt, ap);
-	return p;
+		*dst = p;
+	}
 }
 
 void lw__rb_headline(struct lw__rb *rb, const char *fmt, ...)
 {
 	va_list ap;
-	if (!rb)
-		return;
 	va_start(ap, fmt);
-	rb->headline = vformat(rb, fmt, ap);
+	vformat(rb, rb ? &rb->headline : NULL, fmt, ap);
 	va_end(ap);
 }
 
 void lw__rb_note(struct lw__rb *rb, const char *fmt, ...)
 {
 	va_list ap;
-	if (!rb)
-		return;
 	va_start(ap, fmt);
-	rb->note = vformat(rb, fmt, ap);
+	vformat(rb, rb ? &rb->note : NULL, fmt, ap);
 	va_end(ap);
 }
-

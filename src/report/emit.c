@@ -92,51 +92,9 @@ static const char *const kind_names[LW_KIND_COUNT] = {
 	[LW_LONG_WAIT] = "long_wait",
 };
 
-/* Symbolise depot stack `id` into rb's arena. A stack with a call site
- * from the force-included header uses it for the innermost frame when
- * debug info gave no file; a site without any pcs becomes a one-frame
- * stack. */
-static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
-{
-	lw_stack_t s = { 0, NULL };
-	uintptr_t pcs[LW__STACK_MAX];
-	struct lw__site site;
-	int n;
-
-	if (id == 0)
-		return s;
-	memset(&site, 0, sizeof(site));
-	n = lw__stack_get(id, pcs, LW__STACK_MAX, &site);
-	if (n > LW__STACK_MAX)
-		n = LW__STACK_MAX;
-	if (n <= 0) {
-		if (!site.src)
-			return s;
-		pcs[0] = site.pc;
-		n = 1;
-	}
-	lw_frame_t *f = lw__rb_alloc(rb, (size_t)n * sizeof(*f));
-	if (!f)
-		return s;
-	for (int i = 0; i < n; i++) {
-		memset(&f[i], 0, sizeof(f[i]));
-		if (pcs[i])
-			lw__sym_frame(pcs[i], 1, &f[i]);
-		f[i].pc = pcs[i];
-	}
-	if (site.src && !f[0].file) {
-		f[0].file = site.src->file;
-		f[0].line = site.src->line;
-		if (!f[0].function && site.src->func)
-			f[0].function = site.src->func;
-	}
-	s.depth = n;
-	s.frames = f;
-	return s;
-}
-
-/* Symbolise raw pcs from a signal context: frame 0 is the exact pc. */
-static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n)
+/* Symbolise raw pcs into rb's arena. Frame 0 is an exact pc when
+ * `exact0` (a signal context), else every pc is a return address. */
+static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int exact0)
 {
 	lw_stack_t s = { 0, NULL };
 	if (n <= 0 || !pcs)
@@ -147,11 +105,42 @@ static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n)
 	for (int i = 0; i < n; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
 		if (pcs[i])
-			lw__sym_frame(pcs[i], i == 0 ? 0 : 1, &f[i]);
+			lw__sym_frame(pcs[i], i == 0 && exact0 ? 0 : 1, &f[i]);
 		f[i].pc = pcs[i];
 	}
 	s.depth = n;
 	s.frames = f;
+	return s;
+}
+
+/* Symbolise depot stack `id` into rb's arena. A stack with a call site
+ * from the force-included header uses it for the innermost frame when
+ * debug info gave no file; a site without any pcs becomes a one-frame
+ * stack. */
+static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
+{
+	lw_stack_t s = { 0, NULL };
+	uintptr_t pcs[LW__STACK_MAX];
+	struct lw__site site;
+
+	if (id == 0)
+		return s;
+	memset(&site, 0, sizeof(site));
+	int n = lw__stack_get(id, pcs, LW__STACK_MAX, &site);
+	if (n > LW__STACK_MAX)
+		n = LW__STACK_MAX;
+	if (n <= 0 && site.src) {
+		pcs[0] = site.pc;
+		n = 1;
+	}
+	s = raw_stack(rb, pcs, n, 0);
+	lw_frame_t *f = (lw_frame_t *)(uintptr_t)s.frames; /* ours: rb's arena */
+	if (f && site.src && !f[0].file) {
+		f[0].file = site.src->file;
+		f[0].line = site.src->line;
+		if (!f[0].function && site.src->func)
+			f[0].function = site.src->func;
+	}
 	return s;
 }
 
@@ -168,6 +157,74 @@ static int valid_lock(const struct lw__rb *rb, int i)
 	return i >= 0 && i < rb->n_locks ? i : -1;
 }
 
+static void build_locks(struct lw__rb *rb, lw_report_t *r)
+{
+	lw_report_lock_t *locks =
+		rb->n_locks ? lw__rb_alloc(rb, (size_t)rb->n_locks * sizeof(*locks)) : NULL;
+	if (!locks)
+		return;
+	lw__rb_describe_all(rb);
+	for (int i = 0; i < rb->n_locks; i++) {
+		struct rb_lock *x = &rb->locks[i];
+		locks[i].id = x->id;
+		locks[i].address = x->addr;
+		locks[i].kind = lw__lock_kind_name(x->kind);
+		locks[i].name = x->name ? x->name : "?";
+		locks[i].class_ = x->cls ? x->cls : locks[i].name;
+	}
+	r->locks = locks;
+	r->n_locks = rb->n_locks;
+}
+
+/* A lock index of rb, valid in r (without the lock table none is). */
+static int lock_ref(const struct lw__rb *rb, const lw_report_t *r, int i)
+{
+	return r->n_locks ? valid_lock(rb, i) : -1;
+}
+
+static void build_edges(struct lw__rb *rb, lw_report_t *r)
+{
+	lw_report_edge_t *edges =
+		rb->n_edges ? lw__rb_alloc(rb, (size_t)rb->n_edges * sizeof(*edges)) : NULL;
+	if (!edges)
+		return;
+	for (int i = 0; i < rb->n_edges; i++) {
+		struct rb_edge *e = &rb->edges[i];
+		edges[i].from = lock_ref(rb, r, e->from);
+		edges[i].to = lock_ref(rb, r, e->to);
+		edges[i].tid = e->tid;
+		edges[i].thread_name = e->tname;
+		edges[i].from_read = e->from_read;
+		edges[i].to_read = e->to_read;
+		edges[i].from_stack = depot_stack(rb, e->from_stack);
+		edges[i].to_stack = depot_stack(rb, e->to_stack);
+	}
+	r->edges = edges;
+	r->n_edges = rb->n_edges;
+}
+
+static void build_thread(struct lw__rb *rb, const lw_report_t *r, struct rb_thread *t,
+			 lw_report_thread_t *o)
+{
+	o->tid = t->tid;
+	o->name = t->name;
+	o->role = t->role ? t->role : "thread";
+	o->lock = lock_ref(rb, r, t->lock);
+	o->duration_ms = t->duration_ms;
+	o->n_held = 0;
+	o->held = NULL;
+	int *h = r->n_locks && t->n_held ? lw__rb_alloc(rb, (size_t)t->n_held * sizeof(*h)) : NULL;
+	if (h) {
+		for (int k = 0; k < t->n_held; k++)
+			if (valid_lock(rb, t->held[k]) >= 0)
+				h[o->n_held++] = t->held[k];
+		o->held = h;
+	}
+	o->stack = depot_stack(rb, t->stack);
+	o->now = raw_stack(rb, t->now, t->n_now, 1);
+	o->now_note = t->now_note;
+}
+
 /* Fill r from rb; every allocation comes from rb's arena. */
 static void build(struct lw__rb *rb, lw_report_t *r)
 {
@@ -180,72 +237,13 @@ static void build(struct lw__rb *rb, lw_report_t *r)
 	r->note = rb->note;
 	r->pid = (int)getpid();
 	r->time_ms = now_ms();
-
-	lw_report_lock_t *locks =
-		rb->n_locks ? lw__rb_alloc(rb, (size_t)rb->n_locks * sizeof(*locks)) : NULL;
-	if (locks) {
-		lw__rb_describe_all(rb);
-		for (int i = 0; i < rb->n_locks; i++) {
-			struct rb_lock *x = &rb->locks[i];
-			locks[i].id = x->id;
-			locks[i].address = x->addr;
-			locks[i].kind = lw__lock_kind_name(x->kind);
-			if (!locks[i].kind)
-				locks[i].kind = "lock";
-			locks[i].name = x->name ? x->name : "?";
-			locks[i].class_ = x->cls ? x->cls : locks[i].name;
-		}
-		r->locks = locks;
-		r->n_locks = rb->n_locks;
-	}
-	/* Without the lock table no index may point into it. */
-	int nl = r->n_locks;
-
-	lw_report_edge_t *edges =
-		rb->n_edges ? lw__rb_alloc(rb, (size_t)rb->n_edges * sizeof(*edges)) : NULL;
-	if (edges) {
-		for (int i = 0; i < rb->n_edges; i++) {
-			struct rb_edge *e = &rb->edges[i];
-			edges[i].from = nl ? valid_lock(rb, e->from) : -1;
-			edges[i].to = nl ? valid_lock(rb, e->to) : -1;
-			edges[i].tid = e->tid;
-			edges[i].thread_name = e->tname;
-			edges[i].from_read = e->from_read;
-			edges[i].to_read = e->to_read;
-			edges[i].from_stack = depot_stack(rb, e->from_stack);
-			edges[i].to_stack = depot_stack(rb, e->to_stack);
-		}
-		r->edges = edges;
-		r->n_edges = rb->n_edges;
-	}
-
+	build_locks(rb, r);
+	build_edges(rb, r);
 	lw_report_thread_t *threads =
-		rb->n_threads ? lw__rb_alloc(rb, (size_t)rb->n_threads * sizeof(*threads))
-			      : NULL;
+		rb->n_threads ? lw__rb_alloc(rb, (size_t)rb->n_threads * sizeof(*threads)) : NULL;
 	if (threads) {
-		for (int i = 0; i < rb->n_threads; i++) {
-			struct rb_thread *t = &rb->threads[i];
-			lw_report_thread_t *o = &threads[i];
-			o->tid = t->tid;
-			o->name = t->name;
-			o->role = t->role ? t->role : "thread";
-			o->lock = nl ? valid_lock(rb, t->lock) : -1;
-			o->duration_ms = t->duration_ms;
-			o->n_held = 0;
-			o->held = NULL;
-			if (nl && t->n_held) {
-				int *h = lw__rb_alloc(rb, (size_t)t->n_held * sizeof(*h));
-				if (h) {
-					for (int k = 0; k < t->n_held; k++)
-						if (valid_lock(rb, t->held[k]) >= 0)
-							h[o->n_held++] = t->held[k];
-					o->held = h;
-				}
-			}
-			o->stack = depot_stack(rb, t->stack);
-			o->now = raw_stack(rb, t->now, t->n_now);
-			o->now_note = t->now_note;
-		}
+		for (int i = 0; i < rb->n_threads; i++)
+			build_thread(rb, r, &rb->threads[i], &threads[i]);
 		r->threads = threads;
 		r->n_threads = rb->n_threads;
 	}

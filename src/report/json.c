@@ -60,44 +60,36 @@ static void put_stack(const lw_stack_t *s, struct lw__buf *b)
 	lw__buf_puts(b, "]");
 }
 
-void lw__report_json(const lw_report_t *r, struct lw__buf *b)
+/* ,"key": then the JSON string s (or null) */
+static void put_str(struct lw__buf *b, const char *key, const char *s)
 {
-	lw__buf_puts(b, "{\"kind\":");
-	lw__buf_json_str(b, r->kind_name);
-	lw__buf_puts(b, ",\"severity\":");
-	lw__buf_json_str(b, r->severity_name);
-	lw__buf_printf(b, ",\"pid\":%d,\"time_ms\":%" PRIu64 ",\"headline\":", r->pid,
-		       r->time_ms);
-	lw__buf_json_str(b, r->headline);
-	lw__buf_puts(b, ",\"note\":");
-	lw__buf_json_str(b, r->note);
+	lw__buf_puts(b, key);
+	lw__buf_json_str(b, s);
+}
 
-	lw__buf_puts(b, ",\"locks\":[");
+static void put_locks(const lw_report_t *r, struct lw__buf *b)
+{
 	for (int i = 0; i < r->n_locks; i++) {
 		const lw_report_lock_t *l = &r->locks[i];
-		if (i)
-			lw__buf_puts(b, ",");
-		lw__buf_printf(b, "{\"id\":%u,\"address\":\"0x%" PRIxPTR "\",\"kind\":", l->id,
-			       l->address);
-		lw__buf_json_str(b, l->kind);
-		lw__buf_puts(b, ",\"name\":");
-		lw__buf_json_str(b, l->name);
-		lw__buf_puts(b, ",\"class\":");
-		lw__buf_json_str(b, l->class_);
+		lw__buf_printf(b, "%s{\"id\":%u,\"address\":\"0x%" PRIxPTR "\"", i ? "," : "",
+			       l->id, l->address);
+		put_str(b, ",\"kind\":", l->kind);
+		put_str(b, ",\"name\":", l->name);
+		put_str(b, ",\"class\":", l->class_);
 		lw__buf_puts(b, "}");
 	}
+}
 
-	lw__buf_puts(b, "],\"edges\":[");
+static void put_edges(const lw_report_t *r, struct lw__buf *b)
+{
 	for (int i = 0; i < r->n_edges; i++) {
 		const lw_report_edge_t *e = &r->edges[i];
-		if (i)
-			lw__buf_puts(b, ",");
-		lw__buf_puts(b, "{\"from\":");
+		lw__buf_puts(b, i ? ",{\"from\":" : "{\"from\":");
 		put_lock_ref(r, e->from, b);
 		lw__buf_puts(b, ",\"to\":");
 		put_lock_ref(r, e->to, b);
-		lw__buf_printf(b, ",\"thread\":{\"tid\":%d,\"name\":", e->tid);
-		lw__buf_json_str(b, e->thread_name);
+		lw__buf_printf(b, ",\"thread\":{\"tid\":%d", e->tid);
+		put_str(b, ",\"name\":", e->thread_name);
 		lw__buf_printf(b, "},\"from_read\":%s,\"to_read\":%s,\"from_stack\":",
 			       e->from_read ? "true" : "false", e->to_read ? "true" : "false");
 		put_stack(&e->from_stack, b);
@@ -105,28 +97,32 @@ void lw__report_json(const lw_report_t *r, struct lw__buf *b)
 		put_stack(&e->to_stack, b);
 		lw__buf_puts(b, "}");
 	}
+}
 
-	lw__buf_puts(b, "],\"threads\":[");
+static void put_held(const lw_report_t *r, const lw_report_thread_t *t, struct lw__buf *b)
+{
+	int first = 1;
+	for (int k = 0; k < t->n_held && t->held; k++) {
+		if (lock_id(r, t->held[k]) < 0)
+			continue;
+		if (!first)
+			lw__buf_puts(b, ",");
+		first = 0;
+		put_lock_ref(r, t->held[k], b);
+	}
+}
+
+static void put_threads(const lw_report_t *r, struct lw__buf *b)
+{
 	for (int i = 0; i < r->n_threads; i++) {
 		const lw_report_thread_t *t = &r->threads[i];
-		if (i)
-			lw__buf_puts(b, ",");
-		lw__buf_printf(b, "{\"tid\":%d,\"name\":", t->tid);
-		lw__buf_json_str(b, t->name);
-		lw__buf_puts(b, ",\"role\":");
-		lw__buf_json_str(b, t->role);
+		lw__buf_printf(b, "%s{\"tid\":%d", i ? "," : "", t->tid);
+		put_str(b, ",\"name\":", t->name);
+		put_str(b, ",\"role\":", t->role);
 		lw__buf_puts(b, ",\"lock\":");
 		put_lock_ref(r, t->lock, b);
 		lw__buf_printf(b, ",\"duration_ms\":%" PRIu64 ",\"held\":[", t->duration_ms);
-		int first = 1;
-		for (int k = 0; k < t->n_held && t->held; k++) {
-			if (lock_id(r, t->held[k]) < 0)
-				continue;
-			if (!first)
-				lw__buf_puts(b, ",");
-			first = 0;
-			put_lock_ref(r, t->held[k], b);
-		}
+		put_held(r, t, b);
 		lw__buf_puts(b, "],\"stack\":");
 		put_stack(&t->stack, b);
 		lw__buf_puts(b, ",\"now\":");
@@ -134,9 +130,23 @@ void lw__report_json(const lw_report_t *r, struct lw__buf *b)
 			put_stack(&t->now, b);
 		else
 			lw__buf_puts(b, "null");
-		lw__buf_puts(b, ",\"now_note\":");
-		lw__buf_json_str(b, t->now_note);
+		put_str(b, ",\"now_note\":", t->now_note);
 		lw__buf_puts(b, "}");
 	}
+}
+
+void lw__report_json(const lw_report_t *r, struct lw__buf *b)
+{
+	put_str(b, "{\"kind\":", r->kind_name);
+	put_str(b, ",\"severity\":", r->severity_name);
+	lw__buf_printf(b, ",\"pid\":%d,\"time_ms\":%" PRIu64, r->pid, r->time_ms);
+	put_str(b, ",\"headline\":", r->headline);
+	put_str(b, ",\"note\":", r->note);
+	lw__buf_puts(b, ",\"locks\":[");
+	put_locks(r, b);
+	lw__buf_puts(b, "],\"edges\":[");
+	put_edges(r, b);
+	lw__buf_puts(b, "],\"threads\":[");
+	put_threads(r, b);
 	lw__buf_puts(b, "]}");
 }

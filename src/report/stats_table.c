@@ -3,6 +3,7 @@
  * stats.h for the counters). */
 #include "stats_table.h"
 #include "buf.h"
+#include "grow.h"
 #include "name.h"
 #include "options.h"
 #include "out.h"
@@ -25,14 +26,8 @@ static void collect(struct lw__lock *l, void *arg)
 	(void)arg;
 	if (!l->stats || !lw__load(&l->stats->acquisitions))
 		return;
-	if (n_rows == cap_rows) {
-		size_t cap = cap_rows ? cap_rows * 2 : 64;
-		void *p = realloc(rows, cap * sizeof(*rows));
-		if (!p)
-			return;
-		rows = p;
-		cap_rows = cap;
-	}
+	if (lw__grow(&rows, &cap_rows, n_rows, sizeof(*rows), 64) < 0)
+		return;
 	rows[n_rows].l = l;
 	rows[n_rows].s = *l->stats;
 	n_rows++;

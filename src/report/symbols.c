@@ -10,6 +10,8 @@
  * looked up in the symbol tables each time (reports are rare). Every entry
  * point takes one mutex through the real-function table. */
 #include "symbols.h"
+#include "demangle.h"
+#include "hash.h"
 #include "mutex.h"
 #include "real.h"
 
@@ -68,6 +70,14 @@ static void dl_counts(unsigned long long *adds, unsigned long long *subs)
 }
 
 /* (Re)read the module list of this process into the session. */
+/* Objects loaded so far. */
+static unsigned long long dl_adds(void)
+{
+	unsigned long long adds, subs;
+	dl_counts(&adds, &subs);
+	return adds;
+}
+
 static void dwfl_report_self(void)
 {
 	dl_counts(&seen_adds, &seen_subs);
@@ -106,59 +116,6 @@ static Dwfl_Module *find_module(uintptr_t a, int *refreshed)
 	return m;
 }
 
-/* ---- C++ names -------------------------------------------------------- */
-
-typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
-static demangle_fn demangler;
-static unsigned long long demangler_tried; /* dlpi_adds at the last dlsym + 1 */
-
-/* A malloc'ed demangled copy of name, or NULL to keep name as it is. */
-static char *demangle(const char *name)
-{
-	if (name == NULL || name[0] != '_' || name[1] != 'Z')
-		return NULL;
-	if (demangler == NULL) {
-		/* look again only after the C++ runtime could have been loaded */
-		unsigned long long adds, subs;
-		dl_counts(&adds, &subs);
-		if (demangler_tried != adds + 1) {
-			demangler_tried = adds + 1;
-			void *p = dlsym(RTLD_DEFAULT, "__cxa_demangle");
-			/* C++ code that needs nothing from libstdc++ (templates,
-			 * lambdas) runs without it: load it, privately, once */
-			static void *cxx_rt;
-			if (p == NULL && cxx_rt == NULL &&
-			    (cxx_rt = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL)) != NULL)
-				p = dlsym(cxx_rt, "__cxa_demangle");
-			memcpy(&demangler, &p, sizeof(demangler));
-		}
-	}
-	if (demangler == NULL)
-		return NULL;
-	int status = -1;
-	char *d = demangler(name, NULL, NULL, &status);
-	if (status != 0) {
-		free(d);
-		return NULL;
-	}
-	return d;
-}
-
-/* name without a symbol version ("stdout@GLIBC_2.2.5", "f@@V2"): a copy
- * in buf when there was one to cut off. */
-static const char *unversioned(const char *name, char *buf, size_t n)
-{
-	const char *at = name ? strchr(name, '@') : NULL;
-	if (at == NULL || at == name)
-		return name;
-	size_t len = (size_t)(at - name);
-	if (len >= n)
-		len = n - 1;
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	return buf;
-}
-
 /* ---- interned strings, never freed ------------------------------------ */
 
 struct str {
@@ -169,14 +126,6 @@ struct str {
 
 static struct str **strs;
 static size_t n_strs, cap_strs; /* cap_strs: buckets, a power of two */
-
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
 
 static void strs_grow(void)
 {
@@ -207,7 +156,7 @@ static const char *intern(const char *s)
 		strs_grow();
 	if (cap_strs == 0)
 		return NULL;
-	uint64_t h = str_hash(s);
+	uint64_t h = lw__fnv_str(s, SIZE_MAX);
 	struct str **b = &strs[h & (cap_strs - 1)];
 	for (struct str *e = *b; e; e = e->next)
 		if (e->hash == h && strcmp(e->s, s) == 0)
@@ -330,9 +279,9 @@ static void frame_lookup(uintptr_t pc, int ret, lw_frame_t *f)
 	}
 
 	char nb[1024];
-	fn = unversioned(fn, nb, sizeof(nb));
+	fn = lw__unversioned(fn, nb, sizeof(nb));
 	f->pc = pc;
-	char *d = demangle(fn);
+	char *d = lw__demangle(fn, dl_adds());
 	f->function = intern(d ? d : fn);
 	free(d);
 	f->file = intern(file);
@@ -498,8 +447,8 @@ int lw__sym_data(const void *addr, char *buf, size_t n)
 	if (name != NULL) {
 		/* copy out now: libdw's strings go away with a refresh or reset */
 		char nb[1024];
-		name = unversioned(name, nb, sizeof(nb));
-		char *d = demangle(name);
+		name = lw__unversioned(name, nb, sizeof(nb));
+		char *d = lw__demangle(name, dl_adds());
 		snprintf(name_buf, sizeof(name_buf), "%s", d ? d : name);
 		free(d);
 	}
