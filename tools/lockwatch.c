@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -310,12 +311,20 @@ static int cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	pid_t self = getpid();
 	child = fork();
 	if (child < 0) {
 		perror("lockwatch: fork");
 		return 2;
 	}
 	if (child == 0) {
+		/* If lockwatch dies (kill -9), the kernel kills the program: it
+		 * must not run on unwatched, nobody left to count its reports.
+		 * SIGKILL, because the program could ignore anything else. Only
+		 * this direct child gets it. lockwatch may have died before
+		 * the prctl: then the parent is already someone else. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
+			_exit(127);
 		execv(prog, argv + i);
 		fprintf(stderr, "lockwatch: cannot run %s: %s\n", prog, strerror(errno));
 		_exit(127);
