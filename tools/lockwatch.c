@@ -8,7 +8,9 @@
  * JSON Lines file (a private temporary one unless --json is given), so that
  * at the end the reports of every process of the program's tree can be
  * counted. Exit status: the program's own (128+N for a signal), or the
- * error exit code (default 66) when any error-severity report was made. */
+ * error exit code (default 66) when any error-severity report was made.
+ * The program's ELF headers are read first: a static program is refused, and
+ * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
 #include "options.h"
 
@@ -114,29 +116,82 @@ static const char *resolve(const char *prog, char *buf, size_t n)
 	return NULL;
 }
 
-/* 1 when the file is an ELF executable with no program interpreter: a
- * static binary, which ignores LD_PRELOAD. */
-static int is_static_elf(const char *file)
+/* Sanitizer runtimes that refuse to run unless they come first in the
+ * initial library list ("ASan runtime does not come first"): a program that
+ * needs one gets it first in LD_PRELOAD, before lockwatch's library. Only
+ * ASan checks this (TSan and LSan do not; HWASan does not exist for x86-64
+ * gcc); add a runtime's soname prefix here if another one does. */
+static const char *const first_runtimes[] = { "libasan.so" };
+
+struct elf_info {
+	int is_elf;        /* a 64-bit ELF file */
+	int is_static;     /* ... with no program interpreter */
+	char first[256];   /* the DT_NEEDED soname of a runtime that must come first, or "" */
+};
+
+/* The NUL-terminated string at file offset off, or "" */
+static void pread_str(int fd, off_t off, char *buf, size_t n)
+{
+	ssize_t got = pread(fd, buf, n - 1, off);
+	buf[got > 0 ? got : 0] = 0;
+}
+
+/* Read the ELF headers of `file`: static or not (no PT_INTERP: LD_PRELOAD
+ * is ignored), and its DT_NEEDED entries, looking for a runtime of
+ * first_runtimes. */
+static void inspect_elf(const char *file, struct elf_info *info)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	Elf64_Ehdr eh;
-	int st = 0;
+	Elf64_Phdr load[16], dyn = { 0 };
+	int n_load = 0, interp = 0;
+	memset(info, 0, sizeof(*info));
 	if (fd < 0)
-		return 0;
-	if (read(fd, &eh, sizeof(eh)) == (ssize_t)sizeof(eh) &&
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64) {
-		int interp = 0;
-		for (int i = 0; i < eh.e_phnum; i++) {
-			Elf64_Phdr ph;
-			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (Elf64_Off)i * eh.e_phentsize)) !=
-			    (ssize_t)sizeof(ph))
-				break;
-			interp |= ph.p_type == PT_INTERP;
-		}
-		st = !interp;
+		return;
+	if (read(fd, &eh, sizeof(eh)) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64) {
+		close(fd);
+		return;
+	}
+	info->is_elf = 1;
+	for (int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (Elf64_Off)i * eh.e_phentsize)) !=
+		    (ssize_t)sizeof(ph))
+			break;
+		interp |= ph.p_type == PT_INTERP;
+		if (ph.p_type == PT_DYNAMIC)
+			dyn = ph;
+		if (ph.p_type == PT_LOAD && n_load < (int)(sizeof(load) / sizeof(load[0])))
+			load[n_load++] = ph;
+	}
+	info->is_static = !interp;
+	/* the dynamic section: DT_STRTAB (an address) and the DT_NEEDED offsets into it */
+	Elf64_Addr strtab = 0;
+	Elf64_Xword needed[64];
+	int n_needed = 0;
+	for (Elf64_Xword k = 0; dyn.p_filesz && k < dyn.p_filesz / sizeof(Elf64_Dyn); k++) {
+		Elf64_Dyn d;
+		if (pread(fd, &d, sizeof(d), (off_t)(dyn.p_offset + k * sizeof(d))) != (ssize_t)sizeof(d) ||
+		    d.d_tag == DT_NULL)
+			break;
+		if (d.d_tag == DT_STRTAB)
+			strtab = d.d_un.d_ptr;
+		else if (d.d_tag == DT_NEEDED && n_needed < (int)(sizeof(needed) / sizeof(needed[0])))
+			needed[n_needed++] = d.d_un.d_val;
+	}
+	off_t stroff = -1; /* the string table's file offset, through its PT_LOAD */
+	for (int i = 0; i < n_load; i++)
+		if (strtab >= load[i].p_vaddr && strtab < load[i].p_vaddr + load[i].p_filesz)
+			stroff = (off_t)(strtab - load[i].p_vaddr + load[i].p_offset);
+	for (int i = 0; stroff >= 0 && i < n_needed && !info->first[0]; i++) {
+		char name[sizeof(info->first)];
+		pread_str(fd, stroff + (off_t)needed[i], name, sizeof(name));
+		for (size_t r = 0; r < sizeof(first_runtimes) / sizeof(first_runtimes[0]); r++)
+			if (strncmp(name, first_runtimes[r], strlen(first_runtimes[r])) == 0)
+				memcpy(info->first, name, sizeof(name));
 	}
 	close(fd);
-	return st;
 }
 
 /* Forward a signal sent to lockwatch itself (kill, a CI runner stopping
@@ -194,7 +249,7 @@ static int cmd_run(int argc, char **argv)
 	size_t olen = 0;
 	long error_exit = DEFAULT_ERROR_EXIT;
 	const char *json = NULL;
-	int on_deadlock_set = 0;
+	int on_deadlock_set = 0, verbose = 0;
 	int i;
 
 	lw__options_defaults(&check);
@@ -248,6 +303,8 @@ static int cmd_run(int argc, char **argv)
 			json = val;
 		if (strcmp(key, "on_deadlock") == 0)
 			on_deadlock_set = 1;
+		if (strcmp(key, "verbose") == 0)
+			verbose = atoi(val);
 		int w = snprintf(opts + olen, sizeof(opts) - olen, "%s%s=%s", olen ? ":" : "", key, val);
 		if (w < 0 || (size_t)w >= sizeof(opts) - olen)
 			die_usage("%s", "options too long");
@@ -262,7 +319,9 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lockwatch: %s: program not found or not executable\n", argv[i]);
 		return 127;
 	}
-	if (is_static_elf(prog)) {
+	struct elf_info elf;
+	inspect_elf(prog, &elf);
+	if (elf.is_elf && elf.is_static) {
 		fprintf(stderr,
 			"lockwatch: %s is statically linked: LD_PRELOAD cannot reach its lock calls,\n"
 			"lockwatch: so nothing would be checked. Link it dynamically, or build it with\n"
@@ -299,8 +358,18 @@ static int cmd_run(int argc, char **argv)
 	setenv("LOCKWATCH_OPTIONS", env_opts, 1);
 	const char *old = getenv("LD_PRELOAD");
 	char *ld = NULL;
-	if (asprintf(&ld, "%s%s%s", preload, old && *old ? ":" : "", old && *old ? old : "") < 0)
+	/* A sanitizer runtime that must come first goes first, by the soname
+	 * the program names: the loader then finds it exactly as it would
+	 * find the program's own DT_NEEDED entry (RPATH, LD_LIBRARY_PATH,
+	 * RUNPATH, ld.so.cache, the default directories). */
+	if (asprintf(&ld, "%s%s%s%s%s", elf.first, elf.first[0] ? ":" : "", preload,
+		     old && *old ? ":" : "", old && *old ? old : "") < 0)
 		return 2;
+	if (elf.first[0] && verbose)
+		fprintf(stderr,
+			"lockwatch: %s needs %s, which must come first: it is put first in LD_PRELOAD,\n"
+			"lockwatch: before lockwatch's library, and found as the program's own libraries are\n",
+			prog, elf.first);
 	setenv("LD_PRELOAD", ld, 1);
 
 	struct sigaction sa;
