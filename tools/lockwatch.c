@@ -372,13 +372,22 @@ static int cmd_run(int argc, char **argv)
 			prog, elf.first);
 	setenv("LD_PRELOAD", ld, 1);
 
-	struct sigaction sa;
+	/* The forwarded signals are blocked from before the fork until the
+	 * child's pid is known: one that came in between would be lost. The
+	 * child restores the dispositions lockwatch found (an ignored SIGHUP
+	 * stays ignored) and then the mask, before exec. */
+	static const int fwd_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old_sa[3];
+	sigset_t fwd_set, old_mask;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = forward;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&fwd_set);
+	for (int k = 0; k < 3; k++) {
+		sigaction(fwd_sigs[k], &sa, &old_sa[k]);
+		sigaddset(&fwd_set, fwd_sigs[k]);
+	}
+	sigprocmask(SIG_BLOCK, &fwd_set, &old_mask);
 
 	pid_t self = getpid();
 	child = fork();
@@ -387,6 +396,9 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	if (child == 0) {
+		for (int k = 0; k < 3; k++)
+			sigaction(fwd_sigs[k], &old_sa[k], NULL);
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		/* If lockwatch dies (kill -9), the kernel kills the program: it
 		 * must not run on unwatched, nobody left to count its reports.
 		 * SIGKILL, because the program could ignore anything else. Only
@@ -398,6 +410,7 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lockwatch: cannot run %s: %s\n", prog, strerror(errno));
 		_exit(127);
 	}
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	int status = 0;
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR) {
