@@ -5,23 +5,27 @@
  * Each option of the table in src/options.def is a flag (hold_ms is
  * --hold-ms); they become LOCKWATCH_OPTIONS for the program, which runs
  * with the preload library added to LD_PRELOAD. Reports always go to a
- * JSON Lines file (a private temporary one unless --json is given), so that
- * at the end the reports of every process of the program's tree can be
- * counted. Exit status: the program's own (128+N for a signal), or the
+ * JSON Lines file (a private temporary one unless --json is given, which
+ * must be usable before the program starts), and every process of the
+ * program's tree counts them in a run record (src/verdict.h) that this
+ * command creates and reads at the end. Exit status: the program's own (128+N for a signal), or the
  * error exit code (default 66) when any error-severity report was made.
  * The program's ELF headers are read first: a static program is refused, and
  * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
 #include "options.h"
+#include "verdict.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -242,6 +246,85 @@ static void count_reports(const char *path, off_t from, struct counts *c)
 	fclose(f);
 }
 
+/* Why `path` cannot take the JSON reports (NULL when it can): it must be a
+ * regular file we may write, or one we may create. Nothing is created. */
+static const char *json_unusable(const char *path, char *why, size_t n)
+{
+	struct stat st;
+	if (!path[0])
+		return "the path is empty";
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return "is a directory";
+		if (!S_ISREG(st.st_mode))
+			return "is not a regular file";
+		if (access(path, W_OK) != 0) {
+			snprintf(why, n, "cannot be written: %s", strerror(errno));
+			return why;
+		}
+		return NULL;
+	}
+	if (errno != ENOENT) {
+		snprintf(why, n, "cannot be used: %s", strerror(errno));
+		return why;
+	}
+	char copy[PATH_MAX];
+	snprintf(copy, sizeof(copy), "%s", path);
+	const char *dir = dirname(copy);
+	if (stat(dir, &st) != 0)
+		snprintf(why, n, "cannot be created: %s: %s", dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		snprintf(why, n, "cannot be created: %s is not a directory", dir);
+	else if (access(dir, W_OK | X_OK) != 0)
+		snprintf(why, n, "cannot be created in %s: %s", dir, strerror(errno));
+	else
+		return NULL;
+	return why;
+}
+
+/* Create the run record (verdict.h) in $TMPDIR; 0, or -1 with errno. */
+static int record_create(char *path, size_t n)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct lw__record r;
+	snprintf(path, n, "%s/lockwatch-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.magic = LW__RECORD_MAGIC;
+	r.size = sizeof(r);
+	if (pwrite(fd, &r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		int e = errno ? errno : EIO;
+		close(fd);
+		unlink(path);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The counts from the run record; -1 when it cannot be read. */
+static int record_read(const char *path, struct counts *c)
+{
+	struct lw__record r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd < 0 ? -1 : pread(fd, &r, sizeof(r), 0);
+	if (fd >= 0)
+		close(fd);
+	if (got != (ssize_t)sizeof(r) || r.magic != LW__RECORD_MAGIC || r.size != sizeof(r))
+		return -1;
+	memset(c, 0, sizeof(*c));
+	for (unsigned k = 0; k < LW__RECORD_KINDS; k++) {
+		if (k < N_KINDS)
+			c->kinds[k] = r.by_kind[k][0] + r.by_kind[k][1];
+		c->total += r.by_kind[k][0] + r.by_kind[k][1];
+		c->errors += r.by_kind[k][1];
+	}
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct lw__options check;
@@ -292,6 +375,10 @@ static int cmd_run(int argc, char **argv)
 			error_exit = atol(val);
 			continue; /* applied here, by the launcher, over the whole tree */
 		}
+		if (strcmp(key, "json") == 0 && !val[0]) {
+			fprintf(stderr, "lockwatch: --json '': the path is empty; the program was not started\n");
+			exit(2);
+		}
 		if ((strcmp(key, "json") == 0 || strcmp(key, "log") == 0) && val[0] != '/') {
 			/* the program may chdir before it reports: make it absolute */
 			char cwd[PATH_MAX], *abs = NULL;
@@ -330,8 +417,13 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 
-	char preload[PATH_MAX], tmpjson[PATH_MAX] = "";
+	char preload[PATH_MAX], tmpjson[PATH_MAX] = "", why[PATH_MAX + 64];
+	const char *bad;
 	find_preload(preload, sizeof(preload));
+	if (json && (bad = json_unusable(json, why, sizeof(why))) != NULL) {
+		fprintf(stderr, "lockwatch: --json %s: %s; the program was not started\n", json, bad);
+		return 2;
+	}
 	if (!json) {
 		const char *tmp = getenv("TMPDIR");
 		snprintf(tmpjson, sizeof(tmpjson), "%s/lockwatch-XXXXXX.jsonl", tmp && *tmp ? tmp : "/tmp");
@@ -349,6 +441,18 @@ static int cmd_run(int argc, char **argv)
 
 	struct stat st;
 	off_t start = stat(json, &st) == 0 ? st.st_size : 0;
+
+	/* The reports are counted in the run record; the JSON file is read
+	 * back only when no record could be made. */
+	char record[PATH_MAX];
+	if (record_create(record, sizeof(record)) == 0) {
+		setenv(LW__RECORD_ENV, record, 1);
+	} else {
+		fprintf(stderr, "lockwatch: cannot create the run record in %s (%s): the reports will be counted in %s\n",
+			getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno), json);
+		record[0] = 0;
+		unsetenv(LW__RECORD_ENV);
+	}
 
 	/* the user's LOCKWATCH_OPTIONS first, so the flags win */
 	const char *user = getenv("LOCKWATCH_OPTIONS");
@@ -420,7 +524,14 @@ static int cmd_run(int argc, char **argv)
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 
 	struct counts c;
-	count_reports(json, start, &c);
+	if (!record[0] || record_read(record, &c) != 0) {
+		if (record[0])
+			fprintf(stderr, "lockwatch: the run record %s cannot be read: counting the reports in %s\n",
+				record, json);
+		count_reports(json, start, &c);
+	}
+	if (record[0])
+		unlink(record);
 	if (c.total == 0) {
 		fprintf(stderr, "lockwatch: no reports");
 	} else {
@@ -435,10 +546,12 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, ")");
 	}
 	if (tmpjson[0]) {
-		if (c.total == 0)
+		if (c.total == 0 && stat(tmpjson, &st) == 0 && st.st_size == 0)
 			unlink(tmpjson);
 		else
 			fprintf(stderr, "; JSON in %s", tmpjson);
+	} else if (c.total && stat(json, &st) != 0) {
+		fprintf(stderr, "; JSON not written (%s: %s)", json, strerror(errno));
 	} else {
 		fprintf(stderr, "; JSON in %s", json);
 	}
