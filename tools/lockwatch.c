@@ -42,7 +42,10 @@ static void usage(FILE *f)
 		   "Runs PROGRAM with lockwatch preloaded and reports lock-order cycles,\n"
 		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits.\n"
 		   "Exit status: PROGRAM's own, or %d (--exitcode) when an error was\n"
-		   "reported; 2 for a bad command line.\n\nOptions (also LOCKWATCH_OPTIONS=key=value:key=value):\n",
+		   "reported; 2 for a bad command line.\n\n"
+		   "Options, also LOCKWATCH_OPTIONS=key=value:key=value; each is taken from\n"
+		   "the flags over LOCKWATCH_OPTIONS over the defaults shown.\n"
+		   "--verbose alone (or -v) is --verbose 1; a number after it is its value.\n",
 		DEFAULT_ERROR_EXIT);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
@@ -60,8 +63,10 @@ static void usage(FILE *f)
 					      def, sizeof(def));
 		else
 			snprintf(def, sizeof(def), "none");
-		fprintf(f, "  --%-14s %-5s %s (default %s)\n", flag,
-			d->type == 'I' ? "N" : d->type == 'S' ? "FILE" : "WORD", d->help, def);
+		int is_verbose = strcmp(d->key, "verbose") == 0;
+		fprintf(f, "  --%-14s %-5s %s (default %s)%s\n", flag,
+			is_verbose ? "[N]" : d->type == 'I' ? "N" : d->type == 'S' ? "FILE" : "WORD",
+			d->help, def, is_verbose ? "; -v, --verbose: 1" : "");
 	}
 }
 
@@ -325,17 +330,82 @@ static int record_read(const char *path, struct counts *c)
 	return 0;
 }
 
+/* The value of option d in o. */
+static void *opt_ptr(struct lw__options *o, const struct lw__optdesc *d)
+{
+	return (char *)o + d->offset;
+}
+
+static const struct lw__optdesc *opt_desc(const char *key)
+{
+	for (int k = 0; k < lw__n_optdescs; k++)
+		if (strcmp(lw__optdescs[k].key, key) == 0)
+			return &lw__optdescs[k];
+	return NULL;
+}
+
+/* Set one checked key=value in o. */
+static void opt_set(struct lw__options *o, const char *key, const char *val)
+{
+	char kv[LW__OPT_STR_MAX + PATH_MAX + 80];
+	snprintf(kv, sizeof(kv), "%s=%s", key, val);
+	lw__options_parse(o, kv, "lockwatch run", 2);
+}
+
+/* A relative json or log path, made absolute: the program may chdir
+ * before it reports. */
+static void opt_absolute(struct lw__options *o, const char *key)
+{
+	char *v = opt_ptr(o, opt_desc(key)), cwd[PATH_MAX], abs[LW__OPT_STR_MAX + PATH_MAX];
+	if (!v[0] || v[0] == '/')
+		return;
+	if (!getcwd(cwd, sizeof(cwd)) ||
+	    (size_t)snprintf(abs, sizeof(abs), "%s/%s", cwd, v) >= LW__OPT_STR_MAX)
+		die_usage("cannot make '%s' an absolute path", v);
+	opt_set(o, key, abs);
+}
+
+/* o as LOCKWATCH_OPTIONS, every option spelled out. */
+static void opt_format(struct lw__options *o, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	for (int k = 0; k < lw__n_optdescs && len < n; k++) {
+		const struct lw__optdesc *d = &lw__optdescs[k];
+		char v[LW__OPT_STR_MAX];
+		if (d->type == 'I')
+			snprintf(v, sizeof(v), "%ld", *(long *)opt_ptr(o, d));
+		else if (d->type == 'E')
+			lw__options_enum_name(d, *(int *)opt_ptr(o, d), v, sizeof(v));
+		else
+			snprintf(v, sizeof(v), "%s", (char *)opt_ptr(o, d));
+		len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", k ? ":" : "", d->key, v);
+	}
+	if (len >= n)
+		die_usage("%s", "options too long");
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
 static int cmd_run(int argc, char **argv)
 {
-	struct lw__options check;
-	char opts[8192] = "";
-	size_t olen = 0;
-	long error_exit = DEFAULT_ERROR_EXIT;
-	const char *json = NULL;
-	int on_deadlock_set = 0, verbose = 0;
-	int i;
+	/* The effective options: run's defaults, then LOCKWATCH_OPTIONS from
+	 * the environment, then the flags; the later wins, for every option. */
+	struct lw__options eff;
+	int json_flag = 0, i;
+	lw__options_defaults(&eff);
+	eff.exitcode = DEFAULT_ERROR_EXIT;
+	eff.on_deadlock = LW__ON_DEADLOCK_EXIT;
+	lw__options_parse(&eff, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 
-	lw__options_defaults(&check);
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
@@ -346,23 +416,30 @@ static int cmd_run(int argc, char **argv)
 			usage(stdout);
 			exit(0);
 		}
-		if (strncmp(a, "--", 2) != 0)
-			break;
 		char key[64], err[512];
-		const char *val;
-		const char *eq = strchr(a + 2, '=');
-		size_t klen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-		if (klen >= sizeof(key))
-			die_usage("unknown flag '%s'", a);
-		for (size_t k = 0; k < klen; k++)
-			key[k] = a[2 + k] == '-' ? '_' : a[2 + k];
-		key[klen] = 0;
-		if (eq) {
-			val = eq + 1;
+		const char *val, *eq = NULL;
+		if (strcmp(a, "-v") == 0) {
+			strcpy(key, "verbose");
+			val = "1";
 		} else {
-			if (i + 1 >= argc)
+			if (strncmp(a, "--", 2) != 0)
+				break;
+			eq = strchr(a + 2, '=');
+			size_t klen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			if (klen >= sizeof(key))
+				die_usage("unknown flag '%s'", a);
+			for (size_t k = 0; k < klen; k++)
+				key[k] = a[2 + k] == '-' ? '_' : a[2 + k];
+			key[klen] = 0;
+			if (eq)
+				val = eq + 1;
+			else if (strcmp(key, "verbose") == 0)
+				/* --verbose alone is 1; a number after it is its value */
+				val = i + 1 < argc && all_digits(argv[i + 1]) ? argv[++i] : "1";
+			else if (i + 1 >= argc)
 				die_usage("flag '%s' needs a value", a);
-			val = argv[++i];
+			else
+				val = argv[++i];
 		}
 		if (lw__options_check(key, val, err, sizeof(err)) != 0) {
 			if (strncmp(err, "unknown option", 14) == 0)
@@ -371,34 +448,21 @@ static int cmd_run(int argc, char **argv)
 		}
 		if (strchr(val, ':'))
 			die_usage("a value cannot contain ':' (%s)", val);
-		if (strcmp(key, "exitcode") == 0) {
-			error_exit = atol(val);
-			continue; /* applied here, by the launcher, over the whole tree */
+		if (strcmp(key, "json") == 0) {
+			if (!val[0]) {
+				fprintf(stderr, "lockwatch: --json '': the path is empty; the program was not started\n");
+				exit(2);
+			}
+			json_flag = 1;
 		}
-		if (strcmp(key, "json") == 0 && !val[0]) {
-			fprintf(stderr, "lockwatch: --json '': the path is empty; the program was not started\n");
-			exit(2);
-		}
-		if ((strcmp(key, "json") == 0 || strcmp(key, "log") == 0) && val[0] != '/') {
-			/* the program may chdir before it reports: make it absolute */
-			char cwd[PATH_MAX], *abs = NULL;
-			if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, val) < 0)
-				die_usage("cannot make '%s' an absolute path", val);
-			val = abs;
-		}
-		if (strcmp(key, "json") == 0)
-			json = val;
-		if (strcmp(key, "on_deadlock") == 0)
-			on_deadlock_set = 1;
-		if (strcmp(key, "verbose") == 0)
-			verbose = atoi(val);
-		int w = snprintf(opts + olen, sizeof(opts) - olen, "%s%s=%s", olen ? ":" : "", key, val);
-		if (w < 0 || (size_t)w >= sizeof(opts) - olen)
-			die_usage("%s", "options too long");
-		olen += (size_t)w;
+		opt_set(&eff, key, val);
 	}
 	if (i >= argc)
 		die_usage("%s", "no program to run");
+	opt_absolute(&eff, "json");
+	opt_absolute(&eff, "log");
+	long error_exit = eff.exitcode; /* applied here, by the launcher, over the whole tree */
+	int verbose = (int)eff.verbose;
 
 	char pathbuf[PATH_MAX];
 	const char *prog = resolve(argv[i], pathbuf, sizeof(pathbuf));
@@ -418,10 +482,11 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	char preload[PATH_MAX], tmpjson[PATH_MAX] = "", why[PATH_MAX + 64];
-	const char *bad;
+	const char *bad, *json = eff.json[0] ? eff.json : NULL;
 	find_preload(preload, sizeof(preload));
 	if (json && (bad = json_unusable(json, why, sizeof(why))) != NULL) {
-		fprintf(stderr, "lockwatch: --json %s: %s; the program was not started\n", json, bad);
+		fprintf(stderr, "lockwatch: %s%s: %s; the program was not started\n",
+			json_flag ? "--json " : "LOCKWATCH_OPTIONS json=", json, bad);
 		return 2;
 	}
 	if (!json) {
@@ -433,11 +498,9 @@ static int cmd_run(int argc, char **argv)
 			return 2;
 		}
 		close(fd);
+		opt_set(&eff, "json", tmpjson);
 		json = tmpjson;
-		olen += (size_t)snprintf(opts + olen, sizeof(opts) - olen, "%sjson=%s", olen ? ":" : "", json);
 	}
-	if (!on_deadlock_set)
-		olen += (size_t)snprintf(opts + olen, sizeof(opts) - olen, "%son_deadlock=exit", olen ? ":" : "");
 
 	struct stat st;
 	off_t start = stat(json, &st) == 0 ? st.st_size : 0;
@@ -454,11 +517,17 @@ static int cmd_run(int argc, char **argv)
 		unsetenv(LW__RECORD_ENV);
 	}
 
-	/* the user's LOCKWATCH_OPTIONS first, so the flags win */
-	const char *user = getenv("LOCKWATCH_OPTIONS");
-	char *env_opts = NULL;
-	if (asprintf(&env_opts, "%s%s%s", user && *user ? user : "", user && *user ? ":" : "", opts) < 0)
-		return 2;
+	/* The effective options are printed here, once, with the exit code
+	 * this command will use. The program's processes get them all, but
+	 * with exitcode 0 (the launcher applies it, over the whole tree) and
+	 * verbose 0 (they were printed). */
+	if (verbose)
+		lw__options_print(&eff, 2);
+	struct lw__options lib = eff;
+	lib.exitcode = 0;
+	lib.verbose = 0;
+	static char env_opts[16384];
+	opt_format(&lib, env_opts, sizeof(env_opts));
 	setenv("LOCKWATCH_OPTIONS", env_opts, 1);
 	const char *old = getenv("LD_PRELOAD");
 	char *ld = NULL;
