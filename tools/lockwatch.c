@@ -2,24 +2,31 @@
  *
  *   lockwatch run [OPTIONS] [--] PROGRAM [ARGS...]
  *
- * Each option of the table in src/options.def is a flag (hold_ms is
+ * Each option of the table in src/base/options.def is a flag (hold_ms is
  * --hold-ms); they become LOCKWATCH_OPTIONS for the program, which runs
  * with the preload library added to LD_PRELOAD. Reports always go to a
- * JSON Lines file (a private temporary one unless --json is given), so that
- * at the end the reports of every process of the program's tree can be
- * counted. Exit status: the program's own (128+N for a signal), or the
- * error exit code (default 66) when any error-severity report was made. */
+ * JSON Lines file (a private temporary one unless --json is given, which
+ * must be usable before the program starts), and every process of the
+ * program's tree counts them in a run record (src/base/verdict.h) that this
+ * command creates and reads at the end. Exit status: the program's own (128+N for a signal), or the
+ * error exit code (default 66) when any error-severity report was made.
+ * The program's ELF headers are read first: a static program is refused, and
+ * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
 #include "options.h"
+#include "verdict.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,7 +42,10 @@ static void usage(FILE *f)
 		   "Runs PROGRAM with lockwatch preloaded and reports lock-order cycles,\n"
 		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits.\n"
 		   "Exit status: PROGRAM's own, or %d (--exitcode) when an error was\n"
-		   "reported; 2 for a bad command line.\n\nOptions (also LOCKWATCH_OPTIONS=key=value:key=value):\n",
+		   "reported; 2 for a bad command line.\n\n"
+		   "Options, also LOCKWATCH_OPTIONS=key=value:key=value; each is taken from\n"
+		   "the flags over LOCKWATCH_OPTIONS over the defaults shown.\n"
+		   "--verbose alone (or -v) is --verbose 1; a number after it is its value.\n",
 		DEFAULT_ERROR_EXIT);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
@@ -53,8 +63,10 @@ static void usage(FILE *f)
 					      def, sizeof(def));
 		else
 			snprintf(def, sizeof(def), "none");
-		fprintf(f, "  --%-14s %-5s %s (default %s)\n", flag,
-			d->type == 'I' ? "N" : d->type == 'S' ? "FILE" : "WORD", d->help, def);
+		int is_verbose = strcmp(d->key, "verbose") == 0;
+		fprintf(f, "  --%-14s %-5s %s (default %s)%s\n", flag,
+			is_verbose ? "[N]" : d->type == 'I' ? "N" : d->type == 'S' ? "FILE" : "WORD",
+			d->help, def, is_verbose ? "; -v, --verbose: 1" : "");
 	}
 }
 
@@ -113,29 +125,82 @@ static const char *resolve(const char *prog, char *buf, size_t n)
 	return NULL;
 }
 
-/* 1 when the file is an ELF executable with no program interpreter: a
- * static binary, which ignores LD_PRELOAD. */
-static int is_static_elf(const char *file)
+/* Sanitizer runtimes that refuse to run unless they come first in the
+ * initial library list ("ASan runtime does not come first"): a program that
+ * needs one gets it first in LD_PRELOAD, before lockwatch's library. Only
+ * ASan checks this (TSan and LSan do not; HWASan does not exist for x86-64
+ * gcc); add a runtime's soname prefix here if another one does. */
+static const char *const first_runtimes[] = { "libasan.so" };
+
+struct elf_info {
+	int is_elf;        /* a 64-bit ELF file */
+	int is_static;     /* ... with no program interpreter */
+	char first[256];   /* the DT_NEEDED soname of a runtime that must come first, or "" */
+};
+
+/* The NUL-terminated string at file offset off, or "" */
+static void pread_str(int fd, off_t off, char *buf, size_t n)
+{
+	ssize_t got = pread(fd, buf, n - 1, off);
+	buf[got > 0 ? got : 0] = 0;
+}
+
+/* Read the ELF headers of `file`: static or not (no PT_INTERP: LD_PRELOAD
+ * is ignored), and its DT_NEEDED entries, looking for a runtime of
+ * first_runtimes. */
+static void inspect_elf(const char *file, struct elf_info *info)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	Elf64_Ehdr eh;
-	int st = 0;
+	Elf64_Phdr load[16], dyn = { 0 };
+	int n_load = 0, interp = 0;
+	memset(info, 0, sizeof(*info));
 	if (fd < 0)
-		return 0;
-	if (read(fd, &eh, sizeof(eh)) == (ssize_t)sizeof(eh) &&
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64) {
-		int interp = 0;
-		for (int i = 0; i < eh.e_phnum; i++) {
-			Elf64_Phdr ph;
-			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (Elf64_Off)i * eh.e_phentsize)) !=
-			    (ssize_t)sizeof(ph))
-				break;
-			interp |= ph.p_type == PT_INTERP;
-		}
-		st = !interp;
+		return;
+	if (read(fd, &eh, sizeof(eh)) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64) {
+		close(fd);
+		return;
+	}
+	info->is_elf = 1;
+	for (int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (Elf64_Off)i * eh.e_phentsize)) !=
+		    (ssize_t)sizeof(ph))
+			break;
+		interp |= ph.p_type == PT_INTERP;
+		if (ph.p_type == PT_DYNAMIC)
+			dyn = ph;
+		if (ph.p_type == PT_LOAD && n_load < (int)(sizeof(load) / sizeof(load[0])))
+			load[n_load++] = ph;
+	}
+	info->is_static = !interp;
+	/* the dynamic section: DT_STRTAB (an address) and the DT_NEEDED offsets into it */
+	Elf64_Addr strtab = 0;
+	Elf64_Xword needed[64];
+	int n_needed = 0;
+	for (Elf64_Xword k = 0; dyn.p_filesz && k < dyn.p_filesz / sizeof(Elf64_Dyn); k++) {
+		Elf64_Dyn d;
+		if (pread(fd, &d, sizeof(d), (off_t)(dyn.p_offset + k * sizeof(d))) != (ssize_t)sizeof(d) ||
+		    d.d_tag == DT_NULL)
+			break;
+		if (d.d_tag == DT_STRTAB)
+			strtab = d.d_un.d_ptr;
+		else if (d.d_tag == DT_NEEDED && n_needed < (int)(sizeof(needed) / sizeof(needed[0])))
+			needed[n_needed++] = d.d_un.d_val;
+	}
+	off_t stroff = -1; /* the string table's file offset, through its PT_LOAD */
+	for (int i = 0; i < n_load; i++)
+		if (strtab >= load[i].p_vaddr && strtab < load[i].p_vaddr + load[i].p_filesz)
+			stroff = (off_t)(strtab - load[i].p_vaddr + load[i].p_offset);
+	for (int i = 0; stroff >= 0 && i < n_needed && !info->first[0]; i++) {
+		char name[sizeof(info->first)];
+		pread_str(fd, stroff + (off_t)needed[i], name, sizeof(name));
+		for (size_t r = 0; r < sizeof(first_runtimes) / sizeof(first_runtimes[0]); r++)
+			if (strncmp(name, first_runtimes[r], strlen(first_runtimes[r])) == 0)
+				memcpy(info->first, name, sizeof(name));
 	}
 	close(fd);
-	return st;
 }
 
 /* Forward a signal sent to lockwatch itself (kill, a CI runner stopping
@@ -186,17 +251,161 @@ static void count_reports(const char *path, off_t from, struct counts *c)
 	fclose(f);
 }
 
+/* Why `path` cannot take the JSON reports (NULL when it can): it must be a
+ * regular file we may write, or one we may create. Nothing is created. */
+static const char *json_unusable(const char *path, char *why, size_t n)
+{
+	struct stat st;
+	if (!path[0])
+		return "the path is empty";
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return "is a directory";
+		if (!S_ISREG(st.st_mode))
+			return "is not a regular file";
+		if (access(path, W_OK) != 0) {
+			snprintf(why, n, "cannot be written: %s", strerror(errno));
+			return why;
+		}
+		return NULL;
+	}
+	if (errno != ENOENT) {
+		snprintf(why, n, "cannot be used: %s", strerror(errno));
+		return why;
+	}
+	char copy[PATH_MAX];
+	snprintf(copy, sizeof(copy), "%s", path);
+	const char *dir = dirname(copy);
+	if (stat(dir, &st) != 0)
+		snprintf(why, n, "cannot be created: %s: %s", dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		snprintf(why, n, "cannot be created: %s is not a directory", dir);
+	else if (access(dir, W_OK | X_OK) != 0)
+		snprintf(why, n, "cannot be created in %s: %s", dir, strerror(errno));
+	else
+		return NULL;
+	return why;
+}
+
+/* Create the run record (verdict.h) in $TMPDIR; 0, or -1 with errno. */
+static int record_create(char *path, size_t n)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct lw__record r;
+	snprintf(path, n, "%s/lockwatch-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.magic = LW__RECORD_MAGIC;
+	r.size = sizeof(r);
+	if (pwrite(fd, &r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		int e = errno ? errno : EIO;
+		close(fd);
+		unlink(path);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The counts from the run record; -1 when it cannot be read. */
+static int record_read(const char *path, struct counts *c)
+{
+	struct lw__record r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd < 0 ? -1 : pread(fd, &r, sizeof(r), 0);
+	if (fd >= 0)
+		close(fd);
+	if (got != (ssize_t)sizeof(r) || r.magic != LW__RECORD_MAGIC || r.size != sizeof(r))
+		return -1;
+	memset(c, 0, sizeof(*c));
+	for (unsigned k = 0; k < LW__RECORD_KINDS; k++) {
+		if (k < N_KINDS)
+			c->kinds[k] = r.by_kind[k][0] + r.by_kind[k][1];
+		c->total += r.by_kind[k][0] + r.by_kind[k][1];
+		c->errors += r.by_kind[k][1];
+	}
+	return 0;
+}
+
+/* The value of option d in o. */
+static void *opt_ptr(struct lw__options *o, const struct lw__optdesc *d)
+{
+	return (char *)o + d->offset;
+}
+
+static const struct lw__optdesc *opt_desc(const char *key)
+{
+	for (int k = 0; k < lw__n_optdescs; k++)
+		if (strcmp(lw__optdescs[k].key, key) == 0)
+			return &lw__optdescs[k];
+	return NULL;
+}
+
+/* Set one checked key=value in o. */
+static void opt_set(struct lw__options *o, const char *key, const char *val)
+{
+	char kv[LW__OPT_STR_MAX + PATH_MAX + 80];
+	snprintf(kv, sizeof(kv), "%s=%s", key, val);
+	lw__options_parse(o, kv, "lockwatch run", 2);
+}
+
+/* A relative json or log path, made absolute: the program may chdir
+ * before it reports. */
+static void opt_absolute(struct lw__options *o, const char *key)
+{
+	char *v = opt_ptr(o, opt_desc(key)), cwd[PATH_MAX], abs[LW__OPT_STR_MAX + PATH_MAX];
+	if (!v[0] || v[0] == '/')
+		return;
+	if (!getcwd(cwd, sizeof(cwd)) ||
+	    (size_t)snprintf(abs, sizeof(abs), "%s/%s", cwd, v) >= LW__OPT_STR_MAX)
+		die_usage("cannot make '%s' an absolute path", v);
+	opt_set(o, key, abs);
+}
+
+/* o as LOCKWATCH_OPTIONS, every option spelled out. */
+static void opt_format(struct lw__options *o, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	for (int k = 0; k < lw__n_optdescs && len < n; k++) {
+		const struct lw__optdesc *d = &lw__optdescs[k];
+		char v[LW__OPT_STR_MAX];
+		if (d->type == 'I')
+			snprintf(v, sizeof(v), "%ld", *(long *)opt_ptr(o, d));
+		else if (d->type == 'E')
+			lw__options_enum_name(d, *(int *)opt_ptr(o, d), v, sizeof(v));
+		else
+			snprintf(v, sizeof(v), "%s", (char *)opt_ptr(o, d));
+		len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", k ? ":" : "", d->key, v);
+	}
+	if (len >= n)
+		die_usage("%s", "options too long");
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
 static int cmd_run(int argc, char **argv)
 {
-	struct lw__options check;
-	char opts[8192] = "";
-	size_t olen = 0;
-	long error_exit = DEFAULT_ERROR_EXIT;
-	const char *json = NULL;
-	int on_deadlock_set = 0;
-	int i;
+	/* The effective options: run's defaults, then LOCKWATCH_OPTIONS from
+	 * the environment, then the flags; the later wins, for every option. */
+	struct lw__options eff;
+	int json_flag = 0, i;
+	lw__options_defaults(&eff);
+	eff.exitcode = DEFAULT_ERROR_EXIT;
+	eff.on_deadlock = LW__ON_DEADLOCK_EXIT;
+	lw__options_parse(&eff, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 
-	lw__options_defaults(&check);
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
@@ -207,23 +416,30 @@ static int cmd_run(int argc, char **argv)
 			usage(stdout);
 			exit(0);
 		}
-		if (strncmp(a, "--", 2) != 0)
-			break;
 		char key[64], err[512];
-		const char *val;
-		const char *eq = strchr(a + 2, '=');
-		size_t klen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-		if (klen >= sizeof(key))
-			die_usage("unknown flag '%s'", a);
-		for (size_t k = 0; k < klen; k++)
-			key[k] = a[2 + k] == '-' ? '_' : a[2 + k];
-		key[klen] = 0;
-		if (eq) {
-			val = eq + 1;
+		const char *val, *eq = NULL;
+		if (strcmp(a, "-v") == 0) {
+			strcpy(key, "verbose");
+			val = "1";
 		} else {
-			if (i + 1 >= argc)
+			if (strncmp(a, "--", 2) != 0)
+				break;
+			eq = strchr(a + 2, '=');
+			size_t klen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			if (klen >= sizeof(key))
+				die_usage("unknown flag '%s'", a);
+			for (size_t k = 0; k < klen; k++)
+				key[k] = a[2 + k] == '-' ? '_' : a[2 + k];
+			key[klen] = 0;
+			if (eq)
+				val = eq + 1;
+			else if (strcmp(key, "verbose") == 0)
+				/* --verbose alone is 1; a number after it is its value */
+				val = i + 1 < argc && all_digits(argv[i + 1]) ? argv[++i] : "1";
+			else if (i + 1 >= argc)
 				die_usage("flag '%s' needs a value", a);
-			val = argv[++i];
+			else
+				val = argv[++i];
 		}
 		if (lw__options_check(key, val, err, sizeof(err)) != 0) {
 			if (strncmp(err, "unknown option", 14) == 0)
@@ -232,28 +448,21 @@ static int cmd_run(int argc, char **argv)
 		}
 		if (strchr(val, ':'))
 			die_usage("a value cannot contain ':' (%s)", val);
-		if (strcmp(key, "exitcode") == 0) {
-			error_exit = atol(val);
-			continue; /* applied here, by the launcher, over the whole tree */
+		if (strcmp(key, "json") == 0) {
+			if (!val[0]) {
+				fprintf(stderr, "lockwatch: --json '': the path is empty; the program was not started\n");
+				exit(2);
+			}
+			json_flag = 1;
 		}
-		if ((strcmp(key, "json") == 0 || strcmp(key, "log") == 0) && val[0] != '/') {
-			/* the program may chdir before it reports: make it absolute */
-			char cwd[PATH_MAX], *abs = NULL;
-			if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, val) < 0)
-				die_usage("cannot make '%s' an absolute path", val);
-			val = abs;
-		}
-		if (strcmp(key, "json") == 0)
-			json = val;
-		if (strcmp(key, "on_deadlock") == 0)
-			on_deadlock_set = 1;
-		int w = snprintf(opts + olen, sizeof(opts) - olen, "%s%s=%s", olen ? ":" : "", key, val);
-		if (w < 0 || (size_t)w >= sizeof(opts) - olen)
-			die_usage("%s", "options too long");
-		olen += (size_t)w;
+		opt_set(&eff, key, val);
 	}
 	if (i >= argc)
 		die_usage("%s", "no program to run");
+	opt_absolute(&eff, "json");
+	opt_absolute(&eff, "log");
+	long error_exit = eff.exitcode; /* applied here, by the launcher, over the whole tree */
+	int verbose = (int)eff.verbose;
 
 	char pathbuf[PATH_MAX];
 	const char *prog = resolve(argv[i], pathbuf, sizeof(pathbuf));
@@ -261,7 +470,9 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lockwatch: %s: program not found or not executable\n", argv[i]);
 		return 127;
 	}
-	if (is_static_elf(prog)) {
+	struct elf_info elf;
+	inspect_elf(prog, &elf);
+	if (elf.is_elf && elf.is_static) {
 		fprintf(stderr,
 			"lockwatch: %s is statically linked: LD_PRELOAD cannot reach its lock calls,\n"
 			"lockwatch: so nothing would be checked. Link it dynamically, or build it with\n"
@@ -270,8 +481,14 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 
-	char preload[PATH_MAX], tmpjson[PATH_MAX] = "";
+	char preload[PATH_MAX], tmpjson[PATH_MAX] = "", why[PATH_MAX + 64];
+	const char *bad, *json = eff.json[0] ? eff.json : NULL;
 	find_preload(preload, sizeof(preload));
+	if (json && (bad = json_unusable(json, why, sizeof(why))) != NULL) {
+		fprintf(stderr, "lockwatch: %s%s: %s; the program was not started\n",
+			json_flag ? "--json " : "LOCKWATCH_OPTIONS json=", json, bad);
+		return 2;
+	}
 	if (!json) {
 		const char *tmp = getenv("TMPDIR");
 		snprintf(tmpjson, sizeof(tmpjson), "%s/lockwatch-XXXXXX.jsonl", tmp && *tmp ? tmp : "/tmp");
@@ -281,45 +498,92 @@ static int cmd_run(int argc, char **argv)
 			return 2;
 		}
 		close(fd);
+		opt_set(&eff, "json", tmpjson);
 		json = tmpjson;
-		olen += (size_t)snprintf(opts + olen, sizeof(opts) - olen, "%sjson=%s", olen ? ":" : "", json);
 	}
-	if (!on_deadlock_set)
-		olen += (size_t)snprintf(opts + olen, sizeof(opts) - olen, "%son_deadlock=exit", olen ? ":" : "");
 
 	struct stat st;
 	off_t start = stat(json, &st) == 0 ? st.st_size : 0;
 
-	/* the user's LOCKWATCH_OPTIONS first, so the flags win */
-	const char *user = getenv("LOCKWATCH_OPTIONS");
-	char *env_opts = NULL;
-	if (asprintf(&env_opts, "%s%s%s", user && *user ? user : "", user && *user ? ":" : "", opts) < 0)
-		return 2;
+	/* The reports are counted in the run record; the JSON file is read
+	 * back only when no record could be made. */
+	char record[PATH_MAX];
+	if (record_create(record, sizeof(record)) == 0) {
+		setenv(LW__RECORD_ENV, record, 1);
+	} else {
+		fprintf(stderr, "lockwatch: cannot create the run record in %s (%s): the reports will be counted in %s\n",
+			getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno), json);
+		record[0] = 0;
+		unsetenv(LW__RECORD_ENV);
+	}
+
+	/* The effective options are printed here, once, with the exit code
+	 * this command will use. The program's processes get them all, but
+	 * with exitcode 0 (the launcher applies it, over the whole tree) and
+	 * verbose 0 (they were printed). */
+	if (verbose)
+		lw__options_print(&eff, 2);
+	struct lw__options lib = eff;
+	lib.exitcode = 0;
+	lib.verbose = 0;
+	static char env_opts[16384];
+	opt_format(&lib, env_opts, sizeof(env_opts));
 	setenv("LOCKWATCH_OPTIONS", env_opts, 1);
 	const char *old = getenv("LD_PRELOAD");
 	char *ld = NULL;
-	if (asprintf(&ld, "%s%s%s", preload, old && *old ? ":" : "", old && *old ? old : "") < 0)
+	/* A sanitizer runtime that must come first goes first, by the soname
+	 * the program names: the loader then finds it exactly as it would
+	 * find the program's own DT_NEEDED entry (RPATH, LD_LIBRARY_PATH,
+	 * RUNPATH, ld.so.cache, the default directories). */
+	if (asprintf(&ld, "%s%s%s%s%s", elf.first, elf.first[0] ? ":" : "", preload,
+		     old && *old ? ":" : "", old && *old ? old : "") < 0)
 		return 2;
+	if (elf.first[0] && verbose)
+		fprintf(stderr,
+			"lockwatch: %s needs %s, which must come first: it is put first in LD_PRELOAD,\n"
+			"lockwatch: before lockwatch's library, and found as the program's own libraries are\n",
+			prog, elf.first);
 	setenv("LD_PRELOAD", ld, 1);
 
-	struct sigaction sa;
+	/* The forwarded signals are blocked from before the fork until the
+	 * child's pid is known: one that came in between would be lost. The
+	 * child restores the dispositions lockwatch found (an ignored SIGHUP
+	 * stays ignored) and then the mask, before exec. */
+	static const int fwd_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old_sa[3];
+	sigset_t fwd_set, old_mask;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = forward;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&fwd_set);
+	for (int k = 0; k < 3; k++) {
+		sigaction(fwd_sigs[k], &sa, &old_sa[k]);
+		sigaddset(&fwd_set, fwd_sigs[k]);
+	}
+	sigprocmask(SIG_BLOCK, &fwd_set, &old_mask);
 
+	pid_t self = getpid();
 	child = fork();
 	if (child < 0) {
 		perror("lockwatch: fork");
 		return 2;
 	}
 	if (child == 0) {
+		for (int k = 0; k < 3; k++)
+			sigaction(fwd_sigs[k], &old_sa[k], NULL);
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		/* If lockwatch dies (kill -9), the kernel kills the program: it
+		 * must not run on unwatched, nobody left to count its reports.
+		 * SIGKILL, because the program could ignore anything else. Only
+		 * this direct child gets it. lockwatch may have died before
+		 * the prctl: then the parent is already someone else. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
+			_exit(127);
 		execv(prog, argv + i);
 		fprintf(stderr, "lockwatch: cannot run %s: %s\n", prog, strerror(errno));
 		_exit(127);
 	}
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	int status = 0;
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR) {
@@ -329,7 +593,14 @@ static int cmd_run(int argc, char **argv)
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 
 	struct counts c;
-	count_reports(json, start, &c);
+	if (!record[0] || record_read(record, &c) != 0) {
+		if (record[0])
+			fprintf(stderr, "lockwatch: the run record %s cannot be read: counting the reports in %s\n",
+				record, json);
+		count_reports(json, start, &c);
+	}
+	if (record[0])
+		unlink(record);
 	if (c.total == 0) {
 		fprintf(stderr, "lockwatch: no reports");
 	} else {
@@ -344,10 +615,12 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, ")");
 	}
 	if (tmpjson[0]) {
-		if (c.total == 0)
+		if (c.total == 0 && stat(tmpjson, &st) == 0 && st.st_size == 0)
 			unlink(tmpjson);
 		else
 			fprintf(stderr, "; JSON in %s", tmpjson);
+	} else if (c.total && stat(json, &st) != 0) {
+		fprintf(stderr, "; JSON not written (%s: %s)", json, strerror(errno));
 	} else {
 		fprintf(stderr, "; JSON in %s", json);
 	}

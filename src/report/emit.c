@@ -15,6 +15,7 @@
 #include "real.h"
 #include "stack.h"
 #include "symbols.h"
+#include "verdict.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -77,6 +78,7 @@ static void count(lw_kind_t kind, lw_severity_t sev)
 	__atomic_fetch_add(&total_count, 1, __ATOMIC_RELAXED);
 	if (sev == LW_ERROR)
 		__atomic_fetch_add(&error_count, 1, __ATOMIC_RELAXED);
+	lw__verdict_count(kind, sev);
 }
 
 /* ---- emit -------------------------------------------------------------- */

@@ -1,0 +1,91 @@
+/* verdict.c - this process's side of the run record (see verdict.h): count
+ * each report in the file `lockwatch run` named in LOCKWATCH_RUN_RECORD.
+ *
+ * The path is copied at load (a constructor), before the program can change
+ * its environment; the file is mapped at the first report, not at start:
+ * most processes never report, so a clean run costs no system call and no
+ * mapping in any of its processes, and a report is the slow path anyway.
+ * No lock, no allocation; open/fstat/mmap/close/munmap only. */
+#include "verdict.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+_Static_assert(LW_KIND_COUNT <= LW__RECORD_KINDS, "the run record has a row per kind");
+
+static char lw__record_path[4096];
+static int lw__record_state; /* 0 path not read, 1 read, 2 mapped, 3 none or unusable */
+static struct lw__record *lw__record;
+
+static void lw__verdict_read_env(void)
+{
+	const char *p = getenv(LW__RECORD_ENV);
+	size_t n = p ? strlen(p) : 0;
+	if (n == 0 || n >= sizeof(lw__record_path)) {
+		lw__store_rel(&lw__record_state, 3);
+		return;
+	}
+	memcpy(lw__record_path, p, n + 1);
+	lw__store_rel(&lw__record_state, 1);
+}
+
+__attribute__((constructor)) static void lw__verdict_ctor(void)
+{
+	if (lw__load_acq(&lw__record_state) == 0)
+		lw__verdict_read_env();
+}
+
+/* Map the record; NULL when there is none or it is not one. */
+static struct lw__record *lw__verdict_map(void)
+{
+	int fd = open(lw__record_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	void *m = MAP_FAILED;
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= (off_t)sizeof(struct lw__record))
+		m = mmap(NULL, sizeof(struct lw__record), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd); /* the mapping stays; lockwatch keeps no descriptor */
+	if (m == MAP_FAILED)
+		return NULL;
+	struct lw__record *r = m;
+	if (r->magic != LW__RECORD_MAGIC || r->size != sizeof(struct lw__record)) {
+		munmap(m, sizeof(struct lw__record));
+		return NULL;
+	}
+	return r;
+}
+
+void lw__verdict_count(lw_kind_t kind, lw_severity_t sev)
+{
+	int state = lw__load_acq(&lw__record_state);
+	if (state == 0) { /* a report before the constructors ran */
+		lw__verdict_read_env();
+		state = lw__load_acq(&lw__record_state);
+	}
+	if (state == 3 || (unsigned)kind >= LW__RECORD_KINDS)
+		return;
+	struct lw__record *r = lw__load_acq(&lw__record);
+	if (!r) {
+		struct lw__record *mine = lw__verdict_map(), *none = NULL;
+		if (!mine) {
+			lw__store_rel(&lw__record_state, 3);
+			return;
+		}
+		/* two threads mapping at once: one mapping wins, the other goes */
+		if (__atomic_compare_exchange_n(&lw__record, &none, mine, 0, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE)) {
+			r = mine;
+			lw__store_rel(&lw__record_state, 2);
+		} else {
+			munmap(mine, sizeof(*mine));
+			r = none;
+		}
+	}
+	__atomic_fetch_add(&r->by_kind[kind][sev == LW_ERROR], 1, __ATOMIC_RELAXED);
+}

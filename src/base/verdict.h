@@ -1,0 +1,38 @@
+/* verdict.h - the run record: report counts shared by every process of one
+ * `lockwatch run`, so that its exit status comes from the reports that were
+ * made, not from reading back a JSON file (which can be /dev/null, fail to
+ * be written, or be shared with another run).
+ *
+ * `lockwatch run` creates a small private file (mkstemp under $TMPDIR),
+ * sized to one struct lw__record with its magic set, and passes its path in
+ * LOCKWATCH_RUN_RECORD. Each lockwatch process of the tree maps it
+ * (MAP_SHARED; the descriptor is closed at once) at its first report and
+ * adds to the counters atomically; a forked child shares its parent's
+ * mapping, an exec'd one maps the file again. The CLI reads the counters
+ * once the program has ended, then removes the file.
+ *
+ * This header is also read by tools/lockwatch.c (the layout and the
+ * variable's name); lw__verdict_count() is library code (verdict.c). */
+#ifndef LW_VERDICT_H
+#define LW_VERDICT_H
+
+#include "common.h"
+
+#define LW__RECORD_ENV "LOCKWATCH_RUN_RECORD"
+#define LW__RECORD_MAGIC 0x3172776cu /* "lwr1" */
+#define LW__RECORD_KINDS 16          /* >= LW_KIND_COUNT, checked in verdict.c */
+
+struct lw__record {
+	uint32_t magic;
+	uint32_t size; /* sizeof(struct lw__record), as the CLI wrote it */
+	/* reports by kind (lw_kind_t) and severity: [kind][0] warnings,
+	 * [kind][1] errors */
+	uint64_t by_kind[LW__RECORD_KINDS][2];
+};
+
+/* Count one report in the run record, when this process belongs to a
+ * `lockwatch run` (else nothing). Lock-free, allocates nothing, only
+ * async-signal-safe calls (getenv aside, done once at load). */
+void lw__verdict_count(lw_kind_t kind, lw_severity_t sev);
+
+#endif
