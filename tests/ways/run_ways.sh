@@ -1,0 +1,62 @@
+#!/bin/bash
+# run_ways.sh - one small program, run natively and in every way in, its
+# output and exit status compared with the native run, and the reports of
+# each way checked against the same expectations.
+#
+# usage: run_ways.sh PYTHON CHECK_JSON LOCKWATCH WORKDIR NATIVE WRAPPER HEADER
+#                    -- [check_json.py expectations...]
+# NATIVE is the program built plainly, WRAPPER with the wrapper API
+# (tests/as_wrapper.h), HEADER with the force-included header. The ways:
+#   wrapper, header      LOCKWATCH_OPTIONS=json=F:exitcode=66
+#   preload              lockwatch run --json F -- NATIVE
+#   header+run           lockwatch run --json F -- HEADER (a debug build in CI)
+# Each way must print exactly what the native run printed, and exit with
+# the native status when no error is expected, else 66. Environment:
+# WAYS_SKIP="header+run ..." leaves ways out (say why in the test).
+set -u
+py=$1 checker=$2 lw=$3 work=$4 native=$5 wrapper=$6 header=$7
+shift 7
+[ "${1:-}" = "--" ] && shift
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+fails=0
+
+"$native" >native.out 2>native.err
+native_rc=$?
+echo "native: status $native_rc"
+want_error=0
+for a in "$@"; do
+	case $a in *:error:0) ;; *:error:*) want_error=1 ;; esac
+done
+
+way() { # name command...
+	local name=$1
+	shift
+	case " ${WAYS_SKIP:-} " in *" $name "*) echo "$name: skipped"; return ;; esac
+	rm -f "$name.jsonl"
+	"$@" >"$name.out" 2>"$name.err"
+	local rc=$? want=$native_rc
+	[ $want_error = 1 ] && want=66
+	if ! cmp -s native.out "$name.out"; then
+		echo "FAIL: $name: output differs from the native run:"
+		diff native.out "$name.out" | head -10
+		fails=$((fails + 1))
+	fi
+	if [ "$rc" -ne "$want" ]; then
+		echo "FAIL: $name: status $rc, expected $want"
+		sed -n '1,15p' "$name.err"
+		fails=$((fails + 1))
+	fi
+	if ! "$py" "$checker" "$name.jsonl" "${EXPECT[@]}" >"$name.check" 2>&1; then
+		echo "FAIL: $name: reports:"
+		sed -n '1,20p' "$name.check"
+		fails=$((fails + 1))
+	fi
+	echo "$name: status $rc"
+}
+EXPECT=("$@")
+LOCKWATCH_OPTIONS="json=$work/wrapper.jsonl:exitcode=66" way wrapper "$wrapper"
+LOCKWATCH_OPTIONS="json=$work/header.jsonl:exitcode=66" way header "$header"
+way preload "$lw" run --json "$work/preload.jsonl" -- "$native"
+way header+run "$lw" run --json "$work/header+run.jsonl" -- "$header"
+[ $fails -eq 0 ] && echo "all ways agree"
+exit $((fails > 0))
