@@ -224,7 +224,8 @@ typedef struct lw_report_edge {
 typedef struct lw_report_thread {
 	int tid;
 	const char *name;
-	const char *role;    /* "holder", "waiter", "thread", "current" ... */
+	const char *role;    /* "holder", "waiter", "requester", "unlocker",
+				 * "destroyer" or "exiting thread" */
 	int lock;            /* index into locks of the lock this role is about, or -1 */
 	uint64_t duration_ms; /* how long it held or waited, 0 when not timed */
 	int n_held;

@@ -45,7 +45,7 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 /* The chain that taking l now makes, into a->chain, and the stack that took
  * it, into a->stack: from the chain cache, or by the slow path (with order
  * edges for a blocking acquire, none for a try). The inline fast path in
- * core.h does the same for a cached chain, with its values in registers. */
+ * held.h does the same for a cached chain, with its values in registers. */
 static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, int try_,
 			  const struct lw__site *s, struct lw__acq_slow *a)
 {

@@ -48,7 +48,7 @@ struct lw__lock {
 				 * lock the fast path may take (lw__lock_plain) */
 	};
 	const void *addr;
-	uint64_t key;        /* random, for the chain hash (core.h) */
+	uint64_t key;        /* random, for the chain hash (check/held.h) */
 	int hold_ms, wait_ms; /* per-lock thresholds, -1: the global option */
 	struct lw__stats *stats; /* option stats: set at registration, else NULL */
 	const char *name;    /* lw_set_name(); never freed once set (registry lock) */

@@ -1,4 +1,4 @@
-/* report_json.c - a report as one JSON object on one line.
+/* json.c - a report as one JSON object on one line.
  *
  * The shape is fixed and documented so that tools can rely on it: keys in
  * a stable order, every key always present (null when unknown), "edges" an

@@ -1,4 +1,4 @@
-/* report_text.c - a report as text for a person who has never seen
+/* text.c - a report as text for a person who has never seen
  * lockwatch: what went wrong in one line, then the locks, threads and
  * stacks that show it, and for a lock-order cycle a step-by-step scenario
  * of how the program can deadlock. Every report ends with a blank line.
@@ -157,7 +157,7 @@ static void put_other_locks(const lw_report_t *r, struct lw__buf *b)
 static const char *stack_label(const lw_report_thread_t *t)
 {
 	if (t->lock >= 0 && t->role &&
-	    (strcmp(t->role, "holder") == 0 || strcmp(t->role, "took") == 0))
+	    strcmp(t->role, "holder") == 0)
 		return "taken at";
 	if (t->role && strcmp(t->role, "waiter") == 0)
 		return "waiting at";
