@@ -21,6 +21,9 @@ esac
 flags=(-x "$lang" "-std=$std" -Wall -Wextra -pedantic -Werror -g -O1
        -fno-omit-frame-pointer -fno-optimize-sibling-calls -I "$incdir")
 [ "$form" = forced ] && lwflags=(-include lockwatch/pthread.h) || lwflags=()
+# a sanitizer build of the library needs the programs built the same way
+# shellcheck disable=SC2206
+lwflags+=(${LW_STD_EXTRA:-})
 failed=()
 for variant in none gnu posix xopen; do
 	case $variant in

@@ -159,8 +159,9 @@ static void cycle_found(struct lw__cycle_edge *cyc, size_t n)
 }
 
 /* The time this thread spent making a report (symbolising a 20,000-lock
- * cycle takes a while) is lockwatch's, not the program's: its holds start
- * that much later, so they are not reported long because of it. */
+ * cycle takes a while) is lockwatch's, not the program's: while it lasts
+ * the watchdog skips the thread's holds (t->reporting), and after it the
+ * holds start that much later, so they are not reported long for it. */
 static void not_counted(struct lw__thread *t, uint32_t ticks)
 {
 	if (!ticks || lw__load(&lw__tick) == LW__TICK_RESTART)
@@ -191,8 +192,10 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 		size_t n = lw__graph_add(h->lock, l, &info, lw__load(&n_benign) != 0, &cyc);
 		if (n) {
 			uint32_t before = lw__load(&lw__tick);
+			lw__store(&t->reporting, t->reporting + 1);
 			cycle_found(cyc, n);
 			not_counted(t, lw__load(&lw__tick) - before);
+			lw__store_rel(&t->reporting, t->reporting - 1);
 		}
 		/* everything held before the next `from` gates it */
 		if (info.n_gates < LW__MAX_GATES)

@@ -193,7 +193,7 @@ void lw__stall_check(uint32_t now)
 	gen++;
 	for (size_t i = 0; i < lw__n_snap; i++) {
 		struct snap_thread *s = &lw__snap[i];
-		for (unsigned k = 0; k < s->n_held; k++) {
+		for (unsigned k = 0; k < s->n_held && !s->reporting; k++) {
 			struct snap_held *h = &s->held[k];
 			if (h->lock->kind == LW__SEM)
 				continue; /* units are held by design; waits show pools */

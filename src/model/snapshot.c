@@ -31,6 +31,7 @@ static void snap_one(struct lw__thread *t, void *arg)
 	s->wait_cond = (w & LW__WAIT_COND) != 0;
 	s->wait_tick = (uint32_t)when;
 	s->wait_stack = (uint32_t)(when >> 32);
+	s->reporting = lw__load_acq(&t->reporting) != 0;
 	unsigned n = lw__load_acq(&t->n_held);
 	if (n > LW__MAX_HELD)
 		n = LW__MAX_HELD;

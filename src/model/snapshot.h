@@ -22,6 +22,7 @@ struct snap_thread {
 	uint8_t wait_cond; /* in pthread_cond_wait: not a long wait */
 	int stuck;     /* deadlock search mark */
 	int core;      /* on a wait-for cycle (not queued behind one) */
+	int reporting; /* making a report: its holds' time is lockwatch's */
 	unsigned n_held;
 	struct snap_held held[LW__MAX_HELD];
 };

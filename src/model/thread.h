@@ -64,6 +64,8 @@ struct lw__thread {
 	unsigned n_held;
 	unsigned overflow;  /* acquisitions not tracked: held stack full */
 	unsigned n_slow;    /* slow paths taken (new chains) */
+	unsigned reporting; /* > 0 while it makes a report in its own lock call:
+			     * that time is lockwatch's, not the program's */
 	uint64_t acq_t_ns;  /* option stats: when the current acquire began */
 	struct lw__held held[LW__MAX_HELD];
 	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken
