@@ -33,9 +33,39 @@ int lw__write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Append buf to path in one write; 0, or -1 when it cannot be opened. */
-static int append(const char *path, const char *buf, size_t len)
+/* path with %p replaced by the pid of the process writing (a forked
+ * child writes its own file) and %% by %, into out; -1 when too long. */
+static int expand(const char *path, char *out, size_t n)
 {
+	size_t k = 0;
+	for (const char *p = path; *p; p++) {
+		char pid[24];
+		const char *add = p;
+		size_t len = 1;
+		if (p[0] == '%' && p[1] == 'p') {
+			len = (size_t)snprintf(pid, sizeof(pid), "%d", (int)getpid());
+			add = pid;
+			p++;
+		} else if (p[0] == '%' && p[1] == '%') {
+			p++;
+		}
+		if (k + len >= n)
+			return -1;
+		memcpy(out + k, add, len);
+		k += len;
+	}
+	out[k] = 0;
+	return 0;
+}
+
+/* Append buf to path in one write; 0, or -1 when it cannot be opened. */
+static int append(const char *pattern, const char *buf, size_t len)
+{
+	char path[LW__OPT_STR_MAX + 32];
+	if (expand(pattern, path, sizeof(path)) < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
@@ -56,10 +86,26 @@ static void complain(const char *path)
 		lw__write_all(2, m, (size_t)n < sizeof(m) ? (size_t)n : sizeof(m) - 1);
 }
 
+/* A relative path is taken where the program is now (start-up, or the
+ * lw_set_options call), not where it has chdir()ed by its first report. */
+static void take_path(char *dst, const char *opt)
+{
+	char cwd[LW__OPT_STR_MAX];
+	if (opt[0] && opt[0] != '/' && getcwd(cwd, sizeof(cwd)) &&
+	    strlen(cwd) + 1 + strlen(opt) < LW__OPT_STR_MAX) {
+		size_t c = strlen(cwd);
+		memcpy(dst, cwd, c);
+		dst[c] = '/';
+		memcpy(dst + c + 1, opt, strlen(opt) + 1);
+		return;
+	}
+	memcpy(dst, opt, LW__OPT_STR_MAX);
+}
+
 void lw__out_open(void)
 {
-	memcpy(log_path, lw__opt.log, sizeof(log_path));
-	memcpy(json_path, lw__opt.json, sizeof(json_path));
+	take_path(log_path, lw__opt.log);
+	take_path(json_path, lw__opt.json);
 }
 
 void lw__out_log(const char *buf, size_t len)
