@@ -19,8 +19,9 @@ static int reentrant(const struct lw__lock *l, const struct lw__held *h, int mod
 {
 	if (l->kind == LW__MUTEX)
 		return lw__lock_mutex_type(l) == PTHREAD_MUTEX_RECURSIVE;
-	if (l->kind == LW__RWLOCK)
-		return mode == LW__READ && h->mode == LW__READ;
+	if (l->kind == LW__RWLOCK) /* a writer queued in between blocks the
+				    * second read of a writer-preferring lock */
+		return mode == LW__READ && h->mode == LW__READ && !lw__lock_prefers_writers(l);
 	return 0;
 }
 

@@ -57,8 +57,12 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 		lw__rb_headline(rb, "thread %d (%s) %s %s, which it already holds", t->tid,
 				t->name, mode == LW__READ ? "read-locks" : "locks",
 				lw__rb_lock_name(rb, li));
-		if (lw__lock_mutex_type(l) == PTHREAD_MUTEX_ERRORCHECK ||
-		    (l->kind == LW__RWLOCK && h->mode == LW__WRITE))
+		if (l->kind == LW__RWLOCK && h->mode == LW__READ && mode == LW__READ)
+			lw__rb_note(rb, "this rwlock prefers writers: a writer that queues between "
+				    "the two read locks blocks the second, and the writer waits for "
+				    "the first: deadlock (a reader-preferring rwlock allows it)");
+		else if (lw__lock_mutex_type(l) == PTHREAD_MUTEX_ERRORCHECK ||
+			 (l->kind == LW__RWLOCK && h->mode == LW__WRITE))
 			lw__rb_note(rb, "this lock type detects it: the call fails with EDEADLK "
 				    "instead of hanging, and the program must handle that");
 		else

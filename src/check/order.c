@@ -2,7 +2,8 @@
  * finds cycles; this file decides what they mean. A cycle cannot deadlock
  * when all its edges were taken while one common other lock was held (a
  * gate lock), or when some lock in it is only ever held and awaited for
- * reading (glibc rwlocks prefer readers, so readers never block readers):
+ * reading (glibc's default rwlocks prefer readers, so readers never block
+ * readers; not so a rwlock made to prefer writers, which stays an error):
  * it is then reported as a warning saying why. Each distinct cycle (its
  * set of locks) is reported once per severity; the first warning makes
  * the graph re-check edges that later lose a gate or a read side. */
@@ -71,7 +72,7 @@ static uint64_t judge(const struct lw__cycle_edge *cyc, size_t n, struct verdict
 	v->reader = NULL;
 	for (size_t i = 0; i < n && !v->reader; i++) {
 		const struct lw__cycle_edge *in = &cyc[(i + n - 1) % n], *out = &cyc[i];
-		if (in->info.to_read && out->info.from_read)
+		if (in->info.to_read && out->info.from_read && !lw__lock_prefers_writers(out->from))
 			v->reader = out->from;
 	}
 	v->sev = (v->gate || v->reader) ? LW_WARNING : LW_ERROR;

@@ -75,6 +75,16 @@ static inline int lw__lock_mutex_type(const struct lw__lock *l)
 	return ((const pthread_mutex_t *)l->addr)->__data.__kind & 3;
 }
 
+/* Does rwlock l prefer writers (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP,
+ * read from glibc's object)? Then a new reader waits behind a queued
+ * writer: reads can deadlock, unlike on glibc's default rwlock. */
+static inline int lw__lock_prefers_writers(const struct lw__lock *l)
+{
+	return l->kind == LW__RWLOCK &&
+	       ((const pthread_rwlock_t *)l->addr)->__data.__flags ==
+		       PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+}
+
 /* Is l a live lock of this kind, not orphaned, without stats: one load. */
 static inline int lw__lock_plain(const struct lw__lock *l, int kind)
 {
