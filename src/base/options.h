@@ -23,7 +23,10 @@ struct lw__options {
 
 extern struct lw__options lw__opt;
 
-enum { LW__ON_DEADLOCK_REPORT, LW__ON_DEADLOCK_EXIT, LW__ON_DEADLOCK_ABORT };
+/* auto (the library's default): exit when option exitcode is set (a CI
+ * run), else report (a service keeps running and reporting). */
+enum { LW__ON_DEADLOCK_REPORT, LW__ON_DEADLOCK_EXIT, LW__ON_DEADLOCK_ABORT,
+       LW__ON_DEADLOCK_AUTO };
 
 /* Reset every option to its default (the table's). */
 void lw__options_defaults(struct lw__options *o);

@@ -1,14 +1,21 @@
 /* deadlock.c - the deadlock search (see deadlock.h).
  *
- * Start from every thread whose wait is stable (seen in two snapshots);
- * drop a thread while its lock has no holder or a holder outside the set
- * (that holder can still run and release). What remains waits only on
- * itself: a deadlock, including semaphores whose every unit is held by a
- * stuck thread. Of those, the core is what is on a wait-for cycle; the
- * rest are queued behind it, and a new bystander is not a new deadlock. */
+ * Start from every thread whose wait is stable (seen in two snapshots) and
+ * has no deadline; drop a thread while its lock has no holder or a holder
+ * outside the set (that holder can still run and release). What remains
+ * waits only on itself: a deadlock. A lock whose holder is gone (it exited,
+ * or was left behind at a fork) blocks its waiters for good by itself.
+ * A semaphore has no owner: any thread may post it, so a unit a waiter
+ * took is not a unit it holds, and a wait for a semaphore is stuck only
+ * when every thread of the process is blocked for good (blocked.h); then
+ * nobody is left to post. Of the stuck threads, the core is what is on a
+ * wait-for cycle; the rest are queued behind it, and a new bystander is
+ * not a new deadlock. */
 #include "deadlock.h"
+#include "blocked.h"
 #include "hash.h"
 #include "health.h"
+#include "misuse.h"
 #include "policy.h"
 #include "report.h"
 #include "stall.h"
@@ -18,11 +25,25 @@
 
 static uint64_t *dl_reported;
 static size_t n_dl_reported;
+static int all_blocked; /* this round: every thread blocked for good */
+
+/* Is s's lock held by a thread that is gone (exited, or not in a forked
+ * child), in a way that blocks s? */
+static int waits_for_gone(const struct snap_thread *s)
+{
+	uint8_t o = lw__load(&s->waiting->orphan);
+	return (o & LW__ORPHAN_WRITE) || (o && s->wait_mode == LW__WRITE);
+}
 
 /* Does stuck thread s wait for a lock whose every blocking holder is
- * stuck too (and that has at least one)? */
+ * stuck too (and that has at least one)? A semaphore is stuck when the
+ * whole process is. */
 static int held_by_stuck(const struct snap_thread *s)
 {
+	if (s->waiting->kind == LW__SEM)
+		return all_blocked;
+	if (waits_for_gone(s))
+		return 1;
 	int holders = 0;
 	for (size_t j = 0; j < lw__n_snap; j++) {
 		int k = lw__snap_holds(&lw__snap[j], s->waiting);
@@ -56,9 +77,12 @@ static size_t prune(int core, int (*keep)(const struct snap_thread *s))
 	return n;
 }
 
-/* Does another core thread wait for a lock that s holds, blocking it? */
+/* Does another core thread wait for a lock that s holds, blocking it? (Or
+ * does s wait for a lock whose holder is gone: that is a deadlock alone.) */
 static int needed(const struct snap_thread *s)
 {
+	if (waits_for_gone(s) && !lw__misuse_orphan_reported(s->tid, s->waiting))
+		return 1;
 	for (size_t j = 0; j < lw__n_snap; j++) {
 		if (!lw__snap[j].core)
 			continue;
@@ -69,11 +93,21 @@ static int needed(const struct snap_thread *s)
 	return 0;
 }
 
-/* The stuck threads: every stable wait, then pruned; returns how many. */
+/* The stuck threads: every stable wait without a deadline, then pruned;
+ * returns how many. */
 static size_t mark_stuck(void)
 {
-	for (size_t i = 0; i < lw__n_snap; i++)
-		lw__snap[i].stuck = lw__snap[i].waiting && lw__stall_wait_stable(&lw__snap[i]);
+	size_t n = 0, sems = 0;
+	for (size_t i = 0; i < lw__n_snap; i++) {
+		struct snap_thread *s = &lw__snap[i];
+		s->stuck = s->waiting && lw__stall_wait_stable(s);
+		n += (size_t)s->stuck;
+		sems += (size_t)(s->stuck && s->waiting->kind == LW__SEM);
+	}
+	all_blocked = sems && lw__all_blocked_for_good();
+	for (size_t i = 0; i < lw__n_snap && n && !all_blocked; i++)
+		if (lw__snap[i].stuck && lw__wait_has_deadline(lw__snap[i].tid))
+			lw__snap[i].stuck = 0; /* a timed wait returns */
 	return prune(0, held_by_stuck);
 }
 
@@ -83,7 +117,14 @@ static size_t mark_core(void)
 {
 	for (size_t i = 0; i < lw__n_snap; i++)
 		lw__snap[i].core = lw__snap[i].stuck;
-	return prune(1, needed);
+	size_t n = prune(1, needed);
+	for (size_t i = 0; i < lw__n_snap && !n && all_blocked; i++) {
+		/* semaphores nobody holds a unit of, nobody left to post them */
+		struct snap_thread *s = &lw__snap[i];
+		s->core = s->stuck && s->waiting->kind == LW__SEM;
+		n += (size_t)s->core;
+	}
+	return n;
 }
 
 /* Was this core (its threads and what they wait for) reported before? */
@@ -118,10 +159,14 @@ static int describe_thread(struct lw__rb *rb, const struct snap_thread *s, char 
 		if (w > 0)
 			hl += (size_t)w;
 	}
+	const char *why = s->wait_cond ? " (to return from pthread_cond_wait)"
+			  : !waits_for_gone(s) ? ""
+			  : (lw__load(&s->waiting->orphan) & LW__ORPHAN_DEAD)
+				  ? ", held by a thread that has exited"
+				  : ", held by a thread this forked child does not have";
 	return snprintf(out, n, "%sthread %d (%s) holds %s and waits for %s%s", first ? "" : "; ",
 			s->tid, s->name, hl ? held : "nothing",
-			lw__rb_lock_name(rb, lw__rb_lock(rb, s->waiting)),
-			s->wait_cond ? " (to return from pthread_cond_wait)" : "");
+			lw__rb_lock_name(rb, lw__rb_lock(rb, s->waiting)), why);
 }
 
 static void report(size_t n_stuck, size_t n_core)
@@ -148,12 +193,20 @@ static void report(size_t n_stuck, size_t n_core)
 		len = sizeof(line) - 1;
 	line[len] = 0;
 	lw__rb_headline(rb, "deadlock: %s", line);
+	size_t gone = 0;
+	for (size_t i = 0; i < lw__n_snap; i++)
+		gone += (size_t)(lw__snap[i].core && waits_for_gone(&lw__snap[i]));
+	const char *what = all_blocked
+		? "every thread of the process is blocked in a wait with no deadline: "
+		  "nobody is left to post the semaphores they wait for"
+		: gone == n_core ? "the holder is gone and the lock is not robust: "
+				   "nobody can unlock it, the waiter waits forever"
+		: "these threads wait for each other and none can go on";
 	if (n_stuck > n_core)
-		lw__rb_note(rb, "these threads wait for each other and none can go on; "
-			    "%zu more thread%s queued behind them", n_stuck - n_core,
+		lw__rb_note(rb, "%s; %zu more thread%s queued behind them", what, n_stuck - n_core,
 			    n_stuck - n_core == 1 ? " is" : "s are");
 	else
-		lw__rb_note(rb, "these threads wait for each other and none can go on");
+		lw__rb_note(rb, "%s", what);
 	lw__report_emit(rb);
 	lw__health_deadlock_found();
 }

@@ -44,6 +44,13 @@ static void end(struct lw__rb *rb, int saved)
 	errno = saved;
 }
 
+/* Does this relock return EDEADLK instead of blocking? */
+static int relock_fails(const struct lw__lock *l, const struct lw__held *h)
+{
+	return lw__lock_mutex_type(l) == PTHREAD_MUTEX_ERRORCHECK ||
+	       (l->kind == LW__RWLOCK && h->mode == LW__WRITE);
+}
+
 void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 			      const struct lw__held *h, int mode, const struct lw__site *s)
 {
@@ -61,14 +68,19 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 			lw__rb_note(rb, "this rwlock prefers writers: a writer that queues between "
 				    "the two read locks blocks the second, and the writer waits for "
 				    "the first: deadlock (a reader-preferring rwlock allows it)");
-		else if (lw__lock_mutex_type(l) == PTHREAD_MUTEX_ERRORCHECK ||
-			 (l->kind == LW__RWLOCK && h->mode == LW__WRITE))
+		else if (relock_fails(l, h))
 			lw__rb_note(rb, "this lock type detects it: the call fails with EDEADLK "
 				    "instead of hanging, and the program must handle that");
 		else
 			lw__rb_note(rb, "the lock is not recursive: the thread now waits for "
 				    "itself forever (reported before it blocks)");
+		lw__report_emit(rb);
+		rb = NULL;
 	}
+	/* certain: nobody else can unlock it (a second read of a writer-preferring
+	 * rwlock blocks only if a writer queues in between: not certain) */
+	if (!relock_fails(l, h) && !(l->kind == LW__RWLOCK && mode == LW__READ))
+		lw__deadlock_action();
 	end(rb, saved);
 }
 
@@ -122,27 +134,62 @@ void lw__misuse_destroy_held(struct lw__thread *t, struct lw__lock *l,
 	end(rb, saved);
 }
 
+/* The key of "thread tid's wait for l, held by a gone thread, was reported". */
+static uint64_t orphan_key(int tid, const struct lw__lock *l)
+{
+	return (((uint64_t)l->id * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)(uint32_t)tid << 40) ^
+		0x6f727068616e0000ull) | 1;
+}
+
+int lw__misuse_orphan_reported(int tid, const struct lw__lock *l)
+{
+	lw__mutex_lock(&lw__misuse_mu);
+	int r = lw__map_get(&seen, orphan_key(tid, l)) != NULL;
+	lw__mutex_unlock(&lw__misuse_mu);
+	return r;
+}
+
 void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 		       const struct lw__site *s)
 {
 	int saved;
 	struct lw__rb *rb = begin(LW_DEADLOCK, LW_ERROR, l, s->pc, &saved);
 	if (rb) {
+		int dead = (lw__load(&l->orphan) & LW__ORPHAN_DEAD) != 0;
 		int li = lw__rb_lock(rb, l);
 		lw__thread_refresh_name(t);
 		int ti = lw__rb_thread(rb, t->tid, t->name, "waiter", li, 0, lw__stack_capture(s));
 		for (unsigned i = 0; i < t->n_held; i++)
 			lw__rb_thread_held(rb, ti, lw__rb_lock(rb, t->held[i].lock));
-		lw__rb_headline(rb, "deadlock: thread %d (%s) %s %s, which another thread held "
-				"when this process forked", t->tid, t->name,
-				mode == LW__READ ? "read-locks" : "locks", lw__rb_lock_name(rb, li));
-		lw__rb_note(rb, "only the forking thread lives on in a child: the lock stays "
-			    "locked and no thread of this process will unlock it");
+		lw__rb_headline(rb, "deadlock: thread %d (%s) %s %s, which %s", t->tid, t->name,
+				mode == LW__READ ? "read-locks" : "locks", lw__rb_lock_name(rb, li),
+				dead ? "a thread that has exited still holds"
+				     : "another thread held when this process forked");
+		if (dead)
+			lw__rb_note(rb, "the holder exited without unlocking it (reported then) and "
+				    "the mutex is not robust: no thread can unlock it now "
+				    "(reported before it blocks)");
+		else
+			lw__rb_note(rb, "only the forking thread lives on in a child: the lock "
+				    "stays locked and no thread of this process will unlock it");
 		lw__report_emit(rb);
 		rb = NULL;
+		lw__mutex_lock(&lw__misuse_mu);
+		lw__map_put(&seen, orphan_key(t->tid, l), (void *)1);
+		lw__mutex_unlock(&lw__misuse_mu);
 		lw__deadlock_action();
 	}
 	end(rb, saved);
+}
+
+/* A mutex that nobody but its holder can unlock, and whose next locker
+ * waits forever when the holder is gone: not robust (EOWNERDEAD), not
+ * priority-inheriting or -protecting, not shared with other processes
+ * (glibc's kind bits 16, 32, 64, 128). */
+static int dies_with_holder(const struct lw__lock *l)
+{
+	return l->kind == LW__MUTEX && !lw__load(&l->retired) &&
+	       (((const pthread_mutex_t *)l->addr)->__data.__kind & 0xf0) == 0;
 }
 
 /* Locks, not semaphore units: a unit taken and never posted is how a
@@ -179,4 +226,13 @@ void lw__misuse_thread_exit(struct lw__thread *t)
 		lw__rb_note(rb, "the locks stay locked: any thread that takes them next waits forever");
 	}
 	end(rb, saved);
+	/* a later locker of such a mutex is deadlocked: held.c's slow path (the
+	 * mark keeps it off the fast path) and the watchdog see the mark */
+	for (unsigned i = 0; i < t->n_held; i++) {
+		struct lw__lock *l = t->held[i].lock;
+		if (counts(t, &t->held[i]) && t->held[i].mode == LW__WRITE && dies_with_holder(l)) {
+			lw__store(&l->owner, NULL);
+			lw__store(&l->orphan, (uint8_t)(LW__ORPHAN_WRITE | LW__ORPHAN_DEAD));
+		}
+	}
 }

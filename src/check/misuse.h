@@ -10,7 +10,8 @@
 #include "common.h"
 #include "thread.h"
 
-/* t, holding l (entry h), asks for it again in `mode`; not re-entrant. */
+/* t, holding l (entry h), asks for it again in `mode`; not re-entrant.
+ * Unless the call fails with EDEADLK, option on_deadlock applies. */
 void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 			      const struct lw__held *h, int mode, const struct lw__site *s);
 
@@ -22,11 +23,18 @@ void lw__misuse_bad_unlock(struct lw__thread *t, struct lw__lock *l, const struc
 void lw__misuse_destroy_held(struct lw__thread *t, struct lw__lock *l,
 			     const struct lw__held *h, const struct lw__site *s);
 
-/* t blocks on l, orphaned at a fork; then option on_deadlock applies. */
+/* t blocks on l, orphaned at a fork or by its holder's exit; then option
+ * on_deadlock applies. */
 void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 		       const struct lw__site *s);
 
-/* The thread_exit hook: t exits; reported when it still holds locks. */
+/* Was thread tid's wait for l (held by a gone thread) reported, before it
+ * blocked, by lw__misuse_orphan? (The watchdog does not report it again.) */
+int lw__misuse_orphan_reported(int tid, const struct lw__lock *l);
+
+/* The thread_exit hook: t exits; reported when it still holds locks. A
+ * non-robust mutex it holds is marked orphaned (LW__ORPHAN_DEAD): its next
+ * locker is deadlocked. */
 void lw__misuse_thread_exit(struct lw__thread *t);
 
 /* The lock of the de-duplication set (runtime/init.c takes it around

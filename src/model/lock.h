@@ -22,7 +22,7 @@ struct lw__edge;
 struct lw__stats;
 
 enum lw__lock_kind { LW__MUTEX = 1, LW__RWLOCK, LW__SPIN, LW__SEM, LW__UNKNOWN };
-enum { LW__ORPHAN_WRITE = 1, LW__ORPHAN_READ = 2 };
+enum { LW__ORPHAN_WRITE = 1, LW__ORPHAN_READ = 2, LW__ORPHAN_DEAD = 4 /* its holder exited */ };
 
 /* Where a call came from: the return address always, and for the
  * force-included header also its static record of the source position
@@ -41,7 +41,8 @@ struct lw__lock {
 			uint8_t kind;    /* enum lw__lock_kind */
 			uint8_t retired; /* destroyed; a lookup never returns it */
 			uint8_t orphan;  /* held at a fork by a thread the child
-					  * lacks: LW__ORPHAN_WRITE, _READ (bits) */
+					  * lacks: LW__ORPHAN_WRITE, _READ (bits);
+					  * or by a thread that exited (_DEAD) */
 			uint8_t counted; /* stats != NULL */
 		};
 		uint32_t state; /* all four: equal to the kind alone for a live

@@ -5,6 +5,7 @@
 #include "snapshot.h"
 #include "grow.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +22,14 @@ static void snap_one(struct lw__thread *t, void *arg)
 	if (lw__grow(&lw__snap, &cap_snap, lw__n_snap, sizeof(*lw__snap), 16) < 0)
 		return;
 	struct snap_thread *s = &lw__snap[lw__n_snap];
+	s->thread = t;
 	s->tid = lw__load(&t->tid);
 	memcpy(s->name, t->name, sizeof(s->name));
 	s->name[15] = 0;
 	uintptr_t w = lw__load(&t->waiting);
 	uint64_t when = lw__load(&t->wait_when);
+	s->wait_raw = w;
+	s->wait_when_raw = when;
 	s->waiting = lw__wait_lock(w);
 	s->wait_mode = (w & LW__WAIT_READ) ? LW__READ : LW__WRITE;
 	s->wait_cond = (w & LW__WAIT_COND) != 0;
@@ -103,6 +107,65 @@ void lw__snap_refresh_name(struct snap_thread *s)
 	buf[strcspn(buf, "\n")] = 0;
 	buf[sizeof(s->name) - 1] = 0; /* comm is at most 15 characters */
 	memcpy(s->name, buf, sizeof(s->name));
+}
+
+int lw__snap_still_waiting(const struct snap_thread *s)
+{
+	const struct lw__thread *t = s->thread;
+	return lw__load(&t->waiting) == s->wait_raw && lw__load(&t->wait_when) == s->wait_when_raw &&
+	       lw__load(&t->tid) == s->tid && lw__load(&t->alive);
+}
+
+long lw__tasks_list(struct lw__task **tasks, size_t *cap)
+{
+	DIR *d = opendir("/proc/self/task");
+	if (!d)
+		return -1;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		int tid = atoi(e->d_name);
+		if (tid <= 0)
+			continue;
+		if (lw__grow(tasks, cap, n, sizeof(**tasks), 16) < 0) {
+			closedir(d);
+			return -1;
+		}
+		memset(&(*tasks)[n], 0, sizeof(**tasks));
+		(*tasks)[n++].tid = tid;
+	}
+	closedir(d);
+	return (long)n;
+}
+
+/* "running", or "NR ARG0 ... ARG5 SP PC" (numbers in hex but NR). */
+int lw__task_read(struct lw__task *task)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", task->tid);
+	task->blocked = 0;
+	task->raw[0] = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t len = read(fd, task->raw, sizeof(task->raw) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	task->raw[len] = 0;
+	char *p = task->raw, *end;
+	long nr = strtol(p, &end, 10);
+	if (end == p || nr < 0)
+		return 0; /* "running" (or -1: blocked outside a system call) */
+	for (int i = 0; i < 6; i++) {
+		p = end;
+		task->arg[i] = strtoull(p, &end, 16);
+		if (end == p)
+			return 0;
+	}
+	task->nr = nr;
+	task->blocked = 1;
+	return 0;
 }
 
 /* The tick advances to now: remember the gap for lw__snap_at_least. */

@@ -14,6 +14,9 @@ struct snap_held {
 };
 
 struct snap_thread {
+	const struct lw__thread *thread; /* its state (never freed) */
+	uintptr_t wait_raw;  /* its wait marker and when, as read */
+	uint64_t wait_when_raw;
 	int tid;
 	char name[16];
 	struct lw__lock *waiting;
@@ -50,5 +53,28 @@ int lw__snap_blocks(const struct snap_held *h, const struct lw__lock *l, int mod
 
 /* The thread's current name from the kernel (report time only). */
 void lw__snap_refresh_name(struct snap_thread *s);
+
+/* Is s's thread still in the very wait the snapshot saw (same marker, same
+ * start)? */
+int lw__snap_still_waiting(const struct snap_thread *s);
+
+/* What a thread of this process is doing in the kernel, from
+ * /proc/self/task/TID/syscall: blocked in system call `nr` with these
+ * arguments, or running. For the deadlock check, which must know whether
+ * a wait can still end by itself. Cold: the watchdog only. */
+struct lw__task {
+	int tid;
+	int blocked;     /* in a system call (else running, or unreadable) */
+	long nr;
+	uint64_t arg[6];
+	char raw[192];   /* the line as read, to compare two looks */
+};
+
+/* Every thread of this process (tid only), into *tasks (grown as needed,
+ * *cap its room); returns how many, or -1 when /proc cannot be read. */
+long lw__tasks_list(struct lw__task **tasks, size_t *cap);
+
+/* Fill in task->blocked, nr, arg and raw; -1 when unreadable. */
+int lw__task_read(struct lw__task *task);
 
 #endif

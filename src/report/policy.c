@@ -1,4 +1,7 @@
-/* policy.c - the policy after an error (see policy.h). */
+/* policy.c - the policy after an error (see policy.h). on_deadlock=auto,
+ * the library's default, ends the process only when exitcode is set: a CI
+ * job must not hang on a deadlock it was told about, a service that set
+ * neither keeps running and reporting. */
 #include "policy.h"
 #include "options.h"
 #include "out.h"
@@ -10,7 +13,13 @@
 
 void lw__deadlock_action(void)
 {
-	if (lw__opt.on_deadlock == LW__ON_DEADLOCK_EXIT) {
+	int how = lw__opt.on_deadlock;
+	if (how == LW__ON_DEADLOCK_AUTO && lw__opt.exitcode) {
+		lw__msg("deadlock: exiting with status %ld (option exitcode; on_deadlock not set)",
+			lw__opt.exitcode);
+		_exit((int)lw__opt.exitcode);
+	}
+	if (how == LW__ON_DEADLOCK_EXIT) {
 		int code = lw__opt.exitcode ? (int)lw__opt.exitcode : 66;
 		lw__msg("deadlock: exiting with status %d (option on_deadlock=exit)", code);
 		_exit(code);

@@ -5,8 +5,9 @@
 
 #include "common.h"
 
-/* After a deadlock report: what option on_deadlock says (report: nothing;
- * exit: _exit with exitcode, else 66; abort). */
+/* After a certain deadlock's report: what option on_deadlock says (report:
+ * nothing; exit: _exit with exitcode, else 66; abort; auto: _exit with
+ * exitcode when it is set, else nothing). */
 void lw__deadlock_action(void);
 
 /* At exit: with option exitcode set and an error reported, end the

@@ -2,10 +2,13 @@
 a queue.Queue (CPython's locks are POSIX semaphores, its GIL a pthread
 mutex and condition variable): 4 producers put 5000 items each, 3
 consumers take them and add them up under a shared lock, a None per
-consumer ends it. Prints deterministic totals; exits 0 when they are
-right. Used by test_real_program.sh python, natively and under lockwatch."""
+consumer ends it. The consumers first idle in q.get() for 1.5 s (a
+semaphore wait that a producer will post: not a deadlock). Prints
+deterministic totals; exits 0 when they are right. Used by
+test_real_program.sh python, natively and under lockwatch."""
 import queue
 import threading
+import time
 
 PRODUCERS, CONSUMERS, ITEMS = 4, 3, 5000
 
@@ -40,7 +43,10 @@ def consumer():
 def main():
     cs = [threading.Thread(target=consumer, name=f"consumer-{c}") for c in range(CONSUMERS)]
     ps = [threading.Thread(target=producer, args=(p,), name=f"producer-{p}") for p in range(PRODUCERS)]
-    for t in cs + ps:
+    for t in cs:
+        t.start()
+    time.sleep(1.5)  # the consumers idle in q.get()
+    for t in ps:
         t.start()
     for t in ps:
         t.join()

@@ -43,7 +43,7 @@ static void defaults(void)
 	/* the documented defaults (options.def) */
 	CHECK(o.hold_ms == 5000 && o.wait_ms == 5000);
 	CHECK(o.stack_depth == 16 && o.exitcode == 0 && o.verbose == 0);
-	CHECK(o.on_deadlock == LW__ON_DEADLOCK_REPORT);
+	CHECK(o.on_deadlock == LW__ON_DEADLOCK_AUTO);
 	CHECK(o.stats == 0 && o.stack_signal == 40 && o.watchdog_ms == 100);
 	CHECK_STR(o.json, "");
 	CHECK_STR(o.log, "");
@@ -86,6 +86,9 @@ static void good(void)
 	CHECK(o.on_deadlock == LW__ON_DEADLOCK_ABORT);
 	PARSE(&o, "on_deadlock=report", 0, "");
 	CHECK(o.on_deadlock == LW__ON_DEADLOCK_REPORT);
+	PARSE(&o, "on_deadlock=auto", 0, "");
+	CHECK(o.on_deadlock == LW__ON_DEADLOCK_AUTO);
+	PARSE(&o, "on_deadlock=report", 0, "");
 	/* paths, then an empty one */
 	PARSE(&o, "json=/tmp/a b.jsonl:log=rel/x=y.log", 0, "");
 	CHECK_STR(o.json, "/tmp/a b.jsonl");
@@ -154,7 +157,7 @@ static void bad(void)
 		char s[100], want[300];
 		snprintf(s, sizeof(s), "on_deadlock=%s", enums[i]);
 		snprintf(want, sizeof(want),
-			 "lockwatch: test: option on_deadlock: bad value '%s' (one of {report,exit,abort})" KEEP,
+			 "lockwatch: test: option on_deadlock: bad value '%s' (one of {report,exit,abort,auto})" KEEP,
 			 enums[i]);
 		PARSE(&o, s, 1, want);
 		CHECK(o.on_deadlock == LW__ON_DEADLOCK_EXIT);
@@ -217,7 +220,7 @@ static void check(void)
 	CHECK(lw__options_check("nope", "1", err, sizeof(err)) != 0);
 	CHECK_STR(err, "unknown option 'nope'");
 	CHECK(lw__options_check("on_deadlock", "halt", err, sizeof(err)) != 0);
-	CHECK_STR(err, "option on_deadlock: bad value 'halt' (one of {report,exit,abort})");
+	CHECK_STR(err, "option on_deadlock: bad value 'halt' (one of {report,exit,abort,auto})");
 	CHECK(lw__options_check("stats", "1001", err, sizeof(err)) != 0);
 	CHECK_STR(err, "option stats: bad value '1001' (a whole number from 0 to 1000)");
 	/* a small buffer: cut, terminated */
@@ -241,7 +244,8 @@ static void names_and_print(void)
 	CHECK_STR(lw__options_enum_name(d, 0, v, sizeof(v)), "report");
 	CHECK_STR(lw__options_enum_name(d, 1, v, sizeof(v)), "exit");
 	CHECK_STR(lw__options_enum_name(d, 2, v, sizeof(v)), "abort");
-	CHECK_STR(lw__options_enum_name(d, 3, v, sizeof(v)), "?");
+	CHECK_STR(lw__options_enum_name(d, 3, v, sizeof(v)), "auto");
+	CHECK_STR(lw__options_enum_name(d, 4, v, sizeof(v)), "?");
 	CHECK_STR(lw__options_enum_name(d, -1, v, sizeof(v)), "?");
 
 	struct lw__options o;

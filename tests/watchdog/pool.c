@@ -1,23 +1,29 @@
 /* pool.c - the pool story: a pool of 2 database connections is a counting
  * semaphore (sem_init(&pool, 0, 2)). Two request threads (req-1, req-2)
  * each take one connection in handle_request(), then, still holding it,
- * ask for a second one in borrow_second(): both wait forever.
+ * ask for a second one in borrow_second(): both wait forever, and the rest
+ * of the process waits for them (main blocked with no deadline), so nobody
+ * is left to post the pool: a certain deadlock. (While some thread still
+ * runs, it could post, and only long waits are reported.)
  * Thresholds 300 ms.
  * Expected: one `deadlock` report (error) naming the semaphore and both
  * threads; and a long_wait (warning) for each thread whose note says it
  * already holds a unit of this semaphore and which lists the other thread
  * as a holder; nothing else.
  * In-process (header form only: the wrapper API has no semaphore type) the
- * semaphore is named "db_pool" with lw_set_name(); main waits for the
- * reports, asserts, and exits 0, the two threads still blocked.
- * Preload form: `lockwatch run` (on_deadlock=exit there by default) ends
- * the program with status 66 within a few seconds; the JSON has the
- * deadlock, the semaphore named by its symbol, "pool" (check.py). */
+ * semaphore is named "db_pool" with lw_set_name(); main waits in
+ * sem_wait(&reported), which the report handler posts on the deadlock
+ * report, then asserts, and exits 0, the two threads still blocked.
+ * Preload form: main joins req-1; `lockwatch run` (on_deadlock=exit there
+ * by default) ends the program with status 66 within a few seconds; the
+ * JSON has the deadlock, the semaphore named by its symbol, "pool"
+ * (check.py). */
 #include "wdtest.h"
 
 #include <semaphore.h>
 
 sem_t pool;
+static sem_t reported; /* in-process: posted on the deadlock report */
 static pthread_barrier_t both_have_one;
 
 WD_NOINLINE static void borrow_second(void)
@@ -54,24 +60,48 @@ static __attribute__((unused)) int pool_wait_ok(const struct lwt_report *r, cons
 	       wd_has_now_func(r, "waiter", "handle_request");
 }
 
+#if WD_INPROC
+static void on_report(const lw_report_t *rep, void *arg)
+{
+	wd_handler(rep, arg);
+	if (rep->kind == LW_DEADLOCK)
+		sem_post(&reported);
+}
+#endif
+
+/* Wait, with no deadline, until lockwatch has reported the deadlock
+ * (in-process), or for req-1 (preload: lockwatch run ends us first). */
+static void wait_for_the_deadlock(pthread_t req1)
+{
+#if WD_INPROC
+	(void)req1;
+	while (sem_wait(&reported) != 0)
+		REQUIRE(errno == EINTR, "sem_wait: %s", strerror(errno));
+#else
+	pthread_join(req1, NULL);
+	fprintf(stderr, "pool: req-1 returned: lockwatch did not end the program\n");
+	exit(3);
+#endif
+}
+
 int main(void)
 {
-	wd_start();
+#if WD_INPROC
+	lw_set_report_handler(on_report, NULL);
+#endif
 	CHECK(lw_set_options("hold_ms=300:wait_ms=300") == 0, "options");
 	REQUIRE(sem_init(&pool, 0, 2) == 0, "sem_init");
+	REQUIRE(sem_init(&reported, 0, 0) == 0, "sem_init");
 	lw_set_name(&pool, "db_pool");
+	lw_set_thresholds(&reported, 0, 0); /* main's own wait is not the story */
 	pthread_barrier_init(&both_have_one, NULL, 2);
 	pthread_t a, b;
 	REQUIRE(pthread_create(&a, NULL, request, "req-1") == 0, "pthread_create");
 	REQUIRE(pthread_create(&b, NULL, request, "req-2") == 0, "pthread_create");
 
-	/* preload form: lwt_wait just sleeps; lockwatch run must end us first */
-	int got = lwt_wait(LW_DEADLOCK, 1, 5000);
+	wait_for_the_deadlock(a);
+	int got = lwt_count(LW_DEADLOCK, -1);
 	CHECK(got == 1, "a deadlock report");
-	if (!WD_INPROC) {
-		fprintf(stderr, "pool: still running after 5 s: lockwatch did not end the program\n");
-		return 3;
-	}
 	got = lwt_wait(LW_LONG_WAIT, 2, 5000);
 	CHECK(got == 2, "two long_waits, got %d", got);
 	wd_sleep_ms(400); /* room for anything unexpected to show up */

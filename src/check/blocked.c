@@ -1,0 +1,107 @@
+/* blocked.c - whether waits can still end by themselves (see blocked.h).
+ *
+ * The kernel shows, for a thread blocked in a system call, its number and
+ * arguments; for a futex wait: the word, the operation (with the private
+ * flag when no other process can wake it), the value expected, and the
+ * timeout (0: none). pthread_join waits on the joined thread's TID word,
+ * expecting that TID. Two looks at every thread, the same each time, and
+ * every wait the snapshot saw still the same one afterwards, make it
+ * certain that no thread ran in between: each wake-up needs a running
+ * thread to post or unlock. */
+#include "blocked.h"
+#include "grow.h"
+#include "stall.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define FUTEX_PRIVATE 128u
+#define FUTEX_CMD(op) ((unsigned)(op) & 127u)
+
+static struct lw__task *tasks;
+static size_t cap_tasks;
+
+/* A futex operation that sleeps: WAIT, LOCK_PI, WAIT_BITSET,
+ * WAIT_REQUEUE_PI, LOCK_PI2. */
+static int futex_sleeps(uint64_t op)
+{
+	unsigned c = FUTEX_CMD(op);
+	return c == 0 || c == 6 || c == 9 || c == 11 || c == 13;
+}
+
+static int in_futex_wait(const struct lw__task *t)
+{
+	return t->blocked && t->nr == SYS_futex && futex_sleeps(t->arg[1]);
+}
+
+int lw__wait_has_deadline(int tid)
+{
+	struct lw__task t = { .tid = tid };
+	return lw__task_read(&t) == 0 && in_futex_wait(&t) && t.arg[3] != 0;
+}
+
+/* The snapshot thread of tid with a stable wait, or NULL. */
+static const struct snap_thread *seen_waiter(int tid)
+{
+	for (size_t i = 0; i < lw__n_snap; i++)
+		if (lw__snap[i].tid == tid)
+			return lw__snap[i].waiting && lw__stall_wait_stable(&lw__snap[i])
+				       ? &lw__snap[i] : NULL;
+	return NULL;
+}
+
+/* Blocked for good in the wait the snapshot saw: a private futex wait with
+ * no deadline (a spinlock waiter spins in user space: no deadline either). */
+static int seen_wait_for_good(const struct snap_thread *s, const struct lw__task *t)
+{
+	if (s->waiting->kind == LW__SPIN)
+		return 1;
+	return in_futex_wait(t) && (t->arg[1] & FUTEX_PRIVATE) && t->arg[3] == 0;
+}
+
+/* Blocked in pthread_join, with no deadline, on a thread of this process. */
+static int joins_for_good(const struct lw__task *t, size_t n)
+{
+	if (!in_futex_wait(t) || t->arg[3] != 0 || (FUTEX_CMD(t->arg[1]) != 0 &&
+						    FUTEX_CMD(t->arg[1]) != 9))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (tasks[i].tid != t->tid && (uint64_t)tasks[i].tid == (t->arg[2] & 0xffffffffu))
+			return 1;
+	return 0;
+}
+
+/* One look at every thread but `self`; the second (`again`) must read each
+ * exactly as the first did. Threads outside the snapshot's waits come
+ * first: they are the ones likeliest to be running. */
+static int look(size_t n, int self, int again)
+{
+	for (int inside = 0; inside < 2; inside++)
+		for (size_t i = 0; i < n; i++) {
+			struct lw__task *t = &tasks[i];
+			const struct snap_thread *s = t->tid == self ? NULL : seen_waiter(t->tid);
+			if (t->tid == self || (s != NULL) != inside)
+				continue;
+			char before[sizeof(t->raw)];
+			memcpy(before, t->raw, sizeof(before));
+			if (lw__task_read(t) < 0 || (again && strcmp(before, t->raw) != 0))
+				return 0;
+			if (s ? !seen_wait_for_good(s, t) : !joins_for_good(t, n))
+				return 0;
+		}
+	return 1;
+}
+
+int lw__all_blocked_for_good(void)
+{
+	long n = lw__tasks_list(&tasks, &cap_tasks);
+	int self = (int)syscall(SYS_gettid);
+	if (n <= 0 || !look((size_t)n, self, 0) || !look((size_t)n, self, 1))
+		return 0;
+	for (size_t i = 0; i < lw__n_snap; i++)
+		if (lw__snap[i].waiting && !lw__snap_still_waiting(&lw__snap[i]))
+			return 0;
+	return 1;
+}

@@ -1,0 +1,24 @@
+/* blocked.h - can a wait still end by itself? A wait for a lock held by a
+ * stuck thread cannot; a semaphore has no owner, so a wait for one is
+ * stuck for good only when no thread that could post it can run: when
+ * every thread of the process is blocked, with no deadline, in a wait
+ * lockwatch sees (a lock, a semaphore, a condition variable) or in
+ * pthread_join. Read from the kernel (/proc/self/task/TID/syscall) on the
+ * watchdog thread only, and only when the snapshot suggests a deadlock. */
+#ifndef LW_BLOCKED_H
+#define LW_BLOCKED_H
+
+#include "common.h"
+#include "snapshot.h"
+
+/* Is thread tid blocked in a futex wait that has a deadline (a timed
+ * lock, sem_timedwait, pthread_cond_timedwait)? */
+int lw__wait_has_deadline(int tid);
+
+/* Is every thread of the process but the caller blocked for good: each in
+ * a stable wait of the snapshot or in pthread_join, none with a deadline,
+ * none on a futex shared with other processes, and still so at a second
+ * look? */
+int lw__all_blocked_for_good(void);
+
+#endif
