@@ -113,6 +113,30 @@ wait:
 	return acq;
 }
 
+/* A recursive hold one deeper, or one less deep (returns the depth left).
+ * The depth is count, and beyond UINT16_MAX count stays there and `deep`
+ * holds the rest (glibc allows 2^32-1); deep is set when count reaches
+ * UINT16_MAX, so whatever an earlier entry left there never counts. */
+static void depth_up(struct lw__held *h)
+{
+	if (h->count < UINT16_MAX) {
+		if (++h->count == UINT16_MAX)
+			h->deep = 0;
+	} else if (h->deep < UINT32_MAX) {
+		h->deep++;
+	}
+	h->simple = 0;
+}
+
+static uint64_t depth_down(struct lw__held *h)
+{
+	if (h->count == UINT16_MAX && h->deep) {
+		h->deep--;
+		return (uint64_t)UINT16_MAX + h->deep;
+	}
+	return --h->count;
+}
+
 /* Record an acquisition made by the slow path or a try-acquire. */
 static void acquired(struct lw__thread *t, struct lw__lock *l, int mode,
 		     const struct lw__acq_slow *a)
@@ -127,10 +151,8 @@ static void acquired(struct lw__thread *t, struct lw__lock *l, int mode,
 	}
 	if (lw__unlikely(a->recursive)) {
 		struct lw__held *h = find_held(t, l);
-		if (h && h->count < UINT16_MAX) {
-			h->count++;
-			h->simple = 0;
-		}
+		if (h)
+			depth_up(h);
 		return;
 	}
 	int simple = l->kind != LW__SEM && l->stats == NULL;
@@ -215,7 +237,7 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 	}
 	l = h->lock;
 	if (lw__unlikely(h->count > 1)) {
-		if (--h->count == 1)
+		if (depth_down(h) == 1)
 			h->simple = l->kind != LW__SEM && l->stats == NULL;
 		return;
 	}
@@ -270,6 +292,8 @@ void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 	int i = lw__held_push(t, l, lw__chain_rehash(lw__top_chain(t), l, saved->chain),
 			      (uint64_t)lw__load(&lw__tick) | (uint64_t)saved->stack << 32,
 			      saved->flags, saved->mode == LW__WRITE);
-	if (i >= 0)
+	if (i >= 0) {
+		t->held[i].deep = saved->deep;
 		t->held_t_ns[i] = l->stats ? lw__now_ns() : 0;
+	}
 }

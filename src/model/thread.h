@@ -47,12 +47,16 @@ struct lw__held {
 		struct {
 			uint8_t mode;   /* LW__WRITE or LW__READ */
 			uint8_t simple; /* count 1, not a semaphore, no stats: a plain pop */
-			uint16_t count; /* recursive depth, >= 1 */
+			uint16_t count; /* recursive depth, >= 1, up to UINT16_MAX */
 		};
 		uint32_t flags; /* all three (LW__HELD_PLAIN) */
 	};
-	uint32_t pad;
+	uint32_t deep; /* depth beyond UINT16_MAX, meaningful only while count is
+			* UINT16_MAX (slow path: check/held.c; the fast push leaves
+			* it as it was) */
 };
+
+_Static_assert(sizeof(struct lw__held) == 32, "the held entry is 32 bytes");
 
 /* The flags of a plain entry in mode m: simple, count 1. */
 #define LW__HELD_PLAIN(m) ((uint32_t)(m) | 1u << 8 | 1u << 16)
