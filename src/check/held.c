@@ -107,6 +107,8 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 	int saved = errno;
 	lw__guard_enter();
 	t->n_slow++;
+	if (!lw__load(&l->seen) && l->kind != LW__SEM)
+		lw__store(&l->seen, 1);
 	uint32_t st = lw__stack_capture(s);
 	if (edges && lw__held_depth(t))
 		lw__order_check(t, l, mode, st);
@@ -294,6 +296,24 @@ static void remove_held(struct lw__thread *t, struct lw__held *h)
 	seal(t);
 }
 
+/* An unlock of a lock no thread was ever seen taking (no owner, so no
+ * holder record anywhere either): taken in code lockwatch does not see (a
+ * library built without the header) and given back by code it does. Not a
+ * mistake when the lock says so: a mutex names its owner (glibc's
+ * __owner), which must be this thread (else the unlock of an unlocked
+ * mutex, or of one another thread holds, is reported, and an
+ * error-checking mutex fails it with EPERM); other kinds cannot tell, and
+ * are given the benefit of the doubt. A lock seen taken once is always
+ * checked. */
+static int taken_unseen(const struct lw__thread *t, const struct lw__lock *l)
+{
+	if (lw__load(&l->seen) || lw__load(&l->owner))
+		return 0;
+	if (l->kind == LW__MUTEX)
+		return ((const pthread_mutex_t *)l->addr)->__data.__owner == t->tid;
+	return 1;
+}
+
 void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
 		      struct lw__site site)
 {
@@ -307,10 +327,10 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 		l = cache ? lw__lock_cached(cache, obj, kind, site) : lw__lock_get(obj, kind, site);
 		if (!l || l->kind == LW__SEM)
 			return; /* a semaphore post that signals, not one that gives back */
-		if (!t->overflow)
-			lw__misuse_bad_unlock(t, l, s);
-		else
+		if (t->overflow)
 			t->overflow--;
+		else if (!taken_unseen(t, l))
+			lw__misuse_bad_unlock(t, l, s);
 		return;
 	}
 	l = h->lock;
