@@ -319,6 +319,8 @@ LW_API int lw_pthread_mutex_lock_at(pthread_mutex_t *m, const lw_site_t *site);
 LW_API int lw_pthread_mutex_trylock_at(pthread_mutex_t *m, const lw_site_t *site);
 LW_API int lw_pthread_mutex_timedlock_at(pthread_mutex_t *m, const struct timespec *t,
 					 const lw_site_t *site);
+LW_API int lw_pthread_mutex_clocklock_at(pthread_mutex_t *m, __clockid_t c,
+					 const struct timespec *t, const lw_site_t *site);
 LW_API int lw_pthread_mutex_unlock_at(pthread_mutex_t *m, const lw_site_t *site);
 #ifdef LW__HAVE_RWLOCK
 LW_API int lw_pthread_rwlock_init_at(pthread_rwlock_t *rw, const pthread_rwlockattr_t *a,
@@ -328,10 +330,14 @@ LW_API int lw_pthread_rwlock_rdlock_at(pthread_rwlock_t *rw, const lw_site_t *si
 LW_API int lw_pthread_rwlock_tryrdlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
 LW_API int lw_pthread_rwlock_timedrdlock_at(pthread_rwlock_t *rw, const struct timespec *t,
 					    const lw_site_t *site);
+LW_API int lw_pthread_rwlock_clockrdlock_at(pthread_rwlock_t *rw, __clockid_t c,
+					    const struct timespec *t, const lw_site_t *site);
 LW_API int lw_pthread_rwlock_wrlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
 LW_API int lw_pthread_rwlock_trywrlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
 LW_API int lw_pthread_rwlock_timedwrlock_at(pthread_rwlock_t *rw, const struct timespec *t,
 					    const lw_site_t *site);
+LW_API int lw_pthread_rwlock_clockwrlock_at(pthread_rwlock_t *rw, __clockid_t c,
+					    const struct timespec *t, const lw_site_t *site);
 LW_API int lw_pthread_rwlock_unlock_at(pthread_rwlock_t *rw, const lw_site_t *site);
 #endif
 #ifdef LW__HAVE_SPIN
@@ -345,11 +351,15 @@ LW_API int lw_sem_init_at(sem_t *s, int pshared, unsigned value, const lw_site_t
 LW_API int lw_sem_destroy_at(sem_t *s, const lw_site_t *site);
 LW_API int lw_sem_wait_at(sem_t *s, const lw_site_t *site);
 LW_API int lw_sem_timedwait_at(sem_t *s, const struct timespec *t, const lw_site_t *site);
+LW_API int lw_sem_clockwait_at(sem_t *s, __clockid_t c, const struct timespec *t,
+			       const lw_site_t *site);
 LW_API int lw_sem_trywait_at(sem_t *s, const lw_site_t *site);
 LW_API int lw_sem_post_at(sem_t *s, const lw_site_t *site);
 LW_API int lw_pthread_cond_wait_at(pthread_cond_t *c, pthread_mutex_t *m,
 				   const lw_site_t *site);
 LW_API int lw_pthread_cond_timedwait_at(pthread_cond_t *c, pthread_mutex_t *m,
+					const struct timespec *t, const lw_site_t *site);
+LW_API int lw_pthread_cond_clockwait_at(pthread_cond_t *c, pthread_mutex_t *m, __clockid_t k,
 					const struct timespec *t, const lw_site_t *site);
 
 #ifdef __cplusplus

@@ -3,7 +3,7 @@
  *
  * Compile an unchanged program with `-include lockwatch/pthread.h` and link
  * it with `-llockwatch`: every pthread_mutex_*, pthread_rwlock_*,
- * pthread_spin_*, pthread_cond_(timed)wait and sem_* call written in its source
+ * pthread_spin_*, pthread_cond_(timed|clock)wait and sem_* call written in its source
  * then goes through lockwatch, which learns the file, line and function of
  * the call. The types stay the pthread types, so the program still links
  * with libraries that take a pthread_mutex_t *; those locks are tracked by
@@ -100,6 +100,8 @@
 #define pthread_mutex_trylock(m) lw_pthread_mutex_trylock_at((m), LW__SITE)
 #define pthread_mutex_timedlock(m, t)                                      \
 	lw_pthread_mutex_timedlock_at((m), (t), LW__SITE)
+#define pthread_mutex_clocklock(m, c, t)                                   \
+	lw_pthread_mutex_clocklock_at((m), (c), (t), LW__SITE)
 #define pthread_mutex_unlock(m) lw_pthread_mutex_unlock_at((m), LW__SITE)
 
 #define pthread_rwlock_init(r, a) lw_pthread_rwlock_init_at((r), (a), LW__SITE)
@@ -108,10 +110,14 @@
 #define pthread_rwlock_tryrdlock(r) lw_pthread_rwlock_tryrdlock_at((r), LW__SITE)
 #define pthread_rwlock_timedrdlock(r, t)                                   \
 	lw_pthread_rwlock_timedrdlock_at((r), (t), LW__SITE)
+#define pthread_rwlock_clockrdlock(r, c, t)                                \
+	lw_pthread_rwlock_clockrdlock_at((r), (c), (t), LW__SITE)
 #define pthread_rwlock_wrlock(r) lw_pthread_rwlock_wrlock_at((r), LW__SITE)
 #define pthread_rwlock_trywrlock(r) lw_pthread_rwlock_trywrlock_at((r), LW__SITE)
 #define pthread_rwlock_timedwrlock(r, t)                                   \
 	lw_pthread_rwlock_timedwrlock_at((r), (t), LW__SITE)
+#define pthread_rwlock_clockwrlock(r, c, t)                                \
+	lw_pthread_rwlock_clockwrlock_at((r), (c), (t), LW__SITE)
 #define pthread_rwlock_unlock(r) lw_pthread_rwlock_unlock_at((r), LW__SITE)
 
 #define pthread_spin_init(s, p) lw_pthread_spin_init_at((s), (p), LW__SITE)
@@ -124,12 +130,15 @@
 #define sem_destroy(s) lw_sem_destroy_at((s), LW__SITE)
 #define sem_wait(s) lw_sem_wait_at((s), LW__SITE)
 #define sem_timedwait(s, t) lw_sem_timedwait_at((s), (t), LW__SITE)
+#define sem_clockwait(s, c, t) lw_sem_clockwait_at((s), (c), (t), LW__SITE)
 #define sem_trywait(s) lw_sem_trywait_at((s), LW__SITE)
 #define sem_post(s) lw_sem_post_at((s), LW__SITE)
 
 #define pthread_cond_wait(c, m) lw_pthread_cond_wait_at((c), (m), LW__SITE)
 #define pthread_cond_timedwait(c, m, t)                                    \
 	lw_pthread_cond_timedwait_at((c), (m), (t), LW__SITE)
+#define pthread_cond_clockwait(c, m, k, t)                                 \
+	lw_pthread_cond_clockwait_at((c), (m), (k), (t), LW__SITE)
 
 #endif /* LOCKWATCH_NO_INTERCEPT */
 #endif /* LOCKWATCH_PTHREAD_H */

@@ -12,7 +12,82 @@
 #include <string.h>
 
 #define chain_next lw__chain_next
-#define find_held lw__find_held
+
+/* The slow paths see the whole held stack: the inline array, then the deep
+ * entries (model/thread.h). While the inline array is full, the entry on
+ * top of it is never `simple` when deep entries lie above it (seal), and a
+ * chain checked then is cached under another key (DEEP_KEY, even, so the
+ * key stays odd), one the fast path never computes: so the fast path,
+ * which sees only the inline array, never acquires or releases there. */
+#define DEEP_KEY 0x5bd1e9955bd1e994ull
+
+static struct lw__held *find_held(struct lw__thread *t, const struct lw__lock *l)
+{
+	for (unsigned k = lw__held_depth(t); k-- > 0;)
+		if (lw__held_at(t, k)->lock == l)
+			return lw__held_at(t, k);
+	return NULL;
+}
+
+static unsigned held_index(const struct lw__thread *t, const struct lw__held *h)
+{
+	if (h >= t->held && h < t->held + LW__MAX_HELD)
+		return (unsigned)(h - t->held);
+	return LW__MAX_HELD + (unsigned)((const struct lw__held_more *)(const void *)h - t->more);
+}
+
+/* Entry k's option-stats time. */
+static uint64_t *held_t_ns(struct lw__thread *t, unsigned k)
+{
+	return k < LW__MAX_HELD ? &t->held_t_ns[k] : &t->more[k - LW__MAX_HELD].t_ns;
+}
+
+static uint64_t top_chain(struct lw__thread *t)
+{
+	unsigned n = lw__held_depth(t);
+	return n ? lw__held_at(t, n - 1)->chain : 0;
+}
+
+/* The top inline entry is simple only with nothing above it. */
+static void seal(struct lw__thread *t)
+{
+	if (t->n_held < LW__MAX_HELD)
+		return;
+	struct lw__held *h = &t->held[LW__MAX_HELD - 1];
+	h->simple = !t->n_more && h->count == 1 && h->lock->kind != LW__SEM &&
+		    h->lock->stats == NULL;
+}
+
+/* Push an entry on top of the whole held stack: inline, else a deep one
+ * (its array grown under the guard). Returns its stats-time slot, or NULL
+ * when out of memory (the acquisition is counted, not tracked). */
+static uint64_t *push_any(struct lw__thread *t, struct lw__lock *l, uint64_t chain,
+			  uint64_t when, uint32_t flags, int own)
+{
+	if (t->n_held < LW__MAX_HELD)
+		return &t->held_t_ns[lw__held_push(t, l, chain, when, flags, own)];
+	int saved = errno;
+	lw__guard_enter();
+	int room = lw__thread_more_room(t);
+	lw__guard_leave();
+	errno = saved;
+	if (room < 0) {
+		t->overflow++;
+		return NULL;
+	}
+	struct lw__held_more *m = &t->more[t->n_more];
+	m->h.lock = l;
+	m->h.chain = chain;
+	m->h.when = when;
+	m->h.flags = flags;
+	m->h.count_extra = 0;
+	m->t_ns = 0;
+	lw__store_rel(&t->n_more, t->n_more + 1);
+	if (own)
+		lw__store(&l->owner, t);
+	seal(t);
+	return &m->t_ns;
+}
 
 /* May the holder take it again without blocking? */
 static int reentrant(const struct lw__lock *l, const struct lw__held *h, int mode)
@@ -28,16 +103,18 @@ static int reentrant(const struct lw__lock *l, const struct lw__held *h, int mod
 /* The slow path: a chain this thread has not checked. Capture the stack,
  * add an edge from every held lock (when `edges`), remember the chain. */
 static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
-			   const struct lw__site *s, uint64_t c, int edges)
+			   const struct lw__site *s, uint64_t key, int edges)
 {
 	int saved = errno;
 	lw__guard_enter();
 	t->n_slow++;
+	if (!lw__load(&l->seen) && l->kind != LW__SEM)
+		lw__store(&l->seen, 1);
 	uint32_t st = lw__stack_capture(s);
-	if (edges && t->n_held)
+	if (edges && lw__held_depth(t))
 		lw__order_check(t, l, mode, st);
-	t->chains[c & (LW__CHAIN_CACHE - 1)].key = c;
-	t->chains[c & (LW__CHAIN_CACHE - 1)].stack = st;
+	t->chains[key & (LW__CHAIN_CACHE - 1)].key = key;
+	t->chains[key & (LW__CHAIN_CACHE - 1)].stack = st;
 	lw__guard_leave();
 	errno = saved;
 	return st;
@@ -50,11 +127,12 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, int try_,
 			  const struct lw__site *s, struct lw__acq_slow *a)
 {
-	uint64_t c = chain_next(lw__top_chain(t), l, mode, try_, s->pc);
-	unsigned slot = c & (LW__CHAIN_CACHE - 1);
+	uint64_t c = chain_next(top_chain(t), l, mode, try_, s->pc);
+	uint64_t key = t->n_held == LW__MAX_HELD ? c ^ DEEP_KEY : c;
+	unsigned slot = key & (LW__CHAIN_CACHE - 1);
 	a->chain = c;
-	a->stack = t->chains[slot].key == c ? t->chains[slot].stack
-					   : slow_chain(t, l, mode, s, c, !try_);
+	a->stack = t->chains[slot].key == key ? t->chains[slot].stack
+					     : slow_chain(t, l, mode, s, key, !try_);
 }
 
 static void remove_held(struct lw__thread *t, struct lw__held *h);
@@ -72,7 +150,7 @@ static inline int held_stale(const struct lw__thread *t, const struct lw__held *
 static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq_slow *a)
 {
 	a->recursive = find_held(t, l) != NULL;
-	a->chain = lw__top_chain(t);
+	a->chain = top_chain(t);
 	a->stack = 0;
 }
 
@@ -114,6 +192,30 @@ wait:
 	return acq;
 }
 
+/* A recursive hold one deeper, or one less deep (returns the depth left).
+ * The depth is count, and beyond UINT16_MAX count stays there and `deep`
+ * holds the rest (glibc allows 2^32-1); count_extra is set when count reaches
+ * UINT16_MAX, so whatever an earlier entry left there never counts. */
+static void depth_up(struct lw__held *h)
+{
+	if (h->count < UINT16_MAX) {
+		if (++h->count == UINT16_MAX)
+			h->count_extra = 0;
+	} else if (h->count_extra < UINT32_MAX) {
+		h->count_extra++;
+	}
+	h->simple = 0;
+}
+
+static uint64_t depth_down(struct lw__held *h)
+{
+	if (h->count == UINT16_MAX && h->count_extra) {
+		h->count_extra--;
+		return (uint64_t)UINT16_MAX + h->count_extra;
+	}
+	return --h->count;
+}
+
 /* Record an acquisition made by the slow path or a try-acquire. */
 static void acquired(struct lw__thread *t, struct lw__lock *l, int mode,
 		     const struct lw__acq_slow *a)
@@ -128,19 +230,17 @@ static void acquired(struct lw__thread *t, struct lw__lock *l, int mode,
 	}
 	if (lw__unlikely(a->recursive)) {
 		struct lw__held *h = find_held(t, l);
-		if (h && h->count < UINT16_MAX) {
-			h->count++;
-			h->simple = 0;
-		}
+		if (h)
+			depth_up(h);
 		return;
 	}
 	int simple = l->kind != LW__SEM && l->stats == NULL;
-	int i = lw__held_push(t, l, a->chain,
-			      (uint64_t)lw__load(&lw__tick) | (uint64_t)a->stack << 32,
-			      simple ? LW__HELD_PLAIN(mode) : (uint32_t)mode | 1u << 16,
-			      mode == LW__WRITE && l->kind != LW__SEM);
-	if (i >= 0)
-		t->held_t_ns[i] = now_ns; /* read by this thread only */
+	uint64_t *ns = push_any(t, l, a->chain,
+				(uint64_t)lw__load(&lw__tick) | (uint64_t)a->stack << 32,
+				simple ? LW__HELD_PLAIN(mode) : (uint32_t)mode | 1u << 16,
+				mode == LW__WRITE && l->kind != LW__SEM);
+	if (ns)
+		*ns = now_ns; /* read by this thread only */
 }
 
 void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int rc,
@@ -165,34 +265,54 @@ void lw__try_acquired(struct lw__thread *t, struct lw__lock *l, int mode, struct
 }
 
 /* The site part of held entry k (see lw__chain_site). */
-static uint64_t held_site(const struct lw__thread *t, unsigned k)
+static uint64_t held_site(struct lw__thread *t, unsigned k)
 {
-	return lw__chain_site(t->held[k].chain, k ? t->held[k - 1].chain : 0, t->held[k].lock);
+	return lw__chain_site(lw__held_at(t, k)->chain, k ? lw__held_at(t, k - 1)->chain : 0,
+			      lw__held_at(t, k)->lock);
 }
 
 /* Take entry h out of the held stack, re-hashing the chains above it. */
 static void remove_held(struct lw__thread *t, struct lw__held *h)
 {
-	unsigned i = (unsigned)(h - t->held), n = t->n_held;
-	if (lw__unlikely(h->lock->stats != NULL) && t->held_t_ns[i])
-		lw__stats_released(h->lock->stats, lw__now_ns() - t->held_t_ns[i]);
+	unsigned i = held_index(t, h), n = lw__held_depth(t);
+	uint64_t *ns = held_t_ns(t, i);
+	if (lw__unlikely(h->lock->stats != NULL) && *ns)
+		lw__stats_released(h->lock->stats, lw__now_ns() - *ns);
 	if (h->mode == LW__WRITE && lw__load(&h->lock->owner) == t)
 		lw__store(&h->lock->owner, NULL);
-	if (i + 1 == n) {
-		lw__store_rel(&t->n_held, i);
-		return;
-	}
-	uint64_t site[LW__MAX_HELD];
-	for (unsigned k = i + 1; k < n; k++)
-		site[k] = held_site(t, k);
-	memmove(h, h + 1, (n - i - 1) * sizeof(*h));
-	memmove(&t->held_t_ns[i], &t->held_t_ns[i + 1], (n - i - 1) * sizeof(t->held_t_ns[0]));
-	lw__store_rel(&t->n_held, n - 1);
+	uint64_t prev_old = h->chain, prev_new = i ? lw__held_at(t, i - 1)->chain : 0;
 	for (unsigned k = i; k + 1 < n; k++) {
-		struct lw__held *e = &t->held[k];
-		uint64_t prev = k ? t->held[k - 1].chain : 0;
-		e->chain = e->lock->kind == LW__SEM ? prev : lw__chain_rehash(prev, e->lock, site[k + 1]);
+		struct lw__held e = *lw__held_at(t, k + 1);
+		uint64_t site = lw__chain_site(e.chain, prev_old, e.lock);
+		prev_old = e.chain;
+		e.chain = e.lock->kind == LW__SEM ? prev_new : lw__chain_rehash(prev_new, e.lock, site);
+		prev_new = e.chain;
+		*lw__held_at(t, k) = e;
+		*held_t_ns(t, k) = *held_t_ns(t, k + 1);
 	}
+	if (n > LW__MAX_HELD)
+		lw__store_rel(&t->n_more, t->n_more - 1);
+	else
+		lw__store_rel(&t->n_held, n - 1);
+	seal(t);
+}
+
+/* An unlock of a lock no thread was ever seen taking (no owner, so no
+ * holder record anywhere either): taken in code lockwatch does not see (a
+ * library built without the header) and given back by code it does. Not a
+ * mistake when the lock says so: a mutex names its owner (glibc's
+ * __owner), which must be this thread (else the unlock of an unlocked
+ * mutex, or of one another thread holds, is reported, and an
+ * error-checking mutex fails it with EPERM); other kinds cannot tell, and
+ * are given the benefit of the doubt. A lock seen taken once is always
+ * checked. */
+static int taken_unseen(const struct lw__thread *t, const struct lw__lock *l)
+{
+	if (lw__load(&l->seen) || lw__load(&l->owner))
+		return 0;
+	if (l->kind == LW__MUTEX)
+		return ((const pthread_mutex_t *)l->addr)->__data.__owner == t->tid;
+	return 1;
 }
 
 void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
@@ -201,23 +321,25 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 	const struct lw__site *s = &site;
 	struct lw__held *h = NULL;
 	struct lw__lock *l;
-	for (unsigned i = t->n_held; i-- > 0 && !h;)
-		if (t->held[i].lock->addr == obj)
-			h = &t->held[i];
+	for (unsigned k = lw__held_depth(t); k-- > 0 && !h;)
+		if (lw__held_at(t, k)->lock->addr == obj)
+			h = lw__held_at(t, k);
 	if (!h) {
 		l = cache ? lw__lock_cached(cache, obj, kind, site) : lw__lock_get(obj, kind, site);
 		if (!l || l->kind == LW__SEM)
 			return; /* a semaphore post that signals, not one that gives back */
-		if (!t->overflow)
-			lw__misuse_bad_unlock(t, l, s);
-		else
+		if (t->overflow)
 			t->overflow--;
+		else if (!taken_unseen(t, l))
+			lw__misuse_bad_unlock(t, l, s);
 		return;
 	}
 	l = h->lock;
 	if (lw__unlikely(h->count > 1)) {
-		if (--h->count == 1)
+		if (depth_down(h) == 1) {
 			h->simple = l->kind != LW__SEM && l->stats == NULL;
+			seal(t);
+		}
 		return;
 	}
 	remove_held(t, h);
@@ -253,7 +375,7 @@ int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *
 	if (!h)
 		return 0;
 	*saved = *h;
-	saved->chain = held_site(t, (unsigned)(h - t->held));
+	saved->chain = held_site(t, held_index(t, h));
 	remove_held(t, h);
 	return 1;
 }
@@ -268,9 +390,11 @@ void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 {
 	lw__wait_end(t);
 	struct lw__lock *l = saved->lock;
-	int i = lw__held_push(t, l, lw__chain_rehash(lw__top_chain(t), l, saved->chain),
-			      (uint64_t)lw__load(&lw__tick) | (uint64_t)saved->stack << 32,
-			      saved->flags, saved->mode == LW__WRITE);
-	if (i >= 0)
-		t->held_t_ns[i] = l->stats ? lw__now_ns() : 0;
+	uint64_t *ns = push_any(t, l, lw__chain_rehash(top_chain(t), l, saved->chain),
+				(uint64_t)lw__load(&lw__tick) | (uint64_t)saved->stack << 32,
+				saved->flags, saved->mode == LW__WRITE);
+	if (ns) {
+		lw__held_at(t, lw__held_depth(t) - 1)->count_extra = saved->count_extra;
+		*ns = l->stats ? lw__now_ns() : 0;
+	}
 }

@@ -159,8 +159,8 @@ void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 		int li = lw__rb_lock(rb, l);
 		lw__thread_refresh_name(t);
 		int ti = lw__rb_thread(rb, t->tid, t->name, "waiter", li, 0, lw__stack_capture(s));
-		for (unsigned i = 0; i < t->n_held; i++)
-			lw__rb_thread_held(rb, ti, lw__rb_lock(rb, t->held[i].lock));
+		for (unsigned i = 0; i < lw__held_depth(t); i++)
+			lw__rb_thread_held(rb, ti, lw__rb_lock(rb, lw__held_at(t, i)->lock));
 		lw__rb_headline(rb, "deadlock: thread %d (%s) %s %s, which %s", t->tid, t->name,
 				mode == LW__READ ? "read-locks" : "locks", lw__rb_lock_name(rb, li),
 				dead ? "a thread that has exited still holds"
@@ -205,8 +205,8 @@ static int counts(const struct lw__thread *t, const struct lw__held *h)
 void lw__misuse_thread_exit(struct lw__thread *t)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < t->n_held; i++)
-		n += (unsigned)counts(t, &t->held[i]);
+	for (unsigned i = 0; i < lw__held_depth(t); i++)
+		n += (unsigned)counts(t, lw__held_at(t, i));
 	if (!n)
 		return;
 	lw__thread_refresh_name(t);
@@ -214,12 +214,13 @@ void lw__misuse_thread_exit(struct lw__thread *t)
 	struct lw__rb *rb = begin(LW_THREAD_EXIT_HOLDING, LW_WARNING, NULL, 0, &saved);
 	if (rb) {
 		int ti = lw__rb_thread(rb, t->tid, t->name, "exiting thread", -1, 0, 0);
-		for (unsigned i = 0; i < t->n_held; i++) {
-			if (!counts(t, &t->held[i]))
+		for (unsigned i = 0; i < lw__held_depth(t); i++) {
+			const struct lw__held *h = lw__held_at(t, i);
+			if (!counts(t, h))
 				continue;
-			int li = lw__rb_lock(rb, t->held[i].lock);
+			int li = lw__rb_lock(rb, h->lock);
 			lw__rb_thread_held(rb, ti, li);
-			lw__rb_thread(rb, t->tid, t->name, "holder", li, 0, t->held[i].stack);
+			lw__rb_thread(rb, t->tid, t->name, "holder", li, 0, h->stack);
 		}
 		lw__rb_headline(rb, "thread %d (%s) exited holding %u lock%s, first %s", t->tid,
 				t->name, n, n == 1 ? "" : "s", lw__rb_lock_name(rb, 0));
@@ -228,9 +229,10 @@ void lw__misuse_thread_exit(struct lw__thread *t)
 	end(rb, saved);
 	/* a later locker of such a mutex is deadlocked: held.c's slow path (the
 	 * mark keeps it off the fast path) and the watchdog see the mark */
-	for (unsigned i = 0; i < t->n_held; i++) {
-		struct lw__lock *l = t->held[i].lock;
-		if (counts(t, &t->held[i]) && t->held[i].mode == LW__WRITE && dies_with_holder(l)) {
+	for (unsigned i = 0; i < lw__held_depth(t); i++) {
+		const struct lw__held *h = lw__held_at(t, i);
+		struct lw__lock *l = h->lock;
+		if (counts(t, h) && h->mode == LW__WRITE && dies_with_holder(l)) {
 			lw__store(&l->owner, NULL);
 			lw__store(&l->orphan, (uint8_t)(LW__ORPHAN_WRITE | LW__ORPHAN_DEAD));
 		}

@@ -183,8 +183,8 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 	memcpy(info.thread_name, t->name, sizeof(info.thread_name));
 	info.to_stack = stack;
 	info.to_read = mode == LW__READ;
-	for (unsigned i = 0; i < t->n_held; i++) {
-		struct lw__held *h = &t->held[i];
+	for (unsigned i = 0, n = lw__held_depth(t); i < n; i++) {
+		struct lw__held *h = lw__held_at(t, i);
 		if (h->lock == l || h->lock->kind == LW__SEM)
 			continue;
 		info.from_stack = h->stack;

@@ -31,6 +31,13 @@ int lw_pthread_mutex_timedlock_at(pthread_mutex_t *m, const struct timespec *t, 
 LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_mutex_timedlock)(m, t),
 		 slow_pthread_mutex_timedlock(m, t, site_))
 
+static LW__NOINLINE int slow_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const struct timespec *t, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_clocklock)(m, c, t))
+
+int lw_pthread_mutex_clocklock_at(pthread_mutex_t *m, clockid_t c, const struct timespec *t, const lw_site_t *src)
+LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_mutex_clocklock)(m, c, t),
+		 slow_pthread_mutex_clocklock(m, c, t, site_))
+
 int lw_pthread_mutex_unlock_at(pthread_mutex_t *m, const lw_site_t *src)
 LW__BODY_RELEASE(m, NULL, LW__MUTEX, (LW__SITE(src)), LW_REAL_FAST(pthread_mutex_unlock)(m))
 
@@ -57,6 +64,13 @@ int lw_pthread_rwlock_timedrdlock_at(pthread_rwlock_t *rw, const struct timespec
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__READ, (LW__SITE(src)), LW_REAL_FAST(pthread_rwlock_timedrdlock)(rw, t),
 		 slow_pthread_rwlock_timedrdlock(rw, t, site_))
 
+static LW__NOINLINE int slow_pthread_rwlock_clockrdlock(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_clockrdlock)(rw, c, t))
+
+int lw_pthread_rwlock_clockrdlock_at(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, const lw_site_t *src)
+LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__READ, (LW__SITE(src)), LW_REAL_FAST(pthread_rwlock_clockrdlock)(rw, c, t),
+		 slow_pthread_rwlock_clockrdlock(rw, c, t, site_))
+
 static LW__NOINLINE int slow_pthread_rwlock_wrlock(pthread_rwlock_t *rw, struct lw__site site_)
 LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_wrlock)(rw))
 
@@ -73,6 +87,13 @@ LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock
 int lw_pthread_rwlock_timedwrlock_at(pthread_rwlock_t *rw, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_rwlock_timedwrlock)(rw, t),
 		 slow_pthread_rwlock_timedwrlock(rw, t, site_))
+
+static LW__NOINLINE int slow_pthread_rwlock_clockwrlock(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_clockwrlock)(rw, c, t))
+
+int lw_pthread_rwlock_clockwrlock_at(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, const lw_site_t *src)
+LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_rwlock_clockwrlock)(rw, c, t),
+		 slow_pthread_rwlock_clockwrlock(rw, c, t, site_))
 
 int lw_pthread_rwlock_unlock_at(pthread_rwlock_t *rw, const lw_site_t *src)
 LW__BODY_RELEASE(rw, NULL, LW__RWLOCK, (LW__SITE(src)), LW_REAL_FAST(pthread_rwlock_unlock)(rw))
@@ -102,6 +123,9 @@ LW__BODY_COND_WAIT(m, NULL, (LW__SITE(src)), LW_REAL_FN(pthread_cond_wait)(c, m)
 int lw_pthread_cond_timedwait_at(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *t, const lw_site_t *src)
 LW__BODY_COND_WAIT(m, NULL, (LW__SITE(src)), LW_REAL_FN(pthread_cond_timedwait)(c, m, t))
 
+int lw_pthread_cond_clockwait_at(pthread_cond_t *c, pthread_mutex_t *m, clockid_t k, const struct timespec *t, const lw_site_t *src)
+LW__BODY_COND_WAIT(m, NULL, (LW__SITE(src)), LW_REAL_FN(pthread_cond_clockwait)(c, m, k, t))
+
 int lw_sem_init_at(sem_t *sem, int pshared, unsigned value, const lw_site_t *src)
 LW__BODY_INIT(sem, NULL, LW__SEM, (LW__SITE(src)), LW_REAL_FN(sem_init)(sem, pshared, value))
 
@@ -121,6 +145,13 @@ LW__BODY_ACQUIRE_SLOW(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(se
 int lw_sem_timedwait_at(sem_t *sem, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(src)), LW__SEM_RETRY(LW_REAL_FAST(sem_timedwait)(sem, t)),
 		 slow_sem_timedwait(sem, t, site_))
+
+static LW__NOINLINE int slow_sem_clockwait(sem_t *sem, clockid_t c, const struct timespec *t, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_clockwait)(sem, c, t)))
+
+int lw_sem_clockwait_at(sem_t *sem, clockid_t c, const struct timespec *t, const lw_site_t *src)
+LW__BODY_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(src)), LW__SEM_RETRY(LW_REAL_FAST(sem_clockwait)(sem, c, t)),
+		 slow_sem_clockwait(sem, c, t, site_))
 
 int lw_sem_trywait_at(sem_t *sem, const lw_site_t *src)
 LW__BODY_TRY(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(src)), LW_REAL_FN(sem_trywait)(sem))

@@ -1,5 +1,6 @@
-/* ops.c - the out-of-line parts of ops.h: a thread's first call, and the
- * slow unlock that ends in the real unlock. */
+/* ops.c - the out-of-line parts of ops.h: a thread's first call, the
+ * slow unlock that ends in the real unlock, and the cleanup of a
+ * condition-variable wait that is cancelled. */
 #include "ops.h"
 #include "init.h"
 
@@ -31,6 +32,13 @@ void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache)
 	lw__destroyed(t, obj);
 	if (cache)
 		lw__store_rel(cache, (struct lw__lock *)NULL);
+}
+
+void lw__cond_cancelled(void *arg)
+{
+	struct lw__cond_cancel *c = arg;
+	if (c->saved)
+		lw__cond_reacquire(c->t, c->saved);
 }
 
 int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s)

@@ -181,7 +181,18 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		return rc_;                                                        \
 	}
 
-/* A condition-variable wait on mutex m. */
+/* A thread cancelled in the wait gets the mutex back inside glibc before
+ * its cleanup handlers run, and the code after the real call never runs:
+ * a cleanup handler around the call records the re-acquire (ops.c), so the
+ * program's own handler that unlocks the mutex is not a bad unlock. */
+struct lw__cond_cancel {
+	struct lw__thread *t;
+	struct lw__held *saved; /* NULL: the mutex was not tracked */
+};
+void lw__cond_cancelled(void *arg);
+
+/* A condition-variable wait on mutex m. (pthread_cleanup_push and _pop
+ * open and close one block.) */
 #define LW__BODY_COND_WAIT(m, cache, site, call)                                   \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
@@ -192,9 +203,14 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		int had_ = l_ ? lw__cond_release(t_, l_, &saved_) : 0;             \
 		if (had_)                                                          \
 			lw__cond_wait_begin(t_, l_, &saved_);                      \
-		int rc_ = (call);                                                  \
-		if (had_)                                                          \
-			lw__cond_reacquire(t_, &saved_);                           \
+		struct lw__cond_cancel cancel_ = { t_, had_ ? &saved_ : NULL };    \
+		int rc_;                                                           \
+		/* nothing kept in a register across its setjmp: from cancel_ */  \
+		pthread_cleanup_push(lw__cond_cancelled, &cancel_);                \
+		rc_ = (call);                                                      \
+		pthread_cleanup_pop(0);                                            \
+		if (cancel_.saved)                                                 \
+			lw__cond_reacquire(cancel_.t, cancel_.saved);              \
 		return rc_;                                                        \
 	}
 

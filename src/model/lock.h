@@ -53,6 +53,8 @@ struct lw__lock {
 	int hold_ms, wait_ms; /* per-lock thresholds, -1: the global option */
 	struct lw__stats *stats; /* option stats: set at registration, else NULL */
 	const char *name;    /* lw_set_name(); never freed once set (registry lock) */
+	uint8_t seen;        /* acquired at least once: set by the first check of a
+			      * chain with it on top (check/held.c), never cleared */
 
 	/* --- second line: written under the registry lock --- */
 	uint32_t site_stack; /* depot id of the stack that first used it */

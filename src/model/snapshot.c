@@ -16,12 +16,39 @@ struct snap_thread *lw__snap;
 size_t lw__n_snap;
 static size_t cap_snap;
 
+/* Copy t's held entry e into s, unless torn or stale. */
+static void snap_entry(struct snap_thread *s, const struct lw__thread *t, const struct lw__held *e)
+{
+	struct snap_held *h = &s->held[s->n_held];
+	h->lock = lw__load(&e->lock);
+	h->tick = lw__load(&e->tick);
+	h->stack = lw__load(&e->stack);
+	h->mode = lw__load(&e->mode);
+	if (!h->lock || lw__load(&e->lock) != h->lock)
+		return; /* torn: it changed while read */
+	if (h->mode == LW__WRITE && h->lock->kind != LW__SEM && lw__load(&h->lock->owner) != t)
+		return; /* stale: unlocked by another thread */
+	s->n_held++;
+}
+
+/* A slot for one more thread; new slots start empty (no held array). */
+static struct snap_thread *snap_slot(void)
+{
+	size_t old = cap_snap;
+	if (lw__grow(&lw__snap, &cap_snap, lw__n_snap, sizeof(*lw__snap), 16) < 0)
+		return NULL;
+	if (cap_snap > old)
+		memset(&lw__snap[old], 0, (cap_snap - old) * sizeof(*lw__snap));
+	return &lw__snap[lw__n_snap];
+}
+
+/* Under the thread-list lock, where t->more is replaced: it stays valid. */
 static void snap_one(struct lw__thread *t, void *arg)
 {
 	(void)arg;
-	if (lw__grow(&lw__snap, &cap_snap, lw__n_snap, sizeof(*lw__snap), 16) < 0)
+	struct snap_thread *s = snap_slot();
+	if (!s)
 		return;
-	struct snap_thread *s = &lw__snap[lw__n_snap];
 	s->thread = t;
 	s->tid = lw__load(&t->tid);
 	memcpy(s->name, t->name, sizeof(s->name));
@@ -36,23 +63,20 @@ static void snap_one(struct lw__thread *t, void *arg)
 	s->wait_tick = (uint32_t)when;
 	s->wait_stack = (uint32_t)(when >> 32);
 	s->reporting = lw__load_acq(&t->reporting) != 0;
-	unsigned n = lw__load_acq(&t->n_held);
+	unsigned n = lw__load_acq(&t->n_held), m = lw__load_acq(&t->n_more);
 	if (n > LW__MAX_HELD)
 		n = LW__MAX_HELD;
+	if (m > t->cap_more)
+		m = t->cap_more;
 	s->n_held = 0;
-	for (unsigned i = 0; i < n; i++) {
-		struct snap_held *h = &s->held[s->n_held];
-		h->lock = lw__load(&t->held[i].lock);
-		h->tick = lw__load(&t->held[i].tick);
-		h->stack = lw__load(&t->held[i].stack);
-		h->mode = lw__load(&t->held[i].mode);
-		if (!h->lock || lw__load(&t->held[i].lock) != h->lock)
-			continue; /* torn: it changed while read */
-		if (h->mode == LW__WRITE && h->lock->kind != LW__SEM &&
-		    lw__load(&h->lock->owner) != t)
-			continue; /* stale: unlocked by another thread */
-		s->n_held++;
-	}
+	if (lw__grow(&s->held, &s->cap_held, n + m, sizeof(*s->held), LW__MAX_HELD) < 0)
+		m = 0; /* out of memory: the inline entries (cap_held >= LW__MAX_HELD) */
+	if (!s->held)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		snap_entry(s, t, &t->held[i]);
+	for (unsigned i = 0; i < m; i++)
+		snap_entry(s, t, &t->more[i].h);
 	s->stuck = 0;
 	lw__n_snap++;
 }

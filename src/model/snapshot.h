@@ -27,7 +27,8 @@ struct snap_thread {
 	int core;      /* on a wait-for cycle (not queued behind one) */
 	int reporting; /* making a report: its holds' time is lockwatch's */
 	unsigned n_held;
-	struct snap_held held[LW__MAX_HELD];
+	struct snap_held *held; /* every held lock, the deep ones too */
+	size_t cap_held;        /* (kept from one snapshot to the next) */
 };
 
 /* The last snapshot: lw__n_snap threads. */

@@ -45,6 +45,7 @@ static void thread_exit(void *arg)
 	lw__tls_self = NULL;
 	lw__tls_gone = 1;
 	t->n_held = 0;
+	t->n_more = 0;
 	lw__wait_end(t);
 	lw__store_rel(&t->alive, 0);
 }
@@ -62,9 +63,14 @@ struct lw__thread *lw__thread_new(void)
 			break;
 		}
 	if (t) {
+		/* the list link and the deep-held array stay with the slot */
 		struct lw__thread *next = t->next;
+		struct lw__held_more *more = t->more;
+		unsigned cap_more = t->cap_more;
 		memset(t, 0, sizeof(*t));
 		t->next = next;
+		t->more = more;
+		t->cap_more = cap_more;
 	} else {
 		t = calloc(1, sizeof(*t));
 		if (t) {
@@ -83,6 +89,26 @@ struct lw__thread *lw__thread_new(void)
 	lw__tls_self = t;
 	lw__guard_leave();
 	return t;
+}
+
+int lw__thread_more_room(struct lw__thread *t)
+{
+	if (t->n_more < t->cap_more)
+		return 0;
+	/* allocate and copy outside the list lock (only t writes its state),
+	 * swap under it (the snapshot reads the array under it), free after */
+	unsigned cap = t->cap_more ? t->cap_more * 2 : LW__MAX_HELD;
+	struct lw__held_more *p = malloc(cap * sizeof(*p)), *old = t->more;
+	if (!p)
+		return -1;
+	if (t->n_more)
+		memcpy(p, old, t->n_more * sizeof(*p));
+	LOCK();
+	t->more = p;
+	t->cap_more = cap;
+	UNLOCK();
+	free(old);
+	return 0;
 }
 
 void lw__threads_each(void (*fn)(struct lw__thread *t, void *arg), void *arg)
@@ -109,11 +135,13 @@ void lw__thread_atfork_child(void)
 	for (struct lw__thread *p = threads; p; p = p->next) {
 		if (p == self || !lw__load(&p->alive))
 			continue;
-		for (unsigned i = 0; i < p->n_held && i < LW__MAX_HELD; i++) {
-			struct lw__lock *l = p->held[i].lock;
+		unsigned n = p->n_held < LW__MAX_HELD ? p->n_held : LW__MAX_HELD;
+		n += p->n_more < p->cap_more ? p->n_more : p->cap_more;
+		for (unsigned i = 0; i < n; i++) {
+			struct lw__held *h = lw__held_at(p, i);
+			struct lw__lock *l = h->lock;
 			if (l && l->kind != LW__SEM) {
-				l->orphan |= p->held[i].mode == LW__READ ? LW__ORPHAN_READ
-									   : LW__ORPHAN_WRITE;
+				l->orphan |= h->mode == LW__READ ? LW__ORPHAN_READ : LW__ORPHAN_WRITE;
 				if (l->owner == p)
 					l->owner = NULL;
 			}

@@ -47,11 +47,22 @@ struct lw__held {
 		struct {
 			uint8_t mode;   /* LW__WRITE or LW__READ */
 			uint8_t simple; /* count 1, not a semaphore, no stats: a plain pop */
-			uint16_t count; /* recursive depth, >= 1 */
+			uint16_t count; /* recursive depth, >= 1, up to UINT16_MAX */
 		};
 		uint32_t flags; /* all three (LW__HELD_PLAIN) */
 	};
-	uint32_t pad;
+	uint32_t count_extra; /* depth beyond UINT16_MAX, meaningful only while count is
+			* UINT16_MAX (slow path: check/held.c; the fast push leaves
+			* it as it was) */
+};
+
+_Static_assert(sizeof(struct lw__held) == 32, "the held entry is 32 bytes");
+
+/* A held entry beyond the inline LW__MAX_HELD (struct lw__thread.more),
+ * with its option-stats time. */
+struct lw__held_more {
+	struct lw__held h;
+	uint64_t t_ns;
 };
 
 /* The flags of a plain entry in mode m: simple, count 1. */
@@ -62,7 +73,7 @@ struct lw__thread {
 	int alive;
 	char name[16];
 	unsigned n_held;
-	unsigned overflow;  /* acquisitions not tracked: held stack full */
+	unsigned overflow;  /* acquisitions not tracked: out of memory for more */
 	unsigned n_slow;    /* slow paths taken (new chains) */
 	unsigned reporting; /* > 0 while it makes a report in its own lock call:
 			     * that time is lockwatch's, not the program's */
@@ -91,8 +102,33 @@ struct lw__thread {
 		uint32_t pad;
 	} chains[LW__CHAIN_CACHE]; /* one cache line per probe */
 
+	/* held entries beyond the inline array: the held stack is held[0..n_held)
+	 * then more[0..n_more), n_more > 0 only while the inline array is full.
+	 * Slow path only: while more has entries, the top inline entry's
+	 * `simple` is 0 and no chain the fast path computes is cached
+	 * (check/held.c), so the fast path never pushes or pops there. The
+	 * array is replaced under the thread-list lock (lw__thread_more_room),
+	 * where the watchdog's snapshot reads it. */
+	struct lw__held_more *more;
+	unsigned n_more, cap_more;
+
 	struct lw__thread *next; /* global list */
 };
+
+/* Depth of t's held stack, and its entry k (k < depth): slow paths only. */
+static inline unsigned lw__held_depth(const struct lw__thread *t)
+{
+	return t->n_held + t->n_more;
+}
+
+static inline struct lw__held *lw__held_at(struct lw__thread *t, unsigned k)
+{
+	return k < LW__MAX_HELD ? &t->held[k] : &t->more[k - LW__MAX_HELD].h;
+}
+
+/* Room for one more entry in t->more (the caller is t, under the guard):
+ * 0, or -1 when out of memory. */
+int lw__thread_more_room(struct lw__thread *t);
 
 extern LW__TLS struct lw__thread *lw__tls_self;
 extern LW__TLS int lw__tls_gone;             /* its state was torn down */
