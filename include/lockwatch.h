@@ -361,6 +361,19 @@ LW_API int lw_pthread_cond_timedwait_at(pthread_cond_t *c, pthread_mutex_t *m,
 					const struct timespec *t, const lw_site_t *site);
 LW_API int lw_pthread_cond_clockwait_at(pthread_cond_t *c, pthread_mutex_t *m, __clockid_t k,
 					const struct timespec *t, const lw_site_t *site);
+/* C11 <threads.h>: declared where it was read before this header, as
+ * lockwatch/pthread.h reads it in C11 and later. */
+#ifdef TSS_DTOR_ITERATIONS
+LW_API int lw_mtx_init_at(mtx_t *m, int type, const lw_site_t *site);
+LW_API void lw_mtx_destroy_at(mtx_t *m, const lw_site_t *site);
+LW_API int lw_mtx_lock_at(mtx_t *m, const lw_site_t *site);
+LW_API int lw_mtx_trylock_at(mtx_t *m, const lw_site_t *site);
+LW_API int lw_mtx_timedlock_at(mtx_t *m, const struct timespec *t, const lw_site_t *site);
+LW_API int lw_mtx_unlock_at(mtx_t *m, const lw_site_t *site);
+LW_API int lw_cnd_wait_at(cnd_t *c, mtx_t *m, const lw_site_t *site);
+LW_API int lw_cnd_timedwait_at(cnd_t *c, mtx_t *m, const struct timespec *t,
+			       const lw_site_t *site);
+#endif
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,8 @@ documented in src/report/json.c, and check expectations about its reports.
 
 usage: check_json.py FILE [--expect KIND:SEVERITY:N]... [--count N]
                           [--lock NAME]... [--func NAME]...
-                          [--frame FUNC:FILE:LINE]...
+                          [--frame FUNC:FILE:LINE]... [--note TEXT]...
+                          [--timed-edges N]
                           [--status N --actual-status M]
 
 Every line must be one JSON object with exactly the documented keys, in the
@@ -17,7 +18,9 @@ named in its note. Expectations: --expect KIND:SEV:N exactly N reports of
 that kind and severity; --count N lines in all; --lock NAME some report has
 a lock of that name; --func NAME some frame is in that function; --frame
 FUNC:FILE:LINE some frame is in that function at that line of a file of that
-base name (the call site a report shows); --status N
+base name (the call site a report shows); --note TEXT some report's note
+contains TEXT; --timed-edges N every lock_order_cycle report has exactly N
+edges whose `to` was a timed acquire (to_timed); --status N
 the program's exit status (given by run_json.sh as --actual-status) was N
 (default 0). A FILE that does not exist counts as no report (lockwatch
 creates it with the first report) and passes only with --count 0. Exit
@@ -35,7 +38,7 @@ REPORT_KEYS = ["kind", "severity", "pid", "time_ms", "headline", "note",
                "locks", "edges", "threads"]
 LOCK_KEYS = ["id", "address", "kind", "name", "class"]
 EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_stack",
-             "to_stack"]
+             "to_stack", "from_timed", "to_timed"]
 THREAD_KEYS = ["tid", "name", "role", "lock", "duration_ms", "held", "stack",
                "now", "now_note"]
 FRAME_KEYS = ["pc", "function", "file", "line", "module"]
@@ -162,6 +165,8 @@ class Checker:
                           nonempty=False)
             self.bool_(w + ".from_read", e["from_read"])
             self.bool_(w + ".to_read", e["to_read"])
+            self.bool_(w + ".from_timed", e["from_timed"])
+            self.bool_(w + ".to_timed", e["to_timed"])
             self.stack(w + ".from_stack", e["from_stack"], functions)
             self.stack(w + ".to_stack", e["to_stack"], functions)
 
@@ -265,6 +270,8 @@ def main():
     ap.add_argument("--lock", action="append", default=[])
     ap.add_argument("--func", action="append", default=[])
     ap.add_argument("--frame", action="append", default=[])
+    ap.add_argument("--note", action="append", default=[])
+    ap.add_argument("--timed-edges", type=int)
     ap.add_argument("--status", type=int, default=0)
     ap.add_argument("--actual-status", type=int)
     a = ap.parse_args()
@@ -332,6 +339,19 @@ def main():
                    for ff, ll in seen):
             c.fail("expect", "no frame %s at %s:%d (frames in %s: %s)" % (
                 fn, file, line, fn, sorted(set("%s:%s" % x for x in seen))))
+
+    for text in a.note:
+        if not any(isinstance(r, dict) and isinstance(r.get("note"), str) and text in r["note"]
+                   for r in reports):
+            c.fail("expect", "no note contains %r" % text)
+    if a.timed_edges is not None:
+        for r in reports:
+            if isinstance(r, dict) and r.get("kind") == "lock_order_cycle":
+                got = sum(1 for e in r.get("edges") or []
+                          if isinstance(e, dict) and e.get("to_timed") is True)
+                if got != a.timed_edges:
+                    c.fail("expect", "%d timed edge(s) in %r, expected %d"
+                           % (got, r.get("headline"), a.timed_edges))
 
     for p in c.problems:
         print("check_json: " + p)

@@ -4,6 +4,7 @@
  * Compile an unchanged program with `-include lockwatch/pthread.h` and link
  * it with `-llockwatch`: every pthread_mutex_*, pthread_rwlock_*,
  * pthread_spin_*, pthread_cond_(timed|clock)wait and sem_* call written in its source
+ * (and, in C11 and later, mtx_* and cnd_(timed)wait of <threads.h>)
  * then goes through lockwatch, which learns the file, line and function of
  * the call. The types stay the pthread types, so the program still links
  * with libraries that take a pthread_mutex_t *; those locks are tracked by
@@ -59,6 +60,18 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+/* C11 threads: a C program of C11 or later may include <threads.h>, whose
+ * mtx_* and cnd_* glibc implements without the pthread calls; reading it
+ * now lets the macros below route them. Define LOCKWATCH_NO_THREADS_H to
+ * leave it out (a program with its own mtx_t, as C11 allows one that does
+ * not include <threads.h>). */
+#if !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L &&   \
+	!defined(__STDC_NO_THREADS__) && !defined(LOCKWATCH_NO_THREADS_H) &&               \
+	defined(__has_include)
+#if __has_include(<threads.h>)
+#include <threads.h>
+#endif
+#endif
 #include <lockwatch.h>
 
 #ifdef LW__FEATURES_RESET
@@ -139,6 +152,17 @@
 	lw_pthread_cond_timedwait_at((c), (m), (t), LW__SITE)
 #define pthread_cond_clockwait(c, m, k, t)                                 \
 	lw_pthread_cond_clockwait_at((c), (m), (k), (t), LW__SITE)
+
+#ifdef TSS_DTOR_ITERATIONS /* <threads.h> was read */
+#define mtx_init(m, k) lw_mtx_init_at((m), (k), LW__SITE)
+#define mtx_destroy(m) lw_mtx_destroy_at((m), LW__SITE)
+#define mtx_lock(m) lw_mtx_lock_at((m), LW__SITE)
+#define mtx_trylock(m) lw_mtx_trylock_at((m), LW__SITE)
+#define mtx_timedlock(m, t) lw_mtx_timedlock_at((m), (t), LW__SITE)
+#define mtx_unlock(m) lw_mtx_unlock_at((m), LW__SITE)
+#define cnd_wait(c, m) lw_cnd_wait_at((c), (m), LW__SITE)
+#define cnd_timedwait(c, m, t) lw_cnd_timedwait_at((c), (m), (t), LW__SITE)
+#endif
 
 #endif /* LOCKWATCH_NO_INTERCEPT */
 #endif /* LOCKWATCH_PTHREAD_H */

@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+/* before lockwatch.h, which declares the C11 entry points (lw_mtx_*_at)
+ * only where <threads.h> was read */
+#include <threads.h>
 #include "lockwatch.h"
 
 #define lw__likely(x) __builtin_expect(!!(x), 1)

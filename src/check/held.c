@@ -101,7 +101,8 @@ static int reentrant(const struct lw__lock *l, const struct lw__held *h, int mod
 }
 
 /* The slow path: a chain this thread has not checked. Capture the stack,
- * add an edge from every held lock (when `edges`), remember the chain. */
+ * add an edge from every held lock (when `edges`), remember the chain.
+ * `mode` may carry LW__ACQ_TIMED (checked_chain's too). */
 static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 			   const struct lw__site *s, uint64_t key, int edges)
 {
@@ -113,6 +114,8 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 	uint32_t st = lw__stack_capture(s);
 	if (edges && lw__held_depth(t))
 		lw__order_check(t, l, mode, st);
+	else if (mode & LW__ACQ_TIMED)
+		lw__order_timed(st);
 	t->chains[key & (LW__CHAIN_CACHE - 1)].key = key;
 	t->chains[key & (LW__CHAIN_CACHE - 1)].stack = st;
 	lw__guard_leave();
@@ -127,7 +130,7 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, int try_,
 			  const struct lw__site *s, struct lw__acq_slow *a)
 {
-	uint64_t c = chain_next(top_chain(t), l, mode, try_, s->pc);
+	uint64_t c = chain_next(top_chain(t), l, LW__ACQ_MODE(mode), try_, s->pc);
 	uint64_t key = t->n_held == LW__MAX_HELD ? c ^ DEEP_KEY : c;
 	unsigned slot = key & (LW__CHAIN_CACHE - 1);
 	a->chain = c;
@@ -159,6 +162,8 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 {
 	const struct lw__site *s = &site;
 	struct lw__acq_slow acq = { 0, 0, 0, 0, 0, 0 }, *a = &acq;
+	int how = mode; /* with LW__ACQ_TIMED, for the order check */
+	mode = LW__ACQ_MODE(mode);
 	uint32_t tick = lw__load(&lw__tick);
 	if (lw__unlikely(tick == LW__TICK_RESTART) && lw__hooks.forked_child_first_lock)
 		lw__hooks.forked_child_first_lock(); /* first blocking lock of a forked child */
@@ -181,7 +186,7 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 			lw__misuse_self_deadlock(t, l, h, mode, s);
 		return acq;
 	}
-	checked_chain(t, l, mode, 0, s, a);
+	checked_chain(t, l, how, 0, s, a);
 wait:
 	if (lw__unlikely(l->stats != NULL)) {
 		a->contended = lw__load(&l->owner) != NULL;

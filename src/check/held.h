@@ -39,12 +39,19 @@ struct lw__acq_slow {
 	uint8_t pad;
 };
 
+/* A timed acquire (pthread_mutex_timedlock, the clock variants,
+ * mtx_timedlock, sem_timedwait, ...) gives up at its deadline: its slow
+ * twin alone passes this bit with the mode to lw__acquire_pre_slow (the
+ * fast path never sees it), and the order check marks its edges timed. */
+#define LW__ACQ_TIMED 0x100
+#define LW__ACQ_MODE(m) ((m) & 0xff)
+
 /* The slow paths behind the inline fast paths below (held.c). The site
  * goes by value: two words, in registers, so the fast path never stores it
  * to memory. (Stores before glibc's atomic instruction are what the fast
  * path pays for most: the atomic waits for all of them.) */
 struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
-					 struct lw__site s);
+					 struct lw__site s); /* mode | LW__ACQ_TIMED */
 void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int rc,
 			   struct lw__acq_slow a);
 void lw__try_acquired(struct lw__thread *t, struct lw__lock *l, int mode, struct lw__site s);

@@ -4,12 +4,15 @@
  * gate lock), or when some lock in it is only ever held and awaited for
  * reading (glibc's default rwlocks prefer readers, so readers never block
  * readers; not so a rwlock made to prefer writers, which stays an error):
- * it is then reported as a warning saying why. Each distinct cycle (its
+ * it is then reported as a warning saying why; so is a cycle every edge of
+ * which was taken by a timed acquire (the threads would block each other
+ * until the deadline, then fail, not hang). Each distinct cycle (its
  * set of locks) is reported once per severity; the first warning makes
  * the graph re-check edges that later lose a gate or a read side. */
 #include "order.h"
 #include "graph.h"
 #include "hash.h"
+#include "held.h"
 #include "map.h"
 #include "mutex.h"
 #include "report.h"
@@ -21,11 +24,15 @@
 struct lw__mutex lw__order_mu = LW__MUTEX_INIT;
 static struct lw__map reported = { .exclusive = 1 }; /* cycle signature -> severity */
 static unsigned n_benign; /* warnings so far: edges that change are re-checked */
+/* depot stacks that took a lock with a timed acquire (writers hold
+ * lw__order_mu; readers read lock-free) */
+static struct lw__map timed_stacks;
 
 struct verdict {
 	size_t n;          /* locks in the cycle */
 	uint32_t gate;     /* id of the gate lock, 0: none */
 	struct lw__lock *reader; /* a lock only read-held and read-awaited */
+	size_t n_timed;    /* edges whose `to` is a timed acquire */
 	lw_severity_t sev;
 };
 
@@ -75,7 +82,10 @@ static uint64_t judge(const struct lw__cycle_edge *cyc, size_t n, struct verdict
 		if (in->info.to_read && out->info.from_read && !lw__lock_prefers_writers(out->from))
 			v->reader = out->from;
 	}
-	v->sev = (v->gate || v->reader) ? LW_WARNING : LW_ERROR;
+	v->n_timed = 0;
+	for (size_t i = 0; i < n; i++)
+		v->n_timed += cyc[i].info.to_timed != 0;
+	v->sev = (v->gate || v->reader || v->n_timed == n) ? LW_WARNING : LW_ERROR;
 	return sig | 1;
 }
 
@@ -129,7 +139,7 @@ static void report_cycle(const struct lw__cycle_edge *cyc, const struct verdict 
 		int a = lw__rb_lock(rb, cyc[i].from);
 		int b = i + 1 < n ? lw__rb_lock(rb, cyc[i].to) : first;
 		lw__rb_edge(rb, a, b, e->tid, e->thread_name, e->from_read, e->to_read,
-			    e->from_stack, e->to_stack);
+			    e->from_timed, e->to_timed, e->from_stack, e->to_stack);
 	}
 	/* the gate's record may be retired: found through the graph by id */
 	struct lw__lock *g = v->gate ? lw__graph_pred(cyc[0].from, v->gate) : NULL;
@@ -140,9 +150,20 @@ static void report_cycle(const struct lw__cycle_edge *cyc, const struct verdict 
 		lw__rb_note(rb, "every edge of this cycle was taken while holding %s, "
 			    "which serialises them: it cannot deadlock as long as that stays so",
 			    lw__rb_lock_name(rb, (int)n));
-	else if (v->sev == LW_WARNING)
+	else if (v->sev == LW_WARNING && v->reader)
 		lw__rb_note(rb, "a lock in this cycle is only ever held and awaited for "
 			    "reading; readers do not block readers, so it cannot deadlock");
+	else if (v->sev == LW_WARNING)
+		lw__rb_note(rb, "every lock of this cycle is awaited with a timed acquire: "
+			    "threads taking them in these orders at the same time block each "
+			    "other until the deadline and then fail instead of deadlocking; "
+			    "pick one order and take them in it everywhere");
+	else if (v->n_timed)
+		lw__rb_note(rb, "threads taking these locks in these orders at the same "
+			    "time deadlock: %zu of the %zu edges end%s in a timed acquire that "
+			    "gives up at its deadline, but the others wait without one; pick "
+			    "one order and take them in it everywhere",
+			    v->n_timed, n, v->n_timed == 1 ? "s" : "");
 	else
 		lw__rb_note(rb, "threads taking these locks in these orders at the same "
 			    "time deadlock; pick one order and take them in it everywhere");
@@ -171,10 +192,23 @@ static void not_counted(struct lw__thread *t, uint32_t ticks)
 		lw__store(&t->held[i].tick, t->held[i].tick + ticks);
 }
 
+void lw__order_timed(uint32_t stack)
+{
+	if (!stack || lw__map_get(&timed_stacks, stack))
+		return;
+	lw__mutex_lock(&lw__order_mu);
+	lw__map_put(&timed_stacks, stack, (void *)1); /* out of memory: not timed */
+	lw__mutex_unlock(&lw__order_mu);
+}
+
 void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_t stack)
 {
 	struct lw__edge_info info;
 	memset(&info, 0, sizeof(info));
+	info.to_timed = (mode & LW__ACQ_TIMED) != 0;
+	mode = LW__ACQ_MODE(mode);
+	if (info.to_timed)
+		lw__order_timed(stack);
 	/* a name set with pthread_setname_np is seen here; a system call,
 	 * so not on every new chain */
 	if (!(t->n_slow & (t->n_slow - 1)))
@@ -189,6 +223,7 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 			continue;
 		info.from_stack = h->stack;
 		info.from_read = h->mode == LW__READ;
+		info.from_timed = h->stack && lw__map_get(&timed_stacks, h->stack);
 		struct lw__cycle_edge *cyc;
 		size_t n = lw__graph_add(h->lock, l, &info, lw__load(&n_benign) != 0, &cyc);
 		if (n) {

@@ -46,7 +46,7 @@ int lw_mutex_trylock(lw_mutex_t *x)
 LW__BODY_TRY(x, &x->lw__rec, LW__MUTEX, LW__WRITE, SITE, LW_REAL_FN(pthread_mutex_trylock)(&x->m))
 
 static LW__NOINLINE int lw_mutex_timedlock_slow(lw_mutex_t *x, const struct timespec *abstime, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_timedlock)(&x->m, abstime))
+LW__BODY_ACQUIRE_SLOW_TIMED(x, &x->lw__rec, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_timedlock)(&x->m, abstime))
 
 int lw_mutex_timedlock(lw_mutex_t *x, const struct timespec *abstime)
 LW__BODY_ACQUIRE(x, &x->lw__rec, LW__MUTEX, LW__WRITE, SITE, LW_REAL_FAST(pthread_mutex_timedlock)(&x->m, abstime),
@@ -72,7 +72,7 @@ int lw_rwlock_tryrdlock(lw_rwlock_t *x)
 LW__BODY_TRY(x, &x->lw__rec, LW__RWLOCK, LW__READ, SITE, LW_REAL_FN(pthread_rwlock_tryrdlock)(&x->rw))
 
 static LW__NOINLINE int lw_rwlock_timedrdlock_slow(lw_rwlock_t *x, const struct timespec *abstime, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_timedrdlock)(&x->rw, abstime))
+LW__BODY_ACQUIRE_SLOW_TIMED(x, &x->lw__rec, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_timedrdlock)(&x->rw, abstime))
 
 int lw_rwlock_timedrdlock(lw_rwlock_t *x, const struct timespec *abstime)
 LW__BODY_ACQUIRE(x, &x->lw__rec, LW__RWLOCK, LW__READ, SITE, LW_REAL_FAST(pthread_rwlock_timedrdlock)(&x->rw, abstime),
@@ -89,7 +89,7 @@ int lw_rwlock_trywrlock(lw_rwlock_t *x)
 LW__BODY_TRY(x, &x->lw__rec, LW__RWLOCK, LW__WRITE, SITE, LW_REAL_FN(pthread_rwlock_trywrlock)(&x->rw))
 
 static LW__NOINLINE int lw_rwlock_timedwrlock_slow(lw_rwlock_t *x, const struct timespec *abstime, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_timedwrlock)(&x->rw, abstime))
+LW__BODY_ACQUIRE_SLOW_TIMED(x, &x->lw__rec, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_timedwrlock)(&x->rw, abstime))
 
 int lw_rwlock_timedwrlock(lw_rwlock_t *x, const struct timespec *abstime)
 LW__BODY_ACQUIRE(x, &x->lw__rec, LW__RWLOCK, LW__WRITE, SITE, LW_REAL_FAST(pthread_rwlock_timedwrlock)(&x->rw, abstime),

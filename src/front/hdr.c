@@ -25,14 +25,14 @@ int lw_pthread_mutex_trylock_at(pthread_mutex_t *m, const lw_site_t *src)
 LW__BODY_TRY(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FN(pthread_mutex_trylock)(m))
 
 static LW__NOINLINE int slow_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_timedlock)(m, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_timedlock)(m, t))
 
 int lw_pthread_mutex_timedlock_at(pthread_mutex_t *m, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_mutex_timedlock)(m, t),
 		 slow_pthread_mutex_timedlock(m, t, site_))
 
 static LW__NOINLINE int slow_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_clocklock)(m, c, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_clocklock)(m, c, t))
 
 int lw_pthread_mutex_clocklock_at(pthread_mutex_t *m, clockid_t c, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_mutex_clocklock)(m, c, t),
@@ -58,14 +58,14 @@ int lw_pthread_rwlock_tryrdlock_at(pthread_rwlock_t *rw, const lw_site_t *src)
 LW__BODY_TRY(rw, NULL, LW__RWLOCK, LW__READ, (LW__SITE(src)), LW_REAL_FN(pthread_rwlock_tryrdlock)(rw))
 
 static LW__NOINLINE int slow_pthread_rwlock_timedrdlock(pthread_rwlock_t *rw, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_timedrdlock)(rw, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(rw, NULL, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_timedrdlock)(rw, t))
 
 int lw_pthread_rwlock_timedrdlock_at(pthread_rwlock_t *rw, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__READ, (LW__SITE(src)), LW_REAL_FAST(pthread_rwlock_timedrdlock)(rw, t),
 		 slow_pthread_rwlock_timedrdlock(rw, t, site_))
 
 static LW__NOINLINE int slow_pthread_rwlock_clockrdlock(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_clockrdlock)(rw, c, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(rw, NULL, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_clockrdlock)(rw, c, t))
 
 int lw_pthread_rwlock_clockrdlock_at(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__READ, (LW__SITE(src)), LW_REAL_FAST(pthread_rwlock_clockrdlock)(rw, c, t),
@@ -82,14 +82,14 @@ int lw_pthread_rwlock_trywrlock_at(pthread_rwlock_t *rw, const lw_site_t *src)
 LW__BODY_TRY(rw, NULL, LW__RWLOCK, LW__WRITE, (LW__SITE(src)), LW_REAL_FN(pthread_rwlock_trywrlock)(rw))
 
 static LW__NOINLINE int slow_pthread_rwlock_timedwrlock(pthread_rwlock_t *rw, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_timedwrlock)(rw, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_timedwrlock)(rw, t))
 
 int lw_pthread_rwlock_timedwrlock_at(pthread_rwlock_t *rw, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_rwlock_timedwrlock)(rw, t),
 		 slow_pthread_rwlock_timedwrlock(rw, t, site_))
 
 static LW__NOINLINE int slow_pthread_rwlock_clockwrlock(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_clockwrlock)(rw, c, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_clockwrlock)(rw, c, t))
 
 int lw_pthread_rwlock_clockwrlock_at(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_rwlock_clockwrlock)(rw, c, t),
@@ -126,6 +126,38 @@ LW__BODY_COND_WAIT(m, NULL, (LW__SITE(src)), LW_REAL_FN(pthread_cond_timedwait)(
 int lw_pthread_cond_clockwait_at(pthread_cond_t *c, pthread_mutex_t *m, clockid_t k, const struct timespec *t, const lw_site_t *src)
 LW__BODY_COND_WAIT(m, NULL, (LW__SITE(src)), LW_REAL_FN(pthread_cond_clockwait)(c, m, k, t))
 
+int lw_mtx_init_at(mtx_t *m, int type, const lw_site_t *src)
+LW__BODY_INIT(m, NULL, LW__MUTEX, (LW__SITE(src)), LW_REAL_FN(mtx_init)(m, type))
+
+void lw_mtx_destroy_at(mtx_t *m, const lw_site_t *src)
+LW__BODY_DESTROY_VOID(m, NULL, (LW__SITE(src)), LW_REAL_FN(mtx_destroy)(m))
+
+static LW__NOINLINE int slow_mtx_lock(mtx_t *m, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(mtx_lock)(m))
+
+int lw_mtx_lock_at(mtx_t *m, const lw_site_t *src)
+LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(mtx_lock)(m),
+		 slow_mtx_lock(m, site_))
+
+int lw_mtx_trylock_at(mtx_t *m, const lw_site_t *src)
+LW__BODY_TRY(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FN(mtx_trylock)(m))
+
+static LW__NOINLINE int slow_mtx_timedlock(mtx_t *m, const struct timespec *t, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW_TIMED(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(mtx_timedlock)(m, t))
+
+int lw_mtx_timedlock_at(mtx_t *m, const struct timespec *t, const lw_site_t *src)
+LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(mtx_timedlock)(m, t),
+		 slow_mtx_timedlock(m, t, site_))
+
+int lw_mtx_unlock_at(mtx_t *m, const lw_site_t *src)
+LW__BODY_RELEASE(m, NULL, LW__MUTEX, (LW__SITE(src)), LW_REAL_FAST(mtx_unlock)(m))
+
+int lw_cnd_wait_at(cnd_t *c, mtx_t *m, const lw_site_t *src)
+LW__BODY_COND_WAIT(m, NULL, (LW__SITE(src)), LW_REAL_FN(cnd_wait)(c, m))
+
+int lw_cnd_timedwait_at(cnd_t *c, mtx_t *m, const struct timespec *t, const lw_site_t *src)
+LW__BODY_COND_WAIT(m, NULL, (LW__SITE(src)), LW_REAL_FN(cnd_timedwait)(c, m, t))
+
 int lw_sem_init_at(sem_t *sem, int pshared, unsigned value, const lw_site_t *src)
 LW__BODY_INIT(sem, NULL, LW__SEM, (LW__SITE(src)), LW_REAL_FN(sem_init)(sem, pshared, value))
 
@@ -140,14 +172,14 @@ LW__BODY_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(src)), LW__SEM_RETRY(L
 		 slow_sem_wait(sem, site_))
 
 static LW__NOINLINE int slow_sem_timedwait(sem_t *sem, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_timedwait)(sem, t)))
+LW__BODY_ACQUIRE_SLOW_TIMED(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_timedwait)(sem, t)))
 
 int lw_sem_timedwait_at(sem_t *sem, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(src)), LW__SEM_RETRY(LW_REAL_FAST(sem_timedwait)(sem, t)),
 		 slow_sem_timedwait(sem, t, site_))
 
 static LW__NOINLINE int slow_sem_clockwait(sem_t *sem, clockid_t c, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_clockwait)(sem, c, t)))
+LW__BODY_ACQUIRE_SLOW_TIMED(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_clockwait)(sem, c, t)))
 
 int lw_sem_clockwait_at(sem_t *sem, clockid_t c, const struct timespec *t, const lw_site_t *src)
 LW__BODY_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(src)), LW__SEM_RETRY(LW_REAL_FAST(sem_clockwait)(sem, c, t)),

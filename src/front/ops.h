@@ -86,6 +86,14 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
  * bodies use the real-function table directly (LW_REAL_FAST): a thread has
  * state only after the table was filled (ops.c). */
 
+/* C11's mtx_* return thrd_* codes, not errno values, through the same
+ * bodies: thrd_success is 0, the one code that means "acquired" (and "made"
+ * for mtx_init), and no other equals EOWNERDEAD, so lw__acquired() and the
+ * bodies' rc == 0 read both kinds of code right, at no cost. */
+_Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOWNERDEAD &&
+		       thrd_nomem != EOWNERDEAD && thrd_timedout != EOWNERDEAD,
+	       "thrd_* codes read as pthread codes");
+
 /* A blocking acquire. The fast path makes no call but the real one, and
  * keeps four values across it (thread, record, chain, when), all in
  * registers. Anything else (first call of a thread, a lock not found in a
@@ -110,8 +118,14 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 
 /* The slow twin of an acquire, `static int twin(params..., struct lw__site
  * site_)`: every case, step by step. A lock that was only missing from the
- * thread's address cache goes on as the fast path would. */
+ * thread's address cache goes on as the fast path would. A timed acquire's
+ * twin (_TIMED) says so to the slow path, which marks its order edges
+ * timed; the fast path never needs to know (its chain was checked). */
 #define LW__BODY_ACQUIRE_SLOW(obj, cache, kind, mode, call)                        \
+	LW__BODY_ACQUIRE_SLOW_AS(obj, cache, kind, mode, (mode), call)
+#define LW__BODY_ACQUIRE_SLOW_TIMED(obj, cache, kind, mode, call)                  \
+	LW__BODY_ACQUIRE_SLOW_AS(obj, cache, kind, mode, (mode) | LW__ACQ_TIMED, call)
+#define LW__BODY_ACQUIRE_SLOW_AS(obj, cache, kind, mode, how, call)                \
 	{                                                                          \
 		struct lw__thread *t_ = lw__op_self();                             \
 		struct lw__lock *l_ = t_ ? lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), site_) \
@@ -124,7 +138,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \
 		}                                                                  \
-		struct lw__acq_slow s_ = lw__acquire_pre_slow(t_, l_, (mode), site_); \
+		struct lw__acq_slow s_ = lw__acquire_pre_slow(t_, l_, (how), site_); \
 		int rc_ = (call);                                                  \
 		lw__acquire_post_slow(t_, l_, (mode), rc_, s_);                    \
 		return rc_;                                                        \
@@ -179,6 +193,19 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		if (rc_ == 0 && t_)                                                \
 			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
 		return rc_;                                                        \
+	}
+
+/* C11's mtx_destroy returns nothing (and cannot fail). */
+#define LW__BODY_DESTROY_VOID(obj, cache, site, call)                              \
+	{                                                                          \
+		struct lw__site site_ = site;                                      \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__lock_find(LW__OBJ(obj)) : NULL;     \
+		if (l_)                                                            \
+			lw__destroy_check(t_, l_, &site_);                         \
+		(call);                                                            \
+		if (t_)                                                            \
+			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
 	}
 
 /* A thread cancelled in the wait gets the mutex back inside glibc before

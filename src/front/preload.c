@@ -1,5 +1,6 @@
 /* preload.c - the LD_PRELOAD library: interposes glibc's pthread lock,
- * condition-variable and semaphore functions (and dlclose, to keep the
+ * condition-variable and semaphore functions, C11's mtx_* and cnd_*wait
+ * (and dlclose, to keep the
  * unwinder's cache right), one interposer per row of base/real.def with an
  * op, each written out here with its name and signature and a body from
  * ops.h, the same bodies as the other ways in. The real functions are
@@ -29,14 +30,14 @@ LW__EXPORT int pthread_mutex_trylock(pthread_mutex_t *m)
 LW__BODY_TRY(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FN(pthread_mutex_trylock)(m))
 
 static LW__NOINLINE int slow_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_timedlock)(m, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_timedlock)(m, t))
 
 LW__EXPORT int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t)
 LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FAST(pthread_mutex_timedlock)(m, t),
 		 slow_pthread_mutex_timedlock(m, t, site_))
 
 static LW__NOINLINE int slow_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_clocklock)(m, c, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_clocklock)(m, c, t))
 
 LW__EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const struct timespec *t)
 LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FAST(pthread_mutex_clocklock)(m, c, t),
@@ -62,14 +63,14 @@ LW__EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw)
 LW__BODY_TRY(rw, NULL, LW__RWLOCK, LW__READ, (LW__SITE(NULL)), LW_REAL_FN(pthread_rwlock_tryrdlock)(rw))
 
 static LW__NOINLINE int slow_pthread_rwlock_timedrdlock(pthread_rwlock_t *rw, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_timedrdlock)(rw, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(rw, NULL, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_timedrdlock)(rw, t))
 
 LW__EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t *rw, const struct timespec *t)
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__READ, (LW__SITE(NULL)), LW_REAL_FAST(pthread_rwlock_timedrdlock)(rw, t),
 		 slow_pthread_rwlock_timedrdlock(rw, t, site_))
 
 static LW__NOINLINE int slow_pthread_rwlock_clockrdlock(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_clockrdlock)(rw, c, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(rw, NULL, LW__RWLOCK, LW__READ, LW_REAL_FN(pthread_rwlock_clockrdlock)(rw, c, t))
 
 LW__EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t)
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__READ, (LW__SITE(NULL)), LW_REAL_FAST(pthread_rwlock_clockrdlock)(rw, c, t),
@@ -86,14 +87,14 @@ LW__EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t *rw)
 LW__BODY_TRY(rw, NULL, LW__RWLOCK, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FN(pthread_rwlock_trywrlock)(rw))
 
 static LW__NOINLINE int slow_pthread_rwlock_timedwrlock(pthread_rwlock_t *rw, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_timedwrlock)(rw, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_timedwrlock)(rw, t))
 
 LW__EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t *rw, const struct timespec *t)
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FAST(pthread_rwlock_timedwrlock)(rw, t),
 		 slow_pthread_rwlock_timedwrlock(rw, t, site_))
 
 static LW__NOINLINE int slow_pthread_rwlock_clockwrlock(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_clockwrlock)(rw, c, t))
+LW__BODY_ACQUIRE_SLOW_TIMED(rw, NULL, LW__RWLOCK, LW__WRITE, LW_REAL_FN(pthread_rwlock_clockwrlock)(rw, c, t))
 
 LW__EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t *rw, clockid_t c, const struct timespec *t)
 LW__BODY_ACQUIRE(rw, NULL, LW__RWLOCK, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FAST(pthread_rwlock_clockwrlock)(rw, c, t),
@@ -130,6 +131,38 @@ LW__BODY_COND_WAIT(m, NULL, (LW__SITE(NULL)), LW_REAL_FN(pthread_cond_timedwait)
 LW__EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t k, const struct timespec *t)
 LW__BODY_COND_WAIT(m, NULL, (LW__SITE(NULL)), LW_REAL_FN(pthread_cond_clockwait)(c, m, k, t))
 
+LW__EXPORT int mtx_init(mtx_t *m, int type)
+LW__BODY_INIT(m, NULL, LW__MUTEX, (LW__SITE(NULL)), LW_REAL_FN(mtx_init)(m, type))
+
+LW__EXPORT void mtx_destroy(mtx_t *m)
+LW__BODY_DESTROY_VOID(m, NULL, (LW__SITE(NULL)), LW_REAL_FN(mtx_destroy)(m))
+
+static LW__NOINLINE int slow_mtx_lock(mtx_t *m, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(mtx_lock)(m))
+
+LW__EXPORT int mtx_lock(mtx_t *m)
+LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FAST(mtx_lock)(m),
+		 slow_mtx_lock(m, site_))
+
+LW__EXPORT int mtx_trylock(mtx_t *m)
+LW__BODY_TRY(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FN(mtx_trylock)(m))
+
+static LW__NOINLINE int slow_mtx_timedlock(mtx_t *m, const struct timespec *t, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW_TIMED(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(mtx_timedlock)(m, t))
+
+LW__EXPORT int mtx_timedlock(mtx_t *m, const struct timespec *t)
+LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FAST(mtx_timedlock)(m, t),
+		 slow_mtx_timedlock(m, t, site_))
+
+LW__EXPORT int mtx_unlock(mtx_t *m)
+LW__BODY_RELEASE(m, NULL, LW__MUTEX, (LW__SITE(NULL)), LW_REAL_FAST(mtx_unlock)(m))
+
+LW__EXPORT int cnd_wait(cnd_t *c, mtx_t *m)
+LW__BODY_COND_WAIT(m, NULL, (LW__SITE(NULL)), LW_REAL_FN(cnd_wait)(c, m))
+
+LW__EXPORT int cnd_timedwait(cnd_t *c, mtx_t *m, const struct timespec *t)
+LW__BODY_COND_WAIT(m, NULL, (LW__SITE(NULL)), LW_REAL_FN(cnd_timedwait)(c, m, t))
+
 LW__EXPORT int sem_init(sem_t *sem, int pshared, unsigned value)
 LW__BODY_INIT(sem, NULL, LW__SEM, (LW__SITE(NULL)), LW_REAL_FN(sem_init)(sem, pshared, value))
 
@@ -144,14 +177,14 @@ LW__BODY_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(NULL)), LW__SEM_RETRY(
 		 slow_sem_wait(sem, site_))
 
 static LW__NOINLINE int slow_sem_timedwait(sem_t *sem, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_timedwait)(sem, t)))
+LW__BODY_ACQUIRE_SLOW_TIMED(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_timedwait)(sem, t)))
 
 LW__EXPORT int sem_timedwait(sem_t *sem, const struct timespec *t)
 LW__BODY_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(NULL)), LW__SEM_RETRY(LW_REAL_FAST(sem_timedwait)(sem, t)),
 		 slow_sem_timedwait(sem, t, site_))
 
 static LW__NOINLINE int slow_sem_clockwait(sem_t *sem, clockid_t c, const struct timespec *t, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_clockwait)(sem, c, t)))
+LW__BODY_ACQUIRE_SLOW_TIMED(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_clockwait)(sem, c, t)))
 
 LW__EXPORT int sem_clockwait(sem_t *sem, clockid_t c, const struct timespec *t)
 LW__BODY_ACQUIRE(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(NULL)), LW__SEM_RETRY(LW_REAL_FAST(sem_clockwait)(sem, c, t)),

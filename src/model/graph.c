@@ -241,6 +241,8 @@ static void copy_edge(struct lw__cycle_edge *c, const struct lw__edge *e)
 	c->info.to_stack = e->to_stack;
 	c->info.from_read = e->from_read;
 	c->info.to_read = e->to_read;
+	c->info.from_timed = e->from_timed;
+	c->info.to_timed = e->to_timed;
 	c->info.n_gates = e->n_gates;
 	memcpy(c->info.gates, e->gates, sizeof(c->info.gates));
 }
@@ -283,6 +285,10 @@ static int merge(struct lw__edge *e, const struct lw__edge_info *in)
 		e->from_read = 0, changed = 1;
 	if (e->to_read && !in->to_read)
 		e->to_read = 0, changed = 1;
+	if (e->to_timed && !in->to_timed)
+		e->to_timed = 0, changed = 1;
+	if (e->from_timed && !in->from_timed)
+		e->from_timed = 0;
 	if (changed) {
 		/* this sighting made the edge more dangerous: show it */
 		e->tid = in->tid;
@@ -380,6 +386,8 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 	e->name = name_intern(info->thread_name);
 	e->from_read = info->from_read;
 	e->to_read = info->to_read;
+	e->from_timed = info->from_timed;
+	e->to_timed = info->to_timed;
 	e->n_gates = info->n_gates;
 	memcpy(e->gates, info->gates, sizeof(e->gates));
 	link_edge(e);

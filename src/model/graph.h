@@ -19,6 +19,7 @@ struct lw__edge_info {
 	char thread_name[16];
 	uint32_t from_stack, to_stack; /* depot ids */
 	uint8_t from_read, to_read;    /* the acquisitions were read locks */
+	uint8_t from_timed, to_timed;  /* ... timed acquires (gave up at a deadline) */
 	uint8_t n_gates;
 	uint32_t gates[LW__MAX_GATES]; /* ids of locks held before `from` */
 };
@@ -34,6 +35,7 @@ struct lw__edge {
 	uint8_t from_read, to_read;    /* every sighting was a read */
 	uint8_t n_gates;               /* shrink to those held every time */
 	uint8_t cyclic;                /* closed a cycle: kept out of the order */
+	uint8_t from_timed, to_timed;  /* every sighting was a timed acquire */
 	uint32_t gates[LW__MAX_GATES];
 };
 
@@ -45,8 +47,8 @@ struct lw__cycle_edge {
 };
 
 /* Record that a thread took `to` while holding `from`. When this edge
- * closes a cycle (or, with `recheck`, when it existed and lost a gate or a
- * read side, and lies on a cycle), returns the number of edges of the
+ * closes a cycle (or, with `recheck`, when it existed and lost a gate, a
+ * read side or its timed `to`, and lies on a cycle), returns the number of edges of the
  * shortest cycle through it and sets *cycle to a malloc'd copy of them,
  * the new edge first, each edge's `to` the next one's `from`; the caller
  * frees it. Else returns 0. Call under the guard (it allocates). */

@@ -267,7 +267,10 @@ void lw__report_emit(struct lw__rb *rb)
 
 	build(rb, &r);
 	lw__report_text(&r, &text);
-	lw__report_json(&r, &json);
+	uint8_t *timed = rb->n_edges ? lw__rb_alloc(rb, (size_t)rb->n_edges) : NULL;
+	for (int i = 0; timed && i < rb->n_edges; i++)
+		timed[i] = rb->edges[i].timed;
+	lw__report_json(&r, timed, &json);
 	r.text = text.p ? text.p : "";
 	r.json = json.p ? json.p : "{}";
 

@@ -10,7 +10,8 @@
  *  "locks":[{"id":N,"address":"0x..","kind":..,"name":..,"class":..}],
  *  "edges":[{"from":ID,"to":ID,"thread":{"tid":N,"name":..},
  *            "from_read":bool,"to_read":bool,
- *            "from_stack":[FRAME],"to_stack":[FRAME]}],
+ *            "from_stack":[FRAME],"to_stack":[FRAME],
+ *            "from_timed":bool,"to_timed":bool}],
  *  "threads":[{"tid":N,"name":..,"role":..,"lock":ID|null,"duration_ms":N,
  *              "held":[ID],"stack":[FRAME],"now":[FRAME]|null,
  *              "now_note":..|null}]}
@@ -80,7 +81,7 @@ static void put_locks(const lw_report_t *r, struct lw__buf *b)
 	}
 }
 
-static void put_edges(const lw_report_t *r, struct lw__buf *b)
+static void put_edges(const lw_report_t *r, const uint8_t *timed, struct lw__buf *b)
 {
 	for (int i = 0; i < r->n_edges; i++) {
 		const lw_report_edge_t *e = &r->edges[i];
@@ -95,7 +96,9 @@ static void put_edges(const lw_report_t *r, struct lw__buf *b)
 		put_stack(&e->from_stack, b);
 		lw__buf_puts(b, ",\"to_stack\":");
 		put_stack(&e->to_stack, b);
-		lw__buf_puts(b, "}");
+		unsigned tm = timed ? timed[i] : 0;
+		lw__buf_printf(b, ",\"from_timed\":%s,\"to_timed\":%s}",
+			       tm & 1 ? "true" : "false", tm & 2 ? "true" : "false");
 	}
 }
 
@@ -135,7 +138,7 @@ static void put_threads(const lw_report_t *r, struct lw__buf *b)
 	}
 }
 
-void lw__report_json(const lw_report_t *r, struct lw__buf *b)
+void lw__report_json(const lw_report_t *r, const uint8_t *timed, struct lw__buf *b)
 {
 	put_str(b, "{\"kind\":", r->kind_name);
 	put_str(b, ",\"severity\":", r->severity_name);
@@ -145,7 +148,7 @@ void lw__report_json(const lw_report_t *r, struct lw__buf *b)
 	lw__buf_puts(b, ",\"locks\":[");
 	put_locks(r, b);
 	lw__buf_puts(b, "],\"edges\":[");
-	put_edges(r, b);
+	put_edges(r, timed, b);
 	lw__buf_puts(b, "],\"threads\":[");
 	put_threads(r, b);
 	lw__buf_puts(b, "]}");

@@ -18,6 +18,7 @@ struct rb_lock {
 
 struct rb_edge {
 	int from, to, tid, from_read, to_read;
+	uint8_t timed; /* bit 0: from, bit 1: to was a timed acquire */
 	const char *tname;
 	uint32_t from_stack, to_stack;
 };

@@ -23,7 +23,8 @@ int lw__rb_lock(struct lw__rb *rb, const struct lw__lock *l);
 
 /* Add a cycle edge between two lock indexes. */
 void lw__rb_edge(struct lw__rb *rb, int from, int to, int tid, const char *tname,
-		 int from_read, int to_read, uint32_t from_stack, uint32_t to_stack);
+		 int from_read, int to_read, int from_timed, int to_timed,
+		 uint32_t from_stack, uint32_t to_stack);
 
 /* Add a thread; returns its index. `lock` is a lock index or -1; the stack
  * is a depot id (0: none). */
@@ -55,7 +56,10 @@ void lw__rb_free(struct lw__rb *rb);
 /* Counters (lock-free) and the handler. */
 unsigned long lw__report_errors(void);
 
-void lw__report_json(const lw_report_t *r, struct lw__buf *b);
+/* The JSON of r; timed[i] (bit 0: from, bit 1: to) says which sides of
+ * edge i were timed acquires (NULL: none), a fact lw_report_edge_t, frozen,
+ * does not carry. */
+void lw__report_json(const lw_report_t *r, const uint8_t *timed, struct lw__buf *b);
 void lw__report_text(const lw_report_t *r, struct lw__buf *b);
 
 void lw__report_atfork_prepare(void);

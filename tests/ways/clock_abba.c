@@ -3,9 +3,9 @@
  * with pthread_rwlock_clockwrlock / clockrdlock, waits on a condition
  * with pthread_cond_clockwait (the deadline has passed: it returns with
  * the mutex) and takes a semaphore unit with sem_clockwait. One
- * lock-order cycle error in every way in, nothing else (an unrouted
- * clocklock once made a false bad_unlock and hid the cycle in the header
- * way). The wrapper API has no clock functions: that way is skipped. */
+ * lock-order cycle in every way in, nothing else (an unrouted clocklock
+ * once made a false bad_unlock and hid the cycle in the header way): a
+ * warning, as both sides are timed acquires. The wrapper API has no clock functions: that way is skipped. */
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
