@@ -16,7 +16,8 @@
 # WAYS_PRELOAD=LIB runs everything, the native run too, with LIB (a library
 # name as LD_PRELOAD takes it, such as another allocator) preloaded first,
 # as `LD_PRELOAD=LIB lockwatch run ...` would; exit 77 (skipped) when LIB
-# cannot be preloaded here.
+# cannot be preloaded here; WAYS_OPTIONS=key=value:... adds lockwatch
+# options in every way.
 set -u
 py=$1 checker=$2 lw=$3 work=$4 native=$5 wrapper=$6 header=$7
 shift 7
@@ -72,9 +73,10 @@ way() { # name command...
 	echo "$name: status $rc"
 }
 EXPECT=("$@")
-LOCKWATCH_OPTIONS="json=$work/wrapper.jsonl:exitcode=66" way wrapper "$wrapper"
-LOCKWATCH_OPTIONS="json=$work/header.jsonl:exitcode=66" way header "$header"
-way preload "$lw" run --json "$work/preload.jsonl" -- "$native"
-way header+run "$lw" run --json "$work/header+run.jsonl" -- "$header"
+opts=${WAYS_OPTIONS:+:$WAYS_OPTIONS}
+LOCKWATCH_OPTIONS="json=$work/wrapper.jsonl:exitcode=66$opts" way wrapper "$wrapper"
+LOCKWATCH_OPTIONS="json=$work/header.jsonl:exitcode=66$opts" way header "$header"
+LOCKWATCH_OPTIONS=${WAYS_OPTIONS:-} way preload "$lw" run --json "$work/preload.jsonl" -- "$native"
+LOCKWATCH_OPTIONS=${WAYS_OPTIONS:-} way header+run "$lw" run --json "$work/header+run.jsonl" -- "$header"
 [ $fails -eq 0 ] && echo "all ways agree"
 exit $((fails > 0))
