@@ -3,7 +3,8 @@
 # (run as root, or with sudo available). Installs only what is missing.
 set -euo pipefail
 pkgs=(build-essential g++ cmake pkg-config libunwind-dev libdw-dev uthash-dev
-      python3 xz-utils zstd pigz)
+      python3 xz-utils zstd pigz
+      libjemalloc2 libtcmalloc-minimal4) # other allocators, preloaded by tests/ways
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

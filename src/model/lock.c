@@ -3,6 +3,7 @@
  * hook, so the graph forgets the record's edges). Naming a lock for a
  * report is report/name.c's job. */
 #include "lock.h"
+#include "alloc.h"
 #include "guard.h"
 #include "hooks.h"
 #include "map.h"
@@ -129,6 +130,8 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (lw__likely(l != NULL && l->kind == kind))
 		return l;
+	if (lw__unlikely(lw__in_alloc(site->pc)))
+		return NULL; /* the allocator's own lock: never registered */
 	uint32_t stack = site_stack(site);
 	LOCK();
 	l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);

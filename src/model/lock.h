@@ -96,8 +96,10 @@ static inline int lw__lock_plain(const struct lw__lock *l, int kind)
 
 /* The record for a lock at addr, registering it (with kind and site) when
  * new. A kind that disagrees with the record's means the memory was reused
- * for another kind of lock: a new record. Never returns NULL except when
- * out of memory. The site is passed by value: two registers. */
+ * for another kind of lock: a new record. Returns NULL (the call passes
+ * straight through) when out of memory, and for a lock called from the
+ * program's own allocator (base/alloc.h), which is never registered. The
+ * site is passed by value: two registers. */
 struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site site);
 
 extern struct lw__map lw__locks_by_addr;

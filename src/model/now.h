@@ -7,8 +7,17 @@
 
 #include "common.h"
 
+#include <signal.h>
+
 /* The current stack of thread tid into pcs (LW__STACK_MAX entries);
  * returns the frame count, or 0 and a note saying why not. */
 int lw__now_stack(int tid, uintptr_t *pcs, const char **note);
+
+/* The program sets (`setting`) or asks about the action of signal sig
+ * (the preload library's sigaction and signal, before the real call). For
+ * the stack signal while lockwatch's handler is in: returns 1 with
+ * *before the action the program would see without lockwatch; and when
+ * the program sets one, lockwatch stops using the signal for good. */
+int lw__now_program_signal(int sig, int setting, struct sigaction *before);
 
 #endif

@@ -1,4 +1,6 @@
 /* stack.c - stack capture with libunwind and the stack depot (see stack.h).
+ * libunwind reads memory through lockwatch's own reader, never through its
+ * validation pipe, so it keeps no descriptor and never closes one.
  *
  * Capture walks the caller's stack with unw_backtrace into a buffer on the
  * stack, so it allocates nothing and takes no lock and may run in a signal
@@ -12,11 +14,17 @@
 #include "options.h"
 #include "real.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <execinfo.h>
+#include <libunwind.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #define CHUNK_BYTES (64 * 1024)
 
@@ -47,15 +55,119 @@ static size_t depot_bytes;     /* chunks + table + id array */
 static int (*unw_fn)(void **, int);
 static void (*unw_flush)(void *space, uintptr_t lo, uintptr_t hi);
 static void *unw_space;
+static unsigned good_gen = 1; /* read_word's pages, bumped by lw__stack_flush */
 
 void lw__stack_flush(void)
 {
+	__atomic_add_fetch(&good_gen, 1, __ATOMIC_RELAXED);
 	if (unw_flush && unw_space)
 		unw_flush(unw_space, 0, 0); /* 0, 0: everything */
 }
 
+/* ---- libunwind without descriptors --------------------------------------
+ * libunwind checks that an address it is unsure of can be read by writing
+ * it into a pipe of its own, opened at its start-up; when the pipe's
+ * descriptor no longer reads (a daemon closed every descriptor), it
+ * "re-opens" it by closing that number first, which by then may be the
+ * program's own file. So lockwatch replaces the local address space's
+ * memory reader with one that asks the kernel directly (process_vm_readv
+ * on its own process: no descriptor), and closes the pipe libunwind
+ * opened at start-up, which nothing reads any more. Where the kernel call
+ * is refused (a seccomp filter), libunwind is not used at all. */
+
+/* Set of the descriptors open now, 0..1023, one bit each (at start-up). */
+static void fds_open(uint64_t set[16])
+{
+	memset(set, 0, 16 * sizeof(uint64_t));
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] != '.' && fd >= 0 && fd < 1024 && fd != dirfd(d))
+			set[fd / 64] |= 1ull << (fd % 64);
+	}
+	closedir(d);
+}
+
+/* Close the pipes that appeared since `before` (libunwind's, just made). */
+static void close_new_pipes(const uint64_t before[16])
+{
+	uint64_t now[16];
+	fds_open(now);
+	for (int fd = 0; fd < 1024; fd++) {
+		struct stat st;
+		if ((now[fd / 64] & ~before[fd / 64]) >> (fd % 64) & 1 &&
+		    fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+			close(fd);
+	}
+}
+
+/* The pages this thread last read through the kernel (nearly always its
+ * own stack), read directly while lw__stack_flush() (a dlclose: mappings
+ * went away) has not been called since. */
+#define GOOD_PAGES 4
+static LW__TLS struct {
+	uintptr_t page[GOOD_PAGES];
+	unsigned next, gen;
+} good;
+
+/* 0 and *val when the word at addr can be read, else -1. */
+static int read_word(uintptr_t addr, unw_word_t *val)
+{
+	uintptr_t page = addr & ~(uintptr_t)4095;
+	unsigned gen = lw__load(&good_gen);
+	if (good.gen != gen) {
+		memset(good.page, 0, sizeof(good.page));
+		good.gen = gen;
+	}
+	if ((addr & 4095) <= 4096 - sizeof(*val))
+		for (int i = 0; i < GOOD_PAGES; i++)
+			if (good.page[i] == page && page) {
+				memcpy(val, (const void *)addr, sizeof(*val));
+				return 0;
+			}
+	struct iovec to = { val, sizeof(*val) }, from = { (void *)addr, sizeof(*val) };
+	if (process_vm_readv(getpid(), &to, 1, &from, 1, 0) != (ssize_t)sizeof(*val))
+		return -1;
+	good.page[good.next++ % GOOD_PAGES] = page;
+	return 0;
+}
+
+static int (*unw_access_mem)(unw_addr_space_t, unw_word_t, unw_word_t *, int, void *);
+
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write,
+		      void *arg)
+{
+	if (write)
+		return unw_access_mem(as, addr, val, write, arg);
+	return read_word(addr, val);
+}
+
+/* Make libunwind (loaded as h since `before`) read memory without its
+ * pipe; 0 when done. */
+static int unw_no_pipe(void *h, void *space, const uint64_t before[16])
+{
+	unw_accessors_t *(*get_acc)(unw_addr_space_t) =
+		(unw_accessors_t * (*)(unw_addr_space_t)) dlsym(h, "_Ux86_64_get_accessors");
+	unw_word_t probe;
+	if (!get_acc || read_word((uintptr_t)&probe, &probe) != 0)
+		return -1;
+	void *warm[2];
+	unw_fn(warm, 2); /* libunwind's start-up: its address space and pipe */
+	unw_accessors_t *acc = get_acc(space);
+	if (!acc || !acc->access_mem)
+		return -1;
+	unw_access_mem = acc->access_mem;
+	__atomic_store_n(&acc->access_mem, access_mem, __ATOMIC_RELEASE);
+	close_new_pipes(before);
+	return 0;
+}
+
 void lw__stack_init(void)
 {
+	uint64_t before[16];
+	fds_open(before);
 	void *h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
 	if (h) {
 		/* libunwind's default cache of unwind rules is shared and locked;
@@ -70,6 +182,8 @@ void lw__stack_init(void)
 			unw_flush = (void (*)(void *, uintptr_t, uintptr_t))dlsym(h, "_Ux86_64_flush_cache");
 		}
 		unw_fn = (int (*)(void **, int))dlsym(h, "unw_backtrace");
+		if (unw_fn && (!space || unw_no_pipe(h, *space, before) != 0))
+			unw_fn = NULL; /* it would use its pipe: glibc's backtrace() */
 	}
 	if (!unw_fn) {
 		void *warm[2];

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -50,6 +51,17 @@ static void thread_exit(void *arg)
 	lw__store_rel(&t->alive, 0);
 }
 
+/* A zeroed thread state straight from the kernel, never from malloc: the
+ * first lock call of a thread can come from inside the program's own
+ * allocator (jemalloc locks while it sets a new thread up), which must not
+ * be entered again then. Never unmapped: a dead state is reused. */
+static struct lw__thread *state_alloc(void)
+{
+	void *p = mmap(NULL, sizeof(struct lw__thread), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 struct lw__thread *lw__thread_new(void)
 {
 	if (lw__tls_gone)
@@ -72,7 +84,7 @@ struct lw__thread *lw__thread_new(void)
 		t->more = more;
 		t->cap_more = cap_more;
 	} else {
-		t = calloc(1, sizeof(*t));
+		t = state_alloc();
 		if (t) {
 			t->next = threads;
 			threads = t;

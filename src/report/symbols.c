@@ -471,7 +471,7 @@ int lw__sym_data(const void *addr, char *buf, size_t n)
  * out stay valid) and start over with a fresh lock. */
 static void sym_lock_after_fork(void)
 {
-	if (LW_REAL_FN(pthread_mutex_trylock)(&sym_mu.m) == 0)
+	if (lw__mutex_trylock(&sym_mu) == 0)
 		return; /* nobody was inside: the state is whole */
 	dwfl = NULL;
 	frames = NULL;

@@ -14,8 +14,11 @@
  * The parent lets them go in reverse order; the child makes them afresh
  * (it is the only thread, and the one that took them). The watchdog's and
  * health's mutexes are never held across a call into the others: the
- * child only resets them. */
+ * child only resets them. Every internal lock held counts in the guard
+ * (base/mutex.h); the child's reset steps do not, so both ends put the
+ * forking thread's guard back as it was before prepare. */
 #include "init.h"
+#include "alloc.h"
 #include "deadlock.h"
 #include "graph.h"
 #include "hooks.h"
@@ -40,6 +43,7 @@
 #include <unistd.h>
 
 static int init_state; /* 0 none, 1 running, 2 done */
+static LW__TLS int fork_guard; /* the forking thread's guard before prepare */
 
 /* 2. to 7.; the report's mutexes (1.) go first, by their own steps (a
  * report handler may fork while it holds them). */
@@ -51,6 +55,7 @@ static struct lw__mutex *const fork_table[] = {
 
 static void at_fork_prepare(void)
 {
+	fork_guard = lw__tls_guard;
 	lw__guard_enter();
 	lw__report_atfork_prepare();
 	for (size_t i = 0; i < N_FORK; i++)
@@ -62,7 +67,7 @@ static void at_fork_parent(void)
 	for (size_t i = N_FORK; i-- > 0;)
 		lw__mutex_postfork_parent(fork_table[i]);
 	lw__report_atfork_parent();
-	lw__guard_leave();
+	lw__tls_guard = fork_guard;
 }
 
 static void at_fork_child(void)
@@ -73,7 +78,7 @@ static void at_fork_child(void)
 	lw__thread_atfork_child();
 	lw__sym_reset();
 	lw__watchdog_atfork_child();
-	lw__guard_leave();
+	lw__tls_guard = fork_guard;
 }
 
 static void at_exit(void)
@@ -94,6 +99,7 @@ void lw__init(void)
 	int saved = errno;
 	lw__guard_enter();
 	lw__real_init();
+	lw__alloc_init();
 	lw__hooks.lock_retired = lw__graph_forget;
 	lw__hooks.thread_exit = lw__misuse_thread_exit;
 	lw__hooks.forked_child_first_lock = lw__watchdog_restart;

@@ -12,15 +12,33 @@
 #   header+run           lockwatch run --json F -- HEADER (a debug build in CI)
 # Each way must print exactly what the native run printed, and exit with
 # the native status when no error is expected, else 66. Environment:
-# WAYS_SKIP="header+run ..." leaves ways out (say why in the test).
+# WAYS_SKIP="header+run ..." leaves ways out (say why in the test);
+# WAYS_PRELOAD=LIB runs everything, the native run too, with LIB (a library
+# name as LD_PRELOAD takes it, such as another allocator) preloaded first,
+# as `LD_PRELOAD=LIB lockwatch run ...` would; exit 77 (skipped) when LIB
+# cannot be preloaded here; WAYS_OPTIONS=key=value:... adds lockwatch
+# options in every way.
 set -u
 py=$1 checker=$2 lw=$3 work=$4 native=$5 wrapper=$6 header=$7
 shift 7
 [ "${1:-}" = "--" ] && shift
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+if [ -n "${WAYS_PRELOAD:-}" ]; then
+	if [ -n "$(LD_PRELOAD=$WAYS_PRELOAD /bin/true 2>&1)" ]; then
+		echo "SKIP: $WAYS_PRELOAD cannot be preloaded here (not installed?)"
+		exit 77
+	fi
+	export LD_PRELOAD=$WAYS_PRELOAD
+	echo "everything runs with LD_PRELOAD=$LD_PRELOAD"
+fi
 fails=0
 
-"$native" >native.out 2>native.err
+# every run is bounded: a hang fails as status 124, not as the test's timeout
+limit() {
+	timeout -k 5 "${WAYS_TIMEOUT:-30}" "$@"
+}
+
+limit "$native" >native.out 2>native.err
 native_rc=$?
 echo "native: status $native_rc"
 want_error=0
@@ -33,8 +51,9 @@ way() { # name command...
 	shift
 	case " ${WAYS_SKIP:-} " in *" $name "*) echo "$name: skipped"; return ;; esac
 	rm -f "$name.jsonl"
-	"$@" >"$name.out" 2>"$name.err"
+	limit "$@" >"$name.out" 2>"$name.err"
 	local rc=$? want=$native_rc
+	[ $rc = 124 ] && echo "FAIL: $name: still running after ${WAYS_TIMEOUT:-30} s (hung?)"
 	[ $want_error = 1 ] && want=66
 	if ! cmp -s native.out "$name.out"; then
 		echo "FAIL: $name: output differs from the native run:"
@@ -54,9 +73,10 @@ way() { # name command...
 	echo "$name: status $rc"
 }
 EXPECT=("$@")
-LOCKWATCH_OPTIONS="json=$work/wrapper.jsonl:exitcode=66" way wrapper "$wrapper"
-LOCKWATCH_OPTIONS="json=$work/header.jsonl:exitcode=66" way header "$header"
-way preload "$lw" run --json "$work/preload.jsonl" -- "$native"
-way header+run "$lw" run --json "$work/header+run.jsonl" -- "$header"
+opts=${WAYS_OPTIONS:+:$WAYS_OPTIONS}
+LOCKWATCH_OPTIONS="json=$work/wrapper.jsonl:exitcode=66$opts" way wrapper "$wrapper"
+LOCKWATCH_OPTIONS="json=$work/header.jsonl:exitcode=66$opts" way header "$header"
+LOCKWATCH_OPTIONS=${WAYS_OPTIONS:-} way preload "$lw" run --json "$work/preload.jsonl" -- "$native"
+LOCKWATCH_OPTIONS=${WAYS_OPTIONS:-} way header+run "$lw" run --json "$work/header+run.jsonl" -- "$header"
 [ $fails -eq 0 ] && echo "all ways agree"
 exit $((fails > 0))

@@ -1,0 +1,26 @@
+/* alloc.h - the program's own allocator, when it is not glibc's: a
+ * preloaded or linked-in malloc (jemalloc, tcmalloc) that takes pthread
+ * locks inside malloc and free. A lock call made from its code may come
+ * while it is half-way through setting a thread up, when neither malloc
+ * nor anything that may call it (thread-local storage of a dlopen'ed
+ * library) can be entered again: lockwatch lets those calls pass straight
+ * through and never registers the allocator's locks. */
+#ifndef LW_ALLOC_H
+#define LW_ALLOC_H
+
+#include "common.h"
+
+/* The code of the shared object that defines malloc, when that is not
+ * libc and not the program itself; 0, 0 otherwise. */
+extern uintptr_t lw__alloc_lo, lw__alloc_hi;
+
+/* Find it (once, at start-up, under the guard). */
+void lw__alloc_init(void);
+
+/* Is pc in the allocator's code? */
+static inline int lw__in_alloc(uintptr_t pc)
+{
+	return pc - lw__load(&lw__alloc_lo) < lw__load(&lw__alloc_hi) - lw__load(&lw__alloc_lo);
+}
+
+#endif

@@ -1,0 +1,70 @@
+/* signal_locks.c - a signal handler that calls into lockwatch while the
+ * interrupted thread is busy with many new locks: a 20 us interval timer
+ * whose SIGALRM handler sets up and tears down a mutex of its own on its
+ * stack, while the main thread makes, nests and destroys thousands of new
+ * mutexes, so that lockwatch is often inside its slow path (registering a
+ * lock, capturing a stack, adding an edge, holding its registry lock) when
+ * the signal comes. A call made from the handler then must pass straight
+ * through, never wait for a lock its own thread holds. A bounded number of
+ * rounds; no report; the program's output and status (0).
+ * (A handler that also locks is not here: see README, known limits.) */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#define ROUNDS 4000
+#define PER_ROUND 8
+
+static pthread_mutex_t outer = PTHREAD_MUTEX_INITIALIZER;
+static volatile sig_atomic_t hits;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	pthread_mutex_t mine;
+	pthread_mutex_init(&mine, NULL);
+	hits++;
+	pthread_mutex_destroy(&mine);
+}
+
+static void timer(long us)
+{
+	struct itimerval it;
+	memset(&it, 0, sizeof(it));
+	it.it_interval.tv_usec = us;
+	it.it_value.tv_usec = us;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+int main(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	timer(20);
+	long taken = 0;
+	for (int r = 0; r < ROUNDS; r++) {
+		pthread_mutex_t m[PER_ROUND];
+		for (int i = 0; i < PER_ROUND; i++)
+			pthread_mutex_init(&m[i], NULL);
+		pthread_mutex_lock(&outer);
+		for (int i = 0; i < PER_ROUND; i++) {
+			pthread_mutex_lock(&m[i]);
+			taken++;
+		}
+		for (int i = PER_ROUND; i-- > 0;)
+			pthread_mutex_unlock(&m[i]);
+		pthread_mutex_unlock(&outer);
+		for (int i = 0; i < PER_ROUND; i++)
+			pthread_mutex_destroy(&m[i]);
+	}
+	timer(0);
+	printf("%d rounds, %ld locks taken, the handler ran: %s\n", ROUNDS, taken,
+	       hits > 0 ? "yes" : "no");
+	return 0;
+}
