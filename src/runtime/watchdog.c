@@ -1,10 +1,12 @@
 /* watchdog.c - the watchdog thread (see watchdog.h). Every watchdog_ms it
  * advances lw__tick, takes a snapshot of every thread's holds and waits
  * (model/snapshot.c) and runs the checks on it without holding any lock:
- * long holds and waits (check/stall.c), deadlocks (check/deadlock.c), and
+ * long holds and waits (check/stall.c), deadlocks (check/deadlock.c), the
+ * time limit (check/hang.c), and
  * the figures of lw_health() (check/health.c). */
 #include "watchdog.h"
 #include "deadlock.h"
+#include "hang.h"
 #include "health.h"
 #include "mutex.h"
 #include "options.h"
@@ -38,6 +40,7 @@ static void look(void)
 	lw__snapshot_take();
 	lw__stall_check(now);
 	lw__deadlock_check();
+	lw__hang_check(now);
 	lw__health_cycles(lw_report_count(LW_LOCK_ORDER_CYCLE));
 }
 
