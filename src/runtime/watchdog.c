@@ -15,6 +15,7 @@
 #include "stall.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 static struct lw__mutex wd_mu = LW__MUTEX_INIT;
@@ -48,6 +49,7 @@ static void *wd_main(void *arg)
 {
 	(void)arg;
 	lw__guard_enter(); /* everything this thread does passes straight through */
+	prctl(PR_SET_NAME, LW__WATCHDOG_NAME); /* known as lockwatch's (snapshot.h) */
 	lw__mutex_lock(&wd_mu);
 	while (!wd_stop) {
 		struct timespec until;
