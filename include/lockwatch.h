@@ -186,6 +186,7 @@ typedef enum lw_kind {
 	LW_THREAD_EXIT_HOLDING,
 	LW_LONG_HOLD,
 	LW_LONG_WAIT,
+	LW_HANG,             /* the run's time limit (option timeout) is up: every thread */
 	LW_KIND_COUNT
 } lw_kind_t;
 
@@ -225,7 +226,9 @@ typedef struct lw_report_thread {
 	int tid;
 	const char *name;
 	const char *role;    /* "holder", "waiter", "requester", "unlocker",
-				 * "destroyer" or "exiting thread" */
+				 * "destroyer" or "exiting thread"; in a hang
+				 * report also "cond waiter", "joiner",
+				 * "running" or "in a system call" */
 	int lock;            /* index into locks of the lock this role is about, or -1 */
 	uint64_t duration_ms; /* how long it held or waited, 0 when not timed */
 	int n_held;
@@ -233,6 +236,12 @@ typedef struct lw_report_thread {
 	lw_stack_t stack;    /* where it took `lock`, or where it is now */
 	lw_stack_t now;      /* what it is doing now (depth 0: not known) */
 	const char *now_note; /* why `now` is missing, or NULL */
+	/* since 0.3 (hang reports; NULL and 0 in the others): */
+	const char *state;   /* what it is doing, human: "waits for lock L held
+				 * by thread T", "in system call read", "running" */
+	int n_waits_for;
+	const int *waits_for; /* tids of the threads it waits for: the holders
+				 * of its lock, or the thread it joins */
 } lw_report_thread_t;
 
 typedef struct lw_report {

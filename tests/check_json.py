@@ -31,7 +31,8 @@ import re
 import sys
 
 KINDS = ["lock_order_cycle", "deadlock", "self_deadlock", "bad_unlock",
-         "destroy_held", "thread_exit_holding", "long_hold", "long_wait"]
+         "destroy_held", "thread_exit_holding", "long_hold", "long_wait",
+         "hang"]
 SEVERITIES = ["error", "warning"]
 LOCK_KINDS = ["mutex", "rwlock", "spinlock", "semaphore", "lock"]
 REPORT_KEYS = ["kind", "severity", "pid", "time_ms", "headline", "note",
@@ -40,7 +41,7 @@ LOCK_KEYS = ["id", "address", "kind", "name", "class"]
 EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_stack",
              "to_stack", "from_timed", "to_timed"]
 THREAD_KEYS = ["tid", "name", "role", "lock", "duration_ms", "held", "stack",
-               "now", "now_note"]
+               "now", "now_note", "state", "waits_for"]
 FRAME_KEYS = ["pc", "function", "file", "line", "module"]
 STATS_KEYS = ["name", "class", "kind", "acquisitions", "contended", "wait_ms",
               "wait_max_ms", "hold_ms", "hold_max_ms"]
@@ -190,6 +191,10 @@ class Checker:
             self.stack(w + ".stack", t["stack"], functions)
             self.stack(w + ".now", t["now"], functions, nullable=True)
             self.str_(w + ".now_note", t["now_note"], nullable=True)
+            self.str_(w + ".state", t["state"], nullable=True)
+            if not isinstance(t["waits_for"], list) or \
+                    not all(self.is_int(x) and x > 0 for x in t["waits_for"]):
+                self.fail(w + ".waits_for", "not an array of tids: %r" % (t["waits_for"],))
 
         if r["kind"] == "lock_order_cycle" and not self.problems_in(where):
             self.cycle(where, r, ids)

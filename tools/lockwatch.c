@@ -14,6 +14,7 @@
  * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
 #include "options.h"
+#include "timeout.h"
 #include "verdict.h"
 
 #include <elf.h>
@@ -220,7 +221,7 @@ struct counts {
 
 static const char *const kind_names[] = { "lock_order_cycle", "deadlock", "self_deadlock",
 					  "bad_unlock", "destroy_held", "thread_exit_holding",
-					  "long_hold", "long_wait" };
+					  "long_hold", "long_wait", "hang" };
 #define N_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
 
 /* Count the reports written to the JSON file from offset `from` on. */
@@ -563,6 +564,10 @@ static int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &fwd_set, &old_mask);
 
 	pid_t self = getpid();
+	/* with a time limit, orphans of the tree come to lockwatch, so that
+	 * all of it can be asked for reports and killed (tools/timeout.c) */
+	if (eff.timeout > 0)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	child = fork();
 	if (child < 0) {
 		perror("lockwatch: fork");
@@ -584,13 +589,27 @@ static int cmd_run(int argc, char **argv)
 		_exit(127);
 	}
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	int status = 0;
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR) {
-			perror("lockwatch: waitpid");
-			return 2;
-		}
+	int status = 0, timed_out = 0, answered = 0;
+	int ended = eff.timeout > 0 ? lw__cli_wait(child, &status, eff.timeout) : 1;
+	if (ended == 0) {
+		timed_out = 1;
+		answered = lw__cli_hang(record, child, &status, eff.watchdog_ms);
+	} else if (ended == 1 && eff.timeout <= 0) {
+		while (waitpid(child, &status, 0) < 0)
+			if (errno != EINTR) {
+				ended = -1;
+				break;
+			}
+	}
+	if (ended < 0) {
+		perror("lockwatch: waitpid");
+		return 2;
+	}
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (timed_out)
+		fprintf(stderr, "lockwatch: time limit reached (--timeout %ld s): hang reports from %d "
+				"process%s, then every process of the program killed\n",
+			eff.timeout, answered, answered == 1 ? "" : "es");
 
 	struct counts c;
 	if (!record[0] || record_read(record, &c) != 0) {
@@ -623,6 +642,10 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "; JSON not written (%s: %s)", json, strerror(errno));
 	} else {
 		fprintf(stderr, "; JSON in %s", json);
+	}
+	if (timed_out) {
+		fprintf(stderr, "; exit status 124 (timeout)\n");
+		return 124;
 	}
 	if (c.errors && error_exit)
 		fprintf(stderr, "; exit status %ld (program's was %d)\n", error_exit, code);

@@ -61,21 +61,22 @@ static struct lw__record *lw__verdict_map(void)
 	return r;
 }
 
-void lw__verdict_count(lw_kind_t kind, lw_severity_t sev)
+/* The mapped record, mapping it now if needed; NULL when there is none. */
+static struct lw__record *lw__verdict_get(void)
 {
 	int state = lw__load_acq(&lw__record_state);
 	if (state == 0) { /* a report before the constructors ran */
 		lw__verdict_read_env();
 		state = lw__load_acq(&lw__record_state);
 	}
-	if (state == 3 || (unsigned)kind >= LW__RECORD_KINDS)
-		return;
+	if (state == 3)
+		return NULL;
 	struct lw__record *r = lw__load_acq(&lw__record);
 	if (!r) {
 		struct lw__record *mine = lw__verdict_map(), *none = NULL;
 		if (!mine) {
 			lw__store_rel(&lw__record_state, 3);
-			return;
+			return NULL;
 		}
 		/* two threads mapping at once: one mapping wins, the other goes */
 		if (__atomic_compare_exchange_n(&lw__record, &none, mine, 0, __ATOMIC_ACQ_REL,
@@ -87,5 +88,37 @@ void lw__verdict_count(lw_kind_t kind, lw_severity_t sev)
 			r = none;
 		}
 	}
-	__atomic_fetch_add(&r->by_kind[kind][sev == LW_ERROR], 1, __ATOMIC_RELAXED);
+	return r;
+}
+
+void lw__verdict_count(lw_kind_t kind, lw_severity_t sev)
+{
+	struct lw__record *r = (unsigned)kind < LW__RECORD_KINDS ? lw__verdict_get() : NULL;
+	if (r)
+		__atomic_fetch_add(&r->by_kind[kind][sev == LW_ERROR], 1, __ATOMIC_RELAXED);
+}
+
+int lw__verdict_watch(void)
+{
+	struct lw__record *r = lw__verdict_get();
+	if (!r)
+		return -1;
+	uint32_t i = __atomic_fetch_add(&r->n_procs, 1, __ATOMIC_ACQ_REL);
+	if (i >= LW__RECORD_PROCS)
+		return -2;
+	lw__store_rel(&r->procs[i].pid, (int32_t)getpid());
+	return (int)i;
+}
+
+int lw__verdict_hang_asked(void)
+{
+	struct lw__record *r = lw__load_acq(&lw__record);
+	return r && lw__load_acq(&r->hang) != 0;
+}
+
+void lw__verdict_hang_done(int slot)
+{
+	struct lw__record *r = lw__load_acq(&lw__record);
+	if (r && slot >= 0 && slot < LW__RECORD_PROCS)
+		lw__store_rel(&r->procs[slot].done, 1u);
 }

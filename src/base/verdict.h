@@ -21,6 +21,7 @@
 #define LW__RECORD_ENV "LOCKWATCH_RUN_RECORD"
 #define LW__RECORD_MAGIC 0x3172776cu /* "lwr1" */
 #define LW__RECORD_KINDS 16          /* >= LW_KIND_COUNT, checked in verdict.c */
+#define LW__RECORD_PROCS 64          /* watching processes the CLI waits for */
 
 struct lw__record {
 	uint32_t magic;
@@ -28,11 +29,35 @@ struct lw__record {
 	/* reports by kind (lw_kind_t) and severity: [kind][0] warnings,
 	 * [kind][1] errors */
 	uint64_t by_kind[LW__RECORD_KINDS][2];
+	/* --timeout (option timeout): each process of the tree that watches
+	 * (its watchdog runs, option timeout set) claims a slot with its pid;
+	 * when the time is up the CLI sets `hang`, each watching process
+	 * writes its hang report and sets its slot's `done`, and the CLI
+	 * kills the tree once every live watcher is done (or after a grace
+	 * period). An exec'd process claims a new slot: the last slot of a
+	 * pid is the one that counts. */
+	uint32_t hang;
+	uint32_t n_procs; /* slots claimed (may exceed LW__RECORD_PROCS) */
+	struct {
+		int32_t pid;
+		uint32_t done;
+	} procs[LW__RECORD_PROCS];
 };
 
 /* Count one report in the run record, when this process belongs to a
  * `lockwatch run` (else nothing). Lock-free, allocates nothing, only
  * async-signal-safe calls (getenv aside, done once at load). */
 void lw__verdict_count(lw_kind_t kind, lw_severity_t sev);
+
+/* The hang request (option timeout, watchdog thread only). Claim a slot
+ * for the calling process: its index; -2 when the table is full (the
+ * process still answers, the CLI does not wait for it); -1 when this
+ * process is not under `lockwatch run` (it keeps its own time). Maps the
+ * record now, not at the first report. */
+int lw__verdict_watch(void);
+/* Has the CLI asked for hang reports? */
+int lw__verdict_hang_asked(void);
+/* This process's hang report is written (slot from lw__verdict_watch). */
+void lw__verdict_hang_done(int slot);
 
 #endif

@@ -53,7 +53,9 @@ static const struct snap_thread *seen_waiter(int tid)
 }
 
 /* Blocked for good in the wait the snapshot saw: a private futex wait with
- * no deadline (a spinlock waiter spins in user space: no deadline either). */
+ * no deadline (a spinlock waiter spins in user space: no deadline either);
+ * for a condition variable, the wait on its sequence word (or, signalled,
+ * on its mutex). */
 static int seen_wait_for_good(const struct snap_thread *s, const struct lw__task *t)
 {
 	if (s->waiting->kind == LW__SPIN)
@@ -82,7 +84,7 @@ static int look(size_t n, int self, int again)
 		for (size_t i = 0; i < n; i++) {
 			struct lw__task *t = &tasks[i];
 			const struct snap_thread *s = t->tid == self ? NULL : seen_waiter(t->tid);
-			if (t->tid == self || (s != NULL) != inside)
+			if (t->tid == self || (s != NULL) != inside || t->watchdog)
 				continue;
 			char before[sizeof(t->raw)];
 			memcpy(before, t->raw, sizeof(before));
@@ -98,6 +100,8 @@ int lw__all_blocked_for_good(void)
 {
 	long n = lw__tasks_list(&tasks, &cap_tasks);
 	int self = (int)syscall(SYS_gettid);
+	for (long i = 0; i < n; i++) /* another copy's watchdog is lockwatch's too */
+		tasks[i].watchdog = tasks[i].tid != self && lw__task_is_watchdog(tasks[i].tid);
 	if (n <= 0 || !look((size_t)n, self, 0) || !look((size_t)n, self, 1))
 		return 0;
 	for (size_t i = 0; i < lw__n_snap; i++)

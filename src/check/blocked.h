@@ -1,6 +1,7 @@
 /* blocked.h - can a wait still end by itself? A wait for a lock held by a
- * stuck thread cannot; a semaphore has no owner, so a wait for one is
- * stuck for good only when no thread that could post it can run: when
+ * stuck thread cannot; a semaphore has no owner and a condition variable
+ * no signaller, so a wait for one is stuck for good only when no thread
+ * that could post or signal it can run: when
  * every thread of the process is blocked, with no deadline, in a wait
  * lockwatch sees (a lock, a semaphore, a condition variable) or in
  * pthread_join. Read from the kernel (/proc/self/task/TID/syscall) on the

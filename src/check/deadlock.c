@@ -8,7 +8,8 @@
  * A semaphore has no owner: any thread may post it, so a unit a waiter
  * took is not a unit it holds, and a wait for a semaphore is stuck only
  * when every thread of the process is blocked for good (blocked.h); then
- * nobody is left to post. Of the stuck threads, the core is what is on a
+ * nobody is left to post. So is a condition-variable wait: any thread may
+ * signal it. Of the stuck threads, the core is what is on a
  * wait-for cycle; the rest are queued behind it, and a new bystander is
  * not a new deadlock. */
 #include "deadlock.h"
@@ -35,12 +36,19 @@ static int waits_for_gone(const struct snap_thread *s)
 	return (o & LW__ORPHAN_WRITE) || (o && s->wait_mode == LW__WRITE);
 }
 
+/* A wait anyone may end: a semaphore (any thread may post) or a condition
+ * variable (any thread may signal). */
+static int waits_for_anyone(const struct snap_thread *s)
+{
+	return s->waiting->kind == LW__SEM || s->wait_cond;
+}
+
 /* Does stuck thread s wait for a lock whose every blocking holder is
- * stuck too (and that has at least one)? A semaphore is stuck when the
- * whole process is. */
+ * stuck too (and that has at least one)? A semaphore or condition
+ * variable is stuck when the whole process is. */
 static int held_by_stuck(const struct snap_thread *s)
 {
-	if (s->waiting->kind == LW__SEM)
+	if (waits_for_anyone(s))
 		return all_blocked;
 	if (waits_for_gone(s))
 		return 1;
@@ -97,14 +105,14 @@ static int needed(const struct snap_thread *s)
  * returns how many. */
 static size_t mark_stuck(void)
 {
-	size_t n = 0, sems = 0;
+	size_t n = 0, anyones = 0;
 	for (size_t i = 0; i < lw__n_snap; i++) {
 		struct snap_thread *s = &lw__snap[i];
 		s->stuck = s->waiting && lw__stall_wait_stable(s);
 		n += (size_t)s->stuck;
-		sems += (size_t)(s->stuck && s->waiting->kind == LW__SEM);
+		anyones += (size_t)(s->stuck && waits_for_anyone(s));
 	}
-	all_blocked = sems && lw__all_blocked_for_good();
+	all_blocked = anyones && lw__all_blocked_for_good();
 	for (size_t i = 0; i < lw__n_snap && n && !all_blocked; i++)
 		if (lw__snap[i].stuck && lw__wait_has_deadline(lw__snap[i].tid))
 			lw__snap[i].stuck = 0; /* a timed wait returns */
@@ -119,9 +127,10 @@ static size_t mark_core(void)
 		lw__snap[i].core = lw__snap[i].stuck;
 	size_t n = prune(1, needed);
 	for (size_t i = 0; i < lw__n_snap && !n && all_blocked; i++) {
-		/* semaphores nobody holds a unit of, nobody left to post them */
+		/* semaphores and condition variables nobody is left to post or
+		 * signal */
 		struct snap_thread *s = &lw__snap[i];
-		s->core = s->stuck && s->waiting->kind == LW__SEM;
+		s->core = s->stuck && waits_for_anyone(s);
 		n += (size_t)s->core;
 	}
 	return n;
@@ -159,6 +168,10 @@ static int describe_thread(struct lw__rb *rb, const struct snap_thread *s, char 
 		if (w > 0)
 			hl += (size_t)w;
 	}
+	if (s->wait_cond && all_blocked)
+		return snprintf(out, n, "%sthread %d (%s) holds %s and waits on a condition variable "
+				"(mutex %s)", first ? "" : "; ", s->tid, s->name, hl ? held : "nothing",
+				lw__rb_lock_name(rb, lw__rb_lock(rb, s->waiting)));
 	const char *why = s->wait_cond ? " (to return from pthread_cond_wait)"
 			  : !waits_for_gone(s) ? ""
 			  : (lw__load(&s->waiting->orphan) & LW__ORPHAN_DEAD)
@@ -197,8 +210,9 @@ static void report(size_t n_stuck, size_t n_core)
 	for (size_t i = 0; i < lw__n_snap; i++)
 		gone += (size_t)(lw__snap[i].core && waits_for_gone(&lw__snap[i]));
 	const char *what = all_blocked
-		? "every thread of the process is blocked in a wait with no deadline: "
-		  "nobody is left to post the semaphores they wait for"
+		? "every thread of the process is blocked, with no deadline, in a wait lockwatch "
+		  "sees or in pthread_join: nobody is left to post the semaphores or signal the "
+		  "condition variables they wait for"
 		: gone == n_core ? "the holder is gone and the lock is not robust: "
 				   "nobody can unlock it, the waiter waits forever"
 		: "these threads wait for each other and none can go on";

@@ -114,8 +114,10 @@ void lw__rb_free(struct lw__rb *rb)
 {
 	if (!rb)
 		return;
-	for (int i = 0; i < rb->n_threads; i++)
+	for (int i = 0; i < rb->n_threads; i++) {
 		free(rb->threads[i].held);
+		free(rb->threads[i].waits_for);
+	}
 	free(rb->locks);
 	free(rb->edges);
 	free(rb->threads);
@@ -267,6 +269,20 @@ void lw__rb_thread_now(struct lw__rb *rb, int ti, const uintptr_t *pcs, int n,
 	t->now_note = arena_strdup(&rb->arena, note);
 }
 
+void lw__rb_thread_waits_for(struct lw__rb *rb, int ti, int tid)
+{
+	if (!rb || ti < 0 || ti >= rb->n_threads || tid <= 0)
+		return;
+	struct rb_thread *t = &rb->threads[ti];
+	for (int k = 0; k < t->n_waits_for; k++)
+		if (t->waits_for[k] == tid)
+			return;
+	if (grow((void **)&t->waits_for, &t->cap_waits_for, t->n_waits_for,
+		 sizeof(*t->waits_for)) < 0)
+		return;
+	t->waits_for[t->n_waits_for++] = tid;
+}
+
 /* *dst = the formatted text, in the arena (NULL rb: nothing). */
 static void vformat(struct lw__rb *rb, const char **dst, const char *fmt, va_list ap)
 {
@@ -286,6 +302,15 @@ void lw__rb_headline(struct lw__rb *rb, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	vformat(rb, rb ? &rb->headline : NULL, fmt, ap);
+	va_end(ap);
+}
+
+void lw__rb_thread_state(struct lw__rb *rb, int ti, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (rb && ti >= 0 && ti < rb->n_threads)
+		vformat(rb, &rb->threads[ti].state, fmt, ap);
 	va_end(ap);
 }
 

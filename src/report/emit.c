@@ -92,6 +92,7 @@ static const char *const kind_names[LW_KIND_COUNT] = {
 	[LW_THREAD_EXIT_HOLDING] = "thread_exit_holding",
 	[LW_LONG_HOLD] = "long_hold",
 	[LW_LONG_WAIT] = "long_wait",
+	[LW_HANG] = "hang",
 };
 
 /* Symbolise raw pcs into rb's arena. Frame 0 is an exact pc when
@@ -225,6 +226,15 @@ static void build_thread(struct lw__rb *rb, const lw_report_t *r, struct rb_thre
 	o->stack = depot_stack(rb, t->stack);
 	o->now = raw_stack(rb, t->now, t->n_now, 1);
 	o->now_note = t->now_note;
+	o->state = t->state;
+	o->n_waits_for = 0;
+	o->waits_for = NULL;
+	int *w = t->n_waits_for ? lw__rb_alloc(rb, (size_t)t->n_waits_for * sizeof(*w)) : NULL;
+	if (w) {
+		memcpy(w, t->waits_for, (size_t)t->n_waits_for * sizeof(*w));
+		o->waits_for = w;
+		o->n_waits_for = t->n_waits_for;
+	}
 }
 
 /* Fill r from rb; every allocation comes from rb's arena. */

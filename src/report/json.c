@@ -14,7 +14,7 @@
  *            "from_timed":bool,"to_timed":bool}],
  *  "threads":[{"tid":N,"name":..,"role":..,"lock":ID|null,"duration_ms":N,
  *              "held":[ID],"stack":[FRAME],"now":[FRAME]|null,
- *              "now_note":..|null}]}
+ *              "now_note":..|null,"state":..|null,"waits_for":[TID]}]}
  * FRAME = {"pc":"0x..","function":..|null,"file":..|null,"line":N|null,
  *          "module":..|null}
  */
@@ -134,7 +134,11 @@ static void put_threads(const lw_report_t *r, struct lw__buf *b)
 		else
 			lw__buf_puts(b, "null");
 		put_str(b, ",\"now_note\":", t->now_note);
-		lw__buf_puts(b, "}");
+		put_str(b, ",\"state\":", t->state);
+		lw__buf_puts(b, ",\"waits_for\":[");
+		for (int k = 0; k < t->n_waits_for && t->waits_for; k++)
+			lw__buf_printf(b, "%s%d", k ? "," : "", t->waits_for[k]);
+		lw__buf_puts(b, "]}");
 	}
 }
 

@@ -33,6 +33,8 @@ struct rb_thread {
 	uintptr_t *now;
 	int n_now;
 	const char *now_note;
+	const char *state;      /* hang reports: what it is doing, or NULL */
+	int *waits_for, n_waits_for, cap_waits_for; /* tids */
 };
 
 struct lw__rb {

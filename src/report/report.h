@@ -38,6 +38,12 @@ void lw__rb_thread_held(struct lw__rb *rb, int ti, int lock);
 void lw__rb_thread_now(struct lw__rb *rb, int ti, const uintptr_t *pcs, int n,
 		       const char *note);
 
+/* Thread ti's state (printf-style: what it does or waits for) and one
+ * more thread it waits for (hang reports). */
+void lw__rb_thread_state(struct lw__rb *rb, int ti, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void lw__rb_thread_waits_for(struct lw__rb *rb, int ti, int tid);
+
 /* The one-line headline and an optional note (printf-style). */
 void lw__rb_headline(struct lw__rb *rb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -176,6 +176,8 @@ static void put_threads(const lw_report_t *r, struct lw__buf *b)
 		if (t->duration_ms > 0)
 			lw__buf_printf(b, ", for %" PRIu64 " ms", t->duration_ms);
 		lw__buf_puts(b, ":\n");
+		if (t->state)
+			lw__buf_printf(b, "    %s\n", t->state);
 		if (t->n_held > 0 && t->held) {
 			lw__buf_puts(b, "    holds: ");
 			for (int k = 0; k < t->n_held; k++)

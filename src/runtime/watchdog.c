@@ -1,10 +1,12 @@
 /* watchdog.c - the watchdog thread (see watchdog.h). Every watchdog_ms it
  * advances lw__tick, takes a snapshot of every thread's holds and waits
  * (model/snapshot.c) and runs the checks on it without holding any lock:
- * long holds and waits (check/stall.c), deadlocks (check/deadlock.c), and
+ * long holds and waits (check/stall.c), deadlocks (check/deadlock.c), the
+ * time limit (check/hang.c), and
  * the figures of lw_health() (check/health.c). */
 #include "watchdog.h"
 #include "deadlock.h"
+#include "hang.h"
 #include "health.h"
 #include "mutex.h"
 #include "options.h"
@@ -13,6 +15,7 @@
 #include "stall.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 static struct lw__mutex wd_mu = LW__MUTEX_INIT;
@@ -38,6 +41,7 @@ static void look(void)
 	lw__snapshot_take();
 	lw__stall_check(now);
 	lw__deadlock_check();
+	lw__hang_check(now);
 	lw__health_cycles(lw_report_count(LW_LOCK_ORDER_CYCLE));
 }
 
@@ -45,6 +49,7 @@ static void *wd_main(void *arg)
 {
 	(void)arg;
 	lw__guard_enter(); /* everything this thread does passes straight through */
+	prctl(PR_SET_NAME, LW__WATCHDOG_NAME); /* known as lockwatch's (snapshot.h) */
 	lw__mutex_lock(&wd_mu);
 	while (!wd_stop) {
 		struct timespec until;

@@ -45,10 +45,11 @@ static void defaults(void)
 	CHECK(o.stack_depth == 16 && o.exitcode == 0 && o.verbose == 0);
 	CHECK(o.on_deadlock == LW__ON_DEADLOCK_AUTO);
 	CHECK(o.stats == 0 && o.stack_signal == 40 && o.watchdog_ms == 100);
+	CHECK(o.timeout == 0);
 	CHECK_STR(o.json, "");
 	CHECK_STR(o.log, "");
 	/* and every row of the table: its default, within its own range */
-	CHECK(lw__n_optdescs == 11);
+	CHECK(lw__n_optdescs == 12);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
 		const char *p = (const char *)&o + d->offset;
@@ -262,6 +263,7 @@ static void names_and_print(void)
 			   "lockwatch: option on_deadlock=abort\n"
 			   "lockwatch: option stats=0\n"
 			   "lockwatch: option stack_signal=40\n"
+			   "lockwatch: option timeout=0\n"
 			   "lockwatch: option watchdog_ms=100\n");
 }
 

@@ -102,7 +102,7 @@ static long lockwatch_reports(int *loaded)
 	void *sym = dlsym(RTLD_DEFAULT, "lw_report_count");
 	memcpy(&count, &sym, sizeof(count)); /* object to function pointer */
 	*loaded = count != NULL;
-	return count ? (long)count(8 /* LW_KIND_COUNT */) : 0;
+	return count ? (long)count(9 /* LW_KIND_COUNT */) : 0;
 }
 
 /* ---- options ----------------------------------------------------------- */

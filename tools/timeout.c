@@ -1,0 +1,218 @@
+/* timeout.c - `lockwatch run --timeout SECONDS` (see timeout.h): wait for
+ * the program with a time limit; when it is up, ask every process of the
+ * tree for its hang report through the run record (src/base/verdict.h),
+ * wait a bounded grace period for the answers, then kill the tree.
+ *
+ * The tree is every descendant of lockwatch: with --timeout, lockwatch is
+ * a child subreaper (PR_SET_CHILD_SUBREAPER), so a process whose parent
+ * exits is re-parented to lockwatch, not to init, and is still found. */
+#define _GNU_SOURCE
+#include "timeout.h"
+#include "verdict.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long ms_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+	nanosleep(&t, NULL);
+}
+
+int lw__cli_wait(pid_t child, int *status, long timeout_s)
+{
+	long deadline = ms_now() + timeout_s * 1000;
+	int pfd = -1;
+#ifdef SYS_pidfd_open
+	pfd = (int)syscall(SYS_pidfd_open, child, 0);
+#endif
+	for (;;) {
+		pid_t r = waitpid(child, status, WNOHANG);
+		if (r == child || (r < 0 && errno != EINTR)) {
+			if (pfd >= 0)
+				close(pfd);
+			return r == child ? 1 : -1;
+		}
+		long left = deadline - ms_now();
+		if (left <= 0)
+			break;
+		if (pfd >= 0) { /* readable when the child exits; EINTR: look again */
+			struct pollfd p = { pfd, POLLIN, 0 };
+			poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		} else {
+			sleep_ms(left < 20 ? left : 20);
+		}
+	}
+	if (pfd >= 0)
+		close(pfd);
+	return 0;
+}
+
+/* ---- the process tree (from /proc) ------------------------------------- */
+
+struct proc {
+	pid_t pid, ppid;
+	char state;
+};
+
+/* Parent and state of pid; 0, or -1 when it is gone. */
+static int proc_read(pid_t pid, struct proc *p)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	char *rp = strrchr(buf, ')'); /* the name may hold anything */
+	if (!rp || sscanf(rp + 1, " %c %d", &p->state, &p->ppid) != 2)
+		return -1;
+	p->pid = pid;
+	return 0;
+}
+
+static int alive(pid_t pid)
+{
+	struct proc p;
+	return pid > 0 && proc_read(pid, &p) == 0 && p.state != 'Z' && p.state != 'X';
+}
+
+/* Kill every live descendant of this process once; returns how many. */
+static int kill_descendants(void)
+{
+	struct proc *all = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		if (pid <= 0)
+			continue;
+		if (n == cap) {
+			struct proc *m = realloc(all, (cap = cap ? 2 * cap : 256) * sizeof(*all));
+			if (!m)
+				break;
+			all = m;
+		}
+		if (proc_read(pid, &all[n]) == 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	/* mark descendants: a process whose parent is this one or marked */
+	char *mark = calloc(n ? n : 1, 1);
+	int killed = 0;
+	for (int changed = 1; changed && mark;) {
+		changed = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (mark[i])
+				continue;
+			int under = all[i].ppid == getpid();
+			for (size_t j = 0; j < n && !under; j++)
+				under = mark[j] && all[j].pid == all[i].ppid;
+			if (under) {
+				mark[i] = 1;
+				changed = 1;
+			}
+		}
+	}
+	for (size_t i = 0; i < n && mark; i++)
+		if (mark[i] && all[i].state != 'Z' && all[i].state != 'X' &&
+		    kill(all[i].pid, SIGKILL) == 0)
+			killed++;
+	free(mark);
+	free(all);
+	return killed;
+}
+
+/* ---- the hang request ---------------------------------------------------- */
+
+/* Has every watching process that is still alive written its report? The
+ * last slot of a pid counts (an exec'd process claims a new one). */
+static int all_answered(const struct lw__record *r, int *answered)
+{
+	uint32_t n = __atomic_load_n(&r->n_procs, __ATOMIC_ACQUIRE);
+	int pending = 0;
+	*answered = 0;
+	if (n > LW__RECORD_PROCS)
+		n = LW__RECORD_PROCS;
+	for (uint32_t i = 0; i < n; i++) {
+		pid_t pid = __atomic_load_n(&r->procs[i].pid, __ATOMIC_ACQUIRE);
+		int later = 0;
+		for (uint32_t j = i + 1; j < n && !later; j++)
+			later = __atomic_load_n(&r->procs[j].pid, __ATOMIC_ACQUIRE) == pid;
+		if (later)
+			continue;
+		if (__atomic_load_n(&r->procs[i].done, __ATOMIC_ACQUIRE))
+			(*answered)++;
+		else if (pid == 0 || alive(pid))
+			pending++;
+	}
+	return pending == 0;
+}
+
+int lw__cli_hang(const char *record, pid_t child, int *status, long watchdog_ms)
+{
+	int answered = 0, reaped = 0;
+	struct lw__record *r = MAP_FAILED;
+	int fd = record[0] ? open(record, O_RDWR | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		close(fd);
+	}
+	if (r != MAP_FAILED) {
+		__atomic_store_n(&r->hang, 1u, __ATOMIC_RELEASE);
+		/* the answers: one look of each watchdog, then the report */
+		long until = ms_now() + 5000 + 20 * watchdog_ms;
+		while (!all_answered(r, &answered) && ms_now() < until) {
+			if (!reaped && waitpid(child, status, WNOHANG) == child)
+				reaped = 1;
+			sleep_ms(20);
+		}
+		munmap(r, sizeof(*r));
+	}
+	/* kill the tree until nothing of it is left alive (forks in between
+	 * are caught by the next round), then reap */
+	for (int round = 0; round < 200 && kill_descendants() > 0; round++)
+		sleep_ms(5);
+	if (!reaped)
+		while (waitpid(child, status, 0) < 0 && errno == EINTR)
+			;
+	/* reap every descendant (as subreaper, orphans are ours), so none is
+	 * left running or a zombie when lockwatch returns; bounded at 5 s */
+	long until = ms_now() + 5000;
+	for (;;) {
+		pid_t p = waitpid(-1, NULL, WNOHANG);
+		if (p < 0 && errno == ECHILD)
+			break;
+		if (p <= 0) {
+			if (ms_now() >= until)
+				break;
+			kill_descendants();
+			sleep_ms(5);
+		}
+	}
+	return answered;
+}

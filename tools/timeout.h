@@ -1,0 +1,18 @@
+/* timeout.h - `lockwatch run --timeout`: the time limit, the hang request
+ * to every process of the tree, and killing the tree (tools/timeout.c). */
+#ifndef LW_TIMEOUT_H
+#define LW_TIMEOUT_H
+
+#include <sys/types.h>
+
+/* Wait for child at most timeout_s seconds: 1 it ended (*status set), 0
+ * the time is up, -1 waitpid failed. */
+int lw__cli_wait(pid_t child, int *status, long timeout_s);
+
+/* The time is up: ask every process of the tree for its hang report
+ * through the run record at `record` ("" when there is none), wait for
+ * the answers (bounded), kill every descendant of this process and reap
+ * child into *status. Returns how many processes answered. */
+int lw__cli_hang(const char *record, pid_t child, int *status, long watchdog_ms);
+
+#endif
