@@ -5,14 +5,14 @@
 # difference over N2-N1 is the count (table set-up and first touches cancel
 # out). Per lock+unlock for the tables, per pair for striped, per item for
 # the fan-outs.
-# usage: tools/bench/icount_rows.sh [BUILD_DIR] [ROWS...]
+# usage: [N1=100000 N2=300000] tools/bench/icount_rows.sh [BUILD_DIR] [ROWS...]
 #   (default: build; table_1k table_100k striped fanout_256 fanout_16k)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 b=$(cd "${1:-$top/build}" && pwd)
 shift || true
 rows=${*:-table_1k table_100k striped fanout_256 fanout_16k}
-n1=100000 n2=300000
+n1=${N1:-100000} n2=${N2:-300000}
 count() { # preload prog row n
 	env LOCKWATCH_OPTIONS= ${1:+LD_PRELOAD=$1} valgrind --tool=callgrind \
 		--callgrind-out-file=/dev/null "$2" --child --only "$3" --count "$4" 2>&1 >/dev/null |
