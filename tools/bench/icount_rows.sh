@@ -5,7 +5,8 @@
 # difference over N2-N1 is the count (table set-up and first touches cancel
 # out). Per lock+unlock for the tables, per pair for striped, per item for
 # the fan-outs.
-# usage: [N1=100000 N2=300000] tools/bench/icount_rows.sh [BUILD_DIR] [ROWS...]
+# usage: [N1=100000 N2=300000] [FORMS="plain preload"] tools/bench/icount_rows.sh
+#        [BUILD_DIR] [ROWS...]
 #   (default: build; table_1k table_100k striped fanout_256 fanout_16k)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,10 +19,11 @@ count() { # preload prog row n
 		--callgrind-out-file=/dev/null "$2" --child --only "$3" --count "$4" 2>&1 >/dev/null |
 		sed -n 's/.*Collected : //p'
 }
-printf '%-12s %8s %8s %8s %8s\n' row plain wrapper header preload
+forms=${FORMS:-plain wrapper header preload}
+printf '%-12s' row; printf ' %8s' $forms; echo
 for row in $rows; do
 	line=$(printf '%-12s' "$row")
-	for form in plain wrapper header preload; do
+	for form in $forms; do
 		pre=
 		case $form in
 		plain) prog=$b/bin/lockwatch-bench-plain ;;

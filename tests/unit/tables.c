@@ -1,0 +1,68 @@
+/* tables.c - unit test of the two lookup tables behind the order check's
+ * slow path: the validated chains (src/model/chains.h: every key added is
+ * found with its last stack id, through many growths; keys never added are
+ * not found) and the edge hash of the graph (src/model/edge.h: every
+ * indexed pair is found, a reversed or unindexed pair is not, removal
+ * leaves the other edges of the bucket, freed edges are reused). */
+#include "unit.h"
+
+#include "edge.h"
+#include "lock.h"
+
+static void edges(void)
+{
+	size_t n = 3000;
+	struct lw__lock *locks = calloc(n, sizeof(*locks));
+	struct lw__edge **e = calloc(n, sizeof(*e));
+	if (!locks || !e) {
+		CHECK(!"out of memory");
+		return;
+	}
+	CHECK(lw__edge_find(&locks[0], &locks[1]) == NULL);
+	/* a hub to every lock, and a chain i -> i+1: 2n edges, past growth */
+	struct lw__edge **c = calloc(n, sizeof(*c));
+	for (size_t i = 1; i < n; i++) {
+		e[i] = lw__edge_alloc();
+		e[i]->from = &locks[0], e[i]->to = &locks[i];
+		CHECK(lw__edge_index(e[i]) == 0);
+		c[i] = lw__edge_alloc();
+		c[i]->from = &locks[i - 1], c[i]->to = &locks[i];
+		if (i > 1)
+			CHECK(lw__edge_index(c[i]) == 0);
+	}
+	int bad = 0;
+	for (size_t i = 1; i < n; i++) {
+		bad += lw__edge_find(&locks[0], &locks[i]) != e[i];
+		bad += lw__edge_find(&locks[i], &locks[0]) != NULL; /* reversed */
+		if (i > 1)
+			bad += lw__edge_find(&locks[i - 1], &locks[i]) != c[i];
+	}
+	CHECKF(bad == 0, "%d wrong lookups", bad);
+	/* remove every other hub edge; the rest stay found */
+	for (size_t i = 1; i < n; i += 2) {
+		lw__edge_unindex(e[i]);
+		lw__edge_free(e[i]);
+	}
+	for (size_t i = 1; i < n; i++)
+		bad += lw__edge_find(&locks[0], &locks[i]) != (i % 2 ? NULL : e[i]);
+	CHECKF(bad == 0, "%d wrong lookups after removal", bad);
+	struct lw__edge *r = lw__edge_alloc(); /* the last freed (n is even) */
+	CHECK(r == e[n - 1]);
+	CHECK(r->from == NULL && r->hnext == NULL); /* zeroed */
+	CHECK(lw__edge_bytes() > 0);
+	int tid = 0;
+	uint32_t w = lw__edge_who_intern(42, "worker-1\0\0\0\0\0\0\0");
+	CHECK(lw__edge_who_intern(43, "worker-1\0\0\0\0\0\0\0") != w);
+	CHECK(lw__edge_who_intern(42, "worker-1\0\0\0\0\0\0\0") == w);
+	CHECK_STR(lw__edge_who(w, &tid), "worker-1");
+	CHECK(tid == 42);
+	free(c);
+	free(e);
+	/* lock records stay allocated: edges may still point at them */
+}
+
+int main(void)
+{
+	edges();
+	return unit_end();
+}
