@@ -67,8 +67,9 @@ static int grow(void)
 			tab_put(t, o->keys[i], o->stacks[i]);
 	lw__store_rel(&lw__chains_cur, t);
 	if (o) {
-		madvise(o, tab_size(o->mask + 1), MADV_DONTNEED);
-		n_bytes -= tab_size(o->mask + 1);
+		size_t sz = tab_size(o->mask + 1); /* before madvise zeroes it */
+		madvise(o, sz, MADV_DONTNEED);
+		n_bytes -= sz;
 	}
 	return 0;
 }

@@ -6,8 +6,42 @@
  * leaves the other edges of the bucket, freed edges are reused). */
 #include "unit.h"
 
+#include "chains.h"
 #include "edge.h"
 #include "lock.h"
+
+static uint64_t key_of(size_t i)
+{
+	return ((uint64_t)(i + 1) * 0x9E3779B97F4A7C15ull) | 1; /* odd, nonzero */
+}
+
+static void chains(void)
+{
+	uint32_t st = 0;
+	size_t n = 300000, known = 0, bytes = 0;
+	CHECK(!lw__chains_find(1, &st)); /* no table yet */
+	for (size_t i = 0; i < n; i++)
+		lw__chains_add(key_of(i), (uint32_t)i);
+	int bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad += !lw__chains_find(key_of(i), &st) || st != (uint32_t)i;
+	CHECKF(bad == 0, "%d of %zu chains lost", bad, n);
+	for (size_t i = n; i < n + 1000; i++)
+		bad += lw__chains_find(key_of(i), &st);
+	CHECKF(bad == 0, "%d unknown chains found", bad);
+	/* overwrite keeps one slot */
+	lw__chains_add(key_of(7), 99);
+	CHECK(lw__chains_find(key_of(7), &st) && st == 99);
+	lw__chains_memory(&known, &bytes);
+	CHECKF(known == n, "%zu chains counted", known);
+	CHECKF(bytes <= n * 12 * 3, "%zu bytes for %zu chains", bytes, n);
+	/* sequences of small keys and keys sharing their low bits */
+	for (uint64_t k = 1; k < 20000; k += 2)
+		lw__chains_add(k << 40 | 1, 5);
+	for (uint64_t k = 1; k < 20000; k += 2)
+		bad += !lw__chains_find(k << 40 | 1, &st) || st != 5;
+	CHECK(bad == 0);
+}
 
 static void edges(void)
 {
@@ -63,6 +97,7 @@ static void edges(void)
 
 int main(void)
 {
+	chains();
 	edges();
 	return unit_end();
 }
