@@ -13,9 +13,9 @@
  *                         each taking one more (shared) lock under it, in
  *                         a consistent order (ns per item)
  *
- * Every table is touched once in order before it is timed (each lock's
- * first chains are new work of their own, measured by the new-edge rows):
- * these rows measure the steady state. The random index comes from a
+ * Every lock is touched once, in order, by the timed body itself (its own
+ * call sites) before the row is timed: a lock's first chains are new work,
+ * measured by the new-edge rows; these rows measure the steady state. The random index comes from a
  * xorshift generator, the same in every form. */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -23,46 +23,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
+/* A table: its locks, and an order to touch them in (a random
+ * permutation, walked again and again: each pass touches every lock once,
+ * so the first pass, untimed, is the warm-up, at the body's own call sites). */
+struct table {
+	b_mutex_t *m;
+	uint32_t *perm;
+	uint32_t n, pos;
+};
 
-static inline uint32_t pick(uint64_t *s, uint32_t n)
+static inline b_mutex_t *pick(struct table *t)
 {
-	uint64_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return (uint32_t)(((x >> 32) * (uint64_t)n) >> 32);
+	uint32_t i = t->perm[t->pos];
+	t->pos = t->pos + 1 == t->n ? 0 : t->pos + 1;
+	return &t->m[i];
 }
 
-static b_mutex_t *table_new(uint32_t n)
+static int table_new(struct table *t, uint32_t n, uint64_t seed)
 {
-	b_mutex_t *t = malloc((size_t)n * sizeof(*t));
-	if (!t)
-		return NULL;
-	for (uint32_t i = 0; i < n; i++)
-		if (B_MUTEX_INIT(&t[i]) != 0) {
-			free(t);
-			return NULL;
-		}
-	for (uint32_t i = 0; i < n; i++) { /* the first touch of each lock */
-		B_LOCK(&t[i]);
-		B_UNLOCK(&t[i]);
+	t->m = malloc((size_t)n * sizeof(*t->m));
+	t->perm = malloc((size_t)n * sizeof(*t->perm));
+	t->n = n, t->pos = 0;
+	if (!t->m || !t->perm)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		if (B_MUTEX_INIT(&t->m[i]) != 0)
+			return -1;
+		t->perm[i] = i;
 	}
-	return t;
+	for (uint32_t i = n - 1; i > 0; i--) { /* Fisher-Yates, xorshift64 */
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		uint32_t j = (uint32_t)(((seed >> 32) * (uint64_t)(i + 1)) >> 32), x = t->perm[i];
+		t->perm[i] = t->perm[j], t->perm[j] = x;
+	}
+	return 0;
 }
 
 /* ---- one table, one thread ----------------------------------------------- */
-static struct {
-	b_mutex_t *t;
-	uint32_t n;
-} cur;
+static struct table cur;
 
-static uint64_t table_loop(b_mutex_t *t, uint32_t n, uint64_t *s, uint64_t iters)
+static uint64_t table_loop(struct table *t, uint64_t iters)
 {
 	uint64_t t0 = now_ns();
 	for (uint64_t i = 0; i < iters; i++) {
-		b_mutex_t *m = &t[pick(s, n)];
+		b_mutex_t *m = pick(t);
 		B_LOCK(m);
 		B_UNLOCK(m);
 	}
@@ -71,7 +75,7 @@ static uint64_t table_loop(b_mutex_t *t, uint32_t n, uint64_t *s, uint64_t iters
 
 static __attribute__((noinline)) uint64_t body_table(uint64_t iters)
 {
-	return table_loop(cur.t, cur.n, &rng, iters);
+	return table_loop(&cur, iters);
 }
 
 /* ---- the striped pair ------------------------------------------------------ */
@@ -81,7 +85,7 @@ static __attribute__((noinline)) uint64_t body_striped(uint64_t iters)
 {
 	uint64_t t0 = now_ns();
 	for (uint64_t i = 0; i < iters; i++) {
-		b_mutex_t *m = &cur.t[pick(&rng, cur.n)];
+		b_mutex_t *m = pick(&cur);
 		B_LOCK(m);
 		B_LOCK(&global_lock);
 		B_UNLOCK(&global_lock);
@@ -100,10 +104,10 @@ static __attribute__((noinline)) uint64_t body_fanout(uint64_t iters)
 		uint64_t k = iters - done < cur.n ? iters - done : cur.n;
 		B_LOCK(&fan_outer);
 		for (uint64_t i = 0; i < k; i++) {
-			B_LOCK(&cur.t[i]);
+			B_LOCK(&cur.m[i]);
 			B_LOCK(&fan_inner);
 			B_UNLOCK(&fan_inner);
-			B_UNLOCK(&cur.t[i]);
+			B_UNLOCK(&cur.m[i]);
 		}
 		B_UNLOCK(&fan_outer);
 		done += k;
@@ -116,20 +120,20 @@ static struct {
 	pthread_barrier_t start, end;
 	uint64_t iters;
 	int quit;
-	b_mutex_t *t[2];
-	uint32_t n;
+	struct table t[2];
 	uint64_t ns[2];
 } pair;
 
 static void *pair_worker(void *arg)
 {
 	int k = (int)(intptr_t)arg;
-	uint64_t s = rng + 0x1234567ull * (uint64_t)(k + 1);
+	table_loop(&pair.t[k], pair.t[k].n); /* the warm pass, at the worker's sites */
+	pthread_barrier_wait(&pair.end);
 	for (;;) {
 		pthread_barrier_wait(&pair.start);
 		if (pair.quit)
 			return NULL;
-		pair.ns[k] = table_loop(pair.t[k], pair.n, &s, pair.iters);
+		pair.ns[k] = table_loop(&pair.t[k], pair.iters);
 		pthread_barrier_wait(&pair.end);
 	}
 }
@@ -146,16 +150,16 @@ static uint64_t body_pair(uint64_t iters)
 static int pair_run(uint32_t n, double *ns)
 {
 	pthread_t th[2];
-	pair.n = n;
 	pair.quit = 0;
 	for (int k = 0; k < 2; k++)
-		if (!(pair.t[k] = table_new(n)))
+		if (table_new(&pair.t[k], n, 0x5DEECE66Dull + (uint64_t)k))
 			return -1;
 	if (pthread_barrier_init(&pair.start, NULL, 3) || pthread_barrier_init(&pair.end, NULL, 3))
 		return -1;
 	for (int k = 0; k < 2; k++)
 		if (pthread_create(&th[k], NULL, pair_worker, (void *)(intptr_t)k) != 0)
 			return -1;
+	pthread_barrier_wait(&pair.end); /* both warmed */
 	*ns = measure(body_pair, NULL);
 	pair.quit = 1;
 	pthread_barrier_wait(&pair.start);
@@ -173,11 +177,9 @@ static int table_row(const char *group, const char *key, uint32_t n, body_fn bod
 	uint64_t it;
 	if (!want(group) && !want(key))
 		return 0;
-	if (!(cur.t = table_new(n)))
+	if (table_new(&cur, n, 0x9E3779B97F4A7C15ull))
 		return -1;
-	cur.n = n;
-	if (body == body_fanout) /* the first pass makes every chain */
-		body(n);
+	body(n); /* the warm pass: every lock once, at the body's own call sites */
 	put_row(key, measure(body, &it), &it);
 	return 0; /* the table stays: its records are the program's */
 }
