@@ -110,7 +110,8 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 
 /* The slow twin of an acquire, `static int twin(params..., struct lw__site
  * site_)`: every case, step by step. A lock that was only missing from the
- * thread's address cache goes on as the fast path would. */
+ * thread's address cache, or whose chain only from its chain cache (but
+ * some thread checked it), goes on as the fast path would. */
 #define LW__BODY_ACQUIRE_SLOW(obj, cache, kind, mode, call)                        \
 	{                                                                          \
 		struct lw__thread *t_ = lw__op_self();                             \
@@ -119,7 +120,7 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 		struct lw__acq a_;                                                 \
 		if (lw__unlikely(!l_))                                             \
 			return (call);                                             \
-		if (lw__acquire_pre(t_, l_, (kind), (mode), site_.pc, &a_)) {      \
+		if (lw__acquire_pre_any(t_, l_, (kind), (mode), site_.pc, &a_)) {  \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \
