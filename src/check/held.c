@@ -2,6 +2,7 @@
  * lock call that the inline fast path does not cover, and the checks made
  * there (lock order: order.c; misuse reports: misuse.c). */
 #include "held.h"
+#include "chains.h"
 #include "hooks.h"
 #include "misuse.h"
 #include "order.h"
@@ -100,9 +101,10 @@ static int reentrant(const struct lw__lock *l, const struct lw__held *h, int mod
 	return 0;
 }
 
-/* The slow path: a chain this thread has not checked. Capture the stack,
- * add an edge from every held lock (when `edges`), remember the chain.
- * `mode` may carry LW__ACQ_TIMED (checked_chain's too). */
+/* The slow path: a chain no thread has checked. Capture the stack, add an
+ * edge from every held lock (when `edges`), remember the chain, in the
+ * thread's cache and in the process's table of validated chains. `mode`
+ * may carry LW__ACQ_TIMED (checked_chain's too). */
 static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 			   const struct lw__site *s, uint64_t key, int edges)
 {
@@ -116,6 +118,7 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 		lw__order_check(t, l, mode, st);
 	else if (mode & LW__ACQ_TIMED)
 		lw__order_timed(st);
+	lw__chains_add(key, st);
 	t->chains[key & (LW__CHAIN_CACHE - 1)].key = key;
 	t->chains[key & (LW__CHAIN_CACHE - 1)].stack = st;
 	lw__guard_leave();
@@ -123,10 +126,30 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 	return st;
 }
 
+/* A chain some thread checked (the process's table): into the thread's
+ * cache, and its stack into *st. 0 when no thread has. */
+static int known_chain(struct lw__thread *t, uint64_t key, uint32_t *st)
+{
+	if (!lw__chains_find(key, st))
+		return 0;
+	t->chains[key & (LW__CHAIN_CACHE - 1)].key = key;
+	t->chains[key & (LW__CHAIN_CACHE - 1)].stack = *st;
+	return 1;
+}
+
+int lw__chain_refill(struct lw__thread *t, struct lw__lock *l, int mode, uintptr_t pc)
+{
+	uint32_t st;
+	if (t->n_held >= LW__MAX_HELD) /* deep chains: the slow path's keys */
+		return 0;
+	return known_chain(t, chain_next(top_chain(t), l, mode, 0, pc), &st);
+}
+
 /* The chain that taking l now makes, into a->chain, and the stack that took
- * it, into a->stack: from the chain cache, or by the slow path (with order
- * edges for a blocking acquire, none for a try). The inline fast path in
- * held.h does the same for a cached chain, with its values in registers. */
+ * it, into a->stack: from the thread's chain cache, else the process's
+ * table of validated chains, else by the slow path (with order edges for a
+ * blocking acquire, none for a try). The inline fast path in held.h does
+ * the first for a cached chain, with its values in registers. */
 static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, int try_,
 			  const struct lw__site *s, struct lw__acq_slow *a)
 {
@@ -134,8 +157,10 @@ static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, in
 	uint64_t key = t->n_held == LW__MAX_HELD ? c ^ DEEP_KEY : c;
 	unsigned slot = key & (LW__CHAIN_CACHE - 1);
 	a->chain = c;
-	a->stack = t->chains[slot].key == key ? t->chains[slot].stack
-					     : slow_chain(t, l, mode, s, key, !try_);
+	if (t->chains[slot].key == key)
+		a->stack = t->chains[slot].stack;
+	else if (!known_chain(t, key, &a->stack))
+		a->stack = slow_chain(t, l, mode, s, key, !try_);
 }
 
 static void remove_held(struct lw__thread *t, struct lw__held *h);

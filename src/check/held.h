@@ -123,6 +123,20 @@ static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int 
 	return 1;
 }
 
+/* A chain this thread's cache lacks but the process's table of validated
+ * chains has (model/chains.h): into the thread's cache, and 1 (held.c). */
+int lw__chain_refill(struct lw__thread *t, struct lw__lock *l, int mode, uintptr_t pc);
+
+/* lw__acquire_pre, for the slow twins: first the thread's chain cache,
+ * then the process's table, so a chain another thread checked, or one
+ * evicted from this thread's cache, still goes the fast way. */
+static inline int lw__acquire_pre_any(struct lw__thread *t, struct lw__lock *l, int kind,
+				      int mode, uintptr_t pc, struct lw__acq *a)
+{
+	return lw__acquire_pre(t, l, kind, mode, pc, a) ||
+	       (lw__chain_refill(t, l, mode, pc) && lw__acquire_pre(t, l, kind, mode, pc, a));
+}
+
 /* Push a held entry (four stores), then publish it and, when `own`, make
  * the thread the lock's owner. Returns its index, or -1 when the stack is
  * full (the overflow is counted). */

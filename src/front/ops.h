@@ -118,9 +118,10 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 
 /* The slow twin of an acquire, `static int twin(params..., struct lw__site
  * site_)`: every case, step by step. A lock that was only missing from the
- * thread's address cache goes on as the fast path would. A timed acquire's
- * twin (_TIMED) says so to the slow path, which marks its order edges
- * timed; the fast path never needs to know (its chain was checked). */
+ * thread's address cache, or whose chain only from its chain cache (but
+ * some thread checked it), goes on as the fast path would. A timed
+ * acquire's twin (_TIMED) says so to the slow path, which marks its order
+ * edges timed; the fast path never needs to know (its chain was checked). */
 #define LW__BODY_ACQUIRE_SLOW(obj, cache, kind, mode, call)                        \
 	LW__BODY_ACQUIRE_SLOW_AS(obj, cache, kind, mode, (mode), call)
 #define LW__BODY_ACQUIRE_SLOW_TIMED(obj, cache, kind, mode, call)                  \
@@ -133,7 +134,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		struct lw__acq a_;                                                 \
 		if (lw__unlikely(!l_))                                             \
 			return (call);                                             \
-		if (lw__acquire_pre(t_, l_, (kind), (mode), site_.pc, &a_)) {      \
+		if (lw__acquire_pre_any(t_, l_, (kind), (mode), site_.pc, &a_)) {  \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \

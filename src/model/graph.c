@@ -23,9 +23,8 @@
  * acyclic graphs", ACM JEA 11 (2006); the names (forward and backward
  * search, ub/lb) follow the paper. */
 #include "graph.h"
+#include "edge.h"
 #include "grow.h"
-#include "hash.h"
-#include "map.h"
 #include "mutex.h"
 
 #include <stdio.h>
@@ -95,22 +94,6 @@ static void unlink_edge(struct lw__edge *e)
 {
 	list_remove(&e->from->out, &e->from->n_out, e, OUT);
 	list_remove(&e->to->in, &e->to->n_in, e, IN);
-}
-
-/* The edge a->b, if any: a scan of the shorter of a's out-list and b's
- * in-list, so a hub lock with many edges costs nothing to its leaves. */
-static struct lw__edge *find_edge(struct lw__lock *a, struct lw__lock *b)
-{
-	if (a->n_out <= b->n_in) {
-		for (struct lw__edge *e = a->out; e; e = e->next_out)
-			if (e->to == b)
-				return e;
-	} else {
-		for (struct lw__edge *e = b->in; e; e = e->next_in)
-			if (e->from == a)
-				return e;
-	}
-	return NULL;
 }
 
 static uint32_t new_stamp(void)
@@ -226,17 +209,14 @@ static size_t shortest_path(struct lw__lock *a, struct lw__lock *b, struct lw__e
 	return len;
 }
 
-static const char *name_of(uint32_t id);
-static uint32_t name_intern(const char name[16]);
-
 /* Copy edge e out for the caller. */
 static void copy_edge(struct lw__cycle_edge *c, const struct lw__edge *e)
 {
 	memset(c, 0, sizeof(*c));
 	c->from = e->from;
 	c->to = e->to;
-	c->info.tid = e->tid;
-	snprintf(c->info.thread_name, sizeof(c->info.thread_name), "%s", name_of(e->name));
+	snprintf(c->info.thread_name, sizeof(c->info.thread_name), "%s",
+		 lw__edge_who(e->who, &c->info.tid));
 	c->info.from_stack = e->from_stack;
 	c->info.to_stack = e->to_stack;
 	c->info.from_read = e->from_read;
@@ -291,70 +271,32 @@ static int merge(struct lw__edge *e, const struct lw__edge_info *in)
 		e->from_timed = 0;
 	if (changed) {
 		/* this sighting made the edge more dangerous: show it */
-		e->tid = in->tid;
-		e->name = name_intern(in->thread_name);
+		e->who = lw__edge_who_intern(in->tid, in->thread_name);
 		e->from_stack = in->from_stack;
 		e->to_stack = in->to_stack;
 	}
 	return changed;
 }
 
-/* ---- edge storage: a slab with a free list, and interned thread names -- */
-
-_Static_assert(sizeof(struct lw__edge) <= 88, "an edge fits in 88 bytes");
-
-#define SLAB_EDGES 4096
-static struct lw__edge *slab, *free_edges; /* a free edge's `from` links the list */
-static size_t slab_left, slab_bytes;
-
-static struct lw__edge *edge_alloc(void)
+/* Would this sighting change edge e (merge() returning 1)? Read without
+ * the graph lock: a stale view only sends the caller to the locked path. */
+static int news_for(const struct lw__edge *e, const struct lw__edge_info *in)
 {
-	struct lw__edge *e = free_edges;
-	if (e) {
-		free_edges = (struct lw__edge *)e->from;
-	} else {
-		if (!slab_left) {
-			slab = calloc(SLAB_EDGES, sizeof(*slab));
-			if (!slab)
-				return NULL;
-			slab_left = SLAB_EDGES;
-			slab_bytes += SLAB_EDGES * sizeof(*slab);
-		}
-		e = slab++;
-		slab_left--;
+	struct lw__edge now;
+	now.flags = lw__load(&e->flags);
+	if ((now.from_read && !in->from_read) || (now.to_read && !in->to_read) ||
+	    (now.to_timed && !in->to_timed) || (now.from_timed && !in->from_timed))
+		return 1;
+	uint8_t n = lw__load(&e->n_gates);
+	for (int i = 0; i < n && i < LW__MAX_GATES; i++) {
+		int found = 0;
+		uint32_t gid = lw__load(&e->gates[i]);
+		for (int j = 0; j < in->n_gates; j++)
+			found |= in->gates[j] == gid;
+		if (!found)
+			return 1;
 	}
-	memset(e, 0, sizeof(*e));
-	return e;
-}
-
-static void edge_free(struct lw__edge *e)
-{
-	e->from = (struct lw__lock *)free_edges;
-	free_edges = e;
-}
-
-static char (*names)[16];
-static uint32_t n_names;
-static size_t cap_names;
-static struct lw__map name_ids = { .exclusive = 1 }; /* name hash -> id + 1 */
-
-static uint32_t name_intern(const char name[16])
-{
-	uint64_t h = lw__fnv_str(name, 16);
-	uintptr_t id = (uintptr_t)lw__map_get(&name_ids, h);
-	if (id)
-		return (uint32_t)id - 1;
-	if (lw__grow(&names, &cap_names, n_names, sizeof(*names), 16) < 0)
-		return 0;
-	memcpy(names[n_names], name, 16);
-	names[n_names][15] = 0;
-	lw__map_put(&name_ids, h, (void *)(uintptr_t)(n_names + 1));
-	return n_names++;
-}
-
-static const char *name_of(uint32_t id)
-{
-	return id < n_names ? names[id] : "";
+	return 0;
 }
 
 size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
@@ -364,26 +306,31 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 	*cycle = NULL;
 	if (from == to)
 		return 0;
+	struct lw__edge *e = lw__edge_find(from, to);
+	if (e && !news_for(e, info)) {
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (lw__load(&e->from) == from && lw__load(&e->to) == to)
+			return 0; /* known, nothing to merge: no graph lock */
+	}
 	LOCK();
 	if (from->retired || to->retired) {
 		UNLOCK();
 		return 0;
 	}
-	struct lw__edge *e = find_edge(from, to);
+	e = lw__edge_find(from, to);
 	if (e) {
 		if (merge(e, info) && recheck)
 			n = cycle_through(e, cycle);
 		goto out;
 	}
-	e = edge_alloc();
+	e = lw__edge_alloc();
 	if (!e)
 		goto out;
 	e->from = from;
 	e->to = to;
 	e->from_stack = info->from_stack;
 	e->to_stack = info->to_stack;
-	e->tid = info->tid;
-	e->name = name_intern(info->thread_name);
+	e->who = lw__edge_who_intern(info->tid, info->thread_name);
 	e->from_read = info->from_read;
 	e->to_read = info->to_read;
 	e->from_timed = info->from_timed;
@@ -391,6 +338,7 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 	e->n_gates = info->n_gates;
 	memcpy(e->gates, info->gates, sizeof(e->gates));
 	link_edge(e);
+	lw__edge_index(e);
 	n_edges++;
 	if (!from->ord)
 		from->ord = --ord_lo;
@@ -422,13 +370,15 @@ void lw__graph_forget(struct lw__lock *l)
 	while (l->out) {
 		struct lw__edge *e = l->out;
 		unlink_edge(e);
-		edge_free(e);
+		lw__edge_unindex(e);
+		lw__edge_free(e);
 		n_edges--;
 	}
 	while (l->in) {
 		struct lw__edge *e = l->in;
 		unlink_edge(e);
-		edge_free(e);
+		lw__edge_unindex(e);
+		lw__edge_free(e);
 		n_edges--;
 	}
 	UNLOCK();
@@ -438,7 +388,7 @@ void lw__graph_memory(size_t *n, size_t *bytes)
 {
 	LOCK();
 	*n = n_edges;
-	*bytes = slab_bytes;
+	*bytes = lw__edge_bytes();
 	UNLOCK();
 }
 

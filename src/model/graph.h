@@ -3,8 +3,9 @@
  * length, hands back the shortest such cycle at once (graph.c explains the
  * incremental topological order that makes this cheap); judging and
  * reporting it is the caller's (check/order.c). All of it runs under one
- * graph lock, only on the slow path: a thread's chain cache (check/held.h)
- * keeps known sequences away from here. */
+ * graph lock, only on the slow path (a chain never checked by any thread:
+ * check/held.c), except that an edge which exists already, with nothing
+ * new to merge into it, is found without the lock. */
 #ifndef LW_GRAPH_H
 #define LW_GRAPH_H
 
@@ -24,18 +25,24 @@ struct lw__edge_info {
 	uint32_t gates[LW__MAX_GATES]; /* ids of locks held before `from` */
 };
 
-/* An edge as stored: 88 bytes from a slab, on two doubly linked lists
- * (its source's out-edges and its target's in-edges); nothing else. */
+/* An edge as stored: 88 bytes from a slab (model/edge.c), on two doubly
+ * linked lists (its source's out-edges and its target's in-edges) and in
+ * the hash of edges by their pair (hnext); nothing else. */
 struct lw__edge {
 	struct lw__lock *from, *to;
 	struct lw__edge *next_out, *prev_out, *next_in, *prev_in;
+	struct lw__edge *hnext;        /* the pair hash's chain (edge.c) */
 	uint32_t from_stack, to_stack;
-	int tid;
-	uint32_t name;                 /* the thread's name, interned (graph.c) */
-	uint8_t from_read, to_read;    /* every sighting was a read */
+	uint32_t who;                  /* the thread: tid and name, interned (edge.c) */
 	uint8_t n_gates;               /* shrink to those held every time */
-	uint8_t cyclic;                /* closed a cycle: kept out of the order */
-	uint8_t from_timed, to_timed;  /* every sighting was a timed acquire */
+	union {
+		struct {
+			uint8_t from_read : 1, to_read : 1;   /* every sighting was a read */
+			uint8_t from_timed : 1, to_timed : 1; /* ... a timed acquire */
+			uint8_t cyclic : 1; /* closed a cycle: kept out of the order */
+		};
+		uint8_t flags; /* all of them, for one lock-free load */
+	};
 	uint32_t gates[LW__MAX_GATES];
 };
 
@@ -51,7 +58,9 @@ struct lw__cycle_edge {
  * read side or its timed `to`, and lies on a cycle), returns the number of edges of the
  * shortest cycle through it and sets *cycle to a malloc'd copy of them,
  * the new edge first, each edge's `to` the next one's `from`; the caller
- * frees it. Else returns 0. Call under the guard (it allocates). */
+ * frees it. Else returns 0. Call under the guard (it allocates). An edge
+ * that exists with nothing new in this sighting (no gate or read side
+ * lost) costs a lock-free lookup, no graph lock. */
 size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 		     const struct lw__edge_info *info, int recheck,
 		     struct lw__cycle_edge **cycle);

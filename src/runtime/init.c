@@ -8,9 +8,10 @@
  *   2. misuse de-duplication (seen_mu)        check/misuse.c
  *   3. cycle verdicts (order_mu)              check/order.c
  *   4. the graph (graph_mu)                   model/graph.c
- *   5. the lock registry (reg_mu)             model/lock.c
- *   6. the stack depot                        model/stack.c
- *   7. the thread list (list_mu)              model/thread.c
+ *   5. validated chains (chains_mu)           model/chains.c
+ *   6. the lock registry (reg_mu)             model/lock.c
+ *   7. the stack depot                        model/stack.c
+ *   8. the thread list (list_mu)              model/thread.c
  * The parent lets them go in reverse order; the child makes them afresh
  * (it is the only thread, and the one that took them). The watchdog's and
  * health's mutexes are never held across a call into the others: the
@@ -19,6 +20,7 @@
  * forking thread's guard back as it was before prepare. */
 #include "init.h"
 #include "alloc.h"
+#include "chains.h"
 #include "deadlock.h"
 #include "graph.h"
 #include "hooks.h"
@@ -45,10 +47,10 @@
 static int init_state; /* 0 none, 1 running, 2 done */
 static LW__TLS int fork_guard; /* the forking thread's guard before prepare */
 
-/* 2. to 7.; the report's mutexes (1.) go first, by their own steps (a
+/* 2. to 8.; the report's mutexes (1.) go first, by their own steps (a
  * report handler may fork while it holds them). */
 static struct lw__mutex *const fork_table[] = {
-	&lw__misuse_mu, &lw__order_mu, &lw__graph_mu,
+	&lw__misuse_mu, &lw__order_mu, &lw__graph_mu, &lw__chains_mu,
 	&lw__registry_mu, &lw__depot_mu, &lw__thread_list_mu,
 };
 #define N_FORK (sizeof(fork_table) / sizeof(fork_table[0]))

@@ -56,42 +56,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- the macro layer ---------------------------------------------------- */
-#if defined(BENCH_WRAPPER)
-#include <lockwatch.h>
-#define B_FORM "wrapper"
-typedef lw_mutex_t b_mutex_t;
-typedef lw_rwlock_t b_rwlock_t;
-#define B_MUTEX_INIT(m) lw_mutex_init((m), NULL)
-#define B_MUTEX_DESTROY(m) lw_mutex_destroy(m)
-#define B_LOCK(m) lw_mutex_lock(m)
-#define B_UNLOCK(m) lw_mutex_unlock(m)
-#define B_RW_INIT(r) lw_rwlock_init((r), NULL)
-#define B_RDLOCK(r) lw_rwlock_rdlock(r)
-#define B_RWUNLOCK(r) lw_rwlock_unlock(r)
-#else
-#if defined(BENCH_HEADER)
-#ifndef LOCKWATCH_PTHREAD_H
-#error "the header form is built with -include lockwatch/pthread.h"
-#endif
-#define B_FORM "header"
-#else
-#ifdef LOCKWATCH_PTHREAD_H
-#error "the plain form must not include lockwatch/pthread.h"
-#endif
-#define B_FORM "plain"
-#define B_PLAIN 1
-#endif
-typedef pthread_mutex_t b_mutex_t;
-typedef pthread_rwlock_t b_rwlock_t;
-#define B_MUTEX_INIT(m) pthread_mutex_init((m), NULL)
-#define B_MUTEX_DESTROY(m) pthread_mutex_destroy(m)
-#define B_LOCK(m) pthread_mutex_lock(m)
-#define B_UNLOCK(m) pthread_mutex_unlock(m)
-#define B_RW_INIT(r) pthread_rwlock_init((r), NULL)
-#define B_RDLOCK(r) pthread_rwlock_rdlock(r)
-#define B_RWUNLOCK(r) pthread_rwlock_unlock(r)
-#endif
+#include "bench.h"
 
 /* Is lockwatch in this process, and how many reports has it made? The
  * plain binary finds out through the dynamic linker (the preload library
@@ -113,7 +78,8 @@ static struct {
 	size_t edge_small, edge_large;
 	double scale;       /* --iters-scale */
 	const char *only;   /* --only: comma-separated row groups */
-} opt = { 0, 5, 80.0, 1000, 100000, 1.0, NULL };
+	unsigned long count; /* --count: each row exactly this many times, once */
+} opt = { 0, 5, 80.0, 1000, 100000, 1.0, NULL, 0 };
 
 static void usage(FILE *f)
 {
@@ -129,7 +95,11 @@ static void usage(FILE *f)
 		"  --iters-scale F  multiply the repetition time (so the iterations) by F,\n"
 		"                   for slow hosts such as Helgrind (e.g. 0.25)\n"
 		"  --only LIST      run only these rows: single_st,single,nested,rwread,\n"
-		"                   two_own,two_shared,edge,mem (for profiling)\n");
+		"                   two_own,two_shared,edge,mem,table,striped,fanout\n"
+		"                   (for profiling), or single rows of the last three\n"
+		"                   (table_1k, fanout_16k, ...)\n"
+		"  --count N        run each row's body exactly N times, once, untimed\n"
+		"                   calibration off (for instruction counts: icount_rows.sh)\n");
 }
 
 static int parse_options(int argc, char **argv, int *child, int *all)
@@ -149,6 +119,8 @@ static int parse_options(int argc, char **argv, int *child, int *all)
 			opt.time_ms = atof(v), i++;
 		} else if (!strcmp(a, "--only") && v) {
 			opt.only = v, i++;
+		} else if (!strcmp(a, "--count") && v) {
+			opt.count = strtoul(v, NULL, 10), i++;
 		} else if (!strcmp(a, "--iters-scale") && v) {
 			opt.scale = atof(v), i++;
 		} else if (!strcmp(a, "--edge-n") && v) {
@@ -182,7 +154,7 @@ static int parse_options(int argc, char **argv, int *child, int *all)
 }
 
 /* ---- timing helpers ------------------------------------------------------ */
-static inline uint64_t now_ns(void)
+uint64_t now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -218,15 +190,18 @@ static uint64_t percentile(const uint64_t *s, size_t n, double p)
 	return s[k - 1];
 }
 
-/* A timed body: run `iters` operations, return the elapsed ns. */
-typedef uint64_t (*body_fn)(uint64_t iters);
-
 static double last_spread; /* (max - min) / median of the last measure() */
 
 /* Calibrate (which is also the warm-up), warm up once more, then the
  * median of opt.reps repetitions, in ns per operation. */
-static double measure(body_fn body, uint64_t *iters_out)
+double measure(body_fn body, uint64_t *iters_out)
 {
+	if (opt.count) { /* one fixed run: instruction counting */
+		last_spread = 0;
+		if (iters_out)
+			*iters_out = opt.count;
+		return (double)body(opt.count) / (double)opt.count;
+	}
 	const double target = opt.time_ms * 1e6;
 	uint64_t it = 64, t;
 	for (;;) {
@@ -449,7 +424,7 @@ static int edge_run(size_t n, int keep, struct edge_result *r)
 
 /* ---- one form: every row, as lines on stdout ---------------------------- */
 /* Is row `key` selected (--only)? */
-static int want(const char *key)
+int want(const char *key)
 {
 	if (!opt.only)
 		return 1;
@@ -463,7 +438,7 @@ static int want(const char *key)
 	return 0;
 }
 
-static void put_row(const char *key, double ns, const uint64_t *iters)
+void put_row(const char *key, double ns, const uint64_t *iters)
 {
 	printf("row %s %.3f\nmeta spread_%s %.3f\n", key, ns, key, last_spread);
 	if (iters)
@@ -545,6 +520,11 @@ static int run_child(void)
 		       opt.edge_large - 1, er.rss_edges);
 	}
 
+	if (scale_rows(opt.quick)) {
+		fprintf(stderr, "lockwatch-bench: a lock-table row failed\n");
+		return 1;
+	}
+
 	reports = lockwatch_reports(&loaded);
 	printf("reports %ld\n", reports);
 	printf("done\n");
@@ -557,7 +537,7 @@ static int run_child(void)
 enum { F_PLAIN, F_WRAPPER, F_HEADER, F_PRELOAD, NF };
 static const char *const form_names[NF] = { "plain", "wrapper", "header", "preload" };
 
-#define MAXROWS 16
+#define MAXROWS 24
 static const struct rowdef {
 	const char *key, *label;
 	double target_link, target_preload; /* max ratio to plain; 0: none */
@@ -572,6 +552,12 @@ static const struct rowdef {
 	{ "edge_small_p99", "new edge p99, small graph", 0, 0 },
 	{ "edge_large_p50", "new edge p50, large graph", 0, 0 },
 	{ "edge_large_p99", "new edge p99, large graph", 0, 0 },
+	{ "table_1k", "lock table, 1,024 locks, random, 1 thread", 1.4, 1.4 },
+	{ "table_100k", "lock table, 100,000 locks, random", 2.5, 2.5 },
+	{ "two_tables", "2 threads, own 1,024-lock table (per thread)", 0, 0 },
+	{ "striped", "bucket (1,024) then global lock, pair", 1.5, 1.5 },
+	{ "fanout_256", "fan-out, 256 items: ns per item", 0, 0 },
+	{ "fanout_16k", "fan-out, 16,384 items: ns per item", 2.0, 2.0 },
 };
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 
@@ -728,6 +714,31 @@ static int cpu_times(unsigned long long *busy, unsigned long long *total)
 	return 0;
 }
 
+static int row_index(const char *key)
+{
+	for (int i = 0; i < NROWS; i++)
+		if (!strcmp(rows[i].key, key))
+			return i;
+	return 0;
+}
+
+/* Row `num` over row `den` in each form, marked past 1.10. */
+static void scale_line(const struct formres *res, const char *label, const char *num,
+		       const char *den)
+{
+	int ro = row_index(num), rs = row_index(den);
+	printf("%-42s", label);
+	for (int f = 0; f < NF; f++) {
+		char c[48] = "n/a";
+		if (res[f].have[rs] && res[f].have[ro] && res[f].row[rs] > 0) {
+			double q = res[f].row[ro] / res[f].row[rs];
+			snprintf(c, sizeof(c), "%.2fx%s", q, q > 1.10 ? "*" : "");
+		}
+		printf(f ? " %17s" : " %9s", c);
+	}
+	printf("\n");
+}
+
 static void fmt_ns(char *buf, size_t n, double v)
 {
 	if (v >= 100)
@@ -873,17 +884,8 @@ static int run_all(char **fwd, int nfwd)
 	}
 
 	/* scaling: two threads on their own locks against one thread */
-	int rs = 0, ro = 4;
-	printf("%-42s", "2 threads own locks / 1 thread (<= 1.10)");
-	for (int f = 0; f < NF; f++) {
-		char c[48] = "n/a";
-		if (res[f].have[rs] && res[f].have[ro] && res[f].row[rs] > 0) {
-			double q = res[f].row[ro] / res[f].row[rs];
-			snprintf(c, sizeof(c), "%.2fx%s", q, q > 1.10 ? "*" : "");
-		}
-		printf(f ? " %17s" : " %9s", c);
-	}
-	printf("\n");
+	scale_line(res, "2 threads own locks / 1 thread (<= 1.10)", "two_own", "single");
+	scale_line(res, "2 threads own tables / 1 thread (<= 1.10)", "two_tables", "table_1k");
 	if (p->edge_large_max)
 		printf("%-42s", "new edge max, large graph (info)");
 	for (int f = 0; p->edge_large_max && f < NF; f++) {

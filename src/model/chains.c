@@ -1,0 +1,94 @@
+/* chains.c - the table of validated chains (see chains.h).
+ *
+ * Open addressing with linear probing over two parallel arrays (64-bit
+ * keys, 32-bit stack ids: 12 bytes a slot), filled to at most 3/4 and then
+ * copied into one twice the size. Writers hold lw__chains_mu; readers never
+ * lock: a slot's stack id is written before its key is published
+ * (release), and the table pointer is published after the copy. An old
+ * table stays mapped with its memory given back (madvise), so a reader
+ * still in it reads zeros, "not found", and takes the slow path, which
+ * finds or adds the chain under the lock. */
+#include "chains.h"
+#include "mutex.h"
+
+#include <sys/mman.h>
+
+#define FIRST_SLOTS 4096
+
+struct lw__mutex lw__chains_mu = LW__MUTEX_INIT;
+struct lw__chains_tab *lw__chains_cur;
+static size_t n_used, n_bytes;
+
+static size_t tab_size(size_t slots)
+{
+	return sizeof(struct lw__chains_tab) + slots * (sizeof(uint64_t) + sizeof(uint32_t));
+}
+
+static struct lw__chains_tab *tab_new(size_t slots)
+{
+	void *p = mmap(NULL, tab_size(slots), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	struct lw__chains_tab *t = p;
+	t->mask = slots - 1;
+	t->stacks = (uint32_t *)(void *)&t->keys[slots];
+	n_bytes += tab_size(slots);
+	return t;
+}
+
+/* Put key in t; 1 when it took a new slot. */
+static int tab_put(struct lw__chains_tab *t, uint64_t key, uint32_t stack)
+{
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	for (size_t i = (size_t)(h >> 32) & t->mask;; i = (i + 1) & t->mask) {
+		if (t->keys[i] == key) {
+			lw__store(&t->stacks[i], stack);
+			return 0;
+		}
+		if (t->keys[i] == 0) {
+			lw__store(&t->stacks[i], stack);
+			lw__store_rel(&t->keys[i], key);
+			return 1;
+		}
+	}
+}
+
+/* Copy everything into a table twice the size and publish it. */
+static int grow(void)
+{
+	struct lw__chains_tab *o = lw__chains_cur;
+	size_t slots = o ? (o->mask + 1) * 2 : FIRST_SLOTS;
+	struct lw__chains_tab *t = tab_new(slots);
+	if (!t)
+		return -1;
+	for (size_t i = 0; o && i <= o->mask; i++)
+		if (o->keys[i])
+			tab_put(t, o->keys[i], o->stacks[i]);
+	lw__store_rel(&lw__chains_cur, t);
+	if (o) {
+		size_t sz = tab_size(o->mask + 1); /* before madvise zeroes it */
+		madvise(o, sz, MADV_DONTNEED);
+		n_bytes -= sz;
+	}
+	return 0;
+}
+
+void lw__chains_add(uint64_t key, uint32_t stack)
+{
+	lw__mutex_lock(&lw__chains_mu);
+	struct lw__chains_tab *t = lw__chains_cur;
+	if ((!t || (n_used + 1) * 4 > (t->mask + 1) * 3) && grow() == 0)
+		t = lw__chains_cur;
+	if (t && (n_used + 1) * 8 <= (t->mask + 1) * 7) /* never full: probes end */
+		n_used += (size_t)tab_put(t, key, stack);
+	lw__mutex_unlock(&lw__chains_mu);
+}
+
+void lw__chains_memory(size_t *chains, size_t *bytes)
+{
+	lw__mutex_lock(&lw__chains_mu);
+	*chains = n_used;
+	*bytes = n_bytes;
+	lw__mutex_unlock(&lw__chains_mu);
+}

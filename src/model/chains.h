@@ -1,0 +1,58 @@
+/* chains.h - the validated chains of the whole process (lockdep's chain
+ * table): the hash of every held-lock sequence that some thread has
+ * checked (its order edges are in the graph), with the depot id of the
+ * stack that first took its top lock.
+ *
+ * A thread's own chain cache (model/thread.h) sits in front of it; a miss
+ * there looks here before the slow path, so a chain is captured and put in
+ * the graph once per process, never again because a per-thread cache
+ * evicted it or another thread took it first. Lookups are lock-free (one
+ * probe sequence of an open-addressing table); inserts take the table's
+ * own lock, only on the slow path. */
+#ifndef LW_CHAINS_H
+#define LW_CHAINS_H
+
+#include "common.h"
+
+/* Chains known, and their slot arrays (for lw__chains_find's inline probe). */
+struct lw__chains_tab {
+	size_t mask;
+	uint32_t *stacks;  /* stack id of slot i */
+	uint64_t keys[];   /* chain hash, 0: empty */
+};
+
+extern struct lw__chains_tab *lw__chains_cur;
+
+/* The stack id stored with chain `key` (odd, never 0) into *stack, and 1;
+ * 0 when no thread has checked it. Lock-free; may miss a chain inserted
+ * while the table grows (the caller's slow path then inserts it again,
+ * harmlessly). */
+static inline int lw__chains_find(uint64_t key, uint32_t *stack)
+{
+	struct lw__chains_tab *t = lw__load_acq(&lw__chains_cur);
+	if (lw__unlikely(!t))
+		return 0;
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	for (size_t i = (size_t)(h >> 32) & t->mask;; i = (i + 1) & t->mask) {
+		uint64_t k = lw__load_acq(&t->keys[i]);
+		if (k == key) {
+			*stack = lw__load(&t->stacks[i]);
+			return 1;
+		}
+		if (k == 0)
+			return 0;
+	}
+}
+
+/* Remember chain `key` as checked, with its stack (overwrites). Under the
+ * guard (it may map memory). */
+void lw__chains_add(uint64_t key, uint32_t stack);
+
+/* Chains known and bytes used. */
+void lw__chains_memory(size_t *chains, size_t *bytes);
+
+/* The table's writer lock (runtime/init.c takes it around fork). */
+struct lw__mutex;
+extern struct lw__mutex lw__chains_mu;
+
+#endif
