@@ -186,10 +186,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_DESTROY(obj, cache, site, call)                                   \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_self();                             \
-		struct lw__lock *l_ = t_ ? lw__lock_find(LW__OBJ(obj)) : NULL;     \
-		if (l_)                                                            \
-			lw__destroy_check(t_, l_, &site_);                         \
+		struct lw__thread *t_ = lw__op_destroying(LW__OBJ(obj), &site_);  \
 		int rc_ = (call);                                                  \
 		if (rc_ == 0 && t_)                                                \
 			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
@@ -200,10 +197,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_DESTROY_VOID(obj, cache, site, call)                              \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_self();                             \
-		struct lw__lock *l_ = t_ ? lw__lock_find(LW__OBJ(obj)) : NULL;     \
-		if (l_)                                                            \
-			lw__destroy_check(t_, l_, &site_);                         \
+		struct lw__thread *t_ = lw__op_destroying(LW__OBJ(obj), &site_);  \
 		(call);                                                            \
 		if (t_)                                                            \
 			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
@@ -273,6 +267,9 @@ void lw__cond_cancelled(void *arg);
 void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
 		     struct lw__site s);
 void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache);
+/* Before a destroy: the checks (destroying a held lock); the calling
+ * thread's state, or NULL when the call passes straight through. */
+struct lw__thread *lw__op_destroying(void *obj, const struct lw__site *s);
 
 /* The real function: in the preload library's fast bodies, straight from
  * the table (complete once any thread has state). */

@@ -364,23 +364,22 @@ struct lw__lock *lw__graph_pred(struct lw__lock *l, uint32_t id)
 	return p;
 }
 
+/* Take edge e out of the graph for good. Caller holds the graph lock. */
+static void drop_edge(struct lw__edge *e)
+{
+	unlink_edge(e);
+	lw__edge_unindex(e);
+	lw__edge_free(e);
+	n_edges--;
+}
+
 void lw__graph_forget(struct lw__lock *l)
 {
 	LOCK();
-	while (l->out) {
-		struct lw__edge *e = l->out;
-		unlink_edge(e);
-		lw__edge_unindex(e);
-		lw__edge_free(e);
-		n_edges--;
-	}
-	while (l->in) {
-		struct lw__edge *e = l->in;
-		unlink_edge(e);
-		lw__edge_unindex(e);
-		lw__edge_free(e);
-		n_edges--;
-	}
+	while (l->out)
+		drop_edge(l->out);
+	while (l->in)
+		drop_edge(l->in);
 	UNLOCK();
 }
 
