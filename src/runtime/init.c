@@ -39,6 +39,7 @@
 #include "thread.h"
 #include "watchdog.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,26 @@ static void at_exit(void)
 	lw__guard_leave();
 }
 
+/* One runtime per process. A program built with the header or the wrapper
+ * API links liblockwatch; run under `lockwatch run`, the preload library
+ * (which exports the same lw_ entry points, and comes first in the
+ * loader's lookup order) is in the process too, and the program's calls
+ * bind to it. The linked copy then stays dormant: no watchdog, no fork or
+ * exit handlers, nothing tracked twice. Only the shared library checks;
+ * the preload library is never dormant, and a static copy is called
+ * directly by its program. */
+static int dormant(void)
+{
+#ifdef LW_SHARED
+	Dl_info first, self;
+	void *p = dlsym(RTLD_DEFAULT, "lw_version");
+	return p && dladdr(p, &first) && dladdr((void *)lw__init, &self) &&
+	       first.dli_fbase != self.dli_fbase;
+#else
+	return 0;
+#endif
+}
+
 void lw__init(void)
 {
 	int expected = 0;
@@ -100,6 +121,12 @@ void lw__init(void)
 		return; /* done, or running in this or another thread */
 	int saved = errno;
 	lw__guard_enter();
+	if (dormant()) {
+		lw__store_rel(&init_state, 2);
+		lw__guard_leave();
+		errno = saved;
+		return;
+	}
 	lw__real_init();
 	lw__alloc_init();
 	lw__hooks.lock_retired = lw__graph_forget;
