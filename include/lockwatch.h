@@ -236,12 +236,8 @@ typedef struct lw_report_thread {
 	lw_stack_t stack;    /* where it took `lock`, or where it is now */
 	lw_stack_t now;      /* what it is doing now (depth 0: not known) */
 	const char *now_note; /* why `now` is missing, or NULL */
-	/* since 0.3 (hang reports; NULL and 0 in the others): */
-	const char *state;   /* what it is doing, human: "waits for lock L held
-				 * by thread T", "in system call read", "running" */
-	int n_waits_for;
-	const int *waits_for; /* tids of the threads it waits for: the holders
-				 * of its lock, or the thread it joins */
+	/* (a hang report's "state" and "waits_for", and an edge's timed flags,
+	 * are in the JSON text only: these structs are frozen, see above) */
 } lw_report_thread_t;
 
 typedef struct lw_report {

@@ -226,15 +226,6 @@ static void build_thread(struct lw__rb *rb, const lw_report_t *r, struct rb_thre
 	o->stack = depot_stack(rb, t->stack);
 	o->now = raw_stack(rb, t->now, t->n_now, 1);
 	o->now_note = t->now_note;
-	o->state = t->state;
-	o->n_waits_for = 0;
-	o->waits_for = NULL;
-	int *w = t->n_waits_for ? lw__rb_alloc(rb, (size_t)t->n_waits_for * sizeof(*w)) : NULL;
-	if (w) {
-		memcpy(w, t->waits_for, (size_t)t->n_waits_for * sizeof(*w));
-		o->waits_for = w;
-		o->n_waits_for = t->n_waits_for;
-	}
 }
 
 /* Fill r from rb; every allocation comes from rb's arena. */
@@ -276,11 +267,8 @@ void lw__report_emit(struct lw__rb *rb)
 	in_report++;
 
 	build(rb, &r);
-	lw__report_text(&r, &text);
-	uint8_t *timed = rb->n_edges ? lw__rb_alloc(rb, (size_t)rb->n_edges) : NULL;
-	for (int i = 0; timed && i < rb->n_edges; i++)
-		timed[i] = rb->edges[i].timed;
-	lw__report_json(&r, timed, &json);
+	lw__report_text(&r, rb, &text);
+	lw__report_json(&r, rb, &json);
 	r.text = text.p ? text.p : "";
 	r.json = json.p ? json.p : "{}";
 

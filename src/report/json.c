@@ -18,7 +18,7 @@
  * FRAME = {"pc":"0x..","function":..|null,"file":..|null,"line":N|null,
  *          "module":..|null}
  */
-#include "report.h"
+#include "rb.h"
 
 #include <inttypes.h>
 
@@ -81,7 +81,7 @@ static void put_locks(const lw_report_t *r, struct lw__buf *b)
 	}
 }
 
-static void put_edges(const lw_report_t *r, const uint8_t *timed, struct lw__buf *b)
+static void put_edges(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	for (int i = 0; i < r->n_edges; i++) {
 		const lw_report_edge_t *e = &r->edges[i];
@@ -96,7 +96,7 @@ static void put_edges(const lw_report_t *r, const uint8_t *timed, struct lw__buf
 		put_stack(&e->from_stack, b);
 		lw__buf_puts(b, ",\"to_stack\":");
 		put_stack(&e->to_stack, b);
-		unsigned tm = timed ? timed[i] : 0;
+		unsigned tm = i < rb->n_edges ? rb->edges[i].timed : 0;
 		lw__buf_printf(b, ",\"from_timed\":%s,\"to_timed\":%s}",
 			       tm & 1 ? "true" : "false", tm & 2 ? "true" : "false");
 	}
@@ -115,7 +115,7 @@ static void put_held(const lw_report_t *r, const lw_report_thread_t *t, struct l
 	}
 }
 
-static void put_threads(const lw_report_t *r, struct lw__buf *b)
+static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	for (int i = 0; i < r->n_threads; i++) {
 		const lw_report_thread_t *t = &r->threads[i];
@@ -134,15 +134,17 @@ static void put_threads(const lw_report_t *r, struct lw__buf *b)
 		else
 			lw__buf_puts(b, "null");
 		put_str(b, ",\"now_note\":", t->now_note);
-		put_str(b, ",\"state\":", t->state);
+		/* from the builder (the public struct is frozen): same index */
+		const struct rb_thread *x = i < rb->n_threads ? &rb->threads[i] : NULL;
+		put_str(b, ",\"state\":", x ? x->state : NULL);
 		lw__buf_puts(b, ",\"waits_for\":[");
-		for (int k = 0; k < t->n_waits_for && t->waits_for; k++)
-			lw__buf_printf(b, "%s%d", k ? "," : "", t->waits_for[k]);
+		for (int k = 0; x && k < x->n_waits_for && x->waits_for; k++)
+			lw__buf_printf(b, "%s%d", k ? "," : "", x->waits_for[k]);
 		lw__buf_puts(b, "]}");
 	}
 }
 
-void lw__report_json(const lw_report_t *r, const uint8_t *timed, struct lw__buf *b)
+void lw__report_json(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	put_str(b, "{\"kind\":", r->kind_name);
 	put_str(b, ",\"severity\":", r->severity_name);
@@ -152,8 +154,8 @@ void lw__report_json(const lw_report_t *r, const uint8_t *timed, struct lw__buf 
 	lw__buf_puts(b, ",\"locks\":[");
 	put_locks(r, b);
 	lw__buf_puts(b, "],\"edges\":[");
-	put_edges(r, timed, b);
+	put_edges(r, rb, b);
 	lw__buf_puts(b, "],\"threads\":[");
-	put_threads(r, b);
+	put_threads(r, rb, b);
 	lw__buf_puts(b, "]}");
 }

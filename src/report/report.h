@@ -65,8 +65,10 @@ unsigned long lw__report_errors(void);
 /* The JSON of r; timed[i] (bit 0: from, bit 1: to) says which sides of
  * edge i were timed acquires (NULL: none), a fact lw_report_edge_t, frozen,
  * does not carry. */
-void lw__report_json(const lw_report_t *r, const uint8_t *timed, struct lw__buf *b);
-void lw__report_text(const lw_report_t *r, struct lw__buf *b);
+/* The JSON line of r; what the frozen public structs cannot carry (edge
+ * timed flags, hang state) is read from its builder rb. */
+void lw__report_json(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b);
+void lw__report_text(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b);
 
 void lw__report_atfork_prepare(void);
 void lw__report_atfork_parent(void);

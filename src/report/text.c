@@ -12,7 +12,7 @@
  * Frame lines are "#k FUNCTION (FILE:LINE) [MODULE]", with "??" for an
  * unknown function, no parenthesis without a file and the module's base
  * name only. */
-#include "report.h"
+#include "rb.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -164,7 +164,7 @@ static const char *stack_label(const lw_report_thread_t *t)
 	return "stack";
 }
 
-static void put_threads(const lw_report_t *r, struct lw__buf *b)
+static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	for (int i = 0; i < r->n_threads; i++) {
 		const lw_report_thread_t *t = &r->threads[i];
@@ -176,8 +176,9 @@ static void put_threads(const lw_report_t *r, struct lw__buf *b)
 		if (t->duration_ms > 0)
 			lw__buf_printf(b, ", for %" PRIu64 " ms", t->duration_ms);
 		lw__buf_puts(b, ":\n");
-		if (t->state)
-			lw__buf_printf(b, "    %s\n", t->state);
+		const char *state = i < rb->n_threads ? rb->threads[i].state : NULL;
+		if (state)
+			lw__buf_printf(b, "    %s\n", state);
 		if (t->n_held > 0 && t->held) {
 			lw__buf_puts(b, "    holds: ");
 			for (int k = 0; k < t->n_held; k++)
@@ -195,7 +196,7 @@ static void put_threads(const lw_report_t *r, struct lw__buf *b)
 	}
 }
 
-void lw__report_text(const lw_report_t *r, struct lw__buf *b)
+void lw__report_text(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	lw__buf_printf(b, "lockwatch: %s: %s\n", r->severity == LW_ERROR ? "ERROR" : "WARNING",
 		       r->headline ? r->headline : (r->kind_name ? r->kind_name : "report"));
@@ -207,10 +208,10 @@ void lw__report_text(const lw_report_t *r, struct lw__buf *b)
 		if (r->severity == LW_ERROR)
 			put_scenario(r, b);
 		put_other_locks(r, b);
-		put_threads(r, b);
+		put_threads(r, rb, b);
 	} else {
 		put_locks(r, b);
-		put_threads(r, b);
+		put_threads(r, rb, b);
 		put_edges(r, b);
 	}
 	lw__buf_puts(b, "\n");
