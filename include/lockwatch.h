@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define LOCKWATCH_VERSION_MAJOR 0
-#define LOCKWATCH_VERSION_MINOR 2
+#define LOCKWATCH_VERSION_MINOR 3
 #define LOCKWATCH_VERSION_PATCH 0
 #define LOCKWATCH_VERSION_HEX                                              \
 	((LOCKWATCH_VERSION_MAJOR << 16) | (LOCKWATCH_VERSION_MINOR << 8) |  \
