@@ -187,6 +187,7 @@ typedef enum lw_kind {
 	LW_LONG_HOLD,
 	LW_LONG_WAIT,
 	LW_HANG,             /* the run's time limit (option timeout) is up: every thread */
+	LW_INIT_HELD,        /* a held lock is initialised again (since 0.3) */
 	LW_KIND_COUNT
 } lw_kind_t;
 
@@ -225,7 +226,7 @@ typedef struct lw_report_edge {
 typedef struct lw_report_thread {
 	int tid;
 	const char *name;
-	const char *role;    /* "holder", "waiter", "requester", "unlocker",
+	const char *role;    /* "holder", "waiter", "requester", "unlocker", "initialiser",
 				 * "destroyer" or "exiting thread"; in a hang
 				 * report also "cond waiter", "joiner",
 				 * "running" or "in a system call" */

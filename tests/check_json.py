@@ -32,7 +32,7 @@ import sys
 
 KINDS = ["lock_order_cycle", "deadlock", "self_deadlock", "bad_unlock",
          "destroy_held", "thread_exit_holding", "long_hold", "long_wait",
-         "hang"]
+         "hang", "init_held"]
 SEVERITIES = ["error", "warning"]
 LOCK_KINDS = ["mutex", "rwlock", "spinlock", "semaphore", "lock"]
 REPORT_KEYS = ["kind", "severity", "pid", "time_ms", "headline", "note",

@@ -221,7 +221,8 @@ struct counts {
 
 static const char *const kind_names[] = { "lock_order_cycle", "deadlock", "self_deadlock",
 					  "bad_unlock", "destroy_held", "thread_exit_holding",
-					  "long_hold", "long_wait", "hang" };
+					  "long_hold", "long_wait", "hang",
+					  "init_held" };
 #define N_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
 
 /* Count the reports written to the JSON file from offset `from` on. */

@@ -360,6 +360,8 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 			return; /* a semaphore post that signals, not one that gives back */
 		if (t->overflow)
 			t->overflow--;
+		else if (t->reinit == obj)
+			t->reinit = NULL; /* the init_held mistake, reported already */
 		else if (!taken_unseen(t, l))
 			lw__misuse_bad_unlock(t, l, s);
 		return;
@@ -373,6 +375,18 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 		return;
 	}
 	remove_held(t, h);
+}
+
+void lw__init_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
+{
+	if (l->kind == LW__SEM)
+		return; /* units are not owned (sem_init over a taken unit is not this) */
+	struct lw__held *h = find_held(t, l);
+	if (!h && !lw__load(&l->owner))
+		return;
+	lw__misuse_init_held(t, l, h, s);
+	if (h)
+		t->reinit = l->addr;
 }
 
 void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)

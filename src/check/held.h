@@ -186,6 +186,9 @@ static inline int lw__release(struct lw__thread *t, void *obj)
 	return 0;
 }
 
+/* Before init: report initialising a held lock (init_held). */
+void lw__init_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);
+
 /* Before destroy; after a successful destroy call lw__destroyed(). */
 void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);
 void lw__destroyed(struct lw__thread *t, const void *addr);

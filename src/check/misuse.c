@@ -15,8 +15,9 @@ static struct lw__map seen = { .exclusive = 1 };
 
 static int first_time(lw_kind_t kind, const struct lw__lock *l, uintptr_t pc)
 {
-	uint64_t key = ((uint64_t)l->id * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)pc << 3) ^
-		       (uint64_t)kind;
+	/* init_held makes a new lock each time: keyed by its address instead */
+	uint64_t who = kind == LW_INIT_HELD ? (uint64_t)(uintptr_t)l->addr : l->id;
+	uint64_t key = (who * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)pc << 3) ^ (uint64_t)kind;
 	key |= 1;
 	lw__mutex_lock(&lw__misuse_mu);
 	int first = lw__map_get(&seen, key) == NULL;
@@ -81,6 +82,29 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 	 * rwlock blocks only if a writer queues in between: not certain) */
 	if (!relock_fails(l, h) && !(l->kind == LW__RWLOCK && mode == LW__READ))
 		lw__deadlock_action();
+	end(rb, saved);
+}
+
+void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct lw__held *h,
+			   const struct lw__site *s)
+{
+	int saved;
+	struct lw__thread *owner = lw__load(&l->owner);
+	if (!owner)
+		owner = t;
+	struct lw__rb *rb = begin(LW_INIT_HELD, LW_ERROR, l, s->pc, &saved);
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		lw__thread_refresh_name(t);
+		lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0,
+			      owner == t && h ? h->stack : 0);
+		lw__rb_thread(rb, t->tid, t->name, "initialiser", li, 0, lw__stack_capture(s));
+		lw__rb_headline(rb, "thread %d (%s) initialises %s while thread %d (%s) holds it",
+				t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid, owner->name);
+		lw__rb_note(rb, "initialising a held lock is undefined behaviour: the lock is "
+			    "reset, so the holder's later unlock acts on a fresh lock (and a "
+			    "waiter may get it while the holder is still inside)");
+	}
 	end(rb, saved);
 }
 

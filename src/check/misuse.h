@@ -19,6 +19,10 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
  * (the lock is free now: its entry goes stale). */
 void lw__misuse_bad_unlock(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);
 
+/* t initialises l again while it is held (by t: entry h, or by its owner). */
+void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct lw__held *h,
+			  const struct lw__site *s);
+
 /* t destroys l while it is held (by t: entry h, or by l's owner). */
 void lw__misuse_destroy_held(struct lw__thread *t, struct lw__lock *l,
 			     const struct lw__held *h, const struct lw__site *s);

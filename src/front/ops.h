@@ -176,8 +176,8 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_INIT(obj, cache, kind, site, call)                                \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
+		struct lw__thread *t_ = lw__op_initing(LW__OBJ(obj), &site_);     \
 		int rc_ = (call);                                                  \
-		struct lw__thread *t_ = lw__op_self();                             \
 		if (rc_ == 0 && t_)                                                \
 			lw__op_new_lock(t_, LW__OBJ(obj), (cache), (kind), site_); \
 		return rc_;                                                        \
@@ -267,6 +267,9 @@ void lw__cond_cancelled(void *arg);
 void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
 		     struct lw__site s);
 void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache);
+/* Before an init: the check (initialising a held lock); the calling
+ * thread's state, or NULL when the call passes straight through. */
+struct lw__thread *lw__op_initing(void *obj, const struct lw__site *s);
 /* Before a destroy: the checks (destroying a held lock); the calling
  * thread's state, or NULL when the call passes straight through. */
 struct lw__thread *lw__op_destroying(void *obj, const struct lw__site *s);

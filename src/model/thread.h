@@ -112,6 +112,8 @@ struct lw__thread {
 	struct lw__held_more *more;
 	unsigned n_more, cap_more;
 
+	const void *reinit; /* a lock it held that it then initialised again
+			     * (reported): its next unlock is the same mistake */
 	struct lw__thread *next; /* global list */
 };
 

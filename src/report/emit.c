@@ -93,6 +93,7 @@ static const char *const kind_names[LW_KIND_COUNT] = {
 	[LW_LONG_HOLD] = "long_hold",
 	[LW_LONG_WAIT] = "long_wait",
 	[LW_HANG] = "hang",
+	[LW_INIT_HELD] = "init_held",
 };
 
 /* Symbolise raw pcs into rb's arena. Frame 0 is an exact pc when

@@ -31,7 +31,7 @@
 
 /* the report kinds and severities of lockwatch.h, for the sources' sake */
 enum { LW_LOCK_ORDER_CYCLE = 0, LW_DEADLOCK, LW_SELF_DEADLOCK, LW_BAD_UNLOCK,
-       LW_DESTROY_HELD, LW_THREAD_EXIT_HOLDING, LW_LONG_HOLD, LW_LONG_WAIT, LW_HANG,
+       LW_DESTROY_HELD, LW_THREAD_EXIT_HOLDING, LW_LONG_HOLD, LW_LONG_WAIT, LW_HANG, LW_INIT_HELD,
        LW_KIND_COUNT };
 enum { LW_WARNING = 1, LW_ERROR = 2 };
 
