@@ -32,6 +32,7 @@ struct verdict {
 	size_t n;          /* locks in the cycle */
 	uint32_t gate;     /* id of the gate lock, 0: none */
 	struct lw__lock *reader; /* a lock only read-held and read-awaited */
+	struct lw__lock *writer_pref; /* such a lock, but writer-preferring */
 	size_t n_timed;    /* edges whose `to` is a timed acquire */
 	lw_severity_t sev;
 };
@@ -76,10 +77,14 @@ static uint64_t judge(const struct lw__cycle_edge *cyc, size_t n, struct verdict
 			v->gate = cand;
 	}
 	free(ids);
-	v->reader = NULL;
+	v->reader = v->writer_pref = NULL;
 	for (size_t i = 0; i < n && !v->reader; i++) {
 		const struct lw__cycle_edge *in = &cyc[(i + n - 1) % n], *out = &cyc[i];
-		if (in->info.to_read && out->info.from_read && !lw__lock_prefers_writers(out->from))
+		if (!in->info.to_read || !out->info.from_read)
+			continue;
+		if (lw__lock_prefers_writers(out->from))
+			v->writer_pref = out->from;
+		else
 			v->reader = out->from;
 	}
 	v->n_timed = 0;
@@ -164,6 +169,12 @@ static void report_cycle(const struct lw__cycle_edge *cyc, const struct verdict 
 			    "gives up at its deadline, but the others wait without one; pick "
 			    "one order and take them in it everywhere",
 			    v->n_timed, n, v->n_timed == 1 ? "s" : "");
+	else if (v->writer_pref)
+		lw__rb_note(rb, "threads taking these locks in these orders at the same "
+			    "time deadlock; %s is only read here, but it is a rwlock that prefers "
+			    "writers: a new reader waits behind a queued writer, so reads can "
+			    "deadlock (not so on glibc's default rwlock); pick one order and take "
+			    "them in it everywhere", lw__rb_lock_name(rb, lw__rb_lock(rb, v->writer_pref)));
 	else
 		lw__rb_note(rb, "threads taking these locks in these orders at the same "
 			    "time deadlock; pick one order and take them in it everywhere");
