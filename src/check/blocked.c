@@ -84,7 +84,7 @@ static int look(size_t n, int self, int again)
 		for (size_t i = 0; i < n; i++) {
 			struct lw__task *t = &tasks[i];
 			const struct snap_thread *s = t->tid == self ? NULL : seen_waiter(t->tid);
-			if (t->tid == self || (s != NULL) != inside || t->watchdog)
+			if (t->tid == self || (s != NULL) != inside)
 				continue;
 			char before[sizeof(t->raw)];
 			memcpy(before, t->raw, sizeof(before));
@@ -100,8 +100,6 @@ int lw__all_blocked_for_good(void)
 {
 	long n = lw__tasks_list(&tasks, &cap_tasks);
 	int self = (int)syscall(SYS_gettid);
-	for (long i = 0; i < n; i++) /* another copy's watchdog is lockwatch's too */
-		tasks[i].watchdog = tasks[i].tid != self && lw__task_is_watchdog(tasks[i].tid);
 	if (n <= 0 || !look((size_t)n, self, 0) || !look((size_t)n, self, 1))
 		return 0;
 	for (size_t i = 0; i < lw__n_snap; i++)

@@ -171,7 +171,7 @@ static void report(int own_time)
 			lw__task_read(&hang.tasks[i]);
 	for (long i = 0; i < n; i++) {
 		const struct lw__task *t = &hang.tasks[i];
-		if (t->tid == self || lw__task_is_watchdog(t->tid))
+		if (t->tid == self)
 			continue;
 		const struct snap_thread *s = snap_of(t->tid);
 		brief[0] = 0;

@@ -192,15 +192,6 @@ int lw__task_read(struct lw__task *task)
 	return 0;
 }
 
-int lw__task_is_watchdog(int tid)
-{
-	struct snap_thread s;
-	s.tid = tid;
-	s.name[0] = 0;
-	lw__snap_refresh_name(&s);
-	return strcmp(s.name, LW__WATCHDOG_NAME) == 0;
-}
-
 /* The tick advances to now: remember the gap for lw__snap_at_least. */
 void lw__snap_tick(uint32_t now)
 {

@@ -69,7 +69,6 @@ struct lw__task {
 	long nr;
 	uint64_t arg[6];
 	char raw[192];   /* the line as read, to compare two looks */
-	int watchdog;    /* a lockwatch watchdog (its users fill it in) */
 };
 
 /* Every thread of this process (tid only), into *tasks (grown as needed,
@@ -79,10 +78,7 @@ long lw__tasks_list(struct lw__task **tasks, size_t *cap);
 /* Fill in task->blocked, nr, arg and raw; -1 when unreadable. */
 int lw__task_read(struct lw__task *task);
 
-/* The name every lockwatch watchdog thread gives itself, and whether
- * thread tid bears it: a watchdog of this copy of lockwatch or of another
- * (the header way under `lockwatch run` has two), never the program's. */
+/* The name the watchdog thread gives itself (seen in ps, gdb, reports). */
 #define LW__WATCHDOG_NAME "lw-watchdog"
-int lw__task_is_watchdog(int tid);
 
 #endif
