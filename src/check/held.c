@@ -377,25 +377,23 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 	remove_held(t, h);
 }
 
-void lw__init_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
+void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
+		     const struct lw__site *s)
 {
-	if (l->kind == LW__SEM)
-		return; /* units are not owned (sem_init over a taken unit is not this) */
+	/* semaphore units are not owned: a signal semaphore is destroyed or
+	 * initialised "held" by design */
+	if (l->kind == LW__SEM || l->kind == LW__UNKNOWN)
+		return;
 	struct lw__held *h = find_held(t, l);
 	if (!h && !lw__load(&l->owner))
 		return;
+	if (destroy) {
+		lw__misuse_destroy_held(t, l, h, s);
+		return;
+	}
 	lw__misuse_init_held(t, l, h, s);
 	if (h)
-		t->reinit = l->addr;
-}
-
-void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
-{
-	if (l->kind == LW__SEM)
-		return; /* units are not owned: a signal semaphore is destroyed "held" */
-	struct lw__held *h = find_held(t, l);
-	if (h || lw__load(&l->owner))
-		lw__misuse_destroy_held(t, l, h, s);
+		t->reinit = l->addr; /* its next unlock is the same mistake */
 }
 
 void lw__destroyed(struct lw__thread *t, const void *addr)

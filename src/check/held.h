@@ -186,11 +186,10 @@ static inline int lw__release(struct lw__thread *t, void *obj)
 	return 0;
 }
 
-/* Before init: report initialising a held lock (init_held). */
-void lw__init_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);
-
-/* Before destroy; after a successful destroy call lw__destroyed(). */
-void lw__destroy_check(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);
+/* Before a destroy (destroy_held) or an init (init_held) of l: report it
+ * when l is held. After a successful destroy call lw__destroyed(). */
+void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
+		     const struct lw__site *s);
 void lw__destroyed(struct lw__thread *t, const void *addr);
 
 /* Condition-variable wait: the mutex is released before and re-held after,

@@ -27,21 +27,12 @@ void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, i
 		lw__lock_get(obj, kind, s);
 }
 
-struct lw__thread *lw__op_initing(void *obj, const struct lw__site *s)
-{
-	struct lw__thread *t = lw__op_self();
-	struct lw__lock *l = t ? lw__lock_find(obj) : NULL;
-	if (l && l->kind != LW__UNKNOWN)
-		lw__init_check(t, l, s);
-	return t;
-}
-
-struct lw__thread *lw__op_destroying(void *obj, const struct lw__site *s)
+struct lw__thread *lw__op_resetting(void *obj, int destroy, const struct lw__site *s)
 {
 	struct lw__thread *t = lw__op_self();
 	struct lw__lock *l = t ? lw__lock_find(obj) : NULL;
 	if (l)
-		lw__destroy_check(t, l, s);
+		lw__reset_check(t, l, destroy, s);
 	return t;
 }
 

@@ -176,7 +176,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_INIT(obj, cache, kind, site, call)                                \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_initing(LW__OBJ(obj), &site_);     \
+		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 0, &site_); \
 		int rc_ = (call);                                                  \
 		if (rc_ == 0 && t_)                                                \
 			lw__op_new_lock(t_, LW__OBJ(obj), (cache), (kind), site_); \
@@ -186,7 +186,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_DESTROY(obj, cache, site, call)                                   \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_destroying(LW__OBJ(obj), &site_);  \
+		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 1, &site_); \
 		int rc_ = (call);                                                  \
 		if (rc_ == 0 && t_)                                                \
 			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
@@ -197,7 +197,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_DESTROY_VOID(obj, cache, site, call)                              \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_destroying(LW__OBJ(obj), &site_);  \
+		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 1, &site_); \
 		(call);                                                            \
 		if (t_)                                                            \
 			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
@@ -267,12 +267,10 @@ void lw__cond_cancelled(void *arg);
 void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
 		     struct lw__site s);
 void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache);
-/* Before an init: the check (initialising a held lock); the calling
- * thread's state, or NULL when the call passes straight through. */
-struct lw__thread *lw__op_initing(void *obj, const struct lw__site *s);
-/* Before a destroy: the checks (destroying a held lock); the calling
- * thread's state, or NULL when the call passes straight through. */
-struct lw__thread *lw__op_destroying(void *obj, const struct lw__site *s);
+/* Before a destroy (destroy = 1) or an init: the check (the lock is held);
+ * the calling thread's state, or NULL when the call passes straight
+ * through. */
+struct lw__thread *lw__op_resetting(void *obj, int destroy, const struct lw__site *s);
 
 /* The real function: in the preload library's fast bodies, straight from
  * the table (complete once any thread has state). */
