@@ -380,11 +380,19 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
 		     const struct lw__site *s)
 {
-	/* semaphore units are not owned: a signal semaphore is destroyed or
-	 * initialised "held" by design */
-	if (l->kind == LW__SEM || l->kind == LW__UNKNOWN)
+	if (l->kind == LW__UNKNOWN)
 		return;
 	struct lw__held *h = find_held(t, l);
+	/* Semaphore units are not owned, and another thread's taken units are
+	 * a signal semaphore's normal state: only a thread that initialises a
+	 * semaphore while it holds units of it itself is told (its later
+	 * sem_post gives a unit to the fresh semaphore). Destroying one is
+	 * never a held-lock mistake. */
+	if (l->kind == LW__SEM) {
+		if (h && !destroy)
+			lw__misuse_init_held(t, l, h, s);
+		return;
+	}
 	if (!h && !lw__load(&l->owner))
 		return;
 	if (destroy) {
