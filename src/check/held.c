@@ -404,6 +404,15 @@ void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
 		t->reinit = l->addr; /* its next unlock is the same mistake */
 }
 
+void lw__held_atfork_child(struct lw__thread *t)
+{
+	for (unsigned i = lw__held_depth(t); i-- > 0;) {
+		struct lw__held *h = lw__held_at(t, i);
+		if (h->lock && lw__lock_pshared(h->lock))
+			remove_held(t, h);
+	}
+}
+
 void lw__destroyed(struct lw__thread *t, const void *addr)
 {
 	struct lw__lock *l = lw__lock_find(addr);

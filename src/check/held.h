@@ -191,6 +191,9 @@ static inline int lw__release(struct lw__thread *t, void *obj)
 void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
 		     const struct lw__site *s);
 void lw__destroyed(struct lw__thread *t, const void *addr);
+/* In a fork's child, for the forking thread t: the process-shared locks
+ * it held are still held by the parent, not by the child: forgotten. */
+void lw__held_atfork_child(struct lw__thread *t);
 
 /* Condition-variable wait: the mutex is released before and re-held after,
  * with no order edge. `saved` carries the held entry across the wait, its
