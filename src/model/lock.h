@@ -143,6 +143,10 @@ struct lw__lock *lw__lock_find(const void *addr);
 
 /* Retire the live record of addr (destroy, or init over an old lock). */
 void lw__lock_retire(const void *addr);
+/* Retire every live record whose lock lies in [lo, hi): memory that is
+ * gone (a library unloaded by dlclose). Takes the registry lock in turns;
+ * the lock_retired hook runs outside it. */
+void lw__lock_retire_range(uintptr_t lo, uintptr_t hi);
 
 /* Name a lock (registering it if new). */
 void lw__lock_set_name(const void *addr, const char *name);
