@@ -134,12 +134,31 @@ static int get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *a
 	return -UNW_ENOINFO; /* no run-time registered unwind info */
 }
 
+/* The 64-byte lines read during one walk (unwind tables are read word by
+ * word): 16 of them, direct-mapped, emptied when a walk starts. A line
+ * never crosses a page, so a readable word's line is readable. */
+#define LINES 16
+static struct {
+	uintptr_t tag[LINES]; /* line address + 1, 0: empty */
+	unsigned char data[LINES][64];
+} lines;
+
 static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write,
 		      void *arg)
 {
 	(void)as, (void)arg;
-	if (write || peek(addr, val, sizeof(*val)) != 0)
+	if (write)
 		return -UNW_EINVAL;
+	uintptr_t line = addr & ~(uintptr_t)63, off = addr & 63;
+	if (off > 64 - sizeof(*val))
+		return peek(addr, val, sizeof(*val)) == 0 ? 0 : -UNW_EINVAL;
+	unsigned i = (unsigned)(line >> 6) % LINES;
+	if (lines.tag[i] != line + 1) {
+		if (peek(line, lines.data[i], 64) != 0)
+			return -UNW_EINVAL;
+		lines.tag[i] = line + 1;
+	}
+	memcpy(val, lines.data[i] + off, sizeof(*val));
 	return 0;
 }
 
@@ -340,6 +359,7 @@ int lw__stack_at(uintptr_t sp, uintptr_t pc, uintptr_t *pcs, int max)
 	if (max > LW__STACK_MAX)
 		max = LW__STACK_MAX;
 	struct regs r = { pc, sp, 0, 0, 0 };
+	memset(lines.tag, 0, sizeof(lines.tag)); /* the stack may have moved */
 	int n = 0, restarted = 0;
 	while (n < max) {
 		unw_cursor_t c;
