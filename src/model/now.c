@@ -157,7 +157,7 @@ static int blocks(int tid, int sig)
 }
 
 /* Where thread tid is, from /proc/self/task/TID/syscall. */
-enum { AT_GONE, AT_RUNNING, AT_STOPPED, AT_SYSCALL };
+enum { AT_GONE, AT_UNKNOWN, AT_RUNNING, AT_STOPPED, AT_SYSCALL };
 struct where {
 	int at;
 	long nr;                      /* AT_SYSCALL: the call */
@@ -172,8 +172,12 @@ static void where_is(int tid, struct where *w)
 	unsigned long long mask;
 	memset(w, 0, sizeof(*w));
 	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-	if (status_of(tid, &mask, &w->switches) != 0 || read_proc(path, w->line, sizeof(w->line)) <= 0) {
+	if (status_of(tid, &mask, &w->switches) != 0) {
 		w->at = AT_GONE;
+		return;
+	}
+	if (read_proc(path, w->line, sizeof(w->line)) <= 0) {
+		w->at = AT_UNKNOWN; /* no such file here: never signal blindly */
 		return;
 	}
 	unsigned long long a[6];
@@ -238,7 +242,7 @@ static int by_signal(int tid, uintptr_t *pcs, const char **note)
 
 int lw__now_stack(int tid, uintptr_t *pcs, const char **note)
 {
-	int depth = (int)lw__opt.stack_depth, moved = 0, kept = 0;
+	int depth = (int)lw__opt.stack_depth, kept = 0;
 	uintptr_t last[LW__STACK_MAX];
 	*note = NULL;
 	if (depth < 1)
@@ -248,6 +252,10 @@ int lw__now_stack(int tid, uintptr_t *pcs, const char **note)
 		where_is(tid, &a);
 		if (a.at == AT_GONE) {
 			*note = "the thread has exited";
+			return 0;
+		}
+		if (a.at == AT_UNKNOWN) {
+			*note = "whether it is in a system call cannot be read here";
 			return 0;
 		}
 		if (a.at != AT_SYSCALL) {
@@ -268,12 +276,11 @@ int lw__now_stack(int tid, uintptr_t *pcs, const char **note)
 			kept = n;
 			memcpy(last, pcs, (size_t)n * sizeof(*pcs));
 		}
-		moved++;
 	}
 	if (kept) { /* a thread that keeps waking up in the same place */
 		memcpy(pcs, last, (size_t)kept * sizeof(*pcs));
 		return kept;
 	}
-	*note = moved ? "it kept moving while its stack was read" : "it kept moving";
+	*note = "it kept going in and out of system calls while it was read";
 	return 0;
 }
