@@ -77,13 +77,16 @@ static uint64_t *push_any(struct lw__thread *t, struct lw__lock *l, uint64_t cha
 		return NULL;
 	}
 	struct lw__held_more *m = &t->more[t->n_more];
-	m->h.lock = l;
-	m->h.chain = chain;
-	m->h.when = when;
-	m->h.flags = flags;
+	lw__held_write(&m->h, l, chain, when, flags);
 	m->h.count_extra = 0;
 	m->t_ns = 0;
 	lw__store_rel(&t->n_more, t->n_more + 1);
+	lw__signal_fence();
+	if (lw__differs(&m->h.chain, chain)) { /* a handler's entry (lw__held_push) */
+		lw__held_write(&m->h, l, chain, when, flags);
+		m->h.count_extra = 0;
+		m->t_ns = 0;
+	}
 	if (own)
 		lw__store(&l->owner, t);
 	seal(t);
