@@ -2,7 +2,9 @@
  * libunwind reads memory through lockwatch's own reader, never through its
  * validation pipe, so it keeps no descriptor and never closes one.
  *
- * Capture walks the caller's stack with unw_backtrace into a buffer on the
+ * Capture walks the caller's stack with glibc's backtrace() (libgcc's
+ * unwinder, where glibc finds unwind tables without a lock), else with
+ * unw_backtrace, into a buffer on the
  * stack, so it allocates nothing and takes no lock and may run in a signal
  * handler. The depot interns each distinct stack (its return addresses and
  * optional call site) once and names it by a 32-bit id counted from 1.
@@ -185,6 +187,15 @@ void lw__stack_init(void)
 		if (unw_fn && (!space || unw_no_pipe(h, *space, before) != 0))
 			unw_fn = NULL; /* it would use its pipe: glibc's backtrace() */
 	}
+	/* Where glibc finds unwind tables without a lock (_dl_find_object,
+	 * glibc 2.35 and later: safe in a signal handler, even one that
+	 * interrupted the loader), capture with glibc's backtrace(): libgcc's
+	 * unwinder, as fast as unw_backtrace and with no per-thread state,
+	 * where unw_backtrace keeps a 256 KiB cache in every thread that
+	 * captures (1,000 threads: 270 MB). libunwind still reads the stacks
+	 * of blocked threads (stack_at.c). */
+	if (dlsym(RTLD_DEFAULT, "_dl_find_object") != NULL)
+		unw_fn = NULL;
 	if (!unw_fn) {
 		void *warm[2];
 		backtrace(warm, 2); /* its first call loads libgcc_s: do it now */
