@@ -267,7 +267,9 @@ typedef struct lw_report {
 } lw_report_t;
 
 /* Called once per report, in the thread that made it, after the report was
- * written to the log and JSON file and counted. The report and its strings
+ * written to the log and JSON file and counted. A later cycle, long hold or
+ * long wait of the same shape as an earlier report is an instance of that
+ * report's group (its JSON line only), not a report: not passed here. The report and its strings
  * live only during the call. Reports are serialised: the handler runs
  * under lockwatch's report lock, so it must not wait for another thread
  * that may itself be reporting. It may call lockwatch functions; locks it
@@ -277,7 +279,8 @@ typedef void (*lw_report_fn)(const lw_report_t *report, void *arg);
 LW_API void lw_set_report_handler(lw_report_fn fn, void *arg);
 
 /* Reports made so far in this process, of one kind or (LW_KIND_COUNT) all;
- * and the number of error-severity reports. */
+ * and the number of error-severity reports. A grouped report counts once,
+ * whatever the number of its instances. */
 LW_API unsigned long lw_report_count(lw_kind_t kind);
 LW_API unsigned long lw_error_count(void);
 

@@ -6,6 +6,7 @@ usage: check_json.py FILE [--expect KIND:SEVERITY:N]... [--count N]
                           [--lock NAME]... [--func NAME]...
                           [--frame FUNC:FILE:LINE]... [--note TEXT]...
                           [--timed-edges N] [--now-func NAME]...
+                          [--instances KIND:N]
                           [--status N --actual-status M]
 
 Every line must be one JSON object with exactly the documented keys, in the
@@ -21,9 +22,16 @@ FUNC:FILE:LINE some frame is in that function at that line of a file of that
 base name (the call site a report shows); --note TEXT some report's note
 contains TEXT; --timed-edges N every lock_order_cycle report has exactly N
 edges whose `to` was a timed acquire (to_timed); --now-func NAME some
-thread's "doing now" stack (now) has a frame in that function; --status N
+thread's "doing now" stack (now) has a frame in that function;
+--instances KIND:N the reports of KIND stand for N instances in all (a
+grouped report for itself and every instance line of its group; the
+instances of a lock_order_cycle group each over another set of locks);
+--status N
 the program's exit status (given by run_json.sh as --actual-status) was N
-(default 0). A FILE that does not exist counts as no report (lockwatch
+(default 0). An instance line (a later instance of a grouped report, with
+no "kind") must follow its group's report from the same pid, numbered 2,
+3, ... in order; it is not a report (not in --count or --expect), but its
+locks count for --lock. A FILE that does not exist counts as no report (lockwatch
 creates it with the first report) and passes only with --count 0. Exit
 status 0 when everything holds, 1 otherwise, with every problem printed."""
 import argparse
@@ -37,7 +45,12 @@ KINDS = ["lock_order_cycle", "deadlock", "self_deadlock", "bad_unlock",
 SEVERITIES = ["error", "warning"]
 LOCK_KINDS = ["mutex", "rwlock", "spinlock", "semaphore", "lock"]
 REPORT_KEYS = ["kind", "severity", "pid", "time_ms", "headline", "note",
-               "locks", "edges", "threads"]
+               "locks", "edges", "threads", "group"]
+GROUPED_KINDS = ["lock_order_cycle", "long_hold", "long_wait"]
+INSTANCE_KEYS = ["group", "instance", "pid", "time_ms", "headline", "locks",
+                 "edges", "threads"]
+INSTANCE_EDGE_KEYS = ["from", "to", "thread"]
+INSTANCE_THREAD_KEYS = ["tid", "name", "role", "lock", "duration_ms"]
 LOCK_KEYS = ["id", "address", "kind", "name", "class"]
 EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_stack",
              "to_stack", "from_timed", "to_timed"]
@@ -53,6 +66,7 @@ class Checker:
     def __init__(self):
         self.problems = []
         self.frames = []
+        self.groups = {}  # (pid, group id) -> {"report": r, "instances": [...]}
 
     def fail(self, where, msg):
         self.problems.append("%s: %s" % (where, msg))
@@ -131,11 +145,23 @@ class Checker:
         self.int_(where + ".time_ms", r["time_ms"], 1000000000000)  # after 2001
         self.str_(where + ".headline", r["headline"])
         self.str_(where + ".note", r["note"], nullable=True)
+        if r["group"] is not None:
+            self.group_start(where, r)
+        ids = self.locks(where, r)
+        if ids is None:
+            return
 
+        if not isinstance(r["edges"], list):
+            self.fail(where + ".edges", "not an array")
+            return
+        self.report_rest(where, r, ids, functions)
+
+    def locks(self, where, r):
+        """Check r's locks: their ids (id -> lock), or None."""
         ids = {}
         if not isinstance(r["locks"], list):
             self.fail(where + ".locks", "not an array")
-            return
+            return None
         for i, l in enumerate(r["locks"]):
             w = "%s.locks[%d]" % (where, i)
             if not self.keys(w, l, LOCK_KEYS):
@@ -151,10 +177,9 @@ class Checker:
                 if l["id"] in ids:
                     self.fail(w + ".id", "lock id %d listed twice" % l["id"])
                 ids[l["id"]] = l
+        return ids
 
-        if not isinstance(r["edges"], list):
-            self.fail(where + ".edges", "not an array")
-            return
+    def report_rest(self, where, r, ids, functions):
         for i, e in enumerate(r["edges"]):
             w = "%s.edges[%d]" % (where, i)
             if not self.keys(w, e, EDGE_KEYS):
@@ -200,6 +225,69 @@ class Checker:
         if r["kind"] == "lock_order_cycle" and not self.problems_in(where):
             self.cycle(where, r, ids)
 
+    # -- grouped reports and their later instances --------------------------
+    def group_start(self, where, r):
+        self.int_(where + ".group", r["group"], 1)
+        if r["kind"] not in GROUPED_KINDS:
+            self.fail(where + ".group", "a %s report is never grouped" % (r["kind"],))
+        elif self.is_int(r["group"]):
+            key = (r["pid"], r["group"])
+            if key in self.groups:
+                self.fail(where + ".group", "group %r of pid %r started twice" % key[::-1])
+            self.groups[key] = {"report": r, "instances": []}
+
+    def instance(self, where, r):
+        if not self.keys(where, r, INSTANCE_KEYS):
+            return
+        self.int_(where + ".group", r["group"], 1)
+        self.int_(where + ".instance", r["instance"], 2)
+        self.int_(where + ".pid", r["pid"], 1)
+        self.int_(where + ".time_ms", r["time_ms"], 1000000000000)
+        self.str_(where + ".headline", r["headline"])
+        ids = self.locks(where, r)
+        if ids is None:
+            return
+        for key, want in (("edges", INSTANCE_EDGE_KEYS), ("threads", INSTANCE_THREAD_KEYS)):
+            if not isinstance(r[key], list):
+                self.fail(where + "." + key, "not an array")
+                return
+            for i, x in enumerate(r[key]):
+                self.keys("%s.%s[%d]" % (where, key, i), x, want)
+        if self.problems_in(where):
+            return
+        for i, e in enumerate(r["edges"]):
+            w = "%s.edges[%d]" % (where, i)
+            self.lock_ref(w + ".from", e["from"], ids)
+            self.lock_ref(w + ".to", e["to"], ids)
+            if self.keys(w + ".thread", e["thread"], ["tid", "name"]):
+                self.int_(w + ".thread.tid", e["thread"]["tid"], 1)
+                self.str_(w + ".thread.name", e["thread"]["name"], nullable=True,
+                          nonempty=False)
+        for i, t in enumerate(r["threads"]):
+            w = "%s.threads[%d]" % (where, i)
+            self.int_(w + ".tid", t["tid"], 1)
+            self.str_(w + ".name", t["name"], nullable=True, nonempty=False)
+            self.str_(w + ".role", t["role"])
+            self.lock_ref(w + ".lock", t["lock"], ids, nullable=True)
+            self.int_(w + ".duration_ms", t["duration_ms"], 0)
+        g = self.groups.get((r["pid"], r["group"]))
+        if g is None:
+            self.fail(where, "an instance of group %r of pid %r, which no earlier report "
+                      "started" % (r["group"], r["pid"]))
+            return
+        if r["instance"] != len(g["instances"]) + 2:
+            self.fail(where + ".instance", "%r, expected %d"
+                      % (r["instance"], len(g["instances"]) + 2))
+        first = g["report"]
+        if first["kind"] == "lock_order_cycle" and not self.problems_in(where):
+            e, n = r["edges"], len(r["edges"])
+            if n != len(first["edges"]) or \
+                    any(e[i]["to"] != e[(i + 1) % n]["from"] for i in range(n)) or \
+                    set(ids) != {x["from"] for x in e}:
+                self.fail(where, "its edges are not a ring through its %d locks, of the "
+                          "report's length %d" % (len(ids), len(first["edges"])))
+        g["instances"].append(r)
+
     # -- the line option stats writes at exit ------------------------------
     def stats(self, where, r):
         if not self.keys(where, r, ["stats", "pid"]):
@@ -226,6 +314,9 @@ class Checker:
         """Check one line: a report, or the stats line. True for a report."""
         if isinstance(r, dict) and list(r) == ["stats", "pid"]:
             self.stats(where, r)
+            return False
+        if isinstance(r, dict) and "group" in r and "kind" not in r:
+            self.instance(where, r)
             return False
         self.report(where, r, functions)
         return True
@@ -279,6 +370,7 @@ def main():
     ap.add_argument("--note", action="append", default=[])
     ap.add_argument("--timed-edges", type=int)
     ap.add_argument("--now-func", action="append", default=[])
+    ap.add_argument("--instances", action="append", default=[])
     ap.add_argument("--status", type=int, default=0)
     ap.add_argument("--actual-status", type=int)
     a = ap.parse_args()
@@ -325,7 +417,8 @@ def main():
                   if isinstance(r, dict) and r.get("kind") == kind and r.get("severity") == sev)
         if got != n:
             c.fail("expect", "%d %s %s report(s), expected %d" % (got, kind, sev, n))
-    names = {l.get("name") for r in reports if isinstance(r, dict)
+    instances = [i for g in c.groups.values() for i in g["instances"]]
+    names = {l.get("name") for r in reports + instances if isinstance(r, dict)
              for l in (r.get("locks") or []) if isinstance(l, dict)}
     for name in a.lock:
         if name not in names:
@@ -366,6 +459,28 @@ def main():
                 if got != a.timed_edges:
                     c.fail("expect", "%d timed edge(s) in %r, expected %d"
                            % (got, r.get("headline"), a.timed_edges))
+
+    for want in a.instances:
+        try:
+            kind, n = want.rsplit(":", 1)
+            n = int(n)
+        except ValueError:
+            c.fail("expect", "bad --instances %r (KIND:N)" % want)
+            continue
+        got, lock_sets = 0, set()
+        for r in reports:
+            if not isinstance(r, dict) or r.get("kind") != kind:
+                continue
+            g = c.groups.get((r.get("pid"), r.get("group")), {"instances": []})
+            for x in [r] + g["instances"]:
+                got += 1
+                lock_sets.add((r.get("pid"), frozenset(
+                    l.get("address") for l in x.get("locks") or [] if isinstance(l, dict))))
+        if got != n:
+            c.fail("expect", "%s reports stand for %d instance(s), expected %d" % (kind, got, n))
+        elif kind == "lock_order_cycle" and len(lock_sets) != n:
+            c.fail("expect", "%d %s instances over only %d distinct lock sets"
+                   % (n, kind, len(lock_sets)))
 
     for p in c.problems:
         print("check_json: " + p)

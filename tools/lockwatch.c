@@ -217,6 +217,7 @@ static void forward(int sig, siginfo_t *si, void *uc)
 
 struct counts {
 	unsigned long kinds[16], errors, total;
+	unsigned long more[16]; /* instances grouped into those reports */
 };
 
 static const char *const kind_names[] = { "lock_order_cycle", "deadlock", "self_deadlock",
@@ -324,8 +325,10 @@ static int record_read(const char *path, struct counts *c)
 		return -1;
 	memset(c, 0, sizeof(*c));
 	for (unsigned k = 0; k < LW__RECORD_KINDS; k++) {
-		if (k < N_KINDS)
+		if (k < N_KINDS) {
 			c->kinds[k] = r.by_kind[k][0] + r.by_kind[k][1];
+			c->more[k] = r.more[k];
+		}
 		c->total += r.by_kind[k][0] + r.by_kind[k][1];
 		c->errors += r.by_kind[k][1];
 	}
@@ -630,6 +633,9 @@ static int cmd_run(int argc, char **argv)
 		for (unsigned k = 0; k < N_KINDS; k++)
 			if (c.kinds[k]) {
 				fprintf(stderr, "%s%lu %s", sep, c.kinds[k], kind_names[k]);
+				/* a grouped report stands for all its instances */
+				if (c.more[k])
+					fprintf(stderr, " of %lu instances", c.kinds[k] + c.more[k]);
 				sep = ", ";
 			}
 		fprintf(stderr, ")");

@@ -98,6 +98,13 @@ void lw__verdict_count(lw_kind_t kind, lw_severity_t sev)
 		__atomic_fetch_add(&r->by_kind[kind][sev == LW_ERROR], 1, __ATOMIC_RELAXED);
 }
 
+void lw__verdict_more(lw_kind_t kind)
+{
+	struct lw__record *r = (unsigned)kind < LW__RECORD_KINDS ? lw__verdict_get() : NULL;
+	if (r)
+		__atomic_fetch_add(&r->more[kind], 1, __ATOMIC_RELAXED);
+}
+
 int lw__verdict_watch(void)
 {
 	struct lw__record *r = lw__verdict_get();

@@ -42,12 +42,19 @@ struct lw__record {
 		int32_t pid;
 		uint32_t done;
 	} procs[LW__RECORD_PROCS];
+	/* instances grouped into an earlier report of their kind (same
+	 * shape), by kind: counted here, not in by_kind */
+	uint64_t more[LW__RECORD_KINDS];
 };
 
 /* Count one report in the run record, when this process belongs to a
  * `lockwatch run` (else nothing). Lock-free, allocates nothing, only
  * async-signal-safe calls (getenv aside, done once at load). */
 void lw__verdict_count(lw_kind_t kind, lw_severity_t sev);
+
+/* Count one instance grouped into an earlier report of its kind (no
+ * report of its own): same conditions as lw__verdict_count(). */
+void lw__verdict_more(lw_kind_t kind);
 
 /* The hang request (option timeout, watchdog thread only). Claim a slot
  * for the calling process: its index; -2 when the table is full (the

@@ -8,12 +8,15 @@
  * which was taken by a timed acquire (the threads would block each other
  * until the deadline, then fail, not hang). Each distinct cycle (its
  * set of locks) is reported once per severity; the first warning makes
- * the graph re-check edges that later lose a gate or a read side. */
+ * the graph re-check edges that later lose a gate or a read side. Cycles
+ * of one shape over other locks (the same stacks took them the same way,
+ * the same verdict; shape_key) are grouped into one report (report.h). */
 #include "order.h"
 #include "graph.h"
 #include "hash.h"
 #include "held.h"
 #include "map.h"
+#include "name.h"
 #include "mutex.h"
 #include "report.h"
 
@@ -109,6 +112,50 @@ static int first_report(uint64_t sig, lw_severity_t sev)
 	return first;
 }
 
+/* A 64-bit finaliser (splitmix64's): spreads a hash over every bit. */
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* The shape of a cycle, which its report is grouped by: for every edge,
+ * the stacks that took its two locks (depot ids: the same code path), how
+ * (read, timed), and the kind and variable (name.h) of its `from` lock;
+ * each edge paired with the next one, summed, so that where the ring
+ * starts does not matter; its length and its verdict. Not the locks
+ * themselves: those are what differs between the instances of a shape.
+ * 0 (not grouped) when out of memory. */
+static uint64_t shape_key(const struct lw__cycle_edge *cyc, size_t n, const struct verdict *v)
+{
+	uint64_t *h = malloc(n * sizeof(*h));
+	if (!h)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct lw__edge_info *e = &cyc[i].info;
+		uint64_t x = lw__fnv_word(LW__FNV_BASIS, e->from_stack);
+		x = lw__fnv_word(x, e->to_stack);
+		x = lw__fnv_word(x, (uint64_t)(e->from_read != 0) | (uint64_t)(e->to_read != 0) << 1 |
+					    (uint64_t)(e->from_timed != 0) << 2 |
+					    (uint64_t)(e->to_timed != 0) << 3);
+		x = lw__fnv_word(x, cyc[i].from->kind);
+		h[i] = mix(lw__fnv_word(x, lw__lock_var_key(cyc[i].from)));
+	}
+	uint64_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += mix(lw__fnv_word(lw__fnv_word(LW__FNV_BASIS, h[i]), h[(i + 1) % n]));
+	free(h);
+	uint64_t x = lw__fnv_word(LW__FNV_BASIS, n);
+	x = lw__fnv_word(x, (uint64_t)v->sev);
+	x = lw__fnv_word(x, (uint64_t)(v->gate != 0) | (uint64_t)(v->reader != NULL) << 1 |
+				    (uint64_t)(v->writer_pref != NULL) << 2);
+	x = lw__fnv_word(x, v->n_timed);
+	return mix(x ^ sum) | 1;
+}
+
 /* The headline: up to 8 locks, all of them; a longer cycle: its size, the
  * first three, the last, and back (every lock is in the report's list). */
 static void headline(struct lw__rb *rb, size_t n)
@@ -178,6 +225,7 @@ static void report_cycle(const struct lw__cycle_edge *cyc, const struct verdict 
 	else
 		lw__rb_note(rb, "threads taking these locks in these orders at the same "
 			    "time deadlock; pick one order and take them in it everywhere");
+	lw__rb_group(rb, shape_key(cyc, n, v));
 	lw__report_emit(rb);
 }
 

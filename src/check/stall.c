@@ -5,10 +5,22 @@
  * before it counts, which filters torn reads. It is reported when it
  * crosses its threshold, again at 10x and 100x; every new episode is
  * reported on its own, whatever else is still open. A report shows the
- * holder's (or waiter's) current stack: what it is doing now. */
+ * holder's (or waiter's) current stack: what it is doing now.
+ *
+ * One burst of episodes of one shape (holds, or waits, at one level, from
+ * the same stack, of locks of the same kind and variable: twenty locks of
+ * an array taken in a loop and held too long) makes one grouped report
+ * (report.h): the first episode in full, the others as its instances;
+ * but a group is of other locks: an episode on a lock already in it (a
+ * second waiter for one lock, the same lock held long again) ends it and
+ * starts the next, reported in full. The burst, and its group, ends when
+ * no episode of that shape has been seen for BURST_MS; the next such
+ * episode is news again. */
 #include "stall.h"
 #include "grow.h"
+#include "hash.h"
 #include "health.h"
+#include "name.h"
 #include "now.h"
 #include "options.h"
 #include "report.h"
@@ -19,8 +31,11 @@
 
 enum { EP_HOLD, EP_WAIT };
 
+#define BURST_MS 1000 /* a group of episodes ends after this long without one */
+
 struct episode {
 	uint64_t key;
+	uint64_t shape; /* its group's shape key once reported, else 0 */
 	int level;  /* 0: not reported; 1, 2, 3: at 1x, 10x, 100x threshold */
 	int seen;   /* snapshots it was seen in */
 	uint32_t gen;
@@ -34,6 +49,19 @@ static uint32_t gen;
  * walk, so a tick costs the same per hold with 10 or 10,000 holds. */
 static uint32_t *idx;
 static size_t idx_mask;
+
+/* The groups of episodes open now: when each was last seen, and the
+ * locks of its episodes. */
+struct burst {
+	uint64_t shape;
+	lw_kind_t kind;
+	uint32_t seen_tick;
+	uint32_t *locks; /* ids */
+	size_t n_locks, cap_locks;
+};
+static struct burst *bursts;
+static size_t n_bursts, cap_bursts;
+
 
 static uint64_t ep_key(int kind, int tid, const struct lw__lock *l, uint32_t tick)
 {
@@ -100,6 +128,7 @@ static struct episode *episode(uint64_t key)
 		return NULL;
 	struct episode *e = &eps[n_eps++];
 	e->key = key;
+	e->shape = 0;
 	e->level = 0;
 	e->seen = 1;
 	e->gen = gen;
@@ -167,13 +196,94 @@ int lw__stall_add_thread(struct lw__rb *rb, struct snap_thread *s, const char *r
 }
 
 
-static void report_hold(struct snap_thread *s, const struct snap_held *h, uint64_t dur)
+/* The shape of an episode at level lv (a hold, or a wait, with mode): the
+ * stack that took or waits for the lock, the lock's kind and variable
+ * (name.h); not the lock, nor the thread. Nonzero. Symbolises. */
+static uint64_t shape_key(int kind, int lv, uint32_t stack, const struct lw__lock *l, int mode)
+{
+	uint64_t x = lw__fnv_word(LW__FNV_BASIS, (uint64_t)kind);
+	x = lw__fnv_word(x, (uint64_t)lv);
+	x = lw__fnv_word(x, stack);
+	x = lw__fnv_word(x, l->kind);
+	x = lw__fnv_word(x, (uint64_t)mode);
+	return lw__fnv_word(x, lw__lock_var_key(l)) | 1;
+}
+
+static lw_kind_t report_kind(int kind)
+{
+	return kind == EP_HOLD ? LW_LONG_HOLD : LW_LONG_WAIT;
+}
+
+/* The open burst of this shape, or NULL. */
+static struct burst *burst_find(uint64_t shape, lw_kind_t kind)
+{
+	for (size_t i = 0; i < n_bursts; i++)
+		if (bursts[i].shape == shape && bursts[i].kind == kind)
+			return &bursts[i];
+	return NULL;
+}
+
+/* An episode of this shape was seen at tick `now`: its burst goes on. */
+static void burst_seen(uint64_t shape, int kind, uint32_t now)
+{
+	struct burst *b = burst_find(shape, report_kind(kind));
+	if (b)
+		b->seen_tick = now;
+}
+
+/* The shape key an episode of lock l (kind, at tick now) is reported
+ * under: its own, in its burst (started now if none is open). When l is
+ * already in that burst, the burst's group ends and a new one starts
+ * with l, so that this episode is reported in full. 0 (ungrouped) when
+ * out of memory. */
+static uint64_t group_of(uint64_t shape, int kind, const struct lw__lock *l, uint32_t now)
+{
+	struct burst *b = burst_find(shape, report_kind(kind));
+	if (!b) {
+		if (lw__grow(&bursts, &cap_bursts, n_bursts, sizeof(*bursts), 8) < 0)
+			return 0;
+		b = &bursts[n_bursts++];
+		memset(b, 0, sizeof(*b));
+		b->shape = shape;
+		b->kind = report_kind(kind);
+	}
+	b->seen_tick = now;
+	for (size_t i = 0; i < b->n_locks; i++)
+		if (b->locks[i] == l->id) {
+			lw__report_group_end(b->kind, shape);
+			b->n_locks = 0;
+			break;
+		}
+	if (lw__grow(&b->locks, &b->cap_locks, b->n_locks, sizeof(*b->locks), 8) < 0)
+		return 0;
+	b->locks[b->n_locks++] = l->id;
+	return shape;
+}
+
+/* End the bursts no episode was seen in for BURST_MS. */
+static void bursts_end(uint32_t now)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n_bursts; i++) {
+		if (lw__snap_at_least(now, bursts[i].seen_tick) >= BURST_MS) {
+			lw__report_group_end(bursts[i].kind, bursts[i].shape);
+			free(bursts[i].locks);
+		} else
+			bursts[k++] = bursts[i];
+	}
+	n_bursts = k;
+}
+
+static void report_hold(struct snap_thread *s, const struct snap_held *h, uint64_t dur,
+			uint64_t shape)
 {
 	struct lw__rb *rb = lw__rb_new(LW_LONG_HOLD, LW_WARNING);
 	if (!rb)
 		return;
+	/* an instance of a group shows no "doing now" (nor asks for it) */
+	int first = !lw__report_grouped(LW_LONG_HOLD, shape);
 	int li = lw__rb_lock(rb, h->lock);
-	lw__stall_add_thread(rb, s, "holder", li, dur, h->stack, 1);
+	lw__stall_add_thread(rb, s, "holder", li, dur, h->stack, first);
 	int waiters = 0;
 	for (size_t i = 0; i < lw__n_snap; i++)
 		if (lw__snap[i].waiting == h->lock && lw__snap[i].tid != s->tid) {
@@ -187,6 +297,7 @@ static void report_hold(struct snap_thread *s, const struct snap_held *h, uint64
 	lw__rb_note(rb, "still held (threshold %ld ms); %d thread%s waiting for it; "
 		    "'doing now' shows what the holder is busy with",
 		    threshold(h->lock, EP_HOLD), waiters, waiters == 1 ? "" : "s");
+	lw__rb_group(rb, shape);
 	lw__report_emit(rb);
 }
 
@@ -201,14 +312,15 @@ static int holders_of(const struct snap_thread *s)
 	return n;
 }
 
-static void report_wait(struct snap_thread *s, uint64_t dur)
+static void report_wait(struct snap_thread *s, uint64_t dur, uint64_t shape)
 {
 	struct lw__lock *l = s->waiting;
 	struct lw__rb *rb = lw__rb_new(LW_LONG_WAIT, LW_WARNING);
 	if (!rb)
 		return;
+	int first = !lw__report_grouped(LW_LONG_WAIT, shape);
 	int li = lw__rb_lock(rb, l);
-	lw__stall_add_thread(rb, s, "waiter", li, dur, s->wait_stack, 1);
+	lw__stall_add_thread(rb, s, "waiter", li, dur, s->wait_stack, first);
 	int self = lw__snap_holds(s, l);
 	int n_holders = 0;
 	for (size_t i = 0; i < lw__n_snap; i++) {
@@ -217,7 +329,7 @@ static void report_wait(struct snap_thread *s, uint64_t dur)
 			continue;
 		n_holders++;
 		lw__stall_add_thread(rb, &lw__snap[i], "holder", li,
-			   lw__snap_at_least(lw__tick, lw__snap[i].held[k].tick), lw__snap[i].held[k].stack, 1);
+			   lw__snap_at_least(lw__tick, lw__snap[i].held[k].tick), lw__snap[i].held[k].stack, first);
 	}
 	lw__rb_headline(rb, "thread %d (%s) has waited %llu ms for %s", s->tid, s->name,
 			(unsigned long long)dur, lw__rb_lock_name(rb, li));
@@ -234,6 +346,7 @@ static void report_wait(struct snap_thread *s, uint64_t dur)
 			    "doing now are listed",
 			    threshold(l, EP_WAIT), n_holders == 1 ? "" : "s",
 			    n_holders == 1 ? "it is" : "they are");
+	lw__rb_group(rb, shape);
 	lw__report_emit(rb);
 }
 
@@ -259,9 +372,13 @@ void lw__stall_check(uint32_t now)
 				long_holds++;
 				if (lv > e->level) {
 					e->level = lv;
-					report_hold(s, h, dur);
+					e->shape = shape_key(EP_HOLD, lv, h->stack, h->lock, h->mode);
+					report_hold(s, h, dur,
+						    group_of(e->shape, EP_HOLD, h->lock, now));
 				}
 			}
+			if (e->shape)
+				burst_seen(e->shape, EP_HOLD, now);
 		}
 		if (s->waiting) {
 			uint64_t dur = lw__snap_at_least(now, s->wait_tick);
@@ -280,12 +397,18 @@ void lw__stall_check(uint32_t now)
 				    (holders_of(s) > 0 ||
 				     dur >= 2 * (uint64_t)threshold(s->waiting, EP_WAIT))) {
 					e->level = lv;
-					report_wait(s, dur);
+					e->shape = shape_key(EP_WAIT, lv, s->wait_stack, s->waiting,
+							     s->wait_mode);
+					report_wait(s, dur,
+						    group_of(e->shape, EP_WAIT, s->waiting, now));
 				}
 			}
+			if (e->shape)
+				burst_seen(e->shape, EP_WAIT, now);
 		}
 	}
 	episodes_prune();
+	bursts_end(now);
 	lw__health_stalls(long_holds, long_waits, max_hold, max_wait);
 }
 
@@ -294,4 +417,7 @@ void lw__stall_atfork_child(void)
 	n_eps = 0;
 	if (idx)
 		idx_rebuild(0);
+	for (size_t i = 0; i < n_bursts; i++)
+		free(bursts[i].locks);
+	n_bursts = 0; /* the child has no group (report.h) */
 }

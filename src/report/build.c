@@ -314,6 +314,12 @@ void lw__rb_thread_state(struct lw__rb *rb, int ti, const char *fmt, ...)
 	va_end(ap);
 }
 
+void lw__rb_group(struct lw__rb *rb, uint64_t key)
+{
+	if (rb)
+		rb->group_key = key;
+}
+
 void lw__rb_note(struct lw__rb *rb, const char *fmt, ...)
 {
 	va_list ap;

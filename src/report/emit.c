@@ -6,9 +6,15 @@
  * may itself be making a report. A report made inside the handler, in the
  * handler's own thread, is written and counted but not handed to the
  * handler again.
+ * A report with a shape key (lw__rb_group) that matches an open group
+ * (group.h) is not reported again: it is written as one short JSON line,
+ * an instance of the group, and counted in the group's next summary in
+ * the log; summaries are printed before the next full report, by the
+ * watchdog a second after the last print, and at exit.
  * Also here: the public counters and handler setter, and the fork steps
  * of the report mutex. */
 #include "rb.h"
+#include "group.h"
 #include "name.h"
 #include "mutex.h"
 #include "out.h"
@@ -31,6 +37,8 @@
 
 static unsigned long counts[LW_KIND_COUNT];
 static unsigned long total_count, error_count;
+/* instances grouped into an earlier report (not counted above) */
+static unsigned long more_counts[LW_KIND_COUNT];
 
 static struct lw__mutex report_mu = LW__MUTEX_INIT;
 /* Guards the handler pair so that fn and arg are always read together; held
@@ -79,6 +87,13 @@ static void count(lw_kind_t kind, lw_severity_t sev)
 	if (sev == LW_ERROR)
 		__atomic_fetch_add(&error_count, 1, __ATOMIC_RELAXED);
 	lw__verdict_count(kind, sev);
+}
+
+static void count_instance(lw_kind_t kind)
+{
+	if ((unsigned)kind < LW_KIND_COUNT)
+		__atomic_fetch_add(&more_counts[kind], 1, __ATOMIC_RELAXED);
+	lw__verdict_more(kind);
 }
 
 /* ---- emit -------------------------------------------------------------- */
@@ -186,7 +201,7 @@ static int lock_ref(const struct lw__rb *rb, const lw_report_t *r, int i)
 	return r->n_locks ? valid_lock(rb, i) : -1;
 }
 
-static void build_edges(struct lw__rb *rb, lw_report_t *r)
+static void build_edges(struct lw__rb *rb, lw_report_t *r, int stacks)
 {
 	lw_report_edge_t *edges =
 		rb->n_edges ? lw__rb_alloc(rb, (size_t)rb->n_edges * sizeof(*edges)) : NULL;
@@ -200,15 +215,20 @@ static void build_edges(struct lw__rb *rb, lw_report_t *r)
 		edges[i].thread_name = e->tname;
 		edges[i].from_read = e->from_read;
 		edges[i].to_read = e->to_read;
-		edges[i].from_stack = depot_stack(rb, e->from_stack);
-		edges[i].to_stack = depot_stack(rb, e->to_stack);
+		if (stacks) {
+			edges[i].from_stack = depot_stack(rb, e->from_stack);
+			edges[i].to_stack = depot_stack(rb, e->to_stack);
+		} else {
+			memset(&edges[i].from_stack, 0, sizeof(edges[i].from_stack));
+			memset(&edges[i].to_stack, 0, sizeof(edges[i].to_stack));
+		}
 	}
 	r->edges = edges;
 	r->n_edges = rb->n_edges;
 }
 
 static void build_thread(struct lw__rb *rb, const lw_report_t *r, struct rb_thread *t,
-			 lw_report_thread_t *o)
+			 lw_report_thread_t *o, int stacks)
 {
 	o->tid = t->tid;
 	o->name = t->name;
@@ -224,13 +244,14 @@ static void build_thread(struct lw__rb *rb, const lw_report_t *r, struct rb_thre
 				h[o->n_held++] = t->held[k];
 		o->held = h;
 	}
-	o->stack = depot_stack(rb, t->stack);
-	o->now = raw_stack(rb, t->now, t->n_now, 1);
+	o->stack = stacks ? depot_stack(rb, t->stack) : (lw_stack_t){ 0, NULL };
+	o->now = stacks ? raw_stack(rb, t->now, t->n_now, 1) : (lw_stack_t){ 0, NULL };
 	o->now_note = t->now_note;
 }
 
-/* Fill r from rb; every allocation comes from rb's arena. */
-static void build(struct lw__rb *rb, lw_report_t *r)
+/* Fill r from rb, its stacks symbolised when `stacks`; every allocation
+ * comes from rb's arena. */
+static void build(struct lw__rb *rb, lw_report_t *r, int stacks)
 {
 	memset(r, 0, sizeof(*r));
 	r->kind = rb->kind;
@@ -242,32 +263,61 @@ static void build(struct lw__rb *rb, lw_report_t *r)
 	r->pid = (int)getpid();
 	r->time_ms = now_ms();
 	build_locks(rb, r);
-	build_edges(rb, r);
+	build_edges(rb, r, stacks);
 	lw_report_thread_t *threads =
 		rb->n_threads ? lw__rb_alloc(rb, (size_t)rb->n_threads * sizeof(*threads)) : NULL;
 	if (threads) {
 		for (int i = 0; i < rb->n_threads; i++)
-			build_thread(rb, r, &rb->threads[i], &threads[i]);
+			build_thread(rb, r, &rb->threads[i], &threads[i], stacks);
 		r->threads = threads;
 		r->n_threads = rb->n_threads;
 	}
 }
 
-void lw__report_emit(struct lw__rb *rb)
+/* Write the summaries due (all, or those a second old) to the log.
+ * Under report_mu. */
+static void summaries(int all)
+{
+	struct lw__buf b = { 0, 0, 0 };
+	if (!lw__group_pending())
+		return;
+	lw__group_summaries(&b, all, now_ms());
+	if (b.p)
+		lw__out_log(b.p, b.len);
+	free(b.p);
+}
+
+/* rb is one more instance of group g: its JSON line, written at once, and
+ * a count for the group's next summary. Under report_mu. */
+static void emit_instance(struct lw__rb *rb, struct lw__group *g)
+{
+	struct lw__buf json = { 0, 0, 0 };
+	lw_report_t r;
+	build(rb, &r, 0);
+	unsigned long n = lw__group_add(g, r.headline);
+	lw__report_json_instance(&r, lw__group_id(g), n, &json);
+	if (json.p) {
+		lw__buf_put(&json, "\n", 1);
+		lw__out_json(json.p, json.len);
+	}
+	count_instance(r.kind);
+	free(json.p);
+}
+
+/* rb in full: text, JSON, the counters, the handler; it starts a group
+ * when it has a shape key. Under report_mu. */
+static void emit_report(struct lw__rb *rb)
 {
 	struct lw__buf text = { 0, 0, 0 }, json = { 0, 0, 0 };
 	lw_report_t r;
 	lw_report_fn fn = NULL;
 	void *arg = NULL;
-	int saved = errno;
 
-	if (!rb)
-		return;
-	if (in_report == 0)
-		lw__mutex_lock(&report_mu);
-	in_report++;
-
-	build(rb, &r);
+	summaries(1); /* what was grouped so far comes before what follows */
+	build(rb, &r, 1);
+	struct lw__group *g = rb->group_key ? lw__group_new(rb->kind, rb->sev, rb->group_key,
+							    r.headline, r.time_ms) : NULL;
+	rb->group = g ? lw__group_id(g) : 0;
 	lw__report_text(&r, rb, &text);
 	lw__report_json(&r, rb, &json);
 	r.text = text.p ? text.p : "";
@@ -298,8 +348,68 @@ void lw__report_emit(struct lw__rb *rb)
 
 	free(text.p);
 	free(json.p);
+}
+
+void lw__report_emit(struct lw__rb *rb)
+{
+	int saved = errno;
+
+	if (!rb)
+		return;
+	if (in_report == 0)
+		lw__mutex_lock(&report_mu);
+	in_report++;
+
+	struct lw__group *g = rb->group_key ? lw__group_find(rb->kind, rb->group_key) : NULL;
+	if (g)
+		emit_instance(rb, g);
+	else
+		emit_report(rb);
+
 	lw__rb_free(rb);
 	in_report--;
+	if (in_report == 0)
+		lw__mutex_unlock(&report_mu);
+	errno = saved;
+}
+
+int lw__report_grouped(lw_kind_t kind, uint64_t key)
+{
+	if (!key)
+		return 0;
+	if (in_report == 0)
+		lw__mutex_lock(&report_mu);
+	int found = lw__group_find(kind, key) != NULL;
+	if (in_report == 0)
+		lw__mutex_unlock(&report_mu);
+	return found;
+}
+
+void lw__report_group_end(lw_kind_t kind, uint64_t key)
+{
+	struct lw__buf b = { 0, 0, 0 };
+	if (!key)
+		return;
+	int saved = errno;
+	if (in_report == 0)
+		lw__mutex_lock(&report_mu);
+	lw__group_end(kind, key, &b);
+	if (b.p)
+		lw__out_log(b.p, b.len);
+	if (in_report == 0)
+		lw__mutex_unlock(&report_mu);
+	free(b.p);
+	errno = saved;
+}
+
+void lw__report_group_flush(int all)
+{
+	if (!lw__group_pending())
+		return;
+	int saved = errno;
+	if (in_report == 0)
+		lw__mutex_lock(&report_mu);
+	summaries(all);
 	if (in_report == 0)
 		lw__mutex_unlock(&report_mu);
 	errno = saved;
@@ -328,6 +438,7 @@ void lw__report_atfork_child(void)
 {
 	lw__mutex_postfork_child(&report_mu);
 	lw__mutex_postfork_child(&handler_mu);
+	lw__group_atfork_child();
 	/* The forking thread may be inside a handler: it will unlock on return. */
 	if (in_report > 0)
 		lw__mutex_lock(&report_mu);

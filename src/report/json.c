@@ -14,9 +14,20 @@
  *            "from_timed":bool,"to_timed":bool}],
  *  "threads":[{"tid":N,"name":..,"role":..,"lock":ID|null,"duration_ms":N,
  *              "held":[ID],"stack":[FRAME],"now":[FRAME]|null,
- *              "now_note":..|null,"state":..|null,"waits_for":[TID]}]}
+ *              "now_note":..|null,"state":..|null,"waits_for":[TID]}],
+ *  "group":N|null}
  * FRAME = {"pc":"0x..","function":..|null,"file":..|null,"line":N|null,
  *          "module":..|null}
+ *
+ * A report that starts a group (a lock-order cycle, long hold or long
+ * wait; group.h) has its id in "group"; each later instance of the group
+ * is one line of its own, with no "kind" (so it is not a report), written
+ * when it is found, with what tells it from the report (its stacks are
+ * the report's):
+ *
+ * {"group":N,"instance":K,"pid":N,"time_ms":N,"headline":..,
+ *  "locks":[LOCK],"edges":[{"from":ID,"to":ID,"thread":{"tid":N,"name":..}}],
+ *  "threads":[{"tid":N,"name":..,"role":..,"lock":ID|null,"duration_ms":N}]}
  */
 #include "rb.h"
 
@@ -157,5 +168,40 @@ void lw__report_json(const lw_report_t *r, const struct lw__rb *rb, struct lw__b
 	put_edges(r, rb, b);
 	lw__buf_puts(b, "],\"threads\":[");
 	put_threads(r, rb, b);
+	if (rb->group)
+		lw__buf_printf(b, "],\"group\":%u}", rb->group);
+	else
+		lw__buf_puts(b, "],\"group\":null}");
+}
+
+void lw__report_json_instance(const lw_report_t *r, unsigned group, unsigned long n,
+			      struct lw__buf *b)
+{
+	lw__buf_printf(b, "{\"group\":%u,\"instance\":%lu,\"pid\":%d,\"time_ms\":%" PRIu64,
+		       group, n, r->pid, r->time_ms);
+	put_str(b, ",\"headline\":", r->headline);
+	lw__buf_puts(b, ",\"locks\":[");
+	put_locks(r, b);
+	lw__buf_puts(b, "],\"edges\":[");
+	for (int i = 0; i < r->n_edges; i++) {
+		const lw_report_edge_t *e = &r->edges[i];
+		lw__buf_puts(b, i ? ",{\"from\":" : "{\"from\":");
+		put_lock_ref(r, e->from, b);
+		lw__buf_puts(b, ",\"to\":");
+		put_lock_ref(r, e->to, b);
+		lw__buf_printf(b, ",\"thread\":{\"tid\":%d", e->tid);
+		put_str(b, ",\"name\":", e->thread_name);
+		lw__buf_puts(b, "}}");
+	}
+	lw__buf_puts(b, "],\"threads\":[");
+	for (int i = 0; i < r->n_threads; i++) {
+		const lw_report_thread_t *t = &r->threads[i];
+		lw__buf_printf(b, "%s{\"tid\":%d", i ? "," : "", t->tid);
+		put_str(b, ",\"name\":", t->name);
+		put_str(b, ",\"role\":", t->role);
+		lw__buf_puts(b, ",\"lock\":");
+		put_lock_ref(r, t->lock, b);
+		lw__buf_printf(b, ",\"duration_ms\":%" PRIu64 "}", t->duration_ms);
+	}
 	lw__buf_puts(b, "]}");
 }

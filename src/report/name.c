@@ -2,6 +2,7 @@
  * variable's symbol, or the first frame of its first use that lies in the
  * program's own code rather than in a system or library header. */
 #include "name.h"
+#include "hash.h"
 #include "stack.h"
 #include "symbols.h"
 
@@ -80,6 +81,18 @@ static void strip_local_suffix(char *sym)
 		else if (strncmp(p, "constprop", 9) == 0)
 			p += 8;
 	memmove(dot, sym + end, strlen(sym + end) + 1);
+}
+
+uint64_t lw__lock_var_key(const struct lw__lock *l)
+{
+	char sym[256];
+	if (!lw__sym_data(l->addr, sym, sizeof(sym)))
+		return 0;
+	strip_local_suffix(sym);
+	char *plus = strrchr(sym, '+');
+	if (plus && plus[1] && strspn(plus + 1, "0123456789") == strlen(plus + 1))
+		*plus = 0;
+	return lw__fnv_str(sym, sizeof(sym));
 }
 
 void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cls,

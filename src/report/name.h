@@ -12,6 +12,12 @@
 void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cls,
 		       size_t cn);
 
+/* The global or static variable l is in, for grouping reports of one
+ * shape: a hash of its symbol without any +offset (every element of an
+ * array, every field of a struct, is the same variable), 0 for a lock
+ * that is in none (on the heap, on a stack). Symbolises; under the guard. */
+uint64_t lw__lock_var_key(const struct lw__lock *l);
+
 /* "mutex", "rwlock", "spinlock", "semaphore" (or "lock"). */
 const char *lw__lock_kind_name(int kind);
 

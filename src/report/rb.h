@@ -49,6 +49,8 @@ struct lw__rb {
 	struct rb_thread *threads;
 	int n_threads, cap_threads;
 	struct chunk *arena;
+	uint64_t group_key;     /* shape key (lw__rb_group), 0: not grouped */
+	unsigned group;         /* its group's id once emitted, 0: none */
 };
 
 /* Name every lock of the report, once (ids appended to duplicates). */

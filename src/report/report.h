@@ -53,6 +53,14 @@ void lw__rb_note(struct lw__rb *rb, const char *fmt, ...)
 /* Name of lock index i, as it will appear (for headlines). */
 const char *lw__rb_lock_name(struct lw__rb *rb, int i);
 
+/* Group rb with earlier reports of its kind with the same shape `key`
+ * (nonzero; say which facts it hashes where it is computed): when there
+ * is such a group, rb is emitted as one more instance of it (one short
+ * JSON line at once, counted in the log's next summary of the group;
+ * the handler does not see it, the counters count it as an instance,
+ * not a report); else rb is reported in full and starts the group. */
+void lw__rb_group(struct lw__rb *rb, uint64_t key);
+
 /* Symbolise, format, write, call the handler, count; frees rb. */
 void lw__report_emit(struct lw__rb *rb);
 
@@ -62,13 +70,29 @@ void lw__rb_free(struct lw__rb *rb);
 /* Counters (lock-free) and the handler. */
 unsigned long lw__report_errors(void);
 
+/* Is there a group of (kind, key) now (so an instance's costly detail,
+ * such as what its threads are doing now, can be left out)? */
+int lw__report_grouped(lw_kind_t kind, uint64_t key);
+/* End the group of (kind, key) (a burst is over): its summary is printed
+ * if due, and a later report with that key is reported in full again. */
+void lw__report_group_end(lw_kind_t kind, uint64_t key);
+/* Print the summaries of grouped instances not yet printed: all of them
+ * (`all`: at exit), or those of groups quiet in the log for a second
+ * (the watchdog, every look). Any full report prints them all first. */
+void lw__report_group_flush(int all);
+
 /* The JSON of r; timed[i] (bit 0: from, bit 1: to) says which sides of
  * edge i were timed acquires (NULL: none), a fact lw_report_edge_t, frozen,
  * does not carry. */
 /* The JSON line of r; what the frozen public structs cannot carry (edge
- * timed flags, hang state) is read from its builder rb. */
+ * timed flags, hang state, its group's id) is read from its builder rb. */
 void lw__report_json(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b);
 void lw__report_text(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b);
+/* The JSON line of an instance of group `group` (number n): what tells it
+ * from the group's report (its locks, edges' locks and threads, threads
+ * and durations); r is built without stacks. */
+void lw__report_json_instance(const lw_report_t *r, unsigned group, unsigned long n,
+			      struct lw__buf *b);
 
 void lw__report_atfork_prepare(void);
 void lw__report_atfork_parent(void);

@@ -91,6 +91,7 @@ static void at_exit(void)
 {
 	lw__guard_enter();
 	lw__watchdog_stop();
+	lw__report_group_flush(1); /* the log's last word on every group */
 	lw__stats_report();
 	lw__policy_at_exit();
 	lw__guard_leave();

@@ -3,7 +3,8 @@
  * (model/snapshot.c) and runs the checks on it without holding any lock:
  * long holds and waits (check/stall.c), deadlocks (check/deadlock.c), the
  * time limit (check/hang.c), and
- * the figures of lw_health() (check/health.c). */
+ * the figures of lw_health() (check/health.c); and it prints the log's
+ * summaries of grouped reports a second after their last print. */
 #include "watchdog.h"
 #include "deadlock.h"
 #include "hang.h"
@@ -43,6 +44,7 @@ static void look(void)
 	lw__deadlock_check();
 	lw__hang_check(now);
 	lw__health_cycles(lw_report_count(LW_LOCK_ORDER_CYCLE));
+	lw__report_group_flush(0);
 }
 
 static void *wd_main(void *arg)

@@ -45,13 +45,15 @@ class Bad(Exception):
     pass
 
 
-def validate(r, where):
-    """Check one line against the schema; True for a report, False for the
-    stats line. Raises Bad with every problem found."""
-    c = Checker()
+def validate(c, r, where):
+    """Check one line against the schema with checker c (one for the whole
+    file: an instance line refers to its group's earlier report); True for
+    a report, False for the stats line or an instance line. Raises Bad with
+    every problem found."""
+    before = len(c.problems)
     is_report = c.line(where, r, set())
-    if c.problems:
-        raise Bad("; ".join(c.problems))
+    if len(c.problems) > before:
+        raise Bad("; ".join(c.problems[before:]))
     return is_report
 
 
@@ -102,6 +104,7 @@ def main():
         p.error(f"unknown kind {a.select!r}")
 
     reports, failures = [], []
+    checker = Checker()
     try:
         with open(a.file, "rb") as f:
             data = f.read()
@@ -113,7 +116,7 @@ def main():
         where = f"line {n}"
         try:
             r = json.loads(raw.decode("utf-8"))
-            if validate(r, where):
+            if validate(checker, r, where):
                 reports.append(r)
         except (ValueError, UnicodeDecodeError) as e:
             failures.append(f"{where}: not valid JSON: {e}: {raw[:200]!r}")

@@ -141,6 +141,7 @@ def main():
                     reports.append(json.loads(line))
                 except ValueError as e:
                     reports.append({"kind": "?", "severity": "?", "bad": str(e)})
+    lines, reports = reports, [r for r in reports if "kind" in r]  # not instance lines
     fails = []
 
     def of(kind):
@@ -149,7 +150,7 @@ def main():
     if any("bad" in r for r in reports):
         fails.append("a JSON line does not parse")
     schema = Checker()
-    for i, r in enumerate(reports, 1):
+    for i, r in enumerate(lines, 1):
         if "bad" not in r:
             schema.line("line %d" % i, r, set())
     fails.extend("schema: " + x for x in schema.problems)

@@ -18,7 +18,9 @@
 # as `LD_PRELOAD=LIB lockwatch run ...` would; exit 77 (skipped) when LIB
 # cannot be preloaded here; WAYS_OPTIONS=key=value:... adds lockwatch
 # options in every way; WAYS_STDERR=FILE sends every way's standard error
-# there (/dev/full: an error must still reach the exit status).
+# there (/dev/full: an error must still reach the exit status);
+# WAYS_LOG="N=TEXT|+=TEXT|..." checks each way's log (its stderr): exactly N
+# lines contain TEXT, or (+) at least one does.
 set -u
 py=$1 checker=$2 lw=$3 work=$4 native=$5 wrapper=$6 header=$7
 shift 7
@@ -71,6 +73,18 @@ way() { # name command...
 		sed -n '1,20p' "$name.check"
 		fails=$((fails + 1))
 	fi
+	local want_log n text got
+	local IFS='|'
+	for want_log in ${WAYS_LOG:-}; do
+		n=${want_log%%=*} text=${want_log#*=}
+		got=$(grep -cF -- "$text" "$name.err")
+		if [ "$n" = + ] && [ "$got" -gt 0 ] || [ "$n" = "$got" ]; then
+			continue
+		fi
+		echo "FAIL: $name: $got log line(s) contain '$text', expected $n"
+		fails=$((fails + 1))
+	done
+	unset IFS
 	echo "$name: status $rc"
 }
 EXPECT=("$@")
