@@ -349,8 +349,10 @@ static const struct lw__optdesc *opt_desc(const char *key)
 /* Set one checked key=value in o. */
 static void opt_set(struct lw__options *o, const char *key, const char *val)
 {
-	char kv[LW__OPT_STR_MAX + PATH_MAX + 80];
-	snprintf(kv, sizeof(kv), "%s=%s", key, val);
+	char kv[LW__OPT_STR_MAX + PATH_MAX + 80], q[LW__OPT_STR_MAX + PATH_MAX];
+	if (lw__options_quote(val, q, sizeof(q)) != 0)
+		die_usage("a value cannot hold both quote characters and ':' (%s)", val);
+	snprintf(kv, sizeof(kv), "%s=%s", key, q);
 	lw__options_parse(o, kv, "lockwatch run", 2);
 }
 
@@ -374,14 +376,16 @@ static void opt_format(struct lw__options *o, char *buf, size_t n)
 	buf[0] = 0;
 	for (int k = 0; k < lw__n_optdescs && len < n; k++) {
 		const struct lw__optdesc *d = &lw__optdescs[k];
-		char v[LW__OPT_STR_MAX];
+		char v[LW__OPT_STR_MAX], q[LW__OPT_STR_MAX + 3];
 		if (d->type == 'I')
 			snprintf(v, sizeof(v), "%ld", *(long *)opt_ptr(o, d));
 		else if (d->type == 'E')
 			lw__options_enum_name(d, *(int *)opt_ptr(o, d), v, sizeof(v));
 		else
 			snprintf(v, sizeof(v), "%s", (char *)opt_ptr(o, d));
-		len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", k ? ":" : "", d->key, v);
+		if (lw__options_quote(v, q, sizeof(q)) != 0)
+			die_usage("a value cannot hold both quote characters and ':' (%s)", v);
+		len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", k ? ":" : "", d->key, q);
 	}
 	if (len >= n)
 		die_usage("%s", "options too long");
@@ -448,8 +452,6 @@ static int cmd_run(int argc, char **argv)
 				die_usage("unknown flag '%s'", a);
 			die_usage("%s", err);
 		}
-		if (strchr(val, ':'))
-			die_usage("a value cannot contain ':' (%s)", val);
 		if (strcmp(key, "json") == 0) {
 			if (!val[0]) {
 				fprintf(stderr, "lockwatch: --json '': the path is empty; the program was not started\n");

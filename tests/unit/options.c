@@ -206,6 +206,65 @@ static void bad(void)
 	free(huge);
 }
 
+/* Quoted values: "..." or '...' hold a ':'; the quotes are taken off;
+ * an unterminated quote is one bad item that ends the string; text after
+ * a closing quote is a bad item; lw__options_quote writes what parses back. */
+static void quoted(void)
+{
+	struct lw__options o;
+	lw__options_defaults(&o);
+	PARSE(&o, "json=\"/tmp/a:b.jsonl\":exitcode=66", 0, "");
+	CHECK_STR(o.json, "/tmp/a:b.jsonl");
+	CHECK(o.exitcode == 66);
+	PARSE(&o, "log='x:y:z.log':hold_ms='7'", 0, "");
+	CHECK_STR(o.log, "x:y:z.log");
+	CHECK(o.hold_ms == 7);
+	PARSE(&o, "log='say \"hi\":now'", 0, "");
+	CHECK_STR(o.log, "say \"hi\":now");
+	PARSE(&o, "json=\"\"", 0, "");
+	CHECK_STR(o.json, "");
+	PARSE(&o, "on_deadlock=\"exit\"", 0, "");
+	CHECK(o.on_deadlock == LW__ON_DEADLOCK_EXIT);
+	/* a quote inside an unquoted value is an ordinary character */
+	PARSE(&o, "log=it's.log", 0, "");
+	CHECK_STR(o.log, "it's.log");
+
+	/* unterminated: named, the value kept, the rest of the string eaten */
+	PARSE(&o, "json=\"/tmp/a:b.jsonl:exitcode=1", 1,
+	      "lockwatch: test: option json: unterminated double quote in value \"/tmp/a:b.jsonl:exitcode=1" KEEP);
+	CHECK_STR(o.json, "");
+	CHECK(o.exitcode == 66);
+	PARSE(&o, "hold_ms=1:log='oops", 1,
+	      "lockwatch: test: option log: unterminated single quote in value 'oops" KEEP);
+	CHECK(o.hold_ms == 1);
+	CHECK_STR(o.log, "it's.log");
+	/* text after the closing quote */
+	PARSE(&o, "json=\"a:b\"c:hold_ms=2", 1,
+	      "lockwatch: test: option json: text after the closing quote in 'json=\"a:b\"c'" KEEP);
+	CHECK(o.hold_ms == 2);
+	CHECK_STR(o.json, "");
+
+	/* lw__options_quote: what it writes parses back to the value */
+	static const char *const vals[] = { "/plain/path", "/tmp/a:b", "'q", "\"q", "a\"b:c",
+					    "a'b:c", "", "x=y" };
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		char q[64], s[80];
+		CHECKF(lw__options_quote(vals[i], q, sizeof(q)) == 0, "quote %s", vals[i]);
+		snprintf(s, sizeof(s), "log=%s:hold_ms=9", q);
+		lw__options_defaults(&o);
+		PARSE(&o, s, 0, "");
+		CHECKF(strcmp(o.log, vals[i]) == 0 && o.hold_ms == 9, "%s -> %s -> %s", vals[i], q,
+		       o.log);
+	}
+	char q[8];
+	CHECK(lw__options_quote("/plain", q, sizeof(q)) == 0);
+	CHECK_STR(q, "/plain");
+	CHECK(lw__options_quote("a:b", q, sizeof(q)) == 0);
+	CHECK_STR(q, "\"a:b\"");
+	CHECK(lw__options_quote("a'\":b", q, sizeof(q)) == -1);   /* both quotes and a ':' */
+	CHECK(lw__options_quote("abc:defgh", q, sizeof(q)) == -1); /* too long */
+}
+
 static void check(void)
 {
 	char err[200];
@@ -279,6 +338,7 @@ int main(void)
 	defaults();
 	good();
 	bad();
+	quoted();
 	check();
 	names_and_print();
 	return unit_end();
