@@ -13,7 +13,9 @@
  * The program's ELF headers are read first: a static program is refused, and
  * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
+#include "kinds.h"
 #include "options.h"
+#include "suppress.h"
 #include "timeout.h"
 #include "verdict.h"
 
@@ -217,13 +219,10 @@ static void forward(int sig, siginfo_t *si, void *uc)
 
 struct counts {
 	unsigned long kinds[16], errors, total;
+	unsigned long supp[LW__RECORD_SUPP], supp_total; /* by suppression entry */
 };
 
-static const char *const kind_names[] = { "lock_order_cycle", "deadlock", "self_deadlock",
-					  "bad_unlock", "destroy_held", "thread_exit_holding",
-					  "long_hold", "long_wait", "hang",
-					  "init_held" };
-#define N_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
+#define N_KINDS LW_KIND_COUNT
 
 /* Count the reports written to the JSON file from offset `from` on. */
 static void count_reports(const char *path, off_t from, struct counts *c)
@@ -241,8 +240,8 @@ static void count_reports(const char *path, off_t from, struct counts *c)
 			continue;
 		char *k = line + 9;
 		for (unsigned i = 0; i < N_KINDS; i++) {
-			size_t n = strlen(kind_names[i]);
-			if (strncmp(k, kind_names[i], n) == 0 && k[n] == '"')
+			size_t n = strlen(lw__kind_names[i]);
+			if (strncmp(k, lw__kind_names[i], n) == 0 && k[n] == '"')
 				c->kinds[i]++;
 		}
 		c->total++;
@@ -329,6 +328,10 @@ static int record_read(const char *path, struct counts *c)
 		c->total += r.by_kind[k][0] + r.by_kind[k][1];
 		c->errors += r.by_kind[k][1];
 	}
+	for (unsigned k = 0; k < LW__RECORD_SUPP; k++) {
+		c->supp[k] = r.suppressed[k];
+		c->supp_total += r.suppressed[k];
+	}
 	return 0;
 }
 
@@ -389,6 +392,21 @@ static void opt_format(struct lw__options *o, char *buf, size_t n)
 	}
 	if (len >= n)
 		die_usage("%s", "options too long");
+}
+
+/* Which entries of the suppressions file suppressed how many reports;
+ * with --verbose also those that matched nothing. */
+static void print_suppressed(const struct lw__supp *supp, const struct counts *c, int verbose)
+{
+	for (int k = 0; k < supp->n; k++) {
+		unsigned long h = k < LW__RECORD_SUPP ? c->supp[k] : 0;
+		if (h)
+			fprintf(stderr, "lockwatch: suppressed %lu by %s:%d %s:%s\n", h, supp->path,
+				supp->e[k].line, supp->e[k].kind_text, supp->e[k].pattern);
+		else if (verbose)
+			fprintf(stderr, "lockwatch: suppression %s:%d %s:%s matched nothing\n",
+				supp->path, supp->e[k].line, supp->e[k].kind_text, supp->e[k].pattern);
+	}
 }
 
 static int all_digits(const char *s)
@@ -465,6 +483,15 @@ static int cmd_run(int argc, char **argv)
 		die_usage("%s", "no program to run");
 	opt_absolute(&eff, "json");
 	opt_absolute(&eff, "log");
+	opt_absolute(&eff, "suppressions");
+	/* a suppressions file that cannot be read or has a bad line: refused
+	 * now, naming the file and the line, rather than reports let through */
+	static struct lw__supp supp;
+	char supp_err[LW__OPT_STR_MAX + 512];
+	if (lw__supp_load(&supp, eff.suppressions, supp_err, sizeof(supp_err)) != 0) {
+		fprintf(stderr, "lockwatch: %s; the program was not started\n", supp_err);
+		return 2;
+	}
 	long error_exit = eff.exitcode; /* applied here, by the launcher, over the whole tree */
 	int verbose = (int)eff.verbose;
 
@@ -631,7 +658,7 @@ static int cmd_run(int argc, char **argv)
 		const char *sep = "";
 		for (unsigned k = 0; k < N_KINDS; k++)
 			if (c.kinds[k]) {
-				fprintf(stderr, "%s%lu %s", sep, c.kinds[k], kind_names[k]);
+				fprintf(stderr, "%s%lu %s", sep, c.kinds[k], lw__kind_names[k]);
 				sep = ", ";
 			}
 		fprintf(stderr, ")");
@@ -646,14 +673,17 @@ static int cmd_run(int argc, char **argv)
 	} else {
 		fprintf(stderr, "; JSON in %s", json);
 	}
-	if (timed_out) {
+	if (c.supp_total)
+		fprintf(stderr, "; %lu suppressed", c.supp_total);
+	if (timed_out)
 		fprintf(stderr, "; exit status 124 (timeout)\n");
-		return 124;
-	}
-	if (c.errors && error_exit)
+	else if (c.errors && error_exit)
 		fprintf(stderr, "; exit status %ld (program's was %d)\n", error_exit, code);
 	else
 		fprintf(stderr, "\n");
+	print_suppressed(&supp, &c, verbose);
+	if (timed_out)
+		return 124;
 	return c.errors && error_exit ? (int)error_exit : code;
 }
 

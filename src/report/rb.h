@@ -49,6 +49,7 @@ struct lw__rb {
 	struct rb_thread *threads;
 	int n_threads, cap_threads;
 	struct chunk *arena;
+	const char *suppression; /* the line that would suppress it (emit.c) */
 };
 
 /* Name every lock of the report, once (ids appended to duplicates). */
