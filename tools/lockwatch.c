@@ -8,8 +8,12 @@
  * JSON Lines file (a private temporary one unless --json is given, which
  * must be usable before the program starts), and every process of the
  * program's tree counts them in a run record (src/base/verdict.h) that this
- * command creates and reads at the end. Exit status: the program's own (128+N for a signal), or the
- * error exit code (default 66) when any error-severity report was made.
+ * command creates and reads at the end. lockwatch is a child subreaper and
+ * waits for the whole tree (tools/timeout.c). A suppressions file is read
+ * here too (src/report/suppress.c), to refuse a bad one before the program
+ * starts and to name its entries at the end. Exit status: the program's
+ * own (128+N for a signal), or the error exit code (default 66) when any
+ * error-severity report was made; a clean run prints nothing.
  * The program's ELF headers are read first: a static program is refused, and
  * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
@@ -43,12 +47,16 @@ static void usage(FILE *f)
 	fprintf(f, "usage: lockwatch run [OPTIONS] [--] PROGRAM [ARGS...]\n"
 		   "       lockwatch --help | --version\n\n"
 		   "Runs PROGRAM with lockwatch preloaded and reports lock-order cycles,\n"
-		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits.\n"
+		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits, in\n"
+		   "every process of its tree, and waits for the whole tree.\n"
 		   "Exit status: PROGRAM's own, or %d (--exitcode) when an error was\n"
-		   "reported; 2 for a bad command line.\n\n"
-		   "Options, also LOCKWATCH_OPTIONS=key=value:key=value; each is taken from\n"
-		   "the flags over LOCKWATCH_OPTIONS over the defaults shown.\n"
-		   "--verbose alone (or -v) is --verbose 1; a number after it is its value.\n",
+		   "reported, 124 when --timeout ran out; 2 for a bad command line or an\n"
+		   "unusable --json or --suppressions file; 127 when PROGRAM cannot run.\n\n"
+		   "Options, also LOCKWATCH_OPTIONS=key=value:key=value (a value holding ':'\n"
+		   "quoted: json=\"/tmp/a:b.jsonl\"); each is taken from the\n"
+		   "flags over LOCKWATCH_OPTIONS over the defaults shown.\n"
+		   "--verbose alone (or -v) is --verbose 1; a number after it is its value.\n"
+		   "Suppressions: one KIND:PATTERN a line; see lockwatch(1).\n",
 		DEFAULT_ERROR_EXIT);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
@@ -520,12 +528,24 @@ static int cmd_run(int argc, char **argv)
 			json_flag ? "--json " : "LOCKWATCH_OPTIONS json=", json, bad);
 		return 2;
 	}
+	/* the JSON file exists after every run, empty when all was well (a CI
+	 * step uploads it); a %p path is one file per process, made by each */
+	if (json && !strstr(json, "%p")) {
+		int fd = open(json, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			fprintf(stderr, "lockwatch: %s%s: cannot be created: %s; the program was not started\n",
+				json_flag ? "--json " : "LOCKWATCH_OPTIONS json=", json, strerror(errno));
+			return 2;
+		}
+		close(fd);
+	}
 	if (!json) {
 		const char *tmp = getenv("TMPDIR");
 		snprintf(tmpjson, sizeof(tmpjson), "%s/lockwatch-XXXXXX.jsonl", tmp && *tmp ? tmp : "/tmp");
 		int fd = mkstemps(tmpjson, 6);
 		if (fd < 0) {
-			perror("lockwatch: temporary JSON file");
+			fprintf(stderr, "lockwatch: cannot create a temporary file in %s%s: %s; the program was not started\n",
+				tmp && *tmp ? "TMPDIR=" : "", tmp && *tmp ? tmp : "/tmp", strerror(errno));
 			return 2;
 		}
 		close(fd);
@@ -594,10 +614,11 @@ static int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &fwd_set, &old_mask);
 
 	pid_t self = getpid();
-	/* with a time limit, orphans of the tree come to lockwatch, so that
-	 * all of it can be asked for reports and killed (tools/timeout.c) */
-	if (eff.timeout > 0)
-		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* orphans of the tree come to lockwatch, which waits for all of them
+	 * (a grandchild that outlives its parent still counts), and with a
+	 * time limit asks all of them for reports and kills them
+	 * (tools/timeout.c) */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	child = fork();
 	if (child < 0) {
 		perror("lockwatch: fork");
@@ -615,21 +636,31 @@ static int cmd_run(int argc, char **argv)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
 			_exit(127);
 		execv(prog, argv + i);
+		if (errno == ENOEXEC) {
+			/* a script without "#!": run by /bin/sh, as shells and
+			 * execvp do */
+			int n = 0;
+			while (argv[i + n])
+				n++;
+			char **sh = calloc((size_t)n + 2, sizeof(*sh));
+			if (sh) {
+				sh[0] = "/bin/sh";
+				sh[1] = (char *)prog;
+				for (int k = 1; k <= n; k++)
+					sh[k + 1] = argv[i + k];
+				execv("/bin/sh", sh);
+			}
+			errno = ENOEXEC;
+		}
 		fprintf(stderr, "lockwatch: cannot run %s: %s\n", prog, strerror(errno));
 		_exit(127);
 	}
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	int status = 0, timed_out = 0, answered = 0;
-	int ended = eff.timeout > 0 ? lw__cli_wait(child, &status, eff.timeout) : 1;
+	int ended = lw__cli_wait(child, &status, eff.timeout);
 	if (ended == 0) {
 		timed_out = 1;
 		answered = lw__cli_hang(record, child, &status, eff.watchdog_ms);
-	} else if (ended == 1 && eff.timeout <= 0) {
-		while (waitpid(child, &status, 0) < 0)
-			if (errno != EINTR) {
-				ended = -1;
-				break;
-			}
 	}
 	if (ended < 0) {
 		perror("lockwatch: waitpid");
@@ -650,6 +681,14 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (record[0])
 		unlink(record);
+	/* a clean run is silent (as the sanitizers are), unless --verbose; the
+	 * temporary JSON file, when no --json was given, is never left behind */
+	if (tmpjson[0])
+		unlink(tmpjson);
+	if (c.total == 0 && c.supp_total == 0 && !timed_out && !verbose) {
+		print_suppressed(&supp, &c, verbose);
+		return code;
+	}
 	if (c.total == 0) {
 		fprintf(stderr, "lockwatch: no reports");
 	} else {
@@ -663,16 +702,14 @@ static int cmd_run(int argc, char **argv)
 			}
 		fprintf(stderr, ")");
 	}
-	if (tmpjson[0]) {
-		if (c.total == 0 && stat(tmpjson, &st) == 0 && st.st_size == 0)
-			unlink(tmpjson);
-		else
-			fprintf(stderr, "; JSON in %s", tmpjson);
-	} else if (c.total && stat(json, &st) != 0) {
+	if (tmpjson[0])
+		; /* no JSON was asked for */
+	else if (c.total && strstr(json, "%p"))
+		fprintf(stderr, "; JSON in %s (%%p: the pid)", json);
+	else if (c.total && stat(json, &st) != 0)
 		fprintf(stderr, "; JSON not written (%s: %s)", json, strerror(errno));
-	} else {
+	else
 		fprintf(stderr, "; JSON in %s", json);
-	}
 	if (c.supp_total)
 		fprintf(stderr, "; %lu suppressed", c.supp_total);
 	if (timed_out)

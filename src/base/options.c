@@ -3,6 +3,7 @@
  * are formatted on the stack and written with write(2). */
 #include "options.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,6 +105,15 @@ static int apply(struct lw__options *o, const char *k, size_t klen, const char *
 			snprintf(err, n,
 				 "option %s: bad value '%.*s' (a whole number from %ld to %ld)",
 				 d->key, (int)vlen, v, d->lo, d->hi);
+			return -1;
+		}
+		/* the stack signal interrupts the program's threads: only a
+		 * real-time signal, which nothing else sends by default */
+		if (d->offset == offsetof(struct lw__options, stack_signal) && x != 0 &&
+		    (x < SIGRTMIN || x > SIGRTMAX)) {
+			snprintf(err, n,
+				 "option %s: bad value '%.*s' (0, or a real-time signal from %d to %d)",
+				 d->key, (int)vlen, v, SIGRTMIN, SIGRTMAX);
 			return -1;
 		}
 		if (o)

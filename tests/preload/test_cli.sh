@@ -33,6 +33,7 @@ bad hold_neg "bad value '-5'" --hold-ms -5
 bad hold_eq "bad value 'x'" --hold-ms=x
 bad enum "bad value 'maybe'" --on-deadlock maybe
 bad exitcode "bad value '300'" --exitcode 300
+bad stacksig "(0, or a real-time signal from" --stack-signal 9
 bad quotes "cannot hold both quote characters and ':'" --log "a'b\"c:d"
 
 RC=0

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 static int pipe_r = -1, pipe_w = -1;
@@ -151,6 +152,27 @@ static void bad(void)
 	PARSE(&o, "watchdog_ms=9", 1,
 	      "lockwatch: test: option watchdog_ms: bad value '9' (a whole number from 10 to 10000)" KEEP);
 	CHECK(o.stack_depth == 16 && o.watchdog_ms == 100);
+	/* the stack signal: 0 or a real-time signal, never SIGKILL, SIGSTOP,
+	 * SIGINT, SIGSEGV, SIGTERM or glibc's own 32 and 33 */
+	static const char *const sigs[] = { "9", "19", "2", "11", "15", "1", "32", "33", "65" };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		char s[100], want[300];
+		snprintf(s, sizeof(s), "stack_signal=%s", sigs[i]);
+		if (strcmp(sigs[i], "65") == 0)
+			snprintf(want, sizeof(want),
+				 "lockwatch: test: option stack_signal: bad value '65' (a whole number from 0 to 64)" KEEP);
+		else
+			snprintf(want, sizeof(want),
+				 "lockwatch: test: option stack_signal: bad value '%s' (0, or a real-time signal from %d to %d)" KEEP,
+				 sigs[i], SIGRTMIN, SIGRTMAX);
+		PARSE(&o, s, 1, want);
+		CHECK(o.stack_signal == 40);
+	}
+	PARSE(&o, "stack_signal=34:stack_signal=64", 0, "");
+	CHECK(o.stack_signal == 64);
+	PARSE(&o, "stack_signal=0", 0, "");
+	CHECK(o.stack_signal == 0);
+	PARSE(&o, "stack_signal=40", 0, "");
 
 	/* bad enum values: names only, whole names */
 	static const char *const enums[] = { "kill", "1", "", "exi", "exit2", "EXIT", "report,exit" };
