@@ -198,9 +198,8 @@ class Checker:
 
         # the process (exe, argv) and the line that would suppress the report
         self.str_(where + ".exe", r["exe"], nullable=True)
-        if not isinstance(r["argv"], list) or not r["argv"] or \
-                not all(isinstance(a, str) for a in r["argv"]):
-            self.fail(where + ".argv", "not a non-empty array of strings: %r" % (r["argv"],))
+        if not isinstance(r["argv"], list) or not all(isinstance(a, str) for a in r["argv"]):
+            self.fail(where + ".argv", "not an array of strings: %r" % (r["argv"],))
         self.str_(where + ".suppression", r["suppression"])
         if isinstance(r["suppression"], str) and \
                 not r["suppression"].startswith(str(r["kind"]) + ":"):

@@ -371,6 +371,8 @@ void lw__report_atfork_parent(void)
 
 void lw__report_atfork_child(void)
 {
+	/* a forked child says at its exit what it suppressed itself */
+	memset(supp_hits, 0, sizeof(supp_hits));
 	lw__mutex_postfork_child(&report_mu);
 	lw__mutex_postfork_child(&handler_mu);
 	/* The forking thread may be inside a handler: it will unlock on return. */
