@@ -129,7 +129,6 @@ void lw__report_suppressions_summary(void)
 
 /* ---- emit -------------------------------------------------------------- */
 
-
 /* Symbolise raw pcs into rb's arena. Frame 0 is an exact pc when
  * `exact0` (a signal context), else every pc is a return address. */
 static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int exact0)
