@@ -55,7 +55,8 @@ static void usage(FILE *f)
 		   "Options, also LOCKWATCH_OPTIONS=key=value:key=value (a value holding ':'\n"
 		   "quoted: json=\"/tmp/a:b.jsonl\"); each is taken from the\n"
 		   "flags over LOCKWATCH_OPTIONS over the defaults shown.\n"
-		   "--verbose alone (or -v) is --verbose 1; a number after it is its value.\n"
+		   "--verbose alone (or -v) is --verbose 1, --quiet (-q) --quiet 1; a number\n"
+		   "after either is its value.\n"
 		   "Suppressions: one KIND:PATTERN a line; see lockwatch(1).\n",
 		DEFAULT_ERROR_EXIT);
 	for (int i = 0; i < lw__n_optdescs; i++) {
@@ -74,10 +75,14 @@ static void usage(FILE *f)
 					      def, sizeof(def));
 		else
 			snprintf(def, sizeof(def), "none");
-		int is_verbose = strcmp(d->key, "verbose") == 0;
+		int is_verbose = strcmp(d->key, "verbose") == 0, is_quiet = strcmp(d->key, "quiet") == 0;
 		fprintf(f, "  --%-14s %-5s %s (default %s)%s\n", flag,
-			is_verbose ? "[N]" : d->type == 'I' ? "N" : d->type == 'S' ? "FILE" : "WORD",
-			d->help, def, is_verbose ? "; -v, --verbose: 1" : "");
+			is_verbose || is_quiet ? "[N]"
+			: d->type == 'I'       ? "N"
+			: d->type == 'S'       ? "FILE"
+					       : "WORD",
+			d->help, def,
+			is_verbose ? "; -v, --verbose: 1" : is_quiet ? "; -q, --quiet: 1" : "");
 	}
 }
 
@@ -450,8 +455,8 @@ static int cmd_run(int argc, char **argv)
 		}
 		char key[64], err[512];
 		const char *val, *eq = NULL;
-		if (strcmp(a, "-v") == 0) {
-			strcpy(key, "verbose");
+		if (strcmp(a, "-v") == 0 || strcmp(a, "-q") == 0) {
+			strcpy(key, a[1] == 'v' ? "verbose" : "quiet");
 			val = "1";
 		} else {
 			if (strncmp(a, "--", 2) != 0)
@@ -465,8 +470,8 @@ static int cmd_run(int argc, char **argv)
 			key[klen] = 0;
 			if (eq)
 				val = eq + 1;
-			else if (strcmp(key, "verbose") == 0)
-				/* --verbose alone is 1; a number after it is its value */
+			else if (strcmp(key, "verbose") == 0 || strcmp(key, "quiet") == 0)
+				/* --verbose (--quiet) alone is 1; a number after it is its value */
 				val = i + 1 < argc && all_digits(argv[i + 1]) ? argv[++i] : "1";
 			else if (i + 1 >= argc)
 				die_usage("flag '%s' needs a value", a);
@@ -685,9 +690,10 @@ static int cmd_run(int argc, char **argv)
 	 * temporary JSON file, when no --json was given, is never left behind */
 	if (tmpjson[0])
 		unlink(tmpjson);
-	if (c.total == 0 && c.supp_total == 0 && !timed_out && !verbose) {
-		print_suppressed(&supp, &c, verbose);
-		return code;
+	if ((c.total == 0 && c.supp_total == 0 && !timed_out && !verbose) || eff.quiet) {
+		if (timed_out)
+			return 124;
+		return c.errors && error_exit ? (int)error_exit : code;
 	}
 	if (c.total == 0) {
 		fprintf(stderr, "lockwatch: no reports");

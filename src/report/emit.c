@@ -113,7 +113,7 @@ void lw__report_suppressions_summary(void)
 	unsigned long total = 0;
 	for (int i = 0; i < supp.n; i++)
 		total += lw__load(&supp_hits[i]);
-	if (!supp.n || (!total && !lw__opt.verbose))
+	if (!supp.n || lw__opt.quiet || (!total && !lw__opt.verbose))
 		return;
 	lw__msg("%lu report%s suppressed (%s)", total, total == 1 ? "" : "s", supp.path);
 	for (int i = 0; i < supp.n; i++) {

@@ -2,6 +2,7 @@
 # test_run_ci.sh - `lockwatch run` in a CI job (issue 14):
 #  - --json FILE exists after a clean run, empty (a CI step uploads it);
 #  - a clean run is silent (as the sanitizers are); -v says "no reports";
+#    -q (--quiet, quiet=1) drops the end-of-run line, not the reports;
 #  - without --json nothing is left in TMPDIR, reports or not, and the
 #    end-of-run line names no temporary file;
 #  - a TMPDIR that cannot be used is named (status 2, program not started);
@@ -28,6 +29,14 @@ expect_rc 66 "inversion without --json"
 expect_in notmp2.err "lockwatch: 1 report, 1 error (1 lock_order_cycle); exit status 66"
 expect_not_in notmp2.err "JSON in"
 [ -z "$(ls tmp)" ] || fail "left in TMPDIR: $(ls tmp)"
+
+lw_run quiet -q --json quiet.jsonl -- "$LWP_BIN/inversion"
+expect_rc 66 "inversion under -q"
+expect_in quiet.err "lockwatch: ERROR: lock-order cycle" "the report under -q"
+expect_not_in quiet.err "lockwatch: 1 report" "the end-of-run line under -q"
+LOCKWATCH_OPTIONS=quiet=1 lw_run quiet2 -- "$LWP_BIN/inversion"
+expect_rc 66 "inversion with quiet=1"
+expect_not_in quiet2.err "lockwatch: 1 report" "the end-of-run line with quiet=1"
 
 RC=0
 TMPDIR=$PWD/no/such/dir "$LW" run -- /bin/sh -c 'touch "$0"' "$PWD/tmpdir.marker" >badtmp.out 2>badtmp.err || RC=$?
