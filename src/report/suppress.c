@@ -274,21 +274,24 @@ static const lw_stack_t *nth_stack(const lw_report_t *r, int k)
 /* The function of the program's own code that tells this report apart
  * best: of those in its stacks, the one in the fewest of them (a lock
  * helper every stack goes through would match every report), the first
- * met on a tie. NULL when no frame is the program's own. */
+ * met on a tie. NULL when no frame is the program's own. Only the first
+ * SUGGEST_STACKS stacks and own frames are looked at, so that a cycle of
+ * 20,000 locks costs no more than a short one. */
+#define SUGGEST_STACKS 64
 static const char *best_own_function(const lw_report_t *r)
 {
 	const char *best = NULL;
 	int best_n = 0, seen = 0;
 	const lw_stack_t *st;
-	for (int k = 0; (st = nth_stack(r, k)) != NULL && seen < 256; k++)
-		for (int i = 0; st->frames && i < st->depth && seen < 256; i++) {
+	for (int k = 0; k < SUGGEST_STACKS && (st = nth_stack(r, k)) != NULL; k++)
+		for (int i = 0; st->frames && i < st->depth && seen < SUGGEST_STACKS; i++) {
 			if (!own_frame(&st->frames[i]))
 				continue;
 			seen++;
 			const char *fn = st->frames[i].function;
 			const lw_stack_t *other;
 			int n = 0;
-			for (int j = 0; (other = nth_stack(r, j)) != NULL; j++)
+			for (int j = 0; j < SUGGEST_STACKS && (other = nth_stack(r, j)) != NULL; j++)
 				n += stack_has(other, fn);
 			if (!best || n < best_n) {
 				best = fn;
