@@ -45,7 +45,8 @@ KINDS = ["lock_order_cycle", "deadlock", "self_deadlock", "bad_unlock",
 SEVERITIES = ["error", "warning"]
 LOCK_KINDS = ["mutex", "rwlock", "spinlock", "semaphore", "lock"]
 REPORT_KEYS = ["kind", "severity", "pid", "time_ms", "headline", "note",
-               "locks", "edges", "threads", "group"]
+               "locks", "edges", "threads", "exe", "argv", "suppression",
+               "group"]
 GROUPED_KINDS = ["lock_order_cycle", "long_hold", "long_wait"]
 INSTANCE_KEYS = ["group", "instance", "pid", "time_ms", "headline", "locks",
                  "edges", "threads"]
@@ -221,6 +222,16 @@ class Checker:
             if not isinstance(t["waits_for"], list) or \
                     not all(self.is_int(x) and x > 0 for x in t["waits_for"]):
                 self.fail(w + ".waits_for", "not an array of tids: %r" % (t["waits_for"],))
+
+        # the process (exe, argv) and the line that would suppress the report
+        self.str_(where + ".exe", r["exe"], nullable=True)
+        if not isinstance(r["argv"], list) or not all(isinstance(a, str) for a in r["argv"]):
+            self.fail(where + ".argv", "not an array of strings: %r" % (r["argv"],))
+        self.str_(where + ".suppression", r["suppression"])
+        if isinstance(r["suppression"], str) and \
+                not r["suppression"].startswith(str(r["kind"]) + ":"):
+            self.fail(where + ".suppression", "%r does not start with the report's kind"
+                      % (r["suppression"],))
 
         if r["kind"] == "lock_order_cycle" and not self.problems_in(where):
             self.cycle(where, r, ids)

@@ -8,12 +8,18 @@
  * JSON Lines file (a private temporary one unless --json is given, which
  * must be usable before the program starts), and every process of the
  * program's tree counts them in a run record (src/base/verdict.h) that this
- * command creates and reads at the end. Exit status: the program's own (128+N for a signal), or the
- * error exit code (default 66) when any error-severity report was made.
+ * command creates and reads at the end. lockwatch is a child subreaper and
+ * waits for the whole tree (tools/timeout.c). A suppressions file is read
+ * here too (src/report/suppress.c), to refuse a bad one before the program
+ * starts and to name its entries at the end. Exit status: the program's
+ * own (128+N for a signal), or the error exit code (default 66) when any
+ * error-severity report was made; a clean run prints nothing.
  * The program's ELF headers are read first: a static program is refused, and
  * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
+#include "kinds.h"
 #include "options.h"
+#include "suppress.h"
 #include "timeout.h"
 #include "verdict.h"
 
@@ -41,12 +47,17 @@ static void usage(FILE *f)
 	fprintf(f, "usage: lockwatch run [OPTIONS] [--] PROGRAM [ARGS...]\n"
 		   "       lockwatch --help | --version\n\n"
 		   "Runs PROGRAM with lockwatch preloaded and reports lock-order cycles,\n"
-		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits.\n"
+		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits, in\n"
+		   "every process of its tree, and waits for the whole tree.\n"
 		   "Exit status: PROGRAM's own, or %d (--exitcode) when an error was\n"
-		   "reported; 2 for a bad command line.\n\n"
-		   "Options, also LOCKWATCH_OPTIONS=key=value:key=value; each is taken from\n"
-		   "the flags over LOCKWATCH_OPTIONS over the defaults shown.\n"
-		   "--verbose alone (or -v) is --verbose 1; a number after it is its value.\n",
+		   "reported, 124 when --timeout ran out; 2 for a bad command line or an\n"
+		   "unusable --json or --suppressions file; 127 when PROGRAM cannot run.\n\n"
+		   "Options, also LOCKWATCH_OPTIONS=key=value:key=value (a value holding ':'\n"
+		   "quoted: json=\"/tmp/a:b.jsonl\"); each is taken from the\n"
+		   "flags over LOCKWATCH_OPTIONS over the defaults shown.\n"
+		   "--verbose alone (or -v) is --verbose 1, --quiet (-q) --quiet 1; a number\n"
+		   "after either is its value.\n"
+		   "Suppressions: one KIND:PATTERN a line; see lockwatch(1).\n",
 		DEFAULT_ERROR_EXIT);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
@@ -64,10 +75,14 @@ static void usage(FILE *f)
 					      def, sizeof(def));
 		else
 			snprintf(def, sizeof(def), "none");
-		int is_verbose = strcmp(d->key, "verbose") == 0;
+		int is_verbose = strcmp(d->key, "verbose") == 0, is_quiet = strcmp(d->key, "quiet") == 0;
 		fprintf(f, "  --%-14s %-5s %s (default %s)%s\n", flag,
-			is_verbose ? "[N]" : d->type == 'I' ? "N" : d->type == 'S' ? "FILE" : "WORD",
-			d->help, def, is_verbose ? "; -v, --verbose: 1" : "");
+			is_verbose || is_quiet ? "[N]"
+			: d->type == 'I'       ? "N"
+			: d->type == 'S'       ? "FILE"
+					       : "WORD",
+			d->help, def,
+			is_verbose ? "; -v, --verbose: 1" : is_quiet ? "; -q, --quiet: 1" : "");
 	}
 }
 
@@ -218,13 +233,10 @@ static void forward(int sig, siginfo_t *si, void *uc)
 struct counts {
 	unsigned long kinds[16], errors, total;
 	unsigned long more[16]; /* instances grouped into those reports */
+	unsigned long supp[LW__RECORD_SUPP], supp_total; /* by suppression entry */
 };
 
-static const char *const kind_names[] = { "lock_order_cycle", "deadlock", "self_deadlock",
-					  "bad_unlock", "destroy_held", "thread_exit_holding",
-					  "long_hold", "long_wait", "hang",
-					  "init_held" };
-#define N_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
+#define N_KINDS LW_KIND_COUNT
 
 /* Count the reports written to the JSON file from offset `from` on. */
 static void count_reports(const char *path, off_t from, struct counts *c)
@@ -242,8 +254,8 @@ static void count_reports(const char *path, off_t from, struct counts *c)
 			continue;
 		char *k = line + 9;
 		for (unsigned i = 0; i < N_KINDS; i++) {
-			size_t n = strlen(kind_names[i]);
-			if (strncmp(k, kind_names[i], n) == 0 && k[n] == '"')
+			size_t n = strlen(lw__kind_names[i]);
+			if (strncmp(k, lw__kind_names[i], n) == 0 && k[n] == '"')
 				c->kinds[i]++;
 		}
 		c->total++;
@@ -332,6 +344,10 @@ static int record_read(const char *path, struct counts *c)
 		c->total += r.by_kind[k][0] + r.by_kind[k][1];
 		c->errors += r.by_kind[k][1];
 	}
+	for (unsigned k = 0; k < LW__RECORD_SUPP; k++) {
+		c->supp[k] = r.suppressed[k];
+		c->supp_total += r.suppressed[k];
+	}
 	return 0;
 }
 
@@ -352,8 +368,10 @@ static const struct lw__optdesc *opt_desc(const char *key)
 /* Set one checked key=value in o. */
 static void opt_set(struct lw__options *o, const char *key, const char *val)
 {
-	char kv[LW__OPT_STR_MAX + PATH_MAX + 80];
-	snprintf(kv, sizeof(kv), "%s=%s", key, val);
+	char kv[LW__OPT_STR_MAX + PATH_MAX + 80], q[LW__OPT_STR_MAX + PATH_MAX];
+	if (lw__options_quote(val, q, sizeof(q)) != 0)
+		die_usage("a value cannot hold both quote characters and ':' (%s)", val);
+	snprintf(kv, sizeof(kv), "%s=%s", key, q);
 	lw__options_parse(o, kv, "lockwatch run", 2);
 }
 
@@ -377,17 +395,34 @@ static void opt_format(struct lw__options *o, char *buf, size_t n)
 	buf[0] = 0;
 	for (int k = 0; k < lw__n_optdescs && len < n; k++) {
 		const struct lw__optdesc *d = &lw__optdescs[k];
-		char v[LW__OPT_STR_MAX];
+		char v[LW__OPT_STR_MAX], q[LW__OPT_STR_MAX + 3];
 		if (d->type == 'I')
 			snprintf(v, sizeof(v), "%ld", *(long *)opt_ptr(o, d));
 		else if (d->type == 'E')
 			lw__options_enum_name(d, *(int *)opt_ptr(o, d), v, sizeof(v));
 		else
 			snprintf(v, sizeof(v), "%s", (char *)opt_ptr(o, d));
-		len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", k ? ":" : "", d->key, v);
+		if (lw__options_quote(v, q, sizeof(q)) != 0)
+			die_usage("a value cannot hold both quote characters and ':' (%s)", v);
+		len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", k ? ":" : "", d->key, q);
 	}
 	if (len >= n)
 		die_usage("%s", "options too long");
+}
+
+/* Which entries of the suppressions file suppressed how many reports;
+ * with --verbose also those that matched nothing. */
+static void print_suppressed(const struct lw__supp *supp, const struct counts *c, int verbose)
+{
+	for (int k = 0; k < supp->n; k++) {
+		unsigned long h = k < LW__RECORD_SUPP ? c->supp[k] : 0;
+		if (h)
+			fprintf(stderr, "lockwatch: suppressed %lu by %s:%d %s:%s\n", h, supp->path,
+				supp->e[k].line, supp->e[k].kind_text, supp->e[k].pattern);
+		else if (verbose)
+			fprintf(stderr, "lockwatch: suppression %s:%d %s:%s matched nothing\n",
+				supp->path, supp->e[k].line, supp->e[k].kind_text, supp->e[k].pattern);
+	}
 }
 
 static int all_digits(const char *s)
@@ -423,8 +458,8 @@ static int cmd_run(int argc, char **argv)
 		}
 		char key[64], err[512];
 		const char *val, *eq = NULL;
-		if (strcmp(a, "-v") == 0) {
-			strcpy(key, "verbose");
+		if (strcmp(a, "-v") == 0 || strcmp(a, "-q") == 0) {
+			strcpy(key, a[1] == 'v' ? "verbose" : "quiet");
 			val = "1";
 		} else {
 			if (strncmp(a, "--", 2) != 0)
@@ -438,8 +473,8 @@ static int cmd_run(int argc, char **argv)
 			key[klen] = 0;
 			if (eq)
 				val = eq + 1;
-			else if (strcmp(key, "verbose") == 0)
-				/* --verbose alone is 1; a number after it is its value */
+			else if (strcmp(key, "verbose") == 0 || strcmp(key, "quiet") == 0)
+				/* --verbose (--quiet) alone is 1; a number after it is its value */
 				val = i + 1 < argc && all_digits(argv[i + 1]) ? argv[++i] : "1";
 			else if (i + 1 >= argc)
 				die_usage("flag '%s' needs a value", a);
@@ -451,8 +486,6 @@ static int cmd_run(int argc, char **argv)
 				die_usage("unknown flag '%s'", a);
 			die_usage("%s", err);
 		}
-		if (strchr(val, ':'))
-			die_usage("a value cannot contain ':' (%s)", val);
 		if (strcmp(key, "json") == 0) {
 			if (!val[0]) {
 				fprintf(stderr, "lockwatch: --json '': the path is empty; the program was not started\n");
@@ -466,6 +499,15 @@ static int cmd_run(int argc, char **argv)
 		die_usage("%s", "no program to run");
 	opt_absolute(&eff, "json");
 	opt_absolute(&eff, "log");
+	opt_absolute(&eff, "suppressions");
+	/* a suppressions file that cannot be read or has a bad line: refused
+	 * now, naming the file and the line, rather than reports let through */
+	static struct lw__supp supp;
+	char supp_err[LW__OPT_STR_MAX + 512];
+	if (lw__supp_load(&supp, eff.suppressions, supp_err, sizeof(supp_err)) != 0) {
+		fprintf(stderr, "lockwatch: %s; the program was not started\n", supp_err);
+		return 2;
+	}
 	long error_exit = eff.exitcode; /* applied here, by the launcher, over the whole tree */
 	int verbose = (int)eff.verbose;
 
@@ -494,12 +536,24 @@ static int cmd_run(int argc, char **argv)
 			json_flag ? "--json " : "LOCKWATCH_OPTIONS json=", json, bad);
 		return 2;
 	}
+	/* the JSON file exists after every run, empty when all was well (a CI
+	 * step uploads it); a %p path is one file per process, made by each */
+	if (json && !strstr(json, "%p")) {
+		int fd = open(json, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			fprintf(stderr, "lockwatch: %s%s: cannot be created: %s; the program was not started\n",
+				json_flag ? "--json " : "LOCKWATCH_OPTIONS json=", json, strerror(errno));
+			return 2;
+		}
+		close(fd);
+	}
 	if (!json) {
 		const char *tmp = getenv("TMPDIR");
 		snprintf(tmpjson, sizeof(tmpjson), "%s/lockwatch-XXXXXX.jsonl", tmp && *tmp ? tmp : "/tmp");
 		int fd = mkstemps(tmpjson, 6);
 		if (fd < 0) {
-			perror("lockwatch: temporary JSON file");
+			fprintf(stderr, "lockwatch: cannot create a temporary file in %s%s: %s; the program was not started\n",
+				tmp && *tmp ? "TMPDIR=" : "", tmp && *tmp ? tmp : "/tmp", strerror(errno));
 			return 2;
 		}
 		close(fd);
@@ -568,10 +622,11 @@ static int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &fwd_set, &old_mask);
 
 	pid_t self = getpid();
-	/* with a time limit, orphans of the tree come to lockwatch, so that
-	 * all of it can be asked for reports and killed (tools/timeout.c) */
-	if (eff.timeout > 0)
-		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* orphans of the tree come to lockwatch, which waits for all of them
+	 * (a grandchild that outlives its parent still counts), and with a
+	 * time limit asks all of them for reports and kills them
+	 * (tools/timeout.c) */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	child = fork();
 	if (child < 0) {
 		perror("lockwatch: fork");
@@ -589,21 +644,31 @@ static int cmd_run(int argc, char **argv)
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
 			_exit(127);
 		execv(prog, argv + i);
+		if (errno == ENOEXEC) {
+			/* a script without "#!": run by /bin/sh, as shells and
+			 * execvp do */
+			int n = 0;
+			while (argv[i + n])
+				n++;
+			char **sh = calloc((size_t)n + 2, sizeof(*sh));
+			if (sh) {
+				sh[0] = "/bin/sh";
+				sh[1] = (char *)prog;
+				for (int k = 1; k <= n; k++)
+					sh[k + 1] = argv[i + k];
+				execv("/bin/sh", sh);
+			}
+			errno = ENOEXEC;
+		}
 		fprintf(stderr, "lockwatch: cannot run %s: %s\n", prog, strerror(errno));
 		_exit(127);
 	}
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	int status = 0, timed_out = 0, answered = 0;
-	int ended = eff.timeout > 0 ? lw__cli_wait(child, &status, eff.timeout) : 1;
+	int ended = lw__cli_wait(child, &status, eff.timeout);
 	if (ended == 0) {
 		timed_out = 1;
 		answered = lw__cli_hang(record, child, &status, eff.watchdog_ms);
-	} else if (ended == 1 && eff.timeout <= 0) {
-		while (waitpid(child, &status, 0) < 0)
-			if (errno != EINTR) {
-				ended = -1;
-				break;
-			}
 	}
 	if (ended < 0) {
 		perror("lockwatch: waitpid");
@@ -624,6 +689,15 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (record[0])
 		unlink(record);
+	/* a clean run is silent (as the sanitizers are), unless --verbose; the
+	 * temporary JSON file, when no --json was given, is never left behind */
+	if (tmpjson[0])
+		unlink(tmpjson);
+	if ((c.total == 0 && c.supp_total == 0 && !timed_out && !verbose) || eff.quiet) {
+		if (timed_out)
+			return 124;
+		return c.errors && error_exit ? (int)error_exit : code;
+	}
 	if (c.total == 0) {
 		fprintf(stderr, "lockwatch: no reports");
 	} else {
@@ -632,7 +706,7 @@ static int cmd_run(int argc, char **argv)
 		const char *sep = "";
 		for (unsigned k = 0; k < N_KINDS; k++)
 			if (c.kinds[k]) {
-				fprintf(stderr, "%s%lu %s", sep, c.kinds[k], kind_names[k]);
+				fprintf(stderr, "%s%lu %s", sep, c.kinds[k], lw__kind_names[k]);
 				/* a grouped report stands for all its instances */
 				if (c.more[k])
 					fprintf(stderr, " of %lu instances", c.kinds[k] + c.more[k]);
@@ -640,24 +714,25 @@ static int cmd_run(int argc, char **argv)
 			}
 		fprintf(stderr, ")");
 	}
-	if (tmpjson[0]) {
-		if (c.total == 0 && stat(tmpjson, &st) == 0 && st.st_size == 0)
-			unlink(tmpjson);
-		else
-			fprintf(stderr, "; JSON in %s", tmpjson);
-	} else if (c.total && stat(json, &st) != 0) {
+	if (tmpjson[0])
+		; /* no JSON was asked for */
+	else if (c.total && strstr(json, "%p"))
+		fprintf(stderr, "; JSON in %s (%%p: the pid)", json);
+	else if (c.total && stat(json, &st) != 0)
 		fprintf(stderr, "; JSON not written (%s: %s)", json, strerror(errno));
-	} else {
+	else
 		fprintf(stderr, "; JSON in %s", json);
-	}
-	if (timed_out) {
+	if (c.supp_total)
+		fprintf(stderr, "; %lu suppressed", c.supp_total);
+	if (timed_out)
 		fprintf(stderr, "; exit status 124 (timeout)\n");
-		return 124;
-	}
-	if (c.errors && error_exit)
+	else if (c.errors && error_exit)
 		fprintf(stderr, "; exit status %ld (program's was %d)\n", error_exit, code);
 	else
 		fprintf(stderr, "\n");
+	print_suppressed(&supp, &c, verbose);
+	if (timed_out)
+		return 124;
 	return c.errors && error_exit ? (int)error_exit : code;
 }
 

@@ -1,11 +1,12 @@
-/* timeout.c - `lockwatch run --timeout SECONDS` (see timeout.h): wait for
- * the program with a time limit; when it is up, ask every process of the
+/* timeout.c - waiting for the program's whole tree, and `lockwatch run
+ * --timeout SECONDS` (see timeout.h): wait for the tree with a time limit; when it is up, ask every process of the
  * tree for its hang report through the run record (src/base/verdict.h),
  * wait a bounded grace period for the answers, then kill the tree.
  *
- * The tree is every descendant of lockwatch: with --timeout, lockwatch is
- * a child subreaper (PR_SET_CHILD_SUBREAPER), so a process whose parent
- * exits is re-parented to lockwatch, not to init, and is still found. */
+ * The tree is every descendant of lockwatch: lockwatch is a child
+ * subreaper (PR_SET_CHILD_SUBREAPER), so a process whose parent exits is
+ * re-parented to lockwatch, not to init, and is still found and waited
+ * for. */
 #define _GNU_SOURCE
 #include "timeout.h"
 #include "verdict.h"
@@ -14,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,31 +40,26 @@ static void sleep_ms(long ms)
 
 int lw__cli_wait(pid_t child, int *status, long timeout_s)
 {
-	long deadline = ms_now() + timeout_s * 1000;
-	int pfd = -1;
-#ifdef SYS_pidfd_open
-	pfd = (int)syscall(SYS_pidfd_open, child, 0);
-#endif
+	long deadline = timeout_s > 0 ? ms_now() + timeout_s * 1000 : -1;
+	int got_child = 0;
 	for (;;) {
-		pid_t r = waitpid(child, status, WNOHANG);
-		if (r == child || (r < 0 && errno != EINTR)) {
-			if (pfd >= 0)
-				close(pfd);
-			return r == child ? 1 : -1;
+		int st = 0;
+		/* as subreaper, every orphan of the tree is a child of ours: when
+		 * none is left (ECHILD), nothing of the tree is left */
+		pid_t p = waitpid(-1, &st, deadline < 0 ? 0 : WNOHANG);
+		if (p == child) {
+			*status = st;
+			got_child = 1;
+			continue;
 		}
-		long left = deadline - ms_now();
-		if (left <= 0)
-			break;
-		if (pfd >= 0) { /* readable when the child exits; EINTR: look again */
-			struct pollfd p = { pfd, POLLIN, 0 };
-			poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
-		} else {
-			sleep_ms(left < 20 ? left : 20);
-		}
+		if (p > 0 || (p < 0 && errno == EINTR))
+			continue;
+		if (p < 0)
+			return errno == ECHILD && got_child ? 1 : -1;
+		if (ms_now() >= deadline)
+			return 0;
+		sleep_ms(20);
 	}
-	if (pfd >= 0)
-		close(pfd);
-	return 0;
 }
 
 /* ---- the process tree (from /proc) ------------------------------------- */

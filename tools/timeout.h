@@ -5,8 +5,10 @@
 
 #include <sys/types.h>
 
-/* Wait for child at most timeout_s seconds: 1 it ended (*status set), 0
- * the time is up, -1 waitpid failed. */
+/* Wait for child (its status in *status) and every other process of the
+ * tree (orphans come to this subreaper), at most timeout_s seconds (<= 0:
+ * no limit): 1 all ended, 0 the time is up (*status set if child ended),
+ * -1 waitpid failed. */
 int lw__cli_wait(pid_t child, int *status, long timeout_s);
 
 /* The time is up: ask every process of the tree for its hang report

@@ -3,6 +3,7 @@
  * are formatted on the stack and written with write(2). */
 #include "options.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -106,6 +107,15 @@ static int apply(struct lw__options *o, const char *k, size_t klen, const char *
 				 d->key, (int)vlen, v, d->lo, d->hi);
 			return -1;
 		}
+		/* the stack signal interrupts the program's threads: only a
+		 * real-time signal, which nothing else sends by default */
+		if (d->offset == offsetof(struct lw__options, stack_signal) && x != 0 &&
+		    (x < SIGRTMIN || x > SIGRTMAX)) {
+			snprintf(err, n,
+				 "option %s: bad value '%.*s' (0, or a real-time signal from %d to %d)",
+				 d->key, (int)vlen, v, SIGRTMIN, SIGRTMAX);
+			return -1;
+		}
 		if (o)
 			*INTVAL(o, d) = x;
 		return 0;
@@ -138,26 +148,61 @@ int lw__options_check(const char *key, const char *value, char *err, size_t n)
 	return apply(NULL, key, strlen(key), value, strlen(value), err, n);
 }
 
+/* One item of "k=v:k=v" at s: the key, and the value (its quotes taken
+ * off: a value may be written "..." or '...' to hold a ':'). Returns the
+ * length of the item (up to its ':' or the end); -1 in *bad with a message
+ * in err when it is not key=value or its quote is not closed. */
+static size_t split_item(const char *s, const char **val, size_t *vlen, int *bad,
+			 char *err, size_t n)
+{
+	size_t klen = strcspn(s, "=:");
+	*bad = 0;
+	if (s[klen] != '=') {
+		snprintf(err, n, "'%.*s' is not key=value", (int)klen, s);
+		*bad = -1;
+		return klen;
+	}
+	const char *v = s + klen + 1;
+	if (*v != '"' && *v != '\'') {
+		*val = v;
+		*vlen = strcspn(v, ":");
+		return klen + 1 + *vlen;
+	}
+	const char *end = strchr(v + 1, *v);
+	if (!end) {
+		snprintf(err, n, "option %.*s: unterminated %s quote in value %s", (int)klen, s,
+			 *v == '"' ? "double" : "single", v);
+		*bad = -1;
+		return strlen(s);
+	}
+	*val = v + 1;
+	*vlen = (size_t)(end - v - 1);
+	if (end[1] && end[1] != ':') {
+		size_t len = klen + 1 + (size_t)(end + 1 - v) + strcspn(end + 1, ":");
+		snprintf(err, n, "option %.*s: text after the closing quote in '%.*s'", (int)klen, s,
+			 (int)len, s);
+		*bad = -1;
+		return len;
+	}
+	return (size_t)(end + 1 - s);
+}
+
 int lw__options_parse(struct lw__options *o, const char *s, const char *source,
 		      int errfd)
 {
 	int bad = 0;
 	while (s && *s) {
-		size_t len = strcspn(s, ":");
-		const char *eq = memchr(s, '=', len);
 		char err[512], line[700];
+		const char *val = NULL;
+		size_t vlen = 0;
 		int rc;
-		if (len == 0) {
+		if (*s == ':') {
 			s++;
 			continue;
 		}
-		if (!eq) {
-			snprintf(err, sizeof(err), "'%.*s' is not key=value", (int)len, s);
-			rc = -1;
-		} else {
-			rc = apply(o, s, (size_t)(eq - s), eq + 1, len - (size_t)(eq - s) - 1,
-				   err, sizeof(err));
-		}
+		size_t len = split_item(s, &val, &vlen, &rc, err, sizeof(err));
+		if (rc == 0)
+			rc = apply(o, s, strcspn(s, "="), val, vlen, err, sizeof(err));
 		if (rc < 0) {
 			bad++;
 			int m = snprintf(line, sizeof(line),
@@ -172,6 +217,25 @@ int lw__options_parse(struct lw__options *o, const char *s, const char *source,
 			s++;
 	}
 	return bad;
+}
+
+int lw__options_quote(const char *v, char *out, size_t n)
+{
+	size_t len = strlen(v);
+	int q = 0;
+	if (strchr(v, ':') || v[0] == '"' || v[0] == '\'')
+		q = !strchr(v, '"') ? '"' : !strchr(v, '\'') ? '\'' : -1;
+	if (q == -1 || len + (q ? 3 : 1) > n)
+		return -1;
+	if (!q) {
+		memcpy(out, v, len + 1);
+		return 0;
+	}
+	out[0] = (char)q;
+	memcpy(out + 1, v, len);
+	out[len + 1] = (char)q;
+	out[len + 2] = 0;
+	return 0;
 }
 
 void lw__options_print(const struct lw__options *o, int fd)

@@ -31,11 +31,18 @@ enum { LW__ON_DEADLOCK_REPORT, LW__ON_DEADLOCK_EXIT, LW__ON_DEADLOCK_ABORT,
 /* Reset every option to its default (the table's). */
 void lw__options_defaults(struct lw__options *o);
 
-/* Parse "k=v:k=v" into o. Bad keys or values: a message on `errfd` (when
+/* Parse "k=v:k=v" into o. A value may be quoted, "..." or '...', to hold
+ * a ':' (no escapes inside; an unterminated quote is a bad item that ends
+ * the string). Bad keys or values: a message on `errfd` (when
  * >= 0) naming them, the option keeps its value, and the count of bad
  * items is returned. `source` names where the string came from. */
 int lw__options_parse(struct lw__options *o, const char *s, const char *source,
 		      int errfd);
+
+/* v as a value for lw__options_parse: as is, or quoted when it holds a
+ * ':' or starts with a quote. 0, or -1 when it cannot be written (it holds
+ * both quotes and a ':', or out is too small). */
+int lw__options_quote(const char *v, char *out, size_t n);
 
 /* Check one key and value; returns 0 or writes a message into err. */
 int lw__options_check(const char *key, const char *value, char *err, size_t n);

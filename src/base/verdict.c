@@ -105,6 +105,23 @@ void lw__verdict_more(lw_kind_t kind)
 		__atomic_fetch_add(&r->more[kind], 1, __ATOMIC_RELAXED);
 }
 
+void lw__verdict_suppressed(int entry)
+{
+	struct lw__record *r = entry >= 0 && entry < LW__RECORD_SUPP ? lw__verdict_get() : NULL;
+	if (r)
+		__atomic_fetch_add(&r->suppressed[entry], 1, __ATOMIC_RELAXED);
+}
+
+int lw__verdict_under_run(void)
+{
+	int state = lw__load_acq(&lw__record_state);
+	if (state == 0) {
+		lw__verdict_read_env();
+		state = lw__load_acq(&lw__record_state);
+	}
+	return state != 3;
+}
+
 int lw__verdict_watch(void)
 {
 	struct lw__record *r = lw__verdict_get();

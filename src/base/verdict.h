@@ -22,6 +22,7 @@
 #define LW__RECORD_MAGIC 0x3172776cu /* "lwr1" */
 #define LW__RECORD_KINDS 16          /* >= LW_KIND_COUNT, checked in verdict.c */
 #define LW__RECORD_PROCS 64          /* watching processes the CLI waits for */
+#define LW__RECORD_SUPP 256          /* suppression entries counted one by one */
 
 struct lw__record {
 	uint32_t magic;
@@ -45,6 +46,9 @@ struct lw__record {
 	/* instances grouped into an earlier report of their kind (same
 	 * shape), by kind: counted here, not in by_kind */
 	uint64_t more[LW__RECORD_KINDS];
+	/* reports suppressed (option suppressions), by entry index of the
+	 * suppressions file, which every process and the CLI read alike */
+	uint64_t suppressed[LW__RECORD_SUPP];
 };
 
 /* Count one report in the run record, when this process belongs to a
@@ -55,6 +59,11 @@ void lw__verdict_count(lw_kind_t kind, lw_severity_t sev);
 /* Count one instance grouped into an earlier report of its kind (no
  * report of its own): same conditions as lw__verdict_count(). */
 void lw__verdict_more(lw_kind_t kind);
+/* Count one report suppressed by entry `entry` of the suppressions file. */
+void lw__verdict_suppressed(int entry);
+
+/* Is this process part of a `lockwatch run` (which then sums up the run)? */
+int lw__verdict_under_run(void);
 
 /* The hang request (option timeout, watchdog thread only). Claim a slot
  * for the calling process: its index; -2 when the table is full (the

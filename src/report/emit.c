@@ -11,8 +11,11 @@
  * an instance of the group, and counted in the group's next summary in
  * the log; summaries are printed before the next full report, by the
  * watchdog a second after the last print, and at exit.
- * Also here: the public counters and handler setter, and the fork steps
- * of the report mutex. */
+ * A report that an entry of the suppressions file matches is dropped here,
+ * once built and before anything is written, grouped or counted: it is
+ * counted only as suppressed, by entry (and in the run record).
+ * Also here: the public counters and handler setter, the suppressions
+ * table (read at start-up), and the fork steps of the report mutex. */
 #include "rb.h"
 #include "group.h"
 #include "name.h"
@@ -20,6 +23,9 @@
 #include "out.h"
 #include "real.h"
 #include "stack.h"
+#include "options.h"
+#include "kinds.h"
+#include "suppress.h"
 #include "symbols.h"
 #include "verdict.h"
 
@@ -96,20 +102,47 @@ static void count_instance(lw_kind_t kind)
 	lw__verdict_more(kind);
 }
 
-/* ---- emit -------------------------------------------------------------- */
+/* ---- suppressions ------------------------------------------------------ */
 
-static const char *const kind_names[LW_KIND_COUNT] = {
-	[LW_LOCK_ORDER_CYCLE] = "lock_order_cycle",
-	[LW_DEADLOCK] = "deadlock",
-	[LW_SELF_DEADLOCK] = "self_deadlock",
-	[LW_BAD_UNLOCK] = "bad_unlock",
-	[LW_DESTROY_HELD] = "destroy_held",
-	[LW_THREAD_EXIT_HOLDING] = "thread_exit_holding",
-	[LW_LONG_HOLD] = "long_hold",
-	[LW_LONG_WAIT] = "long_wait",
-	[LW_HANG] = "hang",
-	[LW_INIT_HELD] = "init_held",
-};
+/* Read at start-up (lw__report_suppressions_load), before any report:
+ * afterwards only read, under report_mu. */
+static struct lw__supp supp;
+static unsigned long supp_hits[LW__SUPP_MAX];
+/* The last report this thread made was suppressed (policy.c asks). */
+static LW__TLS int last_suppressed;
+
+void lw__report_suppressions_load(void)
+{
+	char err[LW__OPT_STR_MAX + 512];
+	if (lw__supp_load(&supp, lw__opt.suppressions, err, sizeof(err)) != 0)
+		lw__msg("%s; no report is suppressed", err);
+}
+
+int lw__report_last_suppressed(void)
+{
+	return last_suppressed;
+}
+
+void lw__report_suppressions_summary(void)
+{
+	unsigned long total = 0;
+	for (int i = 0; i < supp.n; i++)
+		total += lw__load(&supp_hits[i]);
+	if (!supp.n || lw__opt.quiet || (!total && !lw__opt.verbose))
+		return;
+	lw__msg("%lu report%s suppressed (%s)", total, total == 1 ? "" : "s", supp.path);
+	for (int i = 0; i < supp.n; i++) {
+		unsigned long h = lw__load(&supp_hits[i]);
+		if (h)
+			lw__msg("suppressed %lu by %s:%d %s:%s", h, supp.path, supp.e[i].line,
+				supp.e[i].kind_text, supp.e[i].pattern);
+		else if (lw__opt.verbose)
+			lw__msg("suppression %s:%d %s:%s matched nothing", supp.path, supp.e[i].line,
+				supp.e[i].kind_text, supp.e[i].pattern);
+	}
+}
+
+/* ---- emit -------------------------------------------------------------- */
 
 /* Symbolise raw pcs into rb's arena. Frame 0 is an exact pc when
  * `exact0` (a signal context), else every pc is a return address. */
@@ -256,7 +289,7 @@ static void build(struct lw__rb *rb, lw_report_t *r, int stacks)
 	memset(r, 0, sizeof(*r));
 	r->kind = rb->kind;
 	r->severity = rb->sev;
-	r->kind_name = (unsigned)rb->kind < LW_KIND_COUNT ? kind_names[rb->kind] : "unknown";
+	r->kind_name = (unsigned)rb->kind < LW_KIND_COUNT ? lw__kind_names[rb->kind] : "unknown";
 	r->severity_name = rb->sev == LW_ERROR ? "error" : "warning";
 	r->headline = rb->headline ? rb->headline : r->kind_name;
 	r->note = rb->note;
@@ -315,6 +348,16 @@ static void emit_report(struct lw__rb *rb)
 
 	summaries(1); /* what was grouped so far comes before what follows */
 	build(rb, &r, 1);
+	int si = supp.n ? lw__supp_match(&supp, &r) : -1;
+	last_suppressed = si >= 0;
+	if (si >= 0) {
+		__atomic_fetch_add(&supp_hits[si], 1, __ATOMIC_RELAXED);
+		lw__verdict_suppressed(si);
+		goto done;
+	}
+	char line[512];
+	lw__supp_suggest(&r, line, sizeof(line));
+	rb->suppression = line;
 	struct lw__group *g = rb->group_key ? lw__group_new(rb->kind, rb->sev, rb->group_key,
 							    r.headline, r.time_ms) : NULL;
 	rb->group = g ? lw__group_id(g) : 0;
@@ -346,6 +389,7 @@ static void emit_report(struct lw__rb *rb)
 			fn(&r, arg);
 	}
 
+done:
 	free(text.p);
 	free(json.p);
 }
@@ -360,6 +404,7 @@ void lw__report_emit(struct lw__rb *rb)
 		lw__mutex_lock(&report_mu);
 	in_report++;
 
+	last_suppressed = 0;
 	struct lw__group *g = rb->group_key ? lw__group_find(rb->kind, rb->group_key) : NULL;
 	if (g)
 		emit_instance(rb, g);
@@ -436,6 +481,8 @@ void lw__report_atfork_parent(void)
 
 void lw__report_atfork_child(void)
 {
+	/* a forked child says at its exit what it suppressed itself */
+	memset(supp_hits, 0, sizeof(supp_hits));
 	lw__mutex_postfork_child(&report_mu);
 	lw__mutex_postfork_child(&handler_mu);
 	lw__group_atfork_child();

@@ -15,7 +15,7 @@
  *  "threads":[{"tid":N,"name":..,"role":..,"lock":ID|null,"duration_ms":N,
  *              "held":[ID],"stack":[FRAME],"now":[FRAME]|null,
  *              "now_note":..|null,"state":..|null,"waits_for":[TID]}],
- *  "group":N|null}
+ *  "exe":..|null,"argv":[..],"suppression":..,"group":N|null}
  * FRAME = {"pc":"0x..","function":..|null,"file":..|null,"line":N|null,
  *          "module":..|null}
  *
@@ -31,7 +31,12 @@
  */
 #include "rb.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
 
 /* The id of lock index i, or -1 when i is not a lock of the report. */
 static long lock_id(const lw_report_t *r, int i)
@@ -155,6 +160,37 @@ static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw
 	}
 }
 
+/* ,"exe":..,"argv":[..] of this process, read from /proc now (an exec'd
+ * process is a new program; a fork shares its parent's). */
+static void put_process(struct lw__buf *b)
+{
+	char exe[PATH_MAX], args[8192];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = 0;
+	put_str(b, ",\"exe\":", n > 0 ? exe : NULL);
+	lw__buf_puts(b, ",\"argv\":[");
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	while (fd >= 0 && len < sizeof(args) - 1) {
+		ssize_t got = read(fd, args + len, sizeof(args) - 1 - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	if (fd >= 0)
+		close(fd);
+	args[len] = 0;
+	/* NUL-separated words; a cut last word is kept as far as it goes */
+	for (size_t k = 0; k < len; k += strlen(args + k) + 1) {
+		if (k)
+			lw__buf_puts(b, ",");
+		lw__buf_json_str(b, args + k);
+	}
+	lw__buf_puts(b, "]");
+}
+
 void lw__report_json(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	put_str(b, "{\"kind\":", r->kind_name);
@@ -168,10 +204,13 @@ void lw__report_json(const lw_report_t *r, const struct lw__rb *rb, struct lw__b
 	put_edges(r, rb, b);
 	lw__buf_puts(b, "],\"threads\":[");
 	put_threads(r, rb, b);
+	lw__buf_puts(b, "]");
+	put_process(b);
+	put_str(b, ",\"suppression\":", rb->suppression);
 	if (rb->group)
-		lw__buf_printf(b, "],\"group\":%u}", rb->group);
+		lw__buf_printf(b, ",\"group\":%u}", rb->group);
 	else
-		lw__buf_puts(b, "],\"group\":null}");
+		lw__buf_puts(b, ",\"group\":null}");
 }
 
 void lw__report_json_instance(const lw_report_t *r, unsigned group, unsigned long n,

@@ -14,6 +14,9 @@
 void lw__deadlock_action(void)
 {
 	int how = lw__opt.on_deadlock;
+	/* a suppressed deadlock is the user's to keep: no report, no action */
+	if (lw__report_last_suppressed())
+		return;
 	if (how == LW__ON_DEADLOCK_AUTO && lw__opt.exitcode) {
 		lw__msg("deadlock: exiting with status %ld (option exitcode; on_deadlock not set)",
 			lw__opt.exitcode);

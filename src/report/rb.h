@@ -51,6 +51,7 @@ struct lw__rb {
 	struct chunk *arena;
 	uint64_t group_key;     /* shape key (lw__rb_group), 0: not grouped */
 	unsigned group;         /* its group's id once emitted, 0: none */
+	const char *suppression; /* the line that would suppress it (emit.c) */
 };
 
 /* Name every lock of the report, once (ids appended to duplicates). */

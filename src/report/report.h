@@ -67,6 +67,16 @@ void lw__report_emit(struct lw__rb *rb);
 /* Drop a builder without emitting it. */
 void lw__rb_free(struct lw__rb *rb);
 
+/* Suppressions (option suppressions): read the file, at start-up only
+ * (a bad file is named, with its line, and suppresses nothing); did the
+ * calling thread's last report go unreported; at exit, outside `lockwatch
+ * run` (which sums up the whole run itself), how many were suppressed by
+ * which entries (with option verbose, also the entries that matched
+ * nothing). */
+void lw__report_suppressions_load(void);
+int lw__report_last_suppressed(void);
+void lw__report_suppressions_summary(void);
+
 /* Counters (lock-free) and the handler. */
 unsigned long lw__report_errors(void);
 

@@ -3,12 +3,14 @@
  * stacks that show it, and for a lock-order cycle a step-by-step scenario
  * of how the program can deadlock. Every report ends with a blank line.
  *
- *   lockwatch: ERROR: <headline>
+ *   lockwatch: ERROR: <headline> (pid N)
  *     <note>
  *     edge 1/2: A -> B, first seen in thread 12 (worker)
  *       A was taken at:
  *         #0 take_a (app.c:10) [app]
  *   ...
+ *     to suppress this report, put this line in the --suppressions file:
+ *       lock_order_cycle:take_a
  * Frame lines are "#k FUNCTION (FILE:LINE) [MODULE]", with "??" for an
  * unknown function, no parenthesis without a file and the module's base
  * name only. */
@@ -198,8 +200,9 @@ static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw
 
 void lw__report_text(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
-	lw__buf_printf(b, "lockwatch: %s: %s\n", r->severity == LW_ERROR ? "ERROR" : "WARNING",
-		       r->headline ? r->headline : (r->kind_name ? r->kind_name : "report"));
+	lw__buf_printf(b, "lockwatch: %s: %s (pid %d)\n",
+		       r->severity == LW_ERROR ? "ERROR" : "WARNING",
+		       r->headline ? r->headline : (r->kind_name ? r->kind_name : "report"), r->pid);
 	if (r->note)
 		put_indented(b, "  ", r->note);
 	if (r->kind == LW_LOCK_ORDER_CYCLE) {
@@ -214,5 +217,9 @@ void lw__report_text(const lw_report_t *r, const struct lw__rb *rb, struct lw__b
 		put_threads(r, rb, b);
 		put_edges(r, b);
 	}
+	if (rb->suppression)
+		lw__buf_printf(b, "  to suppress this report, put this line in the --suppressions file:\n"
+				  "    %s\n",
+			       rb->suppression);
 	lw__buf_puts(b, "\n");
 }

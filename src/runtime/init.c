@@ -38,6 +38,7 @@
 #include "stats_table.h"
 #include "symbols.h"
 #include "thread.h"
+#include "verdict.h"
 #include "watchdog.h"
 
 #include <dlfcn.h>
@@ -93,6 +94,8 @@ static void at_exit(void)
 	lw__watchdog_stop();
 	lw__report_group_flush(1); /* the log's last word on every group */
 	lw__stats_report();
+	if (!lw__verdict_under_run())
+		lw__report_suppressions_summary();
 	lw__policy_at_exit();
 	lw__guard_leave();
 }
@@ -139,6 +142,7 @@ void lw__init(void)
 	lw__options_defaults(&lw__opt);
 	lw__options_parse(&lw__opt, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 	lw__out_open();
+	lw__report_suppressions_load();
 	lw__stack_init();
 	if (lw__opt.verbose)
 		lw__options_print(&lw__opt, 2);

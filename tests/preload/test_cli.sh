@@ -1,7 +1,7 @@
 #!/bin/bash
 # test_cli.sh - the `lockwatch run` command line:
 #  - a bad flag (--nope 1), a bad value (--hold-ms abc, --hold-ms -5,
-#    --on-deadlock maybe), a value with ':', a flag without its value, no
+#    --on-deadlock maybe), a value with both quotes and ':', a flag without its value, no
 #    program: status 2, a message naming the problem, and the program not
 #    started (it would create a marker file);
 #  - --help (of lockwatch and of lockwatch run) lists every option of
@@ -33,7 +33,8 @@ bad hold_neg "bad value '-5'" --hold-ms -5
 bad hold_eq "bad value 'x'" --hold-ms=x
 bad enum "bad value 'maybe'" --on-deadlock maybe
 bad exitcode "bad value '300'" --exitcode 300
-bad colon "cannot contain ':'" --log a:b
+bad stacksig "(0, or a real-time signal from" --stack-signal 9
+bad quotes "cannot hold both quote characters and ':'" --log "a'b\"c:d"
 
 RC=0
 "$LW" run --hold-ms >noval.out 2>noval.err || RC=$?

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 static int pipe_r = -1, pipe_w = -1;
@@ -49,7 +50,7 @@ static void defaults(void)
 	CHECK_STR(o.json, "");
 	CHECK_STR(o.log, "");
 	/* and every row of the table: its default, within its own range */
-	CHECK(lw__n_optdescs == 12);
+	CHECK(lw__n_optdescs == 14);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
 		const char *p = (const char *)&o + d->offset;
@@ -151,6 +152,27 @@ static void bad(void)
 	PARSE(&o, "watchdog_ms=9", 1,
 	      "lockwatch: test: option watchdog_ms: bad value '9' (a whole number from 10 to 10000)" KEEP);
 	CHECK(o.stack_depth == 16 && o.watchdog_ms == 100);
+	/* the stack signal: 0 or a real-time signal, never SIGKILL, SIGSTOP,
+	 * SIGINT, SIGSEGV, SIGTERM or glibc's own 32 and 33 */
+	static const char *const sigs[] = { "9", "19", "2", "11", "15", "1", "32", "33", "65" };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		char s[100], want[300];
+		snprintf(s, sizeof(s), "stack_signal=%s", sigs[i]);
+		if (strcmp(sigs[i], "65") == 0)
+			snprintf(want, sizeof(want),
+				 "lockwatch: test: option stack_signal: bad value '65' (a whole number from 0 to 64)" KEEP);
+		else
+			snprintf(want, sizeof(want),
+				 "lockwatch: test: option stack_signal: bad value '%s' (0, or a real-time signal from %d to %d)" KEEP,
+				 sigs[i], SIGRTMIN, SIGRTMAX);
+		PARSE(&o, s, 1, want);
+		CHECK(o.stack_signal == 40);
+	}
+	PARSE(&o, "stack_signal=34:stack_signal=64", 0, "");
+	CHECK(o.stack_signal == 64);
+	PARSE(&o, "stack_signal=0", 0, "");
+	CHECK(o.stack_signal == 0);
+	PARSE(&o, "stack_signal=40", 0, "");
 
 	/* bad enum values: names only, whole names */
 	static const char *const enums[] = { "kill", "1", "", "exi", "exit2", "EXIT", "report,exit" };
@@ -204,6 +226,65 @@ static void bad(void)
 		       m[len - 1] == '\n' && strchr(m, '\n') == m + len - 1,
 	       "message of %zu bytes: %.80s...", len, m);
 	free(huge);
+}
+
+/* Quoted values: "..." or '...' hold a ':'; the quotes are taken off;
+ * an unterminated quote is one bad item that ends the string; text after
+ * a closing quote is a bad item; lw__options_quote writes what parses back. */
+static void quoted(void)
+{
+	struct lw__options o;
+	lw__options_defaults(&o);
+	PARSE(&o, "json=\"/tmp/a:b.jsonl\":exitcode=66", 0, "");
+	CHECK_STR(o.json, "/tmp/a:b.jsonl");
+	CHECK(o.exitcode == 66);
+	PARSE(&o, "log='x:y:z.log':hold_ms='7'", 0, "");
+	CHECK_STR(o.log, "x:y:z.log");
+	CHECK(o.hold_ms == 7);
+	PARSE(&o, "log='say \"hi\":now'", 0, "");
+	CHECK_STR(o.log, "say \"hi\":now");
+	PARSE(&o, "json=\"\"", 0, "");
+	CHECK_STR(o.json, "");
+	PARSE(&o, "on_deadlock=\"exit\"", 0, "");
+	CHECK(o.on_deadlock == LW__ON_DEADLOCK_EXIT);
+	/* a quote inside an unquoted value is an ordinary character */
+	PARSE(&o, "log=it's.log", 0, "");
+	CHECK_STR(o.log, "it's.log");
+
+	/* unterminated: named, the value kept, the rest of the string eaten */
+	PARSE(&o, "json=\"/tmp/a:b.jsonl:exitcode=1", 1,
+	      "lockwatch: test: option json: unterminated double quote in value \"/tmp/a:b.jsonl:exitcode=1" KEEP);
+	CHECK_STR(o.json, "");
+	CHECK(o.exitcode == 66);
+	PARSE(&o, "hold_ms=1:log='oops", 1,
+	      "lockwatch: test: option log: unterminated single quote in value 'oops" KEEP);
+	CHECK(o.hold_ms == 1);
+	CHECK_STR(o.log, "it's.log");
+	/* text after the closing quote */
+	PARSE(&o, "json=\"a:b\"c:hold_ms=2", 1,
+	      "lockwatch: test: option json: text after the closing quote in 'json=\"a:b\"c'" KEEP);
+	CHECK(o.hold_ms == 2);
+	CHECK_STR(o.json, "");
+
+	/* lw__options_quote: what it writes parses back to the value */
+	static const char *const vals[] = { "/plain/path", "/tmp/a:b", "'q", "\"q", "a\"b:c",
+					    "a'b:c", "", "x=y" };
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		char q[64], s[80];
+		CHECKF(lw__options_quote(vals[i], q, sizeof(q)) == 0, "quote %s", vals[i]);
+		snprintf(s, sizeof(s), "log=%s:hold_ms=9", q);
+		lw__options_defaults(&o);
+		PARSE(&o, s, 0, "");
+		CHECKF(strcmp(o.log, vals[i]) == 0 && o.hold_ms == 9, "%s -> %s -> %s", vals[i], q,
+		       o.log);
+	}
+	char q[8];
+	CHECK(lw__options_quote("/plain", q, sizeof(q)) == 0);
+	CHECK_STR(q, "/plain");
+	CHECK(lw__options_quote("a:b", q, sizeof(q)) == 0);
+	CHECK_STR(q, "\"a:b\"");
+	CHECK(lw__options_quote("a'\":b", q, sizeof(q)) == -1);   /* both quotes and a ':' */
+	CHECK(lw__options_quote("abc:defgh", q, sizeof(q)) == -1); /* too long */
 }
 
 static void check(void)
@@ -264,7 +345,9 @@ static void names_and_print(void)
 			   "lockwatch: option stats=0\n"
 			   "lockwatch: option stack_signal=40\n"
 			   "lockwatch: option timeout=0\n"
-			   "lockwatch: option watchdog_ms=100\n");
+			   "lockwatch: option watchdog_ms=100\n"
+			   "lockwatch: option suppressions=\n"
+			   "lockwatch: option quiet=0\n");
 }
 
 int main(void)
@@ -279,6 +362,7 @@ int main(void)
 	defaults();
 	good();
 	bad();
+	quoted();
 	check();
 	names_and_print();
 	return unit_end();
