@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #define DEFAULT_ERROR_EXIT 66
+#define DEFAULT_RUN_EDGES 10000
 
 static pid_t child;
 
@@ -58,6 +59,8 @@ static void usage(FILE *f)
 		if (d->type == 'I')
 			snprintf(def, sizeof(def), "%ld", strcmp(d->key, "exitcode") == 0
 								  ? (long)DEFAULT_ERROR_EXIT
+							  : strcmp(d->key, "edges") == 0
+								  ? (long)DEFAULT_RUN_EDGES
 								  : d->def);
 		else if (d->type == 'E')
 			lw__options_enum_name(d, strcmp(d->key, "on_deadlock") == 0 ? 1 : d->def,
@@ -406,6 +409,7 @@ static int cmd_run(int argc, char **argv)
 	lw__options_defaults(&eff);
 	eff.exitcode = DEFAULT_ERROR_EXIT;
 	eff.on_deadlock = LW__ON_DEADLOCK_EXIT;
+	eff.edges = DEFAULT_RUN_EDGES; /* the order line, for `lockwatch report` */
 	lw__options_parse(&eff, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 
 	for (i = 0; i < argc; i++) {
@@ -635,7 +639,8 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, ")");
 	}
 	if (tmpjson[0]) {
-		if (c.total == 0 && stat(tmpjson, &st) == 0 && st.st_size == 0)
+		/* no report: nobody reads the order line of a temporary file */
+		if (c.total == 0 && stat(tmpjson, &st) == 0 && (st.st_size == 0 || !eff.stats))
 			unlink(tmpjson);
 		else
 			fprintf(stderr, "; JSON in %s", tmpjson);

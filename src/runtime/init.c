@@ -30,6 +30,7 @@
 #include "mutex.h"
 #include "options.h"
 #include "order.h"
+#include "order_line.h"
 #include "out.h"
 #include "policy.h"
 #include "real.h"
@@ -89,8 +90,14 @@ static void at_fork_child(void)
 
 static void at_exit(void)
 {
+	/* exit() called from a signal handler that interrupted lockwatch in
+	 * this thread (the guard was up): its locks may be held here, so the
+	 * order line, which takes the graph lock, is not written */
+	int inside = lw__tls_guard > 0;
 	lw__guard_enter();
 	lw__watchdog_stop();
+	if (!inside)
+		lw__order_line_write();
 	lw__stats_report();
 	lw__policy_at_exit();
 	lw__guard_leave();
