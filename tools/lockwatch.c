@@ -16,6 +16,7 @@
 #include "options.h"
 #include "timeout.h"
 #include "verdict.h"
+#include "report/report.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -40,6 +41,7 @@ static pid_t child;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lockwatch run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+		   "       lockwatch report [OPTIONS] FILE|DIR...   (lockwatch report --help)\n"
 		   "       lockwatch --help | --version\n\n"
 		   "Runs PROGRAM with lockwatch preloaded and reports lock-order cycles,\n"
 		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits.\n"
@@ -678,6 +680,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "report") == 0)
+		return lw_report_main(argc - 2, argv + 2); /* tools/report/main.c */
 	fprintf(stderr, "lockwatch: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
