@@ -4,7 +4,9 @@
  * ("ab" and "ba") are a cycle only `lockwatch report` sees. A third lock
  * (c) makes a new cycle with "bc" and "cb"; "g" takes gate_lock around
  * everything (a gated order: dashed in the picture).
- * usage: two_orders ORDER [g], ORDER two of a, b, c */
+ * ORDER may hold several pairs ("abba": both orders in this one process,
+ * a cycle it reports itself).
+ * usage: two_orders ORDER [g], ORDER pairs of a, b, c */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,14 +36,16 @@ __attribute__((noinline)) static void take_first(const char *order)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || strlen(argv[1]) != 2) {
+	size_t n = argc < 2 ? 0 : strlen(argv[1]);
+	if (n < 2 || n % 2) {
 		fprintf(stderr, "usage: two_orders ORDER [g]\n");
 		return 2;
 	}
 	int gated = argc > 2 && strcmp(argv[2], "g") == 0;
 	if (gated)
 		pthread_mutex_lock(&gate_lock);
-	take_first(argv[1]);
+	for (size_t i = 0; i < n; i += 2)
+		take_first(argv[1] + i);
 	if (gated)
 		pthread_mutex_unlock(&gate_lock);
 	printf("two_orders %s: done\n", argv[1]);
