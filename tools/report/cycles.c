@@ -1,10 +1,16 @@
 /* cycles.c - the merged class graph's cycles that no single process saw.
  *
  * Tarjan's algorithm (iterative) splits the graph into strongly connected
- * components; only an edge inside a component can lie on a cycle. For each
- * such edge, a breadth-first search inside its component finds the
- * shortest path back, as the in-process graph does for a closing edge;
- * each distinct cycle (its set of classes) is judged once. A cycle one
+ * components. A linear order of the classes that most edges agree with
+ * (the greedy heuristic of Eades, Lin and Smyth, "A fast and effective
+ * heuristic for the feedback arc set problem", IPL 47 (1993): peel sinks
+ * and sources, else the class with the most out- over in-edges) leaves
+ * few back edges (against the order); without them the graph has no
+ * cycle, so every cycle has at least one. For each back edge, a breadth-first search
+ * inside its component finds the shortest path back, as the in-process
+ * graph does for the edge that closes a cycle; each distinct cycle (its
+ * set of classes) is judged once. As in process, a longer cycle through
+ * the same back edge is not reported on its own. A cycle one
  * process has every edge of is that process's own business (it reported
  * it, or its locks were distinct instances of these classes) and is left
  * out; the rest are reported with the in-process rules: a gate class held
@@ -37,6 +43,7 @@ static int *components(struct rp *rp)
 	int *index = xmalloc(n * sizeof(int)), *low = xmalloc(n * sizeof(int));
 	int *comp = xmalloc(n * sizeof(int)), *stack = xmalloc(n * sizeof(int));
 	int *on = xmalloc(n * sizeof(int)), *cv = xmalloc(n * sizeof(int)), *ce = xmalloc(n * sizeof(int));
+
 	int next = 0, sp = 0, n_comp = 0;
 	for (size_t i = 0; i < n; i++)
 		index[i] = -1, on[i] = 0, comp[i] = -1;
@@ -89,9 +96,146 @@ static int *components(struct rp *rp)
 	return comp;
 }
 
-/* BFS state, reused */
-static int *mark, *via, *queue;
+/* ---- the linear order (Eades, Lin, Smyth) ----------------------------- */
+
+struct heap {
+	long long *k; /* (delta << 32) | class: the largest delta first */
+	size_t n, cap;
+};
+
+static void hpush(struct heap *h, long long delta, int v)
+{
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 1024;
+		h->k = realloc(h->k, h->cap * sizeof(*h->k));
+		if (!h->k)
+			exit(2);
+	}
+	long long x = delta * 4294967296LL + v;
+	size_t i = h->n++;
+	while (i && h->k[(i - 1) / 2] < x) {
+		h->k[i] = h->k[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->k[i] = x;
+}
+
+static long long hpop(struct heap *h)
+{
+	long long top = h->k[0], x = h->k[--h->n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->k[c + 1] > h->k[c])
+			c++;
+		if (h->k[c] <= x)
+			break;
+		h->k[i] = h->k[c];
+		i = c;
+	}
+	if (h->n)
+		h->k[i] = x;
+	return top;
+}
+
+/* Mark in back[] the edges against a greedy order of the classes. */
+static void back_edges(struct rp *rp, char *back)
+{
+	size_t n = rp->n_classes;
+	int *in_head = xmalloc(n * sizeof(int)), *next_in = xmalloc(rp->n_edges * sizeof(int));
+	int *indeg = xmalloc(n * sizeof(int)), *outdeg = xmalloc(n * sizeof(int));
+	int *pos = xmalloc(n * sizeof(int)), *queue = xmalloc((3 * n + 1) * sizeof(int)); /* a class enters at most 3 times */
+	char *gone = xmalloc(n);
+	struct heap h = { 0 };
+	for (size_t i = 0; i < n; i++)
+		in_head[i] = -1, indeg[i] = outdeg[i] = 0, gone[i] = 0;
+	for (size_t e = 0; e < rp->n_edges; e++) {
+		next_in[e] = in_head[rp->edges[e].to];
+		in_head[rp->edges[e].to] = (int)e;
+		indeg[rp->edges[e].to]++;
+		outdeg[rp->edges[e].from]++;
+	}
+	long left = 0, right = (long)n; /* s1 grows from 0 up, s2 from n down */
+	size_t qh = 0, qt = 0, removed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!indeg[i] || !outdeg[i])
+			queue[qt++] = (int)i;
+		else
+			hpush(&h, outdeg[i] - indeg[i], (int)i);
+	}
+	while (removed < n) {
+		int v = -1, as_sink = 0;
+		while (qh < qt && v < 0) {
+			int c = queue[qh++];
+			if (!gone[c])
+				v = c, as_sink = outdeg[c] == 0;
+		}
+		while (v < 0 && h.n) {
+			long long x = hpop(&h);
+			int c = (int)(x & 0xffffffff);
+			if (!gone[c] && (x >> 32) == outdeg[c] - indeg[c])
+				v = c;
+		}
+		if (v < 0)
+			break;
+		gone[v] = 1;
+		removed++;
+		pos[v] = as_sink ? (int)--right : (int)left++;
+		for (int e = rp->class_out[v]; e >= 0; e = rp->edges[e].next_out) {
+			int w = rp->edges[e].to;
+			if (gone[w])
+				continue;
+			if (--indeg[w] == 0)
+				queue[qt++] = w;
+			else
+				hpush(&h, outdeg[w] - indeg[w], w);
+		}
+		for (int e = in_head[v]; e >= 0; e = next_in[e]) {
+			int u = rp->edges[e].from;
+			if (gone[u])
+				continue;
+			if (--outdeg[u] == 0)
+				queue[qt++] = u;
+			else
+				hpush(&h, outdeg[u] - indeg[u], u);
+		}
+	}
+	for (size_t e = 0; e < rp->n_edges; e++)
+		back[e] = pos[rp->edges[e].from] > pos[rp->edges[e].to];
+	free(h.k);
+	free(in_head);
+	free(next_in);
+	free(indeg);
+	free(outdeg);
+	free(pos);
+	free(queue);
+	free(gone);
+}
+
+/* BFS state, reused; the out-edges as compact arrays (CSR: the edges of
+ * class v are csr_edge[csr_start[v] .. csr_start[v + 1]), their targets in
+ * csr_to), so a search reads memory in order */
+static int *mark, *via, *queue, *csr_start, *csr_to, *csr_edge;
 static int stamp;
+
+static void csr_build(const struct rp *rp)
+{
+	size_t n = rp->n_classes;
+	csr_start = xmalloc((n + 1) * sizeof(int));
+	csr_to = xmalloc((rp->n_edges + 1) * sizeof(int));
+	csr_edge = xmalloc((rp->n_edges + 1) * sizeof(int));
+	int k = 0;
+	for (size_t v = 0; v < n; v++) {
+		csr_start[v] = k;
+		for (int e = rp->class_out[v]; e >= 0; e = rp->edges[e].next_out) {
+			csr_to[k] = rp->edges[e].to;
+			csr_edge[k++] = e;
+		}
+	}
+	csr_start[n] = k;
+}
 
 /* The shortest path from class a to class b inside component c; its edges
  * into path (in order); returns its length, 0 when none. */
@@ -104,12 +248,12 @@ static size_t shortest(struct rp *rp, const int *comp, int a, int b, int *path)
 	queue[tail++] = a;
 	while (head < tail && mark[b] != stamp) {
 		int v = queue[head++];
-		for (int e = rp->class_out[v]; e >= 0; e = rp->edges[e].next_out) {
-			int w = rp->edges[e].to;
-			if (comp[w] != comp[a] || mark[w] == stamp)
+		for (int k = csr_start[v]; k < csr_start[v + 1]; k++) {
+			int w = csr_to[k];
+			if (mark[w] == stamp || comp[w] != comp[a])
 				continue;
 			mark[w] = stamp;
-			via[w] = e;
+			via[w] = csr_edge[k];
 			queue[tail++] = w;
 		}
 	}
@@ -296,7 +440,11 @@ void rp_cycles(struct rp *rp)
 	}
 	if (!n)
 		return;
+	char *back = xmalloc(rp->n_edges + 1);
+	memset(back, 0, rp->n_edges + 1);
 	int *comp = components(rp);
+	back_edges(rp, back);
+	csr_build(rp);
 	mark = xmalloc(n * sizeof(int));
 	via = xmalloc(n * sizeof(int));
 	queue = xmalloc(n * sizeof(int));
@@ -308,7 +456,7 @@ void rp_cycles(struct rp *rp)
 	size_t n_seen = 0, cap_seen = 0, found = 0;
 	for (size_t i = 0; i < rp->n_edges && found < MAX_CYCLES; i++) {
 		struct rp_edge *e = &rp->edges[i];
-		if (comp[e->from] != comp[e->to])
+		if (!back[i] || comp[e->from] != comp[e->to])
 			continue;
 		size_t len = shortest(rp, comp, e->to, e->from, path);
 		if (!len)
@@ -355,6 +503,10 @@ void rp_cycles(struct rp *rp)
 		free(seen[k]);
 	free(seen);
 	free(comp);
+	free(back);
+	free(csr_start);
+	free(csr_to);
+	free(csr_edge);
 	free(mark);
 	free(via);
 	free(queue);
