@@ -49,7 +49,7 @@ static void defaults(void)
 	CHECK_STR(o.json, "");
 	CHECK_STR(o.log, "");
 	/* and every row of the table: its default, within its own range */
-	CHECK(lw__n_optdescs == 12);
+	CHECK(lw__n_optdescs == 13);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
 		const char *p = (const char *)&o + d->offset;
@@ -264,7 +264,8 @@ static void names_and_print(void)
 			   "lockwatch: option stats=0\n"
 			   "lockwatch: option stack_signal=40\n"
 			   "lockwatch: option timeout=0\n"
-			   "lockwatch: option watchdog_ms=100\n");
+			   "lockwatch: option watchdog_ms=100\n"
+			   "lockwatch: option edges=0\n");
 }
 
 int main(void)

@@ -52,10 +52,11 @@ int rp_dot(const struct rp *rp, const char *path)
 	for (size_t i = 0; i < rp->n_classes; i++) {
 		const struct rp_class *c = &rp->classes[i];
 		char label[1024];
+		const char *kind = c->kind ? c->kind : "lock";
 		if (strcmp(c->name, c->cls) == 0)
-			snprintf(label, sizeof(label), "%s\n%s", c->name, c->kind);
+			snprintf(label, sizeof(label), "%s\n%s", c->name, kind);
 		else
-			snprintf(label, sizeof(label), "%s\n%s, class %s", c->name, c->kind, c->cls);
+			snprintf(label, sizeof(label), "%s\n%s, class %s", c->name, kind, c->cls);
 		fprintf(o, "  c%zu [label=", i);
 		q(o, label);
 		fputs("];\n", o);

@@ -480,6 +480,11 @@ static int class_of(struct rp *rp, const struct jr_val *lk)
 		if (rp->classes[gmap.cslot[j] - 1].cls == cls) {
 			struct rp_class *c = &rp->classes[gmap.cslot[j] - 1];
 			c->writer_pref |= jr_true(jr_get(lk, "prefers_writers"));
+			if (!c->kind && jr_str(jr_get(lk, "kind"))) { /* first met as a gate */
+				const char *name = jr_str(jr_get(lk, "name"));
+				c->kind = rp_intern(jr_str(jr_get(lk, "kind")));
+				c->name = rp_intern(name ? name : cls);
+			}
 			return gmap.cslot[j] - 1;
 		}
 		j = (j + 1) & gmap.cmask;
@@ -489,7 +494,7 @@ static int class_of(struct rp *rp, const struct jr_val *lk)
 	const char *name = jr_str(jr_get(lk, "name")), *kind = jr_str(jr_get(lk, "kind"));
 	c->cls = cls;
 	c->name = rp_intern(name ? name : cls);
-	c->kind = rp_intern(kind ? kind : "lock");
+	c->kind = rp_intern(kind); /* NULL: known only as a gate so far */
 	c->writer_pref = jr_true(jr_get(lk, "prefers_writers"));
 	gmap.cslot[j] = (int)rp->n_classes + 1;
 	return (int)rp->n_classes++;

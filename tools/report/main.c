@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		"process saw. Exit status: 66 when an error-severity finding is not in\n"
 		"the baseline, 2 when an input is unreadable, else 0.\n\n"
 		"  --sarif FILE           write the findings as SARIF 2.1.0 (code scanning)\n"
+		"  --source-root DIR      SARIF paths relative to DIR (default: the current one)\n"
 		"  --dot FILE             write the lock-order graph for Graphviz\n"
 		"  --svg FILE             render it as SVG with Graphviz's dot (if installed)\n"
 		"  --baseline FILE        only findings not in FILE count\n"
@@ -56,7 +57,7 @@ static int render_svg(const char *dot, const char *svg)
 int lw_report_main(int argc, char **argv)
 {
 	const char *sarif = NULL, *dot = NULL, *svg = NULL, *base = NULL, *wbase = NULL,
-		   *supp = NULL;
+		   *supp = NULL, *root = NULL;
 	int exitcode = 66, verbose = 0, n_inputs = 0, i;
 	static struct rp rp;
 	char **inputs = calloc((size_t)argc + 1, sizeof(char *));
@@ -92,6 +93,7 @@ int lw_report_main(int argc, char **argv)
 		FLAG("--baseline", base);
 		FLAG("--write-baseline", wbase);
 		FLAG("--suppressions", supp);
+		FLAG("--source-root", root);
 		else if (!(klen == 10 && strncmp(a, "--exitcode", 10) == 0)) {
 			fprintf(stderr, "lockwatch report: unknown flag '%s'\nlockwatch: see 'lockwatch report --help'\n", a);
 			return 2;
@@ -131,7 +133,7 @@ int lw_report_main(int argc, char **argv)
 	if (base && rp_baseline_read(&rp, base) < 0)
 		bad_args = 1;
 	rp_text(&rp, verbose);
-	if (sarif && rp_sarif(&rp, sarif) < 0) {
+	if (sarif && rp_sarif(&rp, sarif, root) < 0) {
 		fprintf(stderr, "lockwatch report: --sarif %s: cannot be written\n", sarif);
 		bad_args = 1;
 	}

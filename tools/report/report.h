@@ -31,7 +31,7 @@ struct rp_proc {
 };
 
 struct rp_class {
-	const char *cls, *name, *kind;
+	const char *cls, *name, *kind; /* kind NULL: known only as a gate */
 	int writer_pref;
 };
 
@@ -122,7 +122,7 @@ int rp_baseline_write(const struct rp *rp, const char *path);
 
 /* ---- the writers ---- */
 void rp_text(const struct rp *rp, int verbose);
-int rp_sarif(const struct rp *rp, const char *path);
+int rp_sarif(const struct rp *rp, const char *path, const char *source_root);
 int rp_dot(const struct rp *rp, const char *path);
 
 /* ---- main.c ---- */

@@ -5,8 +5,9 @@
  * edges or threads (file, line, function), related locations for the
  * other stacks, and partialFingerprints "lockwatch/v1": the finding's
  * fingerprint (kind, lock classes, functions: stable across commits).
- * Paths under the source root (the current directory) are relative to
- * %SRCROOT%; others are file:// URIs. */
+ * Paths under the source root (--source-root, else the current directory)
+ * are relative to %SRCROOT%; others are file:// URIs. */
+#define _GNU_SOURCE
 #include "report.h"
 #include <lockwatch.h>
 
@@ -105,13 +106,18 @@ static void location(FILE *o, const struct rp_loc *l, int id)
 	fputs("}}", o);
 }
 
-int rp_sarif(const struct rp *rp, const char *path)
+int rp_sarif(const struct rp *rp, const char *path, const char *source_root)
 {
 	FILE *o = fopen(path, "w");
 	if (!o)
 		return -1;
-	if (!getcwd(root, sizeof(root) - 1))
+	if (source_root && !realpath(source_root, root))
+		snprintf(root, sizeof(root), "%s", source_root);
+	if (!source_root && !getcwd(root, sizeof(root) - 1))
 		root[0] = 0;
+	size_t rl = strlen(root);
+	while (rl > 1 && root[rl - 1] == '/')
+		root[--rl] = 0;
 	if (strcmp(root, "/") == 0)
 		root[0] = 0;
 	int used[N_RULES] = { 0 }, index[N_RULES], n_used = 0;
