@@ -424,7 +424,7 @@ static void archive_edge(const struct lw__edge *e)
 	uint64_t k = class_key(e->from, LW__FNV_BASIS);
 	k = class_key(e->to, k * 31);
 	k = lw__fnv_word(lw__fnv_word(k, e->from_stack), e->to_stack) | 1;
-	size_t i = (size_t)k & (2 * ARCHIVE_MAX - 1);
+	size_t i = (size_t)(k >> 1) & (2 * ARCHIVE_MAX - 1);
 	while (archive.keys[i] && archive.keys[i] != k)
 		i = (i + 1) & (2 * ARCHIVE_MAX - 1);
 	if (archive.keys[i] == k)
@@ -457,10 +457,10 @@ size_t lw__graph_copy(struct lw__graph_copy_edge *out, size_t max, size_t *total
 	for (size_t i = 0; i < archive.n; i++, st.n++)
 		if (st.n < max)
 			out[st.n] = archive.e[i];
-	st.n += archive.dropped;
 	lw__edge_each(copy_one, &st);
+	size_t dropped = archive.dropped; /* never copied: counted in *total only */
 	UNLOCK();
-	*total = st.n;
+	*total = st.n + dropped;
 	return st.n < max ? st.n : max;
 }
 

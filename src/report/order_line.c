@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "graph.h"
 #include "hash.h"
+#include "map.h"
 #include "name.h"
 #include "options.h"
 #include "out.h"
@@ -51,10 +52,12 @@ struct cedge {
 struct line_state {
 	struct cls *cls;       /* one per distinct class name */
 	size_t n_cls, cap_cls;
+	int *cls_slot;         /* class text -> index + 1 (open addressing) */
+	size_t cls_mask;
 	/* record -> class index (open addressing on the record pointer) */
 	const struct lw__lock **rec_key;
 	int *rec_cls;
-	size_t rec_mask;
+	size_t rec_mask, n_rec; /* never filled beyond half */
 	struct cedge *e;
 	size_t n_e, cap_e;
 	size_t *e_slot;        /* (from, to) -> edge index + 1 */
@@ -79,27 +82,32 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 /* The class index of lock record l (naming it the first time), or -1. */
 static int class_of(struct line_state *st, const struct lw__lock *l)
 {
-	size_t i = (size_t)lw__fnv_word(LW__FNV_BASIS, (uintptr_t)l) & st->rec_mask;
+	size_t i = lw__map_hash((uintptr_t)l >> 6) & st->rec_mask; /* records: 64-byte aligned */
 	while (st->rec_key[i] && st->rec_key[i] != l)
 		i = (i + 1) & st->rec_mask;
 	if (st->rec_key[i])
 		return st->rec_cls[i];
+	if (2 * (st->n_rec + 1) > st->rec_mask)
+		return -1; /* full (cannot happen: four slots per instance edge) */
+	st->n_rec++;
 	char name[NAME_LEN], cls[NAME_LEN];
 	name[0] = cls[0] = 0;
 	lw__lock_describe(l, name, sizeof(name), cls, sizeof(cls));
 	int c = -1;
-	for (size_t k = 0; k < st->n_cls; k++) /* few classes: a linear look */
-		if (strcmp(st->cls[k].cls, cls) == 0) {
-			c = (int)k;
-			break;
-		}
-	if (c < 0 && grow((void **)&st->cls, &st->cap_cls, st->n_cls, sizeof(*st->cls)) == 0) {
+	uint64_t h = lw__fnv_str(cls, sizeof(cls));
+	size_t j = (size_t)h & st->cls_mask;
+	while (st->cls_slot[j] && strcmp(st->cls[st->cls_slot[j] - 1].cls, cls) != 0)
+		j = (j + 1) & st->cls_mask;
+	if (st->cls_slot[j])
+		c = st->cls_slot[j] - 1;
+	else if (grow((void **)&st->cls, &st->cap_cls, st->n_cls, sizeof(*st->cls)) == 0) {
 		struct cls *x = &st->cls[st->n_cls];
 		x->rec = l;
 		memcpy(x->name, name, sizeof(name));
 		memcpy(x->cls, cls, sizeof(cls));
 		x->writer_pref = lw__lock_prefers_writers(l);
 		c = (int)st->n_cls++;
+		st->cls_slot[j] = c + 1;
 	}
 	st->rec_key[i] = l;
 	st->rec_cls[i] = c;
@@ -257,9 +265,9 @@ static void put_process(struct lw__buf *b)
 
 void lw__order_line_write(void)
 {
-	if (lw__opt.edges <= 0 || last_pid == (int)getpid())
+	int pid = (int)getpid();
+	if (lw__opt.edges <= 0 || __atomic_exchange_n(&last_pid, pid, __ATOMIC_ACQ_REL) == pid)
 		return;
-	last_pid = (int)getpid();
 
 	/* copy the graph out, into room allocated before its lock */
 	size_t total = 0, n = 0, room;
@@ -272,8 +280,8 @@ void lw__order_line_write(void)
 		if (!raw)
 			return;
 		n = lw__graph_copy(raw, room, &total);
-		if (total <= room)
-			break;
+		if (n < room)
+			break; /* every edge there is fits (the rest of total: archive drops) */
 	}
 	if (n == 0) {
 		free(raw);
@@ -286,11 +294,13 @@ void lw__order_line_write(void)
 	while (slots < 2 * (n + 1))
 		slots *= 2;
 	st.rec_key = calloc(2 * slots, sizeof(*st.rec_key));
+	st.cls_slot = calloc(2 * slots, sizeof(*st.cls_slot)); /* a class per record at most */
+	st.cls_mask = 2 * slots - 1;
 	st.rec_cls = calloc(2 * slots, sizeof(*st.rec_cls));
 	st.e_slot = calloc(slots, sizeof(*st.e_slot));
 	st.rec_mask = 2 * slots - 1; /* up to two records per instance edge */
 	st.e_mask = slots - 1;
-	if (st.rec_key && st.rec_cls && st.e_slot)
+	if (st.rec_key && st.rec_cls && st.e_slot && st.cls_slot)
 		for (size_t i = 0; i < n; i++)
 			add(&st, &raw[i]);
 
@@ -316,6 +326,7 @@ void lw__order_line_write(void)
 		lw__out_json(b.p, b.len);
 	free(b.p);
 	free(st.cls);
+	free(st.cls_slot);
 	free(st.rec_key);
 	free(st.rec_cls);
 	free(st.e);

@@ -5,8 +5,8 @@
 # SARIF is checked (against the OASIS schema when it is given), a baseline
 # from one run passes the same run and fails a run with a new cycle, its
 # entries that no longer occur are listed, suppressions, a gated pair is a
-# warning, an in-process cycle seen in two processes is one finding, and a
-# broken line is reported with its file and line (status 2).
+# warning, an in-process cycle seen in two processes is one finding, the
+# edges of locks destroyed before the end still count, and a broken line is reported with its file and line (status 2).
 # Environment (from ctest): LW, PROG (two_orders), PY, CHECK_JSON,
 # CHECK_SARIF, WORK, and LOCKWATCH_SARIF_SCHEMA (optional).
 set -u
@@ -112,7 +112,14 @@ report inproc inproc
 expect_in inproc.out "seen in 2 processes"
 expect_not_in inproc.out "no single process"
 
-# 8. a broken line is reported with its file and line, the rest still read
+# 8. locks destroyed before the process ends: their edges still count
+run destroyed ab d || fail "two_orders ab d is clean alone"
+run destroyed ba d || fail "two_orders ba d is clean alone"
+report destroyed destroyed
+[ $RC = 66 ] || fail "the edges of destroyed locks: status $RC, expected 66"
+expect_in destroyed.out "ERROR: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+
+# 9. a broken line is reported with its file and line, the rest still read
 cp -r suite torn
 f=$(ls torn/*.jsonl | head -1)
 printf '{"kind":"lock_order_cycle","severity":"err\n' >>"$f"

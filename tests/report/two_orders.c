@@ -6,7 +6,9 @@
  * everything (a gated order: dashed in the picture).
  * ORDER may hold several pairs ("abba": both orders in this one process,
  * a cycle it reports itself).
- * usage: two_orders ORDER [g], ORDER pairs of a, b, c */
+ * With "d" it destroys its locks before it ends: their edges must still be
+ * in the order line it writes at exit.
+ * usage: two_orders ORDER [g|d], ORDER pairs of a, b, c */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +40,7 @@ int main(int argc, char **argv)
 {
 	size_t n = argc < 2 ? 0 : strlen(argv[1]);
 	if (n < 2 || n % 2) {
-		fprintf(stderr, "usage: two_orders ORDER [g]\n");
+		fprintf(stderr, "usage: two_orders ORDER [g|d]\n");
 		return 2;
 	}
 	int gated = argc > 2 && strcmp(argv[2], "g") == 0;
@@ -48,6 +50,11 @@ int main(int argc, char **argv)
 		take_first(argv[1] + i);
 	if (gated)
 		pthread_mutex_unlock(&gate_lock);
+	if (argc > 2 && strcmp(argv[2], "d") == 0) {
+		pthread_mutex_destroy(&ledger_lock);
+		pthread_mutex_destroy(&accounts_lock);
+		pthread_mutex_destroy(&audit_lock);
+	}
 	printf("two_orders %s: done\n", argv[1]);
 	return 0;
 }
