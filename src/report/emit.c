@@ -17,6 +17,7 @@
 #include "symbols.h"
 #include "verdict.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -117,7 +118,22 @@ static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int 
 	return s;
 }
 
-int lw__report_depot_frames(uint32_t id, lw_frame_t *f)
+/* A frame of a system library (under /lib or /usr/lib) named from the
+ * dynamic symbol table only: no debug info is read for it. 1 when pc is
+ * in one. */
+static int system_frame(uintptr_t pc, lw_frame_t *f)
+{
+	Dl_info di;
+	if (!dladdr((void *)(pc - 1), &di) || !di.dli_fname ||
+	    (strncmp(di.dli_fname, "/lib/", 5) != 0 && strncmp(di.dli_fname, "/usr/lib/", 9) != 0 &&
+	     strncmp(di.dli_fname, "/lib64/", 7) != 0))
+		return 0;
+	f->function = di.dli_sname && di.dli_sname[0] ? di.dli_sname : NULL;
+	f->module = di.dli_fname;
+	return 1;
+}
+
+int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light)
 {
 	uintptr_t pcs[LW__STACK_MAX];
 	struct lw__site site;
@@ -134,7 +150,7 @@ int lw__report_depot_frames(uint32_t id, lw_frame_t *f)
 	}
 	for (int i = 0; i < n; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
-		if (pcs[i])
+		if (pcs[i] && !(light && i > 0 && system_frame(pcs[i], &f[i])))
 			lw__sym_frame(pcs[i], 1, &f[i]);
 		f[i].pc = pcs[i];
 	}
@@ -152,7 +168,7 @@ static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
 {
 	lw_stack_t s = { 0, NULL };
 	lw_frame_t tmp[LW__STACK_MAX];
-	int n = lw__report_depot_frames(id, tmp);
+	int n = lw__report_depot_frames(id, tmp, 0);
 	lw_frame_t *f = n ? lw__rb_alloc(rb, (size_t)n * sizeof(*f)) : NULL;
 	if (!f)
 		return s;

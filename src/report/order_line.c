@@ -202,7 +202,7 @@ static void put_lock(struct lw__buf *b, const struct cls *c)
 static void put_stack(struct lw__buf *b, uint32_t id)
 {
 	lw_frame_t f[LW__STACK_MAX];
-	lw_stack_t s = { lw__report_depot_frames(id, f), f };
+	lw_stack_t s = { lw__report_depot_frames(id, f, 1), f };
 	lw__report_json_stack(&s, b);
 }
 
