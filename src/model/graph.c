@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 struct lw__mutex lw__graph_mu = LW__MUTEX_INIT;
 static int64_t ord_lo = 0, ord_hi = 0;
@@ -393,6 +395,28 @@ static const struct lw__lock *gate_record(const struct lw__lock *l, uint32_t id)
 	return NULL;
 }
 
+/* Does rwlock l prefer writers (lw__lock_prefers_writers), its object read
+ * through the kernel: the memory of a destroyed lock may be freed or, after
+ * dlclose, unmapped. 0 for other kinds and unreadable memory. */
+static uint8_t writer_pref(const struct lw__lock *l)
+{
+	pthread_rwlock_t rw;
+	if (l->kind != LW__RWLOCK)
+		return 0;
+	struct iovec to = { &rw, sizeof(rw) }, from = { (void *)l->addr, sizeof(rw) };
+	if (process_vm_readv(getpid(), &to, 1, &from, 1, 0) != (ssize_t)sizeof(rw))
+		return 0;
+	return rw.__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+}
+
+/* Is the memory at l's address still mapped (not so after dlclose)? */
+static int lock_memory_mapped(const struct lw__lock *l)
+{
+	char c;
+	struct iovec to = { &c, 1 }, from = { (void *)l->addr, 1 };
+	return process_vm_readv(getpid(), &to, 1, &from, 1, 0) == 1;
+}
+
 static void copy_out(struct lw__graph_copy_edge *c, const struct lw__edge *e)
 {
 	struct lw__cycle_edge ce;
@@ -402,6 +426,9 @@ static void copy_out(struct lw__graph_copy_edge *c, const struct lw__edge *e)
 	c->info = ce.info;
 	for (int k = 0; k < LW__MAX_GATES; k++)
 		c->gate_rec[k] = k < e->n_gates ? gate_record(e->from, e->gates[k]) : NULL;
+	c->from_writer_pref = writer_pref(e->from);
+	c->to_writer_pref = writer_pref(e->to);
+	c->key = 0;
 }
 
 /* What identifies a lock's class without naming it (names come at report
@@ -434,7 +461,35 @@ static void archive_edge(const struct lw__edge *e)
 		return;
 	}
 	archive.keys[i] = k;
-	copy_out(&archive.e[archive.n++], e);
+	copy_out(&archive.e[archive.n], e);
+	archive.e[archive.n++].key = k;
+}
+
+/* Lock l's memory is gone (dlclose): its name and header site may point
+ * into the unloaded library, and another library may be mapped at its
+ * address, so no archived edge may name it any more. Graph lock held. */
+static void archive_purge(const struct lw__lock *l)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < archive.n; i++) {
+		const struct lw__graph_copy_edge *c = &archive.e[i];
+		int gate = 0;
+		for (int g = 0; g < LW__MAX_GATES; g++)
+			gate |= c->gate_rec[g] == l;
+		if (c->from == l || c->to == l || gate)
+			continue;
+		archive.e[k++] = *c;
+	}
+	if (k == archive.n)
+		return;
+	archive.n = k;
+	memset(archive.keys, 0, sizeof(archive.keys));
+	for (size_t i = 0; i < archive.n; i++) {
+		size_t j = (size_t)(archive.e[i].key >> 1) & (2 * ARCHIVE_MAX - 1);
+		while (archive.keys[j])
+			j = (j + 1) & (2 * ARCHIVE_MAX - 1);
+		archive.keys[j] = archive.e[i].key;
+	}
 }
 
 struct copy_state {
@@ -489,13 +544,20 @@ void lw__graph_forget(struct lw__lock *l)
 		if (p != MAP_FAILED)
 			munmap(p, ARCHIVE_MAX * sizeof(*archive.e));
 	}
+	/* a lock whose memory is unmapped (dlclose) is not archived, and no
+	 * archived edge keeps it (its strings may be gone with the library) */
+	int mapped = lock_memory_mapped(l);
 	LOCK();
+	if (!mapped)
+		archive_purge(l);
 	while (l->out) {
-		archive_edge(l->out);
+		if (mapped)
+			archive_edge(l->out);
 		drop_edge(l->out);
 	}
 	while (l->in) {
-		archive_edge(l->in);
+		if (mapped)
+			archive_edge(l->in);
 		drop_edge(l->in);
 	}
 	UNLOCK();

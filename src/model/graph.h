@@ -81,6 +81,10 @@ struct lw__graph_copy_edge {
 	const struct lw__lock *from, *to;
 	struct lw__edge_info info; /* info.gates: ids, as stored */
 	const struct lw__lock *gate_rec[LW__MAX_GATES];
+	/* from, to: a rwlock that prefers writers (read when copied, through
+	 * the kernel: a destroyed lock's memory may be gone) */
+	uint8_t from_writer_pref, to_writer_pref;
+	uint64_t key; /* the archive's: what makes this sighting the same */
 };
 
 /* Copy up to `max` edges of the graph into out (the caller allocated it,

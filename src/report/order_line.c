@@ -79,14 +79,18 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 	return 0;
 }
 
-/* The class index of lock record l (naming it the first time), or -1. */
-static int class_of(struct line_state *st, const struct lw__lock *l)
+/* The class index of lock record l (naming it the first time), or -1.
+ * writer_pref: l is a rwlock that prefers writers (read when copied). */
+static int class_of(struct line_state *st, const struct lw__lock *l, int writer_pref)
 {
 	size_t i = lw__map_hash((uintptr_t)l >> 6) & st->rec_mask; /* records: 64-byte aligned */
 	while (st->rec_key[i] && st->rec_key[i] != l)
 		i = (i + 1) & st->rec_mask;
-	if (st->rec_key[i])
+	if (st->rec_key[i]) {
+		if (st->rec_cls[i] >= 0)
+			st->cls[st->rec_cls[i]].writer_pref |= writer_pref;
 		return st->rec_cls[i];
+	}
 	if (2 * (st->n_rec + 1) > st->rec_mask)
 		return -1; /* full (cannot happen: four slots per instance edge) */
 	st->n_rec++;
@@ -98,14 +102,16 @@ static int class_of(struct line_state *st, const struct lw__lock *l)
 	size_t j = (size_t)h & st->cls_mask;
 	while (st->cls_slot[j] && strcmp(st->cls[st->cls_slot[j] - 1].cls, cls) != 0)
 		j = (j + 1) & st->cls_mask;
-	if (st->cls_slot[j])
+	if (st->cls_slot[j]) {
 		c = st->cls_slot[j] - 1;
+		st->cls[c].writer_pref |= writer_pref;
+	}
 	else if (grow((void **)&st->cls, &st->cap_cls, st->n_cls, sizeof(*st->cls)) == 0) {
 		struct cls *x = &st->cls[st->n_cls];
 		x->rec = l;
 		memcpy(x->name, name, sizeof(name));
 		memcpy(x->cls, cls, sizeof(cls));
-		x->writer_pref = lw__lock_prefers_writers(l);
+		x->writer_pref = writer_pref;
 		c = (int)st->n_cls++;
 		st->cls_slot[j] = c + 1;
 	}
@@ -144,12 +150,12 @@ static void merge(struct cedge *x, const struct lw__graph_copy_edge *g, const in
 
 static void add(struct line_state *st, const struct lw__graph_copy_edge *g)
 {
-	int a = class_of(st, g->from), b = class_of(st, g->to);
+	int a = class_of(st, g->from, g->from_writer_pref), b = class_of(st, g->to, g->to_writer_pref);
 	if (a < 0 || b < 0 || a == b)
 		return;
 	int gates[LW__MAX_GATES], n_gates = 0;
 	for (int k = 0; k < g->info.n_gates && k < LW__MAX_GATES; k++) {
-		int c = g->gate_rec[k] ? class_of(st, g->gate_rec[k]) : -1;
+		int c = g->gate_rec[k] ? class_of(st, g->gate_rec[k], 0) : -1;
 		if (c >= 0 && c != a && c != b)
 			gates[n_gates++] = c;
 	}
