@@ -128,6 +128,16 @@ report torn torn
 [ $RC = 2 ] || fail "a broken line: status $RC, expected 2"
 expect_in torn.err "$f:$n: not JSON: unterminated string"
 expect_in torn.out "lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+# a kind this command does not know yet (a newer lockwatch's) is listed, and
+# gets a rule of its own in the SARIF; a line of another shape is skipped
+mkdir -p future && cp suite/*.jsonl future/
+printf '%s\n' '{"kind":"future_kind","severity":"warning","pid":7,"time_ms":1796000000000,"headline":"something new","note":null,"locks":[],"edges":[],"threads":[]}' \
+	'{"something":"else"}' >future/new.jsonl
+report future future --sarif future.sarif
+[ $RC = 66 ] || fail "a future kind: status $RC, expected 66 (the cycle)"
+expect_in future.out "WARNING: something new"
+"$PY" "$CHECK_SARIF" future.sarif --results 2 --rule future_kind --rule lock_order_cycle ||
+	fail "SARIF with a kind of a newer lockwatch"
 report missing suite/none.jsonl
 [ $RC = 2 ] || fail "a missing file: status $RC, expected 2"
 expect_in missing.err "suite/none.jsonl: cannot be read"

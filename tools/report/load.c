@@ -657,8 +657,15 @@ static void load_file(struct rp *rp, const char *path)
 		const struct jr_val *pid = jr_get(&v, "pid");
 		const char *kind = jr_str(jr_get(&v, "kind"));
 		const struct jr_val *edges = jr_get(&v, "edges");
-		if (v.type != JR_OBJ || !pid || pid->type != JR_NUM) {
-			problem(rp, path, no, "%s", "not a lockwatch line (no pid)");
+		if (v.type != JR_OBJ) {
+			problem(rp, path, no, "%s", "not a JSON object");
+			continue;
+		}
+		if (!pid || pid->type != JR_NUM) {
+			/* a report or an order line needs its process; a line of
+			 * another shape is not this command's to judge */
+			if (kind || (edges && edges->type == JR_ARR))
+				problem(rp, path, no, "%s", "a report or order line without a pid");
 			continue;
 		}
 		int proc = proc_of(rp, file, jr_int(pid, 0));

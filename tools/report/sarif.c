@@ -121,10 +121,22 @@ int rp_sarif(const struct rp *rp, const char *path, const char *source_root)
 	if (strcmp(root, "/") == 0)
 		root[0] = 0;
 	int used[N_RULES] = { 0 }, index[N_RULES], n_used = 0;
-	for (size_t i = 0; i < rp->n_findings; i++)
+	/* kinds this command does not know (a newer lockwatch's): a rule each */
+	const char **other = calloc(rp->n_findings + 1, sizeof(*other));
+	size_t n_other = 0;
+	for (size_t i = 0; i < rp->n_findings; i++) {
+		int known = 0;
 		for (size_t r = 0; r < N_RULES; r++)
-			if (!rp->findings[i].suppressed && strcmp(rp->findings[i].kind, rules[r].kind) == 0)
-				used[r] = 1;
+			if (strcmp(rp->findings[i].kind, rules[r].kind) == 0) {
+				known = 1;
+				used[r] |= !rp->findings[i].suppressed;
+			}
+		int dup = 0;
+		for (size_t k = 0; k < n_other; k++)
+			dup |= other[k] == rp->findings[i].kind; /* interned */
+		if (!known && !dup && !rp->findings[i].suppressed && other)
+			other[n_other++] = rp->findings[i].kind;
+	}
 	fputs("{\"$schema\":\"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
 	      "sarif-schema-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":"
 	      "{\"name\":\"lockwatch\",",
@@ -140,6 +152,15 @@ int rp_sarif(const struct rp *rp, const char *path, const char *source_root)
 		str(o, rules[r].text);
 		fputs("}}", o);
 	}
+	for (size_t k = 0; k < n_other; k++) {
+		fputs(n_used++ ? ",{\"id\":" : "{\"id\":", o);
+		str(o, other[k]);
+		char text[256];
+		snprintf(text, sizeof(text), "lockwatch report kind %s", other[k]);
+		fputs(",\"shortDescription\":{\"text\":", o);
+		str(o, text);
+		fputs("}}", o);
+	}
 	fputs("]}},", o);
 	if (root[0]) {
 		fputs("\"originalUriBaseIds\":{\"SRCROOT\":{\"uri\":", o);
@@ -150,10 +171,15 @@ int rp_sarif(const struct rp *rp, const char *path, const char *source_root)
 	int first = 1;
 	for (size_t i = 0; i < rp->n_findings; i++) {
 		const struct rp_finding *f = &rp->findings[i];
-		int rule = -1;
-		for (size_t r = 0; r < N_RULES; r++)
+		int rule = -1, n_known = 0;
+		for (size_t r = 0; r < N_RULES; r++) {
 			if (strcmp(f->kind, rules[r].kind) == 0)
 				rule = index[r];
+			n_known += used[r];
+		}
+		for (size_t k = 0; k < n_other && rule < 0; k++)
+			if (other[k] == f->kind)
+				rule = n_known + (int)k;
 		if (f->suppressed)
 			continue;
 		fputs(first ? "{" : ",{", o);
@@ -189,5 +215,6 @@ int rp_sarif(const struct rp *rp, const char *path, const char *source_root)
 		fputs("}}", o);
 	}
 	fputs("]}]}\n", o);
+	free(other);
 	return fclose(o) == 0 ? 0 : -1;
 }

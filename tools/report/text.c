@@ -41,7 +41,6 @@ static void procs(const struct rp *rp, const struct rp_finding *f)
 static void cycle(const struct rp *rp, const struct rp_finding *f)
 {
 	char label[256];
-	int *used = calloc(f->n_cycle, sizeof(int));
 	for (size_t i = 0; i < f->n_cycle; i++) {
 		const struct rp_edge *e = &rp->edges[f->cycle[i]];
 		const char *na = rp->classes[e->from].name, *nb = rp->classes[e->to].name;
@@ -57,7 +56,6 @@ static void cycle(const struct rp *rp, const struct rp_finding *f)
 		       e->to_read ? " for reading" : "", e->to_timed ? " (timed)" : "", na);
 		stack(&e->to_stack, "      ");
 	}
-	free(used);
 }
 
 static int order(const void *a, const void *b)
