@@ -9,7 +9,9 @@ usage: check_json.py FILE [--expect KIND:SEVERITY:N]... [--count N]
                           [--status N --actual-status M]
 
 Every line must be one JSON object with exactly the documented keys, in the
-documented order, with the documented types; lock references (edge from/to,
+documented order, with the documented types (a report, the stats line, or
+the order line of option edges: the graph by lock class, no edge within one
+class, none twice; neither of the last two counts as a report); lock references (edge from/to,
 thread lock/held) must be ids of the report's own locks. A lock_order_cycle
 report must list each lock once and its edges must form one ring through
 every cycle lock (n_edges == number of cycle locks), its headline must walk

@@ -44,6 +44,29 @@ for f in suite/*.jsonl; do
 		{ "$PY" "$CHECK_JSON" "$f" --count 0; fail "$f: the order line"; }
 done
 [ "$(ls suite/*.jsonl | wc -l)" = 2 ] || fail "one JSON file per process"
+# the schema checker must reject a broken order line (no false green)
+"$PY" - "$(ls suite/*.jsonl | head -1)" <<'PY' || fail "broken order lines"
+import copy, json, subprocess, sys
+good = [json.loads(l) for l in open(sys.argv[1]) if l.startswith('{"edges"')][0]
+bad_cases = {
+    "missing-key": lambda r: r.pop("dropped"),
+    "self-edge": lambda r: r["edges"][0]["to"].update(r["edges"][0]["from"]),
+    "twice": lambda r: r["edges"].append(copy.deepcopy(r["edges"][0])),
+    "gate-type": lambda r: r["edges"][0].update(gates=[1]),
+    "instances": lambda r: r["edges"][0].update(instances=0),
+    "empty": lambda r: r.update(edges=[]),
+}
+for name, fn in bad_cases.items():
+    r = copy.deepcopy(good)
+    fn(r)
+    with open("order-%s.jsonl" % name, "w") as f:
+        f.write(json.dumps(r, separators=(",", ":")) + "\n")
+print(" ".join(bad_cases))
+PY
+[ "$(ls order-*.jsonl | wc -l)" = 6 ] || fail "the broken order lines were not made"
+for f in order-*.jsonl; do
+	! "$PY" "$CHECK_JSON" "$f" >/dev/null || fail "check_json accepted $f"
+done
 
 # 2. the merged report finds the cycle and names both processes
 report merged suite --sarif merged.sarif --dot merged.dot
