@@ -311,7 +311,8 @@ void lw__order_line_write(void)
 			add(&st, &raw[i]);
 
 	sort_st = &st;
-	qsort(st.e, st.n_e, sizeof(*st.e), by_classes);
+	if (st.n_e)
+		qsort(st.e, st.n_e, sizeof(*st.e), by_classes);
 	size_t max = (size_t)lw__opt.edges, shown = st.n_e < max ? st.n_e : max;
 	struct lw__buf b = { 0, 0, 0 };
 	struct timespec ts;

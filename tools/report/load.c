@@ -331,7 +331,8 @@ static void part(struct parts *ps, const char *s)
 
 static char *join(struct parts *ps, const char *head)
 {
-	qsort(ps->p, ps->n, sizeof(*ps->p), cmp_str);
+	if (ps->n)
+		qsort(ps->p, ps->n, sizeof(*ps->p), cmp_str);
 	size_t len = strlen(head) + 2;
 	for (size_t i = 0; i < ps->n; i++)
 		len += strlen(ps->p[i]) + 1;
@@ -715,7 +716,8 @@ static void load_dir(struct rp *rp, const char *dir)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		size_t len = strlen(names[i]);
