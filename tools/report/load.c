@@ -733,8 +733,14 @@ static void load_dir(struct rp *rp, const char *dir)
 void rp_load_path(struct rp *rp, const char *path)
 {
 	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	size_t before = rp->n_files;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		load_dir(rp, path);
-	else
+		/* no file is no error (a process writes one only when it has
+		 * something to say), but a wrong directory should be noticed */
+		if (rp->n_files == before)
+			fprintf(stderr, "lockwatch report: %s: no *.jsonl file in it\n", path);
+	} else {
 		load_file(rp, path);
+	}
 }
