@@ -10,7 +10,9 @@ usage: check_json.py FILE [--expect KIND:SEVERITY:N]... [--count N]
                           [--status N --actual-status M]
 
 Every line must be one JSON object with exactly the documented keys, in the
-documented order, with the documented types; lock references (edge from/to,
+documented order, with the documented types (a report, the stats line, or
+the order line of option edges: the graph by lock class, no edge within one
+class, none twice; neither of the last two counts as a report); lock references (edge from/to,
 thread lock/held) must be ids of the report's own locks. A lock_order_cycle
 report must list each lock once and its edges must form one ring through
 every cycle lock (n_edges == number of cycle locks), its headline must walk
@@ -60,6 +62,10 @@ THREAD_KEYS = ["tid", "name", "role", "lock", "duration_ms", "held", "stack",
 FRAME_KEYS = ["pc", "function", "file", "line", "module"]
 STATS_KEYS = ["name", "class", "kind", "acquisitions", "contended", "wait_ms",
               "wait_max_ms", "hold_ms", "hold_max_ms"]
+ORDER_LINE_KEYS = ["edges", "dropped", "pid", "time_ms", "exe", "argv"]
+ORDER_EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_timed",
+                   "to_timed", "gates", "instances", "from_stack", "to_stack"]
+ORDER_LOCK_KEYS = ["class", "name", "kind", "prefers_writers"]
 HEX = re.compile(r"^0x[0-9a-f]+$")
 
 
@@ -321,13 +327,63 @@ class Checker:
                 if not isinstance(row[k], (int, float)) or isinstance(row[k], bool) or row[k] < 0:
                     self.fail(w + "." + k, "not a duration in ms: %r" % (row[k],))
 
+    # -- the line option edges writes at exit: the graph by lock class -------
+    def order_line(self, where, r, functions):
+        if not self.keys(where, r, ORDER_LINE_KEYS):
+            return
+        self.int_(where + ".dropped", r["dropped"], 0)
+        self.int_(where + ".pid", r["pid"], 1)
+        self.int_(where + ".time_ms", r["time_ms"], 1000000000000)
+        self.str_(where + ".exe", r["exe"], nullable=True)
+        if r["argv"] is not None and (not isinstance(r["argv"], list) or
+                                      not all(isinstance(x, str) for x in r["argv"])):
+            self.fail(where + ".argv", "not an array of strings or null: %r" % (r["argv"],))
+        if not isinstance(r["edges"], list) or not r["edges"]:
+            self.fail(where + ".edges", "not a non-empty array")
+            return
+        seen = set()
+        for i, e in enumerate(r["edges"]):
+            w = "%s.edges[%d]" % (where, i)
+            if not self.keys(w, e, ORDER_EDGE_KEYS):
+                continue
+            for side in ("from", "to"):
+                if self.keys(w + "." + side, e[side], ORDER_LOCK_KEYS):
+                    self.str_(w + "." + side + ".class", e[side]["class"])
+                    self.str_(w + "." + side + ".name", e[side]["name"])
+                    if e[side]["kind"] not in LOCK_KINDS:
+                        self.fail(w + "." + side + ".kind", "unknown lock kind %r"
+                                  % (e[side]["kind"],))
+                    self.bool_(w + "." + side + ".prefers_writers", e[side]["prefers_writers"])
+            if self.keys(w + ".thread", e["thread"], ["tid", "name"]):
+                self.int_(w + ".thread.tid", e["thread"]["tid"], 1)
+                self.str_(w + ".thread.name", e["thread"]["name"], nullable=True,
+                          nonempty=False)
+            for k in ("from_read", "to_read", "from_timed", "to_timed"):
+                self.bool_(w + "." + k, e[k])
+            if not isinstance(e["gates"], list) or \
+                    not all(isinstance(g, str) and g for g in e["gates"]):
+                self.fail(w + ".gates", "not an array of class names: %r" % (e["gates"],))
+            self.int_(w + ".instances", e["instances"], 1)
+            self.stack(w + ".from_stack", e["from_stack"], functions)
+            self.stack(w + ".to_stack", e["to_stack"], functions)
+            if isinstance(e["from"], dict) and isinstance(e["to"], dict):
+                pair = (e["from"].get("class"), e["to"].get("class"))
+                if pair[0] == pair[1]:
+                    self.fail(w, "an edge within one class %r" % (pair[0],))
+                if pair in seen:
+                    self.fail(w, "the class edge %r -> %r is listed twice" % pair)
+                seen.add(pair)
+
     def line(self, where, r, functions):
-        """Check one line: a report, or the stats line. True for a report."""
+        """Check one line: a report, the stats line or the order line (option
+        edges). True for a report."""
         if isinstance(r, dict) and list(r) == ["stats", "pid"]:
             self.stats(where, r)
             return False
         if isinstance(r, dict) and "group" in r and "kind" not in r:
             self.instance(where, r)
+        if isinstance(r, dict) and list(r)[:1] == ["edges"] and "kind" not in r:
+            self.order_line(where, r, functions)
             return False
         self.report(where, r, functions)
         return True

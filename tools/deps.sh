@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential g++ cmake pkg-config libunwind-dev libdw-dev uthash-dev
       python3 xz-utils zstd pigz
-      libjemalloc2 libtcmalloc-minimal4) # other allocators, preloaded by tests/ways
+      libjemalloc2 libtcmalloc-minimal4 # other allocators, preloaded by tests/ways
+      python3-jsonschema graphviz) # lockwatch report's tests: SARIF validation, the picture
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -22,6 +22,7 @@
 #include "suppress.h"
 #include "timeout.h"
 #include "verdict.h"
+#include "report/report.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -39,12 +40,14 @@
 #include <unistd.h>
 
 #define DEFAULT_ERROR_EXIT 66
+#define DEFAULT_RUN_EDGES 10000
 
 static pid_t child;
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lockwatch run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+		   "       lockwatch report [OPTIONS] FILE|DIR...   (lockwatch report --help)\n"
 		   "       lockwatch --help | --version\n\n"
 		   "Runs PROGRAM with lockwatch preloaded and reports lock-order cycles,\n"
 		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits, in\n"
@@ -69,6 +72,8 @@ static void usage(FILE *f)
 		if (d->type == 'I')
 			snprintf(def, sizeof(def), "%ld", strcmp(d->key, "exitcode") == 0
 								  ? (long)DEFAULT_ERROR_EXIT
+							  : strcmp(d->key, "edges") == 0
+								  ? (long)DEFAULT_RUN_EDGES
 								  : d->def);
 		else if (d->type == 'E')
 			lw__options_enum_name(d, strcmp(d->key, "on_deadlock") == 0 ? 1 : d->def,
@@ -444,6 +449,7 @@ static int cmd_run(int argc, char **argv)
 	lw__options_defaults(&eff);
 	eff.exitcode = DEFAULT_ERROR_EXIT;
 	eff.on_deadlock = LW__ON_DEADLOCK_EXIT;
+	eff.edges = DEFAULT_RUN_EDGES; /* the order line, for `lockwatch report` */
 	lw__options_parse(&eff, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 
 	for (i = 0; i < argc; i++) {
@@ -754,6 +760,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "report") == 0)
+		return lw_report_main(argc - 2, argv + 2); /* tools/report/main.c */
 	fprintf(stderr, "lockwatch: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

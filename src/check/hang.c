@@ -17,6 +17,7 @@
 #include "hang.h"
 #include "name.h"
 #include "now.h"
+#include "order_line.h"
 #include "options.h"
 #include "out.h"
 #include "report.h"
@@ -205,12 +206,14 @@ void lw__hang_check(uint32_t now)
 		return;
 	if (hang.slot == -1 && now >= (uint64_t)lw__opt.timeout * 1000u) {
 		report(1);
+		lw__order_line_write();
 		lw__msg("timeout: no end after %ld s: exiting with status 124 (option timeout)",
 			lw__opt.timeout);
 		_exit(124);
 	}
 	if (hang.slot != -1 && lw__verdict_hang_asked()) {
 		report(0);
+		lw__order_line_write(); /* `lockwatch run` kills the process next */
 		hang.answered = 1;
 		lw__verdict_hang_done(hang.slot);
 	}

@@ -178,6 +178,14 @@ const char *lw__edge_who(uint32_t id, int *tid)
 	return id < g.n_who ? g.who[id].name : "";
 }
 
+void lw__edge_each(void (*fn)(struct lw__edge *e, void *arg), void *arg)
+{
+	struct buckets *b = g.tab;
+	for (size_t i = 0; b && i <= b->mask; i++)
+		for (struct lw__edge *e = b->head[i]; e; e = e->hnext)
+			fn(e, arg);
+}
+
 size_t lw__edge_bytes(void)
 {
 	return g.slab_bytes + g.tab_bytes;

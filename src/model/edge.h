@@ -31,6 +31,9 @@ struct lw__edge *lw__edge_find(const struct lw__lock *from, const struct lw__loc
 uint32_t lw__edge_who_intern(int tid, const char name[16]);
 const char *lw__edge_who(uint32_t id, int *tid);
 
+/* Call fn for every edge in the pair hash (under the graph lock). */
+void lw__edge_each(void (*fn)(struct lw__edge *e, void *arg), void *arg);
+
 /* Bytes of edge storage (slabs and the hash). */
 size_t lw__edge_bytes(void);
 

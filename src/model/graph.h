@@ -72,6 +72,28 @@ struct lw__lock *lw__graph_pred(struct lw__lock *l, uint32_t id);
 /* Remove every edge of a retired lock (the lock_retired hook). */
 void lw__graph_forget(struct lw__lock *l);
 
+/* One edge of the whole graph, copied out by lw__graph_copy for the
+ * lock-order line written at exit (report/order_line.c): raw facts only,
+ * named and symbolised after the graph lock is dropped. `gates` are the
+ * records of the locks held before `from` (resolved by id through
+ * `from`'s predecessors; a gate no longer found is left out). */
+struct lw__graph_copy_edge {
+	const struct lw__lock *from, *to;
+	struct lw__edge_info info; /* info.gates: ids, as stored */
+	const struct lw__lock *gate_rec[LW__MAX_GATES];
+	/* from, to: a rwlock that prefers writers (read when copied, through
+	 * the kernel: a destroyed lock's memory may be gone) */
+	uint8_t from_writer_pref, to_writer_pref;
+	uint64_t key; /* the archive's: what makes this sighting the same */
+};
+
+/* Copy up to `max` edges of the graph into out (the caller allocated it,
+ * before: nothing is allocated here, under the graph lock); edges of
+ * locks destroyed earlier were kept for this in a bounded archive and
+ * come first. Returns how many were copied; *total is how many there
+ * were (the caller may try again with more room). Call under the guard. */
+size_t lw__graph_copy(struct lw__graph_copy_edge *out, size_t max, size_t *total);
+
 /* Edges now in the graph and bytes the graph uses. */
 void lw__graph_memory(size_t *edges, size_t *bytes);
 

@@ -29,6 +29,7 @@
 #include "symbols.h"
 #include "verdict.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -165,18 +166,28 @@ static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int 
 	return s;
 }
 
-/* Symbolise depot stack `id` into rb's arena. A stack with a call site
- * from the force-included header uses it for the innermost frame when
- * debug info gave no file; a site without any pcs becomes a one-frame
- * stack. */
-static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
+/* A frame of a system library (under /lib or /usr/lib) named from the
+ * dynamic symbol table only: no debug info is read for it. 1 when pc is
+ * in one. */
+static int system_frame(uintptr_t pc, lw_frame_t *f)
 {
-	lw_stack_t s = { 0, NULL };
+	Dl_info di;
+	if (!dladdr((void *)(pc - 1), &di) || !di.dli_fname ||
+	    (strncmp(di.dli_fname, "/lib/", 5) != 0 && strncmp(di.dli_fname, "/usr/lib/", 9) != 0 &&
+	     strncmp(di.dli_fname, "/lib64/", 7) != 0))
+		return 0;
+	f->function = di.dli_sname && di.dli_sname[0] ? di.dli_sname : NULL;
+	f->module = di.dli_fname;
+	return 1;
+}
+
+int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light)
+{
 	uintptr_t pcs[LW__STACK_MAX];
 	struct lw__site site;
 
 	if (id == 0)
-		return s;
+		return 0;
 	memset(&site, 0, sizeof(site));
 	int n = lw__stack_get(id, pcs, LW__STACK_MAX, &site);
 	if (n > LW__STACK_MAX)
@@ -185,14 +196,33 @@ static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
 		pcs[0] = site.pc;
 		n = 1;
 	}
-	s = raw_stack(rb, pcs, n, 0);
-	lw_frame_t *f = (lw_frame_t *)(uintptr_t)s.frames; /* ours: rb's arena */
-	if (f && site.src && !f[0].file) {
+	for (int i = 0; i < n; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		if (pcs[i] && !(light && i > 0 && system_frame(pcs[i], &f[i])))
+			lw__sym_frame(pcs[i], 1, &f[i]);
+		f[i].pc = pcs[i];
+	}
+	if (n > 0 && site.src && !f[0].file) {
 		f[0].file = site.src->file;
 		f[0].line = site.src->line;
 		if (!f[0].function && site.src->func)
 			f[0].function = site.src->func;
 	}
+	return n < 0 ? 0 : n;
+}
+
+/* Symbolise depot stack `id` into rb's arena (lw__report_depot_frames). */
+static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
+{
+	lw_stack_t s = { 0, NULL };
+	lw_frame_t tmp[LW__STACK_MAX];
+	int n = lw__report_depot_frames(id, tmp, 0);
+	lw_frame_t *f = n ? lw__rb_alloc(rb, (size_t)n * sizeof(*f)) : NULL;
+	if (!f)
+		return s;
+	memcpy(f, tmp, (size_t)n * sizeof(*f));
+	s.depth = n;
+	s.frames = f;
 	return s;
 }
 

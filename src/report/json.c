@@ -55,7 +55,7 @@ static void put_lock_ref(const lw_report_t *r, int i, struct lw__buf *b)
 		lw__buf_printf(b, "%ld", id);
 }
 
-static void put_stack(const lw_stack_t *s, struct lw__buf *b)
+void lw__report_json_stack(const lw_stack_t *s, struct lw__buf *b)
 {
 	lw__buf_puts(b, "[");
 	for (int i = 0; i < s->depth && s->frames; i++) {
@@ -109,9 +109,9 @@ static void put_edges(const lw_report_t *r, const struct lw__rb *rb, struct lw__
 		put_str(b, ",\"name\":", e->thread_name);
 		lw__buf_printf(b, "},\"from_read\":%s,\"to_read\":%s,\"from_stack\":",
 			       e->from_read ? "true" : "false", e->to_read ? "true" : "false");
-		put_stack(&e->from_stack, b);
+		lw__report_json_stack(&e->from_stack, b);
 		lw__buf_puts(b, ",\"to_stack\":");
-		put_stack(&e->to_stack, b);
+		lw__report_json_stack(&e->to_stack, b);
 		unsigned tm = i < rb->n_edges ? rb->edges[i].timed : 0;
 		lw__buf_printf(b, ",\"from_timed\":%s,\"to_timed\":%s}",
 			       tm & 1 ? "true" : "false", tm & 2 ? "true" : "false");
@@ -143,10 +143,10 @@ static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw
 		lw__buf_printf(b, ",\"duration_ms\":%" PRIu64 ",\"held\":[", t->duration_ms);
 		put_held(r, t, b);
 		lw__buf_puts(b, "],\"stack\":");
-		put_stack(&t->stack, b);
+		lw__report_json_stack(&t->stack, b);
 		lw__buf_puts(b, ",\"now\":");
 		if (t->now.depth > 0)
-			put_stack(&t->now, b);
+			lw__report_json_stack(&t->now, b);
 		else
 			lw__buf_puts(b, "null");
 		put_str(b, ",\"now_note\":", t->now_note);

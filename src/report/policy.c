@@ -4,6 +4,7 @@
  * neither keeps running and reporting. */
 #include "policy.h"
 #include "options.h"
+#include "order_line.h"
 #include "out.h"
 #include "report.h"
 
@@ -17,6 +18,11 @@ void lw__deadlock_action(void)
 	/* a suppressed deadlock is the user's to keep: no report, no action */
 	if (lw__report_last_suppressed())
 		return;
+	/* the process ends here without its atexit handlers: the order line
+	 * is written first (this thread holds no lockwatch lock) */
+	if ((how == LW__ON_DEADLOCK_AUTO && lw__opt.exitcode) || how == LW__ON_DEADLOCK_EXIT ||
+	    how == LW__ON_DEADLOCK_ABORT)
+		lw__order_line_write();
 	if (how == LW__ON_DEADLOCK_AUTO && lw__opt.exitcode) {
 		lw__msg("deadlock: exiting with status %ld (option exitcode; on_deadlock not set)",
 			lw__opt.exitcode);

@@ -104,6 +104,18 @@ void lw__report_text(const lw_report_t *r, const struct lw__rb *rb, struct lw__b
 void lw__report_json_instance(const lw_report_t *r, unsigned group, unsigned long n,
 			      struct lw__buf *b);
 
+/* Depot stack `id` symbolised into f (room for LW__STACK_MAX frames;
+ * the strings stay valid: symbols.h); a call site of the force-included
+ * header fills the innermost frame when debug info has no file. `light`:
+ * frames (but the innermost) in system libraries get their function from
+ * the dynamic symbol table and no file or line (reading libc's debug info
+ * costs a process about 0.2 s). Returns the depth (0: none). */
+int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light);
+
+/* A stack as JSON, as in a report: [{"pc":..,"function":..,"file":..,
+ * "line":..,"module":..},...]. */
+void lw__report_json_stack(const lw_stack_t *s, struct lw__buf *b);
+
 void lw__report_atfork_prepare(void);
 void lw__report_atfork_parent(void);
 void lw__report_atfork_child(void);

@@ -30,6 +30,7 @@
 #include "mutex.h"
 #include "options.h"
 #include "order.h"
+#include "order_line.h"
 #include "out.h"
 #include "policy.h"
 #include "real.h"
@@ -90,9 +91,15 @@ static void at_fork_child(void)
 
 static void at_exit(void)
 {
+	/* exit() called from a signal handler that interrupted lockwatch in
+	 * this thread (the guard was up): its locks may be held here, so the
+	 * order line, which takes the graph lock, is not written */
+	int inside = lw__tls_guard > 0;
 	lw__guard_enter();
 	lw__watchdog_stop();
 	lw__report_group_flush(1); /* the log's last word on every group */
+	if (!inside)
+		lw__order_line_write();
 	lw__stats_report();
 	if (!lw__verdict_under_run())
 		lw__report_suppressions_summary();

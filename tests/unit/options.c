@@ -50,7 +50,7 @@ static void defaults(void)
 	CHECK_STR(o.json, "");
 	CHECK_STR(o.log, "");
 	/* and every row of the table: its default, within its own range */
-	CHECK(lw__n_optdescs == 14);
+	CHECK(lw__n_optdescs == 15);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
 		const char *p = (const char *)&o + d->offset;
@@ -347,7 +347,8 @@ static void names_and_print(void)
 			   "lockwatch: option timeout=0\n"
 			   "lockwatch: option watchdog_ms=100\n"
 			   "lockwatch: option suppressions=\n"
-			   "lockwatch: option quiet=0\n");
+			   "lockwatch: option quiet=0\n"
+			   "lockwatch: option edges=0\n");
 }
 
 int main(void)

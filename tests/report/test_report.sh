@@ -1,0 +1,167 @@
+#!/bin/bash
+# test_report.sh - `lockwatch report` over a small test suite: processes
+# of two_orders.c run under `lockwatch run`, one JSON file each (%p).
+# Each process alone is clean; the merged graph has the cycle. Then: the
+# SARIF is checked (against the OASIS schema when it is given), a baseline
+# from one run passes the same run and fails a run with a new cycle, its
+# entries that no longer occur are listed, suppressions, a gated pair is a
+# warning, an in-process cycle seen in two processes is one finding, the
+# edges of locks destroyed before the end still count, and a broken line is reported with its file and line (status 2).
+# Environment (from ctest): LW, PROG (two_orders), PY, CHECK_JSON,
+# CHECK_SARIF, WORK, and LOCKWATCH_SARIF_SCHEMA (optional).
+set -u
+: "${LW:?}" "${PROG:?}" "${PY:?}" "${CHECK_JSON:?}" "${CHECK_SARIF:?}" "${WORK:?}"
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_in() { grep -qF -- "$2" "$1" || { sed -n '1,60p' "$1" >&2; fail "$1 lacks '$2'"; }; }
+expect_not_in() { ! grep -qF -- "$2" "$1" || { sed -n '1,60p' "$1" >&2; fail "$1 has '$2'"; }; }
+
+# run DIR ORDER [g]: one test process of the suite, clean alone
+run() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	"$LW" run --json "$PWD/$dir/t.%p.jsonl" -- "$PROG" "$@" >/dev/null 2>"run.err"
+	local rc=$?
+	echo "lockwatch run $PROG $* -> $rc"
+	return $rc
+}
+# report NAME ARGS...: lockwatch report, output in NAME.out/.err, status in RC
+report() {
+	local name=$1
+	shift
+	RC=0
+	"$LW" report "$@" >"$name.out" 2>"$name.err" || RC=$?
+	echo "--- lockwatch report $* -> $RC"
+	sed -n '1,12p' "$name.out" "$name.err" | sed 's/^/  /'
+}
+
+# 1. two processes, opposite orders: each clean alone
+run suite ab || fail "two_orders ab is clean alone"
+run suite ba || fail "two_orders ba is clean alone"
+for f in suite/*.jsonl; do
+	"$PY" "$CHECK_JSON" "$f" --count 0 --func take_second >/dev/null ||
+		{ "$PY" "$CHECK_JSON" "$f" --count 0; fail "$f: the order line"; }
+done
+[ "$(ls suite/*.jsonl | wc -l)" = 2 ] || fail "one JSON file per process"
+# the schema checker must reject a broken order line (no false green)
+"$PY" - "$(ls suite/*.jsonl | head -1)" <<'PY' || fail "broken order lines"
+import copy, json, subprocess, sys
+good = [json.loads(l) for l in open(sys.argv[1]) if l.startswith('{"edges"')][0]
+bad_cases = {
+    "missing-key": lambda r: r.pop("dropped"),
+    "self-edge": lambda r: r["edges"][0]["to"].update(r["edges"][0]["from"]),
+    "twice": lambda r: r["edges"].append(copy.deepcopy(r["edges"][0])),
+    "gate-type": lambda r: r["edges"][0].update(gates=[1]),
+    "instances": lambda r: r["edges"][0].update(instances=0),
+    "empty": lambda r: r.update(edges=[]),
+}
+for name, fn in bad_cases.items():
+    r = copy.deepcopy(good)
+    fn(r)
+    with open("order-%s.jsonl" % name, "w") as f:
+        f.write(json.dumps(r, separators=(",", ":")) + "\n")
+print(" ".join(bad_cases))
+PY
+[ "$(ls order-*.jsonl | wc -l)" = 6 ] || fail "the broken order lines were not made"
+for f in order-*.jsonl; do
+	! "$PY" "$CHECK_JSON" "$f" >/dev/null || fail "check_json accepted $f"
+done
+
+# 2. the merged report finds the cycle and names both processes
+report merged suite --sarif merged.sarif --dot merged.dot
+[ $RC = 66 ] || fail "a cycle across processes: status $RC, expected 66"
+expect_in merged.out "ERROR: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+expect_in merged.out "no single process took all of its edges"
+expect_in merged.out "two_orders ab)"
+expect_in merged.out "two_orders ba)"
+expect_in merged.out "then ledger_lock was taken, holding accounts_lock, at:"
+expect_in merged.out "#0 take_second ("
+expect_in merged.out "seen in 2 processes"
+[ "$(grep -c '^lockwatch: ERROR' merged.out)" = 1 ] || fail "one finding"
+
+# 3. SARIF: valid, one result, the acquisition sites located
+"$PY" "$CHECK_SARIF" merged.sarif --results 1 --rule lock_order_cycle --level error:1 \
+	--function take_second --function take_first --file two_orders.c || fail "SARIF"
+# the checker itself must fail a SARIF with an unknown property (no false green)
+sed 's/"ruleId"/"ruleID":1,"ruleId"/' merged.sarif >broken.sarif
+! "$PY" "$CHECK_SARIF" broken.sarif >/dev/null || fail "check_sarif passed a broken SARIF"
+expect_in merged.dot "color=red"
+
+# 4. baselines: the same run passes, a new cycle fails, gone entries listed
+report wb suite --write-baseline base.txt
+[ $RC = 66 ] || fail "--write-baseline still reports: status $RC"
+[ "$(grep -vc '^#' base.txt)" = 1 ] || fail "one baseline entry"
+! grep -qE '0x[0-9a-f]|\.c:[0-9]' base.txt || fail "the baseline holds an address or a line number"
+report same suite --baseline base.txt --sarif same.sarif
+[ $RC = 0 ] || fail "the baseline's own run: status $RC, expected 0"
+expect_in same.out "1 in the baseline"
+"$PY" "$CHECK_SARIF" same.sarif --results 1 --baseline-state unchanged:1 || fail "SARIF baselineState"
+cp -r suite suite2
+run suite2 bc || fail "two_orders bc is clean alone"
+run suite2 cb || fail "two_orders cb is clean alone"
+report new suite2 --baseline base.txt --sarif new.sarif
+[ $RC = 66 ] || fail "a new cycle under the baseline: status $RC, expected 66"
+expect_in new.out "lock-order cycle: accounts_lock -> audit_lock -> accounts_lock"
+expect_not_in new.out "accounts_lock -> ledger_lock"
+"$PY" "$CHECK_SARIF" new.sarif --results 2 --baseline-state new:1 --baseline-state unchanged:1 ||
+	fail "SARIF of the new run"
+mkdir -p only_new && cp suite2/*.jsonl only_new/ && for f in suite/*.jsonl; do rm -f "only_new/$(basename "$f")"; done
+report gone only_new --baseline base.txt
+[ $RC = 66 ] || fail "only the new cycle: status $RC"
+expect_in gone.out "baseline entries that no longer occur"
+expect_in gone.out "accounts_lock -> ledger_lock -> accounts_lock"
+
+# 5. suppressions (KIND:PATTERN, glob over classes, functions, files)
+printf '# the audit path is known\nlock_order_cycle:audit_*\n' >supp.txt
+report supp suite2 --suppressions supp.txt --baseline base.txt
+[ $RC = 0 ] || fail "suppressed: status $RC, expected 0"
+expect_in supp.out "1 suppressed"
+
+# 6. a cycle whose every edge was taken under one gate: a warning, dashed
+run gated ab g && run gated ba g || fail "the gated runs are clean alone"
+report gated gated --dot gated.dot
+[ $RC = 0 ] || fail "a gated cycle is a warning: status $RC"
+expect_in gated.out "WARNING: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+expect_in gated.out "gate_lock"
+expect_in gated.dot "style=dashed"
+
+# 7. an in-process cycle seen in two processes is one finding
+run inproc abba
+run inproc abba
+report inproc inproc
+[ $RC = 66 ] || fail "in-process cycles: status $RC"
+[ "$(grep -c '^lockwatch: ERROR' inproc.out)" = 1 ] || fail "one finding for two processes"
+expect_in inproc.out "seen in 2 processes"
+expect_not_in inproc.out "no single process"
+
+# 8. locks destroyed before the process ends: their edges still count
+run destroyed ab d || fail "two_orders ab d is clean alone"
+run destroyed ba d || fail "two_orders ba d is clean alone"
+report destroyed destroyed
+[ $RC = 66 ] || fail "the edges of destroyed locks: status $RC, expected 66"
+expect_in destroyed.out "ERROR: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+
+# 9. a broken line is reported with its file and line, the rest still read
+cp -r suite torn
+f=$(ls torn/*.jsonl | head -1)
+printf '{"kind":"lock_order_cycle","severity":"err\n' >>"$f"
+n=$(wc -l <"$f")
+report torn torn
+[ $RC = 2 ] || fail "a broken line: status $RC, expected 2"
+expect_in torn.err "$f:$n: not JSON: unterminated string"
+expect_in torn.out "lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+# a kind this command does not know yet (a newer lockwatch's) is listed, and
+# gets a rule of its own in the SARIF; a line of another shape is skipped
+mkdir -p future && cp suite/*.jsonl future/
+printf '%s\n' '{"kind":"future_kind","severity":"warning","pid":7,"time_ms":1796000000000,"headline":"something new","note":null,"locks":[],"edges":[],"threads":[]}' \
+	'{"something":"else"}' >future/new.jsonl
+report future future --sarif future.sarif
+[ $RC = 66 ] || fail "a future kind: status $RC, expected 66 (the cycle)"
+expect_in future.out "WARNING: something new"
+"$PY" "$CHECK_SARIF" future.sarif --results 2 --rule future_kind --rule lock_order_cycle ||
+	fail "SARIF with a kind of a newer lockwatch"
+report missing suite/none.jsonl
+[ $RC = 2 ] || fail "a missing file: status $RC, expected 2"
+expect_in missing.err "suite/none.jsonl: cannot be read"
+echo PASS

@@ -1,0 +1,60 @@
+/* two_orders.c - one test of a suite: takes two global locks in the order
+ * its argument names, in one thread, and ends cleanly. Alone, every order
+ * is clean; two processes taking the same two locks in opposite orders
+ * ("ab" and "ba") are a cycle only `lockwatch report` sees. A third lock
+ * (c) makes a new cycle with "bc" and "cb"; "g" takes gate_lock around
+ * everything (a gated order: dashed in the picture).
+ * ORDER may hold several pairs ("abba": both orders in this one process,
+ * a cycle it reports itself).
+ * With "d" it destroys its locks before it ends: their edges must still be
+ * in the order line it writes at exit.
+ * usage: two_orders ORDER [g|d], ORDER pairs of a, b, c */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+static pthread_mutex_t ledger_lock = PTHREAD_MUTEX_INITIALIZER;   /* a */
+static pthread_mutex_t accounts_lock = PTHREAD_MUTEX_INITIALIZER; /* b */
+static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;    /* c */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static pthread_mutex_t *lock_of(char c)
+{
+	return c == 'a' ? &ledger_lock : c == 'b' ? &accounts_lock : &audit_lock;
+}
+
+__attribute__((noinline)) static void take_second(pthread_mutex_t *m)
+{
+	pthread_mutex_lock(m);
+	pthread_mutex_unlock(m);
+}
+
+__attribute__((noinline)) static void take_first(const char *order)
+{
+	pthread_mutex_lock(lock_of(order[0]));
+	take_second(lock_of(order[1]));
+	pthread_mutex_unlock(lock_of(order[0]));
+}
+
+int main(int argc, char **argv)
+{
+	size_t n = argc < 2 ? 0 : strlen(argv[1]);
+	if (n < 2 || n % 2) {
+		fprintf(stderr, "usage: two_orders ORDER [g|d]\n");
+		return 2;
+	}
+	int gated = argc > 2 && strcmp(argv[2], "g") == 0;
+	if (gated)
+		pthread_mutex_lock(&gate_lock);
+	for (size_t i = 0; i < n; i += 2)
+		take_first(argv[1] + i);
+	if (gated)
+		pthread_mutex_unlock(&gate_lock);
+	if (argc > 2 && strcmp(argv[2], "d") == 0) {
+		pthread_mutex_destroy(&ledger_lock);
+		pthread_mutex_destroy(&accounts_lock);
+		pthread_mutex_destroy(&audit_lock);
+	}
+	printf("two_orders %s: done\n", argv[1]);
+	return 0;
+}
