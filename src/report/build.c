@@ -121,6 +121,7 @@ void lw__rb_free(struct lw__rb *rb)
 	free(rb->locks);
 	free(rb->edges);
 	free(rb->threads);
+	free(rb->sx);
 	arena_free(rb->arena);
 	free(rb);
 }
@@ -141,6 +142,25 @@ int lw__rb_lock(struct lw__rb *rb, const struct lw__lock *l)
 	x->kind = l->kind;
 	x->addr = (uintptr_t)l->addr;
 	return rb->n_locks++;
+}
+
+void lw__rb_frame_info_add(struct lw__rb *rb, const lw_frame_t *frames,
+			   const struct lw__frame_info *info)
+{
+	if (!rb || !frames || !info ||
+	    grow((void **)&rb->sx, &rb->cap_sx, rb->n_sx, sizeof(*rb->sx)) < 0)
+		return;
+	rb->sx[rb->n_sx].frames = frames;
+	rb->sx[rb->n_sx].info = info;
+	rb->n_sx++;
+}
+
+const struct lw__frame_info *lw__rb_frame_info(const struct lw__rb *rb, const lw_stack_t *s)
+{
+	for (int i = 0; rb && s->frames && i < rb->n_sx; i++)
+		if (rb->sx[i].frames == s->frames)
+			return rb->sx[i].info;
+	return NULL;
 }
 
 /* Fill in the name and class of lock i, once. */

@@ -96,24 +96,59 @@ static const char *const kind_names[LW_KIND_COUNT] = {
 	[LW_INIT_HELD] = "init_held",
 };
 
-/* Symbolise raw pcs into rb's arena. Frame 0 is an exact pc when
- * `exact0` (a signal context), else every pc is a return address. */
-static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int exact0)
+/* Frames a report shows of one stack, at most (inlined ones included). */
+#define FRAMES_MAX (LW__STACK_MAX * 4)
+
+/* Symbolise raw pcs into rb's arena: one frame per inlined function too,
+ * lockwatch's own frames left out. Frame 0 is an exact pc when `exact0`
+ * (a signal context), else every pc is a return address. With site_src
+ * (the force-included header's), a first pc without a file takes its
+ * position. */
+static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int exact0,
+			    const lw_site_t *site_src)
 {
 	lw_stack_t s = { 0, NULL };
 	if (n <= 0 || !pcs)
 		return s;
-	lw_frame_t *f = lw__rb_alloc(rb, (size_t)n * sizeof(*f));
-	if (!f)
-		return s;
-	for (int i = 0; i < n; i++) {
-		memset(&f[i], 0, sizeof(f[i]));
-		if (pcs[i])
-			lw__sym_frame(pcs[i], i == 0 && exact0 ? 0 : 1, &f[i]);
-		f[i].pc = pcs[i];
+	lw_frame_t *f = malloc(FRAMES_MAX * sizeof(*f));
+	struct lw__frame_info *x = malloc(FRAMES_MAX * sizeof(*x));
+	int k = 0;
+	for (int i = 0; f && x && i < n && k < FRAMES_MAX; i++) {
+		int m;
+		if (pcs[i]) {
+			m = lw__sym_frames(pcs[i], i == 0 && exact0 ? 0 : 1, f + k, x + k,
+					   FRAMES_MAX - k);
+		} else {
+			memset(&f[k], 0, sizeof(f[k]));
+			memset(&x[k], 0, sizeof(x[k]));
+			m = 1;
+		}
+		if (i == 0 && site_src && !f[k].file) {
+			/* the header's call site, where debug info has none */
+			f[k].file = site_src->file;
+			f[k].line = site_src->line;
+			if (!f[k].function && site_src->func)
+				f[k].function = site_src->func;
+		}
+		for (int j = 0, base = k; j < m; j++) {
+			if (lw__sym_lockwatch(&f[base + j]))
+				continue;
+			f[k] = f[base + j];
+			x[k] = x[base + j];
+			k++;
+		}
 	}
-	s.depth = n;
-	s.frames = f;
+	lw_frame_t *af = k ? lw__rb_alloc(rb, (size_t)k * sizeof(*af)) : NULL;
+	struct lw__frame_info *ax = k ? lw__rb_alloc(rb, (size_t)k * sizeof(*ax)) : NULL;
+	if (af && ax) {
+		memcpy(af, f, (size_t)k * sizeof(*af));
+		memcpy(ax, x, (size_t)k * sizeof(*ax));
+		s.depth = k;
+		s.frames = af;
+		lw__rb_frame_info_add(rb, af, ax);
+	}
+	free(f);
+	free(x);
 	return s;
 }
 
@@ -137,15 +172,7 @@ static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
 		pcs[0] = site.pc;
 		n = 1;
 	}
-	s = raw_stack(rb, pcs, n, 0);
-	lw_frame_t *f = (lw_frame_t *)(uintptr_t)s.frames; /* ours: rb's arena */
-	if (f && site.src && !f[0].file) {
-		f[0].file = site.src->file;
-		f[0].line = site.src->line;
-		if (!f[0].function && site.src->func)
-			f[0].function = site.src->func;
-	}
-	return s;
+	return raw_stack(rb, pcs, n, 0, site.src);
 }
 
 static uint64_t now_ms(void)
@@ -225,7 +252,7 @@ static void build_thread(struct lw__rb *rb, const lw_report_t *r, struct rb_thre
 		o->held = h;
 	}
 	o->stack = depot_stack(rb, t->stack);
-	o->now = raw_stack(rb, t->now, t->n_now, 1);
+	o->now = raw_stack(rb, t->now, t->n_now, 1, NULL);
 	o->now_note = t->now_note;
 }
 

@@ -5,6 +5,7 @@
 #define LW_RB_H
 
 #include "report.h"
+#include "symbols.h"
 
 struct chunk;
 
@@ -49,10 +50,21 @@ struct lw__rb {
 	struct rb_thread *threads;
 	int n_threads, cap_threads;
 	struct chunk *arena;
+	/* what each emitted stack's frames have beyond lw_frame_t (frozen) */
+	struct rb_stackx {
+		const lw_frame_t *frames;
+		const struct lw__frame_info *info;
+	} *sx;
+	int n_sx, cap_sx;
 };
 
 /* Name every lock of the report, once (ids appended to duplicates). */
 void lw__rb_describe_all(struct lw__rb *rb);
+/* The extra facts of stack s's frames (NULL: none recorded). */
+const struct lw__frame_info *lw__rb_frame_info(const struct lw__rb *rb, const lw_stack_t *s);
+/* Remember them (in emit). */
+void lw__rb_frame_info_add(struct lw__rb *rb, const lw_frame_t *frames,
+			   const struct lw__frame_info *info);
 /* n bytes from the builder's arena (16-byte aligned), or NULL. */
 void *lw__rb_alloc(struct lw__rb *rb, size_t n);
 /* A copy of s in the arena (NULL for NULL or out of memory). */
