@@ -56,6 +56,7 @@ struct lw__rb {
 		const struct lw__frame_info *info;
 	} *sx;
 	int n_sx, cap_sx;
+	int sx_sorted; /* n_sx when sx was last sorted */
 };
 
 /* Name every lock of the report, once (ids appended to duplicates). */

@@ -407,12 +407,16 @@ static int frame_lookup(uintptr_t pc, int ret, lw_frame_t *f, struct lw__frame_i
 		n = 1;
 	}
 	/* the outermost frame: the symbol table's name, demangled in full
-	 * ("forward()", "ns::Cls::run()"), else the DWARF's */
+	 * ("forward()", "ns::Cls::run()"), else the DWARF's; the DWARF's also
+	 * for a compiler's copy ("transfer.constprop.0", "[clone .isra.0]") */
 	if (fn != NULL) {
 		char nb[1024];
 		fn = lw__unversioned(fn, nb, sizeof(nb));
 		char *d = lw__demangle(fn, dl_adds());
-		f[n - 1].function = intern(d ? d : fn);
+		const char *full = d ? d : fn;
+		int clone = strstr(full, "[clone ") || (!strchr(full, '(') && strchr(full, '.'));
+		if (!(clone && f[n - 1].function))
+			f[n - 1].function = intern(full);
 		free(d);
 	}
 	const char *imod = intern(mod);
