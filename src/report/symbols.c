@@ -4,11 +4,17 @@
  * first use from /proc/self/maps and rebuilt after lw__sym_reset(). An
  * address outside every known module makes one refresh of the module list
  * per call, and only when the dynamic loader's counts of loaded and
- * unloaded objects changed since the list was read. Code addresses are
- * cached per (pc, ret) with their strings interned for good, so what a
- * caller gets stays valid for the life of the process. Data addresses are
- * looked up in the symbol tables each time (reports are rare). Every entry
- * point takes one mutex through the real-function table. */
+ * unloaded objects changed since the list was read. A code address
+ * becomes one frame per function inlined there and one for the function
+ * that holds it: the DWARF scopes of the pc (dwarf_getscopes) give the
+ * innermost inlined subroutine, and the chain of its concrete parents
+ * (dwarf_getscopes_die) the rest, each one's call site being the file and
+ * line of the next one out. Code addresses are cached per (pc, ret) with
+ * their strings interned for good, so what a caller gets stays valid for
+ * the life of the process. Data addresses are looked up in the symbol
+ * tables each time (reports are rare); an array's element size comes from
+ * the DWARF of the variable (the last few kept). Every entry point takes
+ * one mutex through the real-function table. */
 #include "symbols.h"
 #include "demangle.h"
 #include "hash.h"
@@ -461,14 +467,6 @@ int lw__sym_frames(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info
 	memcpy(out, f + skip, (size_t)(n - skip) * sizeof(*f));
 	memcpy(info, x + skip, (size_t)(n - skip) * sizeof(*x));
 	return n - skip;
-}
-
-void lw__sym_frame(uintptr_t pc, int ret, lw_frame_t *out)
-{
-	lw_frame_t f[LW__SYM_INLINE_MAX];
-	struct lw__frame_info x[LW__SYM_INLINE_MAX];
-	int n = lw__sym_frames(pc, ret, f, x, LW__SYM_INLINE_MAX);
-	*out = f[n - 1];
 }
 
 int lw__sym_lockwatch(const lw_frame_t *f)

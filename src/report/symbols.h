@@ -34,9 +34,6 @@ struct lw__frame_info {
 int lw__sym_frames(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info *info,
 		   int max);
 
-/* The function that contains pc (the outermost of lw__sym_frames). */
-void lw__sym_frame(uintptr_t pc, int ret, lw_frame_t *out);
-
 /* Is f one of lockwatch's own frames (liblockwatch*.so, lw__ functions)? */
 int lw__sym_lockwatch(const lw_frame_t *f);
 
