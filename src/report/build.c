@@ -122,6 +122,8 @@ void lw__rb_free(struct lw__rb *rb)
 	free(rb->edges);
 	free(rb->threads);
 	free(rb->sx);
+	free(rb->scratch_f);
+	free(rb->scratch_x);
 	arena_free(rb->arena);
 	free(rb);
 }

@@ -110,8 +110,13 @@ static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int 
 	lw_stack_t s = { 0, NULL };
 	if (n <= 0 || !pcs)
 		return s;
-	lw_frame_t *f = malloc(FRAMES_MAX * sizeof(*f));
-	struct lw__frame_info *x = malloc(FRAMES_MAX * sizeof(*x));
+	/* one scratch buffer per report: a cycle of 20,000 locks has 40,000 stacks */
+	if (!rb->scratch_f)
+		rb->scratch_f = malloc(FRAMES_MAX * sizeof(lw_frame_t));
+	if (!rb->scratch_x)
+		rb->scratch_x = malloc(FRAMES_MAX * sizeof(struct lw__frame_info));
+	lw_frame_t *f = rb->scratch_f;
+	struct lw__frame_info *x = rb->scratch_x;
 	int k = 0;
 	for (int i = 0; f && x && i < n && k < FRAMES_MAX; i++) {
 		int m;
@@ -147,8 +152,6 @@ static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int 
 		s.frames = af;
 		lw__rb_frame_info_add(rb, af, ax);
 	}
-	free(f);
-	free(x);
 	return s;
 }
 

@@ -57,6 +57,8 @@ struct lw__rb {
 	} *sx;
 	int n_sx, cap_sx;
 	int sx_sorted; /* n_sx when sx was last sorted */
+	lw_frame_t *scratch_f; /* emit's buffers for one stack's frames */
+	struct lw__frame_info *scratch_x;
 };
 
 /* Name every lock of the report, once (ids appended to duplicates). */
