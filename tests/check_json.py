@@ -8,6 +8,8 @@ usage: check_json.py FILE [--expect KIND:SEVERITY:N]... [--count N]
                           [--timed-edges N] [--now-func NAME]...
                           [--instances KIND:N]
                           [--status N --actual-status M]
+                          [--addr2line PREFIX] [--build-ids] [--no-lockwatch-frames]
+                          [--stacks] [--all-locks-re RE] [--no-lock-re RE]
 
 Every line must be one JSON object with exactly the documented keys, in the
 documented order, with the documented types (a report, the stats line, or
@@ -33,7 +35,14 @@ the program's exit status (given by run_json.sh as --actual-status) was N
 (default 0). An instance line (a later instance of a grouped report, with
 no "kind") must follow its group's report from the same pid, numbered 2,
 3, ... in order; it is not a report (not in --count or --expect), but its
-locks count for --lock. A FILE that does not exist counts as no report (lockwatch
+locks count for --lock.
+(default 0). Frames (see frames_check below): --addr2line PREFIX every
+stack's frames in a module whose base name starts with PREFIX are those
+`addr2line -i -f -C` gives for its module_offset, inlined ones included;
+--build-ids every frame's build_id is its module's (readelf -n);
+--no-lockwatch-frames no frame is lockwatch's own; --stacks every edge
+and thread of every report has a stack; --all-locks-re RE every lock name
+matches RE; --no-lock-re RE no lock name matches RE. A FILE that does not exist counts as no report (lockwatch
 creates it with the first report) and passes only with --count 0. Exit
 status 0 when everything holds, 1 otherwise, with every problem printed."""
 import argparse
@@ -59,14 +68,16 @@ EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_stack",
              "to_stack", "from_timed", "to_timed"]
 THREAD_KEYS = ["tid", "name", "role", "lock", "duration_ms", "held", "stack",
                "now", "now_note", "state", "waits_for"]
-FRAME_KEYS = ["pc", "function", "file", "line", "module"]
+FRAME_KEYS = ["pc", "function", "file", "line", "module", "inlined", "module_offset",
+              "build_id"]
 STATS_KEYS = ["name", "class", "kind", "acquisitions", "contended", "wait_ms",
-              "wait_max_ms", "hold_ms", "hold_max_ms"]
+              "wait_max_ms", "hold_ms", "hold_max_ms", "id", "uncontended_ms"]
 ORDER_LINE_KEYS = ["edges", "dropped", "pid", "time_ms", "exe", "argv"]
 ORDER_EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_timed",
                    "to_timed", "gates", "instances", "from_stack", "to_stack"]
 ORDER_LOCK_KEYS = ["class", "name", "kind", "prefers_writers"]
 HEX = re.compile(r"^0x[0-9a-f]+$")
+BUILD_ID = re.compile(r"^([0-9a-f][0-9a-f])+$")
 
 
 class Checker:
@@ -120,6 +131,14 @@ class Checker:
         if f["line"] is not None:
             self.int_(where + ".line", f["line"], 1)
         self.str_(where + ".module", f["module"], nullable=True)
+        self.bool_(where + ".inlined", f["inlined"])
+        if f["module_offset"] is not None and (
+                not isinstance(f["module_offset"], str) or not HEX.match(f["module_offset"])):
+            self.fail(where + ".module_offset", "not a hex string or null: %r"
+                      % (f["module_offset"],))
+        if f["build_id"] is not None and (
+                not isinstance(f["build_id"], str) or not BUILD_ID.match(f["build_id"])):
+            self.fail(where + ".build_id", "not a hex build ID or null: %r" % (f["build_id"],))
         if isinstance(f["function"], str):
             functions.add(f["function"])
 
@@ -323,7 +342,8 @@ class Checker:
                 self.fail(w + ".kind", "unknown lock kind %r" % (row["kind"],))
             for k in STATS_KEYS[3:5]:
                 self.int_(w + "." + k, row[k], 0)
-            for k in STATS_KEYS[5:]:
+            self.int_(w + ".id", row["id"], 1)
+            for k in STATS_KEYS[5:9] + STATS_KEYS[10:]:
                 if not isinstance(row[k], (int, float)) or isinstance(row[k], bool) or row[k] < 0:
                     self.fail(w + "." + k, "not a duration in ms: %r" % (row[k],))
 
@@ -426,6 +446,109 @@ class Checker:
             self.fail(where + ".headline", "%r, expected %r" % (r["headline"], want))
 
 
+# -- frames: inlined functions, module offsets, build IDs (issue 16) --------
+def stacks_of(r):
+    """(where, stack, exact0) of every stack of report r; the `now` stacks
+    start with an exact pc, the others are return addresses."""
+    for i, e in enumerate(r.get("edges") or []):
+        yield "edge %d from_stack" % i, e.get("from_stack"), False
+        yield "edge %d to_stack" % i, e.get("to_stack"), False
+    for i, t in enumerate(r.get("threads") or []):
+        yield "thread %d (%s) stack" % (i, t.get("role")), t.get("stack"), False
+        yield "thread %d now" % i, t.get("now"), True
+
+
+def groups(stack):
+    """The frames of one stack cut into one group per pc: the functions
+    inlined there (inlined true) and the one that holds them."""
+    g = []
+    for f in stack:
+        g.append(f)
+        if not f.get("inlined"):
+            yield g
+            g = []
+    if g:
+        yield g
+
+
+def addr2line(module, offset, cache={}):
+    """[(function, "base:line")] from addr2line -i -f -C, innermost first."""
+    key = (module, offset)
+    if key not in cache:
+        import subprocess
+        out = subprocess.run(["addr2line", "-i", "-f", "-C", "-e", module, "0x%x" % offset],
+                             capture_output=True, text=True).stdout.split("\n")
+        pairs = []
+        for fn, pos in zip(out[0::2], out[1::2]):
+            pos = pos.split(" (discriminator")[0]
+            file, _, line = pos.rpartition(":")
+            pairs.append((fn, "%s:%s" % (file.rsplit("/", 1)[-1], line)))
+        cache[key] = pairs
+    return cache[key]
+
+
+def build_id_of(module, cache={}):
+    if module not in cache:
+        import subprocess
+        out = subprocess.run(["readelf", "-n", module], capture_output=True, text=True).stdout
+        m = re.search(r"Build ID: ([0-9a-f]+)", out)
+        cache[module] = m.group(1) if m else None
+    return cache[module]
+
+
+def frames_check(c, a, reports):
+    checked = 0
+    for n, r in enumerate(reports):
+        if not isinstance(r, dict):
+            continue
+        names = [l.get("name") for l in r.get("locks") or [] if isinstance(l, dict)]
+        for name in names:
+            if a.all_locks_re and not re.search(a.all_locks_re, str(name)):
+                c.fail("expect", "lock %r does not match %r" % (name, a.all_locks_re))
+            if a.no_lock_re and re.search(a.no_lock_re, str(name)):
+                c.fail("expect", "lock %r matches %r" % (name, a.no_lock_re))
+        for where, s, exact0 in stacks_of(r):
+            where = "report %d %s" % (n + 1, where)
+            if a.stacks and not where.endswith(" now") and not s:
+                c.fail("expect", "%s: no stack" % where)
+            for f in s or []:
+                if not isinstance(f, dict):
+                    continue
+                mod = f.get("module") or ""
+                if a.no_lockwatch_frames and (
+                        mod.rsplit("/", 1)[-1].startswith("liblockwatch") or
+                        (f.get("function") or "").startswith("lw__")):
+                    c.fail("expect", "%s: lockwatch's own frame %s [%s]"
+                           % (where, f.get("function"), mod))
+                if a.build_ids and mod.startswith("/") and f.get("build_id") != build_id_of(mod):
+                    c.fail("expect", "%s: build_id %s of %s, readelf -n says %s"
+                           % (where, f.get("build_id"), mod, build_id_of(mod)))
+            if not a.addr2line or exact0 or not s:
+                continue
+            for g in groups(s):
+                mod = g[-1].get("module") or ""
+                if not mod.rsplit("/", 1)[-1].startswith(a.addr2line) or \
+                        not g[-1].get("module_offset"):
+                    continue
+                want = addr2line(mod, int(g[-1]["module_offset"], 16) - 1)
+                got = [(f.get("function"), "%s:%s" % ((f.get("file") or "??").rsplit("/", 1)[-1],
+                                                      f.get("line") or 0)) for f in g]
+                # addr2line names the innermost location after the symbol
+                # of the whole function: compare that function by position
+                # only; its names are DWARF's (`run`), ours may be
+                # qualified and demangled in full (`ns::Cls::run()`)
+                same = len(want) == len(got) and all(
+                    w[1] == g_[1] and (i == 0 and len(want) > 1 or w[0] in (g_[0] or ""))
+                    for i, (w, g_) in enumerate(zip(want, got)))
+                checked += 1
+                if not same:
+                    c.fail("expect", "%s: frames %s, addr2line -i says %s" % (where, got, want))
+    if a.addr2line and not checked:
+        c.fail("expect", "no frame of a module %s* to compare with addr2line" % a.addr2line)
+    if a.build_ids and not any(isinstance(f, dict) and f.get("build_id") for f in c.frames):
+        c.fail("expect", "no frame has a build_id")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
@@ -440,6 +563,12 @@ def main():
     ap.add_argument("--instances", action="append", default=[])
     ap.add_argument("--status", type=int, default=0)
     ap.add_argument("--actual-status", type=int)
+    ap.add_argument("--addr2line")
+    ap.add_argument("--build-ids", action="store_true")
+    ap.add_argument("--no-lockwatch-frames", action="store_true")
+    ap.add_argument("--stacks", action="store_true")
+    ap.add_argument("--all-locks-re")
+    ap.add_argument("--no-lock-re")
     a = ap.parse_args()
 
     c = Checker()
@@ -548,6 +677,7 @@ def main():
         elif kind == "lock_order_cycle" and len(lock_sets) != n:
             c.fail("expect", "%d %s instances over only %d distinct lock sets"
                    % (n, kind, len(lock_sets)))
+    frames_check(c, a, reports)
 
     for p in c.problems:
         print("check_json: " + p)

@@ -45,6 +45,25 @@ static void end(struct lw__rb *rb, int saved)
 	errno = saved;
 }
 
+/* The stack that took l in another thread o (its inline held entries,
+ * read as the snapshot reads them: each word once, the entry checked for
+ * a change while read); 0 when not found. Thread records are never freed. */
+static uint32_t holder_stack(const struct lw__thread *o, const struct lw__lock *l)
+{
+	unsigned n = lw__load_acq(&o->n_held);
+	if (n > LW__MAX_HELD)
+		n = LW__MAX_HELD;
+	for (unsigned i = n; i-- > 0;) {
+		const struct lw__held *e = &o->held[i];
+		if (lw__load(&e->lock) != l)
+			continue;
+		uint32_t st = lw__load(&e->stack);
+		if (lw__load(&e->lock) == l)
+			return st;
+	}
+	return 0;
+}
+
 /* Does this relock return EDEADLK instead of blocking? */
 static int relock_fails(const struct lw__lock *l, const struct lw__held *h)
 {
@@ -98,7 +117,7 @@ void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct
 		lw__thread_refresh_name(t);
 		if (l->kind != LW__SEM) /* a unit is taken without a stack */
 			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0,
-				      owner == t && h ? h->stack : 0);
+				      owner == t ? (h ? h->stack : 0) : holder_stack(owner, l));
 		lw__rb_thread(rb, t->tid, t->name, "initialiser", li, 0, lw__stack_capture(s));
 		lw__rb_headline(rb, "thread %d (%s) initialises %s while thread %d (%s) holds it",
 				t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid, owner->name);
@@ -127,7 +146,8 @@ void lw__misuse_bad_unlock(struct lw__thread *t, struct lw__lock *l, const struc
 		lw__thread_refresh_name(t);
 		lw__rb_thread(rb, t->tid, t->name, "unlocker", li, 0, lw__stack_capture(s));
 		if (owner && owner != t) {
-			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0, 0);
+			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0,
+				      holder_stack(owner, l));
 			lw__rb_headline(rb, "thread %d (%s) unlocks %s, which thread %d (%s) holds",
 					t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid,
 					owner->name);
@@ -156,7 +176,7 @@ void lw__misuse_destroy_held(struct lw__thread *t, struct lw__lock *l,
 		if (!owner)
 			owner = t;
 		lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0,
-			      owner == t && h ? h->stack : 0);
+			      owner == t ? (h ? h->stack : 0) : holder_stack(owner, l));
 		lw__rb_thread(rb, t->tid, t->name, "destroyer", li, 0, lw__stack_capture(s));
 		lw__rb_headline(rb, "thread %d (%s) destroys %s while thread %d (%s) holds it",
 				t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid, owner->name);
@@ -244,7 +264,8 @@ void lw__misuse_thread_exit(struct lw__thread *t)
 	int saved;
 	struct lw__rb *rb = begin(LW_THREAD_EXIT_HOLDING, LW_WARNING, NULL, 0, &saved);
 	if (rb) {
-		int ti = lw__rb_thread(rb, t->tid, t->name, "exiting thread", -1, 0, 0);
+		int ti = lw__rb_thread(rb, t->tid, t->name, "exiting thread", -1, 0,
+				       lw__stack_capture(NULL));
 		for (unsigned i = 0; i < lw__held_depth(t); i++) {
 			const struct lw__held *h = lw__held_at(t, i);
 			if (!counts(t, h))

@@ -72,14 +72,23 @@ static void set_site(struct lw__lock *l, const struct lw__site *site, uint32_t s
 	}
 }
 
-/* Where a lock is first seen without a source position (the preload and
- * wrapper ways in): its whole stack, once per lock, so that a lock first
- * used inside an inlined library header (std::mutex) is named after the
- * program's own code. Called without the registry lock; slow path only. */
+/* A header's file (the force-included header's call site is inside an
+ * inline function of a header, say std::mutex's gthr-default.h). */
+static int header_site(const lw_site_t *src)
+{
+	return src->file && (strstr(src->file, "/include/") || strstr(src->file, "bits/") ||
+			     strstr(src->file, "gthr"));
+}
+
+/* Where a lock is first seen without a source position of the program's
+ * own (the preload and wrapper ways in, or a header's call site): its
+ * whole stack, once per lock, so that a lock first used inside an inlined
+ * library header (std::mutex) is named after the program's own code.
+ * Called without the registry lock; slow path only. */
 static uint32_t site_stack(const struct lw__site *site)
 {
 	uint32_t st = 0;
-	if (!site || site->src || !site->pc)
+	if (!site || !site->pc || (site->src && !header_site(site->src)))
 		return 0;
 	int saved = errno;
 	lw__guard_enter();

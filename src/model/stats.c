@@ -23,9 +23,12 @@ static void add_max(uint64_t *total, uint64_t *max, uint64_t v)
 void lw__stats_acquired(struct lw__stats *s, uint64_t wait_ns, int contended)
 {
 	__atomic_fetch_add(&s->acquisitions, 1, __ATOMIC_RELAXED);
-	if (contended)
+	if (contended) {
 		__atomic_fetch_add(&s->contended, 1, __ATOMIC_RELAXED);
-	add_max(&s->wait_ns, &s->wait_max_ns, wait_ns);
+		add_max(&s->wait_ns, &s->wait_max_ns, wait_ns);
+	} else {
+		__atomic_fetch_add(&s->uncontended_ns, wait_ns, __ATOMIC_RELAXED);
+	}
 }
 
 void lw__stats_released(struct lw__stats *s, uint64_t hold_ns)

@@ -2,7 +2,9 @@
  * them: acquisitions, contended acquisitions, total and longest wait,
  * total and longest hold. Clocks are read only for locks that carry a
  * stats block, which exist only when the option was on when the lock was
- * first seen. At exit the top N locks by wait time are printed to the log
+ * first seen. Waits are split: a contended acquisition's wait, and the
+ * cost of the calls that found the lock free. At exit the top N locks by
+ * contended wait are printed to the log
  * and written as one JSON line {"stats": [...]} (report/stats_table.c). */
 #ifndef LW_STATS_H
 #define LW_STATS_H
@@ -12,8 +14,9 @@
 
 struct lw__stats {
 	uint64_t acquisitions, contended;
-	uint64_t wait_ns, wait_max_ns;
+	uint64_t wait_ns, wait_max_ns; /* contended acquisitions only */
 	uint64_t hold_ns, hold_max_ns;
+	uint64_t uncontended_ns; /* the time of the calls that found it free */
 };
 
 uint64_t lw__now_ns(void);

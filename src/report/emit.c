@@ -145,24 +145,62 @@ void lw__report_suppressions_summary(void)
 
 /* ---- emit -------------------------------------------------------------- */
 
-/* Symbolise raw pcs into rb's arena. Frame 0 is an exact pc when
- * `exact0` (a signal context), else every pc is a return address. */
-static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int exact0)
+/* Frames a report shows of one stack, at most (inlined ones included). */
+#define FRAMES_MAX (LW__STACK_MAX * 4)
+
+/* Symbolise raw pcs into rb's arena: one frame per inlined function too,
+ * lockwatch's own frames left out. Frame 0 is an exact pc when `exact0`
+ * (a signal context), else every pc is a return address. With site_src
+ * (the force-included header's), a first pc without a file takes its
+ * position. */
+static lw_stack_t raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int exact0,
+			    const lw_site_t *site_src)
 {
 	lw_stack_t s = { 0, NULL };
 	if (n <= 0 || !pcs)
 		return s;
-	lw_frame_t *f = lw__rb_alloc(rb, (size_t)n * sizeof(*f));
-	if (!f)
-		return s;
-	for (int i = 0; i < n; i++) {
-		memset(&f[i], 0, sizeof(f[i]));
-		if (pcs[i])
-			lw__sym_frame(pcs[i], i == 0 && exact0 ? 0 : 1, &f[i]);
-		f[i].pc = pcs[i];
+	/* one scratch buffer per report: a cycle of 20,000 locks has 40,000 stacks */
+	if (!rb->scratch_f)
+		rb->scratch_f = malloc(FRAMES_MAX * sizeof(lw_frame_t));
+	if (!rb->scratch_x)
+		rb->scratch_x = malloc(FRAMES_MAX * sizeof(struct lw__frame_info));
+	lw_frame_t *f = rb->scratch_f;
+	struct lw__frame_info *x = rb->scratch_x;
+	int k = 0;
+	for (int i = 0; f && x && i < n && k < FRAMES_MAX; i++) {
+		int m;
+		if (pcs[i]) {
+			m = lw__sym_frames(pcs[i], i == 0 && exact0 ? 0 : 1, f + k, x + k,
+					   FRAMES_MAX - k);
+		} else {
+			memset(&f[k], 0, sizeof(f[k]));
+			memset(&x[k], 0, sizeof(x[k]));
+			m = 1;
+		}
+		if (i == 0 && site_src && !f[k].file) {
+			/* the header's call site, where debug info has none */
+			f[k].file = site_src->file;
+			f[k].line = site_src->line;
+			if (!f[k].function && site_src->func)
+				f[k].function = site_src->func;
+		}
+		for (int j = 0, base = k; j < m; j++) {
+			if (lw__sym_lockwatch(&f[base + j]))
+				continue;
+			f[k] = f[base + j];
+			x[k] = x[base + j];
+			k++;
+		}
 	}
-	s.depth = n;
-	s.frames = f;
+	lw_frame_t *af = k ? lw__rb_alloc(rb, (size_t)k * sizeof(*af)) : NULL;
+	struct lw__frame_info *ax = k ? lw__rb_alloc(rb, (size_t)k * sizeof(*ax)) : NULL;
+	if (af && ax) {
+		memcpy(af, f, (size_t)k * sizeof(*af));
+		memcpy(ax, x, (size_t)k * sizeof(*ax));
+		s.depth = k;
+		s.frames = af;
+		lw__rb_frame_info_add(rb, af, ax);
+	}
 	return s;
 }
 
@@ -198,8 +236,14 @@ int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light)
 	}
 	for (int i = 0; i < n; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
-		if (pcs[i] && !(light && i > 0 && system_frame(pcs[i], &f[i])))
-			lw__sym_frame(pcs[i], 1, &f[i]);
+		if (pcs[i] && !(light && i > 0 && system_frame(pcs[i], &f[i]))) {
+			/* one frame a pc here: the function that contains it */
+			lw_frame_t in[8];
+			struct lw__frame_info x[8];
+			int m = lw__sym_frames(pcs[i], 1, in, x, 8);
+			if (m > 0)
+				f[i] = in[m - 1];
+		}
 		f[i].pc = pcs[i];
 	}
 	if (n > 0 && site.src && !f[0].file) {
@@ -211,19 +255,27 @@ int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light)
 	return n < 0 ? 0 : n;
 }
 
-/* Symbolise depot stack `id` into rb's arena (lw__report_depot_frames). */
+/* Symbolise depot stack `id` into rb's arena. A stack with a call site
+ * from the force-included header uses it for the innermost frame when
+ * debug info gave no file; a site without any pcs becomes a one-frame
+ * stack. */
 static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
 {
 	lw_stack_t s = { 0, NULL };
-	lw_frame_t tmp[LW__STACK_MAX];
-	int n = lw__report_depot_frames(id, tmp, 0);
-	lw_frame_t *f = n ? lw__rb_alloc(rb, (size_t)n * sizeof(*f)) : NULL;
-	if (!f)
+	uintptr_t pcs[LW__STACK_MAX];
+	struct lw__site site;
+
+	if (id == 0)
 		return s;
-	memcpy(f, tmp, (size_t)n * sizeof(*f));
-	s.depth = n;
-	s.frames = f;
-	return s;
+	memset(&site, 0, sizeof(site));
+	int n = lw__stack_get(id, pcs, LW__STACK_MAX, &site);
+	if (n > LW__STACK_MAX)
+		n = LW__STACK_MAX;
+	if (n <= 0 && site.src) {
+		pcs[0] = site.pc;
+		n = 1;
+	}
+	return raw_stack(rb, pcs, n, 0, site.src);
 }
 
 static uint64_t now_ms(void)
@@ -308,7 +360,7 @@ static void build_thread(struct lw__rb *rb, const lw_report_t *r, struct rb_thre
 		o->held = h;
 	}
 	o->stack = stacks ? depot_stack(rb, t->stack) : (lw_stack_t){ 0, NULL };
-	o->now = stacks ? raw_stack(rb, t->now, t->n_now, 1) : (lw_stack_t){ 0, NULL };
+	o->now = stacks ? raw_stack(rb, t->now, t->n_now, 1, NULL) : (lw_stack_t){ 0, NULL };
 	o->now_note = t->now_note;
 }
 

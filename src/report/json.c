@@ -17,7 +17,10 @@
  *              "now_note":..|null,"state":..|null,"waits_for":[TID]}],
  *  "exe":..|null,"argv":[..],"suppression":..,"group":N|null}
  * FRAME = {"pc":"0x..","function":..|null,"file":..|null,"line":N|null,
- *          "module":..|null}
+ *          "module":..|null,"inlined":bool,"module_offset":"0x.."|null,
+ *          "build_id":"hex"|null}
+ * (an inlined frame has the pc of the next frame out, which it is inlined
+ * into; module_offset is pc less the module's load base)
  *
  * A report that starts a group (a lock-order cycle, long hold or long
  * wait; group.h) has its id in "group"; each later instance of the group
@@ -55,8 +58,9 @@ static void put_lock_ref(const lw_report_t *r, int i, struct lw__buf *b)
 		lw__buf_printf(b, "%ld", id);
 }
 
-void lw__report_json_stack(const lw_stack_t *s, struct lw__buf *b)
+static void put_stack(const lw_stack_t *s, const struct lw__rb *rb, struct lw__buf *b)
 {
+	const struct lw__frame_info *x = lw__rb_frame_info(rb, s);
 	lw__buf_puts(b, "[");
 	for (int i = 0; i < s->depth && s->frames; i++) {
 		const lw_frame_t *f = &s->frames[i];
@@ -72,9 +76,22 @@ void lw__report_json_stack(const lw_stack_t *s, struct lw__buf *b)
 			lw__buf_puts(b, ",\"line\":null");
 		lw__buf_puts(b, ",\"module\":");
 		lw__buf_json_str(b, f->module);
+		lw__buf_printf(b, ",\"inlined\":%s", x && x[i].inlined ? "true" : "false");
+		if (x && x[i].has_offset)
+			lw__buf_printf(b, ",\"module_offset\":\"0x%" PRIxPTR "\"",
+				       x[i].module_offset);
+		else
+			lw__buf_puts(b, ",\"module_offset\":null");
+		lw__buf_puts(b, ",\"build_id\":");
+		lw__buf_json_str(b, x ? x[i].build_id : NULL);
 		lw__buf_puts(b, "}");
 	}
 	lw__buf_puts(b, "]");
+}
+
+void lw__report_json_stack(const lw_stack_t *s, struct lw__buf *b)
+{
+	put_stack(s, NULL, b); /* no builder: inlined false, offsets null */
 }
 
 /* ,"key": then the JSON string s (or null) */
@@ -109,9 +126,9 @@ static void put_edges(const lw_report_t *r, const struct lw__rb *rb, struct lw__
 		put_str(b, ",\"name\":", e->thread_name);
 		lw__buf_printf(b, "},\"from_read\":%s,\"to_read\":%s,\"from_stack\":",
 			       e->from_read ? "true" : "false", e->to_read ? "true" : "false");
-		lw__report_json_stack(&e->from_stack, b);
+		put_stack(&e->from_stack, rb, b);
 		lw__buf_puts(b, ",\"to_stack\":");
-		lw__report_json_stack(&e->to_stack, b);
+		put_stack(&e->to_stack, rb, b);
 		unsigned tm = i < rb->n_edges ? rb->edges[i].timed : 0;
 		lw__buf_printf(b, ",\"from_timed\":%s,\"to_timed\":%s}",
 			       tm & 1 ? "true" : "false", tm & 2 ? "true" : "false");
@@ -143,10 +160,10 @@ static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw
 		lw__buf_printf(b, ",\"duration_ms\":%" PRIu64 ",\"held\":[", t->duration_ms);
 		put_held(r, t, b);
 		lw__buf_puts(b, "],\"stack\":");
-		lw__report_json_stack(&t->stack, b);
+		put_stack(&t->stack, rb, b);
 		lw__buf_puts(b, ",\"now\":");
 		if (t->now.depth > 0)
-			lw__report_json_stack(&t->now, b);
+			put_stack(&t->now, rb, b);
 		else
 			lw__buf_puts(b, "null");
 		put_str(b, ",\"now_note\":", t->now_note);

@@ -1,6 +1,8 @@
 /* name.c - naming locks for reports (see name.h): the user's name, the
- * variable's symbol, or the first frame of its first use that lies in the
- * program's own code rather than in a system or library header. */
+ * variable's symbol, or the first frame of its first use (inlined
+ * functions expanded) that lies in the program's own code rather than in
+ * a system or library header or a system library; in a stripped program,
+ * the best it has, with the lock's id. */
 #include "name.h"
 #include "hash.h"
 #include "stack.h"
@@ -28,39 +30,85 @@ static int system_header(const char *file)
 	       strstr(file, "/bits/") || strstr(file, "gthr");
 }
 
-/* "file:line" of the lock's site: the header's call site, or the first
- * frame of its first-use stack in the program's own code (by debug info);
- * else a function name; 0 when unknown. Report time only. */
+/* A module of the system (glibc, libstdc++, ...), not the program's. */
+static int system_module(const char *mod)
+{
+	static const char *const dirs[] = { "/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/",
+					    "/lib32/", "/usr/lib32/" };
+	if (mod == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strncmp(mod, dirs[i], strlen(dirs[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* A frame of the program's own code, by its debug info. */
+static int own_frame(const lw_frame_t *f)
+{
+	return f->file && !system_header(f->file) && !system_module(f->module) &&
+	       !lw__sym_lockwatch(f);
+}
+
+static const char *base_of(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return b ? b + 1 : path;
+}
+
+/* Where the lock's site is: "file:line" of the header's call site when it
+ * is the program's own, else of the first frame of its first-use stack in
+ * the program's own code (inlined functions expanded); returns 1. Where
+ * no frame has the program's debug info (a stripped binary): the innermost
+ * named frame of the program's modules, else "module+0xoff" of its first
+ * use there, else the innermost named frame at all; returns 2 (a weak
+ * name, shown with the lock's id). 0 when unknown. Report time only. */
 static int site_position(const struct lw__lock *l, char *buf, size_t n)
 {
-	if (l->site_file) {
-		const char *b = strrchr(l->site_file, '/');
-		snprintf(buf, n, "%s:%d", b ? b + 1 : l->site_file, l->site_line);
+	if (l->site_file && !system_header(l->site_file)) {
+		snprintf(buf, n, "%s:%d", base_of(l->site_file), l->site_line);
 		return 1;
 	}
 	uintptr_t pcs[LW__STACK_MAX];
 	int depth = l->site_stack ? lw__stack_get(l->site_stack, pcs, LW__STACK_MAX, NULL) : 0;
-	lw_frame_t first = { 0 }, f;
+	lw_frame_t f[LW__SYM_INLINE_MAX];
+	struct lw__frame_info x[LW__SYM_INLINE_MAX];
+	lw_frame_t named = { 0 }, any_named = { 0 }, first = { 0 };
+	struct lw__frame_info first_x = { 0 };
 	for (int i = 0; i < depth; i++) {
-		lw__sym_frame(pcs[i], 1, &f);
-		if (i == 0)
-			first = f;
-		if (f.file && !system_header(f.file)) {
-			const char *b = strrchr(f.file, '/');
-			snprintf(buf, n, "%s:%d", b ? b + 1 : f.file, f.line);
-			return 1;
+		int m = lw__sym_frames(pcs[i], 1, f, x, LW__SYM_INLINE_MAX);
+		for (int j = 0; j < m; j++) {
+			if (lw__sym_lockwatch(&f[j]))
+				continue;
+			if (own_frame(&f[j])) {
+				snprintf(buf, n, "%s:%d", base_of(f[j].file), f[j].line);
+				return 1;
+			}
+			int sys = system_module(f[j].module);
+			if (f[j].function && !sys && !named.function)
+				named = f[j];
+			if (f[j].function && !any_named.function)
+				any_named = f[j];
+			if (!sys && !first.module && f[j].module && x[j].has_offset) {
+				first = f[j];
+				first_x = x[j];
+			}
 		}
 	}
-	if (first.file) {
-		const char *b = strrchr(first.file, '/');
-		snprintf(buf, n, "%s:%d", b ? b + 1 : first.file, first.line);
+	if (l->site_file) {
+		snprintf(buf, n, "%s:%d", base_of(l->site_file), l->site_line);
 		return 1;
 	}
-	if (first.function) {
-		snprintf(buf, n, "%s", first.function);
-		return 1;
-	}
-	return 0;
+	if (named.function)
+		snprintf(buf, n, "%s", named.function);
+	else if (first.module)
+		snprintf(buf, n, "%s+0x%lx", base_of(first.module),
+			 (unsigned long)first_x.module_offset);
+	else if (any_named.function)
+		snprintf(buf, n, "%s", any_named.function);
+	else
+		return 0;
+	return 2;
 }
 
 /* GCC names a function's static variable "cache_lock.1" (and LTO adds
@@ -110,10 +158,12 @@ void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cl
 		snprintf(name, nn, "%s", user);
 	else if (has_sym)
 		snprintf(name, nn, "%s", sym);
-	else if (has_pos)
+	else if (has_pos == 1)
 		snprintf(name, nn, "%s@%s", kind, pos);
+	else if (has_pos == 2) /* a weak name: many locks may share it */
+		snprintf(name, nn, "%s@%s#%u", kind, pos, l->id);
 	else
-		snprintf(name, nn, "%s@%p", kind, l->addr);
+		snprintf(name, nn, "%s@%p#%u", kind, l->addr, l->id);
 
 	if (has_sym)
 		snprintf(cls, cn, "%s", sym);

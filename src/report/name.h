@@ -1,7 +1,9 @@
 /* name.h - what a report calls a lock: the name given with lw_set_name,
- * else the global or static variable it is ("accounts_lock",
+ * else the global or static variable it is ("accounts_lock", "accts[1]",
  * "table+16"), else "mutex@file.c:42" after the program's own code where
- * it was first used; and its class, stable across runs. Report time only
+ * it was first used (inlined functions expanded, system headers and
+ * libraries skipped), else, in a stripped program, "mutex@func#7" or
+ * "mutex@prog+0x1a2b#7" with its id; and its class, stable across runs. Report time only
  * (it symbolises); call under the guard. */
 #ifndef LW_NAME_H
 #define LW_NAME_H

@@ -5,6 +5,7 @@
 #define LW_RB_H
 
 #include "report.h"
+#include "symbols.h"
 
 struct chunk;
 
@@ -52,10 +53,24 @@ struct lw__rb {
 	uint64_t group_key;     /* shape key (lw__rb_group), 0: not grouped */
 	unsigned group;         /* its group's id once emitted, 0: none */
 	const char *suppression; /* the line that would suppress it (emit.c) */
+	/* what each emitted stack's frames have beyond lw_frame_t (frozen) */
+	struct rb_stackx {
+		const lw_frame_t *frames;
+		const struct lw__frame_info *info;
+	} *sx;
+	int n_sx, cap_sx;
+	int sx_sorted; /* n_sx when sx was last sorted */
+	lw_frame_t *scratch_f; /* emit's buffers for one stack's frames */
+	struct lw__frame_info *scratch_x;
 };
 
 /* Name every lock of the report, once (ids appended to duplicates). */
 void lw__rb_describe_all(struct lw__rb *rb);
+/* The extra facts of stack s's frames (NULL: none recorded). */
+const struct lw__frame_info *lw__rb_frame_info(const struct lw__rb *rb, const lw_stack_t *s);
+/* Remember them (in emit). */
+void lw__rb_frame_info_add(struct lw__rb *rb, const lw_frame_t *frames,
+			   const struct lw__frame_info *info);
 /* n bytes from the builder's arena (16-byte aligned), or NULL. */
 void *lw__rb_alloc(struct lw__rb *rb, size_t n);
 /* A copy of s in the arena (NULL for NULL or out of memory). */

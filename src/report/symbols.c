@@ -4,11 +4,17 @@
  * first use from /proc/self/maps and rebuilt after lw__sym_reset(). An
  * address outside every known module makes one refresh of the module list
  * per call, and only when the dynamic loader's counts of loaded and
- * unloaded objects changed since the list was read. Code addresses are
- * cached per (pc, ret) with their strings interned for good, so what a
- * caller gets stays valid for the life of the process. Data addresses are
- * looked up in the symbol tables each time (reports are rare). Every entry
- * point takes one mutex through the real-function table. */
+ * unloaded objects changed since the list was read. A code address
+ * becomes one frame per function inlined there and one for the function
+ * that holds it: the DWARF scopes of the pc (dwarf_getscopes) give the
+ * innermost inlined subroutine, and the chain of its concrete parents
+ * (dwarf_getscopes_die) the rest, each one's call site being the file and
+ * line of the next one out. Code addresses are cached per (pc, ret) with
+ * their strings interned for good, so what a caller gets stays valid for
+ * the life of the process. Data addresses are looked up in the symbol
+ * tables each time (reports are rare); an array's element size comes from
+ * the DWARF of the variable (the last few kept). Every entry point takes
+ * one mutex through the real-function table. */
 #include "symbols.h"
 #include "demangle.h"
 #include "hash.h"
@@ -16,6 +22,8 @@
 #include "real.h"
 
 #include <dlfcn.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 #include <link.h>
@@ -175,11 +183,13 @@ static const char *intern(const char *s)
 
 /* ---- the frame cache --------------------------------------------------- */
 
+/* One pc's frames, innermost (inlined) first. */
 struct frame {
 	struct frame *next;
 	uintptr_t pc;
-	int ret;
-	lw_frame_t f;
+	int ret, n;
+	lw_frame_t *f;
+	struct lw__frame_info *x;
 };
 
 static struct frame **frames;
@@ -201,7 +211,8 @@ static const struct frame *frame_find(uintptr_t pc, int ret)
 	return NULL;
 }
 
-static void frame_add(uintptr_t pc, int ret, const lw_frame_t *f)
+static void frame_add(uintptr_t pc, int ret, const lw_frame_t *f,
+		      const struct lw__frame_info *x, int n)
 {
 	if (n_frames + 1 > cap_frames) {
 		size_t nc = cap_frames ? cap_frames * 2 : 256;
@@ -223,12 +234,16 @@ static void frame_add(uintptr_t pc, int ret, const lw_frame_t *f)
 		if (cap_frames == 0)
 			return;
 	}
-	struct frame *e = malloc(sizeof(*e));
+	struct frame *e = malloc(sizeof(*e) + (size_t)n * (sizeof(*f) + sizeof(*x)));
 	if (e == NULL)
 		return;
 	e->pc = pc;
 	e->ret = ret;
-	e->f = *f;
+	e->n = n;
+	e->f = (lw_frame_t *)(e + 1);
+	e->x = (struct lw__frame_info *)(e->f + n);
+	memcpy(e->f, f, (size_t)n * sizeof(*f));
+	memcpy(e->x, x, (size_t)n * sizeof(*x));
 	size_t j = frame_slot(pc, ret, cap_frames);
 	e->next = frames[j];
 	frames[j] = e;
@@ -237,19 +252,117 @@ static void frame_add(uintptr_t pc, int ret, const lw_frame_t *f)
 
 /* ---- code addresses ---------------------------------------------------- */
 
-/* Look pc up for real; the strings in f are interned. */
-static void frame_lookup(uintptr_t pc, int ret, lw_frame_t *f)
+/* A function's name as the program wrote it, C++ demangled: the linkage
+ * name when the DWARF has one (it carries the scope and parameters), else
+ * DW_AT_name, following abstract origins and specifications. Interned. */
+static const char *die_function(Dwarf_Die *d)
+{
+	Dwarf_Attribute at;
+	const char *ln = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_linkage_name, &at));
+	if (ln == NULL)
+		ln = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_MIPS_linkage_name, &at));
+	if (ln != NULL) {
+		char *dm = lw__demangle(ln, dl_adds());
+		if (dm != NULL) {
+			const char *r = intern(dm);
+			free(dm);
+			return r;
+		}
+	}
+	const char *nm = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_name, &at));
+	return intern(nm);
+}
+
+/* The call site of inlined subroutine d: its file (interned) and line. */
+static void call_site(Dwarf_Die *cu, Dwarf_Die *d, const char **file, int *line)
+{
+	Dwarf_Attribute at;
+	Dwarf_Word idx = 0, ln = 0;
+	Dwarf_Files *files;
+	size_t nfiles;
+	*file = NULL;
+	*line = 0;
+	if (dwarf_formudata(dwarf_attr(d, DW_AT_call_file, &at), &idx) != 0 ||
+	    dwarf_getsrcfiles(cu, &files, &nfiles) != 0 || idx >= nfiles)
+		return;
+	*file = intern(dwarf_filesrc(files, idx, NULL, NULL));
+	if (*file && dwarf_formudata(dwarf_attr(d, DW_AT_call_line, &at), &ln) == 0)
+		*line = (int)ln;
+}
+
+/* The inlined subroutines around address a of module m (DWARF): f[0] is
+ * the innermost, each with the call site in the next one out as that
+ * one's file and line; f[k-1] the function that contains them all. Fills
+ * at most max frames' function, file and line (and the inlined flag) and
+ * returns how many (0: no DWARF scope, f[0] untouched). */
+static int inline_chain(Dwfl_Module *m, uintptr_t a, lw_frame_t *f,
+			struct lw__frame_info *x, int max)
+{
+	Dwarf_Addr bias = 0;
+	Dwarf_Die *cu = dwfl_module_addrdie(m, a, &bias);
+	Dwarf_Die *scopes = NULL, *chain = NULL;
+	int ns = cu ? dwarf_getscopes(cu, a - bias, &scopes) : 0;
+	/* past the innermost inlined subroutine, dwarf_getscopes goes on in
+	 * its abstract origin: the concrete chain is the parents of that DIE */
+	int nc = 0;
+	for (int i = 0; i < ns; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) {
+			nc = dwarf_getscopes_die(&scopes[i], &chain);
+			break;
+		}
+	}
+	free(scopes);
+	int k = 0;
+	const char *file = f[0].file;
+	int line = f[0].line;
+	for (int i = 0; i < nc && k < max; i++) {
+		int tag = dwarf_tag(&chain[i]);
+		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
+			continue;
+		f[k].function = die_function(&chain[i]);
+		f[k].file = file;
+		f[k].line = file ? line : 0;
+		x[k].inlined = tag == DW_TAG_inlined_subroutine;
+		k++;
+		if (tag == DW_TAG_subprogram)
+			break; /* the function that holds pc: the chain ends here */
+		call_site(cu, &chain[i], &file, &line);
+	}
+	free(chain);
+	return k;
+}
+
+/* The build ID of module m in hex, interned (NULL when it has none). */
+static const char *build_id_hex(Dwfl_Module *m)
+{
+	const unsigned char *bits;
+	GElf_Addr vaddr;
+	int n = dwfl_module_build_id(m, &bits, &vaddr);
+	if (n <= 0 || n > 64)
+		return NULL;
+	char hex[129];
+	for (int i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", bits[i]);
+	return intern(hex);
+}
+
+/* Look pc up for real into f and x (room for max >= 1 frames); the strings
+ * are interned. Returns the number of frames. */
+static int frame_lookup(uintptr_t pc, int ret, lw_frame_t *f, struct lw__frame_info *x,
+			int max)
 {
 	uintptr_t a = ret ? pc - 1 : pc;
-	const char *fn = NULL, *file = NULL, *mod = NULL;
-	int line = 0, refreshed = 0;
+	const char *fn = NULL, *file = NULL, *mod = NULL, *bid = NULL;
+	int line = 0, refreshed = 0, have_off = 0, n = 0;
+	uintptr_t off = 0;
 
 	/* every string from libdw is copied before anything can refresh */
 	Dwfl_Module *m = find_module(a, &refreshed);
 	if (m != NULL) {
-		GElf_Off off;
+		GElf_Off so;
 		GElf_Sym sym;
-		fn = dwfl_module_addrinfo(m, a, &off, &sym, NULL, NULL, NULL);
+		fn = dwfl_module_addrinfo(m, a, &so, &sym, NULL, NULL, NULL);
 		if (fn != NULL && fn[0] == '\0')
 			fn = NULL;
 		/* the main file is known once the ELF was opened (by addrinfo) */
@@ -257,16 +370,27 @@ static void frame_lookup(uintptr_t pc, int ret, lw_frame_t *f)
 		const char *name = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &mainfile,
 						    NULL);
 		mod = mainfile ? mainfile : name;
+		GElf_Addr bias = 0;
+		if (dwfl_module_getelf(m, &bias) != NULL) {
+			off = pc - (uintptr_t)bias;
+			have_off = 1;
+		}
+		bid = build_id_hex(m);
 		Dwfl_Line *l = dwfl_module_getsrc(m, a);
 		if (l != NULL) {
 			Dwarf_Addr la = 0;
 			int ln = 0;
 			const char *src = dwfl_lineinfo(l, &la, &ln, NULL, NULL, NULL);
 			if (src != NULL && src[0] != '\0') {
-				file = src;
+				file = intern(src);
 				line = ln > 0 ? ln : 0;
 			}
 		}
+		memset(f, 0, (size_t)max * sizeof(*f));
+		memset(x, 0, (size_t)max * sizeof(*x));
+		f[0].file = file;
+		f[0].line = line;
+		n = inline_chain(m, a, f, x, max);
 	}
 	if (fn == NULL || mod == NULL) {
 		Dl_info di;
@@ -275,38 +399,87 @@ static void frame_lookup(uintptr_t pc, int ret, lw_frame_t *f)
 				fn = di.dli_sname;
 			if (mod == NULL && di.dli_fname != NULL && di.dli_fname[0] != '\0')
 				mod = di.dli_fname;
+			if (!have_off && di.dli_fbase != NULL) {
+				off = pc - (uintptr_t)di.dli_fbase;
+				have_off = 1;
+			}
 		}
 	}
-
-	char nb[1024];
-	fn = lw__unversioned(fn, nb, sizeof(nb));
-	f->pc = pc;
-	char *d = lw__demangle(fn, dl_adds());
-	f->function = intern(d ? d : fn);
-	free(d);
-	f->file = intern(file);
-	f->line = f->file ? line : 0;
-	f->module = intern(mod);
+	if (n == 0) {
+		memset(f, 0, sizeof(*f));
+		memset(x, 0, sizeof(*x));
+		f[0].file = file;
+		f[0].line = file ? line : 0;
+		n = 1;
+	}
+	/* the outermost frame: the symbol table's name, demangled in full
+	 * ("forward()", "ns::Cls::run()"), else the DWARF's; the DWARF's also
+	 * for a compiler's copy ("transfer.constprop.0", "[clone .isra.0]") */
+	if (fn != NULL) {
+		char nb[1024];
+		fn = lw__unversioned(fn, nb, sizeof(nb));
+		char *d = lw__demangle(fn, dl_adds());
+		const char *full = d ? d : fn;
+		int clone = strstr(full, "[clone ") || (!strchr(full, '(') && strchr(full, '.'));
+		if (!(clone && f[n - 1].function))
+			f[n - 1].function = intern(full);
+		free(d);
+	}
+	const char *imod = intern(mod);
+	for (int i = 0; i < n; i++) {
+		f[i].pc = pc;
+		f[i].module = imod;
+		x[i].module_offset = off;
+		x[i].has_offset = have_off;
+		x[i].build_id = bid;
+	}
+	return n;
 }
 
-void lw__sym_frame(uintptr_t pc, int ret, lw_frame_t *out)
+int lw__sym_frames(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info *info,
+		   int max)
 {
-	lw_frame_t f = { .pc = pc };
+	if (max <= 0)
+		return 0;
 	if (pc == 0 || (ret && pc == 1)) {
-		*out = f;
-		return;
+		memset(out, 0, sizeof(*out));
+		memset(info, 0, sizeof(*info));
+		out->pc = pc;
+		return 1;
 	}
 	ret = ret != 0;
+	lw_frame_t f[LW__SYM_INLINE_MAX];
+	struct lw__frame_info x[LW__SYM_INLINE_MAX];
+	int n;
 	sym_lock();
 	const struct frame *c = frame_find(pc, ret);
 	if (c != NULL) {
-		f = c->f;
+		n = c->n;
+		memcpy(f, c->f, (size_t)n * sizeof(*f));
+		memcpy(x, c->x, (size_t)n * sizeof(*x));
 	} else {
-		frame_lookup(pc, ret, &f);
-		frame_add(pc, ret, &f);
+		n = frame_lookup(pc, ret, f, x, LW__SYM_INLINE_MAX);
+		frame_add(pc, ret, f, x, n);
 	}
 	sym_unlock();
-	*out = f;
+	/* too little room: keep the outermost, which names the real function */
+	int skip = n > max ? n - max : 0;
+	memcpy(out, f + skip, (size_t)(n - skip) * sizeof(*f));
+	memcpy(info, x + skip, (size_t)(n - skip) * sizeof(*x));
+	return n - skip;
+}
+
+int lw__sym_lockwatch(const lw_frame_t *f)
+{
+	if (f->function && strncmp(f->function, "lw__", 4) == 0)
+		return 1;
+	if (f->module) {
+		const char *b = strrchr(f->module, '/');
+		b = b ? b + 1 : f->module;
+		if (strncmp(b, "liblockwatch", 12) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* ---- data addresses ---------------------------------------------------- */
@@ -403,6 +576,84 @@ static Dwfl_Module *module_by_segments(uintptr_t a, int *refreshed)
 	return find_module(f.probe, refreshed);
 }
 
+/* The element size of the global array variable `name` of module m that
+ * starts at run-time address start, from its DWARF type; 0 when it is not
+ * a one-dimensional array or the DWARF does not say. Looked up in the
+ * top-level variables of every unit; the last few answers are kept. */
+static struct {
+	uintptr_t start;
+	uint64_t size;
+} elem_cache[32];
+static unsigned elem_next;
+
+static uint64_t array_elem_size(Dwarf_Die *var)
+{
+	Dwarf_Attribute at;
+	Dwarf_Die t, e, sub;
+	if (!dwarf_formref_die(dwarf_attr_integrate(var, DW_AT_type, &at), &t))
+		return 0;
+	for (int i = 0; i < 8; i++) { /* typedefs and qualifiers */
+		int tag = dwarf_tag(&t);
+		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type &&
+		    tag != DW_TAG_volatile_type)
+			break;
+		if (!dwarf_formref_die(dwarf_attr_integrate(&t, DW_AT_type, &at), &t))
+			return 0;
+	}
+	if (dwarf_tag(&t) != DW_TAG_array_type)
+		return 0;
+	/* one subrange only: a[i], not a[i][j] */
+	int subs = 0;
+	if (dwarf_child(&t, &sub) == 0)
+		do
+			subs += dwarf_tag(&sub) == DW_TAG_subrange_type;
+		while (dwarf_siblingof(&sub, &sub) == 0);
+	Dwarf_Word size;
+	if (subs != 1 || !dwarf_formref_die(dwarf_attr_integrate(&t, DW_AT_type, &at), &e) ||
+	    dwarf_aggregate_size(&e, &size) != 0)
+		return 0;
+	return size;
+}
+
+/* Does variable DIE v sit at file address want? */
+static int var_at(Dwarf_Die *v, Dwarf_Addr want)
+{
+	Dwarf_Attribute at;
+	Dwarf_Op *ops;
+	size_t nops;
+	if (dwarf_attr(v, DW_AT_location, &at) == NULL ||
+	    dwarf_getlocation(&at, &ops, &nops) != 0)
+		return 0;
+	return nops == 1 && ops[0].atom == DW_OP_addr && ops[0].number == want;
+}
+
+static uint64_t elem_size(Dwfl_Module *m, uintptr_t start, const char *name)
+{
+	for (unsigned i = 0; i < sizeof(elem_cache) / sizeof(elem_cache[0]); i++)
+		if (elem_cache[i].start == start && start)
+			return elem_cache[i].size;
+	uint64_t size = 0;
+	Dwarf_Addr bias = 0;
+	Dwarf_Die *cu = NULL;
+	while (size == 0 && (cu = dwfl_module_nextcu(m, cu, &bias)) != NULL) {
+		Dwarf_Die c;
+		if (dwarf_child(cu, &c) != 0)
+			continue;
+		do {
+			if (dwarf_tag(&c) != DW_TAG_variable || !var_at(&c, start - bias))
+				continue;
+			Dwarf_Attribute at;
+			const char *vn = dwarf_formstring(dwarf_attr_integrate(&c, DW_AT_name, &at));
+			if (vn && strcmp(vn, name) == 0 && (size = array_elem_size(&c)) != 0)
+				break;
+		} while (dwarf_siblingof(&c, &c) == 0);
+	}
+	unsigned slot = elem_next++ % (sizeof(elem_cache) / sizeof(elem_cache[0]));
+	elem_cache[slot].start = start;
+	elem_cache[slot].size = size;
+	return size;
+}
+
 int lw__sym_data(const void *addr, char *buf, size_t n)
 {
 	uintptr_t a = (uintptr_t)addr;
@@ -415,11 +666,10 @@ int lw__sym_data(const void *addr, char *buf, size_t n)
 		return 0;
 	sym_lock();
 	Dwfl_Module *m = find_module(a, &refreshed);
-	if (m == NULL && (m = module_by_segments(a, &refreshed)) != NULL) {
-		name = scan_data(m, a, &off);
-		m = NULL;
-	}
-	if (m != NULL) {
+	Dwfl_Module *dm = m; /* the module the name came from, for its DWARF */
+	if (m == NULL && (dm = module_by_segments(a, &refreshed)) != NULL)
+		name = scan_data(dm, a, &off);
+	else if (m != NULL) {
 		GElf_Off o = 0;
 		GElf_Sym sym;
 		name = dwfl_module_addrinfo(m, a, &o, &sym, NULL, NULL, NULL);
@@ -428,6 +678,7 @@ int lw__sym_data(const void *addr, char *buf, size_t n)
 		else
 			name = scan_data(m, a, &off);
 	}
+	uint64_t esize = name && dm ? elem_size(dm, a - off, name) : 0;
 	if (name == NULL) {
 		Dl_info di;
 		void *extra = NULL;
@@ -457,7 +708,12 @@ int lw__sym_data(const void *addr, char *buf, size_t n)
 	if (name == NULL)
 		return 0;
 	if (buf != NULL && n > 0) {
-		if (off == 0)
+		if (esize && off % esize)
+			snprintf(buf, n, "%s[%llu]+%llu", name_buf, (unsigned long long)(off / esize),
+				 (unsigned long long)(off % esize));
+		else if (esize)
+			snprintf(buf, n, "%s[%llu]", name_buf, (unsigned long long)(off / esize));
+		else if (off == 0)
 			snprintf(buf, n, "%s", name_buf);
 		else
 			snprintf(buf, n, "%s+%llu", name_buf, (unsigned long long)off);
@@ -496,5 +752,6 @@ void lw__sym_reset(void)
 		dwfl_end(dwfl);
 		dwfl = NULL;
 	}
+	memset(elem_cache, 0, sizeof(elem_cache));
 	sym_unlock();
 }

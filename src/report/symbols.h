@@ -1,7 +1,7 @@
 /* symbols.h - turn addresses into names, at report time only.
  *
  * Code addresses become function, file:line and module with libdw (elfutils)
- * over the process's own modules; C++ names are demangled when the program
+ * over the process's own modules, one frame per inlined function; C++ names are demangled when the program
  * has the C++ runtime. Data addresses become the name of the global or
  * static variable that contains them ("accounts_lock", "table+16"), which
  * is what names a lock in reports. Results are cached for the life of the
@@ -11,9 +11,31 @@
 
 #include "common.h"
 
-/* Fill out for pc. `ret` is 1 for a return address (looked up at pc-1, the
- * call instruction), 0 for an exact pc. */
-void lw__sym_frame(uintptr_t pc, int ret, lw_frame_t *out);
+/* What a frame has beyond lw_frame_t (frozen): whether it is a function
+ * inlined into the next frame out (same pc), and the pc's offset in its
+ * module (relative to the load base: the address in the ELF file) and the
+ * module's build ID in hex (NULL: none), so that a report can be
+ * symbolised again where the binaries are. */
+struct lw__frame_info {
+	int inlined, has_offset;
+	uintptr_t module_offset;
+	const char *build_id;
+};
+
+/* Inlined functions one pc can stand for, at most (deeper ones are cut,
+ * the outermost kept). */
+#define LW__SYM_INLINE_MAX 16
+
+/* The frames of pc, innermost first: each function inlined there (by the
+ * DWARF scopes of pc), with the file and line in it, then the function
+ * that contains pc. `ret` is 1 for a return address (looked up at pc-1,
+ * the call instruction), 0 for an exact pc. Fills at most max frames
+ * (max >= 1) and returns how many. */
+int lw__sym_frames(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info *info,
+		   int max);
+
+/* Is f one of lockwatch's own frames (liblockwatch*.so, lw__ functions)? */
+int lw__sym_lockwatch(const lw_frame_t *f);
 
 /* The variable containing addr: writes "name" or "name+off" into buf and
  * returns 1, or returns 0 when addr is not inside a known variable. */

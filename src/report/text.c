@@ -13,7 +13,10 @@
  *       lock_order_cycle:take_a
  * Frame lines are "#k FUNCTION (FILE:LINE) [MODULE]", with "??" for an
  * unknown function, no parenthesis without a file and the module's base
- * name only. */
+ * name only (with the pc's offset in it when the function is unknown:
+ * "?? [prog+0x1212]", for addr2line where the debug info is); " (inlined)"
+ * ends the line of a function inlined into the next frame (its line is
+ * where it is; the next frame's, where it was inlined). */
 #include "rb.h"
 
 #include <inttypes.h>
@@ -55,8 +58,9 @@ static void put_indented(struct lw__buf *b, const char *ind, const char *s)
 	}
 }
 
-static void put_frames(struct lw__buf *b, const lw_stack_t *s)
+static void put_frames(struct lw__buf *b, const lw_stack_t *s, const struct lw__rb *rb)
 {
+	const struct lw__frame_info *x = lw__rb_frame_info(rb, s);
 	if (s->depth <= 0 || !s->frames) {
 		lw__buf_puts(b, "      (no stack recorded)\n");
 		return;
@@ -70,8 +74,13 @@ static void put_frames(struct lw__buf *b, const lw_stack_t *s)
 			else
 				lw__buf_printf(b, " (%s)", f->file);
 		}
-		if (f->module && f->module[0])
+		if (f->module && f->module[0] && !f->function && x && x[i].has_offset)
+			lw__buf_printf(b, " [%s+0x%" PRIxPTR "]", basename_of(f->module),
+				       x[i].module_offset);
+		else if (f->module && f->module[0])
 			lw__buf_printf(b, " [%s]", basename_of(f->module));
+		if (x && x[i].inlined)
+			lw__buf_puts(b, " (inlined)");
 		lw__buf_puts(b, "\n");
 	}
 }
@@ -81,7 +90,7 @@ static const char *verb(int read)
 	return read ? "read-lock" : "lock";
 }
 
-static void put_edges(const lw_report_t *r, struct lw__buf *b)
+static void put_edges(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	for (int i = 0; i < r->n_edges; i++) {
 		const lw_report_edge_t *e = &r->edges[i];
@@ -92,10 +101,10 @@ static void put_edges(const lw_report_t *r, struct lw__buf *b)
 		lw__buf_puts(b, "\n");
 		lw__buf_printf(b, "    %s was taken%s at:\n", a,
 			       e->from_read ? " (for reading)" : "");
-		put_frames(b, &e->from_stack);
+		put_frames(b, &e->from_stack, rb);
 		lw__buf_printf(b, "    then %s was taken%s, holding %s, at:\n", z,
 			       e->to_read ? " (for reading)" : "", a);
-		put_frames(b, &e->to_stack);
+		put_frames(b, &e->to_stack, rb);
 	}
 }
 
@@ -188,10 +197,10 @@ static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw
 			lw__buf_puts(b, "\n");
 		}
 		lw__buf_printf(b, "    %s:\n", stack_label(t));
-		put_frames(b, &t->stack);
+		put_frames(b, &t->stack, rb);
 		if (t->now.depth > 0) {
 			lw__buf_puts(b, "    doing now:\n");
-			put_frames(b, &t->now);
+			put_frames(b, &t->now, rb);
 		} else if (t->now_note) {
 			lw__buf_printf(b, "    doing now: not known (%s)\n", t->now_note);
 		}
@@ -206,7 +215,7 @@ void lw__report_text(const lw_report_t *r, const struct lw__rb *rb, struct lw__b
 	if (r->note)
 		put_indented(b, "  ", r->note);
 	if (r->kind == LW_LOCK_ORDER_CYCLE) {
-		put_edges(r, b);
+		put_edges(r, rb, b);
 		/* a warning-level cycle cannot deadlock (its note says why) */
 		if (r->severity == LW_ERROR)
 			put_scenario(r, b);
@@ -215,7 +224,7 @@ void lw__report_text(const lw_report_t *r, const struct lw__rb *rb, struct lw__b
 	} else {
 		put_locks(r, b);
 		put_threads(r, rb, b);
-		put_edges(r, b);
+		put_edges(r, rb, b);
 	}
 	if (rb->suppression)
 		lw__buf_printf(b, "  to suppress this report, put this line in the --suppressions file:\n"

@@ -6,7 +6,8 @@
 
 lw_run st --stats 5 --json st.json --log st.log -- "$LWP_BIN/stats_prog"
 expect_rc 0 "stats_prog"
-expect_in st.log "lock statistics, top 2 of 2 locks"
+expect_in st.log "lock statistics, top 2 of 2 locks by contended wait"
+expect_in st.log " id lock "
 check st.json --no-reports
 "$LWP_PYTHON" - st.json <<'PY' || fail "stats line"
 import json, sys
@@ -20,6 +21,9 @@ assert hot["acquisitions"] == 400 and cold["acquisitions"] == 1, rows
 assert 0 < hot["contended"] <= 400, hot
 assert hot["hold_ms"] >= 400 * 0.1 and hot["hold_max_ms"] >= 0.1, hot
 assert hot["wait_ms"] > 0 and hot["wait_max_ms"] <= hot["wait_ms"], hot
+# each row has the lock's id; a lone uncontended lock has no contended wait
+assert hot["id"] != cold["id"] and cold["contended"] == 0 and cold["wait_ms"] == 0, rows
+assert cold["uncontended_ms"] >= 0 and hot["uncontended_ms"] >= 0, rows
 print("stats:", hot)
 PY
 
