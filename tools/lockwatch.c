@@ -13,6 +13,7 @@
  * The program's ELF headers are read first: a static program is refused, and
  * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
+#include "attach.h"
 #include "options.h"
 #include "timeout.h"
 #include "verdict.h"
@@ -39,6 +40,7 @@ static pid_t child;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lockwatch run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+		   "       lockwatch attach [--json FILE] PID\n"
 		   "       lockwatch --help | --version\n\n"
 		   "Runs PROGRAM with lockwatch preloaded and reports lock-order cycles,\n"
 		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits.\n"
@@ -679,6 +681,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "attach") == 0)
+		return lw_attach_main(argc - 1, argv + 1);
 	fprintf(stderr, "lockwatch: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
