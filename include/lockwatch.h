@@ -240,7 +240,8 @@ typedef struct lw_report_thread {
 	const char *role;    /* "holder", "waiter", "requester", "unlocker", "initialiser",
 				 * "destroyer" or "exiting thread"; in a hang
 				 * report also "cond waiter", "joiner",
-				 * "running" or "in a system call" */
+				 * "running" or "in a system call"; in a
+				 * deadlock report also "joiner" */
 	int lock;            /* index into locks of the lock this role is about, or -1 */
 	uint64_t duration_ms; /* how long it held or waited, 0 when not timed */
 	int n_held;

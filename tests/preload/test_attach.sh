@@ -4,7 +4,8 @@
 # exits 66 with a deadlock report (text, and JSON that check_json.py
 # validates) naming both locks (global symbols) and both threads'
 # functions, and the process is left running, still deadlocked, traced by
-# nobody and stopped nowhere (then the test kills it). attach_healthy.c is
+# nobody and stopped nowhere (then the test kills it); so does
+# attach_rw.c, through a write-held rwlock. attach_healthy.c is
 # blocked everywhere but not for good: attach exits 0, writes no report,
 # prints the held-locks dump (state_lock held by one thread, waited for by
 # another), and the process then ends normally when told to. Bad command
@@ -20,6 +21,7 @@ trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done' EXIT
 blocked() {
 	local i n f nr
 	for i in $(seq 400); do
+		kill -0 "$1" 2>/dev/null || return 1
 		n=0
 		for f in /proc/"$1"/task/*/syscall; do
 			read -r nr _ <"$f" 2>/dev/null || continue
@@ -91,6 +93,21 @@ blocked "$abba" 3 || fail "the deadlocked process is no longer blocked as before
 expect_not_in abba.prog "not reached"
 kill -9 "$abba"
 wait "$abba" 2>/dev/null
+
+# -- a deadlock through a write-held rwlock -------------------------------
+"$LWP_BIN/attach_rw" >rw.prog 2>&1 &
+rw=$!
+pids+=("$rw")
+blocked "$rw" 4 || fail "attach_rw never blocked (4 threads in futex waits)"
+attach rw --json rw.json "$rw"
+[ "$RC" = 66 ] || fail "attach to a process deadlocked through a rwlock: status $RC, expected 66"
+"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" rw.json --expect deadlock:error:1 --count 1 \
+	--lock table_rw --lock stats_lock --func rebuild --func report ||
+	fail "the rwlock deadlock report (JSON) does not name both locks and both functions"
+expect_in rw.out "waits for rwlock table_rw, held by thread"
+untouched "$rw"
+kill -9 "$rw"
+wait "$rw" 2>/dev/null
 
 # -- a healthy process -----------------------------------------------------
 mkfifo healthy.in
