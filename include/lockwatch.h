@@ -169,6 +169,11 @@ LW_API int lw_cond_wait(pthread_cond_t *c, lw_mutex_t *m);
 LW_API int lw_cond_timedwait(pthread_cond_t *c, lw_mutex_t *m,
 			     const struct timespec *abstime);
 
+/* pthread_join, seen by the deadlock search: the caller waits for thread
+ * th until it returns (a join while holding a lock th needs is a
+ * deadlock). */
+LW_API int lw_thread_join(pthread_t th, void **ret);
+
 /* ---- naming, options --------------------------------------------------- */
 
 /* Give any lock (an lw_ type or a plain pthread lock, by address) a name
@@ -235,7 +240,8 @@ typedef struct lw_report_thread {
 	const char *role;    /* "holder", "waiter", "requester", "unlocker", "initialiser",
 				 * "destroyer" or "exiting thread"; in a hang
 				 * report also "cond waiter", "joiner",
-				 * "running" or "in a system call" */
+				 * "running" or "in a system call"; in a
+				 * deadlock report also "joiner" */
 	int lock;            /* index into locks of the lock this role is about, or -1 */
 	uint64_t duration_ms; /* how long it held or waited, 0 when not timed */
 	int n_held;
@@ -377,6 +383,7 @@ LW_API int lw_pthread_cond_timedwait_at(pthread_cond_t *c, pthread_mutex_t *m,
 					const struct timespec *t, const lw_site_t *site);
 LW_API int lw_pthread_cond_clockwait_at(pthread_cond_t *c, pthread_mutex_t *m, __clockid_t k,
 					const struct timespec *t, const lw_site_t *site);
+LW_API int lw_pthread_join_at(pthread_t th, void **ret, const lw_site_t *site);
 /* C11 <threads.h>: declared where it was read before this header, as
  * lockwatch/pthread.h reads it in C11 and later. */
 #ifdef TSS_DTOR_ITERATIONS

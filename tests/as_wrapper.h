@@ -44,5 +44,6 @@
 #define pthread_cond_wait lw_cond_wait
 #define pthread_cond_timedwait lw_cond_timedwait
 #define dlclose lw_dlclose
+#define pthread_join lw_thread_join
 
 #endif

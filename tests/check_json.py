@@ -252,7 +252,7 @@ class Checker:
         self.str_(where + ".exe", r["exe"], nullable=True)
         if not isinstance(r["argv"], list) or not all(isinstance(a, str) for a in r["argv"]):
             self.fail(where + ".argv", "not an array of strings: %r" % (r["argv"],))
-        self.str_(where + ".suppression", r["suppression"])
+        self.str_(where + ".suppression", r["suppression"], nullable=True)
         if isinstance(r["suppression"], str) and \
                 not r["suppression"].startswith(str(r["kind"]) + ":"):
             self.fail(where + ".suppression", "%r does not start with the report's kind"

@@ -18,6 +18,7 @@
  * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
 #include "kinds.h"
+#include "attach.h"
 #include "options.h"
 #include "suppress.h"
 #include "timeout.h"
@@ -48,6 +49,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: lockwatch run [OPTIONS] [--] PROGRAM [ARGS...]\n"
 		   "       lockwatch report [OPTIONS] FILE|DIR...   (lockwatch report --help)\n"
+		   "       lockwatch attach [--json FILE] PID\n"
 		   "       lockwatch --help | --version\n\n"
 		   "Runs PROGRAM with lockwatch preloaded and reports lock-order cycles,\n"
 		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits, in\n"
@@ -762,6 +764,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(argv[1], "report") == 0)
 		return lw_report_main(argc - 2, argv + 2); /* tools/report/main.c */
+	if (strcmp(argv[1], "attach") == 0)
+		return lw_attach_main(argc - 1, argv + 1);
 	fprintf(stderr, "lockwatch: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

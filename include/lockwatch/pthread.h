@@ -155,6 +155,7 @@
 	lw_pthread_cond_timedwait_at((c), (m), (t), LW__SITE)
 #define pthread_cond_clockwait(c, m, k, t)                                 \
 	lw_pthread_cond_clockwait_at((c), (m), (k), (t), LW__SITE)
+#define pthread_join(th, r) lw_pthread_join_at((th), (r), LW__SITE)
 
 #ifdef TSS_DTOR_ITERATIONS /* <threads.h> was read */
 #define mtx_init(m, k) lw_mtx_init_at((m), (k), LW__SITE)

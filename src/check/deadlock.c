@@ -9,11 +9,15 @@
  * took is not a unit it holds, and a wait for a semaphore is stuck only
  * when every thread of the process is blocked for good (blocked.h); then
  * nobody is left to post. So is a condition-variable wait: any thread may
- * signal it. Of the stuck threads, the core is what is on a
- * wait-for cycle; the rest are queued behind it, and a new bystander is
- * not a new deadlock. */
+ * signal it. A join (pthread_join) waits for the joined thread: stuck when
+ * that thread is. A reader of a writer-preferring rwlock also waits for
+ * every writer queued on it (glibc lets no new reader in while one waits),
+ * even when the reader read-holds the lock already. Of the stuck threads,
+ * the core is what is on a wait-for cycle; the rest are queued behind it,
+ * and a new bystander is not a new deadlock. */
 #include "deadlock.h"
 #include "blocked.h"
+#include "grow.h"
 #include "hash.h"
 #include "health.h"
 #include "misuse.h"
@@ -28,10 +32,63 @@ static uint64_t *dl_reported;
 static size_t n_dl_reported;
 static int all_blocked; /* this round: every thread blocked for good */
 
+/* The joins seen in the last round and in this one (key: thread, joined
+ * thread, since when): a join is stable when seen in both. */
+static uint64_t *joins_seen[2];
+static size_t n_joins_seen[2], cap_joins_seen[2];
+static int joins_now;
+
+static uint64_t join_key(const struct snap_thread *s)
+{
+	uint64_t k = lw__fnv_word(LW__FNV_BASIS, (uint64_t)(uint32_t)s->tid);
+	k = lw__fnv_word(k, (uint64_t)s->join_raw);
+	return lw__fnv_word(k, s->join_when_raw);
+}
+
+/* Remember this round's joins; is s's join one seen last round too? */
+static void joins_round(void)
+{
+	joins_now ^= 1;
+	n_joins_seen[joins_now] = 0;
+	for (size_t i = 0; i < lw__n_snap; i++) {
+		if (lw__snap[i].join_to < 0 ||
+		    lw__grow(&joins_seen[joins_now], &cap_joins_seen[joins_now],
+			     n_joins_seen[joins_now], sizeof(uint64_t), 16) < 0)
+			continue;
+		joins_seen[joins_now][n_joins_seen[joins_now]++] = join_key(&lw__snap[i]);
+	}
+}
+
+static int join_stable(const struct snap_thread *s)
+{
+	uint64_t k = join_key(s);
+	for (size_t i = 0; i < n_joins_seen[joins_now ^ 1]; i++)
+		if (joins_seen[joins_now ^ 1][i] == k)
+			return 1;
+	return 0;
+}
+
+/* Does s wait for the joined thread (not for a lock)? */
+static int joins(const struct snap_thread *s)
+{
+	return !s->waiting && s->join_to >= 0;
+}
+
+/* Does s wait to read a writer-preferring rwlock that thread w waits to
+ * write (queued: no new reader gets in before it)? */
+static int behind_writer(const struct snap_thread *s, const struct snap_thread *w)
+{
+	return w != s && s->waiting && w->waiting == s->waiting && s->wait_mode == LW__READ &&
+	       w->wait_mode == LW__WRITE && !s->wait_cond && !w->wait_cond &&
+	       lw__lock_prefers_writers(s->waiting);
+}
+
 /* Is s's lock held by a thread that is gone (exited, or not in a forked
  * child), in a way that blocks s? */
 static int waits_for_gone(const struct snap_thread *s)
 {
+	if (!s->waiting)
+		return 0;
 	uint8_t o = lw__load(&s->waiting->orphan);
 	return (o & LW__ORPHAN_WRITE) || (o && s->wait_mode == LW__WRITE);
 }
@@ -41,7 +98,8 @@ static int waits_for_gone(const struct snap_thread *s)
  * process may hold it, or unlock it). */
 static int waits_for_anyone(const struct snap_thread *s)
 {
-	return s->waiting->kind == LW__SEM || s->wait_cond || lw__lock_pshared(s->waiting);
+	return s->waiting && (s->waiting->kind == LW__SEM || s->wait_cond ||
+			      lw__lock_pshared(s->waiting));
 }
 
 /* Does stuck thread s wait for a lock whose every blocking holder is
@@ -49,6 +107,8 @@ static int waits_for_anyone(const struct snap_thread *s)
  * variable is stuck when the whole process is. */
 static int held_by_stuck(const struct snap_thread *s)
 {
+	if (joins(s))
+		return lw__snap[s->join_to].stuck;
 	if (waits_for_anyone(s))
 		return all_blocked;
 	if (waits_for_gone(s))
@@ -57,6 +117,13 @@ static int held_by_stuck(const struct snap_thread *s)
 	for (size_t j = 0; j < lw__n_snap; j++) {
 		int k = lw__snap_holds(&lw__snap[j], s->waiting);
 		if (k < 0 || !lw__snap_blocks(&lw__snap[j].held[k], s->waiting, s->wait_mode))
+			continue;
+		if (!lw__snap[j].stuck)
+			return 0;
+		holders++;
+	}
+	for (size_t j = 0; j < lw__n_snap; j++) {
+		if (!behind_writer(s, &lw__snap[j]))
 			continue;
 		if (!lw__snap[j].stuck)
 			return 0;
@@ -95,6 +162,11 @@ static int needed(const struct snap_thread *s)
 	for (size_t j = 0; j < lw__n_snap; j++) {
 		if (!lw__snap[j].core)
 			continue;
+		if (joins(&lw__snap[j]) ? &lw__snap[lw__snap[j].join_to] == s
+					: behind_writer(&lw__snap[j], s))
+			return 1;
+		if (!lw__snap[j].waiting)
+			continue;
 		int k = lw__snap_holds(s, lw__snap[j].waiting);
 		if (k >= 0 && lw__snap_blocks(&s->held[k], lw__snap[j].waiting, lw__snap[j].wait_mode))
 			return 1;
@@ -107,9 +179,10 @@ static int needed(const struct snap_thread *s)
 static size_t mark_stuck(void)
 {
 	size_t n = 0, anyones = 0;
+	joins_round();
 	for (size_t i = 0; i < lw__n_snap; i++) {
 		struct snap_thread *s = &lw__snap[i];
-		s->stuck = s->waiting && lw__stall_wait_stable(s);
+		s->stuck = s->waiting ? lw__stall_wait_stable(s) : joins(s) && join_stable(s);
 		n += (size_t)s->stuck;
 		anyones += (size_t)(s->stuck && waits_for_anyone(s));
 	}
@@ -144,7 +217,8 @@ static int seen_before(void)
 	for (size_t i = 0; i < lw__n_snap; i++)
 		if (lw__snap[i].core)
 			sig = lw__fnv_word(sig, (uint64_t)(uint32_t)lw__snap[i].tid << 32 ^
-							lw__snap[i].waiting->id);
+							(lw__snap[i].waiting ? lw__snap[i].waiting->id
+									     : join_key(&lw__snap[i])));
 	for (size_t i = 0; i < n_dl_reported; i++)
 		if (dl_reported[i] == sig)
 			return 1;
@@ -169,11 +243,21 @@ static int describe_thread(struct lw__rb *rb, const struct snap_thread *s, char 
 		if (w > 0)
 			hl += (size_t)w;
 	}
+	if (joins(s)) {
+		const struct snap_thread *u = &lw__snap[s->join_to];
+		return snprintf(out, n, "%sthread %d (%s) holds %s and joins thread %d (%s) "
+				"(pthread_join)", first ? "" : "; ", s->tid, s->name,
+				hl ? held : "nothing", u->tid, u->name);
+	}
+	int queued = 0;
+	for (size_t j = 0; j < lw__n_snap; j++)
+		queued += behind_writer(s, &lw__snap[j]) && lw__snap[j].core;
 	if (s->wait_cond && all_blocked)
 		return snprintf(out, n, "%sthread %d (%s) holds %s and waits on a condition variable "
 				"(mutex %s)", first ? "" : "; ", s->tid, s->name, hl ? held : "nothing",
 				lw__rb_lock_name(rb, lw__rb_lock(rb, s->waiting)));
 	const char *why = s->wait_cond ? " (to return from pthread_cond_wait)"
+			  : queued ? " to read it, behind a queued writer (the rwlock prefers writers)"
 			  : !waits_for_gone(s) ? ""
 			  : (lw__load(&s->waiting->orphan) & LW__ORPHAN_DEAD)
 				  ? ", held by a thread that has exited"
@@ -192,9 +276,19 @@ static void report(size_t n_stuck, size_t n_core)
 	size_t len = 0;
 	for (size_t i = 0; i < lw__n_snap; i++) {
 		struct snap_thread *s = &lw__snap[i];
-		if (s->core)
+		if (!s->core)
+			continue;
+		if (!joins(s)) {
 			lw__stall_add_thread(rb, s, "waiter", lw__rb_lock(rb, s->waiting),
 					     lw__snap_at_least(lw__tick, s->wait_tick), s->wait_stack, 1);
+			continue;
+		}
+		int ti = lw__stall_add_thread(rb, s, "joiner", -1,
+					      lw__snap_at_least(lw__tick, (uint32_t)s->join_when_raw),
+					      (uint32_t)(s->join_when_raw >> 32), 1);
+		lw__rb_thread_waits_for(rb, ti, lw__snap[s->join_to].tid);
+		lw__rb_thread_state(rb, ti, "joins thread %d (pthread_join)",
+				    lw__snap[s->join_to].tid);
 	}
 	for (size_t i = 0; i < lw__n_snap && len < sizeof(line) - 1; i++) {
 		if (!lw__snap[i].core)
@@ -208,14 +302,25 @@ static void report(size_t n_stuck, size_t n_core)
 	line[len] = 0;
 	lw__rb_headline(rb, "deadlock: %s", line);
 	size_t gone = 0;
-	for (size_t i = 0; i < lw__n_snap; i++)
-		gone += (size_t)(lw__snap[i].core && waits_for_gone(&lw__snap[i]));
+	int core_joins = 0, core_queued = 0;
+	for (size_t i = 0; i < lw__n_snap; i++) {
+		const struct snap_thread *s = &lw__snap[i];
+		gone += (size_t)(s->core && waits_for_gone(s));
+		core_joins |= s->core && joins(s);
+		for (size_t j = 0; j < lw__n_snap; j++)
+			core_queued |= s->core && lw__snap[j].core && behind_writer(s, &lw__snap[j]);
+	}
 	const char *what = all_blocked
 		? "every thread of the process is blocked, with no deadline, in a wait lockwatch "
 		  "sees or in pthread_join: nobody is left to post the semaphores or signal the "
 		  "condition variables they wait for"
 		: gone == n_core ? "the holder is gone and the lock is not robust: "
 				   "nobody can unlock it, the waiter waits forever"
+		: core_joins ? "these threads wait for each other and none can go on (a thread in "
+			       "pthread_join waits until the joined thread ends)"
+		: core_queued ? "these threads wait for each other and none can go on (a reader of "
+				"a writer-preferring rwlock waits behind a queued writer, even when "
+				"it read-holds the lock already)"
 		: "these threads wait for each other and none can go on";
 	if (n_stuck > n_core)
 		lw__rb_note(rb, "%s; %zu more thread%s queued behind them", what, n_stuck - n_core,

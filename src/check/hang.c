@@ -23,6 +23,7 @@
 #include "report.h"
 #include "stack.h"
 #include "stall.h"
+#include "sysname.h"
 #include "verdict.h"
 
 #include <stdio.h>
@@ -43,31 +44,6 @@ static const struct snap_thread *snap_of(int tid)
 	for (size_t i = 0; i < lw__n_snap; i++)
 		if (lw__snap[i].tid == tid)
 			return &lw__snap[i];
-	return NULL;
-}
-
-/* The name of a system call a thread may sit in, or NULL. */
-static const char *syscall_name(long nr)
-{
-	static const struct {
-		long nr;
-		const char *name;
-	} names[] = {
-		{ SYS_read, "read" }, { SYS_write, "write" }, { SYS_readv, "readv" },
-		{ SYS_pread64, "pread64" }, { SYS_poll, "poll" }, { SYS_ppoll, "ppoll" },
-		{ SYS_select, "select" }, { SYS_pselect6, "pselect6" },
-		{ SYS_epoll_wait, "epoll_wait" }, { SYS_epoll_pwait, "epoll_pwait" },
-		{ SYS_nanosleep, "nanosleep" }, { SYS_clock_nanosleep, "clock_nanosleep" },
-		{ SYS_futex, "futex" }, { SYS_wait4, "wait4" }, { SYS_waitid, "waitid" },
-		{ SYS_accept, "accept" }, { SYS_accept4, "accept4" }, { SYS_connect, "connect" },
-		{ SYS_recvfrom, "recvfrom" }, { SYS_recvmsg, "recvmsg" }, { SYS_sendto, "sendto" },
-		{ SYS_sendmsg, "sendmsg" }, { SYS_pause, "pause" }, { SYS_ioctl, "ioctl" },
-		{ SYS_fcntl, "fcntl" }, { SYS_flock, "flock" }, { SYS_rt_sigsuspend, "sigsuspend" },
-		{ SYS_rt_sigtimedwait, "sigtimedwait" },
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].nr == nr)
-			return names[i].name;
 	return NULL;
 }
 
@@ -120,7 +96,7 @@ static void add_thread(struct lw__rb *rb, const struct lw__task *t, const struct
 {
 	struct snap_thread tmp, *s = (struct snap_thread *)sc;
 	int joined = joined_tid(t, n_tasks);
-	const char *call = t->blocked ? syscall_name(t->nr) : NULL;
+	const char *call = t->blocked ? lw__syscall_name(t->nr) : NULL;
 	if (!s) {
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.tid = t->tid;

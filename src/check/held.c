@@ -210,8 +210,14 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 	}
 	if (lw__unlikely(h != NULL)) {
 		a->recursive = 1;
-		if (!reentrant(l, h, mode))
-			lw__misuse_self_deadlock(t, l, h, mode, s);
+		if (reentrant(l, h, mode))
+			return acq;
+		lw__misuse_self_deadlock(t, l, h, mode, s);
+		/* a second read of a writer-preferring rwlock blocks only behind a
+		 * queued writer: a wait the deadlock search must see */
+		if (l->kind == LW__RWLOCK && mode == LW__READ && h->mode == LW__READ)
+			lw__wait_begin(t, l, mode, 0, (uint64_t)lw__load(&lw__tick) |
+							(uint64_t)h->stack << 32);
 		return acq;
 	}
 	checked_chain(t, l, how, 0, s, a);

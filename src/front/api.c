@@ -125,3 +125,6 @@ LW__BODY_COND_WAIT(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_cond_wait)(c, &x->m)
 
 int lw_cond_timedwait(pthread_cond_t *c, lw_mutex_t *x, const struct timespec *abstime)
 LW__BODY_COND_WAIT(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_cond_timedwait)(c, &x->m, abstime))
+
+int lw_thread_join(pthread_t th, void **ret)
+LW__BODY_JOIN(th, SITE, LW_REAL_FN(pthread_join)(th, ret))

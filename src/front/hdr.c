@@ -193,3 +193,6 @@ LW__BODY_RELEASE(sem, NULL, LW__SEM, (LW__SITE(src)), LW_REAL_FAST(sem_post)(sem
 
 int lw_dlclose_at(void *handle, const lw_site_t *src)
 LW__BODY_DLCLOSE(((void)src, LW_REAL_FN(dlclose)(handle)))
+
+int lw_pthread_join_at(pthread_t th, void **ret, const lw_site_t *src)
+LW__BODY_JOIN(th, (LW__SITE(src)), LW_REAL_FN(pthread_join)(th, ret))

@@ -50,6 +50,23 @@ void lw__cond_cancelled(void *arg)
 		lw__cond_reacquire(c->t, c->saved);
 }
 
+void lw__op_join_begin(struct lw__thread *t, pthread_t th, struct lw__site s)
+{
+	int saved = errno;
+	lw__guard_enter();
+	uint32_t st = lw__stack_capture(&s);
+	lw__guard_leave();
+	errno = saved;
+	lw__join_begin(t, (uintptr_t)th, (uint64_t)lw__load(&lw__tick) | (uint64_t)st << 32);
+}
+
+void lw__op_join_cancelled(void *arg)
+{
+	struct lw__thread **t = arg;
+	if (*t)
+		lw__join_end(*t);
+}
+
 int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s)
 {
 	struct lw__thread *t = lw__op_self();

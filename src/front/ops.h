@@ -237,6 +237,27 @@ void lw__cond_cancelled(void *arg);
 		return rc_;                                                        \
 	}
 
+/* A join of thread th: for the deadlock search, the calling thread waits
+ * for th until the call returns (or it is cancelled in it: a cleanup
+ * handler ends the wait). A timed or try join (pthread_timedjoin_np,
+ * pthread_tryjoin_np) always returns: not interposed. */
+void lw__op_join_begin(struct lw__thread *t, pthread_t th, struct lw__site s);
+void lw__op_join_cancelled(void *arg);
+
+#define LW__BODY_JOIN(th, site, call)                                              \
+	{                                                                          \
+		struct lw__site site_ = site;                                      \
+		/* nothing kept in a register across its setjmp: from memory */   \
+		struct lw__thread *t_[1] = { lw__op_self() };                      \
+		if (t_[0])                                                         \
+			lw__op_join_begin(t_[0], (th), site_);                     \
+		int rc_;                                                           \
+		pthread_cleanup_push(lw__op_join_cancelled, t_);                   \
+		rc_ = (call);                                                      \
+		pthread_cleanup_pop(1);                                            \
+		return rc_;                                                        \
+	}
+
 /* dlclose: the locks in an unloaded library's memory are retired with it
  * (another library mapped there later must not inherit their records,
  * edges and names), and libunwind's rules and the symbol tables for its

@@ -196,5 +196,8 @@ LW__BODY_TRY(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FN(sem_try
 LW__EXPORT int sem_post(sem_t *sem)
 LW__BODY_RELEASE(sem, NULL, LW__SEM, (LW__SITE(NULL)), LW_REAL_FAST(sem_post)(sem))
 
+LW__EXPORT int pthread_join(pthread_t th, void **ret)
+LW__BODY_JOIN(th, (LW__SITE(NULL)), LW_REAL_FN(pthread_join)(th, ret))
+
 LW__EXPORT int dlclose(void *handle)
 LW__BODY_DLCLOSE(LW_REAL_FN(dlclose)(handle))

@@ -63,6 +63,10 @@ static void snap_one(struct lw__thread *t, void *arg)
 	s->wait_tick = (uint32_t)when;
 	s->wait_stack = (uint32_t)(when >> 32);
 	s->reporting = lw__load_acq(&t->reporting) != 0;
+	s->join_when_raw = lw__load(&t->join_when);
+	s->join_raw = lw__load(&t->joining);
+	s->self_pt = t->self_pt;
+	s->join_to = -1;
 	unsigned n = lw__load_acq(&t->n_held), m = lw__load_acq(&t->n_more);
 	if (n > LW__MAX_HELD)
 		n = LW__MAX_HELD;
@@ -137,7 +141,9 @@ int lw__snap_still_waiting(const struct snap_thread *s)
 {
 	const struct lw__thread *t = s->thread;
 	return lw__load(&t->waiting) == s->wait_raw && lw__load(&t->wait_when) == s->wait_when_raw &&
-	       lw__load(&t->tid) == s->tid && lw__load(&t->alive);
+	       lw__load(&t->joining) == s->join_raw &&
+	       lw__load(&t->join_when) == s->join_when_raw && lw__load(&t->tid) == s->tid &&
+	       lw__load(&t->alive);
 }
 
 long lw__tasks_list(struct lw__task **tasks, size_t *cap)
@@ -199,8 +205,18 @@ void lw__snap_tick(uint32_t now)
 	lw__store(&lw__tick, now);
 }
 
+/* The thread each joiner joins, when lockwatch knows it. */
+static void resolve_joins(void)
+{
+	for (size_t i = 0; i < lw__n_snap; i++)
+		for (size_t j = 0; j < lw__n_snap && lw__snap[i].join_raw; j++)
+			if (j != i && lw__snap[j].self_pt == lw__snap[i].join_raw)
+				lw__snap[i].join_to = (int)j;
+}
+
 void lw__snapshot_take(void)
 {
 	lw__n_snap = 0;
 	lw__threads_each(snap_one, NULL);
+	resolve_joins();
 }

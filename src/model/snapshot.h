@@ -23,6 +23,10 @@ struct snap_thread {
 	uint32_t wait_tick, wait_stack;
 	uint8_t wait_mode;
 	uint8_t wait_cond; /* in pthread_cond_wait: not a long wait */
+	uintptr_t join_raw;  /* the pthread_t it joins (pthread_join), 0: none */
+	uint64_t join_when_raw; /* since when and where, as read */
+	uintptr_t self_pt;   /* its own pthread_t */
+	int join_to;         /* the snapshot index of the thread it joins, -1 */
 	int stuck;     /* deadlock search mark */
 	int core;      /* on a wait-for cycle (not queued behind one) */
 	int reporting; /* making a report: its holds' time is lockwatch's */
@@ -35,7 +39,7 @@ struct snap_thread {
 extern struct snap_thread *lw__snap;
 extern size_t lw__n_snap;
 
-/* Take a new snapshot of every live thread. */
+/* Take a new snapshot of every live thread (joins resolved: join_to). */
 void lw__snapshot_take(void);
 
 /* Advance lw__tick to now (ms since start-up), remembering the gap. */

@@ -92,6 +92,7 @@ struct lw__thread *lw__thread_new(void)
 	}
 	if (t) {
 		t->tid = (int)syscall(SYS_gettid);
+		t->self_pt = (uintptr_t)pthread_self();
 		lw__thread_refresh_name(t);
 		lw__store_rel(&t->alive, 1);
 	}
@@ -164,5 +165,6 @@ void lw__thread_atfork_child(void)
 	if (self) {
 		self->tid = (int)syscall(SYS_gettid);
 		lw__wait_end(self);
+		lw__join_end(self);
 	}
 }

@@ -89,6 +89,13 @@ struct lw__thread {
 	uintptr_t waiting;
 	uint64_t wait_when;
 
+	/* the thread it joins now (pthread_join, no deadline: its pthread_t),
+	 * 0 when none, and since when and where (as wait_when); its own
+	 * pthread_t, which other threads' `joining` name (lw__join_begin) */
+	uintptr_t joining;
+	uint64_t join_when;
+	uintptr_t self_pt;
+
 	/* the last locks found by address (the header and preload ways in) */
 	struct {
 		const void *addr;
@@ -154,6 +161,18 @@ static inline void lw__wait_begin(struct lw__thread *t, struct lw__lock *l, int 
 	lw__store(&t->wait_when, when);
 	lw__store(&t->waiting, (uintptr_t)l | (mode == LW__READ ? LW__WAIT_READ : 0) |
 				       (cond ? LW__WAIT_COND : 0));
+}
+
+/* A join of thread pt (pthread_t) begins, or ends: two stores, as a wait. */
+static inline void lw__join_begin(struct lw__thread *t, uintptr_t pt, uint64_t when)
+{
+	lw__store(&t->join_when, when);
+	lw__store(&t->joining, pt);
+}
+
+static inline void lw__join_end(struct lw__thread *t)
+{
+	lw__store(&t->joining, (uintptr_t)0);
 }
 
 static inline void lw__wait_end(struct lw__thread *t)

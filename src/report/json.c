@@ -38,6 +38,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -179,14 +180,19 @@ static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw
 
 /* ,"exe":..,"argv":[..] of this process, read from /proc now (an exec'd
  * process is a new program; a fork shares its parent's). */
-static void put_process(struct lw__buf *b)
+/* The reporting process's program and command line: /proc/PID, which is
+ * this process in a report made in process (lockwatch attach reports on
+ * another). */
+static void put_process(struct lw__buf *b, int pid)
 {
-	char exe[PATH_MAX], args[8192];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char exe[PATH_MAX], args[8192], path[64];
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
 	put_str(b, ",\"exe\":", n > 0 ? exe : NULL);
 	lw__buf_puts(b, ",\"argv\":[");
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0;
 	while (fd >= 0 && len < sizeof(args) - 1) {
 		ssize_t got = read(fd, args + len, sizeof(args) - 1 - len);
@@ -222,7 +228,7 @@ void lw__report_json(const lw_report_t *r, const struct lw__rb *rb, struct lw__b
 	lw__buf_puts(b, "],\"threads\":[");
 	put_threads(r, rb, b);
 	lw__buf_puts(b, "]");
-	put_process(b);
+	put_process(b, r->pid);
 	put_str(b, ",\"suppression\":", rb->suppression);
 	if (rb->group)
 		lw__buf_printf(b, ",\"group\":%u}", rb->group);

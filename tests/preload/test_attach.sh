@@ -1,0 +1,135 @@
+#!/bin/bash
+# test_attach.sh - `lockwatch attach [--json FILE] PID` on processes built
+# and started without lockwatch. attach_abba.c really deadlocks: attach
+# exits 66 with a deadlock report (text, and JSON that check_json.py
+# validates) naming both locks (global symbols) and both threads'
+# functions, and the process is left running, still deadlocked, traced by
+# nobody and stopped nowhere (then the test kills it); so does
+# attach_rw.c, through a write-held rwlock. attach_healthy.c is
+# blocked everywhere but not for good: attach exits 0, writes no report,
+# prints the held-locks dump (state_lock held by one thread, waited for by
+# another), and the process then ends normally when told to. Bad command
+# lines exit 2. When this machine forbids tracing the programs (Yama's
+# ptrace_scope, no CAP_SYS_PTRACE) the test is skipped, saying why.
+. "$(dirname "$0")/lib.sh"
+
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done' EXIT
+
+# blocked PID N: wait (bounded) until at least N threads of PID are in a
+# futex wait (system call 202 on x86_64, as /proc shows it).
+blocked() {
+	local i n f nr
+	for i in $(seq 400); do
+		kill -0 "$1" 2>/dev/null || return 1
+		n=0
+		for f in /proc/"$1"/task/*/syscall; do
+			read -r nr _ <"$f" 2>/dev/null || continue
+			[ "$nr" = 202 ] && n=$((n + 1))
+		done
+		[ "$n" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# untouched PID: no thread of PID is traced or stopped.
+untouched() {
+	local s
+	grep -q '^TracerPid:[[:space:]]*0$' /proc/"$1"/status || fail "process $1 is still traced"
+	for s in /proc/"$1"/task/*/stat; do
+		case "$(sed 's/^.*) //' "$s" | cut -d' ' -f1)" in
+		T | t) fail "a thread of process $1 is left stopped ($s)" ;;
+		esac
+	done
+}
+
+attach() { # NAME ARGS...: lockwatch attach ARGS, status in RC
+	local name=$1
+	shift
+	RC=0
+	"$LW" attach "$@" >"$name.out" 2>"$name.err" || RC=$?
+	echo "--- lockwatch attach $* -> status $RC"
+	sed -n '1,12p' "$name.out" | sed 's/^/  out: /'
+	sed -n '1,12p' "$name.err" | sed 's/^/  err: /'
+	if [ "$RC" = 1 ] && grep -q "cannot trace" "$name.err"; then
+		skip "this machine does not let lockwatch trace the test program: $(head -1 "$name.err")"
+	fi
+}
+
+# -- bad command lines ---------------------------------------------------
+attach noarg
+[ "$RC" = 2 ] || fail "attach without a PID: status $RC, expected 2"
+attach notnum abc
+[ "$RC" = 2 ] || fail "attach abc: status $RC, expected 2"
+true &
+gone=$!
+wait "$gone"
+attach nopid "$gone"
+[ "$RC" = 2 ] || fail "attach to a process that is gone: status $RC, expected 2"
+expect_in nopid.err "no process"
+
+# -- a real ABBA deadlock --------------------------------------------------
+"$LWP_BIN/attach_abba" >abba.prog 2>&1 &
+abba=$!
+pids+=("$abba")
+if ! head -c 1 /proc/"$abba"/task/"$abba"/syscall >/dev/null 2>&1; then
+	skip "cannot read /proc/$abba/task/*/syscall (ptrace access denied: ptrace_scope $(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo '?'))"
+fi
+blocked "$abba" 3 || fail "attach_abba never blocked (3 threads in futex waits)"
+attach abba --json abba.json "$abba"
+[ "$RC" = 66 ] || fail "attach to a deadlocked process: status $RC, expected 66"
+"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" abba.json --expect deadlock:error:1 --count 1 \
+	--lock lock_a --lock lock_b --func forward --func backward ||
+	fail "the deadlock report (JSON) does not name both locks and both functions"
+expect_in abba.out "lockwatch: ERROR: deadlock: "
+expect_in abba.out "lock_a"
+expect_in abba.out "lock_b"
+expect_in abba.out "forward"
+expect_in abba.out "backward"
+kill -0 "$abba" 2>/dev/null || fail "the deadlocked process is gone after attach"
+untouched "$abba"
+blocked "$abba" 3 || fail "the deadlocked process is no longer blocked as before"
+expect_not_in abba.prog "not reached"
+kill -9 "$abba"
+wait "$abba" 2>/dev/null
+
+# -- a deadlock through a write-held rwlock -------------------------------
+"$LWP_BIN/attach_rw" >rw.prog 2>&1 &
+rw=$!
+pids+=("$rw")
+blocked "$rw" 4 || fail "attach_rw never blocked (4 threads in futex waits)"
+attach rw --json rw.json "$rw"
+[ "$RC" = 66 ] || fail "attach to a process deadlocked through a rwlock: status $RC, expected 66"
+"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" rw.json --expect deadlock:error:1 --count 1 \
+	--lock table_rw --lock stats_lock --func rebuild --func report ||
+	fail "the rwlock deadlock report (JSON) does not name both locks and both functions"
+expect_in rw.out "waits for rwlock table_rw, held by thread"
+untouched "$rw"
+kill -9 "$rw"
+wait "$rw" 2>/dev/null
+
+# -- a healthy process -----------------------------------------------------
+mkfifo healthy.in
+"$LWP_BIN/attach_healthy" <healthy.in >healthy.prog 2>&1 &
+healthy=$!
+pids+=("$healthy")
+exec 3>healthy.in
+blocked "$healthy" 2 || fail "attach_healthy never blocked (2 threads in futex waits)"
+attach healthy --json healthy.json "$healthy"
+[ "$RC" = 0 ] || fail "attach to a healthy process: status $RC, expected 0"
+"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" healthy.json --count 0 ||
+	fail "a report for a healthy process"
+expect_in healthy.out "no deadlock found"
+expect_in healthy.out "waits for mutex state_lock, held by thread"
+expect_in healthy.out "holds: state_lock"
+expect_in healthy.out "sleeper"
+expect_in healthy.out "listener"
+untouched "$healthy"
+echo go >&3
+exec 3>&-
+rc=0
+wait "$healthy" || rc=$?
+[ "$rc" = 0 ] || fail "the healthy process ended with status $rc after attach"
+expect_in healthy.prog "done"
+echo "attach: ok"

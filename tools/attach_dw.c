@@ -1,0 +1,151 @@
+/* attach_dw.c - another process's modules, symbols and stacks, read with
+ * libdw (see attach_dw.h): the modules from /proc/PID/maps
+ * (dwfl_linux_proc_report); a thread's stack by unwinding it with libdw's
+ * ptrace support (dwfl_linux_proc_attach, then dwfl_getthread_frames, which
+ * stops that one thread while it reads it and detaches it after). */
+#define _GNU_SOURCE
+#include "attach_dw.h"
+
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct at_dw {
+	Dwfl *dwfl;
+	pid_t pid;
+	int attached; /* 1: libdw may stop threads; -1: it cannot */
+	Dwfl_Module **mods;
+	size_t n_mods, cap_mods;
+};
+
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+static int add_module(Dwfl_Module *m, void **user, const char *name, Dwarf_Addr start,
+		      void *arg)
+{
+	(void)user, (void)name, (void)start;
+	struct at_dw *d = arg;
+	if (d->n_mods == d->cap_mods) {
+		size_t cap = d->cap_mods ? d->cap_mods * 2 : 16;
+		Dwfl_Module **p = realloc(d->mods, cap * sizeof(*p));
+		if (!p)
+			return DWARF_CB_ABORT;
+		d->mods = p;
+		d->cap_mods = cap;
+	}
+	d->mods[d->n_mods++] = m;
+	return DWARF_CB_OK;
+}
+
+struct at_dw *at_dw_open(pid_t pid, const char **err)
+{
+	struct at_dw *d = calloc(1, sizeof(*d));
+	if (!d) {
+		*err = "out of memory";
+		return NULL;
+	}
+	d->pid = pid;
+	d->dwfl = dwfl_begin(&callbacks);
+	if (!d->dwfl) {
+		*err = dwfl_errmsg(-1);
+		free(d);
+		return NULL;
+	}
+	int rc = dwfl_linux_proc_report(d->dwfl, pid);
+	if (rc != 0 || dwfl_report_end(d->dwfl, NULL, NULL) != 0) {
+		*err = rc > 0 ? strerror(rc) : dwfl_errmsg(-1);
+		dwfl_end(d->dwfl);
+		free(d);
+		return NULL;
+	}
+	dwfl_getmodules(d->dwfl, add_module, d, 0);
+	return d;
+}
+
+const char *at_dw_data_symbol(struct at_dw *d, uintptr_t addr, uintptr_t *start, size_t *size)
+{
+	/* every module, not only the one whose mapped range holds addr: .bss
+	 * lies past the file-backed pages that give a module its range */
+	for (size_t i = 0; i < d->n_mods; i++) {
+		GElf_Off off;
+		GElf_Sym sym;
+		const char *name = dwfl_module_addrinfo(d->mods[i], addr, &off, &sym, NULL, NULL,
+							NULL);
+		if (!name || GELF_ST_TYPE(sym.st_info) != STT_OBJECT || off >= sym.st_size)
+			continue;
+		*start = addr - off;
+		*size = sym.st_size;
+		return name;
+	}
+	return NULL;
+}
+
+struct walk {
+	struct at_dw *d;
+	lw_frame_t *frames;
+	int n, max;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int one_frame(Dwfl_Frame *state, void *arg)
+{
+	struct walk *w = arg;
+	Dwarf_Addr pc;
+	bool activation;
+	if (w->n >= w->max || !dwfl_frame_pc(state, &pc, &activation))
+		return DWARF_CB_ABORT;
+	/* a return address points after the call: look up the call itself */
+	Dwarf_Addr at = activation ? pc : pc - 1;
+	lw_frame_t *f = &w->frames[w->n++];
+	memset(f, 0, sizeof(*f));
+	f->pc = (uintptr_t)pc;
+	Dwfl_Module *m = dwfl_addrmodule(w->d->dwfl, at);
+	if (!m)
+		return DWARF_CB_OK;
+	f->module = dup_or_null(dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+	f->function = dup_or_null(dwfl_module_addrname(m, at));
+	Dwfl_Line *line = dwfl_module_getsrc(m, at);
+	if (line) {
+		int lineno = 0;
+		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		f->file = dup_or_null(file);
+		f->line = lineno > 0 ? lineno : 0;
+	}
+	return DWARF_CB_OK;
+}
+
+int at_dw_stack(struct at_dw *d, pid_t tid, lw_frame_t *frames, int max, const char **err)
+{
+	if (d->attached == 0)
+		d->attached = dwfl_linux_proc_attach(d->dwfl, d->pid, false) == 0 ? 1 : -1;
+	if (d->attached < 0) {
+		*err = "libdw cannot attach to the process";
+		return -1;
+	}
+	struct walk w = { d, frames, 0, max };
+	if (dwfl_getthread_frames(d->dwfl, tid, one_frame, &w) != 0 && w.n == 0) {
+		*err = dwfl_errmsg(-1);
+		return -1;
+	}
+	return w.n;
+}
+
+void at_dw_close(struct at_dw *d)
+{
+	if (!d)
+		return;
+	dwfl_end(d->dwfl);
+	free(d->mods);
+	free(d);
+}
