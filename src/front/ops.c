@@ -18,13 +18,13 @@ struct lw__thread *lw__op_thread_first(void)
 void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
 		     struct lw__site s)
 {
-	lw__destroyed(t, obj);
+	(void)kind; /* registered at its first use */
+	if (s.src)
+		lw__init_site_note(obj, s.src);
 	if (cache)
 		lw__store_rel(cache, (struct lw__lock *)NULL);
-	if (cache)
-		lw__lock_cached(cache, obj, kind, s);
-	else
-		lw__lock_get(obj, kind, s);
+	if (lw__lock_find(obj))
+		lw__destroyed(t, obj);
 }
 
 struct lw__thread *lw__op_resetting(void *obj, int destroy, const struct lw__site *s)
@@ -36,9 +36,13 @@ struct lw__thread *lw__op_resetting(void *obj, int destroy, const struct lw__sit
 	return t;
 }
 
-void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache)
+void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache,
+		      const lw_site_t *src)
 {
-	lw__destroyed(t, obj);
+	if (src)
+		lw__init_site_drop(obj);
+	if (lw__lock_find(obj))
+		lw__destroyed(t, obj);
 	if (cache)
 		lw__store_rel(cache, (struct lw__lock *)NULL);
 }

@@ -45,15 +45,15 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
 }
 
 /* The record the wrapper caches, or the one the thread last found at this
- * address (its small cache), else NULL: no call, no store. The caller
- * checks its kind and that it is live (lw__lock_plain does both). */
+ * address's slot in its small cache, else NULL: no call, no store. The
+ * caller checks its kind and that it is live (lw__lock_plain does both),
+ * then, from the thread's cache, its address (lw__acquire_pre). */
 static inline struct lw__lock *lw__op_lock_fast(struct lw__thread *t, void *obj,
 						struct lw__lock **cache)
 {
 	if (cache)
 		return lw__load_acq(cache);
-	unsigned i = lw__addr_slot(obj);
-	return t->by_addr[i].addr == obj ? t->by_addr[i].lock : NULL;
+	return t->by_addr[lw__addr_slot(obj)];
 }
 
 /* The record of obj: cached, else found or registered (and cached by the
@@ -65,14 +65,12 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	if (cache)
 		return lw__lock_cached(cache, obj, kind, s);
 	unsigned i = lw__addr_slot(obj);
-	struct lw__lock *l = lw__op_lock_fast(t, obj, NULL);
-	if (lw__likely(l != NULL && l->kind == kind && !lw__load(&l->retired)))
+	struct lw__lock *l = t->by_addr[i];
+	if (lw__likely(l != NULL && lw__lock_is(l, obj, kind)))
 		return l;
 	l = lw__lock_get(obj, kind, s);
-	if (l) {
-		t->by_addr[i].addr = obj;
-		t->by_addr[i].lock = l;
-	}
+	if (l)
+		t->by_addr[i] = l;
 	return l;
 }
 
@@ -108,7 +106,8 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		struct lw__acq a_;                                                 \
 		if (lw__likely(t_ != NULL) &&                                      \
 		    lw__likely((l_ = lw__op_lock_fast(t_, LW__OBJ(obj), (cache))) != NULL) && \
-		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), site_.pc, &a_))) { \
+		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), site_.pc,     \
+					       (cache) ? NULL : LW__OBJ(obj), &a_))) {     \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \
@@ -172,7 +171,9 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		return lw__release_slow_call(LW__OBJ(obj), (cache), (kind), site_); \
 	}
 
-/* Init: a lock initialised at a known address is a new lock. */
+/* Init: a lock initialised at a known address is a new lock; it is
+ * registered at its first use, so a lock never used costs two lookups that
+ * find nothing (lw__op_resetting, lw__op_new_lock). */
 #define LW__BODY_INIT(obj, cache, kind, site, call)                                \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
@@ -189,7 +190,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 1, &site_); \
 		int rc_ = (call);                                                  \
 		if (rc_ == 0 && t_)                                                \
-			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
+			lw__op_destroyed(t_, LW__OBJ(obj), (cache), site_.src);               \
 		return rc_;                                                        \
 	}
 
@@ -200,7 +201,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 1, &site_); \
 		(call);                                                            \
 		if (t_)                                                            \
-			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
+			lw__op_destroyed(t_, LW__OBJ(obj), (cache), site_.src);               \
 	}
 
 /* A thread cancelled in the wait gets the mutex back inside glibc before
@@ -262,11 +263,12 @@ void lw__cond_cancelled(void *arg);
 #define LW__RA() ((uintptr_t)__builtin_return_address(0))
 #define LW__SITE(src) ((struct lw__site){ LW__RA(), (src) })
 
-/* A lock initialised (cache reset, record made) or destroyed (the record
- * retired, cache reset): out of line, ops.c. */
+/* A lock initialised or destroyed: the cache reset, the old record (if
+ * any) retired; out of line, ops.c. */
 void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
 		     struct lw__site s);
-void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache);
+void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache,
+		      const lw_site_t *src);
 /* Before a destroy (destroy = 1) or an init: the check (the lock is held);
  * the calling thread's state, or NULL when the call passes straight
  * through. */

@@ -95,7 +95,8 @@ static void usage(FILE *f)
 		"  --iters-scale F  multiply the repetition time (so the iterations) by F,\n"
 		"                   for slow hosts such as Helgrind (e.g. 0.25)\n"
 		"  --only LIST      run only these rows: single_st,single,nested,rwread,\n"
-		"                   two_own,two_shared,edge,mem,table,striped,fanout\n"
+		"                   two_own,two_shared,edge,mem,table,striped,fanout,\n"
+		"                   create (create_1, create_4, create_use)\n"
 		"                   (for profiling), or single rows of the last three\n"
 		"                   (table_1k, fanout_16k, ...)\n"
 		"  --count N        run each row's body exactly N times, once, untimed\n"
@@ -524,6 +525,10 @@ static int run_child(void)
 		fprintf(stderr, "lockwatch-bench: a lock-table row failed\n");
 		return 1;
 	}
+	if (churn_rows()) {
+		fprintf(stderr, "lockwatch-bench: a lock-creation row failed\n");
+		return 1;
+	}
 
 	reports = lockwatch_reports(&loaded);
 	printf("reports %ld\n", reports);
@@ -558,6 +563,9 @@ static const struct rowdef {
 	{ "striped", "bucket (1,024) then global lock, pair", 1.5, 1.5 },
 	{ "fanout_256", "fan-out, 256 items: ns per item", 0, 0 },
 	{ "fanout_16k", "fan-out, 16,384 items: ns per item", 2.0, 2.0 },
+	{ "create_1", "mutex init+destroy, 1 thread", 3.0, 3.0 },
+	{ "create_4", "  same, 4 threads (CPU ns per thread)", 3.0, 3.0 },
+	{ "create_use", "init+lock+unlock+destroy, 1 thread", 0, 0 },
 };
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 
@@ -886,6 +894,7 @@ static int run_all(char **fwd, int nfwd)
 	/* scaling: two threads on their own locks against one thread */
 	scale_line(res, "2 threads own locks / 1 thread (<= 1.10)", "two_own", "single");
 	scale_line(res, "2 threads own tables / 1 thread (<= 1.10)", "two_tables", "table_1k");
+	scale_line(res, "4 threads init+destroy / 1 thread (<= 1.10)", "create_4", "create_1");
 	if (p->edge_large_max)
 		printf("%-42s", "new edge max, large graph (info)");
 	for (int f = 0; p->edge_large_max && f < NF; f++) {
