@@ -15,38 +15,6 @@ struct lw__thread *lw__op_thread_first(void)
 	return lw__thread_new();
 }
 
-void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
-		     struct lw__site s)
-{
-	(void)kind; /* registered at its first use */
-	if (s.src)
-		lw__init_site_note(obj, s.src);
-	if (cache)
-		lw__store_rel(cache, (struct lw__lock *)NULL);
-	if (lw__lock_find(obj))
-		lw__destroyed(t, obj);
-}
-
-struct lw__thread *lw__op_resetting(void *obj, int destroy, const struct lw__site *s)
-{
-	struct lw__thread *t = lw__op_self();
-	struct lw__lock *l = t ? lw__lock_find(obj) : NULL;
-	if (l)
-		lw__reset_check(t, l, destroy, s);
-	return t;
-}
-
-void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache,
-		      const lw_site_t *src)
-{
-	if (src)
-		lw__init_site_drop(obj);
-	if (lw__lock_find(obj))
-		lw__destroyed(t, obj);
-	if (cache)
-		lw__store_rel(cache, (struct lw__lock *)NULL);
-}
-
 void lw__cond_cancelled(void *arg)
 {
 	struct lw__cond_cancel *c = arg;

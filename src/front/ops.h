@@ -107,7 +107,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		if (lw__likely(t_ != NULL) &&                                      \
 		    lw__likely((l_ = lw__op_lock_fast(t_, LW__OBJ(obj), (cache))) != NULL) && \
 		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), site_.pc,     \
-					       (cache) ? NULL : LW__OBJ(obj), &a_))) {     \
+					       (cache) == NULL, LW__OBJ(obj), &a_))) {     \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \
@@ -172,25 +172,28 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 	}
 
 /* Init: a lock initialised at a known address is a new lock; it is
- * registered at its first use, so a lock never used costs two lookups that
- * find nothing (lw__op_resetting, lw__op_new_lock). */
+ * registered at its first use, so a lock never used costs one lookup that
+ * finds nothing. Before the real call, the check (the lock is held); after
+ * it, the old record (if any) retired. */
 #define LW__BODY_INIT(obj, cache, kind, site, call)                                \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 0, &site_); \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__op_resetting(t_, LW__OBJ(obj), 0, &site_) : NULL; \
 		int rc_ = (call);                                                  \
 		if (rc_ == 0 && t_)                                                \
-			lw__op_new_lock(t_, LW__OBJ(obj), (cache), (kind), site_); \
+			lw__op_reset(t_, LW__OBJ(obj), (cache), l_, 0, site_.src); \
 		return rc_;                                                        \
 	}
 
 #define LW__BODY_DESTROY(obj, cache, site, call)                                   \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 1, &site_); \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__op_resetting(t_, LW__OBJ(obj), 1, &site_) : NULL; \
 		int rc_ = (call);                                                  \
 		if (rc_ == 0 && t_)                                                \
-			lw__op_destroyed(t_, LW__OBJ(obj), (cache), site_.src);               \
+			lw__op_reset(t_, LW__OBJ(obj), (cache), l_, 1, site_.src); \
 		return rc_;                                                        \
 	}
 
@@ -198,10 +201,11 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_DESTROY_VOID(obj, cache, site, call)                              \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 1, &site_); \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__op_resetting(t_, LW__OBJ(obj), 1, &site_) : NULL; \
 		(call);                                                            \
 		if (t_)                                                            \
-			lw__op_destroyed(t_, LW__OBJ(obj), (cache), site_.src);               \
+			lw__op_reset(t_, LW__OBJ(obj), (cache), l_, 1, site_.src); \
 	}
 
 /* A thread cancelled in the wait gets the mutex back inside glibc before
@@ -263,16 +267,34 @@ void lw__cond_cancelled(void *arg);
 #define LW__RA() ((uintptr_t)__builtin_return_address(0))
 #define LW__SITE(src) ((struct lw__site){ LW__RA(), (src) })
 
-/* A lock initialised or destroyed: the cache reset, the old record (if
- * any) retired; out of line, ops.c. */
-void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
-		     struct lw__site s);
-void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache,
-		      const lw_site_t *src);
-/* Before a destroy (destroy = 1) or an init: the check (the lock is held);
- * the calling thread's state, or NULL when the call passes straight
- * through. */
-struct lw__thread *lw__op_resetting(void *obj, int destroy, const struct lw__site *s);
+/* Before a destroy (destroy = 1) or an init: the lock's live record, or
+ * NULL, checked (a held lock is reported: lw__reset_check). */
+static inline struct lw__lock *lw__op_resetting(struct lw__thread *t, void *obj, int destroy,
+						const struct lw__site *s)
+{
+	struct lw__lock *l = lw__lock_find(obj);
+	if (lw__unlikely(l != NULL))
+		lw__reset_check(t, l, destroy, s);
+	return l;
+}
+
+/* After a successful init or destroy: the wrapper's cache reset, the init
+ * site noted (header way) or dropped, and the old record l (if any)
+ * retired (lw__destroyed). */
+static inline void lw__op_reset(struct lw__thread *t, void *obj, struct lw__lock **cache,
+				struct lw__lock *l, int destroy, const lw_site_t *src)
+{
+	if (cache)
+		lw__store_rel(cache, (struct lw__lock *)NULL);
+	if (src) {
+		if (destroy)
+			lw__init_site_drop(obj);
+		else
+			lw__init_site_note(obj, src);
+	}
+	if (lw__unlikely(l != NULL))
+		lw__destroyed(t, obj);
+}
 
 /* The real function: in the preload library's fast bodies, straight from
  * the table (complete once any thread has state). */

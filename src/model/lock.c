@@ -285,9 +285,8 @@ static struct lw__lock *find_locked(const void *addr)
 	return l;
 }
 
-struct lw__lock *lw__lock_find(const void *addr)
+struct lw__lock *lw__lock_find_check(const void *addr, struct lw__lock *l)
 {
-	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (l && lw__load_acq(&l->retired))
 		return find_locked(addr);
 	if (l && lw__load(&l->addr) != addr)

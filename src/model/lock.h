@@ -123,6 +123,8 @@ static inline int lw__lock_is(const struct lw__lock *l, const void *addr, int ki
 	return (st & 0xffff) == (uint32_t)kind && lw__load(&l->addr) == addr;
 }
 
+extern struct lw__map lw__locks_by_addr;
+
 /* Where locks were initialised, for the header way in (whose init call
  * knows its source position): a lock registered at its first use is
  * named after its init call when the slot of its address still holds it.
@@ -162,8 +164,6 @@ static inline void lw__init_site_drop(const void *addr)
  * site is passed by value: two registers. */
 struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site site);
 
-extern struct lw__map lw__locks_by_addr;
-
 static inline struct lw__lock *lw__lock_get(const void *addr, int kind, struct lw__site site)
 {
 	struct lw__lock *l = lw__map_get(&lw__locks_by_addr, (uint64_t)(uintptr_t)addr);
@@ -184,8 +184,15 @@ static inline struct lw__lock *lw__lock_cached(struct lw__lock **cache, const vo
 	return l;
 }
 
-/* The record at addr if one is live, else NULL; never registers. */
-struct lw__lock *lw__lock_find(const void *addr);
+/* The record at addr if one is live, else NULL; never registers. A
+ * lookup that finds nothing is inline and lock-free; a record found is
+ * checked out of line (it may be retired or reused meanwhile). */
+struct lw__lock *lw__lock_find_check(const void *addr, struct lw__lock *l);
+static inline struct lw__lock *lw__lock_find(const void *addr)
+{
+	struct lw__lock *l = lw__map_get(&lw__locks_by_addr, (uint64_t)(uintptr_t)addr);
+	return lw__likely(l == NULL) ? NULL : lw__lock_find_check(addr, l);
+}
 
 /* Retire the live record of addr (destroy, or init over an old lock). */
 void lw__lock_retire(const void *addr);
