@@ -45,6 +45,7 @@ static struct lw__lock **chunks;
 static size_t n_chunks;
 static struct lw__lock *pending, *reusable;
 static size_t n_pending, n_reusable, n_since_scan;
+static uint64_t n_retired; /* ever */
 static int reclaiming;
 static uint32_t n_reading; /* readers now (lw__lock_read_begin) */
 static uint32_t read_gen;  /* readers so far */
@@ -188,8 +189,14 @@ static void reclaim(void)
 /* After its graph edges are gone: l waits for reuse, unless it must stay
  * (option stats keep their counts for the exit table; a record held at a
  * fork or by a thread that exited may still be in a dead thread's stack). */
+uint64_t lw__lock_retired_count(void)
+{
+	return lw__load(&n_retired);
+}
+
 static void retired_done(struct lw__lock *l)
 {
+	__atomic_fetch_add(&n_retired, 1, __ATOMIC_RELAXED);
 	if (l->counted || lw__load(&l->orphan))
 		return;
 	LOCK();

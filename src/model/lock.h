@@ -212,6 +212,10 @@ void lw__lock_set_thresholds(const void *addr, long hold_ms, long wait_ms);
  * by the registry (its record chunks and its map). */
 void lw__lock_memory(size_t *records, size_t *bytes);
 
+/* Records retired so far (destroy, init over, another kind at the
+ * address): the chain table's measure of lock churn (chains.c). */
+uint64_t lw__lock_retired_count(void);
+
 /* Around code that reads records it did not find through its own held
  * stack (the watchdog's pass over the snapshot, a report being built): no
  * retired record is made reusable while one runs. Slow paths only. */
