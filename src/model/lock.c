@@ -98,6 +98,12 @@ void lw__lock_read_end(void)
 	__atomic_fetch_sub(&n_reading, 1, __ATOMIC_SEQ_CST);
 }
 
+void lw__lock_atfork_child(void)
+{
+	n_reading = 0;
+	reclaiming = 0;
+}
+
 static void mark_one(struct lw__lock *l)
 {
 	if (l && lw__load(&l->retired))

@@ -222,6 +222,10 @@ uint64_t lw__lock_retired_count(void);
 void lw__lock_read_begin(void);
 void lw__lock_read_end(void);
 
+/* Fork, in the child: no reader runs (the watchdog is gone) and no
+ * reuse scan is half done (records it had taken out are lost). */
+void lw__lock_atfork_child(void);
+
 /* The registry lock (runtime/init.c takes it around fork). */
 struct lw__mutex;
 extern struct lw__mutex lw__registry_mu;

@@ -79,6 +79,7 @@ static void at_fork_child(void)
 		lw__mutex_postfork_child(fork_table[i]);
 	lw__report_atfork_child();
 	lw__thread_atfork_child();
+	lw__lock_atfork_child();
 	lw__sym_reset();
 	lw__watchdog_atfork_child();
 	lw__tls_guard = fork_guard;

@@ -568,9 +568,9 @@ static const struct rowdef {
 	{ "striped", "bucket (1,024) then global lock, pair", 1.5, 1.5 },
 	{ "fanout_256", "fan-out, 256 items: ns per item", 0, 0 },
 	{ "fanout_16k", "fan-out, 16,384 items: ns per item", 2.0, 2.0 },
-	{ "create_1", "mutex init+destroy, 1 thread", 3.0, 3.0 },
+	{ "create_1", "mutex init+destroy, 1 thread (CPU ns)", 3.0, 3.0 },
 	{ "create_4", "  same, 4 threads (CPU ns per thread)", 3.0, 3.0 },
-	{ "create_use", "init+lock+unlock+destroy, 1 thread", 0, 0 },
+	{ "create_use", "init+lock+unlock+destroy (CPU ns)", 0, 0 },
 };
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 
