@@ -4,9 +4,12 @@
  * so each makes an edge), then one thread does the same with 100,000
  * mutexes at 100,000 different addresses. Retired records are reused and
  * the address map does not keep dead addresses, so lockwatch's own count
- * (lw_memory) stays small: at most 2,048 lock records in use, 1 MiB of
- * registry (record chunks and map), and no edge left of a destroyed lock.
- * Counts, not timings. */
+ * (lw_memory) stays small: at most 2,048 lock records in use, 2 MiB of
+ * registry (record chunks and map; before reuse: 120,000 records, 15
+ * MiB), and no edge left of a destroyed lock. Counts, not timings. A scan
+ * for reusable records waits while the watchdog looks (every watchdog_ms),
+ * so the test runs with a watchdog that does not look meanwhile: then the
+ * counts do not depend on how busy the machine is. */
 #include "lwtest.h"
 
 #define PER_THREAD 60000
@@ -48,7 +51,7 @@ static void check_bounded(const char *phase)
 	printf("%s: locks %zu (%zu B), edges %zu (%zu B)\n", phase, m.locks, m.lock_bytes,
 	       m.edges, m.edge_bytes);
 	CHECK(m.locks <= 2048, "%s: %zu lock records in use", phase, m.locks);
-	CHECK(m.lock_bytes <= (1u << 20), "%s: %zu bytes of lock records", phase, m.lock_bytes);
+	CHECK(m.lock_bytes <= (2u << 20), "%s: %zu bytes of lock records", phase, m.lock_bytes);
 	CHECK(m.edges == 0, "%s: %zu edges left", phase, m.edges);
 }
 

@@ -46,7 +46,6 @@ static size_t n_chunks;
 static struct lw__lock *pending, *reusable;
 static size_t n_pending, n_reusable, n_since_scan;
 static uint64_t n_retired; /* ever */
-static int reclaiming;
 static uint32_t n_reading; /* readers now (lw__lock_read_begin) */
 static uint32_t read_gen;  /* readers so far */
 
@@ -101,7 +100,6 @@ void lw__lock_read_end(void)
 void lw__lock_atfork_child(void)
 {
 	n_reading = 0;
-	reclaiming = 0;
 }
 
 static void mark_one(struct lw__lock *l)
@@ -134,22 +132,27 @@ static void pending_add(struct lw__lock *list, size_t n)
 	n_pending += n;
 }
 
-/* Every RECLAIM_BATCH retirements, by the thread that retired the last:
- * the pending records no thread's held stack or wait reaches, while no
- * reader ran, become reusable; the others wait for the next scan. Called
- * under the guard, holding no lockwatch lock. */
+/* Every RECLAIM_BATCH retirements, by the thread that retired the last
+ * (or, while a reader runs, the first retirement after it ends): the
+ * pending records no thread's held stack or wait reaches, while no reader
+ * ran, become reusable; the others wait for the next scan. Called under
+ * the guard, holding no lockwatch lock. */
 static void reclaim(void)
 {
+	if (__atomic_load_n(&n_reading, __ATOMIC_SEQ_CST))
+		return; /* a reader: the next retirement tries again */
 	LOCK();
-	if (reclaiming || n_since_scan < RECLAIM_BATCH || !pending) {
+	if (n_since_scan < RECLAIM_BATCH || !pending) {
 		UNLOCK();
 		return;
 	}
+	/* two scans may run at once, each over the records it took: a scan
+	 * only ever marks a record that is referenced, so neither can make
+	 * the other's record reusable wrongly */
 	struct lw__lock *list = pending;
 	size_t n = n_pending;
 	pending = NULL;
 	n_pending = n_since_scan = 0;
-	reclaiming = 1;
 	UNLOCK();
 
 	uint32_t gen = __atomic_load_n(&read_gen, __ATOMIC_SEQ_CST);
@@ -188,7 +191,6 @@ static void reclaim(void)
 		reusable = use;
 		n_reusable += n_use;
 	}
-	reclaiming = 0;
 	UNLOCK();
 }
 
@@ -210,7 +212,7 @@ static void retired_done(struct lw__lock *l)
 	pending = l;
 	n_pending++;
 	n_since_scan++;
-	int scan = n_since_scan >= RECLAIM_BATCH && !reclaiming;
+	int scan = n_since_scan >= RECLAIM_BATCH;
 	UNLOCK();
 	if (scan)
 		reclaim();

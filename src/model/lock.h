@@ -222,8 +222,8 @@ uint64_t lw__lock_retired_count(void);
 void lw__lock_read_begin(void);
 void lw__lock_read_end(void);
 
-/* Fork, in the child: no reader runs (the watchdog is gone) and no
- * reuse scan is half done (records it had taken out are lost). */
+/* Fork, in the child: no reader runs (the watchdog is gone; records a
+ * reuse scan had taken out in the parent are lost to the child). */
 void lw__lock_atfork_child(void);
 
 /* The registry lock (runtime/init.c takes it around fork). */
