@@ -132,6 +132,12 @@ enum { LW_MUTEX_NORMAL = PTHREAD_MUTEX_NORMAL,
        LW_MUTEX_ERRORCHECK = PTHREAD_MUTEX_ERRORCHECK };
 #endif
 
+/* dlclose(handle) that also forgets the locks in the library's memory (its
+ * static mutexes), so another library mapped there later does not inherit
+ * their edges and names. Programs run under `lockwatch run` or built with
+ * the force-included header get it for every dlclose. */
+LW_API int lw_dlclose(void *handle);
+
 LW_API int lw_mutex_init(lw_mutex_t *m, const pthread_mutexattr_t *attr);
 LW_API int lw_mutex_init_type(lw_mutex_t *m, int type);
 LW_API int lw_mutex_destroy(lw_mutex_t *m);
@@ -362,6 +368,7 @@ LW_API int lw_sem_clockwait_at(sem_t *s, __clockid_t c, const struct timespec *t
 			       const lw_site_t *site);
 LW_API int lw_sem_trywait_at(sem_t *s, const lw_site_t *site);
 LW_API int lw_sem_post_at(sem_t *s, const lw_site_t *site);
+LW_API int lw_dlclose_at(void *handle, const lw_site_t *site);
 LW_API int lw_pthread_cond_wait_at(pthread_cond_t *c, pthread_mutex_t *m,
 				   const lw_site_t *site);
 LW_API int lw_pthread_cond_timedwait_at(pthread_cond_t *c, pthread_mutex_t *m,

@@ -43,5 +43,6 @@
 #define pthread_spin_unlock lw_spin_unlock
 #define pthread_cond_wait lw_cond_wait
 #define pthread_cond_timedwait lw_cond_timedwait
+#define dlclose lw_dlclose
 
 #endif

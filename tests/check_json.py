@@ -5,7 +5,7 @@ documented in src/report/json.c, and check expectations about its reports.
 usage: check_json.py FILE [--expect KIND:SEVERITY:N]... [--count N]
                           [--lock NAME]... [--func NAME]...
                           [--frame FUNC:FILE:LINE]... [--note TEXT]...
-                          [--timed-edges N]
+                          [--timed-edges N] [--now-func NAME]...
                           [--status N --actual-status M]
 
 Every line must be one JSON object with exactly the documented keys, in the
@@ -20,7 +20,8 @@ a lock of that name; --func NAME some frame is in that function; --frame
 FUNC:FILE:LINE some frame is in that function at that line of a file of that
 base name (the call site a report shows); --note TEXT some report's note
 contains TEXT; --timed-edges N every lock_order_cycle report has exactly N
-edges whose `to` was a timed acquire (to_timed); --status N
+edges whose `to` was a timed acquire (to_timed); --now-func NAME some
+thread's "doing now" stack (now) has a frame in that function; --status N
 the program's exit status (given by run_json.sh as --actual-status) was N
 (default 0). A FILE that does not exist counts as no report (lockwatch
 creates it with the first report) and passes only with --count 0. Exit
@@ -277,6 +278,7 @@ def main():
     ap.add_argument("--frame", action="append", default=[])
     ap.add_argument("--note", action="append", default=[])
     ap.add_argument("--timed-edges", type=int)
+    ap.add_argument("--now-func", action="append", default=[])
     ap.add_argument("--status", type=int, default=0)
     ap.add_argument("--actual-status", type=int)
     a = ap.parse_args()
@@ -349,6 +351,13 @@ def main():
         if not any(isinstance(r, dict) and isinstance(r.get("note"), str) and text in r["note"]
                    for r in reports):
             c.fail("expect", "no note contains %r" % text)
+    now_functions = {f.get("function") for r in reports if isinstance(r, dict)
+                     for t in (r.get("threads") or []) if isinstance(t, dict)
+                     for f in (t.get("now") or []) if isinstance(f, dict)}
+    for fn in a.now_func:
+        if fn not in now_functions:
+            c.fail("expect", "no 'doing now' stack has a frame in %r (they have %s)"
+                   % (fn, sorted(map(str, now_functions))))
     if a.timed_edges is not None:
         for r in reports:
             if isinstance(r, dict) and r.get("kind") == "lock_order_cycle":

@@ -60,6 +60,7 @@
 
 #include <pthread.h>
 #include <semaphore.h>
+#include <dlfcn.h> /* dlclose is routed: a library's static locks go with it */
 /* C11 threads: a C program of C11 or later may include <threads.h>, whose
  * mtx_* and cnd_* glibc implements without the pthread calls; reading it
  * now lets the macros below route them. Define LOCKWATCH_NO_THREADS_H to
@@ -146,6 +147,8 @@
 #define sem_clockwait(s, c, t) lw_sem_clockwait_at((s), (c), (t), LW__SITE)
 #define sem_trywait(s) lw_sem_trywait_at((s), LW__SITE)
 #define sem_post(s) lw_sem_post_at((s), LW__SITE)
+
+#define dlclose(h) lw_dlclose_at((h), LW__SITE)
 
 #define pthread_cond_wait(c, m) lw_pthread_cond_wait_at((c), (m), LW__SITE)
 #define pthread_cond_timedwait(c, m, t)                                    \

@@ -25,6 +25,10 @@
 #define lw__load_acq(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define lw__store_rel(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
+/* Orders this thread's memory accesses against a signal handler that
+ * interrupts it (a compiler barrier: no instruction). */
+#define lw__signal_fence() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+
 #define LW__TLS __thread __attribute__((tls_model("initial-exec")))
 
 /* An invariant broke: print file:line and abort. */

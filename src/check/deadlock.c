@@ -36,11 +36,12 @@ static int waits_for_gone(const struct snap_thread *s)
 	return (o & LW__ORPHAN_WRITE) || (o && s->wait_mode == LW__WRITE);
 }
 
-/* A wait anyone may end: a semaphore (any thread may post) or a condition
- * variable (any thread may signal). */
+/* A wait anyone may end: a semaphore (any thread may post), a condition
+ * variable (any thread may signal), or a process-shared lock (another
+ * process may hold it, or unlock it). */
 static int waits_for_anyone(const struct snap_thread *s)
 {
-	return s->waiting->kind == LW__SEM || s->wait_cond;
+	return s->waiting->kind == LW__SEM || s->wait_cond || lw__lock_pshared(s->waiting);
 }
 
 /* Does stuck thread s wait for a lock whose every blocking holder is

@@ -77,13 +77,16 @@ static uint64_t *push_any(struct lw__thread *t, struct lw__lock *l, uint64_t cha
 		return NULL;
 	}
 	struct lw__held_more *m = &t->more[t->n_more];
-	m->h.lock = l;
-	m->h.chain = chain;
-	m->h.when = when;
-	m->h.flags = flags;
+	lw__held_write(&m->h, l, chain, when, flags);
 	m->h.count_extra = 0;
 	m->t_ns = 0;
 	lw__store_rel(&t->n_more, t->n_more + 1);
+	lw__signal_fence();
+	if (lw__differs(&m->h.chain, chain)) { /* a handler's entry (lw__held_push) */
+		lw__held_write(&m->h, l, chain, when, flags);
+		m->h.count_extra = 0;
+		m->t_ns = 0;
+	}
 	if (own)
 		lw__store(&l->owner, t);
 	seal(t);
@@ -380,11 +383,19 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
 		     const struct lw__site *s)
 {
-	/* semaphore units are not owned: a signal semaphore is destroyed or
-	 * initialised "held" by design */
-	if (l->kind == LW__SEM || l->kind == LW__UNKNOWN)
+	if (l->kind == LW__UNKNOWN)
 		return;
 	struct lw__held *h = find_held(t, l);
+	/* Semaphore units are not owned, and another thread's taken units are
+	 * a signal semaphore's normal state: only a thread that initialises a
+	 * semaphore while it holds units of it itself is told (its later
+	 * sem_post gives a unit to the fresh semaphore). Destroying one is
+	 * never a held-lock mistake. */
+	if (l->kind == LW__SEM) {
+		if (h && !destroy)
+			lw__misuse_init_held(t, l, h, s);
+		return;
+	}
 	if (!h && !lw__load(&l->owner))
 		return;
 	if (destroy) {
@@ -394,6 +405,15 @@ void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
 	lw__misuse_init_held(t, l, h, s);
 	if (h)
 		t->reinit = l->addr; /* its next unlock is the same mistake */
+}
+
+void lw__held_atfork_child(struct lw__thread *t)
+{
+	for (unsigned i = lw__held_depth(t); i-- > 0;) {
+		struct lw__held *h = lw__held_at(t, i);
+		if (h->lock && lw__lock_pshared(h->lock))
+			remove_held(t, h);
+	}
 }
 
 void lw__destroyed(struct lw__thread *t, const void *addr)

@@ -142,9 +142,31 @@ static inline int lw__acquire_pre_any(struct lw__thread *t, struct lw__lock *l, 
 		lw__acquire_pre(t, l, kind, mode, pc, 0, NULL, a));
 }
 
+/* Write held entry h: its chain first, then the rest. */
+static inline void lw__held_write(struct lw__held *h, struct lw__lock *l, uint64_t chain,
+				  uint64_t when, uint32_t flags)
+{
+	h->chain = chain;
+	lw__signal_fence();
+	h->lock = l;
+	h->when = when;
+	h->flags = flags;
+}
+
+/* Does the word at p, read from memory now, differ from v? One compare
+ * with a memory operand (a plain load would need a register, which the
+ * fast path pays for in saves). */
+static inline int lw__differs(const uint64_t *p, uint64_t v)
+{
+	int ne;
+	__asm__ volatile("cmpq %2, %1" : "=@ccne"(ne) : "m"(*p), "r"(v));
+	return ne;
+}
+
 /* Push a held entry (four stores), then publish it and, when `own`, make
  * the thread the lock's owner. Returns its index, or -1 when the stack is
- * full (the overflow is counted). */
+ * full (the overflow is counted). Safe against a signal handler that
+ * locks and unlocks meanwhile: two instructions (the chain re-read). */
 static inline int lw__held_push(struct lw__thread *t, struct lw__lock *l, uint64_t chain,
 				uint64_t when, uint32_t flags, int own)
 {
@@ -154,11 +176,16 @@ static inline int lw__held_push(struct lw__thread *t, struct lw__lock *l, uint64
 		return -1;
 	}
 	struct lw__held *h = &t->held[n];
-	h->lock = l;
-	h->chain = chain;
-	h->when = when;
-	h->flags = flags;
+	lw__held_write(h, l, chain, when, flags);
 	lw__store_rel(&t->n_held, n + 1);
+	lw__signal_fence();
+	/* A signal handler's lock call made while the entry was being written
+	 * (before it was published) pushed its own entry in this same slot,
+	 * and popped it. The chain, written first, tells: a handler that came
+	 * after it changed it; one that came before was written over whole.
+	 * Then the entry is written again, in place. */
+	if (lw__unlikely(lw__differs(&h->chain, chain)))
+		lw__held_write(h, l, chain, when, flags);
 	if (own)
 		lw__store(&l->owner, t);
 	return (int)n;
@@ -196,6 +223,9 @@ static inline int lw__release(struct lw__thread *t, void *obj)
 void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
 		     const struct lw__site *s);
 void lw__destroyed(struct lw__thread *t, const void *addr);
+/* In a fork's child, for the forking thread t: the process-shared locks
+ * it held are still held by the parent, not by the child: forgotten. */
+void lw__held_atfork_child(struct lw__thread *t);
 
 /* Condition-variable wait: the mutex is released before and re-held after,
  * with no order edge. `saved` carries the held entry across the wait, its

@@ -96,14 +96,21 @@ void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct
 	if (rb) {
 		int li = lw__rb_lock(rb, l);
 		lw__thread_refresh_name(t);
-		lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0,
-			      owner == t && h ? h->stack : 0);
+		if (l->kind != LW__SEM) /* a unit is taken without a stack */
+			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0,
+				      owner == t && h ? h->stack : 0);
 		lw__rb_thread(rb, t->tid, t->name, "initialiser", li, 0, lw__stack_capture(s));
 		lw__rb_headline(rb, "thread %d (%s) initialises %s while thread %d (%s) holds it",
 				t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid, owner->name);
-		lw__rb_note(rb, "initialising a held lock is undefined behaviour: the lock is "
-			    "reset, so the holder's later unlock acts on a fresh lock (and a "
-			    "waiter may get it while the holder is still inside)");
+		if (l->kind == LW__SEM)
+			lw__rb_note(rb, "initialising a semaphore in use is undefined behaviour: "
+				    "its count is reset, so this thread's later sem_post of the "
+				    "unit it took adds one more unit than the semaphore was "
+				    "initialised with");
+		else
+			lw__rb_note(rb, "initialising a held lock is undefined behaviour: the lock is "
+				    "reset, so the holder's later unlock acts on a fresh lock (and a "
+				    "waiter may get it while the holder is still inside)");
 	}
 	end(rb, saved);
 }

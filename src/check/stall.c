@@ -15,6 +15,7 @@
 #include "stack.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 enum { EP_HOLD, EP_WAIT };
 
@@ -28,7 +29,11 @@ struct episode {
 static struct episode *eps;
 static size_t n_eps, cap_eps;
 static uint32_t gen;
-
+/* An open-addressing index over eps (slot: position + 1, 0 empty), at most
+ * half full, rebuilt at each prune: finding an episode is one probe, not a
+ * walk, so a tick costs the same per hold with 10 or 10,000 holds. */
+static uint32_t *idx;
+static size_t idx_mask;
 
 static uint64_t ep_key(int kind, int tid, const struct lw__lock *l, uint32_t tick)
 {
@@ -37,17 +42,60 @@ static uint64_t ep_key(int kind, int tid, const struct lw__lock *l, uint32_t tic
 	return h;
 }
 
+static size_t ep_slot(uint64_t key)
+{
+	key ^= key >> 31;
+	key *= 0xBF58476D1CE4E5B9ull;
+	return (size_t)(key ^ (key >> 29)) & idx_mask;
+}
+
+static void idx_add(size_t pos)
+{
+	size_t i = ep_slot(eps[pos].key);
+	while (idx[i])
+		i = (i + 1) & idx_mask;
+	idx[i] = (uint32_t)pos + 1;
+}
+
+/* Make the index hold every episode, with room for one more (-1: no
+ * memory; the caller then does without the new episode). */
+static int idx_rebuild(size_t need)
+{
+	size_t size = idx ? idx_mask + 1 : 0;
+	if (size < 2 * need + 2) {
+		size_t n = 64;
+		while (n < 2 * need + 2)
+			n *= 2;
+		uint32_t *p = malloc(n * sizeof(*p));
+		if (!p)
+			return -1;
+		free(idx);
+		idx = p;
+		idx_mask = n - 1;
+	}
+	memset(idx, 0, (idx_mask + 1) * sizeof(*idx));
+	for (size_t i = 0; i < n_eps; i++)
+		idx_add(i);
+	return 0;
+}
+
 /* Find or add the episode; returns it with `seen` incremented once per gen. */
 static struct episode *episode(uint64_t key)
 {
-	for (size_t i = 0; i < n_eps; i++)
-		if (eps[i].key == key) {
-			if (eps[i].gen != gen) {
-				eps[i].gen = gen;
-				eps[i].seen++;
+	if (idx) {
+		for (size_t i = ep_slot(key); idx[i]; i = (i + 1) & idx_mask) {
+			struct episode *e = &eps[idx[i] - 1];
+			if (e->key != key)
+				continue;
+			if (e->gen != gen) {
+				e->gen = gen;
+				e->seen++;
 			}
-			return &eps[i];
+			return e;
 		}
+	}
+	if ((!idx || 2 * (n_eps + 1) + 2 > idx_mask + 1) && idx_rebuild(n_eps + 1) < 0)
+		return NULL;
 	if (lw__grow(&eps, &cap_eps, n_eps, sizeof(*eps), 32) < 0)
 		return NULL;
 	struct episode *e = &eps[n_eps++];
@@ -55,6 +103,7 @@ static struct episode *episode(uint64_t key)
 	e->level = 0;
 	e->seen = 1;
 	e->gen = gen;
+	idx_add(n_eps - 1);
 	return e;
 }
 
@@ -65,6 +114,8 @@ static void episodes_prune(void)
 		if (eps[i].gen == gen)
 			eps[k++] = eps[i];
 	n_eps = k;
+	if (idx)
+		idx_rebuild(n_eps);
 }
 
 /* The level a duration reaches against a threshold: 0 below, 1 at 1x, 2 at
@@ -241,4 +292,6 @@ void lw__stall_check(uint32_t now)
 void lw__stall_atfork_child(void)
 {
 	n_eps = 0;
+	if (idx)
+		idx_rebuild(0);
 }

@@ -32,6 +32,9 @@ int lw_mutex_init_type(lw_mutex_t *m, int type)
 	return rc;
 }
 
+int lw_dlclose(void *handle)
+LW__BODY_DLCLOSE(LW_REAL_FN(dlclose)(handle))
+
 int lw_mutex_destroy(lw_mutex_t *x)
 LW__BODY_DESTROY(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_mutex_destroy)(&x->m))
 

@@ -190,3 +190,6 @@ LW__BODY_TRY(sem, NULL, LW__SEM, LW__WRITE, (LW__SITE(src)), LW_REAL_FN(sem_tryw
 
 int lw_sem_post_at(sem_t *sem, const lw_site_t *src)
 LW__BODY_RELEASE(sem, NULL, LW__SEM, (LW__SITE(src)), LW_REAL_FAST(sem_post)(sem))
+
+int lw_dlclose_at(void *handle, const lw_site_t *src)
+LW__BODY_DLCLOSE(((void)src, LW_REAL_FN(dlclose)(handle)))

@@ -11,6 +11,7 @@
 
 #include "held.h"
 #include "real.h"
+#include "dl.h"
 #include "stack.h"
 
 /* The calling thread's first lock call: start the library, make its state
@@ -241,12 +242,18 @@ void lw__cond_cancelled(void *arg);
 		return rc_;                                                        \
 	}
 
-/* dlclose: libunwind caches unwind rules by address; code unloaded and
- * replaced at the same addresses must not be unwound with stale rules. */
+/* dlclose: the locks in an unloaded library's memory are retired with it
+ * (another library mapped there later must not inherit their records,
+ * edges and names), and libunwind's rules and the symbol tables for its
+ * addresses are dropped (front/dl.c). */
 #define LW__BODY_DLCLOSE(call)                                                     \
 	{                                                                          \
+		if (lw__tls_guard)                                                 \
+			return (call);                                             \
+		struct lw__dl_before b_;                                           \
+		lw__dl_before(&b_);                                                \
 		int rc_ = (call);                                                  \
-		lw__stack_flush();                                                 \
+		lw__dl_after(&b_);                                                 \
 		return rc_;                                                        \
 	}
 

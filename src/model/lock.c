@@ -376,6 +376,31 @@ void lw__lock_retire(const void *addr)
 	}
 }
 
+void lw__lock_retire_range(uintptr_t lo, uintptr_t hi)
+{
+	struct lw__lock *batch[64];
+	size_t i = 0, n;
+	do {
+		n = 0;
+		LOCK();
+		for (; i < n_records && n < 64; i++) {
+			struct lw__lock *l = &chunks[i / CHUNK_RECORDS][i % CHUNK_RECORDS];
+			uintptr_t a = (uintptr_t)l->addr;
+			if (l->retired || a < lo || a >= hi ||
+			    lw__map_get(&by_addr, (uint64_t)a) != l)
+				continue;
+			lw__store(&l->retired, (uint8_t)1);
+			lw__map_put(&by_addr, (uint64_t)a, NULL);
+			batch[n++] = l;
+		}
+		UNLOCK();
+		for (size_t k = 0; k < n; k++) {
+			forget_retired(batch[k]);
+			retired_done(batch[k]);
+		}
+	} while (n == 64);
+}
+
 /* The live record at addr, or a new one of unknown kind (named or given
  * thresholds before its first use). Caller holds reg_mu. */
 static struct lw__lock *record_for(const void *addr)

@@ -106,6 +106,20 @@ static inline int lw__lock_prefers_writers(const struct lw__lock *l)
 		       PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
 }
 
+/* Is l process-shared (PTHREAD_PROCESS_SHARED, read from glibc's object:
+ * the mutex kind's pshared bit, the rwlock's __shared)? Another process may
+ * then unlock it: it is never an orphan, a fork's child does not hold
+ * what the parent holds, and a wait on it is never certain to be stuck.
+ * A spinlock does not say; a semaphore is never held for good anyway. */
+static inline int lw__lock_pshared(const struct lw__lock *l)
+{
+	if (l->kind == LW__MUTEX)
+		return (((const pthread_mutex_t *)l->addr)->__data.__kind & 128) != 0;
+	if (l->kind == LW__RWLOCK)
+		return ((const pthread_rwlock_t *)l->addr)->__data.__shared != 0;
+	return 0;
+}
+
 /* Is l a live lock of this kind, not orphaned, without stats: one load
  * (acquire: a reused record is published by its state, so what the caller
  * reads after, its address and key, are the new lock's). */
@@ -196,6 +210,10 @@ static inline struct lw__lock *lw__lock_find(const void *addr)
 
 /* Retire the live record of addr (destroy, or init over an old lock). */
 void lw__lock_retire(const void *addr);
+/* Retire every live record whose lock lies in [lo, hi): memory that is
+ * gone (a library unloaded by dlclose). Takes the registry lock in turns;
+ * the lock_retired hook runs outside it. */
+void lw__lock_retire_range(uintptr_t lo, uintptr_t hi);
 
 /* Name a lock (registering it if new). */
 void lw__lock_set_name(const void *addr, const char *name);

@@ -1,6 +1,12 @@
-/* now.c - the stack signal and its handler (see now.h). The handler only
- * unwinds into a static buffer (async-signal-safe, under the guard) and
- * marks that a signal came, so an interrupted semaphore wait restarts.
+/* now.c - "what is that thread doing now" (see now.h). A thread blocked
+ * in a system call is never signalled: its stack is read from outside,
+ * from the stack pointer and pc the kernel shows for it
+ * (/proc/self/task/TID/syscall; stack_at.c), and kept only when the
+ * thread was still in that same call, not woken once, after the read. A
+ * thread running its own code, where a signal interrupts nothing, is sent
+ * the stack signal, whose handler only unwinds into a static buffer
+ * (async-signal-safe, under the guard) and marks that a signal came, so
+ * an interrupted semaphore wait restarts.
  * The signal is the program's first: lockwatch never installs over any
  * handler (or SIG_IGN) the program set, stops using the signal for good
  * when the program sets one later (the preload library's sigaction and
@@ -106,32 +112,96 @@ int lw__now_program_signal(int sig, int setting, struct sigaction *before)
 	return ours;
 }
 
-/* Does thread tid block signal sig? (/proc/self/task/TID/status, SigBlk) */
-static int blocks(int tid, int sig)
+/* Read a small /proc file into buf (NUL-terminated); its length or -1. */
+static ssize_t read_proc(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return n;
+}
+
+/* Thread tid's signal mask and context switches (/proc/self/task/TID/status);
+ * 0, or -1 when it cannot be read. */
+static int status_of(int tid, unsigned long long *blocked, unsigned long long *switches)
 {
 	char path[64], buf[2048];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
+	if (read_proc(path, buf, sizeof(buf)) <= 0)
+		return -1;
 	const char *p = strstr(buf, "SigBlk:");
-	unsigned long long mask = 0;
-	if (!p || sscanf(p + 7, "%llx", &mask) != 1)
+	unsigned long long v = 0, nv = 0;
+	*blocked = 0;
+	if (p)
+		sscanf(p + 7, "%llx", blocked);
+	if ((p = strstr(buf, "voluntary_ctxt_switches:")) != NULL)
+		sscanf(p + 24, "%llu", &v);
+	if ((p = strstr(buf, "nonvoluntary_ctxt_switches:")) != NULL)
+		sscanf(p + 27, "%llu", &nv);
+	*switches = v + nv;
+	return 0;
+}
+
+/* Does thread tid block signal sig? */
+static int blocks(int tid, int sig)
+{
+	unsigned long long mask, switches;
+	if (status_of(tid, &mask, &switches) != 0)
 		return 0;
 	return sig >= 1 && sig <= 64 && (mask >> (sig - 1) & 1);
 }
 
-int lw__now_stack(int tid, uintptr_t *pcs, const char **note)
+/* Where thread tid is, from /proc/self/task/TID/syscall. */
+enum { AT_GONE, AT_UNKNOWN, AT_RUNNING, AT_STOPPED, AT_SYSCALL };
+struct where {
+	int at;
+	long nr;                      /* AT_SYSCALL: the call */
+	unsigned long long sp, pc;
+	unsigned long long switches;  /* context switches, to see a wake-up */
+	char line[256];
+};
+
+static void where_is(int tid, struct where *w)
+{
+	char path[64];
+	unsigned long long mask;
+	memset(w, 0, sizeof(*w));
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	if (status_of(tid, &mask, &w->switches) != 0) {
+		w->at = AT_GONE;
+		return;
+	}
+	if (read_proc(path, w->line, sizeof(w->line)) <= 0) {
+		w->at = AT_UNKNOWN; /* no such file here: never signal blindly */
+		return;
+	}
+	unsigned long long a[6];
+	if (strncmp(w->line, "running", 7) == 0)
+		w->at = AT_RUNNING;
+	else if (sscanf(w->line, "%ld %llx %llx %llx %llx %llx %llx %llx %llx", &w->nr, &a[0],
+			&a[1], &a[2], &a[3], &a[4], &a[5], &w->sp, &w->pc) == 9 && w->nr >= 0)
+		w->at = AT_SYSCALL;
+	else
+		w->at = AT_STOPPED; /* blocked outside a system call (a fault, stopped) */
+}
+
+static int same_call(const struct where *a, const struct where *b)
+{
+	return b->at == AT_SYSCALL && strcmp(a->line, b->line) == 0;
+}
+
+/* Ask running thread tid by signal; -1 when it went into a system call
+ * meanwhile (read it from outside then), else the frame count. */
+static int by_signal(int tid, uintptr_t *pcs, const char **note)
 {
 	int sig = (int)lw__opt.stack_signal;
-	*note = NULL;
 	if (sig == 0) {
-		*note = "not asked (option stack_signal=0)";
+		*note = "running; not asked (option stack_signal=0)";
 		return 0;
 	}
 	if ((*note = install_signal(sig)) != NULL)
@@ -140,6 +210,10 @@ int lw__now_stack(int tid, uintptr_t *pcs, const char **note)
 		*note = "the thread blocks the stack signal";
 		return 0;
 	}
+	struct where w;
+	where_is(tid, &w); /* last look: a signal must not interrupt a call */
+	if (w.at == AT_SYSCALL)
+		return -1;
 	lw__store(&req.done, 0);
 	lw__store_rel(&req.tid, tid);
 	if (lw__load_acq(&sig_installed) != 1) { /* the program took it meanwhile */
@@ -164,4 +238,49 @@ int lw__now_stack(int tid, uintptr_t *pcs, const char **note)
 	int n = req.n;
 	memcpy(pcs, req.pcs, (size_t)n * sizeof(*pcs));
 	return n;
+}
+
+int lw__now_stack(int tid, uintptr_t *pcs, const char **note)
+{
+	int depth = (int)lw__opt.stack_depth, kept = 0;
+	uintptr_t last[LW__STACK_MAX];
+	*note = NULL;
+	if (depth < 1)
+		depth = 1;
+	for (int tries = 0; tries < 6; tries++) {
+		struct where a, b;
+		where_is(tid, &a);
+		if (a.at == AT_GONE) {
+			*note = "the thread has exited";
+			return 0;
+		}
+		if (a.at == AT_UNKNOWN) {
+			*note = "whether it is in a system call cannot be read here";
+			return 0;
+		}
+		if (a.at != AT_SYSCALL) {
+			int n = by_signal(tid, pcs, note);
+			if (n >= 0)
+				return n;
+			continue; /* into a system call just now */
+		}
+		int n = lw__stack_at((uintptr_t)a.sp, (uintptr_t)a.pc, pcs, depth);
+		if (n == 0) {
+			*note = "blocked in a system call; its stack could not be read";
+			return 0;
+		}
+		where_is(tid, &b);
+		if (same_call(&a, &b) && a.switches == b.switches)
+			return n; /* it slept through the read */
+		if (same_call(&a, &b)) { /* woken and back in the same call */
+			kept = n;
+			memcpy(last, pcs, (size_t)n * sizeof(*pcs));
+		}
+	}
+	if (kept) { /* a thread that keeps waking up in the same place */
+		memcpy(pcs, last, (size_t)kept * sizeof(*pcs));
+		return kept;
+	}
+	*note = "it kept going in and out of system calls while it was read";
+	return 0;
 }

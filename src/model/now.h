@@ -1,5 +1,7 @@
-/* now.h - "what is that thread doing now": its current stack, asked for
- * with a signal (option stack_signal) whose handler unwinds the
+/* now.h - "what is that thread doing now": its current stack. A thread
+ * blocked in a system call is read from outside, with no signal (its
+ * stack pointer and pc from /proc, unwound by stack_at.c); a running one
+ * is asked with a signal (option stack_signal) whose handler unwinds the
  * interrupted thread into a buffer. One request at a time: the watchdog
  * thread asks, for the threads of a report only. */
 #ifndef LW_NOW_H

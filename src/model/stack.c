@@ -189,6 +189,10 @@ void lw__stack_init(void)
 		void *warm[2];
 		backtrace(warm, 2); /* its first call loads libgcc_s: do it now */
 	}
+	/* the remote interface opens a pipe of its own too, never read */
+	fds_open(before);
+	lw__stack_at_init();
+	close_new_pipes(before);
 }
 
 static void depot_lock(void)

@@ -29,6 +29,15 @@ uint32_t lw__stack_capture(const struct lw__site *site);
  * Drops frames above skip_to_pc when it is found. Returns the count. */
 int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc);
 
+/* The stack of another thread of this process blocked in a system call,
+ * from its stack pointer and pc there (/proc/self/task/TID/syscall),
+ * read without stopping or signalling it (stack_at.c): pcs[0] is pc, then
+ * return addresses. Returns the count, 0 when it cannot be read (no
+ * libunwind-x86_64, process_vm_readv refused). Call under the guard; the
+ * caller checks that the thread did not move meanwhile. */
+int lw__stack_at(uintptr_t sp, uintptr_t pc, uintptr_t *pcs, int max);
+void lw__stack_at_init(void); /* from lw__stack_init */
+
 /* Intern raw pcs (with an optional site). Returns the id or 0. */
 uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *site);
 

@@ -142,7 +142,8 @@ void lw__thread_atfork_child(void)
 {
 	/* only the forking thread survives; what the others held stays locked
 	 * in the child with nobody to unlock it: an orphan (check/misuse.c reports a
-	 * thread that then waits for one) */
+	 * thread that then waits for one); a process-shared lock is not: the
+	 * parent's threads still hold it, and will let it go */
 	struct lw__thread *self = lw__tls_self;
 	for (struct lw__thread *p = threads; p; p = p->next) {
 		if (p == self || !lw__load(&p->alive))
@@ -152,7 +153,7 @@ void lw__thread_atfork_child(void)
 		for (unsigned i = 0; i < n; i++) {
 			struct lw__held *h = lw__held_at(p, i);
 			struct lw__lock *l = h->lock;
-			if (l && l->kind != LW__SEM) {
+			if (l && l->kind != LW__SEM && !lw__lock_pshared(l)) {
 				l->orphan |= h->mode == LW__READ ? LW__ORPHAN_READ : LW__ORPHAN_WRITE;
 				if (l->owner == p)
 					l->owner = NULL;

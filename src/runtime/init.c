@@ -22,6 +22,7 @@
 #include "alloc.h"
 #include "chains.h"
 #include "deadlock.h"
+#include "held.h"
 #include "graph.h"
 #include "hooks.h"
 #include "lock.h"
@@ -79,6 +80,8 @@ static void at_fork_child(void)
 		lw__mutex_postfork_child(fork_table[i]);
 	lw__report_atfork_child();
 	lw__thread_atfork_child();
+	if (lw__tls_self)
+		lw__held_atfork_child(lw__tls_self);
 	lw__lock_atfork_child();
 	lw__sym_reset();
 	lw__watchdog_atfork_child();

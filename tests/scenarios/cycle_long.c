@@ -4,9 +4,10 @@
  * lock. Expected: exactly one lock_order_cycle error whose locks are the
  * 20000 mutexes once each and whose 20000 edges chain into a ring
  * (edge i ends where edge i+1 starts), unnamed heap locks named
- * "mutex@cycle_long.c:LINE", link_pair in the stacks, and the whole run
- * (20000 new edges plus the search and the report) in well under 30 s.
- * The elapsed time is printed. */
+ * "mutex@cycle_long.c:LINE", and link_pair in the stacks. The elapsed time
+ * (20000 new edges plus the search and the report) is printed, never
+ * asserted: timing belongs to the benchmark, and the test's time limit
+ * bounds a run that hangs. */
 #include "lwtest.h"
 
 #define N 20000
@@ -103,7 +104,6 @@ int main(void)
 	CHECK(strncmp(r->headline, want, strlen(want)) == 0 && strstr(r->headline, " -> ... -> "),
 	      "a long cycle's headline gives its size and its ends: %.200s", r->headline);
 	CHECK(lw_error_count() == 1, "error counter is 1");
-	CHECK(elapsed < 30.0, "found in %.3f s, over 30 s", elapsed);
 	for (int i = 0; i < N; i++)
 		CHECK(pthread_mutex_destroy(&ring[i]) == 0, "destroy %d", i);
 	free(ring);

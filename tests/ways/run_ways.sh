@@ -17,7 +17,8 @@
 # name as LD_PRELOAD takes it, such as another allocator) preloaded first,
 # as `LD_PRELOAD=LIB lockwatch run ...` would; exit 77 (skipped) when LIB
 # cannot be preloaded here; WAYS_OPTIONS=key=value:... adds lockwatch
-# options in every way.
+# options in every way; WAYS_STDERR=FILE sends every way's standard error
+# there (/dev/full: an error must still reach the exit status).
 set -u
 py=$1 checker=$2 lw=$3 work=$4 native=$5 wrapper=$6 header=$7
 shift 7
@@ -51,7 +52,7 @@ way() { # name command...
 	shift
 	case " ${WAYS_SKIP:-} " in *" $name "*) echo "$name: skipped"; return ;; esac
 	rm -f "$name.jsonl"
-	limit "$@" >"$name.out" 2>"$name.err"
+	limit "$@" >"$name.out" 2>"${WAYS_STDERR:-$name.err}"
 	local rc=$? want=$native_rc
 	[ $rc = 124 ] && echo "FAIL: $name: still running after ${WAYS_TIMEOUT:-30} s (hung?)"
 	[ $want_error = 1 ] && want=66

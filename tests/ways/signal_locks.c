@@ -7,7 +7,8 @@
  * the signal comes. A call made from the handler then must pass straight
  * through, never wait for a lock its own thread holds. A bounded number of
  * rounds; no report; the program's output and status (0).
- * (A handler that also locks is not here: see README, known limits.) */
+ * (A handler that also locks, while the interrupted code pushes a held
+ * entry: signal_push.c.) */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>

@@ -1,0 +1,76 @@
+/* signal_push.c - a signal handler that locks while the interrupted
+ * thread is pushing a lock onto its held stack (issue 10). A 50 us
+ * interval timer whose SIGALRM handler locks and unlocks a mutex of its
+ * own, while the main thread takes two nested mutexes two million times
+ * (lockwatch's fast path, where the push is a few stores outside the
+ * guard) and a new mutex now and then. The handler's entry must never
+ * overwrite the one the interrupted code is writing: no report (before
+ * the fix: false bad_unlock, self_deadlock or destroy_held reports); the
+ * program's output and status (0). A bounded number of rounds, no timing
+ * in what is checked. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#define ROUNDS 2000000
+#define NEW_EVERY 1000
+/* a sanitizer build runs everything slower: a slower timer there */
+#ifdef __SANITIZE_ADDRESS__
+#define PERIOD_US 200
+#else
+#define PERIOD_US 50
+#endif
+
+static pthread_mutex_t tick_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t row_lock = PTHREAD_MUTEX_INITIALIZER;
+static volatile sig_atomic_t ticks;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	pthread_mutex_lock(&tick_lock);
+	ticks++;
+	pthread_mutex_unlock(&tick_lock);
+}
+
+static void timer(long us)
+{
+	struct itimerval it;
+	memset(&it, 0, sizeof(it));
+	it.it_interval.tv_usec = us;
+	it.it_value.tv_usec = us;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+int main(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	timer(PERIOD_US);
+	long taken = 0;
+	for (long r = 0; r < ROUNDS; r++) {
+		pthread_mutex_lock(&table_lock);
+		pthread_mutex_lock(&row_lock);
+		taken += 2;
+		if (r % NEW_EVERY == 0) {
+			pthread_mutex_t fresh;
+			pthread_mutex_init(&fresh, NULL);
+			pthread_mutex_lock(&fresh);
+			taken++;
+			pthread_mutex_unlock(&fresh);
+			pthread_mutex_destroy(&fresh);
+		}
+		pthread_mutex_unlock(&row_lock);
+		pthread_mutex_unlock(&table_lock);
+	}
+	timer(0);
+	printf("%ld locks taken, the handler ran: %s\n", taken, ticks > 0 ? "yes" : "no");
+	return 0;
+}
