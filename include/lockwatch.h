@@ -290,8 +290,9 @@ LW_API void lw_set_report_handler(lw_report_fn fn, void *arg);
 LW_API unsigned long lw_report_count(lw_kind_t kind);
 LW_API unsigned long lw_error_count(void);
 
-/* What lockwatch's own tables hold now: lock records (live and retired),
- * lock-order edges and interned stacks, with the bytes each takes. */
+/* What lockwatch's own tables hold now: lock records (live, and retired
+ * ones not yet reused), lock-order edges and interned stacks, with the
+ * bytes each takes. */
 typedef struct lw_memory {
 	size_t locks, lock_bytes;
 	size_t edges, edge_bytes;

@@ -45,22 +45,41 @@ int lw__map_put(struct lw__map *m, uint64_t key, void *val)
 	}
 	size_t slots = t->mask + 1;
 	if ((t->used + 1) * (m->exclusive ? 4 : 2) > slots * (m->exclusive ? 3 : 1)) {
-		struct lw__map_tab *n = tab_new(slots * 2, &m->bytes);
+		/* the size the live keys need (at most a quarter full after the
+		 * copy, half for an exclusive map), never smaller than now */
+		size_t live = 0, size = slots;
+		for (size_t i = 0; i < slots; i++)
+			live += t->slots[i].key && t->slots[i].val;
+		while ((live + 1) * (m->exclusive ? 2 : 4) > size)
+			size *= 2;
+		struct lw__map_tab *n;
+		if (size == slots && m->spare) {
+			n = m->spare; /* zeros since it was given back */
+			lw__store(&n->mask, slots - 1);
+			n->used = 0;
+			m->bytes += sizeof(*t) + slots * sizeof(t->slots[0]);
+		} else {
+			n = tab_new(size, &m->bytes);
+		}
 		if (!n)
 			return -1;
+		m->spare = NULL;
 		for (size_t i = 0; i < slots; i++)
 			if (t->slots[i].key && t->slots[i].val) /* drop removed keys */
 				tab_put(n, t->slots[i].key, t->slots[i].val);
 		lw__store_rel(&m->tab, n);
+		lw__store_rel(&m->gen, m->gen + 1);
 		size_t sz = sizeof(*t) + slots * sizeof(t->slots[0]);
 		if (m->exclusive) {
 			munmap(t, sz);
 		} else {
 			/* A lock-free reader may still be in the old table: keep the
 			 * mapping, give back its memory. The reader then reads zeros,
-			 * "not found", and the caller's locked slow path finds the
-			 * key in the new table. */
+			 * "not found", sees the generation changed and looks again.
+			 * The next copy into a table of this size reuses it. */
 			madvise(t, sz, MADV_DONTNEED);
+			if (size == slots)
+				m->spare = t;
 		}
 		m->bytes -= sz;
 		t = n;

@@ -8,7 +8,15 @@
  * reader still inside one stays safe, but their memory is given back
  * (madvise): such a reader sees zeros, "not found", which sends it to the
  * caller's locked slow path, where the key is found. A removed key keeps
- * its slot with a NULL value. */
+ * its slot with a NULL value until the next copy, which drops it: a map
+ * with removals is copied into a table of the size its live keys need (at
+ * least the old size), and a copy into a table of the same size reuses the
+ * table before the old one (its memory given back, so zeros), so churn
+ * (keys put and removed again and again) never grows it. A reader that
+ * started in a table that was replaced meanwhile (the map's generation
+ * changed) looks again, so a lookup never misses a key that stayed in the
+ * map; the value may still be one that was replaced just before (the
+ * caller checks what it found, as it must anyway). */
 #ifndef LW_MAP_H
 #define LW_MAP_H
 
@@ -27,6 +35,8 @@ struct lw__map_tab {
 
 struct lw__map {
 	struct lw__map_tab *tab;
+	struct lw__map_tab *spare; /* the table before tab, when of tab's size */
+	uint64_t gen;  /* tables published so far */
 	size_t bytes;  /* memory of the current tables, for accounting */
 	int exclusive; /* readers hold the writers' lock too: old tables are
 			* freed at once, and the table fills to 3/4 */
@@ -42,15 +52,26 @@ static inline size_t lw__map_hash(uint64_t key)
 /* Lock-free lookup: the value, or NULL. */
 static inline void *lw__map_get(struct lw__map *m, uint64_t key)
 {
-	struct lw__map_tab *t = lw__load_acq(&m->tab);
-	if (lw__unlikely(!t))
-		return NULL;
-	for (size_t i = lw__map_hash(key) & t->mask;; i = (i + 1) & t->mask) {
-		uint64_t k = lw__load_acq(&t->slots[i].key);
-		if (k == key)
-			return lw__load_acq(&t->slots[i].val);
-		if (k == 0)
+	for (;;) {
+		uint64_t g = lw__load_acq(&m->gen);
+		struct lw__map_tab *t = lw__load_acq(&m->tab);
+		if (lw__unlikely(!t))
 			return NULL;
+		void *v = NULL;
+		size_t mask = lw__load(&t->mask); /* 0 in a table given back */
+		size_t i = lw__map_hash(key) & mask;
+		for (size_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
+			uint64_t k = lw__load_acq(&t->slots[i].key);
+			if (k == key) {
+				v = lw__load_acq(&t->slots[i].val);
+				break;
+			}
+			if (k == 0)
+				break;
+		}
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (lw__likely(lw__load(&m->gen) == g))
+			return v;
 	}
 }
 

@@ -103,14 +103,18 @@ static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct 
 
 /* Before a blocking acquire, the fast path: a live lock of this kind the
  * thread does not hold, not a semaphore, not orphaned, no stats, on a
- * chain this thread checked before.
+ * chain this thread checked before; when by_addr (a constant: l came
+ * from the thread's address cache), the lock at addr (checked after its
+ * state: the record may have been reused).
  * Marks "waiting for l" and returns 1; anything else returns 0 having done
  * nothing, and the caller takes the slow path (lw__acquire_pre_slow). */
 static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int kind, int mode,
-				  uintptr_t pc, struct lw__acq *a)
+				  uintptr_t pc, int by_addr, const void *addr,
+				  struct lw__acq *a)
 {
 	uint32_t tick = lw__load(&lw__tick);
 	if (lw__unlikely(kind == LW__SEM || !lw__lock_plain(l, kind) ||
+			 (by_addr && lw__load(&l->addr) != addr) ||
 			 tick == LW__TICK_RESTART || lw__find_held(t, l) != NULL))
 		return 0;
 	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
@@ -133,8 +137,9 @@ int lw__chain_refill(struct lw__thread *t, struct lw__lock *l, int mode, uintptr
 static inline int lw__acquire_pre_any(struct lw__thread *t, struct lw__lock *l, int kind,
 				      int mode, uintptr_t pc, struct lw__acq *a)
 {
-	return lw__acquire_pre(t, l, kind, mode, pc, a) ||
-	       (lw__chain_refill(t, l, mode, pc) && lw__acquire_pre(t, l, kind, mode, pc, a));
+	return lw__acquire_pre(t, l, kind, mode, pc, 0, NULL, a) ||
+	       (lw__chain_refill(t, l, mode, pc) &&
+		lw__acquire_pre(t, l, kind, mode, pc, 0, NULL, a));
 }
 
 /* Write held entry h: its chain first, then the rest. */

@@ -289,6 +289,7 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 			uint32_t before = lw__load(&lw__tick);
 			lw__store(&t->reporting, t->reporting + 1);
 			cycle_found(cyc, n);
+			lw__lock_read_end();
 			not_counted(t, lw__load(&lw__tick) - before);
 			lw__store_rel(&t->reporting, t->reporting - 1);
 		}

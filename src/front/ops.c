@@ -15,34 +15,6 @@ struct lw__thread *lw__op_thread_first(void)
 	return lw__thread_new();
 }
 
-void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
-		     struct lw__site s)
-{
-	lw__destroyed(t, obj);
-	if (cache)
-		lw__store_rel(cache, (struct lw__lock *)NULL);
-	if (cache)
-		lw__lock_cached(cache, obj, kind, s);
-	else
-		lw__lock_get(obj, kind, s);
-}
-
-struct lw__thread *lw__op_resetting(void *obj, int destroy, const struct lw__site *s)
-{
-	struct lw__thread *t = lw__op_self();
-	struct lw__lock *l = t ? lw__lock_find(obj) : NULL;
-	if (l)
-		lw__reset_check(t, l, destroy, s);
-	return t;
-}
-
-void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache)
-{
-	lw__destroyed(t, obj);
-	if (cache)
-		lw__store_rel(cache, (struct lw__lock *)NULL);
-}
-
 void lw__cond_cancelled(void *arg)
 {
 	struct lw__cond_cancel *c = arg;

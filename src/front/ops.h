@@ -46,15 +46,15 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
 }
 
 /* The record the wrapper caches, or the one the thread last found at this
- * address (its small cache), else NULL: no call, no store. The caller
- * checks its kind and that it is live (lw__lock_plain does both). */
+ * address's slot in its small cache, else NULL: no call, no store. The
+ * caller checks its kind and that it is live (lw__lock_plain does both),
+ * then, from the thread's cache, its address (lw__acquire_pre). */
 static inline struct lw__lock *lw__op_lock_fast(struct lw__thread *t, void *obj,
 						struct lw__lock **cache)
 {
 	if (cache)
 		return lw__load_acq(cache);
-	unsigned i = lw__addr_slot(obj);
-	return t->by_addr[i].addr == obj ? t->by_addr[i].lock : NULL;
+	return t->by_addr[lw__addr_slot(obj)];
 }
 
 /* The record of obj: cached, else found or registered (and cached by the
@@ -66,14 +66,12 @@ static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 	if (cache)
 		return lw__lock_cached(cache, obj, kind, s);
 	unsigned i = lw__addr_slot(obj);
-	struct lw__lock *l = lw__op_lock_fast(t, obj, NULL);
-	if (lw__likely(l != NULL && l->kind == kind && !lw__load(&l->retired)))
+	struct lw__lock *l = t->by_addr[i];
+	if (lw__likely(l != NULL && lw__lock_is(l, obj, kind)))
 		return l;
 	l = lw__lock_get(obj, kind, s);
-	if (l) {
-		t->by_addr[i].addr = obj;
-		t->by_addr[i].lock = l;
-	}
+	if (l)
+		t->by_addr[i] = l;
 	return l;
 }
 
@@ -109,7 +107,8 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		struct lw__acq a_;                                                 \
 		if (lw__likely(t_ != NULL) &&                                      \
 		    lw__likely((l_ = lw__op_lock_fast(t_, LW__OBJ(obj), (cache))) != NULL) && \
-		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), site_.pc, &a_))) { \
+		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), site_.pc,     \
+					       (cache) == NULL, LW__OBJ(obj), &a_))) {     \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \
@@ -173,24 +172,29 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		return lw__release_slow_call(LW__OBJ(obj), (cache), (kind), site_); \
 	}
 
-/* Init: a lock initialised at a known address is a new lock. */
+/* Init: a lock initialised at a known address is a new lock; it is
+ * registered at its first use, so a lock never used costs one lookup that
+ * finds nothing. Before the real call, the check (the lock is held); after
+ * it, the old record (if any) retired. */
 #define LW__BODY_INIT(obj, cache, kind, site, call)                                \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 0, &site_); \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__op_resetting(t_, LW__OBJ(obj), 0, &site_) : NULL; \
 		int rc_ = (call);                                                  \
 		if (rc_ == 0 && t_)                                                \
-			lw__op_new_lock(t_, LW__OBJ(obj), (cache), (kind), site_); \
+			lw__op_reset(t_, LW__OBJ(obj), (cache), l_, 0, site_.src); \
 		return rc_;                                                        \
 	}
 
 #define LW__BODY_DESTROY(obj, cache, site, call)                                   \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 1, &site_); \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__op_resetting(t_, LW__OBJ(obj), 1, &site_) : NULL; \
 		int rc_ = (call);                                                  \
 		if (rc_ == 0 && t_)                                                \
-			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
+			lw__op_reset(t_, LW__OBJ(obj), (cache), l_, 1, site_.src); \
 		return rc_;                                                        \
 	}
 
@@ -198,10 +202,11 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_DESTROY_VOID(obj, cache, site, call)                              \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__op_resetting(LW__OBJ(obj), 1, &site_); \
+		struct lw__thread *t_ = lw__op_self();                             \
+		struct lw__lock *l_ = t_ ? lw__op_resetting(t_, LW__OBJ(obj), 1, &site_) : NULL; \
 		(call);                                                            \
 		if (t_)                                                            \
-			lw__op_destroyed(t_, LW__OBJ(obj), (cache));               \
+			lw__op_reset(t_, LW__OBJ(obj), (cache), l_, 1, site_.src); \
 	}
 
 /* A thread cancelled in the wait gets the mutex back inside glibc before
@@ -290,15 +295,34 @@ void lw__op_join_cancelled(void *arg);
 #define LW__RA() ((uintptr_t)__builtin_return_address(0))
 #define LW__SITE(src) ((struct lw__site){ LW__RA(), (src) })
 
-/* A lock initialised (cache reset, record made) or destroyed (the record
- * retired, cache reset): out of line, ops.c. */
-void lw__op_new_lock(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,
-		     struct lw__site s);
-void lw__op_destroyed(struct lw__thread *t, void *obj, struct lw__lock **cache);
-/* Before a destroy (destroy = 1) or an init: the check (the lock is held);
- * the calling thread's state, or NULL when the call passes straight
- * through. */
-struct lw__thread *lw__op_resetting(void *obj, int destroy, const struct lw__site *s);
+/* Before a destroy (destroy = 1) or an init: the lock's live record, or
+ * NULL, checked (a held lock is reported: lw__reset_check). */
+static inline struct lw__lock *lw__op_resetting(struct lw__thread *t, void *obj, int destroy,
+						const struct lw__site *s)
+{
+	struct lw__lock *l = lw__lock_find(obj);
+	if (lw__unlikely(l != NULL))
+		lw__reset_check(t, l, destroy, s);
+	return l;
+}
+
+/* After a successful init or destroy: the wrapper's cache reset, the init
+ * site noted (header way) or dropped, and the old record l (if any)
+ * retired (lw__destroyed). */
+static inline void lw__op_reset(struct lw__thread *t, void *obj, struct lw__lock **cache,
+				struct lw__lock *l, int destroy, const lw_site_t *src)
+{
+	if (cache)
+		lw__store_rel(cache, (struct lw__lock *)NULL);
+	if (src) {
+		if (destroy)
+			lw__init_site_drop(obj);
+		else
+			lw__init_site_note(obj, src);
+	}
+	if (lw__unlikely(l != NULL))
+		lw__destroyed(t, obj);
+}
 
 /* The real function: in the preload library's fast bodies, straight from
  * the table (complete once any thread has state). */

@@ -9,6 +9,7 @@
  * still in it reads zeros, "not found", and takes the slow path, which
  * finds or adds the chain under the lock. */
 #include "chains.h"
+#include "lock.h"
 #include "mutex.h"
 
 #include <sys/mman.h>
@@ -54,22 +55,41 @@ static int tab_put(struct lw__chains_tab *t, uint64_t key, uint32_t stack)
 	}
 }
 
-/* Copy everything into a table twice the size and publish it. */
+static struct lw__chains_tab *spare; /* the table before, of the current size */
+static uint64_t retired_at_make;     /* lw__lock_retired_count() then */
+
+/* Copy everything into a table twice the size and publish it; or, after
+ * much lock churn, start over empty at the same size (lw__chains_add). */
 static int grow(void)
 {
 	struct lw__chains_tab *o = lw__chains_cur;
-	size_t slots = o ? (o->mask + 1) * 2 : FIRST_SLOTS;
-	struct lw__chains_tab *t = tab_new(slots);
+	uint64_t retired = lw__lock_retired_count();
+	int fresh = o && (retired - retired_at_make) * 4 >= n_used;
+	size_t slots = o ? (o->mask + 1) * (fresh ? 1 : 2) : FIRST_SLOTS;
+	struct lw__chains_tab *t;
+	if (fresh && spare) {
+		t = spare; /* zeros since it was given back */
+		spare = NULL;
+		lw__store(&t->mask, slots - 1);
+		t->stacks = (uint32_t *)(void *)&t->keys[slots];
+		n_bytes += tab_size(slots);
+	} else {
+		t = tab_new(slots);
+	}
 	if (!t)
 		return -1;
-	for (size_t i = 0; o && i <= o->mask; i++)
+	if (fresh)
+		n_used = 0;
+	for (size_t i = 0; o && !fresh && i <= o->mask; i++)
 		if (o->keys[i])
 			tab_put(t, o->keys[i], o->stacks[i]);
 	lw__store_rel(&lw__chains_cur, t);
+	retired_at_make = retired;
 	if (o) {
 		size_t sz = tab_size(o->mask + 1); /* before madvise zeroes it */
 		madvise(o, sz, MADV_DONTNEED);
 		n_bytes -= sz;
+		spare = fresh ? o : NULL;
 	}
 	return 0;
 }

@@ -32,20 +32,31 @@ static inline int lw__chains_find(uint64_t key, uint32_t *stack)
 	struct lw__chains_tab *t = lw__load_acq(&lw__chains_cur);
 	if (lw__unlikely(!t))
 		return 0;
+	/* a table given back reads zeros, one being refilled anything: the
+	 * mask read once, the walk bounded, the stacks found from the mask */
+	size_t mask = lw__load(&t->mask);
+	const uint32_t *stacks = (const uint32_t *)(const void *)&t->keys[mask + 1];
 	uint64_t h = key * 0x9E3779B97F4A7C15ull;
-	for (size_t i = (size_t)(h >> 32) & t->mask;; i = (i + 1) & t->mask) {
+	size_t i = (size_t)(h >> 32) & mask;
+	for (size_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
 		uint64_t k = lw__load_acq(&t->keys[i]);
 		if (k == key) {
-			*stack = lw__load(&t->stacks[i]);
+			*stack = lw__load(&stacks[i]);
 			return 1;
 		}
 		if (k == 0)
 			return 0;
 	}
+	return 0;
 }
 
 /* Remember chain `key` as checked, with its stack (overwrites). Under the
- * guard (it may map memory). */
+ * guard (it may map memory). When the table is full and many locks were
+ * retired since it was made (lock churn: chains of dead locks, whose keys
+ * no thread can make again), it starts over empty at the same size
+ * (reusing the table before, given back) instead of doubling: memory
+ * follows the live locks; a live chain dropped is found again in the
+ * threads' own caches or checked again once. */
 void lw__chains_add(uint64_t key, uint32_t stack);
 
 /* Chains known and bytes used. */

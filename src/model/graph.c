@@ -354,6 +354,8 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 		n = cycle_through(e, cycle);
 	}
 out:
+	if (n)
+		lw__lock_read_begin(); /* before any of its locks can be forgotten */
 	UNLOCK();
 	return n;
 }

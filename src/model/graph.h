@@ -58,7 +58,9 @@ struct lw__cycle_edge {
  * read side or its timed `to`, and lies on a cycle), returns the number of edges of the
  * shortest cycle through it and sets *cycle to a malloc'd copy of them,
  * the new edge first, each edge's `to` the next one's `from`; the caller
- * frees it. Else returns 0. Call under the guard (it allocates). An edge
+ * frees it, and calls lw__lock_read_end() when done with its locks (no
+ * record of the cycle is reused until then). Else returns 0. Call under
+ * the guard (it allocates). An edge
  * that exists with nothing new in this sighting (no gate or read side
  * lost) costs a lock-free lookup, no graph lock. */
 size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,

@@ -2,10 +2,22 @@
  *
  * A record is found by the lock's address through a map with lock-free
  * lookups (map.h); wrapper types also cache it in the lock itself. A lock
- * seen for the first time (static initialisers never call init) is
- * registered then. Destroying a lock retires its record: the address maps
- * to nothing, the record's graph edges are removed, and the next use of the
- * address makes a new record with a new id, so nothing is inherited.
+ * is registered at its first use (lock, trylock, wait), not at init:
+ * initialising and destroying a lock never used costs a lookup that finds
+ * nothing. Destroying a lock (or initialising it again) retires its record:
+ * the address maps to nothing, the record's graph edges are removed, and
+ * the next use of the address makes a new record with a new id and key, so
+ * nothing is inherited.
+ *
+ * Retired records are reused, so memory follows the live locks: a retired
+ * record waits until a scan of every thread's held stack and wait finds no
+ * reference to it, with no reader (the watchdog's pass, a report being
+ * built: lw__lock_read_begin) in progress or begun meanwhile, then a new
+ * lock may get it. A thread's address cache and a stale map lookup may
+ * still point at a reused record: every such use checks that the record
+ * is live, of the kind, and at the address (its state first, with acquire,
+ * then its address: see lw__lock_is). Records with option stats, held
+ * at a fork or by a thread that exited, are never reused.
  *
  * The fast path touches only the record's first cache line (owner, state,
  * addr, key); the rest is written under the registry or graph lock. */
@@ -55,6 +67,8 @@ struct lw__lock {
 	const char *name;    /* lw_set_name(); never freed once set (registry lock) */
 	uint8_t seen;        /* acquired at least once: set by the first check of a
 			      * chain with it on top (check/held.c), never cleared */
+	uint8_t referenced;  /* retired, and found by the last reuse scan in a
+			      * thread's held stack or wait (lock.c) */
 
 	/* --- second line: written under the registry lock --- */
 	uint32_t site_stack; /* depot id of the stack that first used it */
@@ -65,7 +79,11 @@ struct lw__lock {
 	uint32_t mark;       /* search stamp */
 	uint32_t n_out, n_in;
 	int64_t ord;         /* position in the topological order, 0: none yet */
-	struct lw__edge *via; /* breadth-first search parent edge */
+	union {
+		struct lw__edge *via; /* breadth-first search parent edge */
+		struct lw__lock *next_retired; /* retired, no edges: the
+						* registry's lists (lock.c) */
+	};
 	struct lw__edge *out, *in; /* lists through the edges (graph.c) */
 } __attribute__((aligned(64))); /* 128 bytes: two cache lines */
 
@@ -102,10 +120,54 @@ static inline int lw__lock_pshared(const struct lw__lock *l)
 	return 0;
 }
 
-/* Is l a live lock of this kind, not orphaned, without stats: one load. */
+/* Is l a live lock of this kind, not orphaned, without stats: one load
+ * (acquire: a reused record is published by its state, so what the caller
+ * reads after, its address and key, are the new lock's). */
 static inline int lw__lock_plain(const struct lw__lock *l, int kind)
 {
-	return lw__load(&l->state) == (uint32_t)kind;
+	return lw__load_acq(&l->state) == (uint32_t)kind;
+}
+
+/* Is l the live record of a lock of this kind at addr? Its state first
+ * (acquire: a record being reused is published by its state), then its
+ * address. Not for the fast path, which checks the same in its own way. */
+static inline int lw__lock_is(const struct lw__lock *l, const void *addr, int kind)
+{
+	uint32_t st = lw__load_acq(&l->state);
+	return (st & 0xffff) == (uint32_t)kind && lw__load(&l->addr) == addr;
+}
+
+extern struct lw__map lw__locks_by_addr;
+
+/* Where locks were initialised, for the header way in (whose init call
+ * knows its source position): a lock registered at its first use is
+ * named after its init call when the slot of its address still holds it.
+ * Racy on purpose (a naming hint: a collision gives the first use's site
+ * instead); two stores per init, a load per destroy, no lock. */
+#define LW__INIT_SITES 4096 /* a power of two */
+struct lw__init_site {
+	const void *addr;
+	const lw_site_t *src;
+};
+extern struct lw__init_site lw__init_sites[LW__INIT_SITES];
+
+static inline struct lw__init_site *lw__init_site_slot(const void *addr)
+{
+	return &lw__init_sites[((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 52];
+}
+
+static inline void lw__init_site_note(const void *addr, const lw_site_t *src)
+{
+	struct lw__init_site *e = lw__init_site_slot(addr);
+	lw__store(&e->src, src);
+	lw__store(&e->addr, addr);
+}
+
+static inline void lw__init_site_drop(const void *addr)
+{
+	struct lw__init_site *e = lw__init_site_slot(addr);
+	if (lw__load(&e->addr) == addr)
+		lw__store(&e->addr, (const void *)NULL);
 }
 
 /* The record for a lock at addr, registering it (with kind and site) when
@@ -116,12 +178,10 @@ static inline int lw__lock_plain(const struct lw__lock *l, int kind)
  * site is passed by value: two registers. */
 struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site site);
 
-extern struct lw__map lw__locks_by_addr;
-
 static inline struct lw__lock *lw__lock_get(const void *addr, int kind, struct lw__site site)
 {
 	struct lw__lock *l = lw__map_get(&lw__locks_by_addr, (uint64_t)(uintptr_t)addr);
-	if (lw__likely(l != NULL && l->kind == kind))
+	if (lw__likely(l != NULL && lw__lock_is(l, addr, kind)))
 		return l;
 	return lw__lock_get_slow(addr, kind, site);
 }
@@ -131,15 +191,22 @@ static inline struct lw__lock *lw__lock_cached(struct lw__lock **cache, const vo
 					       int kind, struct lw__site site)
 {
 	struct lw__lock *l = lw__load_acq(cache);
-	if (lw__likely(l != NULL && l->kind == kind))
+	if (lw__likely(l != NULL && lw__lock_is(l, addr, kind)))
 		return l;
 	l = lw__lock_get(addr, kind, site);
 	lw__store_rel(cache, l);
 	return l;
 }
 
-/* The record at addr if one is live, else NULL; never registers. */
-struct lw__lock *lw__lock_find(const void *addr);
+/* The record at addr if one is live, else NULL; never registers. A
+ * lookup that finds nothing is inline and lock-free; a record found is
+ * checked out of line (it may be retired or reused meanwhile). */
+struct lw__lock *lw__lock_find_check(const void *addr, struct lw__lock *l);
+static inline struct lw__lock *lw__lock_find(const void *addr)
+{
+	struct lw__lock *l = lw__map_get(&lw__locks_by_addr, (uint64_t)(uintptr_t)addr);
+	return lw__likely(l == NULL) ? NULL : lw__lock_find_check(addr, l);
+}
 
 /* Retire the live record of addr (destroy, or init over an old lock). */
 void lw__lock_retire(const void *addr);
@@ -159,8 +226,23 @@ void lw__lock_each(void (*fn)(struct lw__lock *l, void *arg), void *arg);
 void lw__lock_set_thresholds(const void *addr, long hold_ms, long wait_ms);
 
 
-/* Live records and bytes used by the registry (for the benchmark). */
+/* Records in use (live, or retired and not yet reusable) and bytes used
+ * by the registry (its record chunks and its map). */
 void lw__lock_memory(size_t *records, size_t *bytes);
+
+/* Records retired so far (destroy, init over, another kind at the
+ * address): the chain table's measure of lock churn (chains.c). */
+uint64_t lw__lock_retired_count(void);
+
+/* Around code that reads records it did not find through its own held
+ * stack (the watchdog's pass over the snapshot, a report being built): no
+ * retired record is made reusable while one runs. Slow paths only. */
+void lw__lock_read_begin(void);
+void lw__lock_read_end(void);
+
+/* Fork, in the child: no reader runs (the watchdog is gone; records a
+ * reuse scan had taken out in the parent are lost to the child). */
+void lw__lock_atfork_child(void);
 
 /* The registry lock (runtime/init.c takes it around fork). */
 struct lw__mutex;

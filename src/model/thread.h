@@ -96,11 +96,10 @@ struct lw__thread {
 	uint64_t join_when;
 	uintptr_t self_pt;
 
-	/* the last locks found by address (the header and preload ways in) */
-	struct {
-		const void *addr;
-		struct lw__lock *lock;
-	} by_addr[LW__ADDR_CACHE];
+	/* the last locks found by address (the header and preload ways in), by
+	 * lw__addr_slot: a record found here may since have been retired or
+	 * reused for another lock; its user checks (state, then address) */
+	struct lw__lock *by_addr[LW__ADDR_CACHE];
 
 	/* chains already checked: key, and the stack that took the lock */
 	struct {

@@ -84,6 +84,7 @@ static void at_fork_child(void)
 	lw__thread_atfork_child();
 	if (lw__tls_self)
 		lw__held_atfork_child(lw__tls_self);
+	lw__lock_atfork_child();
 	lw__sym_reset();
 	lw__watchdog_atfork_child();
 	lw__tls_guard = fork_guard;

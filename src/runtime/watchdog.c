@@ -39,10 +39,12 @@ static void look(void)
 	if (now == LW__TICK_RESTART)
 		now--; /* once in 49 days: keep the sentinel for forked children */
 	lw__snap_tick(now);
+	lw__lock_read_begin(); /* no record in the snapshot is reused meanwhile */
 	lw__snapshot_take();
 	lw__stall_check(now);
 	lw__deadlock_check();
 	lw__hang_check(now);
+	lw__lock_read_end();
 	lw__health_cycles(lw_report_count(LW_LOCK_ORDER_CYCLE));
 	lw__report_group_flush(0);
 }

@@ -58,4 +58,8 @@ uint64_t now_ns(void);
  * small tables and short passes when quick. Returns 0, -1 on failure. */
 int scale_rows(int quick);
 
+/* churn.c: the lock-creation rows (init+destroy in 1 and 4 threads, a lock
+ * per request). Returns 0, -1 on failure. */
+int churn_rows(void);
+
 #endif
