@@ -402,6 +402,7 @@ class Checker:
             return False
         if isinstance(r, dict) and "group" in r and "kind" not in r:
             self.instance(where, r)
+            return False
         if isinstance(r, dict) and list(r)[:1] == ["edges"] and "kind" not in r:
             self.order_line(where, r, functions)
             return False

@@ -138,8 +138,13 @@ uint64_t lw__lock_var_key(const struct lw__lock *l)
 		return 0;
 	strip_local_suffix(sym);
 	char *plus = strrchr(sym, '+');
-	if (plus && plus[1] && strspn(plus + 1, "0123456789") == strlen(plus + 1))
+	if (plus && plus[1] && strspn(plus + 1, "0123456789xabcdef") == strlen(plus + 1))
 		*plus = 0;
+	/* an array element, accts[3]: the array is the variable */
+	size_t n = strlen(sym);
+	char *open = n && sym[n - 1] == ']' ? strrchr(sym, '[') : NULL;
+	if (open && open > sym && strspn(open + 1, "0123456789") == (size_t)(sym + n - 1 - open - 1))
+		*open = 0;
 	return lw__fnv_str(sym, sizeof(sym));
 }
 
