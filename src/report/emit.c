@@ -219,21 +219,28 @@ static int system_frame(uintptr_t pc, lw_frame_t *f)
 	return 1;
 }
 
+/* The pcs of depot stack `id` and its call site; a site without any pcs
+ * (the header's, no stack captured) becomes a one-pc stack. */
+static int depot_pcs(uint32_t id, uintptr_t pcs[LW__STACK_MAX], struct lw__site *site)
+{
+	memset(site, 0, sizeof(*site));
+	if (id == 0)
+		return 0;
+	int n = lw__stack_get(id, pcs, LW__STACK_MAX, site);
+	if (n > LW__STACK_MAX)
+		n = LW__STACK_MAX;
+	if (n <= 0 && site->src) {
+		pcs[0] = site->pc;
+		n = 1;
+	}
+	return n < 0 ? 0 : n;
+}
+
 int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light)
 {
 	uintptr_t pcs[LW__STACK_MAX];
 	struct lw__site site;
-
-	if (id == 0)
-		return 0;
-	memset(&site, 0, sizeof(site));
-	int n = lw__stack_get(id, pcs, LW__STACK_MAX, &site);
-	if (n > LW__STACK_MAX)
-		n = LW__STACK_MAX;
-	if (n <= 0 && site.src) {
-		pcs[0] = site.pc;
-		n = 1;
-	}
+	int n = depot_pcs(id, pcs, &site);
 	for (int i = 0; i < n; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
 		if (pcs[i] && !(light && i > 0 && system_frame(pcs[i], &f[i]))) {
@@ -252,7 +259,7 @@ int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light)
 		if (!f[0].function && site.src->func)
 			f[0].function = site.src->func;
 	}
-	return n < 0 ? 0 : n;
+	return n;
 }
 
 /* Symbolise depot stack `id` into rb's arena. A stack with a call site
@@ -261,20 +268,9 @@ int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light)
  * stack. */
 static lw_stack_t depot_stack(struct lw__rb *rb, uint32_t id)
 {
-	lw_stack_t s = { 0, NULL };
 	uintptr_t pcs[LW__STACK_MAX];
 	struct lw__site site;
-
-	if (id == 0)
-		return s;
-	memset(&site, 0, sizeof(site));
-	int n = lw__stack_get(id, pcs, LW__STACK_MAX, &site);
-	if (n > LW__STACK_MAX)
-		n = LW__STACK_MAX;
-	if (n <= 0 && site.src) {
-		pcs[0] = site.pc;
-		n = 1;
-	}
+	int n = depot_pcs(id, pcs, &site);
 	return raw_stack(rb, pcs, n, 0, site.src);
 }
 

@@ -115,16 +115,23 @@ static void put_locks(const lw_report_t *r, struct lw__buf *b)
 	}
 }
 
+/* An edge's first keys, up to its thread's name (the brace left open). */
+static void put_edge_head(const lw_report_t *r, int i, struct lw__buf *b)
+{
+	const lw_report_edge_t *e = &r->edges[i];
+	lw__buf_puts(b, i ? ",{\"from\":" : "{\"from\":");
+	put_lock_ref(r, e->from, b);
+	lw__buf_puts(b, ",\"to\":");
+	put_lock_ref(r, e->to, b);
+	lw__buf_printf(b, ",\"thread\":{\"tid\":%d", e->tid);
+	put_str(b, ",\"name\":", e->thread_name);
+}
+
 static void put_edges(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	for (int i = 0; i < r->n_edges; i++) {
 		const lw_report_edge_t *e = &r->edges[i];
-		lw__buf_puts(b, i ? ",{\"from\":" : "{\"from\":");
-		put_lock_ref(r, e->from, b);
-		lw__buf_puts(b, ",\"to\":");
-		put_lock_ref(r, e->to, b);
-		lw__buf_printf(b, ",\"thread\":{\"tid\":%d", e->tid);
-		put_str(b, ",\"name\":", e->thread_name);
+		put_edge_head(r, i, b);
 		lw__buf_printf(b, "},\"from_read\":%s,\"to_read\":%s,\"from_stack\":",
 			       e->from_read ? "true" : "false", e->to_read ? "true" : "false");
 		put_stack(&e->from_stack, rb, b);
@@ -246,13 +253,7 @@ void lw__report_json_instance(const lw_report_t *r, unsigned group, unsigned lon
 	put_locks(r, b);
 	lw__buf_puts(b, "],\"edges\":[");
 	for (int i = 0; i < r->n_edges; i++) {
-		const lw_report_edge_t *e = &r->edges[i];
-		lw__buf_puts(b, i ? ",{\"from\":" : "{\"from\":");
-		put_lock_ref(r, e->from, b);
-		lw__buf_puts(b, ",\"to\":");
-		put_lock_ref(r, e->to, b);
-		lw__buf_printf(b, ",\"thread\":{\"tid\":%d", e->tid);
-		put_str(b, ",\"name\":", e->thread_name);
+		put_edge_head(r, i, b);
 		lw__buf_puts(b, "}}");
 	}
 	lw__buf_puts(b, "],\"threads\":[");
