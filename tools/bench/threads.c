@@ -1,0 +1,112 @@
+/* threads.c - what many threads cost: memory per thread and the
+ * watchdog's CPU. N threads each lock their own mutex; with `hold` they
+ * keep it locked while the main thread measures, else they let it go and
+ * wait. Prints "row threads_rss_kib K" (the process's resident memory
+ * with every thread started) and, when a thread named lw-watchdog exists,
+ * "row watchdog_cpu_pct P" (its CPU time over SECONDS, percent of one
+ * core). Run natively and under `lockwatch run` (tools/bench/threads.sh).
+ * usage: threads N hold|free SECONDS */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static pthread_barrier_t started, done;
+static int hold;
+
+static void *worker(void *arg)
+{
+	pthread_mutex_t *m = arg;
+	pthread_mutex_lock(m);
+	if (!hold)
+		pthread_mutex_unlock(m);
+	pthread_barrier_wait(&started);
+	pthread_barrier_wait(&done);
+	if (hold)
+		pthread_mutex_unlock(m);
+	return NULL;
+}
+
+static long rss_kib(void)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kib = atol(line + 6);
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* CPU seconds of the thread named lw-watchdog, or -1 when there is none. */
+static double watchdog_cpu(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	double s = -1;
+	while (d && (e = readdir(d)) != NULL) {
+		char path[300], buf[512];
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		int ours = fgets(buf, sizeof(buf), f) && strncmp(buf, "lw-watchdog", 11) == 0;
+		fclose(f);
+		if (!ours)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(buf, sizeof(buf), f)) {
+			unsigned long ut = 0, st = 0;
+			char *p = strrchr(buf, ')');
+			if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+					&ut, &st) == 2)
+				s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+		}
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: threads N hold|free SECONDS\n");
+		return 2;
+	}
+	int n = atoi(argv[1]), secs = atoi(argv[3]);
+	hold = strcmp(argv[2], "hold") == 0;
+	pthread_mutex_t *locks = calloc((size_t)n, sizeof(*locks));
+	pthread_t *t = calloc((size_t)n, sizeof(*t));
+	if (!locks || !t || n <= 0)
+		return 1;
+	pthread_barrier_init(&started, NULL, (unsigned)n + 1);
+	pthread_barrier_init(&done, NULL, (unsigned)n + 1);
+	pthread_attr_t at;
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, 64 * 1024);
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&t[i], &at, worker, &locks[i]) != 0) {
+			perror("pthread_create");
+			return 1;
+		}
+	pthread_barrier_wait(&started);
+	printf("row threads_rss_kib %ld\n", rss_kib());
+	double c0 = watchdog_cpu();
+	sleep((unsigned)secs);
+	double c1 = watchdog_cpu();
+	if (c0 >= 0 && c1 >= 0 && secs > 0)
+		printf("row watchdog_cpu_pct %.1f\n", (c1 - c0) / secs * 100);
+	fflush(stdout);
+	pthread_barrier_wait(&done);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
