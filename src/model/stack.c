@@ -3,8 +3,8 @@
  * validation pipe, so it keeps no descriptor and never closes one.
  *
  * Capture walks the caller's stack with glibc's backtrace() (libgcc's
- * unwinder, where glibc finds unwind tables without a lock), else with
- * unw_backtrace, into a buffer on the
+ * unwinder, where glibc finds unwind tables without a lock) for a
+ * thread's first captures, then with unw_backtrace, into a buffer on the
  * stack, so it allocates nothing and takes no lock and may run in a signal
  * handler. The depot interns each distinct stack (its return addresses and
  * optional call site) once and names it by a 32-bit id counted from 1.
@@ -55,6 +55,11 @@ static size_t depot_bytes;     /* chunks + table + id array */
  * libunwind exports backtrace and _Unwind_*, and linked normally those
  * could replace the host program's own. Without it, glibc's backtrace(). */
 static int (*unw_fn)(void **, int);
+/* glibc's backtrace() for a thread's first GLIBC_CAPTURES captures (see
+ * lw__stack_init), counted per thread */
+#define GLIBC_CAPTURES 64
+static int glibc_first;
+static LW__TLS unsigned captures;
 static void (*unw_flush)(void *space, uintptr_t lo, uintptr_t hi);
 static void *unw_space;
 static unsigned good_gen = 1; /* read_word's pages, bumped by lw__stack_flush */
@@ -189,14 +194,14 @@ void lw__stack_init(void)
 	}
 	/* Where glibc finds unwind tables without a lock (_dl_find_object,
 	 * glibc 2.35 and later: safe in a signal handler, even one that
-	 * interrupted the loader), capture with glibc's backtrace(): libgcc's
-	 * unwinder, as fast as unw_backtrace and with no per-thread state,
-	 * where unw_backtrace keeps a 256 KiB cache in every thread that
-	 * captures (1,000 threads: 270 MB). libunwind still reads the stacks
-	 * of blocked threads (stack_at.c). */
-	if (dlsym(RTLD_DEFAULT, "_dl_find_object") != NULL)
-		unw_fn = NULL;
-	if (!unw_fn) {
+	 * interrupted the loader), a thread's first captures use glibc's
+	 * backtrace() (libgcc's unwinder: no per-thread state, but it reads
+	 * the unwind tables afresh every time, 3-5x slower), and only a
+	 * thread that captures often moves to unw_backtrace, which keeps a
+	 * 256 KiB cache in every thread that uses it: a thousand threads
+	 * that each take a lock or two cost no cache (270 MB with it). */
+	glibc_first = dlsym(RTLD_DEFAULT, "_dl_find_object") != NULL;
+	if (!unw_fn || glibc_first) {
 		void *warm[2];
 		backtrace(warm, 2); /* its first call loads libgcc_s: do it now */
 	}
@@ -223,7 +228,8 @@ int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc)
 		return 0;
 	if (max > LW__STACK_MAX)
 		max = LW__STACK_MAX;
-	int n = unw_fn ? unw_fn(buf, max + 8) : backtrace(buf, max + 8);
+	int n = unw_fn && (!glibc_first || ++captures > GLIBC_CAPTURES) ? unw_fn(buf, max + 8)
+								       : backtrace(buf, max + 8);
 	if (n <= 0)
 		return 0;
 	int start = 0;
