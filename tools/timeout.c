@@ -43,7 +43,7 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s)
 {
 	long deadline = timeout_s > 0 ? ms_now() + timeout_s * 1000 : -1;
 	/* with the watch for unchecked processes on (tools/unchecked.c),
-	 * the wait polls, and walks the tree every 100 ms */
+	 * the wait polls, and walks the tree every 100 ms or more */
 	int poll = deadline >= 0 || lw__unchecked_on();
 	long next_walk = ms_now() + 100;
 	int got_child = 0;
@@ -65,8 +65,11 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s)
 		if (deadline >= 0 && now >= deadline)
 			return 0;
 		if (now >= next_walk) {
+			/* a big tree (many threads) makes a costly walk: then
+			 * the walks are spaced out, at most ~5% of a CPU */
 			lw__unchecked_walk();
-			next_walk = now + 100;
+			long took = ms_now() - now;
+			next_walk = now + took + (took * 20 > 100 ? took * 20 : 100);
 		}
 		sleep_ms(20);
 	}

@@ -35,6 +35,7 @@ struct seen {
 	unsigned long gen;        /* last walk that saw it */
 	int warned;
 	uint64_t warned_ino; /* the executable warned about (0: unreadable) */
+	uint64_t ok_ino;     /* the executable last found listed */
 };
 
 static struct lw__record *rec;
@@ -98,11 +99,11 @@ static int stat_of(pid_t pid, char *state, unsigned long long *start)
 	return 0;
 }
 
-/* Is (pid, dev, ino) listed in the run record? *full: the list overflowed. */
-static int listed(pid_t pid, uint64_t dev, uint64_t ino, int *full)
+/* Is (pid, dev, ino) listed in the run record? (Beyond a full list,
+ * has_preload() answers.) */
+static int listed(pid_t pid, uint64_t dev, uint64_t ino)
 {
 	uint32_t n = __atomic_load_n(&rec->n_running, __ATOMIC_ACQUIRE);
-	*full = n > LW__RECORD_RUNNING;
 	if (n > LW__RECORD_RUNNING)
 		n = LW__RECORD_RUNNING;
 	for (uint32_t i = 0; i < n; i++)
@@ -159,11 +160,14 @@ static void check(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	int readable = stat(path, &st) == 0;
 	uint64_t ino = readable ? (uint64_t)st.st_ino : 0;
-	int full = 0;
 	if (s->warned && s->warned_ino == ino)
 		return;
-	if (readable && listed(pid, (uint64_t)st.st_dev, ino, &full))
+	if (readable && s->ok_ino == ino)
+		return; /* listed with this executable at an earlier walk */
+	if (readable && listed(pid, (uint64_t)st.st_dev, ino)) {
+		s->ok_ino = ino;
 		return;
+	}
 	if (has_preload(pid))
 		return; /* starting, or listed beyond the table */
 	ssize_t n = readable ? readlink(path, exe, sizeof(exe) - 1) : -1;

@@ -8,7 +8,7 @@
  * "" or cannot be mapped. */
 void lw__unchecked_start(const char *record, const char *preload);
 
-/* One walk of the tree (every ~100 ms while the tree runs): a process seen
+/* One walk of the tree (every 100 ms or more while the tree runs): a process seen
  * in two walks in a row that is neither listed in the run record nor has
  * the preload library mapped gets one warning on stderr. */
 void lw__unchecked_walk(void);

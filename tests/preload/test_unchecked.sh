@@ -5,8 +5,8 @@
 # so, once, naming the process and its program. Cases: a static program
 # started from a script; a child started with a cleared environment
 # (env -i); a setuid program (the loader ignores LD_PRELOAD; root only,
-# with a copy made setuid in the work folder). A normal tree (a shell with
-# two forked children) gets no warning. The status stays the program's.
+# with a copy made setuid in the work folder). A normal tree (a shell, a
+# forked subshell, children and a grandchild) gets no warning. The status stays the program's.
 # Before, nothing was printed in any case.
 #
 # No timing is assumed: each unchecked child lives until the warning
@@ -43,8 +43,9 @@ E=env.err lw_run env -- /bin/sh -c "$until_warned" sh env -i "$(command -v sleep
 expect_rc 3 "a child with a cleared environment"
 warned env "/sleep"
 
-# 3. a normal tree: two forked children of a shell, and the shell itself
-lw_run tree -- /bin/sh -c 'sleep 0.5 & "$0"; sleep 0.5; wait; exit 4' "$LWP_BIN/no_deadlock"
+# 3. a normal tree: a shell, its children (a subshell that only forked,
+# programs it runs), a grandchild
+lw_run tree -- /bin/sh -c '(sleep 0.5; true) & "$0"; sh -c "sleep 0.5"; wait; exit 4' "$LWP_BIN/no_deadlock"
 expect_rc 4 "a normal tree"
 expect_not_in tree.err "runs without lockwatch" "a normal tree"
 
