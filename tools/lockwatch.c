@@ -22,6 +22,7 @@
 #include "options.h"
 #include "suppress.h"
 #include "timeout.h"
+#include "unchecked.h"
 #include "verdict.h"
 #include "report/report.h"
 
@@ -673,7 +674,10 @@ static int cmd_run(int argc, char **argv)
 	}
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	int status = 0, timed_out = 0, answered = 0;
+	/* warn about a process of the tree that runs without lockwatch */
+	lw__unchecked_start(record, preload);
 	int ended = lw__cli_wait(child, &status, eff.timeout);
+	lw__unchecked_stop();
 	if (ended == 0) {
 		timed_out = 1;
 		answered = lw__cli_hang(record, child, &status, eff.watchdog_ms);

@@ -9,6 +9,7 @@
  * for. */
 #define _GNU_SOURCE
 #include "timeout.h"
+#include "unchecked.h"
 #include "verdict.h"
 
 #include <dirent.h>
@@ -41,12 +42,16 @@ static void sleep_ms(long ms)
 int lw__cli_wait(pid_t child, int *status, long timeout_s)
 {
 	long deadline = timeout_s > 0 ? ms_now() + timeout_s * 1000 : -1;
+	/* with the watch for unchecked processes on (tools/unchecked.c),
+	 * the wait polls, and walks the tree every 100 ms or more */
+	int poll = deadline >= 0 || lw__unchecked_on();
+	long next_walk = ms_now() + 100;
 	int got_child = 0;
 	for (;;) {
 		int st = 0;
 		/* as subreaper, every orphan of the tree is a child of ours: when
 		 * none is left (ECHILD), nothing of the tree is left */
-		pid_t p = waitpid(-1, &st, deadline < 0 ? 0 : WNOHANG);
+		pid_t p = waitpid(-1, &st, poll ? WNOHANG : 0);
 		if (p == child) {
 			*status = st;
 			got_child = 1;
@@ -56,8 +61,16 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s)
 			continue;
 		if (p < 0)
 			return errno == ECHILD && got_child ? 1 : -1;
-		if (ms_now() >= deadline)
+		long now = ms_now();
+		if (deadline >= 0 && now >= deadline)
 			return 0;
+		if (now >= next_walk) {
+			/* a big tree (many threads) makes a costly walk: then
+			 * the walks are spaced out, at most ~5% of a CPU */
+			lw__unchecked_walk();
+			long took = ms_now() - now;
+			next_walk = now + took + (took * 20 > 100 ? took * 20 : 100);
+		}
 		sleep_ms(20);
 	}
 }

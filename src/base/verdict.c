@@ -2,10 +2,10 @@
  * each report in the file `lockwatch run` named in LOCKWATCH_RUN_RECORD.
  *
  * The path is copied at load (a constructor), before the program can change
- * its environment; the file is mapped at the first report, not at start:
- * most processes never report, so a clean run costs no system call and no
- * mapping in any of its processes, and a report is the slow path anyway.
- * No lock, no allocation; open/fstat/mmap/close/munmap only. */
+ * its environment; the file is mapped at start-up, when the process lists
+ * itself as one that runs lockwatch (lw__verdict_register): a few system
+ * calls per process, and only under `lockwatch run`.
+ * No lock, no allocation; open/fstat/stat/mmap/close/munmap only. */
 #include "verdict.h"
 
 #include <fcntl.h>
@@ -110,6 +110,38 @@ void lw__verdict_suppressed(int entry)
 	struct lw__record *r = entry >= 0 && entry < LW__RECORD_SUPP ? lw__verdict_get() : NULL;
 	if (r)
 		__atomic_fetch_add(&r->suppressed[entry], 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t lw__exe_dev, lw__exe_ino; /* of /proc/self/exe, at start-up */
+
+static void lw__verdict_list(struct lw__record *r)
+{
+	uint32_t i = __atomic_fetch_add(&r->n_running, 1, __ATOMIC_ACQ_REL);
+	if (i >= LW__RECORD_RUNNING)
+		return; /* the CLI looks at /proc/PID/maps instead */
+	r->running[i].dev = lw__exe_dev;
+	r->running[i].ino = lw__exe_ino;
+	lw__store_rel(&r->running[i].pid, (int32_t)getpid());
+}
+
+void lw__verdict_register(void)
+{
+	struct lw__record *r = lw__verdict_get();
+	struct stat st;
+	if (!r)
+		return;
+	if (stat("/proc/self/exe", &st) != 0)
+		return; /* no /proc: the CLI cannot look either */
+	lw__exe_dev = (uint64_t)st.st_dev;
+	lw__exe_ino = (uint64_t)st.st_ino;
+	lw__verdict_list(r);
+}
+
+void lw__verdict_register_forked(void)
+{
+	struct lw__record *r = lw__load_acq(&lw__record);
+	if (r && lw__exe_ino)
+		lw__verdict_list(r);
 }
 
 int lw__verdict_under_run(void)

@@ -6,10 +6,12 @@
  * `lockwatch run` creates a small private file (mkstemp under $TMPDIR),
  * sized to one struct lw__record with its magic set, and passes its path in
  * LOCKWATCH_RUN_RECORD. Each lockwatch process of the tree maps it
- * (MAP_SHARED; the descriptor is closed at once) at its first report and
- * adds to the counters atomically; a forked child shares its parent's
- * mapping, an exec'd one maps the file again. The CLI reads the counters
- * once the program has ended, then removes the file.
+ * (MAP_SHARED; the descriptor is closed at once) at start-up, lists itself
+ * in it as a process that runs lockwatch, and adds its reports to the
+ * counters atomically; a forked child shares its parent's mapping, an
+ * exec'd one maps the file again. While the tree runs, the CLI warns about
+ * a process of it that is not listed (tools/unchecked.c); it reads the
+ * counters once the program has ended, then removes the file.
  *
  * This header is also read by tools/lockwatch.c (the layout and the
  * variable's name); lw__verdict_count() is library code (verdict.c). */
@@ -23,6 +25,7 @@
 #define LW__RECORD_KINDS 16          /* >= LW_KIND_COUNT, checked in verdict.c */
 #define LW__RECORD_PROCS 64          /* watching processes the CLI waits for */
 #define LW__RECORD_SUPP 256          /* suppression entries counted one by one */
+#define LW__RECORD_RUNNING 1024      /* processes that run lockwatch, listed */
 
 struct lw__record {
 	uint32_t magic;
@@ -49,6 +52,22 @@ struct lw__record {
 	/* reports suppressed (option suppressions), by entry index of the
 	 * suppressions file, which every process and the CLI read alike */
 	uint64_t suppressed[LW__RECORD_SUPP];
+	/* every process of the tree that runs lockwatch lists itself here at
+	 * start-up, in a forked child and after exec (each image starts
+	 * lockwatch again): its pid and the device and inode of its
+	 * /proc/self/exe, so that a pid that later exec'd a program lockwatch
+	 * cannot reach no longer matches. The CLI walks the tree and warns
+	 * about a process it does not find here (tools/unchecked.c). A slot
+	 * is claimed with n_running; dev and ino are written before pid
+	 * (release), so pid 0 means "being written". Beyond
+	 * LW__RECORD_RUNNING the CLI falls back to /proc/PID/maps. */
+	uint32_t n_running; /* slots claimed (may exceed LW__RECORD_RUNNING) */
+	uint32_t pad_running;
+	struct {
+		uint64_t dev, ino;
+		int32_t pid;
+		uint32_t pad;
+	} running[LW__RECORD_RUNNING];
 };
 
 /* Count one report in the run record, when this process belongs to a
@@ -62,6 +81,14 @@ void lw__verdict_more(lw_kind_t kind);
 /* Count one report suppressed by entry `entry` of the suppressions file. */
 void lw__verdict_suppressed(int entry);
 
+/* List this process in the run record as one that runs lockwatch (maps
+ * the record now when under `lockwatch run`; else nothing). Called at
+ * start-up; lw__verdict_register_forked() in a forked child (same
+ * executable, the record already mapped: no system call but getpid).
+ * Lock-free, allocates nothing. */
+void lw__verdict_register(void);
+void lw__verdict_register_forked(void);
+
 /* Is this process part of a `lockwatch run` (which then sums up the run)? */
 int lw__verdict_under_run(void);
 
@@ -69,7 +96,7 @@ int lw__verdict_under_run(void);
  * for the calling process: its index; -2 when the table is full (the
  * process still answers, the CLI does not wait for it); -1 when this
  * process is not under `lockwatch run` (it keeps its own time). Maps the
- * record now, not at the first report. */
+ * record if it is not yet mapped. */
 int lw__verdict_watch(void);
 /* Has the CLI asked for hang reports? */
 int lw__verdict_hang_asked(void);

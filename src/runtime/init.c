@@ -87,6 +87,7 @@ static void at_fork_child(void)
 	lw__lock_atfork_child();
 	lw__sym_reset();
 	lw__watchdog_atfork_child();
+	lw__verdict_register_forked();
 	lw__tls_guard = fork_guard;
 }
 
@@ -155,6 +156,7 @@ void lw__init(void)
 	if (lw__opt.verbose)
 		lw__options_print(&lw__opt, 2);
 	lw__thread_init();
+	lw__verdict_register(); /* lockwatch runs here: `lockwatch run` is told */
 	pthread_atfork(at_fork_prepare, at_fork_parent, at_fork_child);
 	atexit(at_exit);
 	lw__store_rel(&init_state, 2);

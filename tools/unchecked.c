@@ -1,0 +1,250 @@
+/* unchecked.c - the processes of the program's tree that run without
+ * lockwatch (see unchecked.h): a setuid program (the loader ignores
+ * LD_PRELOAD), a child started with a cleared environment, a static
+ * program started from a script. Their locks are not checked and their
+ * reports, if any, not counted; without a word the run would look clean.
+ *
+ * Each process that runs lockwatch lists itself in the run record (pid
+ * and the inode of its executable, src/base/verdict.c). Every walk reads
+ * the tree from /proc/PID/task/TID/children, starting at this process
+ * (the subreaper: orphans of the tree are its children). A process seen
+ * in two walks in a row (so it had a walk period to start lockwatch) that
+ * is not listed with its current executable, and has not the preload
+ * library mapped (still starting, or the list is full), is warned about,
+ * once per process and executable. A process whose /proc entries this
+ * user cannot read (setuid to another user) is warned about by pid and
+ * name. A process that lives less than a walk period may go unseen. */
+#define _GNU_SOURCE
+#include "unchecked.h"
+#include "verdict.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+struct seen {
+	pid_t pid;
+	unsigned long long start; /* start time: a reused pid is another process */
+	unsigned long gen;        /* last walk that saw it */
+	int warned;
+	uint64_t warned_ino; /* the executable warned about (0: unreadable) */
+	uint64_t ok_ino;     /* the executable last found listed */
+};
+
+static struct lw__record *rec;
+static uint64_t pre_dev, pre_ino; /* the preload library */
+static struct seen *seen;
+static size_t n_seen, cap_seen;
+static unsigned long gen;
+
+void lw__unchecked_start(const char *record, const char *preload)
+{
+	struct stat st;
+	int fd = record[0] ? open(record, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return;
+	void *m = mmap(NULL, sizeof(*rec), PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return;
+	rec = m;
+	if (stat(preload, &st) == 0) {
+		pre_dev = (uint64_t)st.st_dev;
+		pre_ino = (uint64_t)st.st_ino;
+	}
+}
+
+int lw__unchecked_on(void)
+{
+	return rec != NULL;
+}
+
+void lw__unchecked_stop(void)
+{
+	if (rec)
+		munmap(rec, sizeof(*rec));
+	rec = NULL;
+	free(seen);
+	seen = NULL;
+	n_seen = cap_seen = 0;
+}
+
+/* State and start time of pid; 0, or -1 when it is gone. */
+static int stat_of(pid_t pid, char *state, unsigned long long *start)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')'); /* the name may hold anything */
+	if (!p || sscanf(p + 1, " %c", state) != 1)
+		return -1;
+	/* field 22 (starttime); after ")" come fields 3.. */
+	for (int field = 3; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu", start) != 1)
+		return -1;
+	return 0;
+}
+
+/* Is (pid, dev, ino) listed in the run record? (Beyond a full list,
+ * has_preload() answers.) */
+static int listed(pid_t pid, uint64_t dev, uint64_t ino)
+{
+	uint32_t n = __atomic_load_n(&rec->n_running, __ATOMIC_ACQUIRE);
+	if (n > LW__RECORD_RUNNING)
+		n = LW__RECORD_RUNNING;
+	for (uint32_t i = 0; i < n; i++)
+		if (__atomic_load_n(&rec->running[i].pid, __ATOMIC_ACQUIRE) == pid &&
+		    rec->running[i].dev == dev && rec->running[i].ino == ino)
+			return 1;
+	return 0;
+}
+
+/* Has pid the preload library mapped? (0 when its maps cannot be read) */
+static int has_preload(pid_t pid)
+{
+	char path[64], line[4096];
+	if (!pre_ino)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	int found = 0;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long long ino;
+		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) == 3)
+			found = ino == pre_ino && makedev(maj, min) == pre_dev;
+		while (!strchr(line, '\n') && fgets(line, sizeof(line), f))
+			; /* the rest of a long line */
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static void check(pid_t pid)
+{
+	char state, path[64], exe[4096];
+	unsigned long long start;
+	if (stat_of(pid, &state, &start) != 0 || state == 'Z' || state == 'X')
+		return;
+	struct seen *s = NULL;
+	for (size_t i = 0; i < n_seen && !s; i++)
+		if (seen[i].pid == pid && seen[i].start == start)
+			s = &seen[i];
+	if (!s) { /* first sighting: give it a walk period to start */
+		if (n_seen == cap_seen) {
+			struct seen *m = realloc(seen, (cap_seen = cap_seen ? 2 * cap_seen : 64) * sizeof(*m));
+			if (!m)
+				return;
+			seen = m;
+		}
+		seen[n_seen++] = (struct seen){ .pid = pid, .start = start, .gen = gen };
+		return;
+	}
+	s->gen = gen;
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	int readable = stat(path, &st) == 0;
+	uint64_t ino = readable ? (uint64_t)st.st_ino : 0;
+	if (s->warned && s->warned_ino == ino)
+		return;
+	if (readable && s->ok_ino == ino)
+		return; /* listed with this executable at an earlier walk */
+	if (readable && listed(pid, (uint64_t)st.st_dev, ino)) {
+		s->ok_ino = ino;
+		return;
+	}
+	if (has_preload(pid))
+		return; /* starting, or listed beyond the table */
+	ssize_t n = readable ? readlink(path, exe, sizeof(exe) - 1) : -1;
+	if (n <= 0) { /* not ours to read: its name, from comm */
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, exe, sizeof(exe) - 1);
+		if (fd >= 0)
+			close(fd);
+		while (n > 0 && exe[n - 1] == '\n')
+			n--;
+	}
+	if (n <= 0)
+		n = (ssize_t)strlen(strcpy(exe, "?"));
+	exe[n] = 0;
+	fprintf(stderr,
+		"lockwatch: process %d (%s) runs without lockwatch: its locks are not checked "
+		"(a setuid or static program, or a cleared environment)\n",
+		(int)pid, exe);
+	s->warned = 1;
+	s->warned_ino = ino;
+}
+
+/* The children of every thread of pid, each passed to check() and pushed
+ * on the queue. */
+static void children_of(pid_t pid, pid_t **q, size_t *nq, size_t *cq)
+{
+	char path[64], buf[8192];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char cpath[300];
+		snprintf(cpath, sizeof(cpath), "/proc/%d/task/%s/children", (int)pid, e->d_name);
+		int fd = open(cpath, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		for (char *p = buf, *end; *p; p = end) {
+			long c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			if (*nq == *cq) {
+				pid_t *m = realloc(*q, (*cq = *cq ? 2 * *cq : 64) * sizeof(*m));
+				if (!m)
+					break;
+				*q = m;
+			}
+			(*q)[(*nq)++] = (pid_t)c;
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+void lw__unchecked_walk(void)
+{
+	if (!rec)
+		return;
+	gen++;
+	pid_t *q = NULL;
+	size_t nq = 0, cq = 0;
+	children_of(getpid(), &q, &nq, &cq);
+	for (size_t i = 0; i < nq; i++) {
+		check(q[i]);
+		children_of(q[i], &q, &nq, &cq);
+	}
+	free(q);
+	/* forget the processes that are gone */
+	size_t k = 0;
+	for (size_t i = 0; i < n_seen; i++)
+		if (seen[i].gen == gen)
+			seen[k++] = seen[i];
+	n_seen = k;
+}
