@@ -1,8 +1,9 @@
 /* attach_rw.c - a deadlock through a rwlock in a plain program (no
  * lockwatch): rebuild() write-holds table_rw and wants stats_lock,
  * report() holds stats_lock and read-locks table_rw (a barrier makes both
- * take their first lock first); second_writer() queues behind them and
- * main joins them all: it hangs for good. `lockwatch attach PID` must find
+ * take their first lock first, and second_writer() waits at it too, so it
+ * never takes table_rw first and leaves); second_writer() queues behind
+ * them and main joins them all: it hangs for good. `lockwatch attach PID` must find
  * the writer through glibc's __cur_writer (test_attach.sh). */
 #include <pthread.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ __attribute__((noinline)) static void *report(void *arg)
 
 __attribute__((noinline)) static void *second_writer(void *arg)
 {
+	pthread_barrier_wait(&both_hold); /* only once the others hold theirs */
 	pthread_rwlock_wrlock(&table_rw);
 	pthread_rwlock_unlock(&table_rw);
 	return arg;
@@ -41,7 +43,7 @@ __attribute__((noinline)) static void *second_writer(void *arg)
 int main(void)
 {
 	pthread_t f, b, w;
-	pthread_barrier_init(&both_hold, NULL, 2);
+	pthread_barrier_init(&both_hold, NULL, 3);
 	pthread_create(&f, NULL, rebuild, NULL);
 	pthread_create(&b, NULL, report, NULL);
 	pthread_create(&w, NULL, second_writer, NULL);
