@@ -82,20 +82,27 @@ struct proc {
 	char state;
 };
 
-/* Parent and state of pid; 0, or -1 when it is gone. */
-static int proc_read(pid_t pid, struct proc *p)
+char *lw__cli_proc_stat(pid_t pid, char *buf, size_t size)
 {
-	char path[64], buf[512];
+	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
-		return -1;
+		return NULL;
 	buf[n] = 0;
 	char *rp = strrchr(buf, ')'); /* the name may hold anything */
-	if (!rp || sscanf(rp + 1, " %c %d", &p->state, &p->ppid) != 2)
+	return rp ? rp + 1 : NULL;
+}
+
+/* Parent and state of pid; 0, or -1 when it is gone. */
+static int proc_read(pid_t pid, struct proc *p)
+{
+	char buf[512];
+	char *rp = lw__cli_proc_stat(pid, buf, sizeof(buf));
+	if (!rp || sscanf(rp, " %c %d", &p->state, &p->ppid) != 2)
 		return -1;
 	p->pid = pid;
 	return 0;

@@ -15,6 +15,7 @@
  * user cannot read (setuid to another user) is warned about by pid and
  * name. A process that lives less than a walk period may go unseen. */
 #define _GNU_SOURCE
+#include "timeout.h"
 #include "unchecked.h"
 #include "verdict.h"
 
@@ -79,18 +80,11 @@ void lw__unchecked_stop(void)
 /* State and start time of pid; 0, or -1 when it is gone. */
 static int stat_of(pid_t pid, char *state, unsigned long long *start)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	char buf[1024];
+	char *p = lw__cli_proc_stat(pid, buf, sizeof(buf));
+	if (!p || sscanf(p, " %c", state) != 1)
 		return -1;
-	buf[n] = 0;
-	char *p = strrchr(buf, ')'); /* the name may hold anything */
-	if (!p || sscanf(p + 1, " %c", state) != 1)
-		return -1;
+	p--; /* the ")": fields are counted from it */
 	/* field 22 (starttime); after ")" come fields 3.. */
 	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
