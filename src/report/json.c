@@ -156,16 +156,24 @@ static void put_held(const lw_report_t *r, const lw_report_thread_t *t, struct l
 	}
 }
 
+/* A thread's first keys, up to its duration (the brace left open). */
+static void put_thread_head(const lw_report_t *r, int i, struct lw__buf *b)
+{
+	const lw_report_thread_t *t = &r->threads[i];
+	lw__buf_printf(b, "%s{\"tid\":%d", i ? "," : "", t->tid);
+	put_str(b, ",\"name\":", t->name);
+	put_str(b, ",\"role\":", t->role);
+	lw__buf_puts(b, ",\"lock\":");
+	put_lock_ref(r, t->lock, b);
+	lw__buf_printf(b, ",\"duration_ms\":%" PRIu64, t->duration_ms);
+}
+
 static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	for (int i = 0; i < r->n_threads; i++) {
 		const lw_report_thread_t *t = &r->threads[i];
-		lw__buf_printf(b, "%s{\"tid\":%d", i ? "," : "", t->tid);
-		put_str(b, ",\"name\":", t->name);
-		put_str(b, ",\"role\":", t->role);
-		lw__buf_puts(b, ",\"lock\":");
-		put_lock_ref(r, t->lock, b);
-		lw__buf_printf(b, ",\"duration_ms\":%" PRIu64 ",\"held\":[", t->duration_ms);
+		put_thread_head(r, i, b);
+		lw__buf_puts(b, ",\"held\":[");
 		put_held(r, t, b);
 		lw__buf_puts(b, "],\"stack\":");
 		put_stack(&t->stack, rb, b);
@@ -258,13 +266,8 @@ void lw__report_json_instance(const lw_report_t *r, unsigned group, unsigned lon
 	}
 	lw__buf_puts(b, "],\"threads\":[");
 	for (int i = 0; i < r->n_threads; i++) {
-		const lw_report_thread_t *t = &r->threads[i];
-		lw__buf_printf(b, "%s{\"tid\":%d", i ? "," : "", t->tid);
-		put_str(b, ",\"name\":", t->name);
-		put_str(b, ",\"role\":", t->role);
-		lw__buf_puts(b, ",\"lock\":");
-		put_lock_ref(r, t->lock, b);
-		lw__buf_printf(b, ",\"duration_ms\":%" PRIu64 "}", t->duration_ms);
+		put_thread_head(r, i, b);
+		lw__buf_puts(b, "}");
 	}
 	lw__buf_puts(b, "]}");
 }
