@@ -13,13 +13,16 @@
  * library mapped (still starting, or the list is full), is warned about,
  * once per process and executable. A process whose /proc entries this
  * user cannot read (setuid to another user) is warned about by pid and
- * name. A process that lives less than a walk period may go unseen. */
+ * name. A process that has begun to exit (its memory gone: its
+ * executable and maps read as nothing) is never warned about. A process
+ * that lives less than a walk period may go unseen. */
 #define _GNU_SOURCE
 #include "timeout.h"
 #include "unchecked.h"
 #include "verdict.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -153,6 +156,8 @@ static void check(pid_t pid)
 	struct stat st;
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	int readable = stat(path, &st) == 0;
+	if (!readable && errno != EACCES && errno != EPERM)
+		return; /* exiting: its memory (and so its executable) is gone */
 	uint64_t ino = readable ? (uint64_t)st.st_ino : 0;
 	if (s->warned && s->warned_ino == ino)
 		return;
@@ -164,6 +169,8 @@ static void check(pid_t pid)
 	}
 	if (has_preload(pid))
 		return; /* starting, or listed beyond the table */
+	if (readable && stat(path, &st) != 0)
+		return; /* it began to exit while its maps were read: they read empty */
 	ssize_t n = readable ? readlink(path, exe, sizeof(exe) - 1) : -1;
 	if (n <= 0) { /* not ours to read: its name, from comm */
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);

@@ -55,6 +55,8 @@ static void seal(struct lw__thread *t)
 	if (t->n_held < LW__MAX_HELD)
 		return;
 	struct lw__held *h = &t->held[LW__MAX_HELD - 1];
+	if (!lw__held_live(h))
+		return;
 	h->simple = !t->n_more && h->count == 1 && h->lock->kind != LW__SEM &&
 		    h->lock->stats == NULL;
 }
@@ -329,6 +331,7 @@ static void remove_held(struct lw__thread *t, struct lw__held *h)
 		*lw__held_at(t, k) = e;
 		*held_t_ns(t, k) = *held_t_ns(t, k + 1);
 	}
+	lw__held_clear(lw__held_at(t, n - 1));
 	if (n > LW__MAX_HELD)
 		lw__store_rel(&t->n_more, t->n_more - 1);
 	else
@@ -361,7 +364,7 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 	struct lw__held *h = NULL;
 	struct lw__lock *l;
 	for (unsigned k = lw__held_depth(t); k-- > 0 && !h;)
-		if (lw__held_at(t, k)->lock->addr == obj)
+		if (lw__held_live(lw__held_at(t, k)) && lw__held_at(t, k)->lock->addr == obj)
 			h = lw__held_at(t, k);
 	if (!h) {
 		l = cache ? lw__lock_cached(cache, obj, kind, site) : lw__lock_get(obj, kind, site);

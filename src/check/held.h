@@ -153,6 +153,24 @@ static inline void lw__held_write(struct lw__held *h, struct lw__lock *l, uint64
 	h->flags = flags;
 }
 
+/* A popped entry keeps no lock. A signal handler's lock call that came
+ * while this thread was writing an entry (lw__held_push) wrote its own
+ * entry in that slot and popped it; until the writer finds out and writes
+ * its entry again, that slot is published with whatever the handler's pop
+ * left there: no lock, which every reader skips (lw__held_live). Were the
+ * handler's lock left there, a second handler call would find it held
+ * (a false self-deadlock, or a "stale" entry removed with the writer's
+ * own below it: its lock lost, then a false bad_unlock). */
+static inline void lw__held_clear(struct lw__held *h)
+{
+	lw__store(&h->lock, (struct lw__lock *)NULL);
+}
+
+static inline int lw__held_live(const struct lw__held *h)
+{
+	return lw__load(&h->lock) != NULL;
+}
+
 /* Does the word at p, read from memory now, differ from v? One compare
  * with a memory operand (a plain load would need a register, which the
  * fast path pays for in saves). */
@@ -181,9 +199,10 @@ static inline int lw__held_push(struct lw__thread *t, struct lw__lock *l, uint64
 	lw__signal_fence();
 	/* A signal handler's lock call made while the entry was being written
 	 * (before it was published) pushed its own entry in this same slot,
-	 * and popped it. The chain, written first, tells: a handler that came
-	 * after it changed it; one that came before was written over whole.
-	 * Then the entry is written again, in place. */
+	 * and popped it (leaving no lock: lw__held_clear). The chain, written
+	 * first, tells: a handler that came after it changed it; one that came
+	 * before was written over whole. Then the entry is written again, in
+	 * place. */
 	if (lw__unlikely(lw__differs(&h->chain, chain)))
 		lw__held_write(h, l, chain, when, flags);
 	if (own)
@@ -211,6 +230,7 @@ static inline int lw__release(struct lw__thread *t, void *obj)
 		if (lw__likely(l->addr == obj && h->simple)) {
 			if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
 				lw__store(&l->owner, NULL);
+			lw__held_clear(h);
 			lw__store_rel(&t->n_held, n - 1);
 			return 1;
 		}

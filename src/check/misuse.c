@@ -2,6 +2,7 @@
  * begin() (errno saved, the guard entered, and a builder only the first
  * time this kind, lock and call site are seen) and closes with end(). */
 #include "misuse.h"
+#include "held.h"
 #include "map.h"
 #include "mutex.h"
 #include "policy.h"
@@ -211,7 +212,8 @@ void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 		lw__thread_refresh_name(t);
 		int ti = lw__rb_thread(rb, t->tid, t->name, "waiter", li, 0, lw__stack_capture(s));
 		for (unsigned i = 0; i < lw__held_depth(t); i++)
-			lw__rb_thread_held(rb, ti, lw__rb_lock(rb, lw__held_at(t, i)->lock));
+			if (lw__held_live(lw__held_at(t, i)))
+				lw__rb_thread_held(rb, ti, lw__rb_lock(rb, lw__held_at(t, i)->lock));
 		lw__rb_headline(rb, "deadlock: thread %d (%s) %s %s, which %s", t->tid, t->name,
 				mode == LW__READ ? "read-locks" : "locks", lw__rb_lock_name(rb, li),
 				dead ? "a thread that has exited still holds"
@@ -247,7 +249,7 @@ static int dies_with_holder(const struct lw__lock *l)
  * semaphore used as a signal is meant to be used. */
 static int counts(const struct lw__thread *t, const struct lw__held *h)
 {
-	if (h->lock->kind == LW__SEM)
+	if (!lw__held_live(h) || h->lock->kind == LW__SEM)
 		return 0;
 	/* a write hold another thread unlocked (reported then) is gone */
 	return h->mode != LW__WRITE || lw__load(&h->lock->owner) == t;

@@ -278,7 +278,7 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 	info.to_read = mode == LW__READ;
 	for (unsigned i = 0, n = lw__held_depth(t); i < n; i++) {
 		struct lw__held *h = lw__held_at(t, i);
-		if (h->lock == l || h->lock->kind == LW__SEM)
+		if (!lw__held_live(h) || h->lock == l || h->lock->kind == LW__SEM)
 			continue;
 		info.from_stack = h->stack;
 		info.from_read = h->mode == LW__READ;

@@ -67,6 +67,12 @@ struct lw__thread *lw__thread_new(void)
 	if (lw__tls_gone)
 		return NULL;
 	lw__guard_enter();
+	/* a signal handler that interrupted this thread's first lock call
+	 * before the guard made its state already: one state per thread */
+	if (lw__tls_self) {
+		lw__guard_leave();
+		return lw__tls_self;
+	}
 	struct lw__thread *t = NULL;
 	LOCK();
 	for (struct lw__thread *p = threads; p; p = p->next)
