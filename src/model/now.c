@@ -3,10 +3,13 @@
  * from the stack pointer and pc the kernel shows for it
  * (/proc/self/task/TID/syscall; stack_at.c), and kept only when the
  * thread was still in that same call, not woken once, after the read. A
- * thread running its own code, where a signal interrupts nothing, is sent
- * the stack signal, whose handler only unwinds into a static buffer
- * (async-signal-safe, under the guard) and marks that a signal came, so
- * an interrupted semaphore wait restarts.
+ * thread running its own code is sampled by the kernel (sample.c: its
+ * registers and a copy of its stack, no signal). Only where the kernel
+ * refuses that is it sent the stack signal, whose handler only unwinds
+ * into a static buffer (async-signal-safe, under the guard) and marks
+ * that a signal came, so an interrupted semaphore wait restarts; a thread
+ * that enters a blocking call between the look and the signal may see
+ * that call cut short (EINTR) then.
  * The signal is the program's first: lockwatch never installs over any
  * handler (or SIG_IGN) the program set, stops using the signal for good
  * when the program sets one later (the preload library's sigaction and
@@ -16,6 +19,7 @@
 #include "guard.h"
 #include "options.h"
 #include "real.h"
+#include "sample.h"
 #include "stack.h"
 
 #include <errno.h>
@@ -240,6 +244,25 @@ static int by_signal(int tid, uintptr_t *pcs, const char **note)
 	return n;
 }
 
+/* Running thread tid, sampled by the kernel (sample.c): the frame count,
+ * -1 when it went into a system call meanwhile (read it from outside
+ * then), -2 when sampling cannot be used here (ask by signal). */
+static int by_sample(int tid, uintptr_t *pcs, int depth, const char **note)
+{
+	const struct lw__sample *s = lw__sample_take(tid, 100, note);
+	if (!s) {
+		if (!*note)
+			return -2;
+		struct where w;
+		where_is(tid, &w);
+		return w.at == AT_SYSCALL || w.at == AT_GONE ? -1 : 0;
+	}
+	int n = lw__stack_at_sample(s, pcs, depth);
+	if (n == 0)
+		*note = "running; its sampled stack could not be read";
+	return n;
+}
+
 int lw__now_stack(int tid, uintptr_t *pcs, const char **note)
 {
 	int depth = (int)lw__opt.stack_depth, kept = 0;
@@ -259,7 +282,9 @@ int lw__now_stack(int tid, uintptr_t *pcs, const char **note)
 			return 0;
 		}
 		if (a.at != AT_SYSCALL) {
-			int n = by_signal(tid, pcs, note);
+			int n = by_sample(tid, pcs, depth, note);
+			if (n == -2)
+				n = by_signal(tid, pcs, note);
 			if (n >= 0)
 				return n;
 			continue; /* into a system call just now */

@@ -36,6 +36,10 @@ int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc);
  * libunwind-x86_64, process_vm_readv refused). Call under the guard; the
  * caller checks that the thread did not move meanwhile. */
 int lw__stack_at(uintptr_t sp, uintptr_t pc, uintptr_t *pcs, int max);
+/* The same from a running thread's sample (sample.h): its registers, and
+ * its stack as copied then. */
+struct lw__sample;
+int lw__stack_at_sample(const struct lw__sample *s, uintptr_t *pcs, int max);
 void lw__stack_at_init(void); /* from lw__stack_init */
 
 /* Intern raw pcs (with an optional site). Returns the id or 0. */

@@ -19,6 +19,7 @@
  * or GOT entry; a call through a register cannot be checked and is taken
  * as it is). When nothing fits, the stack ends there: a partial stack. */
 #include "stack.h"
+#include "sample.h"
 
 #include <dlfcn.h>
 #include <libunwind.h>
@@ -36,11 +37,13 @@ static struct {
 	unw_addr_space_t as;
 } u;
 
-/* The registers of the frame the walk starts from. */
+/* The registers of the frame the walk starts from, and (a sample) a copy
+ * of the stack from sp up, read instead of the live stack. */
 struct regs {
 	uintptr_t pc, sp, fp;
 	int has_fp;
 	int wanted_fp; /* a step failed for want of the frame pointer */
+	const struct lw__sample *s;
 };
 
 /* Read n bytes at addr of this process; 0 when all could be read. */
@@ -146,9 +149,14 @@ static struct {
 static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write,
 		      void *arg)
 {
-	(void)as, (void)arg;
+	(void)as;
 	if (write)
 		return -UNW_EINVAL;
+	const struct regs *r = arg;
+	if (r && r->s && addr >= r->s->sp && addr + sizeof(*val) <= r->s->sp + r->s->n) {
+		memcpy(val, r->s->stack + (addr - r->s->sp), sizeof(*val));
+		return 0; /* the stack as it was when sampled */
+	}
 	uintptr_t line = addr & ~(uintptr_t)63, off = addr & 63;
 	if (off > 64 - sizeof(*val))
 		return peek(addr, val, sizeof(*val)) == 0 ? 0 : -UNW_EINVAL;
@@ -183,6 +191,19 @@ static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, in
 		}
 		r->wanted_fp = 1;
 		return -UNW_EBADREG;
+	case UNW_X86_64_RBX:
+		if (!r->s)
+			break;
+		*val = r->s->bx;
+		return 0;
+	case UNW_X86_64_R12:
+	case UNW_X86_64_R13:
+	case UNW_X86_64_R14:
+	case UNW_X86_64_R15:
+		if (!r->s)
+			break;
+		*val = r->s->r12_15[reg - UNW_X86_64_R12];
+		return 0;
 	}
 	return -UNW_EBADREG; /* never guessed */
 }
@@ -352,13 +373,27 @@ void lw__stack_at_init(void)
 		u.as = as;
 }
 
+static int walk(struct regs r, uintptr_t *pcs, int max);
+
 int lw__stack_at(uintptr_t sp, uintptr_t pc, uintptr_t *pcs, int max)
 {
+	struct regs r = { pc, sp, 0, 0, 0, NULL };
+	return walk(r, pcs, max);
+}
+
+int lw__stack_at_sample(const struct lw__sample *s, uintptr_t *pcs, int max)
+{
+	struct regs r = { s->ip, s->sp, s->bp, 1, 0, s };
+	return walk(r, pcs, max);
+}
+
+static int walk(struct regs r, uintptr_t *pcs, int max)
+{
+	uintptr_t pc = r.pc;
 	if (!u.as || !pcs || max <= 0)
 		return 0;
 	if (max > LW__STACK_MAX)
 		max = LW__STACK_MAX;
-	struct regs r = { pc, sp, 0, 0, 0 };
 	memset(lines.tag, 0, sizeof(lines.tag)); /* the stack may have moved */
 	int n = 0, restarted = 0;
 	while (n < max) {

@@ -50,7 +50,7 @@ static void defaults(void)
 	CHECK_STR(o.json, "");
 	CHECK_STR(o.log, "");
 	/* and every row of the table: its default, within its own range */
-	CHECK(lw__n_optdescs == 15);
+	CHECK(lw__n_optdescs == 16);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
 		const char *p = (const char *)&o + d->offset;
@@ -344,6 +344,7 @@ static void names_and_print(void)
 			   "lockwatch: option on_deadlock=abort\n"
 			   "lockwatch: option stats=0\n"
 			   "lockwatch: option stack_signal=40\n"
+			   "lockwatch: option stack_sample=1\n"
 			   "lockwatch: option timeout=0\n"
 			   "lockwatch: option watchdog_ms=100\n"
 			   "lockwatch: option suppressions=\n"
