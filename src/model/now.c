@@ -205,7 +205,8 @@ static int by_signal(int tid, uintptr_t *pcs, const char **note)
 {
 	int sig = (int)lw__opt.stack_signal;
 	if (sig == 0) {
-		*note = "running; not asked (option stack_signal=0)";
+		*note = "running; the kernel does not let it be sampled here, and it is not signalled "
+			"(option stack_signal=0)";
 		return 0;
 	}
 	if ((*note = install_signal(sig)) != NULL)

@@ -45,7 +45,7 @@ static void defaults(void)
 	CHECK(o.hold_ms == 5000 && o.wait_ms == 5000);
 	CHECK(o.stack_depth == 16 && o.exitcode == 0 && o.verbose == 0);
 	CHECK(o.on_deadlock == LW__ON_DEADLOCK_AUTO);
-	CHECK(o.stats == 0 && o.stack_signal == 40 && o.watchdog_ms == 100);
+	CHECK(o.stats == 0 && o.stack_signal == 0 && o.watchdog_ms == 100);
 	CHECK(o.timeout == 0);
 	CHECK_STR(o.json, "");
 	CHECK_STR(o.log, "");
@@ -166,7 +166,7 @@ static void bad(void)
 				 "lockwatch: test: option stack_signal: bad value '%s' (0, or a real-time signal from %d to %d)" KEEP,
 				 sigs[i], SIGRTMIN, SIGRTMAX);
 		PARSE(&o, s, 1, want);
-		CHECK(o.stack_signal == 40);
+		CHECK(o.stack_signal == 0);
 	}
 	PARSE(&o, "stack_signal=34:stack_signal=64", 0, "");
 	CHECK(o.stack_signal == 64);
@@ -343,7 +343,7 @@ static void names_and_print(void)
 			   "lockwatch: option verbose=0\n"
 			   "lockwatch: option on_deadlock=abort\n"
 			   "lockwatch: option stats=0\n"
-			   "lockwatch: option stack_signal=40\n"
+			   "lockwatch: option stack_signal=0\n"
 			   "lockwatch: option stack_sample=1\n"
 			   "lockwatch: option timeout=0\n"
 			   "lockwatch: option watchdog_ms=100\n"
