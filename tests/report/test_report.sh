@@ -164,4 +164,53 @@ expect_in future.out "WARNING: something new"
 report missing suite/none.jsonl
 [ $RC = 2 ] || fail "a missing file: status $RC, expected 2"
 expect_in missing.err "suite/none.jsonl: cannot be read"
+
+# 10. a process that made a report and then was killed (SIGKILL, as a test
+# harness's timeout ends a test) or ended with _exit: its lock order was
+# written when the report was made, so the cycle across processes is found
+for how in kill _exit; do
+	run "ended$how" ab || fail "two_orders ab is clean alone"
+	run "ended$how" ba "$how"
+	grep -qh '"kind":"lock_order_cycle"' ended"$how"/*.jsonl || fail "$how: no report was made"
+	for f in ended"$how"/*.jsonl; do
+		"$PY" "$CHECK_JSON" "$f" >/dev/null || { "$PY" "$CHECK_JSON" "$f"; fail "$f"; }
+	done
+	report "ended$how" "ended$how"
+	[ $RC = 66 ] || fail "a process ended by $how after a report: status $RC, expected 66"
+	expect_in "ended$how.out" "ERROR: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+	expect_in "ended$how.out" "two_orders ba $how)"
+done
+
+# 11. several order lines of one process are one graph (their union): the
+# same lines twice change nothing
+mkdir -p twice && for f in suite/*.jsonl; do cat "$f" "$f" >"twice/$(basename "$f")"; done
+report twice twice
+[ $RC = 66 ] || fail "order lines twice: status $RC, expected 66"
+[ "$(tail -n 1 twice.out)" = "$(tail -n 1 merged.out)" ] ||
+	fail "order lines twice: '$(tail -n 1 twice.out)', expected '$(tail -n 1 merged.out)'"
+expect_in twice.out "seen in 2 processes"
+# ... but two images of one pid (a process that made a report, then exec'd
+# another program, which wrote its own line) are two processes
+"$PY" - suite/*.jsonl >exec.jsonl <<'PY' || fail "the exec'd order lines"
+import json, sys
+for n, path in enumerate(sys.argv[1:]):
+    for l in open(path):
+        r = json.loads(l)
+        if "edges" in r and "kind" not in r:
+            r["pid"] = 4242
+            r["image"] = "%016x" % (n + 1)
+            print(json.dumps(r, separators=(",", ":")))
+PY
+mkdir -p exec && mv exec.jsonl exec/
+report exec exec
+[ $RC = 66 ] || fail "two images of one pid: status $RC, expected 66"
+expect_in exec.out "no single process took all of its edges"
+# and so for real: `two_orders ba exec` makes a report, then execs itself
+# as `two_orders ab` (one pid, one JSON file, two programs)
+run realexec ba exec || fail "two_orders ba exec"
+[ "$(ls realexec/*.jsonl | wc -l)" = 1 ] || fail "exec: one JSON file for the pid"
+report realexec realexec
+[ $RC = 66 ] || fail "a program and the one it exec'd: status $RC, expected 66"
+expect_in realexec.out "ERROR: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+expect_in realexec.out "two_orders ba exec)"
 echo PASS

@@ -22,12 +22,18 @@ struct rp_stack {
 	struct rp_frame *f;
 };
 
-/* One process: a pid in one file (pids repeat across machines and runs). */
+/* One process: a pid in one file (pids repeat across machines and runs),
+ * and, for its order lines, one process image: a program exec'd by the
+ * process keeps the pid but writes another "image", and is another
+ * process (its reports, which carry no image, stay with the first). */
 struct rp_proc {
 	int file;        /* index into rp.files */
 	long pid;
 	const char *exe; /* from any of its lines, or NULL */
 	const char *argv; /* joined with spaces, or NULL */
+	const char *image; /* of its order lines (interned), or NULL */
+	int next_image;  /* the next image of this pid in this file, -1: none */
+	size_t dropped;  /* the most any of its order lines left out */
 };
 
 struct rp_class {
