@@ -7,6 +7,8 @@
 # entries that no longer occur are listed, suppressions, a gated pair is a
 # warning, an in-process cycle seen in two processes is one finding, the
 # edges of locks destroyed before the end still count, and a broken line is reported with its file and line (status 2).
+# A process killed or ended with _exit after a report, and a program and
+# the one it exec'd, still add their edges; order lines repeated count once.
 # Environment (from ctest): LW, PROG (two_orders), PY, CHECK_JSON,
 # CHECK_SARIF, WORK, and LOCKWATCH_SARIF_SCHEMA (optional).
 set -u
