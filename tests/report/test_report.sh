@@ -215,4 +215,34 @@ report realexec realexec
 [ $RC = 66 ] || fail "a program and the one it exec'd: status $RC, expected 66"
 expect_in realexec.out "ERROR: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
 expect_in realexec.out "two_orders ba exec)"
+
+# 12. one suppressions file, one reader (src/report/suppress.c): the same
+# result under `lockwatch run` and `lockwatch report`, the same refusals
+run plain abba
+[ $? = 66 ] || fail "two_orders abba reports its own cycle"
+for entry in 'lock_order_cycle:take_second' '*:two_orders.c' 'lock_order_cycle:accounts_l?ck' \
+	'lock_order_cycle:no_such_function'; do
+	printf '# one entry\n%s\n' "$entry" >one.supp
+	"$LW" run --suppressions "$PWD/one.supp" -- "$PROG" abba >/dev/null 2>run.err
+	run_rc=$?
+	report onesupp plain --suppressions "$PWD/one.supp"
+	[ "$run_rc" = "$RC" ] || fail "'$entry': lockwatch run -> $run_rc, lockwatch report -> $RC"
+	if [ "$entry" = lock_order_cycle:no_such_function ]; then
+		[ "$RC" = 66 ] || fail "'$entry' suppressed something: status $RC"
+	else
+		[ "$RC" = 0 ] || fail "'$entry' suppressed nothing: status $RC"
+		expect_in run.err "suppressed 1 by $PWD/one.supp:2"
+		expect_in onesupp.out "1 suppressed"
+	fi
+done
+for entry in 'cycle:*' 'lock_order_cycle:' 'take_second'; do
+	printf '# a bad line\n%s\n' "$entry" >bad.supp
+	"$LW" run --suppressions "$PWD/bad.supp" -- "$PROG" ab >/dev/null 2>run.err
+	run_rc=$?
+	report badsupp plain --suppressions "$PWD/bad.supp"
+	[ "$run_rc" = 2 ] && [ "$RC" = 2 ] || fail "'$entry': lockwatch run -> $run_rc, report -> $RC, expected 2"
+	why=$(sed -n "s/^lockwatch: \(suppressions .*\); the program was not started$/\1/p" run.err)
+	[ -n "$why" ] || fail "'$entry': lockwatch run said $(cat run.err)"
+	expect_in badsupp.err "lockwatch report: $why"
+done
 echo PASS

@@ -302,11 +302,16 @@ struct rp_finding *rp_finding_add(struct rp *rp, const char *kind, int error,
 	return f;
 }
 
-void rp_finding_word(struct rp_finding *f, const char *w)
+void rp_finding_word(struct rp_finding *f, const char *w, int path)
 {
 	if (!w)
 		return;
-	GROW(f->words, f->n_words, f->cap_words);
+	if (f->n_words >= f->cap_words) {
+		f->cap_words = f->cap_words ? f->cap_words * 2 : 16;
+		f->words = xrealloc(f->words, f->cap_words * sizeof(*f->words));
+		f->word_path = xrealloc(f->word_path, f->cap_words);
+	}
+	f->word_path[f->n_words] = (unsigned char)path;
 	f->words[f->n_words++] = w;
 }
 
@@ -328,9 +333,9 @@ void rp_finding_loc(struct rp_finding *f, const struct rp_frame *fr, const char 
 static void stack_words(struct rp_finding *f, const struct rp_stack *s)
 {
 	for (int i = 0; i < s->n; i++) {
-		rp_finding_word(f, s->f[i].function);
-		rp_finding_word(f, s->f[i].file);
-		rp_finding_word(f, s->f[i].module);
+		rp_finding_word(f, s->f[i].function, 0);
+		rp_finding_word(f, s->f[i].file, 1);
+		rp_finding_word(f, s->f[i].module, 1);
 	}
 }
 
@@ -442,8 +447,8 @@ static void add_report(struct rp *rp, const struct jr_val *r, int proc)
 	free(fp);
 	if (f) { /* new: its locations and the words suppressions match */
 		for (size_t i = 0; locks && i < locks->n; i++) {
-			rp_finding_word(f, rp_intern(jr_str(jr_get(jr_at(locks, i), "name"))));
-			rp_finding_word(f, rp_intern(jr_str(jr_get(jr_at(locks, i), "class"))));
+			rp_finding_word(f, rp_intern(jr_str(jr_get(jr_at(locks, i), "name"))), 0);
+			rp_finding_word(f, rp_intern(jr_str(jr_get(jr_at(locks, i), "class"))), 0);
 		}
 		for (size_t i = 0; edges && i < edges->n; i++) {
 			const struct jr_val *e = jr_at(edges, i);

@@ -74,6 +74,7 @@ struct rp_finding {
 	struct rp_loc *locs;
 	size_t n_locs, cap_locs;
 	const char **words; /* lock names and classes, functions, files, modules: for suppressions */
+	unsigned char *word_path; /* words[i] is a file or module (matched by base name too) */
 	size_t n_words, cap_words;
 	int *cycle;      /* across processes: its edges, in order */
 	size_t n_cycle;
@@ -114,7 +115,8 @@ struct rp_finding *rp_finding_add(struct rp *rp, const char *kind, int error,
 				  int proc);
 void rp_finding_loc(struct rp_finding *f, const struct rp_frame *fr, const char *what,
 		    int related);
-void rp_finding_word(struct rp_finding *f, const char *w);
+/* A word suppressions match: path 1 for a file or module. */
+void rp_finding_word(struct rp_finding *f, const char *w, int path);
 
 /* ---- cycles.c ---- */
 /* Find the cycles of the merged class graph that no single process has
