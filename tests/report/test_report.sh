@@ -10,11 +10,32 @@
 # A process killed or ended with _exit after a report, and a program and
 # the one it exec'd, still add their edges; order lines repeated count once.
 # Environment (from ctest): LW, PROG (two_orders), PY, CHECK_JSON,
-# CHECK_SARIF, WORK, and LOCKWATCH_SARIF_SCHEMA (optional).
+# CHECK_SARIF, WORK, SARIF_SCHEMA_FETCH (tools/sarif_schema.sh),
+# SARIF_SCHEMA_DIR (the build tree's deps/), and LOCKWATCH_SARIF_SCHEMA
+# (a schema file to use instead; optional).
 set -u
 : "${LW:?}" "${PROG:?}" "${PY:?}" "${CHECK_JSON:?}" "${CHECK_SARIF:?}" "${WORK:?}"
+: "${SARIF_SCHEMA_FETCH:?}" "${SARIF_SCHEMA_DIR:?}"
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# The SARIF 2.1.0 schema every SARIF below is validated against: the file
+# LOCKWATCH_SARIF_SCHEMA names, else the one from the npm registry in the
+# build tree (fetched now when tools/deps.sh did not). Only an unreachable
+# registry skips the validation (said here); anything else fails the test.
+if [ -z "${LOCKWATCH_SARIF_SCHEMA:-}" ] || [ ! -f "$LOCKWATCH_SARIF_SCHEMA" ]; then
+	LOCKWATCH_SARIF_SCHEMA=$SARIF_SCHEMA_DIR/sarif-2.1.0-rtm.5.json
+	"$SARIF_SCHEMA_FETCH" "$SARIF_SCHEMA_DIR" >fetch.out 2>&1
+	case $? in
+	0) ;;
+	3) echo "SKIP (the SARIF schema validation only): $(cat "$SARIF_SCHEMA_DIR/sarif-schema.unavailable")"
+	   LOCKWATCH_SARIF_SCHEMA= ;;
+	*) cat fetch.out >&2; fail "the SARIF schema could not be had" ;;
+	esac
+fi
+export LOCKWATCH_SARIF_SCHEMA
+[ -n "$LOCKWATCH_SARIF_SCHEMA" ] && export LOCKWATCH_SARIF_SCHEMA_REQUIRED=1
+echo "SARIF schema: ${LOCKWATCH_SARIF_SCHEMA:-none (structure checks only)}"
 expect_in() { grep -qF -- "$2" "$1" || { sed -n '1,60p' "$1" >&2; fail "$1 lacks '$2'"; }; }
 expect_not_in() { ! grep -qF -- "$2" "$1" || { sed -n '1,60p' "$1" >&2; fail "$1 has '$2'"; }; }
 
@@ -84,7 +105,24 @@ expect_in merged.out "seen in 2 processes"
 
 # 3. SARIF: valid, one result, the acquisition sites located
 "$PY" "$CHECK_SARIF" merged.sarif --results 1 --rule lock_order_cycle --level error:1 \
-	--function take_second --function take_first --file two_orders.c || fail "SARIF"
+	--function take_second --function take_first --file two_orders.c >sarif.out ||
+	{ cat sarif.out; fail "SARIF"; }
+cat sarif.out
+if [ -n "$LOCKWATCH_SARIF_SCHEMA" ]; then
+	expect_in sarif.out "valid against $(basename "$LOCKWATCH_SARIF_SCHEMA")"
+	# the schema catches what the structure checks do not: a rule's
+	# shortDescription without its text (no false green)
+	"$PY" - merged.sarif >notext.sarif <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["runs"][0]["tool"]["driver"]["rules"][0]["shortDescription"] = {}
+print(json.dumps(d))
+PY
+	LOCKWATCH_SARIF_SCHEMA_REQUIRED=0 LOCKWATCH_SARIF_SCHEMA= "$PY" "$CHECK_SARIF" notext.sarif >/dev/null ||
+		fail "the structure checks alone fail notext.sarif: it shows nothing of the schema"
+	! "$PY" "$CHECK_SARIF" notext.sarif >notext.out || fail "the schema passed a rule without text"
+	expect_in notext.out "'text' is a required property"
+fi
 # the checker itself must fail a SARIF with an unknown property (no false green)
 sed 's/"ruleId"/"ruleID":1,"ruleId"/' merged.sarif >broken.sarif
 ! "$PY" "$CHECK_SARIF" broken.sarif >/dev/null || fail "check_sarif passed a broken SARIF"
