@@ -402,12 +402,17 @@ static size_t choose(const uint64_t *keys, uint8_t *put, size_t n, uint64_t gen,
 	return n_put;
 }
 
-/* Has this process written the graph as it is now already? */
-static int written_already(uint64_t gen, int pid)
+/* Has this process written the graph as it is now already? With mark:
+ * record that it has (a graph with no class edge has nothing to write). */
+static int written_already(uint64_t gen, int pid, int mark)
 {
 	lw__mutex_lock(&lw__order_line_mu);
 	written_for(pid);
 	int same = written.have_gen && written.gen == gen;
+	if (mark) {
+		written.gen = gen;
+		written.have_gen = 1;
+	}
 	lw__mutex_unlock(&lw__order_line_mu);
 	return same;
 }
@@ -428,7 +433,7 @@ void lw__order_line_write(void)
 	if (lw__opt.edges <= 0)
 		return;
 	uint64_t gen = lw__graph_generation();
-	if (written_already(gen, pid))
+	if (written_already(gen, pid, 0))
 		return;
 
 	/* no lock record is reused while the copy names them */
@@ -447,8 +452,10 @@ void lw__order_line_write(void)
 		if (n < room)
 			break; /* every edge there is fits (the rest of total: archive drops) */
 	}
-	if (n == 0)
+	if (n == 0) {
+		written_already(gen, pid, 1);
 		goto out;
+	}
 
 	struct line_state st;
 	memset(&st, 0, sizeof(st));
@@ -478,6 +485,8 @@ void lw__order_line_write(void)
 		for (size_t i = 0; i < st.n_e; i++)
 			keys[i] = edge_key(&st, &st.e[i]);
 		shown = choose(keys, put, st.n_e, gen, pid, &over);
+	} else if (!st.n_e) {
+		written_already(gen, pid, 1);
 	}
 	struct lw__buf b = { 0, 0, 0 };
 	struct timespec ts;
