@@ -72,7 +72,7 @@ FRAME_KEYS = ["pc", "function", "file", "line", "module", "inlined", "module_off
               "build_id"]
 STATS_KEYS = ["name", "class", "kind", "acquisitions", "contended", "wait_ms",
               "wait_max_ms", "hold_ms", "hold_max_ms", "id", "uncontended_ms"]
-ORDER_LINE_KEYS = ["edges", "dropped", "pid", "time_ms", "exe", "argv"]
+ORDER_LINE_KEYS = ["edges", "dropped", "pid", "time_ms", "exe", "argv", "image"]
 ORDER_EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_timed",
                    "to_timed", "gates", "instances", "from_stack", "to_stack"]
 ORDER_LOCK_KEYS = ["class", "name", "kind", "prefers_writers"]
@@ -355,6 +355,9 @@ class Checker:
         self.int_(where + ".pid", r["pid"], 1)
         self.int_(where + ".time_ms", r["time_ms"], 1000000000000)
         self.str_(where + ".exe", r["exe"], nullable=True)
+        if not isinstance(r["image"], str) or len(r["image"]) != 16 or \
+                any(c not in "0123456789abcdef" for c in r["image"]):
+            self.fail(where + ".image", "not 16 hex digits: %r" % (r["image"],))
         if r["argv"] is not None and (not isinstance(r["argv"], list) or
                                       not all(isinstance(x, str) for x in r["argv"])):
             self.fail(where + ".argv", "not an array of strings or null: %r" % (r["argv"],))

@@ -1,7 +1,7 @@
 /* hooks.h - where a lower layer must set off work of a higher one, it
  * calls a hook the higher one registered at start-up (runtime/init.c).
  * Cold paths only: a lock retired, a thread exiting, a forked child's
- * first lock call. A hook not (yet) registered is skipped. */
+ * first lock call, a report made. A hook not (yet) registered is skipped. */
 #ifndef LW_HOOKS_H
 #define LW_HOOKS_H
 
@@ -18,6 +18,9 @@ struct lw__hooks {
 	void (*thread_exit)(struct lw__thread *t);
 	/* check: the first blocking lock call of a forked child */
 	void (*forked_child_first_lock)(void);
+	/* report/emit.c: a full report was made and no lockwatch lock is
+	 * held any more (report/order_line.c writes the lock order) */
+	void (*report_made)(void);
 };
 
 extern struct lw__hooks lw__hooks;

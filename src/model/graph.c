@@ -40,6 +40,9 @@ struct lw__mutex lw__graph_mu = LW__MUTEX_INIT;
 static int64_t ord_lo = 0, ord_hi = 0;
 static uint32_t stamp = 1;
 static size_t n_edges;
+/* bumped (under the graph lock) by every change the lock-order line shows:
+ * an edge added, removed, or made more dangerous (lw__graph_generation) */
+static uint64_t generation;
 
 #define LOCK() lw__mutex_lock(&lw__graph_mu)
 #define UNLOCK() lw__mutex_unlock(&lw__graph_mu)
@@ -324,7 +327,11 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 	}
 	e = lw__edge_find(from, to);
 	if (e) {
-		if (merge(e, info) && recheck)
+		uint8_t flags = e->flags, n_gates = e->n_gates;
+		int changed = merge(e, info);
+		if (changed || e->flags != flags || e->n_gates != n_gates)
+			lw__store(&generation, generation + 1);
+		if (changed && recheck)
 			n = cycle_through(e, cycle);
 		goto out;
 	}
@@ -345,6 +352,7 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 	link_edge(e);
 	lw__edge_index(e);
 	n_edges++;
+	lw__store(&generation, generation + 1);
 	if (!from->ord)
 		from->ord = --ord_lo;
 	if (!to->ord)
@@ -521,9 +529,15 @@ size_t lw__graph_copy(struct lw__graph_copy_edge *out, size_t max, size_t *total
 	return st.n < max ? st.n : max;
 }
 
+uint64_t lw__graph_generation(void)
+{
+	return lw__load_acq(&generation);
+}
+
 /* Take edge e out of the graph for good. Caller holds the graph lock. */
 static void drop_edge(struct lw__edge *e)
 {
+	lw__store(&generation, generation + 1);
 	unlink_edge(e);
 	lw__edge_unindex(e);
 	lw__edge_free(e);

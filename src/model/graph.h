@@ -96,6 +96,11 @@ struct lw__graph_copy_edge {
  * were (the caller may try again with more room). Call under the guard. */
 size_t lw__graph_copy(struct lw__graph_copy_edge *out, size_t max, size_t *total);
 
+/* A number that changes whenever an edge is added, removed or made more
+ * dangerous (a gate, a read or a timed side lost): the lock-order line
+ * is not written again for a graph it has written already. Lock-free. */
+uint64_t lw__graph_generation(void);
+
 /* Edges now in the graph and bytes the graph uses. */
 void lw__graph_memory(size_t *edges, size_t *bytes);
 

@@ -14,6 +14,9 @@
  * A report that an entry of the suppressions file matches is dropped here,
  * once built and before anything is written, grouped or counted: it is
  * counted only as suppressed, by entry (and in the run record).
+ * After a full report, once report_mu is let go, the report_made hook
+ * writes the lock-order line (option edges; order_line.h), so that a process that ends
+ * without exit handlers after it (killed, _exit, exec) leaves its order.
  * Also here: the public counters and handler setter, the suppressions
  * table (read at start-up), and the fork steps of the report mutex. */
 #include "rb.h"
@@ -24,6 +27,7 @@
 #include "real.h"
 #include "stack.h"
 #include "options.h"
+#include "hooks.h"
 #include "kinds.h"
 #include "suppress.h"
 #include "symbols.h"
@@ -56,6 +60,9 @@ static void *handler_arg;
 
 /* > 0 while this thread is inside lw__report_emit (holding report_mu). */
 static LW__TLS int in_report;
+/* A full report was made in this thread's lw__report_emit: the
+ * report_made hook (the order line) runs once report_mu is let go. */
+static LW__TLS int order_line_due;
 /* This thread's fork prepare found report_mu already held by itself. */
 static LW__TLS int fork_nested;
 
@@ -457,6 +464,7 @@ static void emit_report(struct lw__rb *rb)
 
 	/* counted before the handler, so that it sees itself in the counts */
 	count(r.kind, r.severity);
+	order_line_due = 1;
 
 	if (in_report == 1) {
 		lw__mutex_lock(&handler_mu);
@@ -491,8 +499,17 @@ void lw__report_emit(struct lw__rb *rb)
 
 	lw__rb_free(rb);
 	in_report--;
-	if (in_report == 0)
+	if (in_report == 0) {
 		lw__mutex_unlock(&report_mu);
+		/* the lock order as of this report, for `lockwatch report`,
+		 * in case the process ends with no exit handler (killed,
+		 * _exit, exec): written holding no lockwatch lock */
+		if (order_line_due) {
+			order_line_due = 0;
+			if (lw__hooks.report_made)
+				lw__hooks.report_made();
+		}
+	}
 	errno = saved;
 }
 

@@ -12,14 +12,24 @@
  * gates are those held on every one; the thread and stacks shown are the
  * first, or of the sighting that made it more dangerous), and the line is
  * formatted and written with one write(2). An edge between two locks of
- * one class (hand-over-hand locking of list nodes) is left out. At most
- * lw__opt.edges class edges are written, in a stable order; "dropped"
- * counts the rest, and the instance edges not copied. */
+ * one class (hand-over-hand locking of list nodes) is left out.
+ * A line is written when a report is made (report/emit.c), at exit and
+ * before lockwatch ends the process, each time only when the graph
+ * changed (lw__graph_generation) and only with the class edges that were
+ * not written before as they are now (a key of classes, flags and gates,
+ * kept in a table of this process's): a later line adds to the earlier
+ * ones, and two threads writing at once never write one edge twice. At
+ * most lw__opt.edges class edges are written in all, each line's in a
+ * stable order; "dropped" counts those of the graph left out for that
+ * bound, and the instance edges not copied. The copy is made in a lock
+ * reader's section, so no record it names is reused meanwhile. */
 #include "order_line.h"
 #include "buf.h"
 #include "graph.h"
 #include "hash.h"
+#include "lock.h"
 #include "map.h"
+#include "mutex.h"
 #include "name.h"
 #include "options.h"
 #include "out.h"
@@ -29,6 +39,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,7 +75,17 @@ struct line_state {
 	size_t e_mask;
 };
 
-static int last_pid; /* the process that wrote its line (a forked child writes its own) */
+struct lw__mutex lw__order_line_mu = LW__MUTEX_INIT;
+
+/* What this process wrote in its lines so far (lw__order_line_mu; held
+ * only to look up and insert keys in memory allocated before). */
+static struct {
+	int pid;          /* whose (a forked child starts afresh) */
+	int have_gen;
+	uint64_t gen;     /* the graph generation last written */
+	uint64_t *keys;   /* edge_key of each class edge written; 0: empty */
+	size_t mask, n;   /* never filled beyond half */
+} written;
 
 static int grow(void **p, size_t *cap, size_t n, size_t sz)
 {
@@ -269,12 +290,154 @@ static void put_process(struct lw__buf *b)
 	lw__buf_puts(b, "]");
 }
 
+/* ,"image":"HEX": this process image (the kernel's random bytes for it,
+ * new at each exec: an exec'd program keeps the pid, not the image). */
+static void put_image(struct lw__buf *b)
+{
+	const unsigned char *r = (const unsigned char *)getauxval(AT_RANDOM);
+	unsigned long long v = 0;
+	for (int i = 0; r && i < 8; i++)
+		v = v << 8 | r[i];
+	lw__buf_printf(b, ",\"image\":\"%016llx\"", v);
+}
+
+/* A class edge as written: its classes, flags and gates (a later line
+ * writes the edge again only when one of them changed). Never 0. */
+static uint64_t edge_key(const struct line_state *st, const struct cedge *x)
+{
+	uint64_t h = lw__fnv_str(st->cls[x->from].cls, NAME_LEN);
+	h = lw__fnv_word(h * 31 ^ lw__fnv_str(st->cls[x->to].cls, NAME_LEN),
+			 (uint32_t)(x->from_read | x->to_read << 1 | x->from_timed << 2 |
+				    x->to_timed << 3));
+	uint64_t g = 0; /* the gates as a set: their order does not matter */
+	for (int k = 0; k < x->n_gates; k++)
+		g += lw__fnv_str(st->cls[x->gates[k]].cls, NAME_LEN) * 0x9E3779B97F4A7C15ull;
+	return (h ^ g) | 1;
+}
+
+/* Under lw__order_line_mu: forget what an earlier process wrote (this is
+ * a forked child, or the first line). */
+static void written_for(int pid)
+{
+	if (written.pid == pid)
+		return;
+	written.pid = pid;
+	written.n = 0;
+	written.have_gen = 0;
+	if (written.keys)
+		memset(written.keys, 0, (written.mask + 1) * sizeof(*written.keys));
+}
+
+/* Under lw__order_line_mu, with room for key: 1 when it was not written
+ * before (and now is). */
+static int written_add(uint64_t key)
+{
+	size_t i = (size_t)(key >> 1) & written.mask;
+	while (written.keys[i] && written.keys[i] != key)
+		i = (i + 1) & written.mask;
+	if (written.keys[i])
+		return 0;
+	written.keys[i] = key;
+	written.n++;
+	return 1;
+}
+
+/* Mark in put[] which of the n class edges (keys[]) go into this line:
+ * those not written before, while fewer than lw__opt.edges were; returns
+ * how many, *over those left out for the bound. The table of written keys
+ * grows outside the lock (into memory allocated before taking it). */
+static size_t choose(const uint64_t *keys, uint8_t *put, size_t n, uint64_t gen, int pid,
+		     size_t *over)
+{
+	uint64_t *fresh = NULL;
+	size_t fresh_mask = 0, n_put = 0;
+	*over = 0;
+	for (;;) {
+		lw__mutex_lock(&lw__order_line_mu);
+		written_for(pid);
+		size_t need = written.n + n;
+		if (written.keys && 2 * (need + 1) <= written.mask + 1)
+			break;
+		if (fresh && 2 * (need + 1) <= fresh_mask + 1) {
+			for (size_t i = 0; written.keys && i <= written.mask; i++)
+				if (written.keys[i]) {
+					size_t j = (size_t)(written.keys[i] >> 1) & fresh_mask;
+					while (fresh[j])
+						j = (j + 1) & fresh_mask;
+					fresh[j] = written.keys[i];
+				}
+			uint64_t *old = written.keys;
+			written.keys = fresh;
+			written.mask = fresh_mask;
+			fresh = old; /* freed below, outside the lock */
+			break;
+		}
+		lw__mutex_unlock(&lw__order_line_mu);
+		free(fresh);
+		size_t slots = 64;
+		while (slots < 4 * (need + 1))
+			slots *= 2;
+		fresh = calloc(slots, sizeof(*fresh));
+		fresh_mask = slots - 1;
+		if (!fresh)
+			return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		put[i] = 0;
+		if (written.n >= (size_t)lw__opt.edges) {
+			/* the bound: only what was never written counts as left out */
+			size_t j = (size_t)(keys[i] >> 1) & written.mask;
+			while (written.keys[j] && written.keys[j] != keys[i])
+				j = (j + 1) & written.mask;
+			*over += !written.keys[j];
+			continue;
+		}
+		put[i] = (uint8_t)written_add(keys[i]);
+		n_put += put[i];
+	}
+	written.gen = gen;
+	written.have_gen = 1;
+	lw__mutex_unlock(&lw__order_line_mu);
+	free(fresh);
+	return n_put;
+}
+
+/* Has this process written the graph as it is now already? With mark:
+ * record that it has (a graph with no class edge has nothing to write). */
+static int written_already(uint64_t gen, int pid, int mark)
+{
+	lw__mutex_lock(&lw__order_line_mu);
+	written_for(pid);
+	int same = written.have_gen && written.gen == gen;
+	if (mark) {
+		written.gen = gen;
+		written.have_gen = 1;
+	}
+	lw__mutex_unlock(&lw__order_line_mu);
+	return same;
+}
+
+static void free_state(struct line_state *st)
+{
+	free(st->cls);
+	free(st->cls_slot);
+	free(st->rec_key);
+	free(st->rec_cls);
+	free(st->e);
+	free(st->e_slot);
+}
+
 void lw__order_line_write(void)
 {
 	int pid = (int)getpid();
-	if (lw__opt.edges <= 0 || __atomic_exchange_n(&last_pid, pid, __ATOMIC_ACQ_REL) == pid)
+	if (lw__opt.edges <= 0)
+		return;
+	uint64_t gen = lw__graph_generation();
+	if (written_already(gen, pid, 0))
 		return;
 
+	/* no lock record is reused while the copy names them */
+	lw__lock_read_begin();
 	/* copy the graph out, into room allocated before its lock */
 	size_t total = 0, n = 0, room;
 	struct lw__graph_copy_edge *raw = NULL;
@@ -284,14 +447,14 @@ void lw__order_line_write(void)
 		free(raw);
 		raw = malloc(room * sizeof(*raw));
 		if (!raw)
-			return;
+			goto out;
 		n = lw__graph_copy(raw, room, &total);
 		if (n < room)
 			break; /* every edge there is fits (the rest of total: archive drops) */
 	}
 	if (n == 0) {
-		free(raw);
-		return;
+		written_already(gen, pid, 1);
+		goto out;
 	}
 
 	struct line_state st;
@@ -313,30 +476,43 @@ void lw__order_line_write(void)
 	sort_st = &st;
 	if (st.n_e)
 		qsort(st.e, st.n_e, sizeof(*st.e), by_classes);
-	size_t max = (size_t)lw__opt.edges, shown = st.n_e < max ? st.n_e : max;
+	/* only the class edges this process has not written yet, each as it
+	 * is now: the lines of one process are one graph, their union */
+	uint64_t *keys = st.n_e ? malloc(st.n_e * sizeof(*keys)) : NULL;
+	uint8_t *put = st.n_e ? malloc(st.n_e) : NULL;
+	size_t over = 0, shown = 0;
+	if (keys && put) {
+		for (size_t i = 0; i < st.n_e; i++)
+			keys[i] = edge_key(&st, &st.e[i]);
+		shown = choose(keys, put, st.n_e, gen, pid, &over);
+	} else if (!st.n_e) {
+		written_already(gen, pid, 1);
+	}
 	struct lw__buf b = { 0, 0, 0 };
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	lw__buf_puts(&b, "{\"edges\":[");
-	for (size_t i = 0; i < shown; i++) {
-		if (i)
+	for (size_t i = 0, k = 0; shown && i < st.n_e; i++) {
+		if (!put[i])
+			continue;
+		if (k++)
 			lw__buf_puts(&b, ",");
 		put_edge(&b, &st, &st.e[i]);
 	}
-	lw__buf_printf(&b, "],\"dropped\":%zu,\"pid\":%d,\"time_ms\":%llu",
-		       (st.n_e - shown) + (total - n), (int)getpid(),
+	lw__buf_printf(&b, "],\"dropped\":%zu,\"pid\":%d,\"time_ms\":%llu", over + (total - n),
+		       pid,
 		       (unsigned long long)ts.tv_sec * 1000ull +
 			       (unsigned long long)ts.tv_nsec / 1000000ull);
 	put_process(&b);
+	put_image(&b);
 	lw__buf_puts(&b, "}\n");
 	if (b.p && shown)
 		lw__out_json(b.p, b.len);
 	free(b.p);
-	free(st.cls);
-	free(st.cls_slot);
-	free(st.rec_key);
-	free(st.rec_cls);
-	free(st.e);
-	free(st.e_slot);
+	free(keys);
+	free(put);
+	free_state(&st);
+out:
 	free(raw);
+	lw__lock_read_end();
 }

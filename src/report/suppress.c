@@ -188,14 +188,24 @@ static const char *base_of(const char *path)
 	return b ? b + 1 : path;
 }
 
+int lw__supp_word_hit(const char *pat, const char *s, int path)
+{
+	return s && (lw__glob(pat, s) || (path && lw__glob(pat, base_of(s))));
+}
+
+int lw__supp_kind_is(const struct lw__supp_entry *e, const char *kind)
+{
+	return e->kind < 0 || (kind && strcmp(lw__kind_names[e->kind], kind) == 0);
+}
+
 static int hit_str(const char *pat, const char *s)
 {
-	return s && lw__glob(pat, s);
+	return lw__supp_word_hit(pat, s, 0);
 }
 
 static int hit_path(const char *pat, const char *s)
 {
-	return s && (lw__glob(pat, s) || lw__glob(pat, base_of(s)));
+	return lw__supp_word_hit(pat, s, 1);
 }
 
 static int hit_stack(const char *pat, const lw_stack_t *st)

@@ -9,7 +9,10 @@
  * ever); matching and the suggested line for a report read only the report
  * and the table. Pure: no lock, no global state; the `lockwatch` command
  * compiles this file too, to refuse a bad file before the program starts
- * and to name the entries in its end-of-run line. */
+ * and to name the entries in its end-of-run line, and `lockwatch report`
+ * reads its --suppressions file with it and matches the findings it read
+ * back with lw__supp_kind_is and lw__supp_word_hit: one syntax, one set of
+ * errors, one match. */
 #ifndef LW_SUPPRESS_H
 #define LW_SUPPRESS_H
 
@@ -36,6 +39,13 @@ struct lw__supp {
  * message in err naming the file (and the line) and what is wrong; s then
  * has no entries. */
 int lw__supp_load(struct lw__supp *s, const char *path, char *err, size_t n);
+
+/* Does entry e's kind take reports of kind `kind` (a kind name)? */
+int lw__supp_kind_is(const struct lw__supp_entry *e, const char *kind);
+
+/* Does pattern match a word of a report: a lock name or class, or a
+ * function (path 0), or a file or module (path 1: also by its base name)? */
+int lw__supp_word_hit(const char *pattern, const char *word, int path);
 
 /* The index of the first entry of s that matches r, or -1. */
 int lw__supp_match(const struct lw__supp *s, const lw_report_t *r);

@@ -12,6 +12,7 @@
  *   6. the lock registry (reg_mu)             model/lock.c
  *   7. the stack depot                        model/stack.c
  *   8. the thread list (list_mu)              model/thread.c
+ *   9. order lines written (order_line_mu)    report/order_line.c
  * The parent lets them go in reverse order; the child makes them afresh
  * (it is the only thread, and the one that took them). The watchdog's and
  * health's mutexes are never held across a call into the others: the
@@ -51,11 +52,11 @@
 static int init_state; /* 0 none, 1 running, 2 done */
 static LW__TLS int fork_guard; /* the forking thread's guard before prepare */
 
-/* 2. to 8.; the report's mutexes (1.) go first, by their own steps (a
+/* 2. to 9.; the report's mutexes (1.) go first, by their own steps (a
  * report handler may fork while it holds them). */
 static struct lw__mutex *const fork_table[] = {
 	&lw__misuse_mu, &lw__order_mu, &lw__graph_mu, &lw__chains_mu,
-	&lw__registry_mu, &lw__depot_mu, &lw__thread_list_mu,
+	&lw__registry_mu, &lw__depot_mu, &lw__thread_list_mu, &lw__order_line_mu,
 };
 #define N_FORK (sizeof(fork_table) / sizeof(fork_table[0]))
 
@@ -148,6 +149,7 @@ void lw__init(void)
 	lw__hooks.lock_retired = lw__graph_forget;
 	lw__hooks.thread_exit = lw__misuse_thread_exit;
 	lw__hooks.forked_child_first_lock = lw__watchdog_restart;
+	lw__hooks.report_made = lw__order_line_write;
 	lw__options_defaults(&lw__opt);
 	lw__options_parse(&lw__opt, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 	lw__out_open();

@@ -10,9 +10,13 @@ writes (version, runs[].tool.driver.name, results[].message.text, every
 location's artifactLocation.uri, region.startLine >= 1, ruleId among the
 driver's rules and ruleIndex pointing at it, partialFingerprints values
 strings, no unknown property on those objects). With --schema (or
-$LOCKWATCH_SARIF_SCHEMA) naming the OASIS schema (sarif-schema-2.1.0.json)
-and Python's jsonschema installed, also a full validation against it; the
-output says which was done. Expectations: --results N results in all;
+$LOCKWATCH_SARIF_SCHEMA) naming a SARIF 2.1.0 JSON schema (the OASIS
+sarif-schema-2.1.0.json, or sarif-2.1.0-rtm.5.json, which
+tools/sarif_schema.sh brings from the npm registry) and Python's
+jsonschema installed, also a full validation against it (JSON Schema draft
+4); the output says which was done. With $LOCKWATCH_SARIF_SCHEMA_REQUIRED=1
+a validation that cannot be done (no schema file, no jsonschema) is a
+problem, not a note. Expectations: --results N results in all;
 --rule KIND some result has that ruleId; --function NAME some location or
 related location is in that function; --file BASENAME ... in a file of that
 base name with a line; --level L:N exactly N results of level L;
@@ -162,12 +166,17 @@ def main():
                         if props("%s.logicalLocations[%d]" % (lw, gi), lg, "logical"):
                             functions.add(lg.get("name"))
 
-    schema_done = "structure checked (no OASIS schema given)"
+    schema_done = "structure checked (no SARIF schema given)"
+    required = os.environ.get("LOCKWATCH_SARIF_SCHEMA_REQUIRED") == "1"
+    if required and not (a.schema and os.path.exists(a.schema)):
+        bad("schema", "no schema file %r to validate against" % (a.schema,))
     if a.schema and os.path.exists(a.schema):
         try:
             import jsonschema
         except ImportError:
             schema_done = "structure checked (python3-jsonschema is not installed)"
+            if required:
+                bad("schema", "python3-jsonschema is not installed (tools/deps.sh installs it)")
         else:
             with open(a.schema, encoding="utf-8") as f:
                 schema = json.load(f)

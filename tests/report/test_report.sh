@@ -7,12 +7,35 @@
 # entries that no longer occur are listed, suppressions, a gated pair is a
 # warning, an in-process cycle seen in two processes is one finding, the
 # edges of locks destroyed before the end still count, and a broken line is reported with its file and line (status 2).
+# A process killed or ended with _exit after a report, and a program and
+# the one it exec'd, still add their edges; order lines repeated count once.
 # Environment (from ctest): LW, PROG (two_orders), PY, CHECK_JSON,
-# CHECK_SARIF, WORK, and LOCKWATCH_SARIF_SCHEMA (optional).
+# CHECK_SARIF, WORK, SARIF_SCHEMA_FETCH (tools/sarif_schema.sh),
+# SARIF_SCHEMA_DIR (the build tree's deps/), and LOCKWATCH_SARIF_SCHEMA
+# (a schema file to use instead; optional).
 set -u
 : "${LW:?}" "${PROG:?}" "${PY:?}" "${CHECK_JSON:?}" "${CHECK_SARIF:?}" "${WORK:?}"
+: "${SARIF_SCHEMA_FETCH:?}" "${SARIF_SCHEMA_DIR:?}"
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# The SARIF 2.1.0 schema every SARIF below is validated against: the file
+# LOCKWATCH_SARIF_SCHEMA names, else the one from the npm registry in the
+# build tree (fetched now when tools/deps.sh did not). Only an unreachable
+# registry skips the validation (said here); anything else fails the test.
+if [ -z "${LOCKWATCH_SARIF_SCHEMA:-}" ] || [ ! -f "$LOCKWATCH_SARIF_SCHEMA" ]; then
+	LOCKWATCH_SARIF_SCHEMA=$SARIF_SCHEMA_DIR/sarif-2.1.0-rtm.5.json
+	"$SARIF_SCHEMA_FETCH" "$SARIF_SCHEMA_DIR" >fetch.out 2>&1
+	case $? in
+	0) ;;
+	3) echo "SKIP (the SARIF schema validation only): $(cat "$SARIF_SCHEMA_DIR/sarif-schema.unavailable")"
+	   LOCKWATCH_SARIF_SCHEMA= ;;
+	*) cat fetch.out >&2; fail "the SARIF schema could not be had" ;;
+	esac
+fi
+export LOCKWATCH_SARIF_SCHEMA
+[ -n "$LOCKWATCH_SARIF_SCHEMA" ] && export LOCKWATCH_SARIF_SCHEMA_REQUIRED=1
+echo "SARIF schema: ${LOCKWATCH_SARIF_SCHEMA:-none (structure checks only)}"
 expect_in() { grep -qF -- "$2" "$1" || { sed -n '1,60p' "$1" >&2; fail "$1 lacks '$2'"; }; }
 expect_not_in() { ! grep -qF -- "$2" "$1" || { sed -n '1,60p' "$1" >&2; fail "$1 has '$2'"; }; }
 
@@ -82,7 +105,24 @@ expect_in merged.out "seen in 2 processes"
 
 # 3. SARIF: valid, one result, the acquisition sites located
 "$PY" "$CHECK_SARIF" merged.sarif --results 1 --rule lock_order_cycle --level error:1 \
-	--function take_second --function take_first --file two_orders.c || fail "SARIF"
+	--function take_second --function take_first --file two_orders.c >sarif.out ||
+	{ cat sarif.out; fail "SARIF"; }
+cat sarif.out
+if [ -n "$LOCKWATCH_SARIF_SCHEMA" ]; then
+	expect_in sarif.out "valid against $(basename "$LOCKWATCH_SARIF_SCHEMA")"
+	# the schema catches what the structure checks do not: a rule's
+	# shortDescription without its text (no false green)
+	"$PY" - merged.sarif >notext.sarif <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["runs"][0]["tool"]["driver"]["rules"][0]["shortDescription"] = {}
+print(json.dumps(d))
+PY
+	LOCKWATCH_SARIF_SCHEMA_REQUIRED=0 LOCKWATCH_SARIF_SCHEMA= "$PY" "$CHECK_SARIF" notext.sarif >/dev/null ||
+		fail "the structure checks alone fail notext.sarif: it shows nothing of the schema"
+	! "$PY" "$CHECK_SARIF" notext.sarif >notext.out || fail "the schema passed a rule without text"
+	expect_in notext.out "'text' is a required property"
+fi
 # the checker itself must fail a SARIF with an unknown property (no false green)
 sed 's/"ruleId"/"ruleID":1,"ruleId"/' merged.sarif >broken.sarif
 ! "$PY" "$CHECK_SARIF" broken.sarif >/dev/null || fail "check_sarif passed a broken SARIF"
@@ -164,4 +204,83 @@ expect_in future.out "WARNING: something new"
 report missing suite/none.jsonl
 [ $RC = 2 ] || fail "a missing file: status $RC, expected 2"
 expect_in missing.err "suite/none.jsonl: cannot be read"
+
+# 10. a process that made a report and then was killed (SIGKILL, as a test
+# harness's timeout ends a test) or ended with _exit: its lock order was
+# written when the report was made, so the cycle across processes is found
+for how in kill _exit; do
+	run "ended$how" ab || fail "two_orders ab is clean alone"
+	run "ended$how" ba "$how"
+	grep -qh '"kind":"lock_order_cycle"' ended"$how"/*.jsonl || fail "$how: no report was made"
+	for f in ended"$how"/*.jsonl; do
+		"$PY" "$CHECK_JSON" "$f" >/dev/null || { "$PY" "$CHECK_JSON" "$f"; fail "$f"; }
+	done
+	report "ended$how" "ended$how"
+	[ $RC = 66 ] || fail "a process ended by $how after a report: status $RC, expected 66"
+	expect_in "ended$how.out" "ERROR: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+	expect_in "ended$how.out" "two_orders ba $how)"
+done
+
+# 11. several order lines of one process are one graph (their union): the
+# same lines twice change nothing
+mkdir -p twice && for f in suite/*.jsonl; do cat "$f" "$f" >"twice/$(basename "$f")"; done
+report twice twice
+[ $RC = 66 ] || fail "order lines twice: status $RC, expected 66"
+[ "$(tail -n 1 twice.out)" = "$(tail -n 1 merged.out)" ] ||
+	fail "order lines twice: '$(tail -n 1 twice.out)', expected '$(tail -n 1 merged.out)'"
+expect_in twice.out "seen in 2 processes"
+# ... but two images of one pid (a process that made a report, then exec'd
+# another program, which wrote its own line) are two processes
+"$PY" - suite/*.jsonl >exec.jsonl <<'PY' || fail "the exec'd order lines"
+import json, sys
+for n, path in enumerate(sys.argv[1:]):
+    for l in open(path):
+        r = json.loads(l)
+        if "edges" in r and "kind" not in r:
+            r["pid"] = 4242
+            r["image"] = "%016x" % (n + 1)
+            print(json.dumps(r, separators=(",", ":")))
+PY
+mkdir -p exec && mv exec.jsonl exec/
+report exec exec
+[ $RC = 66 ] || fail "two images of one pid: status $RC, expected 66"
+expect_in exec.out "no single process took all of its edges"
+# and so for real: `two_orders ba exec` makes a report, then execs itself
+# as `two_orders ab` (one pid, one JSON file, two programs)
+run realexec ba exec || fail "two_orders ba exec"
+[ "$(ls realexec/*.jsonl | wc -l)" = 1 ] || fail "exec: one JSON file for the pid"
+report realexec realexec
+[ $RC = 66 ] || fail "a program and the one it exec'd: status $RC, expected 66"
+expect_in realexec.out "ERROR: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+expect_in realexec.out "two_orders ba exec)"
+
+# 12. one suppressions file, one reader (src/report/suppress.c): the same
+# result under `lockwatch run` and `lockwatch report`, the same refusals
+run plain abba
+[ $? = 66 ] || fail "two_orders abba reports its own cycle"
+for entry in 'lock_order_cycle:take_second' '*:two_orders.c' 'lock_order_cycle:accounts_l?ck' \
+	'lock_order_cycle:no_such_function'; do
+	printf '# one entry\n%s\n' "$entry" >one.supp
+	"$LW" run --suppressions "$PWD/one.supp" -- "$PROG" abba >/dev/null 2>run.err
+	run_rc=$?
+	report onesupp plain --suppressions "$PWD/one.supp"
+	[ "$run_rc" = "$RC" ] || fail "'$entry': lockwatch run -> $run_rc, lockwatch report -> $RC"
+	if [ "$entry" = lock_order_cycle:no_such_function ]; then
+		[ "$RC" = 66 ] || fail "'$entry' suppressed something: status $RC"
+	else
+		[ "$RC" = 0 ] || fail "'$entry' suppressed nothing: status $RC"
+		expect_in run.err "suppressed 1 by $PWD/one.supp:2"
+		expect_in onesupp.out "1 suppressed"
+	fi
+done
+for entry in 'cycle:*' 'lock_order_cycle:' 'take_second'; do
+	printf '# a bad line\n%s\n' "$entry" >bad.supp
+	"$LW" run --suppressions "$PWD/bad.supp" -- "$PROG" ab >/dev/null 2>run.err
+	run_rc=$?
+	report badsupp plain --suppressions "$PWD/bad.supp"
+	[ "$run_rc" = 2 ] && [ "$RC" = 2 ] || fail "'$entry': lockwatch run -> $run_rc, report -> $RC, expected 2"
+	why=$(sed -n "s/^lockwatch: \(suppressions .*\); the program was not started$/\1/p" run.err)
+	[ -n "$why" ] || fail "'$entry': lockwatch run said $(cat run.err)"
+	expect_in badsupp.err "lockwatch report: $why"
+done
 echo PASS

@@ -8,15 +8,24 @@
  * a cycle it reports itself).
  * With "d" it destroys its locks before it ends: their edges must still be
  * in the order line it writes at exit.
- * usage: two_orders ORDER [g|d], ORDER pairs of a, b, c */
+ * With "kill" or "_exit" it then makes a report (a cycle of its own
+ * between audit_lock and spare_lock, both orders taken under gate_lock: a
+ * warning) and ends at once, with no exit handlers: by SIGKILL, as a test
+ * harness's timeout ends a test, or by _exit(0). Its lock order must still
+ * reach `lockwatch report`, written when the report was made. With "exec"
+ * it then execs itself as `two_orders ab`: the same pid, another program.
+ * usage: two_orders ORDER [g|d|kill|_exit|exec], ORDER pairs of a, b, c */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static pthread_mutex_t ledger_lock = PTHREAD_MUTEX_INITIALIZER;   /* a */
 static pthread_mutex_t accounts_lock = PTHREAD_MUTEX_INITIALIZER; /* b */
 static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;    /* c */
 static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static pthread_mutex_t *lock_of(char c)
 {
@@ -36,6 +45,30 @@ __attribute__((noinline)) static void take_first(const char *order)
 	pthread_mutex_unlock(lock_of(order[0]));
 }
 
+/* A gated cycle (a warning report under lockwatch), then the end: SIGKILL,
+ * _exit(0), or exec of this program taking the first order, "ab". */
+static void report_then_end(const char *self, const char *how)
+{
+	pthread_mutex_lock(&gate_lock);
+	pthread_mutex_lock(&audit_lock);
+	take_second(&spare_lock);
+	pthread_mutex_unlock(&audit_lock);
+	pthread_mutex_lock(&spare_lock);
+	take_second(&audit_lock);
+	pthread_mutex_unlock(&spare_lock);
+	pthread_mutex_unlock(&gate_lock);
+	printf("two_orders: ending by %s\n", how);
+	fflush(stdout);
+	if (strcmp(how, "kill") == 0)
+		kill(getpid(), SIGKILL);
+	if (strcmp(how, "exec") == 0) {
+		char *args[] = { (char *)self, (char *)"ab", NULL };
+		execv(self, args);
+		perror("two_orders: exec");
+	}
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	size_t n = argc < 2 ? 0 : strlen(argv[1]);
@@ -50,6 +83,9 @@ int main(int argc, char **argv)
 		take_first(argv[1] + i);
 	if (gated)
 		pthread_mutex_unlock(&gate_lock);
+	if (argc > 2 && (strcmp(argv[2], "kill") == 0 || strcmp(argv[2], "_exit") == 0 ||
+			 strcmp(argv[2], "exec") == 0))
+		report_then_end(argv[0], argv[2]);
 	if (argc > 2 && strcmp(argv[2], "d") == 0) {
 		pthread_mutex_destroy(&ledger_lock);
 		pthread_mutex_destroy(&accounts_lock);

@@ -8,17 +8,17 @@
  * the findings not in it count toward the exit status; its entries that no
  * longer occur are listed.
  *
- * Suppressions are the run's format (KIND:PATTERN a line, KIND a report
- * kind or '*', PATTERN a glob matched against the finding's lock names and
- * classes and the functions, files and modules of its stacks, a path also
- * by its base name; '#' comments). The library's reader (report/suppress.c,
- * on its way from another branch) works on a live lw_report_t; this one
- * works on the findings read back, with fnmatch(3); the two should share
- * the file reader once both are in. */
+ * Suppressions are the run's file, read by the run's reader
+ * (src/report/suppress.c: KIND:PATTERN a line, KIND a report kind or '*',
+ * PATTERN a glob matched against the finding's lock names and classes
+ * and the functions, files and modules of its stacks, a file or module
+ * also by its base name; '#' comments), with the same errors; a finding
+ * is matched word by word as the library matches a report, the first
+ * entry that matches suppressing it. */
 #include "report.h"
+#include "suppress.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,51 +33,26 @@ static char *trim(char *s)
 	return s;
 }
 
-static int word_hit(const char *pat, const char *w)
-{
-	if (!w)
-		return 0;
-	if (fnmatch(pat, w, 0) == 0)
-		return 1;
-	const char *b = strrchr(w, '/');
-	return b && fnmatch(pat, b + 1, 0) == 0;
-}
-
 int rp_suppressions(struct rp *rp, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "lockwatch report: --suppressions %s: cannot be read: %s\n", path,
-			strerror(errno));
+	static struct lw__supp supp; /* 64 KiB of text: not on the stack */
+	char err[LW__OPT_STR_MAX + 512];
+	if (lw__supp_load(&supp, path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "lockwatch report: %s\n", err);
 		return -1;
 	}
-	char *line = NULL;
-	size_t cap = 0;
-	int no = 0, bad = 0;
-	while (getline(&line, &cap, f) > 0) {
-		no++;
-		char *t = trim(line), *colon = strchr(t, ':');
-		if (!*t || *t == '#')
-			continue;
-		if (!colon) {
-			fprintf(stderr, "lockwatch report: %s:%d: '%s' is not KIND:PATTERN\n", path, no, t);
-			bad = 1;
-			continue;
-		}
-		*colon = 0;
-		char *kind = trim(t), *pat = trim(colon + 1);
-		for (size_t i = 0; i < rp->n_findings; i++) {
-			struct rp_finding *x = &rp->findings[i];
-			if (x->suppressed || (strcmp(kind, "*") != 0 && strcmp(kind, x->kind) != 0))
+	for (size_t i = 0; i < rp->n_findings; i++) {
+		struct rp_finding *x = &rp->findings[i];
+		for (int k = 0; k < supp.n && !x->suppressed; k++) {
+			const struct lw__supp_entry *e = &supp.e[k];
+			if (!lw__supp_kind_is(e, x->kind))
 				continue;
-			for (size_t k = 0; k < x->n_words && !x->suppressed; k++)
-				if (word_hit(pat, x->words[k]))
-					x->suppressed = no;
+			for (size_t w = 0; w < x->n_words && !x->suppressed; w++)
+				if (lw__supp_word_hit(e->pattern, x->words[w], x->word_path[w]))
+					x->suppressed = e->line;
 		}
 	}
-	free(line);
-	fclose(f);
-	return bad ? -1 : 0;
+	return 0;
 }
 
 int rp_baseline_read(struct rp *rp, const char *path)

@@ -409,14 +409,14 @@ static void report(struct rp *rp, const int *cyc, size_t n)
 		rp_finding_loc(f, rp_acq_frame(&e->to_stack), buf, 0);
 		snprintf(buf, sizeof(buf), "edge %zu/%zu: %s taken (then %s)", i + 1, n, na, nb);
 		rp_finding_loc(f, rp_acq_frame(&e->from_stack), buf, 1);
-		rp_finding_word(f, rp->classes[e->from].cls);
-		rp_finding_word(f, rp->classes[e->from].name);
+		rp_finding_word(f, rp->classes[e->from].cls, 0);
+		rp_finding_word(f, rp->classes[e->from].name, 0);
 		for (int s = 0; s < 2; s++) {
 			const struct rp_stack *st = s ? &e->to_stack : &e->from_stack;
 			for (int k = 0; k < st->n; k++) {
-				rp_finding_word(f, st->f[k].function);
-				rp_finding_word(f, st->f[k].file);
-				rp_finding_word(f, st->f[k].module);
+				rp_finding_word(f, st->f[k].function, 0);
+				rp_finding_word(f, st->f[k].file, 1);
+				rp_finding_word(f, st->f[k].module, 1);
 			}
 		}
 	}

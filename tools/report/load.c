@@ -3,7 +3,9 @@
  * by its fingerprint (kind, lock classes, the functions of each
  * acquisition; never addresses, line numbers or durations); every order
  * line (option edges) is merged into one class-level graph, flags merged
- * as the in-process graph merges sightings. A line that is not JSON, or
+ * as the in-process graph merges sightings. The order lines of one
+ * process (a pid in a file, and its "image") are one graph, their union:
+ * an edge in several of them is one sighting of that process. A line that is not JSON, or
  * not of a known shape, is reported with its file and line and skipped. */
 #define _GNU_SOURCE
 #include "report.h"
@@ -143,7 +145,37 @@ static int proc_of(struct rp *rp, int file, long pid)
 	memset(p, 0, sizeof(*p));
 	p->file = file;
 	p->pid = pid;
+	p->next_image = -1;
 	procmap.slot[j] = (int)rp->n_procs + 1;
+	return (int)rp->n_procs++;
+}
+
+/* The process of an order line of process `proc` (a pid in a file) that
+ * names its image: the first image met is proc itself, another one (a
+ * program the process exec'd) a process of its own. */
+static int image_proc(struct rp *rp, int proc, const char *image)
+{
+	if (!image)
+		return proc;
+	image = rp_intern(image);
+	if (!rp->procs[proc].image) {
+		rp->procs[proc].image = image;
+		return proc;
+	}
+	int last = proc;
+	for (int i = proc; i >= 0; i = rp->procs[i].next_image) {
+		if (rp->procs[i].image == image)
+			return i;
+		last = i;
+	}
+	GROW(rp->procs, rp->n_procs, rp->cap_procs);
+	struct rp_proc *p = &rp->procs[rp->n_procs];
+	memset(p, 0, sizeof(*p));
+	p->file = rp->procs[proc].file;
+	p->pid = rp->procs[proc].pid;
+	p->image = image;
+	p->next_image = -1;
+	rp->procs[last].next_image = (int)rp->n_procs;
 	return (int)rp->n_procs++;
 }
 
@@ -270,11 +302,16 @@ struct rp_finding *rp_finding_add(struct rp *rp, const char *kind, int error,
 	return f;
 }
 
-void rp_finding_word(struct rp_finding *f, const char *w)
+void rp_finding_word(struct rp_finding *f, const char *w, int path)
 {
 	if (!w)
 		return;
-	GROW(f->words, f->n_words, f->cap_words);
+	if (f->n_words >= f->cap_words) {
+		f->cap_words = f->cap_words ? f->cap_words * 2 : 16;
+		f->words = xrealloc(f->words, f->cap_words * sizeof(*f->words));
+		f->word_path = xrealloc(f->word_path, f->cap_words);
+	}
+	f->word_path[f->n_words] = (unsigned char)path;
 	f->words[f->n_words++] = w;
 }
 
@@ -296,9 +333,9 @@ void rp_finding_loc(struct rp_finding *f, const struct rp_frame *fr, const char 
 static void stack_words(struct rp_finding *f, const struct rp_stack *s)
 {
 	for (int i = 0; i < s->n; i++) {
-		rp_finding_word(f, s->f[i].function);
-		rp_finding_word(f, s->f[i].file);
-		rp_finding_word(f, s->f[i].module);
+		rp_finding_word(f, s->f[i].function, 0);
+		rp_finding_word(f, s->f[i].file, 1);
+		rp_finding_word(f, s->f[i].module, 1);
 	}
 }
 
@@ -410,8 +447,8 @@ static void add_report(struct rp *rp, const struct jr_val *r, int proc)
 	free(fp);
 	if (f) { /* new: its locations and the words suppressions match */
 		for (size_t i = 0; locks && i < locks->n; i++) {
-			rp_finding_word(f, rp_intern(jr_str(jr_get(jr_at(locks, i), "name"))));
-			rp_finding_word(f, rp_intern(jr_str(jr_get(jr_at(locks, i), "class"))));
+			rp_finding_word(f, rp_intern(jr_str(jr_get(jr_at(locks, i), "name"))), 0);
+			rp_finding_word(f, rp_intern(jr_str(jr_get(jr_at(locks, i), "class"))), 0);
 		}
 		for (size_t i = 0; edges && i < edges->n; i++) {
 			const struct jr_val *e = jr_at(edges, i);
@@ -569,7 +606,6 @@ static void add_order_edge(struct rp *rp, const struct jr_val *x, int proc)
 	struct rp_edge *e = edge_of(rp, a, b, &fresh);
 	int fr = jr_true(jr_get(x, "from_read")), tr = jr_true(jr_get(x, "to_read"));
 	int ft = jr_true(jr_get(x, "from_timed")), tt = jr_true(jr_get(x, "to_timed"));
-	rp->n_sightings++;
 	if (fresh) {
 		e->from_read = fr, e->to_read = tr, e->from_timed = ft, e->to_timed = tt;
 		e->n_gates = n_gates;
@@ -596,7 +632,8 @@ static void add_order_edge(struct rp *rp, const struct jr_val *x, int proc)
 		if (e->from_timed && !ft)
 			e->from_timed = 0;
 	}
-	rp_add_unique(&e->procs, &e->n_procs, &e->cap_procs, proc);
+	/* several lines of one process are one graph: one sighting each */
+	rp->n_sightings += (size_t)rp_add_unique(&e->procs, &e->n_procs, &e->cap_procs, proc);
 	if (worse) {
 		const struct jr_val *t = jr_get(x, "thread");
 		stack_free(&e->from_stack);
@@ -670,6 +707,8 @@ static void load_file(struct rp *rp, const char *path)
 			continue;
 		}
 		int proc = proc_of(rp, file, jr_int(pid, 0));
+		if (!kind && edges && edges->type == JR_ARR)
+			proc = image_proc(rp, proc, jr_str(jr_get(&v, "image")));
 		proc_names(&rp->procs[proc], &v);
 		if (kind) {
 			if (!jr_str(jr_get(&v, "severity")) || !edges || edges->type != JR_ARR ||
@@ -680,7 +719,13 @@ static void load_file(struct rp *rp, const char *path)
 			add_report(rp, &v, proc);
 		} else if (edges && edges->type == JR_ARR) {
 			rp->n_order_lines++;
-			rp->dropped += (size_t)jr_int(jr_get(&v, "dropped"), 0);
+			/* each line counts what its process left out of the graph
+			 * as it was then: the process's count is the largest */
+			size_t d = (size_t)jr_int(jr_get(&v, "dropped"), 0);
+			if (d > rp->procs[proc].dropped) {
+				rp->dropped += d - rp->procs[proc].dropped;
+				rp->procs[proc].dropped = d;
+			}
 			for (size_t i = 0; i < edges->n; i++)
 				add_order_edge(rp, jr_at(edges, i), proc);
 		} /* else another line (stats): nothing to merge */

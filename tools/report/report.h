@@ -22,12 +22,18 @@ struct rp_stack {
 	struct rp_frame *f;
 };
 
-/* One process: a pid in one file (pids repeat across machines and runs). */
+/* One process: a pid in one file (pids repeat across machines and runs),
+ * and, for its order lines, one process image: a program exec'd by the
+ * process keeps the pid but writes another "image", and is another
+ * process (its reports, which carry no image, stay with the first). */
 struct rp_proc {
 	int file;        /* index into rp.files */
 	long pid;
 	const char *exe; /* from any of its lines, or NULL */
 	const char *argv; /* joined with spaces, or NULL */
+	const char *image; /* of its order lines (interned), or NULL */
+	int next_image;  /* the next image of this pid in this file, -1: none */
+	size_t dropped;  /* the most any of its order lines left out */
 };
 
 struct rp_class {
@@ -68,6 +74,7 @@ struct rp_finding {
 	struct rp_loc *locs;
 	size_t n_locs, cap_locs;
 	const char **words; /* lock names and classes, functions, files, modules: for suppressions */
+	unsigned char *word_path; /* words[i] is a file or module (matched by base name too) */
 	size_t n_words, cap_words;
 	int *cycle;      /* across processes: its edges, in order */
 	size_t n_cycle;
@@ -108,7 +115,8 @@ struct rp_finding *rp_finding_add(struct rp *rp, const char *kind, int error,
 				  int proc);
 void rp_finding_loc(struct rp_finding *f, const struct rp_frame *fr, const char *what,
 		    int related);
-void rp_finding_word(struct rp_finding *f, const char *w);
+/* A word suppressions match: path 1 for a file or module. */
+void rp_finding_word(struct rp_finding *f, const char *w, int path);
 
 /* ---- cycles.c ---- */
 /* Find the cycles of the merged class graph that no single process has
