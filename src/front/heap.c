@@ -156,7 +156,7 @@ static size_t retire_block(void *p, size_t from)
 
 static __attribute__((noinline)) void free_slow(void *p)
 {
-	if (!lw__tls_guard)
+	if (p && !lw__tls_guard)
 		retire_block(p, 0);
 	lw__load(&real_free)(p);
 }
@@ -184,7 +184,7 @@ LW__EXPORT void cfree(void *p)
  * before realloc has returned. */
 #define HEAP_REALLOC(p, n, call)                                                          \
 	do {                                                                               \
-		if (lw__likely(!lw__pages_maybe(p)) || lw__tls_guard)                     \
+		if (lw__likely(!lw__pages_maybe(p)) || !(p) || lw__tls_guard)            \
 			return (call);                                                     \
 		size_t old_ = retire_block((p), (n));                                     \
 		void *q_ = (call);                                                         \
@@ -280,7 +280,7 @@ static __attribute__((noinline)) void delete_slow(int i, void *p, uintptr_t a, u
 		free(p);
 		return;
 	}
-	if (lw__pages_maybe(p) && !lw__tls_guard)
+	if (p && lw__pages_maybe(p) && !lw__tls_guard)
 		retire_block(p, 0);
 	switch (i) {
 	case D_PLAIN: case D_ARR:
