@@ -4,9 +4,10 @@
  * The summary is an array of counters indexed by page number (modulo its
  * size): each live record adds one to the counter of its own page and of
  * the LW__PAGES_REACH pages before it, the pages a heap block holding the
- * lock could start at (a block of up to 128 KiB: a calloc'd table of
- * 3,000 mutexes). free(p) reads one counter, of p's page: zero means no
- * lock can lie in the block. Lock-free for readers: counters change only
+ * lock could start at (a lock up to 124 KiB past its block's start: a
+ * calloc'd table of 3,000 mutexes). free(p) reads one counter, of p's
+ * page: zero means no such lock lies in the block (a lock deeper in a
+ * bigger block is missed: README, Known limits). Lock-free for readers: counters change only
  * under the registry lock (a record registered or retired), and a record
  * is registered before its lock's memory can be freed. A counter that
  * reaches its maximum stays there (the slow path then looks every time).
