@@ -9,6 +9,7 @@
 #include "map.h"
 #include "mutex.h"
 #include "options.h"
+#include "pages.h"
 #include "stack.h"
 #include "stats.h"
 #include "thread.h"
@@ -235,6 +236,28 @@ static void set_site(struct lw__lock *l, const struct lw__site *site, uint32_t s
 	}
 }
 
+/* Before taking the registry lock to add a record: room for it in the
+ * page index, allocated outside the lock (pages.h). */
+static void pages_reserve(void)
+{
+	for (;;) {
+		size_t n = lw__pages_want(); /* a hint: checked again under the lock */
+		if (!n)
+			return;
+		lw__guard_enter(); /* the allocator's own locks pass straight through */
+		void *t = calloc(n, lw__pages_entry_size);
+		lw__guard_leave();
+		if (!t)
+			return; /* the add finds no room: the index overflows (pages.h) */
+		LOCK();
+		void *old = lw__pages_want() == n ? lw__pages_install(t, n) : t;
+		UNLOCK();
+		lw__guard_enter();
+		free(old);
+		lw__guard_leave();
+	}
+}
+
 /* A header's file (the force-included header's call site is inside an
  * inline function of a header, say std::mutex's gthr-default.h). */
 static int header_site(const lw_site_t *src)
@@ -290,6 +313,7 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	tmp.counted = l->stats != NULL;
 	st = tmp.state;
 	lw__store_rel(&l->state, st);
+	lw__pages_add(l, addr);
 	return l;
 }
 
@@ -333,6 +357,7 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 			site_v.src = src; /* named after its init call */
 	}
 	uint32_t stack = site_stack(site);
+	pages_reserve();
 	LOCK();
 	l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (l && l->kind == LW__UNKNOWN) {
@@ -352,8 +377,10 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 			}
 			lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, l);
 		}
-		if (old)
+		if (old) {
 			lw__store(&old->retired, (uint8_t)1);
+			lw__pages_del(old, addr);
+		}
 		UNLOCK();
 		if (old) {
 			forget_retired(old);
@@ -377,6 +404,7 @@ void lw__lock_retire(const void *addr)
 	if (l) {
 		lw__store(&l->retired, (uint8_t)1);
 		lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, NULL);
+		lw__pages_del(l, addr);
 	}
 	UNLOCK();
 	if (l) {
@@ -400,7 +428,33 @@ void lw__lock_retire_range(uintptr_t lo, uintptr_t hi)
 				continue;
 			lw__store(&l->retired, (uint8_t)1);
 			lw__map_put(&by_addr, (uint64_t)a, NULL);
+			lw__pages_del(l, (const void *)a);
 			batch[n++] = l;
+		}
+		UNLOCK();
+		for (size_t k = 0; k < n; k++) {
+			forget_retired(batch[k]);
+			retired_done(batch[k]);
+		}
+	} while (n == 64);
+}
+
+void lw__lock_retire_heap(uintptr_t lo, uintptr_t hi)
+{
+	if (lw__pages_overflowed()) {
+		lw__lock_retire_range(lo, hi); /* the index missed some: every record */
+		return;
+	}
+	struct lw__lock *batch[64];
+	size_t n;
+	do {
+		LOCK();
+		n = lw__pages_collect(lo, hi, batch, 64);
+		for (size_t k = 0; k < n; k++) {
+			struct lw__lock *l = batch[k];
+			lw__store(&l->retired, (uint8_t)1);
+			lw__map_put(&by_addr, (uint64_t)(uintptr_t)l->addr, NULL);
+			lw__pages_del(l, l->addr);
 		}
 		UNLOCK();
 		for (size_t k = 0; k < n; k++) {
@@ -426,6 +480,7 @@ static struct lw__lock *record_for(const void *addr)
 void lw__lock_set_name(const void *addr, const char *name)
 {
 	char *copy = name ? strdup(name) : NULL;
+	pages_reserve();
 	LOCK();
 	struct lw__lock *l = record_for(addr);
 	if (l)
@@ -435,6 +490,7 @@ void lw__lock_set_name(const void *addr, const char *name)
 
 void lw__lock_set_thresholds(const void *addr, long hold_ms, long wait_ms)
 {
+	pages_reserve();
 	LOCK();
 	struct lw__lock *l = record_for(addr);
 	if (l) {

@@ -215,6 +215,11 @@ void lw__lock_retire(const void *addr);
  * the lock_retired hook runs outside it. */
 void lw__lock_retire_range(uintptr_t lo, uintptr_t hi);
 
+/* The same for heap memory given back (free, realloc, munmap: front/heap.c),
+ * through the page index (model/pages.h): records of every kind, named
+ * ones too. */
+void lw__lock_retire_heap(uintptr_t lo, uintptr_t hi);
+
 /* Name a lock (registering it if new). */
 void lw__lock_set_name(const void *addr, const char *name);
 

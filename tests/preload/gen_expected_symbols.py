@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """gen_expected_symbols.py TOP [--check FILE] - the dynamic symbols the
 preload library must define: every function of src/base/real.def except
-pthread_create (called for real, never interposed), plus every lw_
-function declared LW_API in include/lockwatch.h; sorted, one a line.
+pthread_create (called for real, never interposed), every LW__EXPORT
+function of src/front/heap.c (free, realloc, munmap, operator delete),
+plus every lw_ function declared LW_API in include/lockwatch.h; sorted,
+one a line.
 Without --check it prints the list (to regenerate expected_symbols.txt);
 with --check it exits 1 when FILE differs from what the sources say."""
 import re
@@ -15,6 +17,9 @@ def expected(top):
         for m in re.finditer(r"^LW_REAL\(\s*[^,]+,\s*(\w+)\s*,", f.read(), re.M):
             names.add(m.group(1))
     names.discard("pthread_create")
+    with open(f"{top}/src/front/heap.c") as f:
+        for m in re.finditer(r"^LW__EXPORT\s[^(]*?\b(\w+)\(", f.read(), re.M):
+            names.add(m.group(1))
     with open(f"{top}/include/lockwatch.h") as f:
         for m in re.finditer(r"\bLW_API\b[^;(]*?\b(lw_\w+)\s*\(", f.read()):
             names.add(m.group(1))

@@ -96,7 +96,7 @@ static void usage(FILE *f)
 		"                   for slow hosts such as Helgrind (e.g. 0.25)\n"
 		"  --only LIST      run only these rows: single_st,single,nested,rwread,\n"
 		"                   two_own,two_shared,edge,mem,table,striped,fanout,\n"
-		"                   create (create_1, create_4, create_use)\n"
+		"                   create (create_1, create_4, create_use), malloc_free\n"
 		"                   (for profiling), or single rows of the last three\n"
 		"                   (table_1k, fanout_16k, ...)\n"
 		"  --count N        run each row's body exactly N times, once, untimed\n"
@@ -534,6 +534,10 @@ static int run_child(void)
 		fprintf(stderr, "lockwatch-bench: a lock-creation row failed\n");
 		return 1;
 	}
+	if (heap_rows()) {
+		fprintf(stderr, "lockwatch-bench: the malloc/free row failed\n");
+		return 1;
+	}
 
 	reports = lockwatch_reports(&loaded);
 	printf("reports %ld\n", reports);
@@ -571,6 +575,7 @@ static const struct rowdef {
 	{ "create_1", "mutex init+destroy, 1 thread (CPU ns)", 3.0, 3.0 },
 	{ "create_4", "  same, 4 threads (CPU ns per thread)", 3.0, 3.0 },
 	{ "create_use", "init+lock+unlock+destroy (CPU ns)", 0, 0 },
+	{ "malloc_free", "malloc+free pair, 1 thread (CPU ns)", 1.05, 1.05 },
 };
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 

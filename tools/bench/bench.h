@@ -62,4 +62,8 @@ int scale_rows(int quick);
  * per request). Returns 0, -1 on failure. */
 int churn_rows(void);
 
+/* heap.c: the malloc/free row (the preload library's free). Returns 0, -1
+ * on failure. */
+int heap_rows(void);
+
 #endif

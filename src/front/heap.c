@@ -1,0 +1,349 @@
+/* heap.c - the preload library's free, cfree, realloc, reallocarray,
+ * munmap and C++ operator delete: memory given back takes its locks with
+ * it. A heap std::mutex,
+ * or a calloc'd pthread_mutex_t, is never initialised or destroyed by a
+ * pthread call; when its block is freed and the address is used again for
+ * another lock, that lock must start clean (no old edges, id or name).
+ * So the records of every lock in the block are retired (model/lock.c,
+ * through its page index) before the block is given back.
+ *
+ * The common free must stay cheap: it reads the counter of its block's
+ * first page (model/pages.h) and, when no lock can be in the block, jumps
+ * to the real free. Only then does it ask the allocator for the block's
+ * size (malloc_usable_size) and read the block's 64-byte granules'
+ * counters (no lock taken: a neighbour of a block with locks costs no
+ * more), and only a block that may hold a lock takes the registry's lock.
+ * A thread inside lockwatch (the guard) goes straight to the real call.
+ *
+ * The real functions are not in the real-function table (base/real.def):
+ * dlsym may itself call free (and malloc) while the table is being
+ * filled. Each pointer starts at a bootstrap function that looks the real
+ * one up (past this library: the next allocator, glibc's or a preloaded
+ * jemalloc) and calls it; a free that comes from dlsym while it is being
+ * looked up is dropped (a leak of one small block, once). Built only into
+ * liblockwatch-preload.so. */
+#include "guard.h"
+#include "lock.h"
+#include "pages.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define LW__EXPORT __attribute__((visibility("default")))
+
+static void free_boot(void *p);
+static void *realloc_boot(void *p, size_t n);
+static void *reallocarray_boot(void *p, size_t nmemb, size_t size);
+static int munmap_boot(void *addr, size_t len);
+
+static void (*real_free)(void *) = free_boot;
+static void *(*real_realloc)(void *, size_t) = realloc_boot;
+static void *(*real_reallocarray)(void *, size_t, size_t) = reallocarray_boot;
+static int (*real_munmap)(void *, size_t) = munmap_boot;
+static size_t (*real_usable)(void *);
+static int usable_state; /* 0: not looked up; 1: usable; -1: not the free's allocator's */
+
+static LW__TLS int resolving;
+
+static void *resolve(const char *name)
+{
+	resolving++;
+	void *f = dlsym(RTLD_NEXT, name);
+	resolving--;
+	return f;
+}
+
+static void free_boot(void *p)
+{
+	if (resolving)
+		return; /* dlsym's own free while a real function is looked up */
+	void (*f)(void *) = (void (*)(void *))resolve("free");
+	if (!f)
+		return;
+	lw__store_rel(&real_free, f);
+	f(p);
+}
+
+static void *realloc_boot(void *p, size_t n)
+{
+	void *(*f)(void *, size_t) = resolving ? NULL : (void *(*)(void *, size_t))resolve("realloc");
+	if (!f) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	lw__store_rel(&real_realloc, f);
+	return f(p, n);
+}
+
+static void *reallocarray_boot(void *p, size_t nmemb, size_t size)
+{
+	void *(*f)(void *, size_t, size_t) =
+		resolving ? NULL : (void *(*)(void *, size_t, size_t))resolve("reallocarray");
+	if (!f) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	lw__store_rel(&real_reallocarray, f);
+	return f(p, nmemb, size);
+}
+
+static int munmap_boot(void *addr, size_t len)
+{
+	int (*f)(void *, size_t) = resolving ? NULL : (int (*)(void *, size_t))resolve("munmap");
+	if (!f) {
+		errno = ENOSYS;
+		return -1;
+	}
+	lw__store_rel(&real_munmap, f);
+	return f(addr, len);
+}
+
+/* Look the real functions up at load time, before the program runs (a
+ * free before this, from another library's constructor or the loader,
+ * goes through the bootstrap). */
+__attribute__((constructor)) static void heap_init(void)
+{
+	lw__guard_enter();
+	void *f;
+	if ((f = resolve("free")))
+		lw__store_rel(&real_free, (void (*)(void *))f);
+	if ((f = resolve("realloc")))
+		lw__store_rel(&real_realloc, (void *(*)(void *, size_t))f);
+	if ((f = resolve("reallocarray")))
+		lw__store_rel(&real_reallocarray, (void *(*)(void *, size_t, size_t))f);
+	if ((f = resolve("munmap")))
+		lw__store_rel(&real_munmap, (int (*)(void *, size_t))f);
+	lw__guard_leave();
+}
+
+/* The size of the block at p, as its allocator says, or 0 when it cannot
+ * say: the malloc_usable_size found past this library must belong to the
+ * same object as the free (a preloaded allocator without one would
+ * otherwise hand glibc's a block that is not glibc's). Under the guard. */
+static size_t usable(void *p)
+{
+	int st = lw__load_acq(&usable_state);
+	if (st == 0) {
+		Dl_info a, b;
+		size_t (*u)(void *) = (size_t (*)(void *))resolve("malloc_usable_size");
+		void *f = resolve("free");
+		st = u && f && dladdr((void *)u, &a) && dladdr(f, &b) && a.dli_fbase == b.dli_fbase
+			     ? 1 : -1;
+		lw__store(&real_usable, u);
+		lw__store_rel(&usable_state, st);
+	}
+	return st > 0 ? real_usable(p) : 0;
+}
+
+/* Retire the locks of the block at p from offset `from` to its end (its
+ * whole size when the allocator cannot say: then only a lock at p
+ * itself). Returns the block's size. */
+static size_t retire_block(void *p, size_t from)
+{
+	int saved = errno;
+	lw__guard_enter();
+	size_t size = usable(p);
+	uintptr_t lo = (uintptr_t)p, hi = lo + (size ? size : 1);
+	if (lo + from < hi && lw__pages_any_in(lo + from, hi))
+		lw__lock_retire_heap(lo + from, hi);
+	lw__guard_leave();
+	errno = saved;
+	return size;
+}
+
+static __attribute__((noinline)) void free_slow(void *p)
+{
+	if (p && !lw__tls_guard)
+		retire_block(p, 0);
+	lw__load(&real_free)(p);
+}
+
+LW__EXPORT void free(void *p)
+{
+	if (lw__likely(!lw__pages_maybe(p))) {
+		lw__load(&real_free)(p);
+		return;
+	}
+	free_slow(p);
+}
+
+/* glibc's old name for free (a compatibility symbol since 2.26). */
+LW__EXPORT void cfree(void *p)
+{
+	free(p);
+}
+
+/* A block that shrinks loses its tail now; one that moves loses its
+ * old place once the copy is made (the locks were copied with the bytes:
+ * at the new address they are new locks). A lock registered at the old
+ * address by another thread in between would be retired too (a new
+ * record at its next use): only by a program that reuses freed memory
+ * before realloc has returned. */
+#define HEAP_REALLOC(p, n, call)                                                          \
+	do {                                                                               \
+		if (lw__likely(!lw__pages_maybe(p)) || !(p) || lw__tls_guard)            \
+			return (call);                                                     \
+		size_t old_ = retire_block((p), (n));                                     \
+		void *q_ = (call);                                                         \
+		if (q_ && q_ != (p) && (n)) {                                              \
+			int saved_ = errno;                                                \
+			lw__guard_enter();                                                 \
+			uintptr_t lo_ = (uintptr_t)(p);                                    \
+			uintptr_t hi_ = lo_ + ((n) < old_ ? (n) : old_ ? old_ : 1);        \
+			if (lw__pages_any_in(lo_, hi_))                                    \
+				lw__lock_retire_heap(lo_, hi_);                            \
+			lw__guard_leave();                                                 \
+			errno = saved_;                                                    \
+		}                                                                          \
+		return q_;                                                                 \
+	} while (0)
+
+LW__EXPORT void *realloc(void *p, size_t n)
+{
+	HEAP_REALLOC(p, n, lw__load(&real_realloc)(p, n));
+}
+
+LW__EXPORT void *reallocarray(void *p, size_t nmemb, size_t size)
+{
+	size_t n;
+	if (__builtin_mul_overflow(nmemb, size, &n))
+		return lw__load(&real_reallocarray)(p, nmemb, size); /* fails: ENOMEM */
+	HEAP_REALLOC(p, n, lw__load(&real_reallocarray)(p, nmemb, size));
+}
+
+/* Mappings are rare next to frees: any live record makes it look. */
+LW__EXPORT int munmap(void *addr, size_t len)
+{
+	if (!lw__tls_guard && (lw__pages_live() || lw__pages_overflowed()) && len) {
+		int saved = errno;
+		lw__guard_enter();
+		uintptr_t lo = (uintptr_t)addr, hi = lo + len;
+		if (hi < lo)
+			hi = UINTPTR_MAX;
+		if (lw__pages_any_in(lo, hi))
+			lw__lock_retire_heap(lo, hi);
+		lw__guard_leave();
+		errno = saved;
+	}
+	return lw__load(&real_munmap)(addr, len);
+}
+
+/* C++ operator delete, every form. libstdc++'s calls free, which is the
+ * check above: when the next definition is libstdc++'s, each form here is
+ * free(p) and nothing more (no second check). An allocator that brings
+ * its own (jemalloc, tcmalloc) frees without calling free: then the check
+ * runs here, and the allocator's form follows. */
+enum { D_PLAIN, D_SIZED, D_ARR, D_ARR_SIZED, D_AL, D_SIZED_AL, D_ARR_AL, D_ARR_SIZED_AL,
+       D_NOTHROW, D_ARR_NOTHROW, D_AL_NOTHROW, D_ARR_AL_NOTHROW, N_DELETE };
+static const char *const delete_names[N_DELETE] = {
+	"_ZdlPv", "_ZdlPvm", "_ZdaPv", "_ZdaPvm",
+	"_ZdlPvSt11align_val_t", "_ZdlPvmSt11align_val_t", "_ZdaPvSt11align_val_t",
+	"_ZdaPvmSt11align_val_t", "_ZdlPvRKSt9nothrow_t", "_ZdaPvRKSt9nothrow_t",
+	"_ZdlPvSt11align_val_tRKSt9nothrow_t", "_ZdaPvSt11align_val_tRKSt9nothrow_t",
+};
+static void *delete_next[N_DELETE];
+enum { HOW_UNKNOWN, HOW_FREE /* libstdc++'s: free(p) */, HOW_NEXT /* check, then next */ };
+static uint8_t delete_how[N_DELETE];
+
+/* Look the next forms up (once; racers store the same values). */
+static __attribute__((noinline)) void delete_resolve(void)
+{
+	lw__guard_enter();
+	for (int i = 0; i < N_DELETE; i++) {
+		Dl_info info;
+		void *f = resolve(delete_names[i]);
+		int std = !f || (dladdr(f, &info) && info.dli_fname &&
+				 strstr(info.dli_fname, "libstdc++"));
+		lw__store(&delete_next[i], f);
+		lw__store_rel(&delete_how[i], (uint8_t)(std ? HOW_FREE : HOW_NEXT));
+	}
+	lw__guard_leave();
+}
+
+typedef void (*del_p)(void *);
+typedef void (*del_pn)(void *, size_t);       /* size, or std::align_val_t */
+typedef void (*del_pt)(void *, const void *); /* const std::nothrow_t & */
+typedef void (*del_pnn)(void *, size_t, size_t);
+typedef void (*del_pnt)(void *, size_t, const void *);
+
+/* Every form but libstdc++'s: look up, check, and call the next form with
+ * the arguments it takes (a, b: the second and third, when it has them). */
+static __attribute__((noinline)) void delete_slow(int i, void *p, uintptr_t a, uintptr_t b)
+{
+	if (lw__load_acq(&delete_how[i]) == HOW_UNKNOWN)
+		delete_resolve();
+	void *next = lw__load(&delete_next[i]);
+	if (delete_how[i] == HOW_FREE || !next) {
+		free(p);
+		return;
+	}
+	if (p && lw__pages_maybe(p) && !lw__tls_guard)
+		retire_block(p, 0);
+	switch (i) {
+	case D_PLAIN: case D_ARR:
+		((del_p)next)(p);
+		break;
+	case D_SIZED: case D_ARR_SIZED: case D_AL: case D_ARR_AL:
+		((del_pn)next)(p, (size_t)a);
+		break;
+	case D_NOTHROW: case D_ARR_NOTHROW:
+		((del_pt)next)(p, (const void *)a);
+		break;
+	case D_SIZED_AL: case D_ARR_SIZED_AL:
+		((del_pnn)next)(p, (size_t)a, (size_t)b);
+		break;
+	default: /* D_AL_NOTHROW, D_ARR_AL_NOTHROW */
+		((del_pnt)next)(p, (size_t)a, (const void *)b);
+		break;
+	}
+}
+
+/* libstdc++'s form is free(p): nothing but that (free checks). */
+#define LW__DELETE(i, a, b)                                                            \
+	{                                                                              \
+		if (lw__likely(lw__load(&delete_how[i]) == HOW_FREE)) {               \
+			free(p);                                                       \
+			return;                                                        \
+		}                                                                      \
+		delete_slow((i), p, (uintptr_t)(a), (uintptr_t)(b));                   \
+	}
+
+/* operator delete(void *) */
+LW__EXPORT void _ZdlPv(void *p)
+LW__DELETE(D_PLAIN, 0, 0)
+/* operator delete(void *, std::size_t) */
+LW__EXPORT void _ZdlPvm(void *p, size_t n)
+LW__DELETE(D_SIZED, n, 0)
+/* operator delete[](void *) */
+LW__EXPORT void _ZdaPv(void *p)
+LW__DELETE(D_ARR, 0, 0)
+/* operator delete[](void *, std::size_t) */
+LW__EXPORT void _ZdaPvm(void *p, size_t n)
+LW__DELETE(D_ARR_SIZED, n, 0)
+/* operator delete(void *, std::align_val_t) */
+LW__EXPORT void _ZdlPvSt11align_val_t(void *p, size_t al)
+LW__DELETE(D_AL, al, 0)
+/* operator delete(void *, std::size_t, std::align_val_t) */
+LW__EXPORT void _ZdlPvmSt11align_val_t(void *p, size_t n, size_t al)
+LW__DELETE(D_SIZED_AL, n, al)
+/* operator delete[](void *, std::align_val_t) */
+LW__EXPORT void _ZdaPvSt11align_val_t(void *p, size_t al)
+LW__DELETE(D_ARR_AL, al, 0)
+/* operator delete[](void *, std::size_t, std::align_val_t) */
+LW__EXPORT void _ZdaPvmSt11align_val_t(void *p, size_t n, size_t al)
+LW__DELETE(D_ARR_SIZED_AL, n, al)
+/* operator delete(void *, const std::nothrow_t &) */
+LW__EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const void *nt)
+LW__DELETE(D_NOTHROW, nt, 0)
+/* operator delete[](void *, const std::nothrow_t &) */
+LW__EXPORT void _ZdaPvRKSt9nothrow_t(void *p, const void *nt)
+LW__DELETE(D_ARR_NOTHROW, nt, 0)
+/* operator delete(void *, std::align_val_t, const std::nothrow_t &) */
+LW__EXPORT void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t al, const void *nt)
+LW__DELETE(D_AL_NOTHROW, al, nt)
+/* operator delete[](void *, std::align_val_t, const std::nothrow_t &) */
+LW__EXPORT void _ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t al, const void *nt)
+LW__DELETE(D_ARR_AL_NOTHROW, al, nt)

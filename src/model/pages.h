@@ -1,0 +1,79 @@
+/* pages.h - where the registry's locks live, by 4 KiB page: what free()
+ * asks before anything else, and what finds the records in a freed block.
+ *
+ * The summary is an array of counters indexed by page number (modulo its
+ * size): each live record adds one to the counter of its own page and of
+ * the LW__PAGES_REACH pages before it, the pages a heap block holding the
+ * lock could start at (a lock up to 124 KiB past its block's start: a
+ * calloc'd table of 3,000 mutexes). free(p) reads one counter, of p's
+ * page: zero means no such lock lies in the block (a lock deeper in a
+ * bigger block is missed: README, Known limits). Lock-free for readers: counters change only
+ * under the registry lock (a record registered or retired), and a record
+ * is registered before its lock's memory can be freed. A counter that
+ * reaches its maximum stays there (the slow path then looks every time).
+ *
+ * The index (pages.c) lists the live records of each page, for the slow
+ * path: the records in [lo, hi) cost a probe per page of the range (or a
+ * pass over the index, when that is shorter). Both are kept by the
+ * registry (model/lock.c) under its lock. */
+#ifndef LW_PAGES_H
+#define LW_PAGES_H
+
+#include "common.h"
+
+#define LW__PAGE_SHIFT 12
+#define LW__PAGES_BITS 20 /* counters: 2 MiB, a 4 GiB span before they alias */
+#define LW__PAGES_REACH 31 /* pages before a lock's own that are marked */
+
+extern uint16_t lw__page_locks[1u << LW__PAGES_BITS];
+
+/* Might a heap block that starts at p hold a lock? One load. */
+static inline int lw__pages_maybe(const void *p)
+{
+	/* the page number's low 20 bits are the address's bits 12 to 31: a
+	 * 32-bit shift, no mask; a plain read, folded into the compare (a
+	 * counter is written with relaxed stores, under the registry lock;
+	 * an aligned 16-bit read sees the old or the new value) */
+	_Static_assert(LW__PAGES_BITS + LW__PAGE_SHIFT == 32, "the index is a 32-bit shift");
+	return lw__page_locks[(uint32_t)(uintptr_t)p >> LW__PAGE_SHIFT] != 0;
+}
+
+/* Finer, for the slow path before it takes any lock: counters of the
+ * locks in each 64-byte granule (modulo 2^20: 64 MiB before they alias).
+ * Might a lock lie in [lo, hi)? No lock taken; a range of more than
+ * LW__GRANULES_SCAN granules is answered from the page counters (one
+ * read per LW__PAGES_REACH + 1 pages). */
+#define LW__GRANULE_SHIFT 6
+#define LW__GRANULES_SCAN 4096
+extern uint16_t lw__granule_locks[1u << LW__PAGES_BITS];
+int lw__pages_any_in(uintptr_t lo, uintptr_t hi);
+
+/* Live records in the index (0: nothing to look for). */
+size_t lw__pages_live(void);
+
+struct lw__lock;
+
+/* Under the registry lock: record l is live at addr / no more. Never
+ * allocate: the index is grown beforehand (below); a record that finds no
+ * room is counted as overflow, and range lookups must then fall back to
+ * a pass over every record (lw__pages_overflowed). */
+void lw__pages_add(struct lw__lock *l, const void *addr);
+void lw__pages_del(struct lw__lock *l, const void *addr);
+int lw__pages_overflowed(void);
+
+/* Growing the index, by the registry before it takes its lock to add a
+ * record: under the lock, the number of slots the index wants for one
+ * more record (0: it has room); outside it, zeroed memory for that many
+ * entries (lw__pages_entry_size bytes each); under it again, while it
+ * still wants that many, install it (returns the old table to free,
+ * outside the lock). */
+extern const size_t lw__pages_entry_size;
+size_t lw__pages_want(void);
+void *lw__pages_install(void *mem, size_t n);
+
+/* Under the registry lock: up to max live records with addr in [lo, hi)
+ * (the caller retires them, which takes them out, and asks again while
+ * it got max). */
+size_t lw__pages_collect(uintptr_t lo, uintptr_t hi, struct lw__lock **out, size_t max);
+
+#endif

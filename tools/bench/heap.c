@@ -1,0 +1,52 @@
+/* heap.c - the benchmark row of a malloc/free-heavy loop (issue 11): the
+ * preload library interposes free (and realloc, munmap) to retire the
+ * locks of freed memory; the common free must stay within 5% of plain.
+ *
+ *   malloc_free  malloc + one store + free, sizes cycling from 16 to 1,024
+ *                bytes, one thread, while the process has live heap
+ *                locks of its own (a table of 64 calloc'd mutexes, used
+ *                once, so some pages do hold locks) (ns per pair)
+ *
+ * Counts the thread's own CPU time, like the lock-creation rows. */
+#define _GNU_SOURCE
+#include "bench.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static __attribute__((noinline)) uint64_t body_malloc_free(uint64_t n)
+{
+	uint64_t t0 = thread_cpu_ns();
+	for (uint64_t i = 0; i < n; i++) {
+		char *p = malloc(16 + (size_t)(i * 16 & 1023));
+		if (!p)
+			abort();
+		*(volatile char *)p = (char)i;
+		free(p);
+	}
+	return thread_cpu_ns() - t0;
+}
+
+int heap_rows(void)
+{
+	uint64_t it;
+	if (!want("malloc_free"))
+		return 0;
+	b_mutex_t *live = calloc(64, sizeof(b_mutex_t));
+	if (!live)
+		return -1;
+	for (int i = 0; i < 64; i++) {
+		B_LOCK(&live[i]);
+		B_UNLOCK(&live[i]);
+	}
+	put_row("malloc_free", measure(body_malloc_free, &it), &it);
+	free(live);
+	return 0;
+}
