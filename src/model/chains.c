@@ -1,7 +1,8 @@
 /* chains.c - the table of validated chains (see chains.h).
  *
- * Open addressing with linear probing over 16-byte slots (64-bit key and
- * 32-bit stack id side by side: one cache line per probe), filled to at most 3/4 and then
+ * Open addressing with linear probing over 12-byte slots (the 64-bit key
+ * in two halves and the 32-bit stack id side by side: one cache line per
+ * probe), filled to at most 3/4 and then
  * copied into one twice the size. Writers hold lw__chains_mu; readers never
  * lock: a slot's stack id is written before its key is published
  * (release), and the table pointer is published after the copy. An old
@@ -42,13 +43,15 @@ static int tab_put(struct lw__chains_tab *t, uint64_t key, uint32_t stack)
 {
 	uint64_t h = key * 0x9E3779B97F4A7C15ull;
 	for (size_t i = (size_t)(h >> 32) & t->mask;; i = (i + 1) & t->mask) {
-		if (t->slots[i].key == key) {
-			lw__store(&t->slots[i].stack, stack);
+		struct lw__chains_slot *s = &t->slots[i];
+		if (s->lo == (uint32_t)key && s->hi == (uint32_t)(key >> 32)) {
+			lw__store(&s->stack, stack);
 			return 0;
 		}
-		if (t->slots[i].key == 0) {
-			lw__store(&t->slots[i].stack, stack);
-			lw__store_rel(&t->slots[i].key, key);
+		if (s->lo == 0) {
+			lw__store(&s->stack, stack);
+			lw__store(&s->hi, (uint32_t)(key >> 32));
+			lw__store_rel(&s->lo, (uint32_t)key); /* last: makes it visible */
 			return 1;
 		}
 	}
@@ -79,8 +82,9 @@ static int grow(void)
 	if (fresh)
 		n_used = 0;
 	for (size_t i = 0; o && !fresh && i <= o->mask; i++)
-		if (o->slots[i].key)
-			tab_put(t, o->slots[i].key, o->slots[i].stack);
+		if (o->slots[i].lo)
+			tab_put(t, (uint64_t)o->slots[i].hi << 32 | o->slots[i].lo,
+				o->slots[i].stack);
 	lw__store_rel(&lw__chains_cur, t);
 	retired_at_make = retired;
 	if (o) {

@@ -14,14 +14,15 @@
 
 #include "common.h"
 
-/* Chains known (for lw__chains_find's inline probe): a slot is 16 bytes,
+/* Chains known (for lw__chains_find's inline probe): a slot is 12 bytes,
  * the key and its stack id side by side, so a probe touches one cache line
  * (a table of thousands of chains is out of the L1 cache, and each line is a
- * miss). */
+ * miss), no more memory than two arrays. The key is in two halves: its low
+ * half (odd, as every key: never 0) is written last, with release, and
+ * read first, with acquire; a slot's key never changes once written. */
 struct lw__chains_slot {
-	uint64_t key;   /* chain hash, 0: empty */
-	uint32_t stack; /* stack id */
-	uint32_t pad;
+	uint32_t lo, hi; /* the chain hash, lo == 0: empty */
+	uint32_t stack;  /* stack id */
 };
 
 struct lw__chains_tab {
@@ -47,12 +48,13 @@ static inline int lw__chains_find(uint64_t key, uint32_t *stack)
 	uint64_t h = key * 0x9E3779B97F4A7C15ull;
 	size_t i = (size_t)(h >> 32) & mask;
 	for (size_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
-		uint64_t k = lw__load_acq(&t->slots[i].key);
-		if (lw__likely(k == key)) {
+		uint32_t lo = lw__load_acq(&t->slots[i].lo);
+		if (lw__likely(lo == (uint32_t)key) &&
+		    lw__likely(lw__load(&t->slots[i].hi) == (uint32_t)(key >> 32))) {
 			*stack = lw__load(&t->slots[i].stack);
 			return 1;
 		}
-		if (k == 0)
+		if (lo == 0)
 			return 0;
 	}
 	return 0;
