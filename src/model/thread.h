@@ -17,14 +17,14 @@
 
 #define LW__MAX_HELD 64
 #define LW__CHAIN_CACHE 512 /* entries, a power of two */
-#define LW__ADDR_CACHE 256  /* locks found by address, a power of two */
+#define LW__ADDR_CACHE 64   /* locks found by address, a power of two */
 
 /* The slot of a lock's address in the thread's address cache: a
  * multiplicative hash, so that locks at aligned addresses (a lock per
  * 256-byte object, per page) do not all share one slot. */
 static inline unsigned lw__addr_slot(const void *addr)
 {
-	return (unsigned)(((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 56) &
+	return (unsigned)(((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 58) &
 	       (LW__ADDR_CACHE - 1);
 }
 
