@@ -27,7 +27,6 @@ struct lw__chains_slot {
 
 struct lw__chains_tab {
 	size_t mask;
-	size_t pad;
 	struct lw__chains_slot slots[];
 };
 
