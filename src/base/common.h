@@ -20,6 +20,9 @@
 #define lw__likely(x) __builtin_expect(!!(x), 1)
 #define lw__unlikely(x) __builtin_expect(!!(x), 0)
 
+/* Inlined even where the compiler would not (the slow twins' miss path). */
+#define LW__ALWAYS_INLINE inline __attribute__((always_inline))
+
 #define lw__load(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #define lw__store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define lw__load_acq(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)

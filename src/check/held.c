@@ -142,14 +142,6 @@ static int known_chain(struct lw__thread *t, uint64_t key, uint32_t *st)
 	return 1;
 }
 
-int lw__chain_refill(struct lw__thread *t, struct lw__lock *l, int mode, uintptr_t pc)
-{
-	uint32_t st;
-	if (t->n_held >= LW__MAX_HELD) /* deep chains: the slow path's keys */
-		return 0;
-	return known_chain(t, chain_next(top_chain(t), l, mode, 0, pc), &st);
-}
-
 /* The chain that taking l now makes, into a->chain, and the stack that took
  * it, into a->stack: from the thread's chain cache, else the process's
  * table of validated chains, else by the slow path (with order edges for a

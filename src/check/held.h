@@ -12,6 +12,7 @@
 #define LW_HELD_H
 
 #include "common.h"
+#include "chains.h"
 #include "lock.h"
 #include "thread.h"
 
@@ -127,19 +128,35 @@ static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int 
 	return 1;
 }
 
-/* A chain this thread's cache lacks but the process's table of validated
- * chains has (model/chains.h): into the thread's cache, and 1 (held.c). */
-int lw__chain_refill(struct lw__thread *t, struct lw__lock *l, int mode, uintptr_t pc);
-
-/* lw__acquire_pre, for the slow twins: first the thread's chain cache,
- * then the process's table, so a chain another thread checked, or one
- * evicted from this thread's cache, still goes the fast way. */
-static inline int lw__acquire_pre_any(struct lw__thread *t, struct lw__lock *l, int kind,
+/* lw__acquire_pre, for the slow twins (the fast path missed a cache): the
+ * same checks, and a chain missing from the thread's chain cache is looked
+ * up in the process's table of validated chains (model/chains.h), one
+ * inline probe, and put in the thread's cache; so a chain another thread
+ * checked, or one evicted from this thread's cache, still goes the fast
+ * way, with the chain computed once. (A thread holding LW__MAX_HELD locks
+ * has deeper chains under other keys: the slow path's.) */
+static LW__ALWAYS_INLINE int lw__acquire_pre_any(struct lw__thread *t, struct lw__lock *l, int kind,
 				      int mode, uintptr_t pc, struct lw__acq *a)
 {
-	return lw__acquire_pre(t, l, kind, mode, pc, 0, NULL, a) ||
-	       (lw__chain_refill(t, l, mode, pc) &&
-		lw__acquire_pre(t, l, kind, mode, pc, 0, NULL, a));
+	uint32_t tick = lw__load(&lw__tick);
+	if (lw__unlikely(kind == LW__SEM || !lw__lock_plain(l, kind) ||
+			 tick == LW__TICK_RESTART || lw__find_held(t, l) != NULL))
+		return 0;
+	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
+	unsigned slot = c & (LW__CHAIN_CACHE - 1);
+	uint32_t st;
+	if (lw__likely(t->chains[slot].key == c)) {
+		st = t->chains[slot].stack;
+	} else {
+		if (t->n_held >= LW__MAX_HELD || !lw__chains_find(c, &st))
+			return 0;
+		t->chains[slot].key = c;
+		t->chains[slot].stack = st;
+	}
+	a->chain = c;
+	a->when = (uint64_t)tick | (uint64_t)st << 32;
+	lw__wait_begin(t, l, mode, 0, a->when);
+	return 1;
 }
 
 /* Write held entry h: its chain first, then the rest. */

@@ -59,7 +59,7 @@ static inline struct lw__lock *lw__op_lock_fast(struct lw__thread *t, void *obj,
 
 /* The record of obj: cached, else found or registered (and cached by the
  * thread). A retired record is never returned. */
-static inline struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
+static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 					       struct lw__lock **cache, int kind,
 					       struct lw__site s)
 {

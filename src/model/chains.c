@@ -1,7 +1,8 @@
 /* chains.c - the table of validated chains (see chains.h).
  *
- * Open addressing with linear probing over two parallel arrays (64-bit
- * keys, 32-bit stack ids: 12 bytes a slot), filled to at most 3/4 and then
+ * Open addressing with linear probing over 12-byte slots (the 64-bit key
+ * in two halves and the 32-bit stack id side by side: one cache line per
+ * probe), filled to at most 3/4 and then
  * copied into one twice the size. Writers hold lw__chains_mu; readers never
  * lock: a slot's stack id is written before its key is published
  * (release), and the table pointer is published after the copy. An old
@@ -22,7 +23,7 @@ static size_t n_used, n_bytes;
 
 static size_t tab_size(size_t slots)
 {
-	return sizeof(struct lw__chains_tab) + slots * (sizeof(uint64_t) + sizeof(uint32_t));
+	return sizeof(struct lw__chains_tab) + slots * sizeof(struct lw__chains_slot);
 }
 
 static struct lw__chains_tab *tab_new(size_t slots)
@@ -33,7 +34,6 @@ static struct lw__chains_tab *tab_new(size_t slots)
 		return NULL;
 	struct lw__chains_tab *t = p;
 	t->mask = slots - 1;
-	t->stacks = (uint32_t *)(void *)&t->keys[slots];
 	n_bytes += tab_size(slots);
 	return t;
 }
@@ -43,13 +43,15 @@ static int tab_put(struct lw__chains_tab *t, uint64_t key, uint32_t stack)
 {
 	uint64_t h = key * 0x9E3779B97F4A7C15ull;
 	for (size_t i = (size_t)(h >> 32) & t->mask;; i = (i + 1) & t->mask) {
-		if (t->keys[i] == key) {
-			lw__store(&t->stacks[i], stack);
+		struct lw__chains_slot *s = &t->slots[i];
+		if (s->lo == (uint32_t)key && s->hi == (uint32_t)(key >> 32)) {
+			lw__store(&s->stack, stack);
 			return 0;
 		}
-		if (t->keys[i] == 0) {
-			lw__store(&t->stacks[i], stack);
-			lw__store_rel(&t->keys[i], key);
+		if (s->lo == 0) {
+			lw__store(&s->stack, stack);
+			lw__store(&s->hi, (uint32_t)(key >> 32));
+			lw__store_rel(&s->lo, (uint32_t)key); /* last: makes it visible */
 			return 1;
 		}
 	}
@@ -71,7 +73,6 @@ static int grow(void)
 		t = spare; /* zeros since it was given back */
 		spare = NULL;
 		lw__store(&t->mask, slots - 1);
-		t->stacks = (uint32_t *)(void *)&t->keys[slots];
 		n_bytes += tab_size(slots);
 	} else {
 		t = tab_new(slots);
@@ -81,8 +82,9 @@ static int grow(void)
 	if (fresh)
 		n_used = 0;
 	for (size_t i = 0; o && !fresh && i <= o->mask; i++)
-		if (o->keys[i])
-			tab_put(t, o->keys[i], o->stacks[i]);
+		if (o->slots[i].lo)
+			tab_put(t, (uint64_t)o->slots[i].hi << 32 | o->slots[i].lo,
+				o->slots[i].stack);
 	lw__store_rel(&lw__chains_cur, t);
 	retired_at_make = retired;
 	if (o) {

@@ -14,11 +14,20 @@
 
 #include "common.h"
 
-/* Chains known, and their slot arrays (for lw__chains_find's inline probe). */
+/* Chains known (for lw__chains_find's inline probe): a slot is 12 bytes,
+ * the key and its stack id side by side, so a probe touches one cache line
+ * (a table of thousands of chains is out of the L1 cache, and each line is a
+ * miss), no more memory than two arrays. The key is in two halves: its low
+ * half (odd, as every key: never 0) is written last, with release, and
+ * read first, with acquire; a slot's key never changes once written. */
+struct lw__chains_slot {
+	uint32_t lo, hi; /* the chain hash, lo == 0: empty */
+	uint32_t stack;  /* stack id */
+};
+
 struct lw__chains_tab {
 	size_t mask;
-	uint32_t *stacks;  /* stack id of slot i */
-	uint64_t keys[];   /* chain hash, 0: empty */
+	struct lw__chains_slot slots[];
 };
 
 extern struct lw__chains_tab *lw__chains_cur;
@@ -33,18 +42,18 @@ static inline int lw__chains_find(uint64_t key, uint32_t *stack)
 	if (lw__unlikely(!t))
 		return 0;
 	/* a table given back reads zeros, one being refilled anything: the
-	 * mask read once, the walk bounded, the stacks found from the mask */
+	 * mask read once, the walk bounded */
 	size_t mask = lw__load(&t->mask);
-	const uint32_t *stacks = (const uint32_t *)(const void *)&t->keys[mask + 1];
 	uint64_t h = key * 0x9E3779B97F4A7C15ull;
 	size_t i = (size_t)(h >> 32) & mask;
 	for (size_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
-		uint64_t k = lw__load_acq(&t->keys[i]);
-		if (k == key) {
-			*stack = lw__load(&stacks[i]);
+		uint32_t lo = lw__load_acq(&t->slots[i].lo);
+		if (lw__likely(lo == (uint32_t)key) &&
+		    lw__likely(lw__load(&t->slots[i].hi) == (uint32_t)(key >> 32))) {
+			*stack = lw__load(&t->slots[i].stack);
 			return 1;
 		}
-		if (k == 0)
+		if (lo == 0)
 			return 0;
 	}
 	return 0;

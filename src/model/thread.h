@@ -17,14 +17,14 @@
 
 #define LW__MAX_HELD 64
 #define LW__CHAIN_CACHE 512 /* entries, a power of two */
-#define LW__ADDR_CACHE 16   /* locks found by address, a power of two */
+#define LW__ADDR_CACHE 64   /* locks found by address, a power of two */
 
 /* The slot of a lock's address in the thread's address cache: a
  * multiplicative hash, so that locks at aligned addresses (a lock per
  * 256-byte object, per page) do not all share one slot. */
 static inline unsigned lw__addr_slot(const void *addr)
 {
-	return (unsigned)(((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 60) &
+	return (unsigned)(((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 58) &
 	       (LW__ADDR_CACHE - 1);
 }
 
@@ -78,9 +78,21 @@ struct lw__thread {
 	unsigned reporting; /* > 0 while it makes a report in its own lock call:
 			     * that time is lockwatch's, not the program's */
 	uint64_t acq_t_ns;  /* option stats: when the current acquire began */
+	/* held entries beyond the inline array: the held stack is held[0..n_held)
+	 * then more[0..n_more), n_more > 0 only while the inline array is full.
+	 * Slow path only: while more has entries, the top inline entry's
+	 * `simple` is 0 and no chain the fast path computes is cached
+	 * (check/held.c), so the fast path never pushes or pops there. The
+	 * array is replaced under the thread-list lock (lw__thread_more_room),
+	 * where the watchdog's snapshot reads it. */
+	struct lw__held_more *more;
+	unsigned n_more, cap_more;
+
+	const void *reinit; /* a lock it held that it then initialised again
+			     * (reported): its next unlock is the same mistake */
+	struct lw__thread *next; /* global list */
+
 	struct lw__held held[LW__MAX_HELD];
-	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken
-					   * (set for locks with stats only) */
 
 	/* what it waits for now, for the watchdog: the lock, with
 	 * LW__WAIT_READ and LW__WAIT_COND in its low bits (records are 64-byte
@@ -108,19 +120,9 @@ struct lw__thread {
 		uint32_t pad;
 	} chains[LW__CHAIN_CACHE]; /* one cache line per probe */
 
-	/* held entries beyond the inline array: the held stack is held[0..n_held)
-	 * then more[0..n_more), n_more > 0 only while the inline array is full.
-	 * Slow path only: while more has entries, the top inline entry's
-	 * `simple` is 0 and no chain the fast path computes is cached
-	 * (check/held.c), so the fast path never pushes or pops there. The
-	 * array is replaced under the thread-list lock (lw__thread_more_room),
-	 * where the watchdog's snapshot reads it. */
-	struct lw__held_more *more;
-	unsigned n_more, cap_more;
-
-	const void *reinit; /* a lock it held that it then initialised again
-			     * (reported): its next unlock is the same mistake */
-	struct lw__thread *next; /* global list */
+	/* last: a thread without option stats never touches its page */
+	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken
+					   * (set for locks with stats only) */
 };
 
 /* Depth of t's held stack, and its entry k (k < depth): slow paths only. */

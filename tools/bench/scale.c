@@ -1,6 +1,6 @@
 /* scale.c - the benchmark rows over many locks (issue 12): what a program
  * with a lock per bucket or per item pays, where the thread's own caches
- * (16 addresses, 512 chains) cannot hold everything it touches.
+ * (64 addresses, 512 chains) cannot hold everything it touches.
  *
  *   table_1k, table_100k  one thread locks and unlocks a random one of
  *                         1,024 / 100,000 mutexes (ns per lock+unlock)
