@@ -37,12 +37,19 @@ static uint64_t elapsed_ms(void)
 	       (uint64_t)((now.tv_nsec - t0.tv_nsec) / 1000000);
 }
 
-static void look(void)
+/* Advance the tick to now; returns it. */
+static uint32_t tick_now(void)
 {
 	uint32_t now = (uint32_t)elapsed_ms();
 	if (now == LW__TICK_RESTART)
 		now--; /* once in 49 days: keep the sentinel for forked children */
 	lw__snap_tick(now);
+	return now;
+}
+
+static void look(void)
+{
+	uint32_t now = tick_now();
 	lw__lock_read_begin(); /* no record in the snapshot is reused meanwhile */
 	lw__snapshot_take();
 	lw__stall_check(now);
@@ -58,6 +65,9 @@ static void *wd_main(void *arg)
 	(void)arg;
 	lw__guard_enter(); /* everything this thread does passes straight through */
 	prctl(PR_SET_NAME, LW__WATCHDOG_NAME); /* known as lockwatch's (snapshot.h) */
+	/* started late (watchdog.h), the tick stood still: move it now, so
+	 * the holds taken from here on are not one thread start older */
+	tick_now();
 	lw__mutex_lock(&wd_mu);
 	while (!wd_stop) {
 		struct timespec until;
