@@ -307,7 +307,9 @@ LW_API void lw_memory(lw_memory_t *m);
  * for long). The lock is registered if it is new. */
 LW_API void lw_set_thresholds(const void *lock, long hold_ms, long wait_ms);
 
-/* What the watchdog saw at its last look (every watchdog_ms). */
+/* What the watchdog saw at its last look (every watchdog_ms; a process
+ * that has had one thread has none yet: zeros), but cycles_found, which
+ * is always current. */
 typedef struct lw_health {
 	unsigned long long_holds;      /* locks held now past their hold_ms */
 	unsigned long long_waits;      /* threads waiting now past their wait_ms */

@@ -1,7 +1,8 @@
 /* hooks.h - where a lower layer must set off work of a higher one, it
  * calls a hook the higher one registered at start-up (runtime/init.c).
  * Cold paths only: a lock retired, a thread exiting, a forked child's
- * first lock call, a report made. A hook not (yet) registered is skipped. */
+ * first lock call, a report made, a process that may now need its
+ * watchdog. A hook not (yet) registered is skipped. */
 #ifndef LW_HOOKS_H
 #define LW_HOOKS_H
 
@@ -21,8 +22,24 @@ struct lw__hooks {
 	/* report/emit.c: a full report was made and no lockwatch lock is
 	 * held any more (report/order_line.c writes the lock order) */
 	void (*report_made)(void);
+	/* check, front: a process whose watchdog waits (lw__watchdog_idle)
+	 * may need it now: always, or (0) if it has a second thread */
+	void (*watchdog_wanted)(int always);
 };
 
 extern struct lw__hooks lw__hooks;
+
+/* 1 while the process has no watchdog thread and needs none: it has had
+ * one thread only (runtime/watchdog.c). The cold places where a second
+ * thread first shows (a thread's first check of a chain: a chain-cache
+ * miss, a try-acquire) or where one thread alone may wait for good (a
+ * semaphore, a condition variable) call lw__watchdog_want. */
+extern int lw__watchdog_idle;
+
+static inline void lw__watchdog_want(int always)
+{
+	if (lw__unlikely(lw__load(&lw__watchdog_idle)) && lw__hooks.watchdog_wanted)
+		lw__hooks.watchdog_wanted(always);
+}
 
 #endif

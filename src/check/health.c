@@ -49,6 +49,8 @@ int lw_health(lw_health_t *h)
 	lw__mutex_lock(&health_mu);
 	copy = health;
 	lw__mutex_unlock(&health_mu);
+	/* the count itself: a process with one thread has no watchdog */
+	copy.cycles_found = lw_report_count(LW_LOCK_ORDER_CYCLE);
 	if (h)
 		*h = copy;
 	return copy.long_holds || copy.long_waits || copy.deadlocked;

@@ -10,6 +10,7 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <semaphore.h>
 #include <string.h>
 
 #define chain_next lw__chain_next
@@ -179,6 +180,16 @@ static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq_slo
 	a->stack = 0;
 }
 
+/* One thread alone waiting on an empty semaphore may wait for good (a
+ * semaphore that will not block needs no watchdog). */
+static void sem_wanted(struct lw__lock *l)
+{
+	int v;
+	if (lw__unlikely(lw__load(&lw__watchdog_idle)) &&
+	    (sem_getvalue((sem_t *)(uintptr_t)lw__load(&l->addr), &v) != 0 || v <= 0))
+		lw__watchdog_want(1);
+}
+
 struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
 					 struct lw__site site)
 {
@@ -189,11 +200,13 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 	uint32_t tick = lw__load(&lw__tick);
 	if (lw__unlikely(tick == LW__TICK_RESTART) && lw__hooks.forked_child_first_lock)
 		lw__hooks.forked_child_first_lock(); /* first blocking lock of a forked child */
+	lw__watchdog_want(0);
 	/* readers do not block readers: only a write-held orphan blocks a read */
 	if (lw__unlikely(l->orphan) && ((l->orphan & LW__ORPHAN_WRITE) || mode == LW__WRITE))
 		lw__misuse_orphan(t, l, mode, s);
 	struct lw__held *h;
 	if (lw__unlikely(l->kind == LW__SEM)) {
+		sem_wanted(l);
 		sem_pre(t, l, a);
 		goto wait;
 	}
@@ -289,6 +302,7 @@ void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, i
 void lw__try_acquired(struct lw__thread *t, struct lw__lock *l, int mode, struct lw__site s)
 {
 	struct lw__acq_slow a = { 0, 0, 0, 0, 0, 0 };
+	lw__watchdog_want(0);
 	a.recursive = find_held(t, l) != NULL;
 	if (l->kind == LW__SEM)
 		sem_pre(t, l, &a);
@@ -434,6 +448,7 @@ void lw__destroyed(struct lw__thread *t, const void *addr)
 
 int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *saved)
 {
+	lw__watchdog_want(1); /* one thread alone would wait for good */
 	struct lw__held *h = find_held(t, l);
 	if (!h)
 		return 0;

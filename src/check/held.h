@@ -12,6 +12,7 @@
 #define LW_HELD_H
 
 #include "common.h"
+#include "hooks.h"
 #include "chains.h"
 #include "lock.h"
 #include "thread.h"
@@ -148,6 +149,7 @@ static LW__ALWAYS_INLINE int lw__acquire_pre_any(struct lw__thread *t, struct lw
 	if (lw__likely(t->chains[slot].key == c)) {
 		st = t->chains[slot].stack;
 	} else {
+		lw__watchdog_want(0); /* a new thread's chain cache is empty: it comes here */
 		if (t->n_held >= LW__MAX_HELD || !lw__chains_find(c, &st))
 			return 0;
 		t->chains[slot].key = c;

@@ -2,6 +2,7 @@
  * slow unlock that ends in the real unlock, and the cleanup of a
  * condition-variable wait that is cancelled. */
 #include "ops.h"
+#include "hooks.h"
 #include "init.h"
 
 struct lw__thread *lw__op_thread_first(void)
@@ -24,6 +25,7 @@ void lw__cond_cancelled(void *arg)
 
 void lw__op_join_begin(struct lw__thread *t, pthread_t th, struct lw__site s)
 {
+	lw__watchdog_want(0); /* the joined thread may never lock */
 	int saved = errno;
 	lw__guard_enter();
 	uint32_t st = lw__stack_capture(&s);

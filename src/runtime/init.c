@@ -1,5 +1,6 @@
 /* init.c - the life cycle (see init.h): start-up (options, output, the
- * unwinder, the hooks of the lower layers, the watchdog), fork and exit.
+ * unwinder, the hooks of the lower layers, the watchdog when the process
+ * needs it: watchdog.h), fork and exit.
  *
  * The fork table: lockwatch's own mutexes are taken before fork() in this
  * one order, which is also the order in which any code may nest them
@@ -150,6 +151,7 @@ void lw__init(void)
 	lw__hooks.thread_exit = lw__misuse_thread_exit;
 	lw__hooks.forked_child_first_lock = lw__watchdog_restart;
 	lw__hooks.report_made = lw__order_line_write;
+	lw__hooks.watchdog_wanted = lw__watchdog_wanted;
 	lw__options_defaults(&lw__opt);
 	lw__options_parse(&lw__opt, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 	lw__out_open();
@@ -162,7 +164,10 @@ void lw__init(void)
 	pthread_atfork(at_fork_prepare, at_fork_parent, at_fork_child);
 	atexit(at_exit);
 	lw__store_rel(&init_state, 2);
-	lw__watchdog_start();
+	/* the watchdog waits for a second thread (watchdog.h); one that came
+	 * before this point is seen here */
+	lw__store_rel(&lw__watchdog_idle, 1);
+	lw__watchdog_wanted(lw__opt.timeout > 0);
 	lw__guard_leave();
 	errno = saved;
 }

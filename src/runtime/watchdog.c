@@ -1,4 +1,5 @@
-/* watchdog.c - the watchdog thread (see watchdog.h). Every watchdog_ms it
+/* watchdog.c - the watchdog thread (see watchdog.h), started when the
+ * process may need it (lw__watchdog_wanted). Every watchdog_ms it
  * advances lw__tick, takes a snapshot of every thread's holds and waits
  * (model/snapshot.c) and runs the checks on it without holding any lock:
  * long holds and waits (check/stall.c), deadlocks (check/deadlock.c), the
@@ -9,14 +10,17 @@
 #include "deadlock.h"
 #include "hang.h"
 #include "health.h"
+#include "hooks.h"
 #include "mutex.h"
 #include "options.h"
 #include "report.h"
 #include "snapshot.h"
 #include "stall.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/single_threaded.h>
 #include <time.h>
 
 static struct lw__mutex wd_mu = LW__MUTEX_INIT;
@@ -33,12 +37,19 @@ static uint64_t elapsed_ms(void)
 	       (uint64_t)((now.tv_nsec - t0.tv_nsec) / 1000000);
 }
 
-static void look(void)
+/* Advance the tick to now; returns it. */
+static uint32_t tick_now(void)
 {
 	uint32_t now = (uint32_t)elapsed_ms();
 	if (now == LW__TICK_RESTART)
 		now--; /* once in 49 days: keep the sentinel for forked children */
 	lw__snap_tick(now);
+	return now;
+}
+
+static void look(void)
+{
+	uint32_t now = tick_now();
 	lw__lock_read_begin(); /* no record in the snapshot is reused meanwhile */
 	lw__snapshot_take();
 	lw__stall_check(now);
@@ -54,6 +65,9 @@ static void *wd_main(void *arg)
 	(void)arg;
 	lw__guard_enter(); /* everything this thread does passes straight through */
 	prctl(PR_SET_NAME, LW__WATCHDOG_NAME); /* known as lockwatch's (snapshot.h) */
+	/* started late (watchdog.h), the tick stood still: move it now, so
+	 * the holds taken from here on are not one thread start older */
+	tick_now();
 	lw__mutex_lock(&wd_mu);
 	while (!wd_stop) {
 		struct timespec until;
@@ -80,8 +94,17 @@ void lw__watchdog_start(void)
 {
 	if (wd_running)
 		return;
-	if (!t0.tv_sec && !t0.tv_nsec)
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* the tick goes on from where it stood: 0 at start-up, or where it
+	 * stopped in a forked child; a hold taken while no watchdog ran
+	 * counts from now */
+	uint32_t tick = lw__load(&lw__tick);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0.tv_sec -= tick / 1000;
+	t0.tv_nsec -= (long)(tick % 1000) * 1000000;
+	if (t0.tv_nsec < 0) {
+		t0.tv_sec--;
+		t0.tv_nsec += 1000000000;
+	}
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -114,8 +137,28 @@ void lw__watchdog_atfork_child(void)
 	lw__health_atfork_child();
 	lw__stall_atfork_child();
 	lw__deadlock_atfork_child();
+	if (!wd_running)
+		return; /* idle in the parent, idle here */
 	wd_running = 0;
-	lw__store(&lw__tick, LW__TICK_RESTART);
+	if (lw__opt.timeout > 0)
+		lw__store(&lw__tick, LW__TICK_RESTART); /* to answer a hang request */
+	else
+		lw__store(&lw__watchdog_idle, 1); /* the child has one thread */
+}
+
+void lw__watchdog_wanted(int always)
+{
+	if (!always && __libc_single_threaded)
+		return;
+	int expected = 1;
+	if (!__atomic_compare_exchange_n(&lw__watchdog_idle, &expected, 0, 0, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED))
+		return; /* started, or being started, by another thread */
+	int saved = errno;
+	lw__guard_enter();
+	lw__watchdog_start();
+	lw__guard_leave();
+	errno = saved;
 }
 
 void lw__watchdog_restart(void)
@@ -134,6 +177,8 @@ void lw__watchdog_restart(void)
 
 void lw__watchdog_options_changed(void)
 {
+	if (lw__opt.timeout > 0)
+		lw__watchdog_wanted(1); /* a hang request may come */
 	if (!wd_running)
 		return;
 	lw__mutex_lock(&wd_mu);

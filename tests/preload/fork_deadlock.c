@@ -1,7 +1,7 @@
 /* fork_deadlock.c - the watchdog in a forked child: the parent (with a
  * second thread, so the fork is from a multi-threaded process) forks; the
  * child deadlocks two of its threads on A and B. The child's watchdog,
- * restarted at its first lock call, must find the deadlock: under
+ * started again with its second thread, must find the deadlock: under
  * `lockwatch run` the child ends with status 66 (on_deadlock=exit) instead
  * of hanging, and the parent prints the child's status and exits 0. */
 #include <pthread.h>

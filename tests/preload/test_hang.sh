@@ -55,4 +55,9 @@ LAST=alone
 expect_rc 124 "option timeout=2 without lockwatch run"
 expect_in alone.json '"kind":"hang"'
 check alone.json --select hang --lock state_lock --func worker
+
+# a program with one thread (no watchdog without timeout: issue 12) answers
+lw_run single --timeout 1 --json single.json -- "$LWP_BIN/hang_single"
+expect_rc 124 "a single-threaded program hung under --timeout 1"
+check single.json --expect hang:error:1 --lock config_lock --func wait_forever
 echo "PASS"

@@ -1,6 +1,7 @@
 /* icount.c - one mutex locked and unlocked N times (argv[1]) after a thread
- * was started (so glibc uses its atomic instructions), for
- * tools/bench/icount.sh; -DWRAP uses the wrapper API instead. */
+ * was started (so glibc uses its atomic instructions), or with a second
+ * argument in a process that never starts one, for tools/bench/icount.sh;
+ * -DWRAP uses the wrapper API instead. */
 #include <pthread.h>
 #include <stdlib.h>
 #ifdef WRAP
@@ -17,7 +18,9 @@ static void *idle(void *a) { return a; }
 int main(int argc, char **argv)
 {
 	long n = atol(argv[1]);
-	pthread_t t; pthread_create(&t, 0, idle, 0); pthread_join(t, 0);
+	pthread_t t;
+	if (argc < 3)
+		pthread_create(&t, 0, idle, 0), pthread_join(t, 0);
 	for (long i = 0; i < n; i++) { LOCK(); UNLOCK(); }
 	return 0;
 }

@@ -2,7 +2,8 @@
 # icount.sh - instructions per lock+unlock, counted by callgrind (exact and
 # repeatable, unlike time on a noisy machine): plain pthreads, the wrapper
 # API, the force-included header and the preload library, on one mutex in
-# a process that has started a thread. Each form runs a loop of 100,000
+# a process that has started a thread, then in one that never does. Each
+# form runs a loop of 100,000
 # and of 200,000 iterations; the difference over 100,000 is the count.
 # usage: tools/bench/icount.sh [BUILD_DIR]   (default: build, after tools/demo.sh)
 set -euo pipefail
@@ -14,10 +15,12 @@ src=$top/tools/bench/icount.c
 cc -O2 -g "$src" -o "$t/plain" -pthread
 cc -O2 -g -DWRAP -I"$top/include" "$src" -o "$t/wrap" -L"$b/lib" -llockwatch -Wl,-rpath,"$b/lib" -pthread
 cc -O2 -g -include lockwatch/pthread.h -I"$top/include" "$src" -o "$t/hdr" -L"$b/lib" -llockwatch -Wl,-rpath,"$b/lib" -pthread
-count() { # preload prog n
+count() { # preload prog n [st]
 	env LOCKWATCH_OPTIONS= ${1:+LD_PRELOAD=$1} valgrind --tool=callgrind \
-		--callgrind-out-file=/dev/null "$2" "$3" 2>&1 | sed -n 's/.*Collected : //p'
+		--callgrind-out-file=/dev/null "$2" "$3" ${4:-} 2>&1 | sed -n 's/.*Collected : //p'
 }
+for st in "" st; do
+[ -n "$st" ] && echo "never-threaded process:"
 for form in plain wrapper header preload; do
 	pre=
 	case $form in
@@ -26,7 +29,8 @@ for form in plain wrapper header preload; do
 	header) prog=$t/hdr ;;
 	preload) prog=$t/plain pre=$b/lib/liblockwatch-preload.so ;;
 	esac
-	a=$(count "$pre" "$prog" 100000)
-	c=$(count "$pre" "$prog" 200000)
+	a=$(count "$pre" "$prog" 100000 $st)
+	c=$(count "$pre" "$prog" 200000 $st)
 	echo "$form $(((c - a) / 100000)) instructions per lock+unlock"
+done
 done
