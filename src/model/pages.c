@@ -3,13 +3,14 @@
  * writers; the summary is read lock-free by free(), the index only under
  * the lock.
  *
- * The index is an open-addressing table of (page, record) entries with
- * linear probing: a page with many locks (a table of mutexes) has many
+ * The index is an open-addressing table of records, by the page of their
+ * address, with linear probing: a page with many locks (a table of mutexes) has many
  * entries in one run. A removed entry becomes a tombstone until the next
  * rebuild. It is grown (or rebuilt to shed tombstones) by the registry
  * before it takes its lock to register a record (lw__pages_want,
  * lw__pages_install), so nothing is allocated under the lock. */
 #include "pages.h"
+#include "lock.h"
 
 #include <string.h>
 
@@ -17,8 +18,9 @@ uint16_t lw__page_locks[1u << LW__PAGES_BITS];
 uint16_t lw__granule_locks[1u << LW__PAGES_BITS];
 
 struct ent {
-	uintptr_t addr;
-	struct lw__lock *l; /* NULL: empty; TOMB: removed */
+	struct lw__lock *l; /* NULL: empty; TOMB: removed; its address is
+			     * l->addr, which stays while it is indexed (a
+			     * record leaves the index when it is retired) */
 };
 const size_t lw__pages_entry_size = sizeof(struct ent);
 #define TOMB ((struct lw__lock *)1)
@@ -133,13 +135,17 @@ size_t lw__pages_want(void)
 	return n;
 }
 
-/* Put (addr, l) in t of n slots. */
-static void put(struct ent *t, size_t n, uintptr_t addr, struct lw__lock *l)
+static inline uintptr_t addr_of(const struct lw__lock *l)
 {
-	size_t i = slot_of(addr >> LW__PAGE_SHIFT, n);
+	return (uintptr_t)l->addr;
+}
+
+/* Put l in t of n slots. */
+static void put(struct ent *t, size_t n, struct lw__lock *l)
+{
+	size_t i = slot_of(addr_of(l) >> LW__PAGE_SHIFT, n);
 	while (t[i].l != NULL && t[i].l != TOMB)
 		i = (i + 1) & (n - 1);
-	t[i].addr = addr;
 	t[i].l = l;
 }
 
@@ -148,7 +154,7 @@ void *lw__pages_install(void *mem, size_t n)
 	struct ent *t = mem;
 	for (size_t i = 0; i < cap; i++)
 		if (tab[i].l != NULL && tab[i].l != TOMB)
-			put(t, n, tab[i].addr, tab[i].l);
+			put(t, n, tab[i].l);
 	void *old = tab;
 	tab = t;
 	lw__store(&cap, n);
@@ -169,7 +175,6 @@ void lw__pages_add(struct lw__lock *l, const void *addr)
 		i = (i + 1) & (cap - 1);
 	if (tab[i].l == NULL)
 		lw__store(&used, used + 1);
-	tab[i].addr = (uintptr_t)addr;
 	tab[i].l = l;
 	lw__store(&live, live + 1);
 }
@@ -198,7 +203,7 @@ size_t lw__pages_collect(uintptr_t lo, uintptr_t hi, struct lw__lock **out, size
 		/* a range of more pages than the table has slots: one pass */
 		for (size_t i = 0; i < cap && n < max; i++) {
 			struct lw__lock *l = tab[i].l;
-			if (l != NULL && l != TOMB && tab[i].addr >= lo && tab[i].addr < hi)
+			if (l != NULL && l != TOMB && addr_of(l) >= lo && addr_of(l) < hi)
 				out[n++] = l;
 		}
 		return n;
@@ -208,7 +213,7 @@ size_t lw__pages_collect(uintptr_t lo, uintptr_t hi, struct lw__lock **out, size
 			continue; /* no lock on this page */
 		for (size_t i = slot_of(pg, cap); tab[i].l != NULL && n < max; i = (i + 1) & (cap - 1)) {
 			struct lw__lock *l = tab[i].l;
-			if (l != TOMB && tab[i].addr >= lo && tab[i].addr < hi)
+			if (l != TOMB && addr_of(l) >= lo && addr_of(l) < hi)
 				out[n++] = l;
 		}
 		if (pg == UINTPTR_MAX >> LW__PAGE_SHIFT)
