@@ -1,7 +1,9 @@
 /* two_queues.c - two separate slow holds on two queues: drain_a() (thread
- * drainer-a) holds queue_a_lock for 800 ms; 400 ms in, while the report
+ * drainer-a) holds queue_a_lock for 1.5 s; 400 ms in, while the report
  * of that hold is still open, drain_b() (thread drainer-b) takes
- * queue_b_lock and holds it 800 ms too. Nobody waits. Thresholds 300 ms.
+ * queue_b_lock and holds it 1.5 s too (over a second past the threshold,
+ * so a watchdog pass a busy machine delays still sees both). Nobody
+ * waits. Thresholds 300 ms.
  * Expected: exactly two long_hold warnings, one per lock, each naming only
  * its own lock, its holder thread and function (a still-open report must
  * not swallow the new one); nothing else. */
@@ -13,14 +15,14 @@ pthread_mutex_t queue_b_lock = PTHREAD_MUTEX_INITIALIZER;
 WD_NOINLINE static void drain_a(void)
 {
 	pthread_mutex_lock(&queue_a_lock);
-	wd_sleep_ms(800);
+	wd_sleep_ms(1500);
 	pthread_mutex_unlock(&queue_a_lock);
 }
 
 WD_NOINLINE static void drain_b(void)
 {
 	pthread_mutex_lock(&queue_b_lock);
-	wd_sleep_ms(800);
+	wd_sleep_ms(1500);
 	pthread_mutex_unlock(&queue_b_lock);
 }
 

@@ -1,12 +1,13 @@
-/* stack_signal_later.c - signal 40 (lockwatch's default stack signal)
- * and a program that uses it later. First a thread that blocks every
+/* stack_signal_later.c - signal 40 (lockwatch's stack signal, asked for
+ * with stack_signal=40) and a program that uses it later. First a thread that blocks every
  * signal holds a lock too long: lockwatch must not signal it (the signal
  * would stay pending, for the program to find). Then the program sets its
  * own handler with signal();
  * another thread holds a lock too long: lockwatch must no longer send
  * signal 40, which would now reach the program's handler. Run with
- * hold_ms=100: two long_hold warnings; the program's output and status
- * (0). */
+ * hold_ms=100: two long_hold warnings (each hold lasts 900 ms: a watchdog
+ * pass a busy machine delays still sees it, and it never reaches 10x);
+ * the program's output and status (0). */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ static void *holder(void *arg)
 	sigfillset(&all);
 	if (block)
 		pthread_sigmask(SIG_BLOCK, &all, NULL);
-	struct timespec t = { 0, 400 * 1000000L };
+	struct timespec t = { 0, 900 * 1000000L };
 	pthread_mutex_lock(&slow);
 	while (nanosleep(&t, &t) != 0)
 		;

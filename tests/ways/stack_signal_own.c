@@ -1,5 +1,6 @@
-/* stack_signal_own.c - the program handles signal 40 (lockwatch's default
- * stack signal) itself, with an SA_SIGINFO handler set before any lock:
+/* stack_signal_own.c - the program handles signal 40 (lockwatch's stack
+ * signal, asked for with stack_signal=40) itself, with an SA_SIGINFO
+ * handler set before any lock:
  * when a long hold makes lockwatch want to know what the holder is doing,
  * it must leave that handler alone, so the program's own signal 40 still
  * reaches it. Run with hold_ms=100: one long_hold warning; the program's
