@@ -103,29 +103,46 @@ static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct 
 	return NULL;
 }
 
-/* Before a blocking acquire, the fast path: a live lock of this kind the
- * thread does not hold, not a semaphore, not orphaned, no stats, on a
- * chain this thread checked before; when by_addr (a constant: l came
+/* Can an acquire of l go the fast way at all? A live lock of this kind
+ * the thread does not hold, not a semaphore, not orphaned, no stats, not
+ * in a forked child whose watchdog waits; when by_addr (a constant: l came
  * from the thread's address cache), the lock at addr (checked after its
- * state: the record may have been reused).
- * Marks "waiting for l" and returns 1; anything else returns 0 having done
- * nothing, and the caller takes the slow path (lw__acquire_pre_slow). */
+ * state: the record may have been reused). */
+static LW__ALWAYS_INLINE int lw__pre_usable(struct lw__thread *t, struct lw__lock *l, int kind,
+					    uint32_t tick, int by_addr, const void *addr)
+{
+	return !lw__unlikely(kind == LW__SEM || !lw__lock_plain(l, kind) ||
+			     (by_addr && lw__load(&l->addr) != addr) ||
+			     tick == LW__TICK_RESTART || lw__find_held(t, l) != NULL);
+}
+
+/* The acquire goes the fast way on chain c, taken by stack st: the two
+ * values kept across the real call, and "waiting for l". */
+static LW__ALWAYS_INLINE void lw__pre_begin(struct lw__thread *t, struct lw__lock *l, int mode,
+					    uint64_t c, uint32_t tick, uint32_t st,
+					    struct lw__acq *a)
+{
+	a->chain = c;
+	a->when = (uint64_t)tick | (uint64_t)st << 32;
+	lw__wait_begin(t, l, mode, 0, a->when);
+}
+
+/* Before a blocking acquire, the fast path: lw__pre_usable, on a chain
+ * this thread checked before. Marks "waiting for l" and returns 1;
+ * anything else returns 0 having done nothing, and the caller takes the
+ * slow path (lw__acquire_pre_slow). */
 static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int kind, int mode,
 				  uintptr_t pc, int by_addr, const void *addr,
 				  struct lw__acq *a)
 {
 	uint32_t tick = lw__load(&lw__tick);
-	if (lw__unlikely(kind == LW__SEM || !lw__lock_plain(l, kind) ||
-			 (by_addr && lw__load(&l->addr) != addr) ||
-			 tick == LW__TICK_RESTART || lw__find_held(t, l) != NULL))
+	if (!lw__pre_usable(t, l, kind, tick, by_addr, addr))
 		return 0;
 	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
 	unsigned slot = c & (LW__CHAIN_CACHE - 1);
 	if (lw__unlikely(t->chains[slot].key != c))
 		return 0;
-	a->chain = c;
-	a->when = (uint64_t)tick | (uint64_t)t->chains[slot].stack << 32;
-	lw__wait_begin(t, l, mode, 0, a->when);
+	lw__pre_begin(t, l, mode, c, tick, t->chains[slot].stack, a);
 	return 1;
 }
 
@@ -140,8 +157,7 @@ static LW__ALWAYS_INLINE int lw__acquire_pre_any(struct lw__thread *t, struct lw
 				      int mode, uintptr_t pc, struct lw__acq *a)
 {
 	uint32_t tick = lw__load(&lw__tick);
-	if (lw__unlikely(kind == LW__SEM || !lw__lock_plain(l, kind) ||
-			 tick == LW__TICK_RESTART || lw__find_held(t, l) != NULL))
+	if (!lw__pre_usable(t, l, kind, tick, 0, NULL))
 		return 0;
 	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
 	unsigned slot = c & (LW__CHAIN_CACHE - 1);
@@ -155,9 +171,7 @@ static LW__ALWAYS_INLINE int lw__acquire_pre_any(struct lw__thread *t, struct lw
 		t->chains[slot].key = c;
 		t->chains[slot].stack = st;
 	}
-	a->chain = c;
-	a->when = (uint64_t)tick | (uint64_t)st << 32;
-	lw__wait_begin(t, l, mode, 0, a->when);
+	lw__pre_begin(t, l, mode, c, tick, st, a);
 	return 1;
 }
 
