@@ -4,9 +4,17 @@
  * and main() then waits for audit. The watchdog of a process that had one
  * thread starts with the second (issue 12), in time to see the wait-for
  * cycle: one deadlock error (and the lock-order cycle), the run ended, in
- * every way in. */
+ * every way in. fork_late_deadlock.c builds the same program with
+ * FORK_FIRST: then a child of the lone process does it. */
 #include <pthread.h>
 #include <semaphore.h>
+#ifdef FORK_FIRST
+#include <sys/wait.h>
+#include <unistd.h>
+#define ROUNDS 1000
+#else
+#define ROUNDS 100000
+#endif
 
 static pthread_mutex_t ledger = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t audit = PTHREAD_MUTEX_INITIALIZER;
@@ -37,10 +45,22 @@ __attribute__((noinline)) static void settle(void)
 int main(void)
 {
 	sem_init(&audit_held, 0, 0);
-	for (int i = 0; i < 100000; i++) {
+	for (int i = 0; i < ROUNDS; i++) {
 		pthread_mutex_lock(&ledger);
 		pthread_mutex_unlock(&ledger);
 	}
+#ifdef FORK_FIRST
+	int status;
+	pid_t pid = fork();
+	if (pid == 0) {
+		settle();
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+#else
 	settle();
 	return 0;
+#endif
 }
