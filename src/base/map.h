@@ -75,6 +75,26 @@ static inline void *lw__map_get(struct lw__map *m, uint64_t key)
 	}
 }
 
+/* The same for a caller whose miss goes to a locked slow path that looks
+ * again (so a key missed while the table is replaced costs only that): no
+ * generation check. */
+static inline void *lw__map_get_once(struct lw__map *m, uint64_t key)
+{
+	struct lw__map_tab *t = lw__load_acq(&m->tab);
+	if (lw__unlikely(!t))
+		return NULL;
+	size_t mask = lw__load(&t->mask); /* 0 in a table given back */
+	size_t i = lw__map_hash(key) & mask;
+	for (size_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
+		uint64_t k = lw__load_acq(&t->slots[i].key);
+		if (lw__likely(k == key))
+			return lw__load_acq(&t->slots[i].val);
+		if (k == 0)
+			break;
+	}
+	return NULL;
+}
+
 /* Insert or overwrite (val may be NULL to remove). The caller holds the
  * lock that serialises writers. Returns 0, or -1 when out of memory. */
 int lw__map_put(struct lw__map *m, uint64_t key, void *val);

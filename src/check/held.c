@@ -59,7 +59,7 @@ static void seal(struct lw__thread *t)
 	if (!lw__held_live(h))
 		return;
 	h->simple = !t->n_more && h->count == 1 && h->lock->kind != LW__SEM &&
-		    h->lock->stats == NULL;
+		    !h->lock->counted;
 }
 
 /* Push an entry on top of the whole held stack: inline, else a deep one
@@ -159,6 +159,8 @@ static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, in
 		a->stack = t->chains[slot].stack;
 	else if (!known_chain(t, key, &a->stack))
 		a->stack = slow_chain(t, l, mode, s, key, !try_);
+	if (!try_ && key == c && lw__held_depth(t) < LW__MAX_HELD)
+		lw__keep_chain(t, l, c, a->stack);
 }
 
 static void remove_held(struct lw__thread *t, struct lw__held *h);
@@ -229,7 +231,7 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 	}
 	checked_chain(t, l, how, 0, s, a);
 wait:
-	if (lw__unlikely(l->stats != NULL)) {
+	if (lw__unlikely(l->counted)) {
 		a->contended = lw__load(&l->owner) != NULL;
 		a->waited = 1;
 		t->acq_t_ns = lw__now_ns();
@@ -269,9 +271,9 @@ static void acquired(struct lw__thread *t, struct lw__lock *l, int mode,
 	if (lw__unlikely(l->orphan))
 		l->orphan = 0; /* it was unlocked after all, and is taken now */
 	uint64_t now_ns = 0;
-	if (lw__unlikely(l->stats != NULL)) {
+	if (lw__unlikely(l->counted)) {
 		now_ns = lw__now_ns();
-		lw__stats_acquired(l->stats, a->waited ? now_ns - t->acq_t_ns : 0,
+		lw__stats_acquired(lw__lock_stats(l), a->waited ? now_ns - t->acq_t_ns : 0,
 				   a->waited && a->contended);
 	}
 	if (lw__unlikely(a->recursive)) {
@@ -280,7 +282,7 @@ static void acquired(struct lw__thread *t, struct lw__lock *l, int mode,
 			depth_up(h);
 		return;
 	}
-	int simple = l->kind != LW__SEM && l->stats == NULL;
+	int simple = l->kind != LW__SEM && !l->counted;
 	uint64_t *ns = push_any(t, l, a->chain,
 				(uint64_t)lw__load(&lw__tick) | (uint64_t)a->stack << 32,
 				simple ? LW__HELD_PLAIN(mode) : (uint32_t)mode | 1u << 16,
@@ -323,8 +325,8 @@ static void remove_held(struct lw__thread *t, struct lw__held *h)
 {
 	unsigned i = held_index(t, h), n = lw__held_depth(t);
 	uint64_t *ns = held_t_ns(t, i);
-	if (lw__unlikely(h->lock->stats != NULL) && *ns)
-		lw__stats_released(h->lock->stats, lw__now_ns() - *ns);
+	if (lw__unlikely(h->lock->counted) && *ns)
+		lw__stats_released(lw__lock_stats(h->lock), lw__now_ns() - *ns);
 	if (h->mode == LW__WRITE && lw__load(&h->lock->owner) == t)
 		lw__store(&h->lock->owner, NULL);
 	uint64_t prev_old = h->chain, prev_new = i ? lw__held_at(t, i - 1)->chain : 0;
@@ -387,7 +389,7 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 	l = h->lock;
 	if (lw__unlikely(h->count > 1)) {
 		if (depth_down(h) == 1) {
-			h->simple = l->kind != LW__SEM && l->stats == NULL;
+			h->simple = l->kind != LW__SEM && !l->counted;
 			seal(t);
 		}
 		return;
@@ -473,6 +475,6 @@ void lw__cond_reacquire(struct lw__thread *t, struct lw__held *saved)
 				saved->flags, saved->mode == LW__WRITE);
 	if (ns) {
 		lw__held_at(t, lw__held_depth(t) - 1)->count_extra = saved->count_extra;
-		*ns = l->stats ? lw__now_ns() : 0;
+		*ns = l->counted ? lw__now_ns() : 0;
 	}
 }

@@ -127,10 +127,57 @@ static LW__ALWAYS_INLINE void lw__pre_begin(struct lw__thread *t, struct lw__loc
 	lw__wait_begin(t, l, mode, 0, a->when);
 }
 
+/* Chains kept with the locks (model/lock.h): chain c, made by taking l
+ * now, is the one kept with l (nothing held) or with the top held lock
+ * (c on top of it): then its stack id into *st, and 1. A held entry a
+ * signal handler's pop left without its lock (lw__held_clear) keeps
+ * nothing. */
+static LW__ALWAYS_INLINE int lw__kept_chain(const struct lw__thread *t, const struct lw__lock *l,
+					    uint64_t c, uint32_t *st)
+{
+	unsigned n = t->n_held;
+	uint64_t tag;
+	if (n == 0) {
+		tag = lw__load(&l->base_tag);
+	} else {
+		const struct lw__lock *p = t->held[n - 1].lock;
+		if (lw__unlikely(p == NULL) || lw__load(&p->above_chain) != c)
+			return 0;
+		tag = lw__load(&p->above_tag);
+	}
+	if ((uint32_t)tag != (uint32_t)c)
+		return 0;
+	*st = (uint32_t)(tag >> 32);
+	return 1;
+}
+
+/* Keep validated chain c (the acquirer's own, of a blocking acquire, made
+ * by taking l with the thread's held stack as it is) with l or the top
+ * held lock, with its stack id: the last one wins. Not for a full inline
+ * stack, whose chains the fast path never takes. The above slot's tag is
+ * written before its chain, so two writers at once leave a chain with the
+ * other's tag at worst: its low half differs, a miss. */
+static inline void lw__keep_chain(const struct lw__thread *t, struct lw__lock *l, uint64_t c,
+				  uint32_t st)
+{
+	uint64_t tag = (uint64_t)st << 32 | (uint32_t)c;
+	unsigned n = t->n_held;
+	if (n == 0) {
+		if (lw__load(&l->base_tag) != tag)
+			lw__store(&l->base_tag, tag);
+		return;
+	}
+	struct lw__lock *p = n < LW__MAX_HELD ? t->held[n - 1].lock : NULL;
+	if (!p || lw__load(&p->above_chain) == c)
+		return;
+	lw__store(&p->above_tag, tag);
+	lw__store(&p->above_chain, c);
+}
+
 /* Before a blocking acquire, the fast path: lw__pre_usable, on a chain
- * this thread checked before. Marks "waiting for l" and returns 1;
- * anything else returns 0 having done nothing, and the caller takes the
- * slow path (lw__acquire_pre_slow). */
+ * kept with the lock or the top held one (lw__kept_chain). Marks "waiting
+ * for l" and returns 1; anything else returns 0 having done nothing, and
+ * the caller takes the slow path (lw__acquire_pre_slow). */
 static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int kind, int mode,
 				  uintptr_t pc, int by_addr, const void *addr,
 				  struct lw__acq *a)
@@ -139,38 +186,43 @@ static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int 
 	if (!lw__pre_usable(t, l, kind, tick, by_addr, addr))
 		return 0;
 	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
-	unsigned slot = c & (LW__CHAIN_CACHE - 1);
-	if (lw__unlikely(t->chains[slot].key != c))
+	uint32_t st;
+	if (lw__unlikely(!lw__kept_chain(t, l, c, &st)))
 		return 0;
-	lw__pre_begin(t, l, mode, c, tick, t->chains[slot].stack, a);
+	lw__pre_begin(t, l, mode, c, tick, st, a);
 	return 1;
 }
 
-/* lw__acquire_pre, for the slow twins (the fast path missed a cache): the
- * same checks, and a chain missing from the thread's chain cache is looked
- * up in the process's table of validated chains (model/chains.h), one
- * inline probe, and put in the thread's cache; so a chain another thread
- * checked, or one evicted from this thread's cache, still goes the fast
- * way, with the chain computed once. (A thread holding LW__MAX_HELD locks
- * has deeper chains under other keys: the slow path's.) */
+/* lw__acquire_pre, for the slow twins (the fast path missed): the same
+ * checks; a chain not kept with the locks is looked up in the thread's
+ * chain cache, then in the process's table of validated chains
+ * (model/chains.h), one inline probe, and kept (lw__keep_chain) and
+ * cached; so a chain another thread checked, or one another chain
+ * displaced, still goes the fast way, with the chain computed once. (A
+ * thread holding LW__MAX_HELD locks has deeper chains under other keys:
+ * the slow path's.) */
 static LW__ALWAYS_INLINE int lw__acquire_pre_any(struct lw__thread *t, struct lw__lock *l, int kind,
 				      int mode, uintptr_t pc, struct lw__acq *a)
 {
 	uint32_t tick = lw__load(&lw__tick);
+	lw__watchdog_want(0); /* a new thread's first lock call comes here */
 	if (!lw__pre_usable(t, l, kind, tick, 0, NULL))
 		return 0;
 	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
-	unsigned slot = c & (LW__CHAIN_CACHE - 1);
 	uint32_t st;
-	if (lw__likely(t->chains[slot].key == c)) {
+	if (lw__likely(lw__kept_chain(t, l, c, &st)))
+		goto go;
+	unsigned slot = c & (LW__CHAIN_CACHE - 1);
+	if (t->chains[slot].key == c) {
 		st = t->chains[slot].stack;
 	} else {
-		lw__watchdog_want(0); /* a new thread's chain cache is empty: it comes here */
 		if (t->n_held >= LW__MAX_HELD || !lw__chains_find(c, &st))
 			return 0;
 		t->chains[slot].key = c;
 		t->chains[slot].stack = st;
 	}
+	lw__keep_chain(t, l, c, st);
+go:
 	lw__pre_begin(t, l, mode, c, tick, st, a);
 	return 1;
 }

@@ -162,7 +162,7 @@ static int level_of(uint64_t dur, long threshold)
 
 static long threshold(const struct lw__lock *l, int kind)
 {
-	int own = kind == EP_HOLD ? l->hold_ms : l->wait_ms;
+	int own = lw__lock_threshold(l, kind == EP_HOLD);
 	if (own >= 0)
 		return own;
 	return kind == EP_HOLD ? lw__opt.hold_ms : lw__opt.wait_ms;

@@ -45,16 +45,22 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
 	return cache ? lw__lock_cached(cache, obj, kind, s) : lw__lock_get(obj, kind, s);
 }
 
-/* The record the wrapper caches, or the one the thread last found at this
- * address's slot in its small cache, else NULL: no call, no store. The
- * caller checks its kind and that it is live (lw__lock_plain does both),
- * then, from the thread's cache, its address (lw__acquire_pre). */
-static inline struct lw__lock *lw__op_lock_fast(struct lw__thread *t, void *obj,
-						struct lw__lock **cache)
+/* The record the wrapper caches, or the one the thread last found for this
+ * address in its small cache, into *l, and 1; else 0: no call, no store,
+ * and no record read for an address the cache does not have. The caller
+ * checks its kind and that it is live (lw__lock_plain does both; an empty
+ * slot's lw__lock_none never passes), then, from the thread's cache, its
+ * address (lw__acquire_pre: the record may have been reused). */
+static inline int lw__op_lock_fast(struct lw__thread *t, void *obj, struct lw__lock **cache,
+				   struct lw__lock **l)
 {
 	if (cache)
-		return lw__load_acq(cache);
-	return t->by_addr[lw__addr_slot(obj)];
+		return (*l = lw__load_acq(cache)) != NULL;
+	unsigned i = lw__addr_slot(obj);
+	if (t->addr_key[i] != obj)
+		return 0;
+	*l = t->addr_lock[i];
+	return 1;
 }
 
 /* The record of obj: cached, else found or registered (and cached by the
@@ -66,12 +72,16 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 	if (cache)
 		return lw__lock_cached(cache, obj, kind, s);
 	unsigned i = lw__addr_slot(obj);
-	struct lw__lock *l = t->by_addr[i];
-	if (lw__likely(l != NULL && lw__lock_is(l, obj, kind)))
+	struct lw__lock *l = t->addr_lock[i];
+	if (lw__likely(t->addr_key[i] == obj && lw__lock_is(l, obj, kind)))
 		return l;
 	l = lw__lock_get(obj, kind, s);
-	if (l)
-		t->by_addr[i] = l;
+	if (l) {
+		/* a signal handler's lookup between the two stores may pair
+		 * another address with this record: its user checks */
+		t->addr_lock[i] = l;
+		t->addr_key[i] = obj;
+	}
 	return l;
 }
 
@@ -106,7 +116,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		struct lw__lock *l_;                                               \
 		struct lw__acq a_;                                                 \
 		if (lw__likely(t_ != NULL) &&                                      \
-		    lw__likely((l_ = lw__op_lock_fast(t_, LW__OBJ(obj), (cache))) != NULL) && \
+		    lw__likely(lw__op_lock_fast(t_, LW__OBJ(obj), (cache), &l_)) &&       \
 		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), site_.pc,     \
 					       (cache) == NULL, LW__OBJ(obj), &a_))) {     \
 			int rc_ = (call);                                          \

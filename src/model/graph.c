@@ -445,7 +445,7 @@ static void copy_out(struct lw__graph_copy_edge *c, const struct lw__edge *e)
  * time): its user name, its header site, or the stack of its first use. */
 static uint64_t class_key(const struct lw__lock *l, uint64_t h)
 {
-	const char *name = lw__load_acq(&l->name);
+	const char *name = lw__lock_name(l);
 	if (name)
 		return lw__fnv_str(name, 256) ^ h;
 	if (l->site_file)

@@ -20,8 +20,8 @@
 #include <string.h>
 
 _Static_assert(sizeof(struct lw__lock) == 128, "a lock record is two cache lines");
-_Static_assert(offsetof(struct lw__lock, key) + sizeof(uint64_t) <= 64 &&
-		       offsetof(struct lw__lock, addr) < 64 && offsetof(struct lw__lock, state) < 64,
+_Static_assert(offsetof(struct lw__lock, cold) + sizeof(void *) <= 64 &&
+		       offsetof(struct lw__lock, site_stack) == 64,
 	       "what the fast path touches is in the record's first cache line");
 
 struct lw__mutex lw__registry_mu = LW__MUTEX_INIT;
@@ -59,9 +59,12 @@ static struct lw__lock *record_alloc(void)
 		/* nothing can reach it (reclaim): all but its first-line state,
 		 * which record_new publishes last */
 		l->next_retired = NULL;
-		l->hold_ms = l->wait_ms = 0;
-		l->stats = NULL;
-		l->name = NULL;
+		if (l->cold) { /* kept, reset */
+			l->cold->hold_ms = l->cold->wait_ms = -1;
+			l->cold->stats = NULL;
+			lw__store_rel(&l->cold->name, (const char *)NULL);
+		}
+		l->base_tag = l->above_chain = l->above_tag = 0;
 		l->seen = l->referenced = 0;
 		l->site_stack = 0;
 		l->site_line = 0;
@@ -286,6 +289,20 @@ static uint32_t site_stack(const struct lw__site *site)
 	return st;
 }
 
+/* l's side record, made when first needed (caller holds reg_mu); NULL when
+ * out of memory. */
+static struct lw__lock_cold *cold_of(struct lw__lock *l)
+{
+	if (l->cold)
+		return l->cold;
+	struct lw__lock_cold *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->hold_ms = c->wait_ms = -1;
+	lw__store_rel(&l->cold, c);
+	return c;
+}
+
 static struct lw__lock *record_new(const void *addr, int kind, const struct lw__site *site,
 				   uint32_t stack)
 {
@@ -300,9 +317,11 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	lw__store(&l->id, id);
 	lw__store(&l->key, z ^ (z >> 31));
 	lw__store(&l->addr, addr);
-	l->hold_ms = l->wait_ms = -1;
-	if (lw__opt.stats)
-		l->stats = calloc(1, sizeof(struct lw__stats));
+	struct lw__stats *stats = NULL;
+	if (lw__opt.stats && cold_of(l)) {
+		stats = calloc(1, sizeof(struct lw__stats));
+		l->cold->stats = stats;
+	}
 	set_site(l, site, stack);
 	/* the state last: a thread holding a stale pointer to a reused record
 	 * sees it retired until then, and its new address after (lw__lock_is) */
@@ -310,11 +329,30 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	struct lw__lock tmp;
 	tmp.state = 0;
 	tmp.kind = (uint8_t)kind;
-	tmp.counted = l->stats != NULL;
+	tmp.counted = stats != NULL;
 	st = tmp.state;
 	lw__store_rel(&l->state, st);
 	lw__pages_add(l, addr);
 	return l;
+}
+
+/* What a new record l at old's address keeps of old (caller holds
+ * reg_mu): its name (a name sticks to the address) and, when old was only
+ * named or given thresholds before its first use, its thresholds. */
+static void copy_cold(struct lw__lock *l, const struct lw__lock *old)
+{
+	const struct lw__lock_cold *o = old ? old->cold : NULL;
+	if (!o || (!o->name && old->kind != LW__UNKNOWN))
+		return;
+	struct lw__lock_cold *c = cold_of(l);
+	if (!c)
+		return;
+	if (o->name)
+		lw__store_rel(&c->name, o->name);
+	if (old->kind == LW__UNKNOWN) {
+		c->hold_ms = o->hold_ms;
+		c->wait_ms = o->wait_ms;
+	}
 }
 
 /* After retiring l (registry lock dropped): the higher layers forget it. */
@@ -369,12 +407,7 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 		struct lw__lock *old = l;
 		l = record_new(addr, kind, site, stack);
 		if (l) {
-			if (old && old->name)
-				l->name = old->name; /* a name sticks to the address */
-			if (old && old->kind == LW__UNKNOWN) {
-				l->hold_ms = old->hold_ms;
-				l->wait_ms = old->wait_ms;
-			}
+			copy_cold(l, old);
 			lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, l);
 		}
 		if (old) {
@@ -483,8 +516,9 @@ void lw__lock_set_name(const void *addr, const char *name)
 	pages_reserve();
 	LOCK();
 	struct lw__lock *l = record_for(addr);
-	if (l)
-		lw__store_rel(&l->name, copy); /* the old name is leaked on purpose */
+	struct lw__lock_cold *c = l ? cold_of(l) : NULL;
+	if (c)
+		lw__store_rel(&c->name, copy); /* the old name is leaked on purpose */
 	UNLOCK();
 }
 
@@ -493,9 +527,10 @@ void lw__lock_set_thresholds(const void *addr, long hold_ms, long wait_ms)
 	pages_reserve();
 	LOCK();
 	struct lw__lock *l = record_for(addr);
-	if (l) {
-		l->hold_ms = hold_ms < 0 ? -1 : (int)(hold_ms > INT32_MAX ? INT32_MAX : hold_ms);
-		l->wait_ms = wait_ms < 0 ? -1 : (int)(wait_ms > INT32_MAX ? INT32_MAX : wait_ms);
+	struct lw__lock_cold *c = l ? cold_of(l) : NULL;
+	if (c) {
+		c->hold_ms = hold_ms < 0 ? -1 : (int)(hold_ms > INT32_MAX ? INT32_MAX : hold_ms);
+		c->wait_ms = wait_ms < 0 ? -1 : (int)(wait_ms > INT32_MAX ? INT32_MAX : wait_ms);
 	}
 	UNLOCK();
 }

@@ -44,6 +44,17 @@ struct lw__site {
 	const lw_site_t *src;
 };
 
+/* Set rarely and read by slow paths only: a lock's user name, its own
+ * thresholds and its option stats, in a side record made when one is
+ * first set (under the registry lock), so the record's first line keeps
+ * room for what the fast path reads. Never freed: a record reused keeps
+ * it, reset. */
+struct lw__lock_cold {
+	int hold_ms, wait_ms;    /* per-lock thresholds, -1: the global option */
+	struct lw__stats *stats; /* option stats: set at registration, else NULL */
+	const char *name;        /* lw_set_name(); never freed once set */
+};
+
 struct lw__lock {
 	/* --- first cache line: all the fast path reads or writes --- */
 	struct lw__thread *owner; /* the thread that holds it for writing, or NULL */
@@ -55,20 +66,24 @@ struct lw__lock {
 			uint8_t orphan;  /* held at a fork by a thread the child
 					  * lacks: LW__ORPHAN_WRITE, _READ (bits);
 					  * or by a thread that exited (_DEAD) */
-			uint8_t counted; /* stats != NULL */
+			uint8_t counted; /* option stats (cold->stats != NULL) */
 		};
 		uint32_t state; /* all four: equal to the kind alone for a live
 				 * lock the fast path may take (lw__lock_plain) */
 	};
 	const void *addr;
 	uint64_t key;        /* random, for the chain hash (check/held.h) */
-	int hold_ms, wait_ms; /* per-lock thresholds, -1: the global option */
-	struct lw__stats *stats; /* option stats: set at registration, else NULL */
-	const char *name;    /* lw_set_name(); never freed once set (registry lock) */
-	uint8_t seen;        /* acquired at least once: set by the first check of a
-			      * chain with it on top (check/held.c), never cleared */
-	uint8_t referenced;  /* retired, and found by the last reuse scan in a
-			      * thread's held stack or wait (lock.c) */
+	/* validated chains kept with the lock (lockdep's way), so a table of
+	 * many locks finds its chains without the thread's chain cache or the
+	 * process's chain table: the last chain with this lock alone on top
+	 * of nothing (its low half, then its stack id above it) and the last
+	 * chain pushed on top of this lock (the whole chain, then its low
+	 * half and stack id). Written by the slow path, one word at a time:
+	 * a reader checks the low half against the chain it matched, so a
+	 * stack id is never paired with another chain (check/held.h) */
+	uint64_t base_tag;
+	uint64_t above_chain, above_tag;
+	struct lw__lock_cold *cold; /* NULL: no name, thresholds or stats */
 
 	/* --- second line: written under the registry lock --- */
 	uint32_t site_stack; /* depot id of the stack that first used it */
@@ -78,6 +93,10 @@ struct lw__lock {
 	/* --- graph state, under the graph lock (graph.c) --- */
 	uint32_t mark;       /* search stamp */
 	uint32_t n_out, n_in;
+	uint8_t seen;        /* acquired at least once: set by the first check of a
+			      * chain with it on top (check/held.c), never cleared */
+	uint8_t referenced;  /* retired, and found by the last reuse scan in a
+			      * thread's held stack or wait (lock.c) */
 	int64_t ord;         /* position in the topological order, 0: none yet */
 	union {
 		struct lw__edge *via; /* breadth-first search parent edge */
@@ -86,6 +105,26 @@ struct lw__lock {
 	};
 	struct lw__edge *out, *in; /* lists through the edges (graph.c) */
 } __attribute__((aligned(64))); /* 128 bytes: two cache lines */
+
+/* The cold fields (slow paths; the record is live or just read). */
+static inline const char *lw__lock_name(const struct lw__lock *l)
+{
+	const struct lw__lock_cold *c = lw__load_acq(&l->cold);
+	return c ? lw__load_acq(&c->name) : NULL;
+}
+
+static inline struct lw__stats *lw__lock_stats(const struct lw__lock *l)
+{
+	const struct lw__lock_cold *c = lw__load_acq(&l->cold);
+	return c ? c->stats : NULL;
+}
+
+/* The lock's own hold (hold = 1) or wait threshold in ms, -1: none. */
+static inline int lw__lock_threshold(const struct lw__lock *l, int hold)
+{
+	const struct lw__lock_cold *c = lw__load_acq(&l->cold);
+	return !c ? -1 : hold ? c->hold_ms : c->wait_ms;
+}
 
 /* The type of a mutex (PTHREAD_MUTEX_NORMAL, _RECURSIVE, _ERRORCHECK), read
  * from glibc's object; -1 for other kinds of lock. */
@@ -180,7 +219,7 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 
 static inline struct lw__lock *lw__lock_get(const void *addr, int kind, struct lw__site site)
 {
-	struct lw__lock *l = lw__map_get(&lw__locks_by_addr, (uint64_t)(uintptr_t)addr);
+	struct lw__lock *l = lw__map_get_once(&lw__locks_by_addr, (uint64_t)(uintptr_t)addr);
 	if (lw__likely(l != NULL && lw__lock_is(l, addr, kind)))
 		return l;
 	return lw__lock_get_slow(addr, kind, site);

@@ -62,6 +62,8 @@ static struct lw__thread *state_alloc(void)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+struct lw__lock lw__lock_none;
+
 struct lw__thread *lw__thread_new(void)
 {
 	if (lw__tls_gone)
@@ -97,6 +99,8 @@ struct lw__thread *lw__thread_new(void)
 		}
 	}
 	if (t) {
+		for (unsigned i = 0; i < LW__ADDR_CACHE; i++)
+			t->addr_lock[i] = &lw__lock_none;
 		t->tid = (int)syscall(SYS_gettid);
 		t->self_pt = (uintptr_t)pthread_self();
 		lw__thread_refresh_name(t);

@@ -30,6 +30,11 @@ static inline unsigned lw__addr_slot(const void *addr)
 
 enum { LW__WRITE = 0, LW__READ = 1 };
 
+/* A record no lookup finds and no kind matches (its state is 0): what an
+ * empty slot of a thread's address cache holds, so a hit needs no NULL
+ * test. */
+extern struct lw__lock lw__lock_none;
+
 /* One held lock: 32 bytes, written by the fast path in four stores. The
  * call site is not kept: it is folded into the chain hash and recovered
  * from it when the chains are re-hashed (lw__chain_site in check/held.h). */
@@ -109,9 +114,14 @@ struct lw__thread {
 	uintptr_t self_pt;
 
 	/* the last locks found by address (the header and preload ways in), by
-	 * lw__addr_slot: a record found here may since have been retired or
-	 * reused for another lock; its user checks (state, then address) */
-	struct lw__lock *by_addr[LW__ADDR_CACHE];
+	 * lw__addr_slot: the address, and its record in a second array (so
+	 * each is indexed with no scaling: fewer instructions), so a miss is
+	 * known without reading a record. A slot never written holds
+	 * &lw__lock_none, a record no kind matches. A record found here may
+	 * since have been retired or reused for another lock: its user
+	 * checks (state, then address) */
+	const void *addr_key[LW__ADDR_CACHE];
+	struct lw__lock *addr_lock[LW__ADDR_CACHE];
 
 	/* chains already checked: key, and the stack that took the lock */
 	struct {

@@ -152,7 +152,7 @@ void lw__lock_describe(const struct lw__lock *l, char *name, size_t nn, char *cl
 		       size_t cn)
 {
 	char sym[256], pos[256];
-	const char *user = lw__load_acq(&l->name);
+	const char *user = lw__lock_name(l);
 	int has_sym = lw__sym_data(l->addr, sym, sizeof(sym));
 	if (has_sym)
 		strip_local_suffix(sym);

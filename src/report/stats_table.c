@@ -27,12 +27,13 @@ static size_t n_rows, cap_rows;
 static void collect(struct lw__lock *l, void *arg)
 {
 	(void)arg;
-	if (!l->stats || !lw__load(&l->stats->acquisitions))
+	struct lw__stats *st = lw__lock_stats(l);
+	if (!st || !lw__load(&st->acquisitions))
 		return;
 	if (lw__grow(&rows, &cap_rows, n_rows, sizeof(*rows), 64) < 0)
 		return;
 	rows[n_rows].l = l;
-	rows[n_rows].s = *l->stats;
+	rows[n_rows].s = *st;
 	n_rows++;
 }
 
