@@ -127,58 +127,76 @@ static LW__ALWAYS_INLINE void lw__pre_begin(struct lw__thread *t, struct lw__loc
 	lw__wait_begin(t, l, mode, 0, a->when);
 }
 
-/* Chains kept with the locks (model/lock.h): chain c, made by taking l
- * now, is the one kept with l (nothing held) or with the top held lock
- * (c on top of it): then its stack id into *st, and 1. A held entry a
- * signal handler's pop left without its lock (lw__held_clear) keeps
- * nothing. */
+/* Chains kept with the locks (model/lock.h): is chain c, made by taking l
+ * now, the one kept with l (on top) or with the top held lock (above it)?
+ * Then its stack id into *st, and 1. A held entry a signal handler's pop
+ * left without its lock (lw__held_clear) keeps nothing. */
+static LW__ALWAYS_INLINE int lw__kept_match(uint64_t tag, uint32_t hi, uint64_t c)
+{
+	return (uint32_t)tag == (uint32_t)c && hi == (uint32_t)(c >> 32);
+}
+
 static LW__ALWAYS_INLINE int lw__kept_chain(const struct lw__thread *t, const struct lw__lock *l,
 					    uint64_t c, uint32_t *st)
 {
-	unsigned n = t->n_held;
 	uint64_t tag;
+	unsigned n = t->n_held;
 	if (n == 0) {
-		tag = lw__load(&l->base_tag);
-	} else {
-		const struct lw__lock *p = t->held[n - 1].lock;
-		if (lw__unlikely(p == NULL) || lw__load(&p->above_chain) != c)
+		/* nothing held: no order to check, only the stack to find, so
+		 * the low half is enough (another chain of l with the same low
+		 * half, one in 2^32, would only lend its stack) */
+		tag = lw__load(&l->top_tag);
+		if ((uint32_t)tag != (uint32_t)c)
 			return 0;
-		tag = lw__load(&p->above_tag);
+		goto hit;
 	}
-	if ((uint32_t)tag != (uint32_t)c)
+	/* above the top held lock first: a lock taken under many others (a
+	 * striped table's global lock) has its chain there */
+	const struct lw__lock *p = t->held[n - 1].lock;
+	if (lw__likely(p != NULL)) {
+		tag = lw__load(&p->above_tag);
+		if (lw__likely(lw__kept_match(tag, lw__load(&p->above_hi), c)))
+			goto hit;
+	}
+	tag = lw__load(&l->top_tag);
+	if (!lw__kept_match(tag, lw__load(&l->top_hi), c))
 		return 0;
+hit:
 	*st = (uint32_t)(tag >> 32);
 	return 1;
 }
 
+static inline void lw__keep_in(uint64_t *tag_p, uint32_t *hi_p, uint64_t tag, uint32_t hi)
+{
+	if (lw__load(tag_p) != tag || lw__load(hi_p) != hi) {
+		lw__store(tag_p, tag);
+		lw__store(hi_p, hi);
+	}
+}
+
 /* Keep validated chain c (the acquirer's own, of a blocking acquire, made
- * by taking l with the thread's held stack as it is) with l or the top
- * held lock, with its stack id: the last one wins. Not for a full inline
- * stack, whose chains the fast path never takes. The above slot's tag is
- * written before its chain, so two writers at once leave a chain with the
- * other's tag at worst: its low half differs, a miss. */
+ * by taking l with the thread's held stack as it is) with l and with the
+ * top held lock, with its stack id: the last one wins. Not for a full
+ * inline stack, whose chains the fast path never takes. */
 static inline void lw__keep_chain(const struct lw__thread *t, struct lw__lock *l, uint64_t c,
 				  uint32_t st)
 {
 	uint64_t tag = (uint64_t)st << 32 | (uint32_t)c;
+	uint32_t hi = (uint32_t)(c >> 32);
 	unsigned n = t->n_held;
-	if (n == 0) {
-		if (lw__load(&l->base_tag) != tag)
-			lw__store(&l->base_tag, tag);
+	if (n >= LW__MAX_HELD)
 		return;
-	}
-	struct lw__lock *p = n < LW__MAX_HELD ? t->held[n - 1].lock : NULL;
-	if (!p || lw__load(&p->above_chain) == c)
-		return;
-	lw__store(&p->above_tag, tag);
-	lw__store(&p->above_chain, c);
+	lw__keep_in(&l->top_tag, &l->top_hi, tag, hi);
+	struct lw__lock *p = n ? t->held[n - 1].lock : NULL;
+	if (p)
+		lw__keep_in(&p->above_tag, &p->above_hi, tag, hi);
 }
 
 /* Before a blocking acquire, the fast path: lw__pre_usable, on a chain
  * kept with the lock or the top held one (lw__kept_chain). Marks "waiting
  * for l" and returns 1; anything else returns 0 having done nothing, and
  * the caller takes the slow path (lw__acquire_pre_slow). */
-static inline int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int kind, int mode,
+static LW__ALWAYS_INLINE int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int kind, int mode,
 				  uintptr_t pc, int by_addr, const void *addr,
 				  struct lw__acq *a)
 {

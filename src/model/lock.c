@@ -64,7 +64,8 @@ static struct lw__lock *record_alloc(void)
 			l->cold->stats = NULL;
 			lw__store_rel(&l->cold->name, (const char *)NULL);
 		}
-		l->base_tag = l->above_chain = l->above_tag = 0;
+		l->top_tag = l->above_tag = 0;
+		l->top_hi = l->above_hi = 0;
 		l->seen = l->referenced = 0;
 		l->site_stack = 0;
 		l->site_line = 0;

@@ -75,14 +75,14 @@ struct lw__lock {
 	uint64_t key;        /* random, for the chain hash (check/held.h) */
 	/* validated chains kept with the lock (lockdep's way), so a table of
 	 * many locks finds its chains without the thread's chain cache or the
-	 * process's chain table: the last chain with this lock alone on top
-	 * of nothing (its low half, then its stack id above it) and the last
-	 * chain pushed on top of this lock (the whole chain, then its low
-	 * half and stack id). Written by the slow path, one word at a time:
-	 * a reader checks the low half against the chain it matched, so a
-	 * stack id is never paired with another chain (check/held.h) */
-	uint64_t base_tag;
-	uint64_t above_chain, above_tag;
+	 * process's chain table: the last chain with this lock on top, and
+	 * the last chain pushed on top of this lock. Each is kept as a tag
+	 * (its stack id << 32 | the chain's low half) and the chain's high
+	 * half, written by the slow path one after the other: a reader
+	 * matches both halves, so a slot caught half-written (or written by
+	 * two threads at once) matches neither chain (check/held.h) */
+	uint64_t top_tag, above_tag;
+	uint32_t top_hi, above_hi;
 	struct lw__lock_cold *cold; /* NULL: no name, thresholds or stats */
 
 	/* --- second line: written under the registry lock --- */
