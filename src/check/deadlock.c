@@ -267,13 +267,10 @@ static int describe_thread(struct lw__rb *rb, const struct snap_thread *s, char 
 			lw__rb_lock_name(rb, lw__rb_lock(rb, s->waiting)), why);
 }
 
-static void report(size_t n_stuck, size_t n_core)
+/* The threads of the deadlock (the core) into rb: each waiter with the
+ * lock it waits for, each joiner with the thread it joins. */
+static void add_threads(struct lw__rb *rb)
 {
-	struct lw__rb *rb = lw__rb_new(LW_DEADLOCK, LW_ERROR);
-	if (!rb)
-		return;
-	char line[2048];
-	size_t len = 0;
 	for (size_t i = 0; i < lw__n_snap; i++) {
 		struct snap_thread *s = &lw__snap[i];
 		if (!s->core)
@@ -290,6 +287,16 @@ static void report(size_t n_stuck, size_t n_core)
 		lw__rb_thread_state(rb, ti, "joins thread %d (pthread_join)",
 				    lw__snap[s->join_to].tid);
 	}
+}
+
+static void report(size_t n_stuck, size_t n_core)
+{
+	struct lw__rb *rb = lw__rb_new(LW_DEADLOCK, LW_ERROR);
+	if (!rb)
+		return;
+	char line[2048];
+	size_t len = 0;
+	add_threads(rb);
 	for (size_t i = 0; i < lw__n_snap && len < sizeof(line) - 1; i++) {
 		if (!lw__snap[i].core)
 			continue;

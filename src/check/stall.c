@@ -350,6 +350,35 @@ static void report_wait(struct snap_thread *s, uint64_t dur, uint64_t shape)
 	lw__report_emit(rb);
 }
 
+/* Thread s's holds at tick now: the long ones counted into *n_long, the
+ * longest into *max, each reported when it reaches a higher level. */
+static void check_holds(struct snap_thread *s, uint32_t now, unsigned long *n_long,
+			uint64_t *max)
+{
+	for (unsigned k = 0; k < s->n_held && !s->reporting; k++) {
+		struct snap_held *h = &s->held[k];
+		if (h->lock->kind == LW__SEM)
+			continue; /* units are held by design; waits show pools */
+		uint64_t dur = lw__snap_at_least(now, h->tick);
+		struct episode *e = episode(ep_key(EP_HOLD, s->tid, h->lock, h->tick));
+		int lv = level_of(dur, threshold(h->lock, EP_HOLD));
+		if (!e)
+			continue;
+		if (e->seen >= 2 && dur > *max)
+			*max = dur;
+		if (lv && e->seen >= 2) {
+			(*n_long)++;
+			if (lv > e->level) {
+				e->level = lv;
+				e->shape = shape_key(EP_HOLD, lv, h->stack, h->lock, h->mode);
+				report_hold(s, h, dur, group_of(e->shape, EP_HOLD, h->lock, now));
+			}
+		}
+		if (e->shape)
+			burst_seen(e->shape, EP_HOLD, now);
+	}
+}
+
 void lw__stall_check(uint32_t now)
 {
 	unsigned long long_holds = 0, long_waits = 0;
@@ -357,29 +386,7 @@ void lw__stall_check(uint32_t now)
 	gen++;
 	for (size_t i = 0; i < lw__n_snap; i++) {
 		struct snap_thread *s = &lw__snap[i];
-		for (unsigned k = 0; k < s->n_held && !s->reporting; k++) {
-			struct snap_held *h = &s->held[k];
-			if (h->lock->kind == LW__SEM)
-				continue; /* units are held by design; waits show pools */
-			uint64_t dur = lw__snap_at_least(now, h->tick);
-			struct episode *e = episode(ep_key(EP_HOLD, s->tid, h->lock, h->tick));
-			int lv = level_of(dur, threshold(h->lock, EP_HOLD));
-			if (!e)
-				continue;
-			if (e->seen >= 2 && dur > max_hold)
-				max_hold = dur;
-			if (lv && e->seen >= 2) {
-				long_holds++;
-				if (lv > e->level) {
-					e->level = lv;
-					e->shape = shape_key(EP_HOLD, lv, h->stack, h->lock, h->mode);
-					report_hold(s, h, dur,
-						    group_of(e->shape, EP_HOLD, h->lock, now));
-				}
-			}
-			if (e->shape)
-				burst_seen(e->shape, EP_HOLD, now);
-		}
+		check_holds(s, now, &long_holds, &max_hold);
 		if (s->waiting) {
 			uint64_t dur = lw__snap_at_least(now, s->wait_tick);
 			struct episode *e = episode(ep_key(EP_WAIT, s->tid, s->waiting, s->wait_tick));

@@ -107,4 +107,9 @@ void lw__graph_memory(size_t *edges, size_t *bytes);
 /* The graph lock (runtime/init.c takes it around fork). */
 extern struct lw__mutex lw__graph_mu;
 
+/* Between graph.c and graph_copy.c, graph lock held: copy edge e out into
+ * c; take edge e out of the graph for good (unlinked, unhashed, freed). */
+void lw__graph_edge_copy(struct lw__cycle_edge *c, const struct lw__edge *e);
+void lw__graph_drop_edge(struct lw__edge *e);
+
 #endif

@@ -113,18 +113,11 @@ static int read_sample(struct perf_event_mmap_page *meta, const unsigned char *d
 	}
 	return 0;
 }
-#endif
 
-const struct lw__sample *lw__sample_take(int tid, int wait_ms, const char **note)
+/* A task-clock event on thread tid that samples its user registers and
+ * the top of its stack: its fd, or -1 (errno set). */
+static int open_event(int tid)
 {
-	*note = NULL;
-#if defined(__x86_64__)
-	if (!lw__opt.stack_sample || lw__load(&refused))
-		return NULL;
-	if (filtered()) {
-		lw__store(&refused, 1);
-		return NULL;
-	}
 	struct perf_event_attr a;
 	memset(&a, 0, sizeof(a));
 	a.type = PERF_TYPE_SOFTWARE;
@@ -138,7 +131,21 @@ const struct lw__sample *lw__sample_take(int tid, int wait_ms, const char **note
 	a.exclude_kernel = 1;
 	a.exclude_hv = 1;
 	a.exclude_idle = 1;
-	int fd = (int)syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	return (int)syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+}
+#endif
+
+const struct lw__sample *lw__sample_take(int tid, int wait_ms, const char **note)
+{
+	*note = NULL;
+#if defined(__x86_64__)
+	if (!lw__opt.stack_sample || lw__load(&refused))
+		return NULL;
+	if (filtered()) {
+		lw__store(&refused, 1);
+		return NULL;
+	}
+	int fd = open_event(tid);
 	if (fd < 0) {
 		if (errno != ESRCH)
 			lw__store(&refused, 1);

@@ -1,0 +1,138 @@
+/* symbols_session.c - the symbolising session (see symbols_session.h).
+ *
+ * One mutex, taken through the real-function table, guards every part of
+ * symbolising (symbols.c, symbols_data.c, symbols_cache.c). One libdwfl
+ * session over the running process's own modules, built on first use from
+ * /proc/self/maps and rebuilt after lw__sym_reset(). An address outside
+ * every known module makes one refresh of the module list per call, and
+ * only when the dynamic loader's counts of loaded and unloaded objects
+ * changed since the list was read. */
+#include "symbols_session.h"
+#include "mutex.h"
+#include "real.h"
+
+#include <link.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <unistd.h>
+
+static struct lw__mutex sym_mu = LW__MUTEX_INIT;
+static pid_t state_pid; /* the process the state below was made in, 0: none */
+
+void lw__sym_lock(void)
+{
+	lw__mutex_lock(&sym_mu);
+	if (lw__unlikely(lw__load(&state_pid) == 0))
+		lw__store(&state_pid, getpid());
+}
+
+void lw__sym_unlock(void)
+{
+	lw__mutex_unlock(&sym_mu);
+}
+
+/* ---- the libdwfl session ---------------------------------------------- */
+
+static const Dwfl_Callbacks dwfl_cbs = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+};
+
+static Dwfl *dwfl;
+/* the loader's dlpi_adds / dlpi_subs when the module list was read */
+static unsigned long long seen_adds, seen_subs;
+
+static int dl_counts_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	unsigned long long *c = arg;
+	if (size >= offsetof(struct dl_phdr_info, dlpi_subs) + sizeof(info->dlpi_subs)) {
+		c[0] = info->dlpi_adds;
+		c[1] = info->dlpi_subs;
+	}
+	return 1; /* the counts are the same in every entry: stop */
+}
+
+static void dl_counts(unsigned long long *adds, unsigned long long *subs)
+{
+	unsigned long long c[2] = { 0, 0 };
+	dl_iterate_phdr(dl_counts_cb, c);
+	*adds = c[0];
+	*subs = c[1];
+}
+
+/* Objects loaded so far. */
+unsigned long long lw__sym_dl_adds(void)
+{
+	unsigned long long adds, subs;
+	dl_counts(&adds, &subs);
+	return adds;
+}
+
+/* (Re)read the module list of this process into the session. */
+static void dwfl_report_self(void)
+{
+	dl_counts(&seen_adds, &seen_subs);
+	dwfl_report_begin(dwfl);
+	dwfl_linux_proc_report(dwfl, getpid());
+	dwfl_report_end(dwfl, NULL, NULL);
+}
+
+static int dwfl_ready(void)
+{
+	if (dwfl)
+		return 1;
+	dwfl = dwfl_begin(&dwfl_cbs);
+	if (!dwfl)
+		return 0;
+	dwfl_report_self();
+	return 1;
+}
+
+Dwfl_Module *lw__sym_module(uintptr_t a, int *refreshed)
+{
+	if (!dwfl_ready())
+		return NULL;
+	Dwfl_Module *m = dwfl_addrmodule(dwfl, a);
+	if (m == NULL && !*refreshed) {
+		*refreshed = 1;
+		unsigned long long adds, subs;
+		dl_counts(&adds, &subs);
+		if (adds != seen_adds || subs != seen_subs) {
+			dwfl_report_self();
+			m = dwfl_addrmodule(dwfl, a);
+		}
+	}
+	return m;
+}
+
+/* In a forked child whose parent had another thread inside symbolising at
+ * the fork, the lock stays held by a thread that does not exist here and
+ * the state may be half-updated: abandon it (leaked, so the strings handed
+ * out stay valid) and start over with a fresh lock. 1 when abandoned. */
+static int sym_lock_after_fork(void)
+{
+	if (lw__mutex_trylock(&sym_mu) == 0)
+		return 0; /* nobody was inside: the state is whole */
+	dwfl = NULL;
+	lw__mutex_postfork_child(&sym_mu);
+	lw__mutex_lock(&sym_mu);
+	return 1;
+}
+
+int lw__sym_reset_begin(void)
+{
+	int abandoned = 0;
+	pid_t me = getpid();
+	pid_t owner = lw__load(&state_pid);
+	/* a forked child calls this before anything else, single-threaded */
+	if (owner != 0 && owner != me)
+		abandoned = sym_lock_after_fork();
+	else
+		lw__mutex_lock(&sym_mu);
+	lw__store(&state_pid, me);
+	if (dwfl != NULL) {
+		dwfl_end(dwfl);
+		dwfl = NULL;
+	}
+	return abandoned;
+}
