@@ -24,7 +24,7 @@ int main(void)
 	wd_start();
 	CHECK(lw_set_options("hold_ms=100:wait_ms=100") == 0, "options");
 	lwt_run(flusher, NULL);
-	wd_sleep_ms(200);
+	wd_settle(2);
 	CHECK(lwt_count(LW_LONG_HOLD, LW_WARNING) == 2, "two long_holds (1x, 10x), got %d",
 	      lwt_count(LW_LONG_HOLD, -1));
 	CHECK(wd_total() == 2, "nothing else, got %d", wd_total());

@@ -58,7 +58,7 @@ int main(void)
 	CHECK(lw_set_options("hold_ms=60000:wait_ms=60000") == 0, "options");
 	lw_set_thresholds(&index_lock, 200, -1);
 	lwt_run(indexer, NULL);
-	wd_sleep_ms(200);
+	wd_settle(1);
 	CHECK(lwt_count(LW_LONG_HOLD, LW_WARNING) == 1, "one long_hold, got %d",
 	      lwt_count(LW_LONG_HOLD, -1));
 	CHECK(wd_total() == 1, "nothing else, got %d", wd_total());

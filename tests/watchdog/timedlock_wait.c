@@ -57,7 +57,7 @@ int main(void)
 	REQUIRE((intptr_t)rc == ETIMEDOUT, "pthread_mutex_timedlock returned %d, not ETIMEDOUT",
 		(int)(intptr_t)rc);
 	REQUIRE(waited >= 900, "the timed lock gave up after %ld ms, before its 1 s timeout", waited);
-	wd_sleep_ms(200);
+	wd_settle(2);
 
 	CHECK(lwt_count(LW_LONG_WAIT, LW_WARNING) == 1, "one long_wait, got %d",
 	      lwt_count(LW_LONG_WAIT, -1));

@@ -56,7 +56,7 @@ int main(void)
 	REQUIRE(pthread_create(&b, NULL, drainer_b, NULL) == 0, "pthread_create");
 	pthread_join(a, NULL);
 	pthread_join(b, NULL);
-	wd_sleep_ms(200);
+	wd_settle(2);
 
 	CHECK(lwt_count(LW_LONG_HOLD, LW_WARNING) == 2, "two long_hold warnings, got %d",
 	      lwt_count(LW_LONG_HOLD, -1));

@@ -134,6 +134,17 @@ static __attribute__((unused)) int wd_total(void)
 	return lwt_count(-1, -1);
 }
 
+/* After the scenario: wait until at least n reports came (a watchdog pass
+ * a loaded machine delays delivers its report late; at most 20 s), then
+ * 200 ms more for any report beyond them. No timing is asserted: a
+ * report that never comes fails the count that follows. */
+static __attribute__((unused)) void wd_settle(int n)
+{
+	for (int i = 0; i < 2000 && wd_total() < n; i++)
+		wd_sleep_ms(10);
+	wd_sleep_ms(200);
+}
+
 /* Does some thread of the report have fn in its "doing now" stack (with
  * role, unless NULL)? */
 static __attribute__((unused)) int wd_has_now_func(const struct lwt_report *r, const char *role,
@@ -207,6 +218,7 @@ static __attribute__((unused)) struct lwt_report *wd_nth(int kind, int n)
 	return &lwt_none;
 }
 static __attribute__((unused)) int wd_total(void) { return 0; }
+static __attribute__((unused)) void wd_settle(int n) { (void)n; wd_sleep_ms(200); }
 static __attribute__((unused)) int wd_has_now_func(const struct lwt_report *r, const char *role,
 						   const char *fn)
 {
