@@ -10,10 +10,10 @@
  *   3. cycle verdicts (order_mu)              check/order.c
  *   4. the graph (graph_mu)                   model/graph.c
  *   5. validated chains (chains_mu)           model/chains.c
- *   6. the lock registry (reg_mu)             model/lock.c
+ *   6. the lock registry (registry_mu)        model/records.c
  *   7. the stack depot                        model/stack.c
  *   8. the thread list (list_mu)              model/thread.c
- *   9. order lines written (order_line_mu)    report/order_line.c
+ *   9. order lines written (order_line_mu)    report/order_written.c
  * The parent lets them go in reverse order; the child makes them afresh
  * (it is the only thread, and the one that took them). The watchdog's and
  * health's mutexes are never held across a call into the others: the
