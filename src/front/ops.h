@@ -57,8 +57,17 @@ static inline int lw__op_lock_fast(struct lw__thread *t, void *obj, struct lw__l
 	if (cache)
 		return (*l = lw__load_acq(cache)) != NULL;
 	unsigned i = lw__addr_slot(obj);
-	if (t->addr_key[i] != obj)
-		return 0;
+	if (lw__unlikely(t->addr_key[i] != obj)) {
+		/* one probe of the process's map, inline: a table of more
+		 * locks than the cache holds goes on the fast way */
+		struct lw__lock *m = lw__map_get_once(&lw__locks_by_addr, (uint64_t)(uintptr_t)obj);
+		if (!m)
+			return 0;
+		t->addr_lock[i] = m; /* checked by its user, as any entry */
+		t->addr_key[i] = obj;
+		*l = m;
+		return 1;
+	}
 	*l = t->addr_lock[i];
 	return 1;
 }
