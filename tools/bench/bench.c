@@ -96,7 +96,7 @@ static void usage(FILE *f)
 		"  --iters-scale F  multiply the repetition time (so the iterations) by F,\n"
 		"                   for slow hosts such as Helgrind (e.g. 0.25)\n"
 		"  --only LIST      run only these rows: single_st,single,nested,rwread,\n"
-		"                   two_own,two_shared,edge,mem,table,striped,fanout,\n"
+		"                   two_own,two_shared,edge,mem,table,curve,striped,fanout,\n"
 		"                   create (create_1, create_4, create_use), malloc_free\n"
 		"                   (for profiling), or single rows of the last three\n"
 		"                   (table_1k, fanout_16k, ...)\n"
@@ -567,6 +567,8 @@ static const struct rowdef {
 	{ "edge_small_p99", "new edge p99, small graph", 0, 0 },
 	{ "edge_large_p50", "new edge p50, large graph", 0, 0 },
 	{ "edge_large_p99", "new edge p99, large graph", 0, 0 },
+	{ "table_16", "lock table, 16 locks, random, 1 thread", 0, 0 },
+	{ "table_64", "lock table, 64 locks, random, 1 thread", 0, 0 },
 	{ "table_1k", "lock table, 1,024 locks, random, 1 thread", 1.4, 1.4 },
 	{ "table_100k", "lock table, 100,000 locks, random", 2.5, 2.5 },
 	{ "two_tables", "2 threads, own 1,024-lock table (per thread)", 0, 0 },

@@ -4,6 +4,9 @@
  *
  *   table_1k, table_100k  one thread locks and unlocks a random one of
  *                         1,024 / 100,000 mutexes (ns per lock+unlock)
+ *   table_16, table_64    the same over 16 and 64 mutexes (group `curve`,
+ *                         with the two above: the cost against the number
+ *                         of locks touched)
  *   two_tables            two threads, each on its own 1,024-lock table
  *                         (ns per lock+unlock per thread; the driver
  *                         divides by table_1k)
@@ -191,7 +194,9 @@ int scale_rows(int quick)
 	double ns;
 	if (B_MUTEX_INIT(&global_lock) || B_MUTEX_INIT(&fan_outer) || B_MUTEX_INIT(&fan_inner))
 		return -1;
-	if (table_row("table", "table_1k", small, body_table) ||
+	if (table_row("curve", "table_16", 16, body_table) ||
+	    table_row("curve", "table_64", 64, body_table) ||
+	    table_row("table", "table_1k", small, body_table) ||
 	    table_row("table", "table_100k", large, body_table))
 		return -1;
 	if (want("table") || want("two_tables")) {
