@@ -103,17 +103,18 @@ static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct 
 	return NULL;
 }
 
-/* Can an acquire of l go the fast way at all? A live lock of this kind
- * the thread does not hold, not a semaphore, not orphaned, no stats, not
- * in a forked child whose watchdog waits; when by_addr (a constant: l came
- * from the thread's address cache), the lock at addr (checked after its
- * state: the record may have been reused). */
-static LW__ALWAYS_INLINE int lw__pre_usable(struct lw__thread *t, struct lw__lock *l, int kind,
-					    uint32_t tick, int by_addr, const void *addr)
+/* Can an acquire of l go the fast way at all? A live lock of this kind,
+ * not a semaphore, not orphaned, no stats, not in a forked child whose
+ * watchdog waits; when by_addr (a constant: l came from the thread's
+ * address cache), the lock at addr (checked after its state: the record
+ * may have been reused). That the thread does not hold it already,
+ * lw__pre_chain checks. */
+static LW__ALWAYS_INLINE int lw__pre_usable(struct lw__lock *l, int kind, uint32_t tick,
+					    int by_addr, const void *addr)
 {
 	return !lw__unlikely(kind == LW__SEM || !lw__lock_plain(l, kind) ||
 			     (by_addr && lw__load(&l->addr) != addr) ||
-			     tick == LW__TICK_RESTART || lw__find_held(t, l) != NULL);
+			     tick == LW__TICK_RESTART);
 }
 
 /* The acquire goes the fast way on chain c, taken by stack st: the two
@@ -136,30 +137,39 @@ static LW__ALWAYS_INLINE int lw__kept_match(uint64_t tag, uint32_t hi, uint64_t 
 	return (uint32_t)tag == (uint32_t)c && hi == (uint32_t)(c >> 32);
 }
 
-static LW__ALWAYS_INLINE int lw__kept_chain(const struct lw__thread *t, const struct lw__lock *l,
-					    uint64_t c, uint32_t *st)
+/* The chain taking l now makes, into *c, and whether it is kept with the
+ * locks: 1 (its stack id into *st), 0 (not kept: *c still set), or -1
+ * when the thread holds l already (nothing set). With nothing held (a
+ * lock table's every call) there is no held stack to search and no order
+ * to check: only the stack to find, and the low half is enough (another
+ * chain of l with the same low half, one in 2^32, would only lend its
+ * stack). */
+static LW__ALWAYS_INLINE int lw__pre_chain(const struct lw__thread *t, const struct lw__lock *l,
+					   int mode, uintptr_t pc, uint64_t *c, uint32_t *st)
 {
 	uint64_t tag;
 	unsigned n = t->n_held;
-	if (n == 0) {
-		/* nothing held: no order to check, only the stack to find, so
-		 * the low half is enough (another chain of l with the same low
-		 * half, one in 2^32, would only lend its stack) */
+	if (lw__likely(n == 0)) {
+		*c = lw__chain_next(0, l, mode, 0, pc);
 		tag = lw__load(&l->top_tag);
-		if ((uint32_t)tag != (uint32_t)c)
+		if ((uint32_t)tag != (uint32_t)*c)
 			return 0;
 		goto hit;
 	}
+	if (lw__unlikely(lw__find_held((struct lw__thread *)t, l) != NULL))
+		return -1;
+	const struct lw__held *h = &t->held[n - 1];
+	*c = lw__chain_next(h->chain, l, mode, 0, pc);
 	/* above the top held lock first: a lock taken under many others (a
 	 * striped table's global lock) has its chain there */
-	const struct lw__lock *p = t->held[n - 1].lock;
+	const struct lw__lock *p = h->lock;
 	if (lw__likely(p != NULL)) {
 		tag = lw__load(&p->above_tag);
-		if (lw__likely(lw__kept_match(tag, lw__load(&p->above_hi), c)))
+		if (lw__likely(lw__kept_match(tag, lw__load(&p->above_hi), *c)))
 			goto hit;
 	}
 	tag = lw__load(&l->top_tag);
-	if (!lw__kept_match(tag, lw__load(&l->top_hi), c))
+	if (!lw__kept_match(tag, lw__load(&l->top_hi), *c))
 		return 0;
 hit:
 	*st = (uint32_t)(tag >> 32);
@@ -193,7 +203,7 @@ static inline void lw__keep_chain(const struct lw__thread *t, struct lw__lock *l
 }
 
 /* Before a blocking acquire, the fast path: lw__pre_usable, on a chain
- * kept with the lock or the top held one (lw__kept_chain). Marks "waiting
+ * kept with the lock or the top held one (lw__pre_chain). Marks "waiting
  * for l" and returns 1; anything else returns 0 having done nothing, and
  * the caller takes the slow path (lw__acquire_pre_slow). */
 static LW__ALWAYS_INLINE int lw__acquire_pre(struct lw__thread *t, struct lw__lock *l, int kind, int mode,
@@ -201,11 +211,10 @@ static LW__ALWAYS_INLINE int lw__acquire_pre(struct lw__thread *t, struct lw__lo
 				  struct lw__acq *a)
 {
 	uint32_t tick = lw__load(&lw__tick);
-	if (!lw__pre_usable(t, l, kind, tick, by_addr, addr))
-		return 0;
-	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
+	uint64_t c;
 	uint32_t st;
-	if (lw__unlikely(!lw__kept_chain(t, l, c, &st)))
+	if (!lw__pre_usable(l, kind, tick, by_addr, addr) ||
+	    lw__unlikely(lw__pre_chain(t, l, mode, pc, &c, &st) <= 0))
 		return 0;
 	lw__pre_begin(t, l, mode, c, tick, st, a);
 	return 1;
@@ -224,12 +233,15 @@ static LW__ALWAYS_INLINE int lw__acquire_pre_any(struct lw__thread *t, struct lw
 {
 	uint32_t tick = lw__load(&lw__tick);
 	lw__watchdog_want(0); /* a new thread's first lock call comes here */
-	if (!lw__pre_usable(t, l, kind, tick, 0, NULL))
+	if (!lw__pre_usable(l, kind, tick, 0, NULL))
 		return 0;
-	uint64_t c = lw__chain_next(lw__top_chain(t), l, mode, 0, pc);
+	uint64_t c;
 	uint32_t st;
-	if (lw__likely(lw__kept_chain(t, l, c, &st)))
+	int kept = lw__pre_chain(t, l, mode, pc, &c, &st);
+	if (lw__likely(kept > 0))
 		goto go;
+	if (kept < 0)
+		return 0;
 	unsigned slot = c & (LW__CHAIN_CACHE - 1);
 	if (t->chains[slot].key == c) {
 		st = t->chains[slot].stack;
