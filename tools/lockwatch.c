@@ -72,11 +72,11 @@ static void usage(FILE *f)
 		for (k = 0; d->key[k] && k < sizeof(flag) - 1; k++)
 			flag[k] = d->key[k] == '_' ? '-' : d->key[k];
 		flag[k] = 0;
-		if (d->type == 'I')
+		if (d->type == 'I' && strcmp(d->key, "edges") == 0)
+			snprintf(def, sizeof(def), "%d with --json, else 0", DEFAULT_RUN_EDGES);
+		else if (d->type == 'I')
 			snprintf(def, sizeof(def), "%ld", strcmp(d->key, "exitcode") == 0
 								  ? (long)DEFAULT_ERROR_EXIT
-							  : strcmp(d->key, "edges") == 0
-								  ? (long)DEFAULT_RUN_EDGES
 								  : d->def);
 		else if (d->type == 'E')
 			lw__options_enum_name(d, strcmp(d->key, "on_deadlock") == 0 ? 1 : d->def,
@@ -452,7 +452,10 @@ static int cmd_run(int argc, char **argv)
 	lw__options_defaults(&eff);
 	eff.exitcode = DEFAULT_ERROR_EXIT;
 	eff.on_deadlock = LW__ON_DEADLOCK_EXIT;
-	eff.edges = DEFAULT_RUN_EDGES; /* the order line, for `lockwatch report` */
+	/* the order line, for `lockwatch report`: made (every lock class
+	 * named, at exit) only where it is kept, so 0 for the temporary file
+	 * below unless edges was asked for (-1 here: not yet) */
+	eff.edges = -1;
 	lw__options_parse(&eff, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 
 	for (i = 0; i < argc; i++) {
@@ -506,6 +509,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (i >= argc)
 		die_usage("%s", "no program to run");
+	if (eff.edges < 0)
+		eff.edges = eff.json[0] ? DEFAULT_RUN_EDGES : 0;
 	opt_absolute(&eff, "json");
 	opt_absolute(&eff, "log");
 	opt_absolute(&eff, "suppressions");

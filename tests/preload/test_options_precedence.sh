@@ -12,6 +12,9 @@
 #    --verbose N too; LOCKWATCH_OPTIONS=verbose=1 as well; the effective
 #    options are printed once, and show the exitcode run will use (66
 #    unless set);
+#  - edges (the order line): 10000 with --json or json= (where the line is
+#    kept), 0 otherwise unless asked for (it named every lock class at
+#    exit for a temporary file that is then deleted unread);
 #  - --help states the rule and lists -v.
 . "$(dirname "$0")/lib.sh"
 inv="$LWP_BIN/inversion"
@@ -82,6 +85,23 @@ expect_rc 70 "env verbose and exitcode"
 verbose_ok v7 70
 lw_run v8 --verbose=0 -- "$inv"
 expect_not_in v8.err "option exitcode=" "--verbose=0"
+
+# edges: the order line is made (every lock class named, at exit) only
+# where it is kept: with --json (or json= in the environment), not for the
+# temporary file run reads nothing from; asked for, it is made anyway
+edges_is() { # edges_is NAME N
+	expect_in "$1.err" "option edges=$2" "$1: edges=$2"
+}
+lw_run g1 -v -- /bin/true
+edges_is g1 0
+lw_run g2 -v --json g2.jsonl -- /bin/true
+edges_is g2 10000
+LOCKWATCH_OPTIONS=json=$PWD/g3.jsonl lw_run g3 -v -- /bin/true
+edges_is g3 10000
+lw_run g4 -v --edges 50 -- /bin/true
+edges_is g4 50
+LOCKWATCH_OPTIONS=edges=60 lw_run g5 -v -- /bin/true
+edges_is g5 60
 
 # --help states the rule
 "$LW" --help >help.out
