@@ -2,9 +2,12 @@
 # servers.sh - real servers from Debian, natively and under `lockwatch run`
 # (the preload way, default options), in the same run, alternating, REPS
 # times each (issue 12). Prints one row per server: the median throughput
-# natively and under lockwatch, the ratio, and lockwatch's exit status (the
-# worst of its runs: anything but 0 means a report on a server that runs
-# correctly natively, a false red; its output is kept in OUT).
+# natively and under lockwatch and their ratio; the median CPU time the
+# server used per op (start to stop, its whole process tree) each way and
+# their ratio; lockwatch's own share of the CPU in one more run under
+# `perf record` (see lw_share); and lockwatch's exit status (the worst of
+# its runs: anything but 0 means a report on a server that runs correctly
+# natively, a false red; its output is kept in OUT).
 #   memcached -t 4   mcload (tools/bench/mcload.c): 16 threads of set/get
 #                    pairs over the text protocol, every answer checked
 #   nginx            wrk, 2 threads, 32 connections, a 1 KiB static file;
@@ -20,7 +23,9 @@
 #        (servers: memcached nginx rocksdb mariadb; default all)
 #        env: REPS (3), OUT (kept logs; default /tmp/lockwatch-servers),
 #        INSTALL=0 to skip apt-get, MC_PAIRS (4000 per thread),
-#        NGINX_SECS (5), DB_NUM (200000), SB_SECS (10)
+#        NGINX_SECS (5), DB_NUM (200000), SB_SECS (10), PROFILE=0 to
+#        skip the one more run under perf (perf record -e cpu-clock) that
+#        gives lockwatch's own share of the server's CPU
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 b=$(cd "${1:-$top/build}" && pwd) || exit 2
@@ -70,8 +75,31 @@ stop() {
 	st="$hung$?"
 }
 
-# prefix MODE: the command prefix of a run, natively or under lockwatch.
-prefix() { [ "$1" = native ] || echo "$lw run --"; }
+# prefix MODE: the command prefix of a run, natively, under lockwatch, or
+# under lockwatch and `perf record` (software clock: no PMU needed).
+prefix() {
+	case $1 in
+	lockwatch) echo "$lw run --" ;;
+	profile) echo "perf record -q -e cpu-clock -F 999 -g -o $t/perf.data -- $lw run --" ;;
+	esac
+}
+
+# lw_share: lockwatch's part of the profiled run's CPU samples, in percent:
+# the preload library (locks, unlocks, frees, its watchdog), then "+" the
+# unwinding and symbol libraries it calls (libunwind, libdw, libelf:
+# stacks captured, and lock classes named for the order line at exit);
+# the samples of perf and of the lockwatch launcher left out. Other load
+# on the machine does not move it as it moves throughput.
+lw_share() {
+	perf report -i "$t/perf.data" --no-children -g none --sort comm,dso \
+		-F overhead,comm,dso --stdio 2>/dev/null | awk '
+		/^#/ || NF < 3 { next }
+		$2 ~ /^perf/ || $2 == "lockwatch" { next }
+		{ v = $1; sub(/%/, "", v); all += v }
+		$3 ~ /liblockwatch/ { lw += v }
+		$3 ~ /libunwind|libdw|libelf/ { sym += v }
+		END { if (all > 0) printf "%.1f + %.1f", 100 * lw / all, 100 * sym / all; else print "-" }'
+}
 
 # cpu: CPU seconds (user + system) of this shell's reaped children so far;
 # a server stopped and waited for, or a program run, adds its whole tree's.
@@ -135,10 +163,19 @@ bench() {
 			fi
 		done
 	done
-	local n u nc uc
+	local n u nc uc share=-
 	n=$(median "${nat[@]}") u=$(median "${und[@]}")
 	nc=$(median "${natc[@]}") uc=$(median "${undc[@]}")
-	rows+=("| $label | $n | $u | $(ratio "$n" "$u") | $nc | $uc | $(ratio "$nc" "$uc") | $worst |")
+	if [ "${PROFILE:-1}" = 1 ] && command -v perf >/dev/null; then
+		rm -f "$t/perf.data"
+		if [ "$kind" = server ]; then serve "$name" profile "$port"
+		else runprog "$name" profile; fi
+		share=$(lw_share)
+		cp "$t/perf.data" "$out/$name${db_row:+.$db_row}.perf.data" 2>/dev/null
+		echo "servers.sh: $label profiled: lockwatch ${share}% of the CPU samples" >&2
+		[ "$share" = - ] && cp "$t/$name.profile.log" "$out/$name.profile.log"
+	fi
+	rows+=("| $label | $n | $u | $(ratio "$n" "$u") | $nc | $uc | $(ratio "$nc" "$uc") | $share | $worst |")
 }
 
 # memcached: 4 worker threads, no UDP; mcload checks every answer.
@@ -254,8 +291,8 @@ for s in $servers; do
 done
 
 echo
-echo "| server | native /s | lockwatch /s | ratio | native CPU us/op | lockwatch CPU us/op | ratio | lockwatch status |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| server | native /s | lockwatch /s | ratio | native CPU us/op | lockwatch CPU us/op | ratio | lockwatch code, % of CPU (library + stacks/symbols) | lockwatch status |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 [ ${#notes[@]} = 0 ] || printf 'note: %s\n' "${notes[@]}"
 echo "(medians of $reps runs each, alternating; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
