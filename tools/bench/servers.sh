@@ -62,15 +62,16 @@ wait_port() {
 	return 1
 }
 
-# stop PID: SIGTERM, then SIGKILL after 20 s; sets st to its exit status.
+# stop PID [TARGET]: SIGTERM to TARGET (default PID), then SIGKILL to both
+# after 20 s; waits for PID and sets st to its exit status.
 stop() {
-	local hung=
-	kill -TERM "$1" 2>/dev/null
+	local hung= to=${2:-$1}
+	kill -TERM "$to" 2>/dev/null
 	for _ in $(seq 200); do
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -0 "$1" 2>/dev/null && { kill -KILL "$1"; hung="(hung) "; }
+	kill -0 "$1" 2>/dev/null && { kill -KILL "$to" "$1"; hung="(hung) "; }
 	wait "$1"
 	st="$hung$?"
 }
@@ -119,7 +120,9 @@ serve() {
 		echo "servers.sh: $name ($mode) did not listen on $port" >>"$log"
 	fi
 	c0=$(cpu)
-	stop "$pid"
+	# under perf, stop the program perf runs, so its exit is profiled too
+	if [ "$mode" = profile ]; then stop "$pid" "$(pgrep -P "$pid" | head -1)"
+	else stop "$pid"; fi
 	used=$(awk -v a="$c0" -v b="$(cpu)" 'BEGIN { print b - a }')
 }
 
