@@ -18,7 +18,8 @@
 #                    rows (mariadb-server, run as root in a private datadir)
 # Installs what is missing with apt-get (Debian 12, run as root); a server
 # that cannot be installed is skipped with a note. Every step is bounded by
-# timeout(1): a hung server is killed and its row says so.
+# timeout(1): a hung server is killed and its row says so. Exits 1 when a
+# lockwatch run ended with a status other than 0.
 # usage: tools/bench/servers.sh [BUILD_DIR] [SERVER...]
 #        (servers: memcached nginx rocksdb mariadb; default all)
 #        env: REPS (3), OUT (kept logs; default /tmp/lockwatch-servers),
@@ -41,6 +42,7 @@ chmod 755 "$t"
 trap 'rm -rf "$t"' EXIT
 rows=()
 notes=()
+bad=0 # a lockwatch run ended with a status other than 0
 note() { notes+=("$*"); echo "servers.sh: $*" >&2; }
 
 # need PKG CMD: installs PKG when CMD is not found; 0 when CMD is there.
@@ -48,6 +50,7 @@ need() {
 	command -v "$2" >/dev/null 2>&1 && return 0
 	[ "${INSTALL:-1}" = 1 ] && [ "$(id -u)" = 0 ] || return 1
 	echo "servers.sh: apt-get install $1" >&2
+	[ -n "${updated:-}" ] || { timeout 300 apt-get update -qq >"$out/apt-update.log" 2>&1; updated=1; }
 	DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq "$1" \
 		>"$out/apt-$1.log" 2>&1
 	command -v "$2" >/dev/null 2>&1
@@ -111,7 +114,11 @@ cpu() { awk '{ print ($16 + $17) / 100 }' "/proc/$$/stat" 2>/dev/null || echo 0;
 # ops, st, and used (the server's CPU seconds, start to stop).
 serve() {
 	local name=$1 mode=$2 port=$3 log="$t/$1.$2.log" pid c0 r
-	tput=fail ops=0 st= used=0
+	tput=fail ops=0 st=busy used=0
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		note "$name: port $port is already in use, run skipped"
+		return
+	fi
 	"${name}_start" "$mode" "$log" &
 	pid=$!
 	if wait_port "$port"; then
@@ -149,6 +156,7 @@ bench() {
 		for mode in native lockwatch; do
 			if [ "$kind" = server ]; then serve "$name" "$mode" "${port:?}"
 			else runprog "$name" "$mode"; fi
+			[ "$st" = busy ] && continue
 			c=fail
 			[ "$tput" != fail ] && [ "${ops:-0}" -gt 0 ] 2>/dev/null &&
 				c=$(awk -v u="$used" -v n="$ops" 'BEGIN { printf "%.2f", u * 1e6 / n }')
@@ -158,7 +166,7 @@ bench() {
 				[ "$st" = 0 ] || note "$label: native run $i ended with status $st"
 			else
 				und+=("$tput") undc+=("$c")
-				[ "$st" = 0 ] || worst=$st
+				[ "$st" = 0 ] || { worst=$st; bad=1; }
 				if [ "$st" != 0 ] || grep -q '^lockwatch' "$t/$name.$mode.log"; then
 					cp "$t/$name.$mode.log" "$out/$name.lockwatch.$i.log"
 					note "$label: lockwatch run $i: status $st, output kept in $out/$name.lockwatch.$i.log"
@@ -299,3 +307,4 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 [ ${#notes[@]} = 0 ] || printf 'note: %s\n' "${notes[@]}"
 echo "(medians of $reps runs each, alternating; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+exit $bad
