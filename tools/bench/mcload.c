@@ -4,11 +4,14 @@
  * request at a time, on keys of their own (KEYS per thread, cycled, so the
  * server's item and bucket locks are spread over THREADS * KEYS items).
  * Every answer is checked: a set must answer STORED, a get must return the
- * value just stored (it names the thread, the key and the round). Prints
- * "ops_per_s R" (a set and a get are two ops) and exits 0, or names the
- * first wrong answer and exits 1. Every socket has a 10 s timeout, so a
- * dead server ends the run instead of hanging it.
- * usage: mcload PORT THREADS PAIRS [KEYS] */
+ * value just stored (it names the thread, the key and the round). With
+ * `gets`, each key is set once (its first round) and then only read, each
+ * get checked against that value: memcached's item locks are then taken
+ * from its read path only. Prints "ops_per_s R" (a set and a get are two
+ * ops) and exits 0, or names the first wrong answer and exits 1. Every
+ * socket has a 10 s timeout, so a dead server ends the run instead of
+ * hanging it.
+ * usage: mcload PORT THREADS PAIRS [KEYS [gets]] */
 #define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -28,9 +31,10 @@ struct client {
 	char buf[4096];
 	size_t have;	/* bytes in buf not yet consumed */
 	int failed;
+	long ops;	/* requests answered */
 };
 
-static int port, pairs, keys;
+static int port, pairs, keys, gets_only;
 static pthread_barrier_t go;
 
 static int connect_server(void)
@@ -106,11 +110,14 @@ static void *run(void *arg)
 	pthread_barrier_wait(&go);
 	for (long i = 0; i < pairs && !c->failed; i++) {
 		long k = i % keys;
-		int vn = snprintf(val, sizeof val, "v-%d-%ld-%ld", c->id, k, i);
+		int set = !gets_only || i < keys;
+		int vn = snprintf(val, sizeof val, "v-%d-%ld-%ld", c->id, k, set ? i : k);
 		int rn = snprintf(req, sizeof req, "set k:%d:%ld 0 0 %d\r\n%s\r\n",
 				  c->id, k, vn, val);
 		long got;
 
+		if (!set)
+			goto get;
 		if (send_all(c->fd, req, (size_t)rn) != 0) {
 			fail(c, "send set", i);
 			break;
@@ -121,6 +128,8 @@ static void *run(void *arg)
 			break;
 		}
 		consume(c, (size_t)got);
+		c->ops++;
+	get:
 		rn = snprintf(req, sizeof req, "get k:%d:%ld\r\n", c->id, k);
 		if (send_all(c->fd, req, (size_t)rn) != 0) {
 			fail(c, "send get", i);
@@ -134,6 +143,7 @@ static void *run(void *arg)
 			break;
 		}
 		consume(c, (size_t)got);
+		c->ops++;
 	}
 	return NULL;
 }
@@ -145,16 +155,18 @@ int main(int argc, char **argv)
 	pthread_t *tid;
 	struct timespec t0, t1;
 	int failed = 0;
+	long ops = 0;
 	double s;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: mcload PORT THREADS PAIRS [KEYS]\n");
+		fprintf(stderr, "usage: mcload PORT THREADS PAIRS [KEYS [gets]]\n");
 		return 2;
 	}
 	port = atoi(argv[1]);
 	threads = atoi(argv[2]);
 	pairs = atoi(argv[3]);
 	keys = argc > 4 ? atoi(argv[4]) : 1000;
+	gets_only = argc > 5 && strcmp(argv[5], "gets") == 0;
 	if (threads < 1 || pairs < 1 || keys < 1) {
 		fprintf(stderr, "mcload: THREADS, PAIRS and KEYS must be positive\n");
 		return 2;
@@ -181,11 +193,12 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	for (int i = 0; i < threads; i++) {
 		failed |= cl[i].failed;
+		ops += cl[i].ops;
 		close(cl[i].fd);
 	}
 	if (failed)
 		return 1;
 	s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("ops_per_s %.0f\n", 2.0 * threads * pairs / s);
+	printf("ops_per_s %.0f\n", (double)ops / s);
 	return 0;
 }
