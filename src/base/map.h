@@ -49,6 +49,21 @@ static inline size_t lw__map_hash(uint64_t key)
 	return (size_t)(key ^ (key >> 32));
 }
 
+/* One probe sequence of table t for key: the value, or NULL. */
+static inline void *lw__map_probe(struct lw__map_tab *t, uint64_t key)
+{
+	size_t mask = lw__load(&t->mask); /* 0 in a table given back */
+	size_t i = lw__map_hash(key) & mask;
+	for (size_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
+		uint64_t k = lw__load_acq(&t->slots[i].key);
+		if (lw__likely(k == key))
+			return lw__load_acq(&t->slots[i].val);
+		if (k == 0)
+			break;
+	}
+	return NULL;
+}
+
 /* Lock-free lookup: the value, or NULL. */
 static inline void *lw__map_get(struct lw__map *m, uint64_t key)
 {
@@ -57,18 +72,7 @@ static inline void *lw__map_get(struct lw__map *m, uint64_t key)
 		struct lw__map_tab *t = lw__load_acq(&m->tab);
 		if (lw__unlikely(!t))
 			return NULL;
-		void *v = NULL;
-		size_t mask = lw__load(&t->mask); /* 0 in a table given back */
-		size_t i = lw__map_hash(key) & mask;
-		for (size_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
-			uint64_t k = lw__load_acq(&t->slots[i].key);
-			if (k == key) {
-				v = lw__load_acq(&t->slots[i].val);
-				break;
-			}
-			if (k == 0)
-				break;
-		}
+		void *v = lw__map_probe(t, key);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (lw__likely(lw__load(&m->gen) == g))
 			return v;
@@ -81,18 +85,7 @@ static inline void *lw__map_get(struct lw__map *m, uint64_t key)
 static inline void *lw__map_get_once(struct lw__map *m, uint64_t key)
 {
 	struct lw__map_tab *t = lw__load_acq(&m->tab);
-	if (lw__unlikely(!t))
-		return NULL;
-	size_t mask = lw__load(&t->mask); /* 0 in a table given back */
-	size_t i = lw__map_hash(key) & mask;
-	for (size_t n = 0; n <= mask; n++, i = (i + 1) & mask) {
-		uint64_t k = lw__load_acq(&t->slots[i].key);
-		if (lw__likely(k == key))
-			return lw__load_acq(&t->slots[i].val);
-		if (k == 0)
-			break;
-	}
-	return NULL;
+	return lw__likely(t != NULL) ? lw__map_probe(t, key) : NULL;
 }
 
 /* Insert or overwrite (val may be NULL to remove). The caller holds the

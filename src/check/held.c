@@ -132,17 +132,6 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 	return st;
 }
 
-/* A chain some thread checked (the process's table): into the thread's
- * cache, and its stack into *st. 0 when no thread has. */
-static int known_chain(struct lw__thread *t, uint64_t key, uint32_t *st)
-{
-	if (!lw__chains_find(key, st))
-		return 0;
-	t->chains[key & (LW__CHAIN_CACHE - 1)].key = key;
-	t->chains[key & (LW__CHAIN_CACHE - 1)].stack = *st;
-	return 1;
-}
-
 /* The chain that taking l now makes, into a->chain, and the stack that took
  * it, into a->stack: from the thread's chain cache, else the process's
  * table of validated chains, else by the slow path (with order edges for a
@@ -153,11 +142,8 @@ static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, in
 {
 	uint64_t c = chain_next(top_chain(t), l, LW__ACQ_MODE(mode), try_, s->pc);
 	uint64_t key = t->n_held == LW__MAX_HELD ? c ^ DEEP_KEY : c;
-	unsigned slot = key & (LW__CHAIN_CACHE - 1);
 	a->chain = c;
-	if (t->chains[slot].key == key)
-		a->stack = t->chains[slot].stack;
-	else if (!known_chain(t, key, &a->stack))
+	if (!lw__known_chain(t, key, &a->stack))
 		a->stack = slow_chain(t, l, mode, s, key, !try_);
 	if (!try_ && key == c && lw__held_depth(t) < LW__MAX_HELD)
 		lw__keep_chain(t, l, c, a->stack);

@@ -89,12 +89,6 @@ static inline uint64_t lw__chain_rehash(uint64_t prev, const struct lw__lock *l,
 	return (lw__rotl7(prev) ^ l->key ^ site) | 1;
 }
 
-/* The chain hash of everything the thread holds (0: nothing). */
-static inline uint64_t lw__top_chain(const struct lw__thread *t)
-{
-	return t->n_held ? t->held[t->n_held - 1].chain : 0;
-}
-
 static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct lw__lock *l)
 {
 	for (unsigned i = t->n_held; i-- > 0;)
@@ -144,7 +138,7 @@ static LW__ALWAYS_INLINE int lw__kept_match(uint64_t tag, uint32_t hi, uint64_t 
  * to check: only the stack to find, and the low half is enough (another
  * chain of l with the same low half, one in 2^32, would only lend its
  * stack). */
-static LW__ALWAYS_INLINE int lw__pre_chain(const struct lw__thread *t, const struct lw__lock *l,
+static LW__ALWAYS_INLINE int lw__pre_chain(struct lw__thread *t, const struct lw__lock *l,
 					   int mode, uintptr_t pc, uint64_t *c, uint32_t *st)
 {
 	uint64_t tag;
@@ -156,7 +150,7 @@ static LW__ALWAYS_INLINE int lw__pre_chain(const struct lw__thread *t, const str
 			return 0;
 		goto hit;
 	}
-	if (lw__unlikely(lw__find_held((struct lw__thread *)t, l) != NULL))
+	if (lw__unlikely(lw__find_held(t, l) != NULL))
 		return -1;
 	const struct lw__held *h = &t->held[n - 1];
 	*c = lw__chain_next(h->chain, l, mode, 0, pc);
@@ -220,6 +214,23 @@ static LW__ALWAYS_INLINE int lw__acquire_pre(struct lw__thread *t, struct lw__lo
 	return 1;
 }
 
+/* Chain key checked by this thread (its chain cache) or by any (the
+ * process's table of validated chains, model/chains.h: one inline probe,
+ * then into the thread's cache): 1 and its stack id into *st; else 0. */
+static LW__ALWAYS_INLINE int lw__known_chain(struct lw__thread *t, uint64_t key, uint32_t *st)
+{
+	unsigned slot = key & (LW__CHAIN_CACHE - 1);
+	if (t->chains[slot].key == key) {
+		*st = t->chains[slot].stack;
+		return 1;
+	}
+	if (!lw__chains_find(key, st))
+		return 0;
+	t->chains[slot].key = key;
+	t->chains[slot].stack = *st;
+	return 1;
+}
+
 /* lw__acquire_pre, for the slow twins (the fast path missed): the same
  * checks; a chain not kept with the locks is looked up in the thread's
  * chain cache, then in the process's table of validated chains
@@ -242,15 +253,8 @@ static LW__ALWAYS_INLINE int lw__acquire_pre_any(struct lw__thread *t, struct lw
 		goto go;
 	if (kept < 0)
 		return 0;
-	unsigned slot = c & (LW__CHAIN_CACHE - 1);
-	if (t->chains[slot].key == c) {
-		st = t->chains[slot].stack;
-	} else {
-		if (t->n_held >= LW__MAX_HELD || !lw__chains_find(c, &st))
-			return 0;
-		t->chains[slot].key = c;
-		t->chains[slot].stack = st;
-	}
+	if (t->n_held >= LW__MAX_HELD || !lw__known_chain(t, c, &st))
+		return 0;
 	lw__keep_chain(t, l, c, st);
 go:
 	lw__pre_begin(t, l, mode, c, tick, st, a);
