@@ -122,18 +122,18 @@ static LW__ALWAYS_INLINE void lw__pre_begin(struct lw__thread *t, struct lw__loc
 	lw__wait_begin(t, l, mode, 0, a->when);
 }
 
-/* Chains kept with the locks (model/lock.h): is chain c, made by taking l
- * now, the one kept with l (on top) or with the top held lock (above it)?
- * Then its stack id into *st, and 1. A held entry a signal handler's pop
- * left without its lock (lw__held_clear) keeps nothing. */
+/* Chains kept with the locks (model/lock.h): does a slot (tag, high half)
+ * hold chain c, both halves? */
 static LW__ALWAYS_INLINE int lw__kept_match(uint64_t tag, uint32_t hi, uint64_t c)
 {
 	return (uint32_t)tag == (uint32_t)c && hi == (uint32_t)(c >> 32);
 }
 
-/* The chain taking l now makes, into *c, and whether it is kept with the
- * locks: 1 (its stack id into *st), 0 (not kept: *c still set), or -1
- * when the thread holds l already (nothing set). With nothing held (a
+/* The chain taking l now makes, into *c, and whether it is kept with l
+ * (on top) or with the top held lock (above it): 1 (its stack id into
+ * *st), 0 (not kept: *c still set), or -1 when the thread holds l already
+ * (nothing set). A held entry a signal handler's pop left without its
+ * lock (lw__held_clear) keeps nothing. With nothing held (a
  * lock table's every call) there is no held stack to search and no order
  * to check: only the stack to find, and the low half is enough (another
  * chain of l with the same low half, one in 2^32, would only lend its
