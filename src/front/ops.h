@@ -52,10 +52,15 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
  * slot's lw__lock_none never passes), then, from the thread's cache, its
  * address (lw__acquire_pre: the record may have been reused). */
 static inline int lw__op_lock_fast(struct lw__thread *t, void *obj, struct lw__lock **cache,
-				   struct lw__lock **l)
+				   int kind, struct lw__lock **l)
 {
 	if (cache)
 		return (*l = lw__load_acq(cache)) != NULL;
+	struct lw__lock *h = lw__lock_hinted(obj, kind);
+	if (h) {
+		*l = h;
+		return 1;
+	}
 	unsigned i = lw__addr_slot(obj);
 	if (lw__unlikely(t->addr_key[i] != obj)) {
 		/* one probe of the process's map, inline: a table of more
@@ -82,15 +87,17 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 		return lw__lock_cached(cache, obj, kind, s);
 	unsigned i = lw__addr_slot(obj);
 	struct lw__lock *l = t->addr_lock[i];
-	if (lw__likely(t->addr_key[i] == obj && lw__lock_is(l, obj, kind)))
-		return l;
-	l = lw__lock_get(obj, kind, s);
-	if (l) {
+	if (!(lw__likely(t->addr_key[i] == obj && lw__lock_is(l, obj, kind)))) {
+		l = lw__lock_get(obj, kind, s);
+		if (!l)
+			return NULL;
 		/* a signal handler's lookup between the two stores may pair
 		 * another address with this record: its user checks */
 		t->addr_lock[i] = l;
 		t->addr_key[i] = obj;
 	}
+	if (lw__hint_word(obj, kind) && lw__lock_hinted(obj, kind) != l)
+		lw__lock_hint(l, obj, kind);
 	return l;
 }
 
@@ -125,9 +132,9 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		struct lw__lock *l_;                                               \
 		struct lw__acq a_;                                                 \
 		if (lw__likely(t_ != NULL) &&                                      \
-		    lw__likely(lw__op_lock_fast(t_, LW__OBJ(obj), (cache), &l_)) &&       \
+		    lw__likely(lw__op_lock_fast(t_, LW__OBJ(obj), (cache), (kind), &l_)) &&       \
 		    lw__likely(lw__acquire_pre(t_, l_, (kind), (mode), site_.pc,     \
-					       (cache) == NULL, LW__OBJ(obj), &a_))) {     \
+					       1, LW__OBJ(obj), &a_))) {     \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \

@@ -85,8 +85,9 @@ static uint64_t class_key(const struct lw__lock *l, uint64_t h)
 	const char *name = lw__lock_name(l);
 	if (name)
 		return lw__fnv_str(name, 256) ^ h;
-	if (l->site_file)
-		return lw__fnv_word(lw__fnv_str(l->site_file, 256) ^ h, (uint32_t)l->site_line);
+	if (l->site_src)
+		return lw__fnv_word(lw__fnv_str(l->site_src->file, 256) ^ h,
+				    (uint32_t)l->site_src->line);
 	return lw__fnv_word(lw__fnv_word(h, l->site_stack), (uint32_t)((uintptr_t)l->addr >> 4));
 }
 

@@ -22,6 +22,8 @@
 #include <string.h>
 
 _Static_assert(sizeof(struct lw__lock) == 128, "a lock record is two cache lines");
+_Static_assert(LW__RECORD_CHUNK * sizeof(struct lw__lock) == 1u << LW__HINT_SHIFT,
+	       "a hint's offset part spans one chunk");
 _Static_assert(offsetof(struct lw__lock, cold) + sizeof(void *) <= 64 &&
 		       offsetof(struct lw__lock, site_stack) == 64,
 	       "what the fast path touches is in the record's first cache line");
@@ -38,8 +40,7 @@ static void set_site(struct lw__lock *l, const struct lw__site *site, uint32_t s
 {
 	if (site) {
 		l->site_stack = stack;
-		l->site_file = site->src ? site->src->file : NULL;
-		l->site_line = site->src ? site->src->line : 0;
+		l->site_src = site->src && site->src->file ? site->src : NULL;
 	}
 }
 
@@ -184,6 +185,21 @@ struct lw__lock *lw__lock_find_check(const void *addr, struct lw__lock *l)
 	return l;
 }
 
+void lw__lock_hint(struct lw__lock *l, const void *addr, int kind)
+{
+	uint64_t *w = lw__hint_word(addr, kind);
+	if (!w || !lw__opt.hint || lw__lock_pshared(l))
+		return;
+	/* glibc's robust (16), priority-inheriting (32) and -protecting (64)
+	 * mutex kinds: a robust one's list goes through the word */
+	if (kind == LW__MUTEX && (((const pthread_mutex_t *)addr)->__data.__kind & (16 | 32 | 64)))
+		return;
+	uint64_t v = ((uint64_t)(l->index / LW__RECORD_CHUNK + 1) << LW__HINT_SHIFT) |
+		     (l->index % LW__RECORD_CHUNK) * sizeof(struct lw__lock);
+	if (lw__load(w) != v)
+		lw__store(w, v);
+}
+
 struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site site_v)
 {
 	const struct lw__site *site = &site_v;
@@ -205,7 +221,7 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 	if (l && l->kind == LW__UNKNOWN) {
 		/* named before its first use */
 		l->kind = (uint8_t)kind;
-		if (!l->site_stack && !l->site_file)
+		if (!l->site_stack && !l->site_src)
 			set_site(l, site, stack);
 	} else if (!l || l->kind != kind) {
 		struct lw__lock *old = l;

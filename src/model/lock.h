@@ -87,8 +87,10 @@ struct lw__lock {
 
 	/* --- second line: written under the registry lock --- */
 	uint32_t site_stack; /* depot id of the stack that first used it */
-	int site_line;
-	const char *site_file; /* ... or the header's __FILE__, or NULL */
+	uint32_t index;      /* its place among the records, for ever: what
+			      * a lock's hint holds (+ 1) */
+	const lw_site_t *site_src; /* ... or the header's source position
+				    * (file and line), or NULL */
 
 	/* --- graph state, under the graph lock (graph.c) --- */
 	uint32_t mark;       /* search stamp */
@@ -177,6 +179,56 @@ static inline int lw__lock_is(const struct lw__lock *l, const void *addr, int ki
 }
 
 extern struct lw__map lw__locks_by_addr;
+
+/* Where records live (records.c): entry c + 1 is chunk c, records
+ * c * CHUNK to c * CHUNK + CHUNK - 1, NULL until made (published zeroed,
+ * with release), never freed; entry 0 is always NULL. */
+#define LW__RECORD_CHUNK 1024
+#define LW__RECORD_CHUNKS 65536 /* entries: 65535 chunks, 64M records */
+extern struct lw__lock *lw__record_dir[LW__RECORD_CHUNKS];
+
+/* A lock's hint (the preload and header ways in, which find records by
+ * address): a word of the pthread object that glibc leaves unused for
+ * locks that carry one, where the slow path writes the index of the
+ * lock's record + 1, so the fast path finds the record from the lock
+ * itself: in the cache line glibc's own call reads next, with no map
+ * slot to miss (the cost of a table of many locks). The word: a mutex's
+ * robust-list link (never used by glibc for a mutex that is not robust),
+ * an rwlock's padding. Written only for a process-private lock (another
+ * process may map the object elsewhere) and, for a mutex, one that is not
+ * robust, priority-inheriting or -protecting; read for any, since any
+ * value is safe: a record found through it is checked like any cached one
+ * (live, of the kind, at the address), and one that fails sends the call
+ * the slow way, which writes the hint again. Option hint=0: never written
+ * (and then never read but as 0). The value: the record's directory
+ * entry << 17 | its byte offset in the chunk (0: none, entry 0 is NULL),
+ * so the record is one load and an add away. */
+#define LW__HINT_SHIFT 17 /* a chunk's bytes: 1024 records of 128 */
+#define LW__HINT_OFFSET ((1u << LW__HINT_SHIFT) - sizeof(struct lw__lock))
+static inline uint64_t *lw__hint_word(const void *addr, int kind)
+{
+	if (kind == LW__MUTEX)
+		return (uint64_t *)(uintptr_t)&((const pthread_mutex_t *)addr)->__data.__list.__prev;
+	if (kind == LW__RWLOCK)
+		return (uint64_t *)(uintptr_t)&((const pthread_rwlock_t *)addr)->__data.__pad2;
+	return NULL;
+}
+
+/* The record the hint of the lock at addr names, or NULL (no hint, kind
+ * constant: a spinlock or semaphore has no word for one); unchecked. */
+static inline struct lw__lock *lw__lock_hinted(const void *addr, int kind)
+{
+	const uint64_t *w = lw__hint_word(addr, kind);
+	if (!w)
+		return NULL;
+	uint64_t v = lw__load(w);
+	struct lw__lock *c = lw__load_acq(&lw__record_dir[(uint16_t)(v >> LW__HINT_SHIFT)]);
+	return c ? (struct lw__lock *)((char *)c + (v & LW__HINT_OFFSET)) : NULL;
+}
+
+/* Write the hint of l (live, at addr) when it may carry one and does not
+ * yet; slow paths only. */
+void lw__lock_hint(struct lw__lock *l, const void *addr, int kind);
 
 /* Where locks were initialised, for the header way in (whose init call
  * knows its source position): a lock registered at its first use is

@@ -21,9 +21,10 @@ static size_t n_records;
  * finds nothing can reach it (reclaim) it goes to `reusable`, and
  * lw__record_alloc takes from there first. Lists link through next_retired;
  * all under reg_mu. */
-#define CHUNK_RECORDS 1024
+#define CHUNK_RECORDS LW__RECORD_CHUNK
 #define RECLAIM_BATCH 256 /* retirements between two scans */
-static struct lw__lock **chunks;
+struct lw__lock *lw__record_dir[LW__RECORD_CHUNKS]; /* the chunks, from entry 1 */
+#define chunks (lw__record_dir + 1)
 static size_t n_chunks;
 static struct lw__lock *pending, *reusable;
 static size_t n_pending, n_reusable, n_since_scan;
@@ -49,8 +50,7 @@ struct lw__lock *lw__record_alloc(void)
 		l->top_hi = l->above_hi = 0;
 		l->seen = l->referenced = 0;
 		l->site_stack = 0;
-		l->site_line = 0;
-		l->site_file = NULL;
+		l->site_src = NULL;
 		l->mark = l->n_out = l->n_in = 0;
 		l->ord = 0;
 		l->out = l->in = NULL;
@@ -58,15 +58,18 @@ struct lw__lock *lw__record_alloc(void)
 	}
 	size_t used = n_records % CHUNK_RECORDS;
 	if (used == 0) {
-		void *p = realloc(chunks, (n_chunks + 1) * sizeof(*chunks));
-		if (!p)
-			return NULL;
-		chunks = p;
+		if (n_chunks + 1 == LW__RECORD_CHUNKS)
+			return NULL; /* 64M records */
 		struct lw__lock *c = aligned_alloc(64, CHUNK_RECORDS * sizeof(struct lw__lock));
 		if (!c)
 			return NULL;
 		memset(c, 0, CHUNK_RECORDS * sizeof(struct lw__lock));
-		chunks[n_chunks++] = c;
+		for (size_t i = 0; i < CHUNK_RECORDS; i++)
+			c[i].index = (uint32_t)(n_chunks * CHUNK_RECORDS + i);
+		/* zeroed before it is seen: a hint's reader finds records whose
+		 * state passes no check yet (lock.h) */
+		lw__store_rel(&chunks[n_chunks], c);
+		n_chunks++;
 	}
 	n_records++;
 	return &chunks[n_chunks - 1][used];

@@ -65,8 +65,8 @@ static const char *base_of(const char *path)
  * name, shown with the lock's id). 0 when unknown. Report time only. */
 static int site_position(const struct lw__lock *l, char *buf, size_t n)
 {
-	if (l->site_file && !system_header(l->site_file)) {
-		snprintf(buf, n, "%s:%d", base_of(l->site_file), l->site_line);
+	if (l->site_src && !system_header(l->site_src->file)) {
+		snprintf(buf, n, "%s:%d", base_of(l->site_src->file), l->site_src->line);
 		return 1;
 	}
 	uintptr_t pcs[LW__STACK_MAX];
@@ -95,8 +95,8 @@ static int site_position(const struct lw__lock *l, char *buf, size_t n)
 			}
 		}
 	}
-	if (l->site_file) {
-		snprintf(buf, n, "%s:%d", base_of(l->site_file), l->site_line);
+	if (l->site_src) {
+		snprintf(buf, n, "%s:%d", base_of(l->site_src->file), l->site_src->line);
 		return 1;
 	}
 	if (named.function)

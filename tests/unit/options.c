@@ -46,11 +46,11 @@ static void defaults(void)
 	CHECK(o.stack_depth == 16 && o.exitcode == 0 && o.verbose == 0);
 	CHECK(o.on_deadlock == LW__ON_DEADLOCK_AUTO);
 	CHECK(o.stats == 0 && o.stack_signal == 0 && o.watchdog_ms == 100);
-	CHECK(o.timeout == 0);
+	CHECK(o.timeout == 0 && o.hint == 1);
 	CHECK_STR(o.json, "");
 	CHECK_STR(o.log, "");
 	/* and every row of the table: its default, within its own range */
-	CHECK(lw__n_optdescs == 16);
+	CHECK(lw__n_optdescs == 17);
 	for (int i = 0; i < lw__n_optdescs; i++) {
 		const struct lw__optdesc *d = &lw__optdescs[i];
 		const char *p = (const char *)&o + d->offset;
@@ -349,7 +349,8 @@ static void names_and_print(void)
 			   "lockwatch: option watchdog_ms=100\n"
 			   "lockwatch: option suppressions=\n"
 			   "lockwatch: option quiet=0\n"
-			   "lockwatch: option edges=0\n");
+			   "lockwatch: option edges=0\n"
+			   "lockwatch: option hint=1\n");
 }
 
 int main(void)
