@@ -1,7 +1,8 @@
 /* lock.h - the lock registry: one record per lock lifetime.
  *
  * A record is found by the lock's address through a map with lock-free
- * lookups (map.h); wrapper types also cache it in the lock itself. A lock
+ * lookups (map.h); wrapper types also cache it in the lock itself, and a
+ * process-private mutex or rwlock carries its place (the hint, below). A lock
  * is registered at its first use (lock, trylock, wait), not at init:
  * initialising and destroying a lock never used costs a lookup that finds
  * nothing. Destroying a lock (or initialising it again) retires its record:
