@@ -222,8 +222,10 @@ static inline struct lw__lock *lw__lock_hinted(const void *addr, int kind)
 	const uint64_t *w = lw__hint_word(addr, kind);
 	if (!w)
 		return NULL;
-	uint64_t v = lw__load(w);
-	struct lw__lock *c = lw__load_acq(&lw__record_dir[(uint16_t)(v >> LW__HINT_SHIFT)]);
+	uint64_t v = lw__load(w), e = v >> LW__HINT_SHIFT;
+	if (e >= LW__RECORD_CHUNKS)
+		return NULL; /* not a hint: a robust mutex's list link */
+	struct lw__lock *c = lw__load_acq(&lw__record_dir[e]);
 	return c ? (struct lw__lock *)((char *)c + (v & LW__HINT_OFFSET)) : NULL;
 }
 
