@@ -145,7 +145,7 @@ static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, in
 	a->chain = c;
 	if (!lw__known_chain(t, key, &a->stack))
 		a->stack = slow_chain(t, l, mode, s, key, !try_);
-	if (!try_ && key == c && lw__held_depth(t) < LW__MAX_HELD)
+	if (key == c && lw__held_depth(t) < LW__MAX_HELD)
 		lw__keep_chain(t, l, c, a->stack);
 }
 

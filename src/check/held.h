@@ -133,18 +133,20 @@ static LW__ALWAYS_INLINE int lw__kept_match(uint64_t tag, uint32_t hi, uint64_t 
  * (on top) or with the top held lock (above it): 1 (its stack id into
  * *st), 0 (not kept: *c still set), or -1 when the thread holds l already
  * (nothing set). A held entry a signal handler's pop left without its
- * lock (lw__held_clear) keeps nothing. With nothing held (a
+ * lock (lw__held_clear) keeps nothing. A try-acquire's chain (try_ = 1, a
+ * constant) is another chain, kept the same way. With nothing held (a
  * lock table's every call) there is no held stack to search and no order
  * to check: only the stack to find, and the low half is enough (another
  * chain of l with the same low half, one in 2^32, would only lend its
  * stack). */
 static LW__ALWAYS_INLINE int lw__pre_chain(struct lw__thread *t, const struct lw__lock *l,
-					   int mode, uintptr_t pc, uint64_t *c, uint32_t *st)
+					   int mode, int try_, uintptr_t pc, uint64_t *c,
+					   uint32_t *st)
 {
 	uint64_t tag;
 	unsigned n = t->n_held;
 	if (lw__likely(n == 0)) {
-		*c = lw__chain_next(0, l, mode, 0, pc);
+		*c = lw__chain_next(0, l, mode, try_, pc);
 		tag = lw__load(&l->top_tag);
 		if ((uint32_t)tag != (uint32_t)*c)
 			return 0;
@@ -153,7 +155,7 @@ static LW__ALWAYS_INLINE int lw__pre_chain(struct lw__thread *t, const struct lw
 	if (lw__unlikely(lw__find_held(t, l) != NULL))
 		return -1;
 	const struct lw__held *h = &t->held[n - 1];
-	*c = lw__chain_next(h->chain, l, mode, 0, pc);
+	*c = lw__chain_next(h->chain, l, mode, try_, pc);
 	/* above the top held lock first: a lock taken under many others (a
 	 * striped table's global lock) has its chain there */
 	const struct lw__lock *p = h->lock;
@@ -178,7 +180,7 @@ static inline void lw__keep_in(uint64_t *tag_p, uint32_t *hi_p, uint64_t tag, ui
 	}
 }
 
-/* Keep validated chain c (the acquirer's own, of a blocking acquire, made
+/* Keep validated chain c (the acquirer's own, of a blocking acquire or a try, made
  * by taking l with the thread's held stack as it is) with l and with the
  * top held lock, with its stack id: the last one wins. Not for a full
  * inline stack, whose chains the fast path never takes. */
@@ -208,7 +210,7 @@ static LW__ALWAYS_INLINE int lw__acquire_pre(struct lw__thread *t, struct lw__lo
 	uint64_t c;
 	uint32_t st;
 	if (!lw__pre_usable(l, kind, tick, by_addr, addr) ||
-	    lw__unlikely(lw__pre_chain(t, l, mode, pc, &c, &st) <= 0))
+	    lw__unlikely(lw__pre_chain(t, l, mode, 0, pc, &c, &st) <= 0))
 		return 0;
 	lw__pre_begin(t, l, mode, c, tick, st, a);
 	return 1;
@@ -248,7 +250,7 @@ static LW__ALWAYS_INLINE int lw__acquire_pre_any(struct lw__thread *t, struct lw
 		return 0;
 	uint64_t c;
 	uint32_t st;
-	int kept = lw__pre_chain(t, l, mode, pc, &c, &st);
+	int kept = lw__pre_chain(t, l, mode, 0, pc, &c, &st);
 	if (lw__likely(kept > 0))
 		goto go;
 	if (kept < 0)
@@ -336,6 +338,35 @@ static inline void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, in
 	lw__wait_end(t);
 	if (lw__likely(lw__acquired(rc)))
 		lw__held_push(t, l, a->chain, a->when, LW__HELD_PLAIN(mode), mode == LW__WRITE);
+}
+
+/* After a try-acquire took l, the fast way: what lw__try_acquired does for
+ * a chain checked before (kept with the locks, in the thread's chain
+ * cache or the process's table; then kept with the locks): the held
+ * entry pushed, no edge (a try never blocks). 0, having done nothing,
+ * for anything else (a lock the thread holds already, a semaphore,
+ * stats, an orphan, a chain never checked): the caller calls
+ * lw__try_acquired. */
+static LW__ALWAYS_INLINE int lw__try_fast(struct lw__thread *t, struct lw__lock *l, int kind,
+					  int mode, uintptr_t pc)
+{
+	uint32_t tick = lw__load(&lw__tick);
+	lw__watchdog_want(0); /* a new thread's first lock call may be a try */
+	if (!lw__pre_usable(l, kind, tick, 0, NULL))
+		return 0;
+	uint64_t c;
+	uint32_t st;
+	int kept = lw__pre_chain(t, l, mode, 1, pc, &c, &st);
+	if (kept < 0)
+		return 0;
+	if (kept == 0) {
+		if (t->n_held >= LW__MAX_HELD || !lw__known_chain(t, c, &st))
+			return 0;
+		lw__keep_chain(t, l, c, st);
+	}
+	lw__held_push(t, l, c, (uint64_t)tick | (uint64_t)st << 32, LW__HELD_PLAIN(mode),
+		      mode == LW__WRITE);
+	return 1;
 }
 
 /* Before an unlock of obj, the fast path: pop the innermost lock, with no

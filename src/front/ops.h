@@ -77,16 +77,21 @@ static inline int lw__op_lock_fast(struct lw__thread *t, void *obj, struct lw__l
 	return 1;
 }
 
-/* The record of obj: cached, else found or registered (and cached by the
- * thread). A retired record is never returned. */
+/* The record of obj: the wrapper's, or the one the lock's hint names
+ * (model/lock.h), or the thread's cached one, else found or registered
+ * (and cached by the thread, and the hint written). A retired record is
+ * never returned. */
 static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, void *obj,
 					       struct lw__lock **cache, int kind,
 					       struct lw__site s)
 {
 	if (cache)
 		return lw__lock_cached(cache, obj, kind, s);
+	struct lw__lock *l = lw__lock_hinted(obj, kind);
+	if (lw__likely(l != NULL && lw__lock_is(l, obj, kind)))
+		return l;
 	unsigned i = lw__addr_slot(obj);
-	struct lw__lock *l = t->addr_lock[i];
+	l = t->addr_lock[i];
 	if (!(lw__likely(t->addr_key[i] == obj && lw__lock_is(l, obj, kind)))) {
 		l = lw__lock_get(obj, kind, s);
 		if (!l)
@@ -96,8 +101,8 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 		t->addr_lock[i] = l;
 		t->addr_key[i] = obj;
 	}
-	if (lw__hint_word(obj, kind) && lw__lock_hinted(obj, kind) != l)
-		lw__lock_hint(l, obj, kind);
+	if (lw__hint_word(obj, kind))
+		lw__lock_hint(l, obj, kind); /* none, or another record's */
 	return l;
 }
 
@@ -171,7 +176,8 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		return rc_;                                                        \
 	}
 
-/* A try-acquire: never blocks, so no order edge. */
+/* A try-acquire: never blocks, so no order edge. One that took the lock
+ * on a chain checked before goes the fast way (lw__try_fast). */
 #define LW__BODY_TRY(obj, cache, kind, mode, site, call)                           \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
@@ -179,7 +185,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		int rc_ = (call);                                                  \
 		if (t_ && lw__acquired(rc_)) {                                     \
 			struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), site_); \
-			if (l_)                                                    \
+			if (l_ && !lw__try_fast(t_, l_, (kind), (mode), site_.pc)) \
 				lw__try_acquired(t_, l_, (mode), site_);           \
 		}                                                                  \
 		return rc_;                                                        \

@@ -99,7 +99,7 @@ static void usage(FILE *f)
 		"                   two_own,two_shared,edge,mem,table,curve,striped,fanout,\n"
 		"                   create (create_1, create_4, create_use), malloc_free\n"
 		"                   (for profiling), or single rows of the last three\n"
-		"                   (table_1k, fanout_16k, ...)\n"
+		"                   (table_1k, try_1k, fanout_16k, ...)\n"
 		"  --count N        run each row's body exactly N times, once, untimed\n"
 		"                   calibration off (for instruction counts: icount_rows.sh)\n");
 }
@@ -571,6 +571,7 @@ static const struct rowdef {
 	{ "table_64", "lock table, 64 locks, random, 1 thread", 0, 0 },
 	{ "table_1k", "lock table, 1,024 locks, random, 1 thread", 1.4, 1.4 },
 	{ "table_100k", "lock table, 100,000 locks, random", 2.5, 2.5 },
+	{ "try_1k", "  same, 1,024 locks, trylock+unlock", 0, 0 },
 	{ "two_tables", "2 threads, own 1,024-lock table (per thread)", 0, 0 },
 	{ "striped", "bucket (1,024) then global lock, pair", 1.5, 1.5 },
 	{ "fanout_256", "fan-out, 256 items: ns per item", 0, 0 },

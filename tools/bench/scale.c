@@ -4,6 +4,8 @@
  *
  *   table_1k, table_100k  one thread locks and unlocks a random one of
  *                         1,024 / 100,000 mutexes (ns per lock+unlock)
+ *   try_1k                the same with trylock (group `table`: servers
+ *                         try item locks, memcached's item_trylock)
  *   table_16, table_64    the same over 16 and 64 mutexes (group `curve`,
  *                         with the two above: the cost against the number
  *                         of locks touched)
@@ -79,6 +81,17 @@ static uint64_t table_loop(struct table *t, uint64_t iters)
 static __attribute__((noinline)) uint64_t body_table(uint64_t iters)
 {
 	return table_loop(&cur, iters);
+}
+
+static __attribute__((noinline)) uint64_t body_try(uint64_t iters)
+{
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 0; i < iters; i++) {
+		b_mutex_t *m = pick(&cur);
+		if (B_TRYLOCK(m) == 0)
+			B_UNLOCK(m);
+	}
+	return now_ns() - t0;
 }
 
 /* ---- the striped pair ------------------------------------------------------ */
@@ -197,7 +210,8 @@ int scale_rows(int quick)
 	if (table_row("curve", "table_16", 16, body_table) ||
 	    table_row("curve", "table_64", 64, body_table) ||
 	    table_row("table", "table_1k", small, body_table) ||
-	    table_row("table", "table_100k", large, body_table))
+	    table_row("table", "table_100k", large, body_table) ||
+	    table_row("table", "try_1k", small, body_try))
 		return -1;
 	if (want("table") || want("two_tables")) {
 		if (pair_run(small, &ns))
