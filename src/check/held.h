@@ -369,8 +369,33 @@ static LW__ALWAYS_INLINE int lw__try_fast(struct lw__thread *t, struct lw__lock 
 	return 1;
 }
 
+/* An unlock of obj held just below the innermost lock (hand-over-hand
+ * locking: take the next, let go of the one before), both simple: what
+ * the slow path's removal does (check/held.c remove_held), in the same
+ * order of stores: the top entry moves down over obj's, its chain
+ * re-hashed over the entries below, then the stack shrinks. 1, or 0
+ * having done nothing. */
+static inline int lw__release_below(struct lw__thread *t, void *obj, unsigned n)
+{
+	struct lw__held *h = &t->held[n - 2], *top = &t->held[n - 1];
+	struct lw__lock *l = h->lock;
+	if (!(l->addr == obj && h->simple && top->simple))
+		return 0;
+	if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
+		lw__store(&l->owner, NULL);
+	struct lw__held e = *top;
+	uint64_t site = lw__chain_site(e.chain, h->chain, e.lock);
+	e.chain = lw__chain_rehash(n > 2 ? t->held[n - 3].chain : 0, e.lock, site);
+	*h = e;
+	lw__held_clear(top);
+	lw__store_rel(&t->n_held, n - 1);
+	return 1;
+}
+
 /* Before an unlock of obj, the fast path: pop the innermost lock, with no
- * lookup at all, and return 1; else 0, having done nothing. */
+ * lookup at all, and return 1; else 0, having done nothing (the caller's
+ * slow way tries lw__release_below first: kept out of here, so this
+ * path saves no registers). */
 static inline int lw__release(struct lw__thread *t, void *obj)
 {
 	unsigned n = t->n_held;

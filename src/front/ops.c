@@ -44,7 +44,7 @@ void lw__op_join_cancelled(void *arg)
 int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s)
 {
 	struct lw__thread *t = lw__op_self();
-	if (t)
+	if (t && !(t->n_held >= 2 && lw__release_below(t, obj, t->n_held)))
 		lw__release_slow(t, obj, cache, kind, s);
 	switch (kind) {
 	case LW__MUTEX:
