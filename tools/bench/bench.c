@@ -572,6 +572,7 @@ static const struct rowdef {
 	{ "table_1k", "lock table, 1,024 locks, random, 1 thread", 1.4, 1.4 },
 	{ "table_100k", "lock table, 100,000 locks, random", 2.5, 2.5 },
 	{ "try_1k", "  same, 1,024 locks, trylock+unlock", 0, 0 },
+	{ "coupling", "hand over hand down 1,024 locks, per node", 0, 0 },
 	{ "two_tables", "2 threads, own 1,024-lock table (per thread)", 0, 0 },
 	{ "striped", "bucket (1,024) then global lock, pair", 1.5, 1.5 },
 	{ "fanout_256", "fan-out, 256 items: ns per item", 0, 0 },

@@ -13,7 +13,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 b=$(cd "${1:-$top/build}" && pwd)
 shift || true
-rows=${*:-table_16 table_64 table_1k table_100k try_1k striped fanout_256 fanout_16k}
+rows=${*:-table_16 table_64 table_1k table_100k try_1k coupling striped fanout_256 fanout_16k}
 n1=${N1:-100000} n2=${N2:-300000}
 count() { # preload prog row n
 	env LOCKWATCH_OPTIONS= ${1:+LD_PRELOAD=$1} valgrind --tool=callgrind \

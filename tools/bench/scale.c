@@ -6,6 +6,9 @@
  *                         1,024 / 100,000 mutexes (ns per lock+unlock)
  *   try_1k                the same with trylock (group `table`: servers
  *                         try item locks, memcached's item_trylock)
+ *   coupling              a walk down a list of 1,024 mutexes, hand over
+ *                         hand: take the next, let go of the one before
+ *                         (group `table`; ns per node)
  *   table_16, table_64    the same over 16 and 64 mutexes (group `curve`,
  *                         with the two above: the cost against the number
  *                         of locks touched)
@@ -90,6 +93,23 @@ static __attribute__((noinline)) uint64_t body_try(uint64_t iters)
 		b_mutex_t *m = pick(&cur);
 		if (B_TRYLOCK(m) == 0)
 			B_UNLOCK(m);
+	}
+	return now_ns() - t0;
+}
+
+/* ---- lock coupling: a walk down a list of 1,024 nodes, hand over hand -- */
+static __attribute__((noinline)) uint64_t body_coupling(uint64_t iters)
+{
+	uint64_t t0 = now_ns();
+	for (uint64_t done = 0; done < iters;) {
+		uint64_t k = iters - done < cur.n ? iters - done : cur.n;
+		B_LOCK(&cur.m[0]);
+		for (uint64_t i = 1; i < k; i++) {
+			B_LOCK(&cur.m[i]);
+			B_UNLOCK(&cur.m[i - 1]);
+		}
+		B_UNLOCK(&cur.m[k - 1]);
+		done += k;
 	}
 	return now_ns() - t0;
 }
@@ -211,7 +231,8 @@ int scale_rows(int quick)
 	    table_row("curve", "table_64", 64, body_table) ||
 	    table_row("table", "table_1k", small, body_table) ||
 	    table_row("table", "table_100k", large, body_table) ||
-	    table_row("table", "try_1k", small, body_try))
+	    table_row("table", "try_1k", small, body_try) ||
+	    table_row("table", "coupling", small, body_coupling))
 		return -1;
 	if (want("table") || want("two_tables")) {
 		if (pair_run(small, &ns))
