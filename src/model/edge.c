@@ -1,13 +1,21 @@
 /* edge.c - edge storage for the lock-order graph (see edge.h).
  *
- * The pair hash chains edges through their `hnext` link from a bucket
+ * Edges and gate blocks come from slabs in a fixed directory, never freed
+ * (a lock-free reader may hold any index ever handed out), each with a
+ * free list; an index is four bytes where a pointer was eight, so an edge
+ * with its five links and its two locks (record indices) is 48 bytes.
+ *
+ * The pair hash chains edges through their `hnext` index from a bucket
  * array of a power-of-two size, at most two edges per bucket on average
- * (4-8 bytes per edge, so that an edge with its share stays within 96). Readers take the current array with an acquire
+ * (2-4 bytes per edge). Readers take the current array with an acquire
  * load and follow the chain with acquire loads; writers (under the graph
  * lock) link a new edge at the head of its chain after it is complete, and
  * double the array by re-linking every edge into a new one. A reader still
- * in an old array, or on an edge that was re-linked or reused meanwhile,
- * may miss the edge it looks for and then looks again under the lock;
+ * in an old array, or on an edge that was re-linked, freed or reused
+ * meanwhile, may miss the edge it looks for and then looks again under the
+ * lock: a freed edge's pair (from and to in one word) is zeroed, matching
+ * no lookup, and a reused one's is written last, with release (graph.c),
+ * so a pair is never seen half-written nor before the rest of its edge;
  * old arrays stay mapped with their memory given back (madvise), so such
  * a reader reads zeros, "not found". A chain walk is bounded, so a reader
  * that hops chains that way always ends. */
@@ -20,20 +28,35 @@
 #include <string.h>
 #include <sys/mman.h>
 
-_Static_assert(sizeof(struct lw__edge) <= 88, "an edge fits in 88 bytes");
+_Static_assert(sizeof(struct lw__edge) <= 48, "an edge fits in 48 bytes");
 
-#define SLAB_EDGES 4096
 #define FIRST_BUCKETS 1024
 #define MAX_HOPS 64 /* a lock-free walk longer than this looks again locked */
+#define GATE_SLABS 4096 /* directory entries: 16M gate blocks */
+
+void *lw__edge_dir[LW__EDGE_SLABS];
+
+struct gate_block {
+	uint32_t id[LW__MAX_GATES]; /* a free block's id[0] links the free list */
+};
+static void *gate_dir[GATE_SLABS];
+
+/* Slabs of LW__EDGE_SLAB items in a directory (edge.h): `used` items
+ * handed out from them so far, then a free list through the word at
+ * `link` in each free item. */
+struct pool {
+	void **dir;
+	size_t n_dir, item, link, bytes;
+	uint32_t used, free;
+};
 
 struct buckets {
 	size_t mask;
-	struct lw__edge *head[];
+	uint32_t head[];
 };
 
 static struct {
-	struct lw__edge *slab, *free; /* a free edge's `hnext` links the list */
-	size_t slab_left, slab_bytes;
+	struct pool edges, gates;
 	struct buckets *tab;
 	size_t n_indexed, tab_bytes;
 	struct who {
@@ -43,46 +66,93 @@ static struct {
 	uint32_t n_who;
 	size_t cap_who;
 	struct lw__map who_ids; /* hash of tid and name -> id + 1 */
-} g = { .who_ids = { .exclusive = 1 } };
+} g = {
+	.edges = { lw__edge_dir, LW__EDGE_SLABS, sizeof(struct lw__edge),
+		   offsetof(struct lw__edge, hnext), 0, 0, 0 },
+	.gates = { gate_dir, GATE_SLABS, sizeof(struct gate_block), 0, 0, 0, 0 },
+	.who_ids = { .exclusive = 1 },
+};
 
-struct lw__edge *lw__edge_alloc(void)
+static void *pool_at(const struct pool *p, uint32_t i)
 {
-	struct lw__edge *e = g.free;
-	if (e) {
-		g.free = e->hnext;
+	return (char *)p->dir[i >> LW__EDGE_SHIFT] + (i & (LW__EDGE_SLAB - 1)) * p->item;
+}
+
+/* A zeroed item's index, or 0 when out of memory. */
+static uint32_t pool_alloc(struct pool *p)
+{
+	uint32_t i = p->free;
+	if (i) {
+		memcpy(&p->free, (char *)pool_at(p, i) + p->link, sizeof(p->free));
 	} else {
-		if (!g.slab_left) {
-			g.slab = calloc(SLAB_EDGES, sizeof(*g.slab));
-			if (!g.slab)
-				return NULL;
-			g.slab_left = SLAB_EDGES;
-			g.slab_bytes += SLAB_EDGES * sizeof(*g.slab);
+		size_t entry = p->used / LW__EDGE_SLAB + 1;
+		if (p->used % LW__EDGE_SLAB == 0) {
+			if (entry >= p->n_dir)
+				return 0;
+			void *slab = calloc(LW__EDGE_SLAB, p->item);
+			if (!slab)
+				return 0;
+			lw__store_rel(&p->dir[entry], slab); /* zeroed before it is seen */
+			p->bytes += LW__EDGE_SLAB * p->item;
 		}
-		e = g.slab++;
-		g.slab_left--;
+		i = (uint32_t)(entry << LW__EDGE_SHIFT | p->used % LW__EDGE_SLAB);
+		p->used++;
 	}
-	memset(e, 0, sizeof(*e));
-	return e;
+	memset(pool_at(p, i), 0, p->item);
+	return i;
 }
 
-void lw__edge_free(struct lw__edge *e)
+static void pool_free(struct pool *p, uint32_t i)
 {
-	/* from/to stay: a lock-free reader that still holds e sees them
-	 * change only when e is reused, and then checks them again */
-	e->hnext = g.free;
-	g.free = e;
+	lw__store((uint32_t *)((char *)pool_at(p, i) + p->link), p->free);
+	p->free = i;
 }
 
-static size_t pair_hash(const struct lw__lock *from, const struct lw__lock *to)
+uint32_t lw__edge_alloc(void)
 {
-	/* records are 64-byte aligned: their low bits carry nothing */
-	return lw__map_hash(((uint64_t)(uintptr_t)from >> 6) * 0x100000001b3ull ^
-			    ((uint64_t)(uintptr_t)to >> 6));
+	return pool_alloc(&g.edges);
+}
+
+void lw__edge_free(uint32_t i)
+{
+	/* its pair zeroed in one store: a lock-free reader that still holds
+	 * the edge then finds no match (and looks again under the lock) */
+	struct lw__edge *e = lw__edge_at(i);
+	lw__store(&e->pair, (uint64_t)0);
+	if (e->gates)
+		pool_free(&g.gates, e->gates);
+	pool_free(&g.edges, i);
+}
+
+int lw__edge_set_gates(struct lw__edge *e, const uint32_t *gates, unsigned n)
+{
+	uint32_t b = e->gates ? e->gates : pool_alloc(&g.gates);
+	if (!b)
+		return -1;
+	struct gate_block *blk = pool_at(&g.gates, b);
+	for (unsigned k = 0; k < LW__MAX_GATES; k++)
+		lw__store(&blk->id[k], k < n ? gates[k] : 0);
+	lw__store(&e->gates, b);
+	return 0;
+}
+
+uint32_t *lw__edge_gates(const struct lw__edge *e)
+{
+	uint32_t b = lw__load(&e->gates);
+	void *slab = b ? lw__load(&gate_dir[(b >> LW__EDGE_SHIFT) & (GATE_SLABS - 1)]) : NULL;
+	if (!slab)
+		return NULL;
+	return ((struct gate_block *)slab)[b & (LW__EDGE_SLAB - 1)].id;
+}
+
+static size_t pair_hash(uint32_t from, uint32_t to)
+{
+	return lw__map_hash((uint64_t)from << 32 | to);
 }
 
 static struct buckets *tab_new(size_t n)
 {
-	size_t sz = sizeof(struct buckets) + n * sizeof(struct lw__edge *);
+	size_t sz = sizeof(struct buckets) + n * sizeof(uint32_t);
 	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
@@ -92,11 +162,12 @@ static struct buckets *tab_new(size_t n)
 	return b;
 }
 
-static void link_into(struct buckets *b, struct lw__edge *e)
+static void link_into(struct buckets *b, uint32_t i)
 {
-	struct lw__edge **head = &b->head[pair_hash(e->from, e->to) & b->mask];
+	struct lw__edge *e = lw__edge_at(i);
+	uint32_t *head = &b->head[pair_hash(e->from, e->to) & b->mask];
 	lw__store(&e->hnext, *head);
-	lw__store_rel(head, e); /* e complete before it is reachable */
+	lw__store_rel(head, i); /* e complete before it is reachable */
 }
 
 /* Double the bucket array, re-linking every edge. */
@@ -108,8 +179,8 @@ static int grow(void)
 	if (!b)
 		return -1;
 	for (size_t i = 0; o && i <= o->mask; i++)
-		for (struct lw__edge *e = o->head[i], *next; e; e = next) {
-			next = e->hnext;
+		for (uint32_t e = o->head[i], next; e; e = next) {
+			next = lw__edge_at(e)->hnext;
 			link_into(b, e);
 		}
 	lw__store_rel(&g.tab, b);
@@ -121,7 +192,7 @@ static int grow(void)
 	return 0;
 }
 
-int lw__edge_index(struct lw__edge *e)
+int lw__edge_index(uint32_t e)
 {
 	if ((!g.tab || g.n_indexed >= 2 * (g.tab->mask + 1)) && grow() < 0 && !g.tab)
 		return -1;
@@ -130,14 +201,15 @@ int lw__edge_index(struct lw__edge *e)
 	return 0;
 }
 
-void lw__edge_unindex(struct lw__edge *e)
+void lw__edge_unindex(uint32_t e)
 {
 	if (!g.tab)
 		return;
-	struct lw__edge **p = &g.tab->head[pair_hash(e->from, e->to) & g.tab->mask];
-	for (; *p; p = &(*p)->hnext)
+	struct lw__edge *x = lw__edge_at(e);
+	uint32_t *p = &g.tab->head[pair_hash(x->from, x->to) & g.tab->mask];
+	for (; *p; p = &lw__edge_at(*p)->hnext)
 		if (*p == e) {
-			lw__store_rel(p, e->hnext);
+			lw__store_rel(p, x->hnext);
 			g.n_indexed--;
 			return;
 		}
@@ -148,11 +220,19 @@ struct lw__edge *lw__edge_find(const struct lw__lock *from, const struct lw__loc
 	struct buckets *b = lw__load_acq(&g.tab);
 	if (!b)
 		return NULL;
-	struct lw__edge *e = lw__load_acq(&b->head[pair_hash(from, to) & b->mask]);
-	for (int hops = 0; e && hops < MAX_HOPS; hops++) {
-		if (lw__load(&e->from) == from && lw__load(&e->to) == to)
+	uint32_t f = from->index, t = to->index;
+	uint64_t want = lw__edge_pair(f, t);
+	uint32_t i = lw__load_acq(&b->head[pair_hash(f, t) & b->mask]);
+	for (int hops = 0; i && hops < MAX_HOPS; hops++) {
+		/* every index once published stays valid; a slab not seen yet
+		 * (never so after the acquire loads) is "not found" */
+		struct lw__edge *s = lw__load(&lw__edge_dir[(i >> LW__EDGE_SHIFT) & (LW__EDGE_SLABS - 1)]);
+		if (!s)
+			return NULL;
+		struct lw__edge *e = s + (i & (LW__EDGE_SLAB - 1));
+		if (lw__load_acq(&e->pair) == want)
 			return e;
-		e = lw__load_acq(&e->hnext);
+		i = lw__load_acq(&e->hnext);
 	}
 	return NULL;
 }
@@ -182,11 +262,11 @@ void lw__edge_each(void (*fn)(struct lw__edge *e, void *arg), void *arg)
 {
 	struct buckets *b = g.tab;
 	for (size_t i = 0; b && i <= b->mask; i++)
-		for (struct lw__edge *e = b->head[i]; e; e = e->hnext)
-			fn(e, arg);
+		for (uint32_t e = b->head[i]; e; e = lw__edge_at(e)->hnext)
+			fn(lw__edge_at(e), arg);
 }
 
 size_t lw__edge_bytes(void)
 {
-	return g.slab_bytes + g.tab_bytes;
+	return g.edges.bytes + g.gates.bytes + g.tab_bytes;
 }

@@ -58,27 +58,25 @@ static int vec_push(struct vec *v, struct lw__lock *l)
 }
 
 /* An edge is on two doubly linked lists, its source's out-list and its
- * target's in-list; `next` and `prev` are the offsets of that list's links
- * in the edge. */
-#define LINK(e, off) (*(struct lw__edge **)((char *)(e) + (off)))
+ * target's in-list, linked by edge index (0: none); `next` and `prev` are
+ * the offsets of that list's links in the edge. */
+#define LINK(i, off) (*(uint32_t *)((char *)lw__edge_at(i) + (off)))
 #define OUT offsetof(struct lw__edge, next_out), offsetof(struct lw__edge, prev_out)
 #define IN offsetof(struct lw__edge, next_in), offsetof(struct lw__edge, prev_in)
 
-static void list_push(struct lw__edge **head, uint32_t *count, struct lw__edge *e, size_t next,
-		      size_t prev)
+static void list_push(uint32_t *head, uint32_t *count, uint32_t e, size_t next, size_t prev)
 {
 	LINK(e, next) = *head;
-	LINK(e, prev) = NULL;
+	LINK(e, prev) = 0;
 	if (*head)
 		LINK(*head, prev) = e;
 	*head = e;
 	(*count)++;
 }
 
-static void list_remove(struct lw__edge **head, uint32_t *count, struct lw__edge *e,
-			size_t next, size_t prev)
+static void list_remove(uint32_t *head, uint32_t *count, uint32_t e, size_t next, size_t prev)
 {
-	struct lw__edge *p = LINK(e, prev), *n = LINK(e, next);
+	uint32_t p = LINK(e, prev), n = LINK(e, next);
 	if (p)
 		LINK(p, next) = n;
 	else
@@ -88,16 +86,20 @@ static void list_remove(struct lw__edge **head, uint32_t *count, struct lw__edge
 	(*count)--;
 }
 
-static void link_edge(struct lw__edge *e)
+static void link_edge(uint32_t i)
 {
-	list_push(&e->from->out, &e->from->n_out, e, OUT);
-	list_push(&e->to->in, &e->to->n_in, e, IN);
+	struct lw__lock *from = lw__record_at(lw__edge_at(i)->from);
+	struct lw__lock *to = lw__record_at(lw__edge_at(i)->to);
+	list_push(&from->out, &from->n_out, i, OUT);
+	list_push(&to->in, &to->n_in, i, IN);
 }
 
-static void unlink_edge(struct lw__edge *e)
+static void unlink_edge(uint32_t i)
 {
-	list_remove(&e->from->out, &e->from->n_out, e, OUT);
-	list_remove(&e->to->in, &e->to->n_in, e, IN);
+	struct lw__lock *from = lw__record_at(lw__edge_at(i)->from);
+	struct lw__lock *to = lw__record_at(lw__edge_at(i)->to);
+	list_remove(&from->out, &from->n_out, i, OUT);
+	list_remove(&to->in, &to->n_in, i, IN);
 }
 
 static uint32_t new_stamp(void)
@@ -121,9 +123,10 @@ static int search(struct lw__lock *start, struct lw__lock *x, int64_t bound, int
 	while (work.n) {
 		struct lw__lock *n = work.p[--work.n];
 		vec_push(into, n);
-		for (struct lw__edge *e = forward ? n->out : n->in; e;
-		     e = forward ? e->next_out : e->next_in) {
-			struct lw__lock *w = forward ? e->to : e->from;
+		for (uint32_t i = forward ? n->out : n->in; i;) {
+			struct lw__edge *e = lw__edge_at(i);
+			i = forward ? e->next_out : e->next_in;
+			struct lw__lock *w = lw__record_at(forward ? e->to : e->from);
 			if (e->cyclic)
 				continue;
 			if (w == x)
@@ -190,8 +193,10 @@ static size_t shortest_path(struct lw__lock *a, struct lw__lock *b, struct lw__e
 		struct lw__lock *n = work.p[head++];
 		if (n == b)
 			break;
-		for (struct lw__edge *e = n->out; e; e = e->next_out) {
-			struct lw__lock *w = e->to;
+		for (uint32_t i = n->out; i;) {
+			struct lw__edge *e = lw__edge_at(i);
+			struct lw__lock *w = lw__record_at(e->to);
+			i = e->next_out;
 			if (w->mark != mark) {
 				w->mark = mark;
 				w->via = e;
@@ -202,13 +207,13 @@ static size_t shortest_path(struct lw__lock *a, struct lw__lock *b, struct lw__e
 	if (b->mark != mark)
 		return 0;
 	size_t len = 0;
-	for (struct lw__lock *n = b; n != a; n = n->via->from)
+	for (struct lw__lock *n = b; n != a; n = lw__record_at(n->via->from))
 		len++;
 	*path = malloc(len * sizeof(**path));
 	if (!*path)
 		return 0;
 	size_t i = len;
-	for (struct lw__lock *n = b; n != a; n = n->via->from)
+	for (struct lw__lock *n = b; n != a; n = lw__record_at(n->via->from))
 		(*path)[--i] = n->via;
 	return len;
 }
@@ -217,8 +222,8 @@ static size_t shortest_path(struct lw__lock *a, struct lw__lock *b, struct lw__e
 void lw__graph_edge_copy(struct lw__cycle_edge *c, const struct lw__edge *e)
 {
 	memset(c, 0, sizeof(*c));
-	c->from = e->from;
-	c->to = e->to;
+	c->from = lw__record_at(e->from);
+	c->to = lw__record_at(e->to);
 	snprintf(c->info.thread_name, sizeof(c->info.thread_name), "%s",
 		 lw__edge_who(e->who, &c->info.tid));
 	c->info.from_stack = e->from_stack;
@@ -228,7 +233,9 @@ void lw__graph_edge_copy(struct lw__cycle_edge *c, const struct lw__edge *e)
 	c->info.from_timed = e->from_timed;
 	c->info.to_timed = e->to_timed;
 	c->info.n_gates = e->n_gates;
-	memcpy(c->info.gates, e->gates, sizeof(c->info.gates));
+	const uint32_t *gates = lw__edge_gates(e);
+	if (gates)
+		memcpy(c->info.gates, gates, sizeof(c->info.gates));
 }
 
 /* The shortest cycle through edge e (e, then e->to ... e->from), copied
@@ -236,7 +243,7 @@ void lw__graph_edge_copy(struct lw__cycle_edge *c, const struct lw__edge *e)
 static size_t cycle_through(struct lw__edge *e, struct lw__cycle_edge **out)
 {
 	struct lw__edge **path = NULL;
-	size_t n = shortest_path(e->to, e->from, &path);
+	size_t n = shortest_path(lw__record_at(e->to), lw__record_at(e->from), &path);
 	if (!n && e->to != e->from)
 		return 0;
 	struct lw__cycle_edge *cyc = malloc((n + 1) * sizeof(*cyc));
@@ -255,16 +262,17 @@ static int merge(struct lw__edge *e, const struct lw__edge_info *in)
 {
 	int changed = 0;
 	uint8_t k = 0;
-	for (int i = 0; i < e->n_gates; i++) {
+	uint32_t *gates = lw__edge_gates(e);
+	for (int i = 0; gates && i < e->n_gates; i++) {
 		int found = 0;
 		for (int j = 0; j < in->n_gates; j++)
-			found |= in->gates[j] == e->gates[i];
+			found |= in->gates[j] == gates[i];
 		if (found)
-			e->gates[k++] = e->gates[i];
+			lw__store(&gates[k++], gates[i]);
 		else
 			changed = 1;
 	}
-	e->n_gates = k;
+	lw__store(&e->n_gates, k);
 	if (e->from_read && !in->from_read)
 		e->from_read = 0, changed = 1;
 	if (e->to_read && !in->to_read)
@@ -292,15 +300,47 @@ static int news_for(const struct lw__edge *e, const struct lw__edge_info *in)
 	    (now.to_timed && !in->to_timed) || (now.from_timed && !in->from_timed))
 		return 1;
 	uint8_t n = lw__load(&e->n_gates);
-	for (int i = 0; i < n && i < LW__MAX_GATES; i++) {
+	const uint32_t *gates = n ? lw__edge_gates(e) : NULL;
+	for (int i = 0; gates && i < n && i < LW__MAX_GATES; i++) {
 		int found = 0;
-		uint32_t gid = lw__load(&e->gates[i]);
+		uint32_t gid = lw__load(&gates[i]);
 		for (int j = 0; j < in->n_gates; j++)
 			found |= in->gates[j] == gid;
 		if (!found)
 			return 1;
 	}
 	return 0;
+}
+
+/* A new edge from->to made of this sighting, on both lists and in the
+ * pair hash; NULL when out of memory. Caller holds the graph lock. */
+static struct lw__edge *new_edge(struct lw__lock *from, struct lw__lock *to,
+				 const struct lw__edge_info *info)
+{
+	uint32_t i = lw__edge_alloc();
+	if (!i)
+		return NULL;
+	struct lw__edge *e = lw__edge_at(i);
+	if (info->n_gates && lw__edge_set_gates(e, info->gates, info->n_gates) < 0) {
+		lw__edge_free(i);
+		return NULL;
+	}
+	e->from_stack = info->from_stack;
+	e->to_stack = info->to_stack;
+	e->who = lw__edge_who_intern(info->tid, info->thread_name);
+	e->from_read = info->from_read;
+	e->to_read = info->to_read;
+	e->from_timed = info->from_timed;
+	e->to_timed = info->to_timed;
+	e->n_gates = info->n_gates;
+	/* last: a reader that still held this edge from before its reuse sees
+	 * the new pair only with all the rest */
+	lw__store_rel(&e->pair, lw__edge_pair(from->index, to->index));
+	link_edge(i);
+	lw__edge_index(i);
+	n_edges++;
+	lw__store(&generation, generation + 1);
+	return e;
 }
 
 size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
@@ -313,7 +353,7 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 	struct lw__edge *e = lw__edge_find(from, to);
 	if (e && !news_for(e, info)) {
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (lw__load(&e->from) == from && lw__load(&e->to) == to)
+		if (lw__load(&e->pair) == lw__edge_pair(from->index, to->index))
 			return 0; /* known, nothing to merge: no graph lock */
 	}
 	LOCK();
@@ -331,24 +371,9 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 			n = cycle_through(e, cycle);
 		goto out;
 	}
-	e = lw__edge_alloc();
+	e = new_edge(from, to, info);
 	if (!e)
 		goto out;
-	e->from = from;
-	e->to = to;
-	e->from_stack = info->from_stack;
-	e->to_stack = info->to_stack;
-	e->who = lw__edge_who_intern(info->tid, info->thread_name);
-	e->from_read = info->from_read;
-	e->to_read = info->to_read;
-	e->from_timed = info->from_timed;
-	e->to_timed = info->to_timed;
-	e->n_gates = info->n_gates;
-	memcpy(e->gates, info->gates, sizeof(e->gates));
-	link_edge(e);
-	lw__edge_index(e);
-	n_edges++;
-	lw__store(&generation, generation + 1);
 	if (!from->ord)
 		from->ord = --ord_lo;
 	if (!to->ord)
@@ -368,9 +393,9 @@ struct lw__lock *lw__graph_pred(struct lw__lock *l, uint32_t id)
 {
 	struct lw__lock *p = NULL;
 	LOCK();
-	for (struct lw__edge *e = l->in; e && !p; e = e->next_in)
-		if (e->from->id == id)
-			p = e->from;
+	for (uint32_t i = l->in; i && !p; i = lw__edge_at(i)->next_in)
+		if (lw__record_at(lw__edge_at(i)->from)->id == id)
+			p = lw__record_at(lw__edge_at(i)->from);
 	UNLOCK();
 	return p;
 }
@@ -381,7 +406,7 @@ uint64_t lw__graph_generation(void)
 }
 
 /* Take edge e out of the graph for good. Caller holds the graph lock. */
-void lw__graph_drop_edge(struct lw__edge *e)
+void lw__graph_drop_edge(uint32_t e)
 {
 	lw__store(&generation, generation + 1);
 	unlink_edge(e);

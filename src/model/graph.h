@@ -25,15 +25,25 @@ struct lw__edge_info {
 	uint32_t gates[LW__MAX_GATES]; /* ids of locks held before `from` */
 };
 
-/* An edge as stored: 88 bytes from a slab (model/edge.c), on two doubly
- * linked lists (its source's out-edges and its target's in-edges) and in
- * the hash of edges by their pair (hnext); nothing else. */
+/* An edge as stored: 48 bytes from a slab (model/edge.c), named by a
+ * 32-bit index (edge.h: lw__edge_at; 0 is none), as are the locks at its
+ * ends (their records' index: lw__record_at). It is on two doubly linked
+ * lists (its source's out-edges and its target's in-edges) and in the hash
+ * of edges by their pair (hnext); nothing else. Its gates, when it has
+ * any (most edges have none), are in a block of their own (edge.h). */
 struct lw__edge {
-	struct lw__lock *from, *to;
-	struct lw__edge *next_out, *prev_out, *next_in, *prev_in;
-	struct lw__edge *hnext;        /* the pair hash's chain (edge.c) */
+	union {
+		struct {
+			uint32_t from, to; /* the locks: record indices */
+		};
+		uint64_t pair; /* both, written (last, with release) and read
+				* lock-free as one: never seen half-written */
+	};
+	uint32_t next_out, prev_out, next_in, prev_in;
+	uint32_t hnext;                /* the pair hash's chain (edge.c) */
 	uint32_t from_stack, to_stack;
 	uint32_t who;                  /* the thread: tid and name, interned (edge.c) */
+	uint32_t gates;                /* its gate block (edge.h), 0: none yet */
 	uint8_t n_gates;               /* shrink to those held every time */
 	union {
 		struct {
@@ -43,7 +53,6 @@ struct lw__edge {
 		};
 		uint8_t flags; /* all of them, for one lock-free load */
 	};
-	uint32_t gates[LW__MAX_GATES];
 };
 
 /* One edge of a cycle handed back by lw__graph_add: a copy, so it stays
@@ -110,6 +119,6 @@ extern struct lw__mutex lw__graph_mu;
 /* Between graph.c and graph_copy.c, graph lock held: copy edge e out into
  * c; take edge e out of the graph for good (unlinked, unhashed, freed). */
 void lw__graph_edge_copy(struct lw__cycle_edge *c, const struct lw__edge *e);
-void lw__graph_drop_edge(struct lw__edge *e);
+void lw__graph_drop_edge(uint32_t e);
 
 #endif

@@ -36,9 +36,11 @@ static struct {
 static const struct lw__lock *gate_record(const struct lw__lock *l, uint32_t id)
 {
 	int hops = 0;
-	for (struct lw__edge *e = l->in; e && hops < 4096; e = e->next_in, hops++)
-		if (e->from->id == id)
-			return e->from;
+	for (uint32_t i = l->in; i && hops < 4096; i = lw__edge_at(i)->next_in, hops++) {
+		const struct lw__lock *from = lw__record_at(lw__edge_at(i)->from);
+		if (from->id == id)
+			return from;
+	}
 	return NULL;
 }
 
@@ -68,13 +70,13 @@ static void copy_out(struct lw__graph_copy_edge *c, const struct lw__edge *e)
 {
 	struct lw__cycle_edge ce;
 	lw__graph_edge_copy(&ce, e);
-	c->from = e->from;
-	c->to = e->to;
+	c->from = ce.from;
+	c->to = ce.to;
 	c->info = ce.info;
 	for (int k = 0; k < LW__MAX_GATES; k++)
-		c->gate_rec[k] = k < e->n_gates ? gate_record(e->from, e->gates[k]) : NULL;
-	c->from_writer_pref = writer_pref(e->from);
-	c->to_writer_pref = writer_pref(e->to);
+		c->gate_rec[k] = k < e->n_gates ? gate_record(ce.from, ce.info.gates[k]) : NULL;
+	c->from_writer_pref = writer_pref(ce.from);
+	c->to_writer_pref = writer_pref(ce.to);
 	c->key = 0;
 }
 
@@ -96,8 +98,8 @@ static void archive_edge(const struct lw__edge *e)
 {
 	if (!archive.e)
 		return;
-	uint64_t k = class_key(e->from, LW__FNV_BASIS);
-	k = class_key(e->to, k * 31);
+	uint64_t k = class_key(lw__record_at(e->from), LW__FNV_BASIS);
+	k = class_key(lw__record_at(e->to), k * 31);
 	k = lw__fnv_word(lw__fnv_word(k, e->from_stack), e->to_stack) | 1;
 	size_t i = (size_t)(k >> 1) & (2 * ARCHIVE_MAX - 1);
 	while (archive.keys[i] && archive.keys[i] != k)
@@ -191,12 +193,12 @@ void lw__graph_forget(struct lw__lock *l)
 		archive_purge(l);
 	while (l->out) {
 		if (mapped)
-			archive_edge(l->out);
+			archive_edge(lw__edge_at(l->out));
 		lw__graph_drop_edge(l->out);
 	}
 	while (l->in) {
 		if (mapped)
-			archive_edge(l->in);
+			archive_edge(lw__edge_at(l->in));
 		lw__graph_drop_edge(l->in);
 	}
 	UNLOCK();

@@ -106,7 +106,8 @@ struct lw__lock {
 		struct lw__lock *next_retired; /* retired, no edges: the
 						* registry's lists (lock.c) */
 	};
-	struct lw__edge *out, *in; /* lists through the edges (graph.c) */
+	uint32_t out, in;    /* lists through the edges (graph.c): the first
+			      * edge's index (model/edge.h), 0: none */
 } __attribute__((aligned(64))); /* 128 bytes: two cache lines */
 
 /* The cold fields (slow paths; the record is live or just read). */
@@ -187,6 +188,14 @@ extern struct lw__map lw__locks_by_addr;
 #define LW__RECORD_CHUNK 1024
 #define LW__RECORD_CHUNKS 65536 /* entries: 65535 chunks, 64M records */
 extern struct lw__lock *lw__record_dir[LW__RECORD_CHUNKS];
+
+/* The record of this index (its `index` field: an index once given stays
+ * with its record for ever), for those that keep a record as four bytes:
+ * the lock-order graph's edges. The record must have been made. */
+static inline struct lw__lock *lw__record_at(uint32_t index)
+{
+	return lw__load(&lw__record_dir[index / LW__RECORD_CHUNK + 1]) + index % LW__RECORD_CHUNK;
+}
 
 /* A lock's hint (the preload and header ways in, which find records by
  * address): a word of the pthread object that glibc leaves unused for

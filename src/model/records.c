@@ -53,7 +53,7 @@ struct lw__lock *lw__record_alloc(void)
 		l->site_src = NULL;
 		l->mark = l->n_out = l->n_in = 0;
 		l->ord = 0;
-		l->out = l->in = NULL;
+		l->out = l->in = 0;
 		return l;
 	}
 	size_t used = n_records % CHUNK_RECORDS;

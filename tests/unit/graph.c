@@ -1,7 +1,8 @@
 /* graph.c - unit test of the lock-order graph (src/model/graph.h).
  *
- * Lock records are made here (zeroed, ids from 1), not through the
- * registry; the graph needs nothing else. A plain model of the edges added
+ * Lock records are made here (zeroed, ids from 1, placed in the directory
+ * of records by hand), not through the registry; the graph needs nothing
+ * else. A plain model of the edges added
  * (an adjacency matrix per set of locks, with the edges that closed a
  * cycle marked) gives the expected answer of every lw__graph_add:
  *   - an edge that agrees with some order of the locks is never rejected;
@@ -25,17 +26,26 @@
 /* ---- lock records and the model ---------------------------------------- */
 
 static uint32_t next_id = 1;
+static size_t next_entry = 1; /* of lw__record_dir: the registry is unused here */
 
+/* n records, each at its place in the directory of records, as the graph
+ * names them by index (lock.h: lw__record_at): entry c + 1 holds records
+ * c * LW__RECORD_CHUNK on, so every LW__RECORD_CHUNK of them take one. */
 static struct lw__lock *new_locks(size_t n)
 {
 	struct lw__lock *l = aligned_alloc(64, n * sizeof(*l));
-	if (!l)
+	size_t entries = (n + LW__RECORD_CHUNK - 1) / LW__RECORD_CHUNK;
+	if (!l || next_entry + entries > LW__RECORD_CHUNKS)
 		abort();
 	memset(l, 0, n * sizeof(*l));
 	for (size_t i = 0; i < n; i++) {
 		l[i].id = next_id++;
 		l[i].kind = LW__MUTEX;
+		l[i].index = (uint32_t)((next_entry - 1) * LW__RECORD_CHUNK + i);
 	}
+	for (size_t k = 0; k < entries; k++)
+		lw__record_dir[next_entry + k] = &l[k * LW__RECORD_CHUNK];
+	next_entry += entries;
 	return l;
 }
 

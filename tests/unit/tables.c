@@ -3,7 +3,8 @@
  * found with its last stack id, through many growths; keys never added are
  * not found) and the edge hash of the graph (src/model/edge.h: every
  * indexed pair is found, a reversed or unindexed pair is not, removal
- * leaves the other edges of the bucket, freed edges are reused). */
+ * leaves the other edges of the bucket, freed edges are reused, zeroed;
+ * an edge's gate block holds its gates, goes with it and is reused). */
 #include "unit.h"
 
 #include "chains.h"
@@ -46,30 +47,34 @@ static void chains(void)
 static void edges(void)
 {
 	size_t n = 3000;
+	/* lw__edge_find reads only the records' index: these need no more */
 	struct lw__lock *locks = calloc(n, sizeof(*locks));
-	struct lw__edge **e = calloc(n, sizeof(*e));
+	uint32_t *e = calloc(n, sizeof(*e));
 	if (!locks || !e) {
 		CHECK(!"out of memory");
 		return;
 	}
+	for (size_t i = 0; i < n; i++)
+		locks[i].index = (uint32_t)i;
 	CHECK(lw__edge_find(&locks[0], &locks[1]) == NULL);
 	/* a hub to every lock, and a chain i -> i+1: 2n edges, past growth */
-	struct lw__edge **c = calloc(n, sizeof(*c));
+	uint32_t *c = calloc(n, sizeof(*c));
 	for (size_t i = 1; i < n; i++) {
 		e[i] = lw__edge_alloc();
-		e[i]->from = &locks[0], e[i]->to = &locks[i];
-		CHECK(lw__edge_index(e[i]) == 0);
+		lw__edge_at(e[i])->pair = lw__edge_pair(0, (uint32_t)i);
+		CHECK(e[i] != 0 && lw__edge_index(e[i]) == 0);
 		c[i] = lw__edge_alloc();
-		c[i]->from = &locks[i - 1], c[i]->to = &locks[i];
+		lw__edge_at(c[i])->pair = lw__edge_pair((uint32_t)i - 1, (uint32_t)i);
 		if (i > 1)
 			CHECK(lw__edge_index(c[i]) == 0);
 	}
 	int bad = 0;
 	for (size_t i = 1; i < n; i++) {
-		bad += lw__edge_find(&locks[0], &locks[i]) != e[i];
+		bad += lw__edge_find(&locks[0], &locks[i]) != lw__edge_at(e[i]);
+		bad += lw__edge_at(e[i])->from != 0 || lw__edge_at(e[i])->to != i;
 		bad += lw__edge_find(&locks[i], &locks[0]) != NULL; /* reversed */
 		if (i > 1)
-			bad += lw__edge_find(&locks[i - 1], &locks[i]) != c[i];
+			bad += lw__edge_find(&locks[i - 1], &locks[i]) != lw__edge_at(c[i]);
 	}
 	CHECKF(bad == 0, "%d wrong lookups", bad);
 	/* remove every other hub edge; the rest stay found */
@@ -78,11 +83,24 @@ static void edges(void)
 		lw__edge_free(e[i]);
 	}
 	for (size_t i = 1; i < n; i++)
-		bad += lw__edge_find(&locks[0], &locks[i]) != (i % 2 ? NULL : e[i]);
+		bad += lw__edge_find(&locks[0], &locks[i]) != (i % 2 ? NULL : lw__edge_at(e[i]));
 	CHECKF(bad == 0, "%d wrong lookups after removal", bad);
-	struct lw__edge *r = lw__edge_alloc(); /* the last freed (n is even) */
+	uint32_t r = lw__edge_alloc(); /* the last freed (n is even) */
 	CHECK(r == e[n - 1]);
-	CHECK(r->from == NULL && r->hnext == NULL); /* zeroed */
+	CHECK(lw__edge_at(r)->pair == 0 && lw__edge_at(r)->hnext == 0); /* zeroed */
+	/* gate blocks: set, shrunk, freed with their edge and reused */
+	uint32_t gates[LW__MAX_GATES] = { 7, 8, 9, 10 };
+	CHECK(lw__edge_gates(lw__edge_at(r)) == NULL);
+	CHECK(lw__edge_set_gates(lw__edge_at(r), gates, 3) == 0);
+	uint32_t *got = lw__edge_gates(lw__edge_at(r));
+	CHECK(got && got[0] == 7 && got[2] == 9 && got[3] == 0);
+	CHECK(lw__edge_set_gates(lw__edge_at(r), gates + 3, 1) == 0);
+	CHECK(lw__edge_gates(lw__edge_at(r)) == got && got[0] == 10 && got[1] == 0);
+	lw__edge_free(r);
+	r = lw__edge_alloc();
+	CHECK(lw__edge_gates(lw__edge_at(r)) == NULL); /* zeroed: no block */
+	CHECK(lw__edge_set_gates(lw__edge_at(r), gates, 4) == 0);
+	CHECK(lw__edge_gates(lw__edge_at(r)) == got && got[3] == 10); /* the block reused */
 	CHECK(lw__edge_bytes() > 0);
 	int tid = 0;
 	uint32_t w = lw__edge_who_intern(42, "worker-1\0\0\0\0\0\0\0");
