@@ -45,12 +45,13 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
 	return cache ? lw__lock_cached(cache, obj, kind, s) : lw__lock_get(obj, kind, s);
 }
 
-/* The record the wrapper caches, or the one the thread last found for this
- * address in its small cache, into *l, and 1; else 0: no call, no store,
- * and no record read for an address the cache does not have. The caller
- * checks its kind and that it is live (lw__lock_plain does both; an empty
- * slot's lw__lock_none never passes), then, from the thread's cache, its
- * address (lw__acquire_pre: the record may have been reused). */
+/* The record the wrapper caches, or the one the lock's hint names
+ * (model/lock.h), or the one the thread last found for this address in
+ * its small cache, or the address map's (one inline probe), into *l, and
+ * 1; else 0: no call, no store. The caller checks its kind and that it is
+ * live (lw__lock_plain does both; an empty slot's lw__lock_none never
+ * passes), then its address (lw__acquire_pre: any of them may name a
+ * record reused since, or another lock's: a copied lock). */
 static inline int lw__op_lock_fast(struct lw__thread *t, void *obj, struct lw__lock **cache,
 				   int kind, struct lw__lock **l)
 {

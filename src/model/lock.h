@@ -89,7 +89,7 @@ struct lw__lock {
 	/* --- second line: written under the registry lock --- */
 	uint32_t site_stack; /* depot id of the stack that first used it */
 	uint32_t index;      /* its place among the records, for ever: what
-			      * a lock's hint holds (+ 1) */
+			      * a lock's hint and the graph's edges name */
 	const lw_site_t *site_src; /* ... or the header's source position
 				    * (file and line), or NULL */
 
@@ -199,8 +199,8 @@ static inline struct lw__lock *lw__record_at(uint32_t index)
 
 /* A lock's hint (the preload and header ways in, which find records by
  * address): a word of the pthread object that glibc leaves unused for
- * locks that carry one, where the slow path writes the index of the
- * lock's record + 1, so the fast path finds the record from the lock
+ * locks that carry one, where the slow path writes where the lock's
+ * record is (value below), so the fast path finds the record from the lock
  * itself: in the cache line glibc's own call reads next, with no map
  * slot to miss (the cost of a table of many locks). The word: a mutex's
  * robust-list link (never used by glibc for a mutex that is not robust),
