@@ -318,9 +318,9 @@ static void remove_held(struct lw__thread *t, struct lw__held *h)
 	uint64_t prev_old = h->chain, prev_new = i ? lw__held_at(t, i - 1)->chain : 0;
 	for (unsigned k = i; k + 1 < n; k++) {
 		struct lw__held e = *lw__held_at(t, k + 1);
-		uint64_t site = lw__chain_site(e.chain, prev_old, e.lock);
-		prev_old = e.chain;
-		e.chain = e.lock->kind == LW__SEM ? prev_new : lw__chain_rehash(prev_new, e.lock, site);
+		uint64_t old = e.chain;
+		e.chain = e.lock->kind == LW__SEM ? prev_new : lw__chain_moved(&e, prev_old, prev_new);
+		prev_old = old;
 		prev_new = e.chain;
 		*lw__held_at(t, k) = e;
 		*held_t_ns(t, k) = *held_t_ns(t, k + 1);

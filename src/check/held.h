@@ -89,6 +89,15 @@ static inline uint64_t lw__chain_rehash(uint64_t prev, const struct lw__lock *l,
 	return (lw__rotl7(prev) ^ l->key ^ site) | 1;
 }
 
+/* The chain of held entry e (not a semaphore unit's: that one is the
+ * chain below it) once an entry below it is gone: re-hashed from the
+ * chain below it then (prev_old) to the one now (prev_new). */
+static inline uint64_t lw__chain_moved(const struct lw__held *e, uint64_t prev_old,
+				       uint64_t prev_new)
+{
+	return lw__chain_rehash(prev_new, e->lock, lw__chain_site(e->chain, prev_old, e->lock));
+}
+
 static inline struct lw__held *lw__find_held(struct lw__thread *t, const struct lw__lock *l)
 {
 	for (unsigned i = t->n_held; i-- > 0;)
@@ -233,32 +242,41 @@ static LW__ALWAYS_INLINE int lw__known_chain(struct lw__thread *t, uint64_t key,
 	return 1;
 }
 
-/* lw__acquire_pre, for the slow twins (the fast path missed): the same
- * checks; a chain not kept with the locks is looked up in the thread's
+/* The checks of lw__acquire_pre, for the slow twins (the fast path
+ * missed) and for a try that took its lock (try_ = 1, a constant): 1 with
+ * the tick, the chain and its stack id, else 0; a new thread's first lock
+ * call comes here. A chain not kept with the locks is looked up in the thread's
  * chain cache, then in the process's table of validated chains
  * (model/chains.h), one inline probe, and kept (lw__keep_chain) and
  * cached; so a chain another thread checked, or one another chain
  * displaced, still goes the fast way, with the chain computed once. (A
  * thread holding LW__MAX_HELD locks has deeper chains under other keys:
  * the slow path's.) */
+static LW__ALWAYS_INLINE int lw__chain_any(struct lw__thread *t, struct lw__lock *l, int kind,
+					    int mode, int try_, uintptr_t pc, uint32_t *tick,
+					    uint64_t *c, uint32_t *st)
+{
+	*tick = lw__load(&lw__tick);
+	lw__watchdog_want(0);
+	if (!lw__pre_usable(l, kind, *tick, 0, NULL))
+		return 0;
+	int kept = lw__pre_chain(t, l, mode, try_, pc, c, st);
+	if (lw__likely(kept > 0))
+		return 1;
+	if (kept < 0 || t->n_held >= LW__MAX_HELD || !lw__known_chain(t, *c, st))
+		return 0;
+	lw__keep_chain(t, l, *c, *st);
+	return 1;
+}
+
+/* lw__acquire_pre for the slow twins: lw__chain_any, then "waiting for l". */
 static LW__ALWAYS_INLINE int lw__acquire_pre_any(struct lw__thread *t, struct lw__lock *l, int kind,
 				      int mode, uintptr_t pc, struct lw__acq *a)
 {
-	uint32_t tick = lw__load(&lw__tick);
-	lw__watchdog_want(0); /* a new thread's first lock call comes here */
-	if (!lw__pre_usable(l, kind, tick, 0, NULL))
-		return 0;
+	uint32_t tick, st;
 	uint64_t c;
-	uint32_t st;
-	int kept = lw__pre_chain(t, l, mode, 0, pc, &c, &st);
-	if (lw__likely(kept > 0))
-		goto go;
-	if (kept < 0)
+	if (!lw__chain_any(t, l, kind, mode, 0, pc, &tick, &c, &st))
 		return 0;
-	if (t->n_held >= LW__MAX_HELD || !lw__known_chain(t, c, &st))
-		return 0;
-	lw__keep_chain(t, l, c, st);
-go:
 	lw__pre_begin(t, l, mode, c, tick, st, a);
 	return 1;
 }
@@ -350,20 +368,10 @@ static inline void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, in
 static LW__ALWAYS_INLINE int lw__try_fast(struct lw__thread *t, struct lw__lock *l, int kind,
 					  int mode, uintptr_t pc)
 {
-	uint32_t tick = lw__load(&lw__tick);
-	lw__watchdog_want(0); /* a new thread's first lock call may be a try */
-	if (!lw__pre_usable(l, kind, tick, 0, NULL))
-		return 0;
+	uint32_t tick, st;
 	uint64_t c;
-	uint32_t st;
-	int kept = lw__pre_chain(t, l, mode, 1, pc, &c, &st);
-	if (kept < 0)
+	if (!lw__chain_any(t, l, kind, mode, 1, pc, &tick, &c, &st))
 		return 0;
-	if (kept == 0) {
-		if (t->n_held >= LW__MAX_HELD || !lw__known_chain(t, c, &st))
-			return 0;
-		lw__keep_chain(t, l, c, st);
-	}
 	lw__held_push(t, l, c, (uint64_t)tick | (uint64_t)st << 32, LW__HELD_PLAIN(mode),
 		      mode == LW__WRITE);
 	return 1;
@@ -384,8 +392,7 @@ static inline int lw__release_below(struct lw__thread *t, void *obj, unsigned n)
 	if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
 		lw__store(&l->owner, NULL);
 	struct lw__held e = *top;
-	uint64_t site = lw__chain_site(e.chain, h->chain, e.lock);
-	e.chain = lw__chain_rehash(n > 2 ? t->held[n - 3].chain : 0, e.lock, site);
+	e.chain = lw__chain_moved(&e, h->chain, n > 2 ? t->held[n - 3].chain : 0);
 	*h = e;
 	lw__held_clear(top);
 	lw__store_rel(&t->n_held, n - 1);
