@@ -18,6 +18,7 @@
 #include "now.h"
 #include "guard.h"
 #include "options.h"
+#include "procfs.h"
 #include "real.h"
 #include "sample.h"
 #include "stack.h"
@@ -116,27 +117,13 @@ int lw__now_program_signal(int sig, int setting, struct sigaction *before)
 	return ours;
 }
 
-/* Read a small /proc file into buf (NUL-terminated); its length or -1. */
-static ssize_t read_proc(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
-	return n;
-}
-
 /* Thread tid's signal mask and context switches (/proc/self/task/TID/status);
  * 0, or -1 when it cannot be read. */
 static int status_of(int tid, unsigned long long *blocked, unsigned long long *switches)
 {
 	char path[64], buf[2048];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
-	if (read_proc(path, buf, sizeof(buf)) <= 0)
+	if (lw__proc_read(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	const char *p = strstr(buf, "SigBlk:");
 	unsigned long long v = 0, nv = 0;
@@ -180,7 +167,7 @@ static void where_is(int tid, struct where *w)
 		w->at = AT_GONE;
 		return;
 	}
-	if (read_proc(path, w->line, sizeof(w->line)) <= 0) {
+	if (lw__proc_read(path, w->line, sizeof(w->line)) <= 0) {
 		w->at = AT_UNKNOWN; /* no such file here: never signal blindly */
 		return;
 	}

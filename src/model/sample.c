@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include "sample.h"
 #include "options.h"
+#include "procfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,14 +43,8 @@ static struct lw__sample sample;
 static int filtered(void)
 {
 	char buf[4096];
-	int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (lw__proc_read("/proc/thread-self/status", buf, sizeof(buf)) <= 0)
 		return 1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	buf[n] = 0;
 	const char *p = strstr(buf, "\nSeccomp:");
 	return !p || strtol(p + 9, NULL, 10) != 0;
 }

@@ -13,15 +13,19 @@
 #include "hooks.h"
 #include "mutex.h"
 #include "options.h"
+#include "procfs.h"
 #include "report.h"
 #include "snapshot.h"
 #include "stall.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/single_threaded.h>
 #include <time.h>
+#include <unistd.h>
 
 static struct lw__mutex wd_mu = LW__MUTEX_INIT;
 static pthread_cond_t wd_cv;
@@ -60,6 +64,26 @@ static void look(void)
 	lw__report_group_flush(0);
 }
 
+/* Has the program ended, this thread aside? Its main thread ended with
+ * pthread_exit (the process's first task stays, a zombie, while others
+ * run) and no thread but this one is left. glibc ends a process with
+ * status 0 when its last thread exits, by its own count of threads, in
+ * which the watchdog is one: without this look, the watchdog would keep
+ * such a process alive for good. One read of /proc/self/stat a look. */
+static int program_gone(void)
+{
+	char buf[1024];
+	const char *p = lw__proc_read("/proc/self/stat", buf, sizeof(buf)) > 0
+				? lw__proc_stat_fields(buf) : NULL;
+	if (!p || *p != 'Z')
+		return 0;
+	/* from field 3 (state) on to 20 (num_threads), the zombie counted */
+	for (int field = 3; field < 20 && p; field++)
+		if ((p = strchr(p, ' ')) != NULL)
+			p++;
+	return p && strtol(p, NULL, 10) == 2;
+}
+
 static void *wd_main(void *arg)
 {
 	(void)arg;
@@ -84,6 +108,13 @@ static void *wd_main(void *arg)
 			break;
 		lw__mutex_unlock(&wd_mu);
 		look();
+		if (lw__unlikely(program_gone())) {
+			/* what glibc does in the last thread: exit(0), whose
+			 * handlers (the program's, then lockwatch's) run here as
+			 * they would there, unguarded */
+			lw__guard_leave();
+			exit(0);
+		}
 		lw__mutex_lock(&wd_mu);
 	}
 	lw__mutex_unlock(&wd_mu);

@@ -1,0 +1,26 @@
+/* procfs.c - small reads of /proc files (see procfs.h). */
+#include "common.h"
+#include "procfs.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+ssize_t lw__proc_read(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return n;
+}
+
+const char *lw__proc_stat_fields(const char *buf)
+{
+	const char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] ? p + 2 : NULL;
+}

@@ -1,0 +1,17 @@
+/* procfs.h - small reads of the process's own /proc files (procfs.c): a
+ * thread's status or system call, the process's state. Each read opens
+ * its file, reads once and closes it (O_CLOEXEC): no descriptor is kept. */
+#ifndef LW_PROCFS_H
+#define LW_PROCFS_H
+
+#include <sys/types.h>
+
+/* Read a small /proc file into buf (NUL-terminated); its length, or -1. */
+ssize_t lw__proc_read(const char *path, char *buf, size_t size);
+
+/* In a "stat" line read into buf: where its fields after the command name
+ * (which may hold anything) begin, at field 3 (the state letter); NULL
+ * when there is none. */
+const char *lw__proc_stat_fields(const char *buf);
+
+#endif
