@@ -80,6 +80,7 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s)
 struct proc {
 	pid_t pid, ppid;
 	char state;
+	int threads; /* the process's, its first task counted even as a zombie */
 };
 
 char *lw__cli_proc_stat(pid_t pid, char *buf, size_t size)
@@ -97,21 +98,31 @@ char *lw__cli_proc_stat(pid_t pid, char *buf, size_t size)
 	return rp ? rp + 1 : NULL;
 }
 
-/* Parent and state of pid; 0, or -1 when it is gone. */
+/* Parent, state and thread count of pid; 0, or -1 when it is gone. */
 static int proc_read(pid_t pid, struct proc *p)
 {
 	char buf[512];
 	char *rp = lw__cli_proc_stat(pid, buf, sizeof(buf));
-	if (!rp || sscanf(rp, " %c %d", &p->state, &p->ppid) != 2)
+	/* fields 3 (state), 4 (ppid), then 5 to 19 skipped, 20 (num_threads) */
+	if (!rp || sscanf(rp, " %c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %d",
+			  &p->state, &p->ppid, &p->threads) != 3)
 		return -1;
 	p->pid = pid;
 	return 0;
 }
 
+/* Has the process a live thread? Its state is its first task's: a
+ * process whose main thread ended with pthread_exit reads 'Z' while its
+ * other threads run on. */
+static int proc_live(const struct proc *p)
+{
+	return (p->state != 'Z' && p->state != 'X') || p->threads > 1;
+}
+
 static int alive(pid_t pid)
 {
 	struct proc p;
-	return pid > 0 && proc_read(pid, &p) == 0 && p.state != 'Z' && p.state != 'X';
+	return pid > 0 && proc_read(pid, &p) == 0 && proc_live(&p);
 }
 
 /* Kill every live descendant of this process once; returns how many. */
@@ -154,8 +165,7 @@ static int kill_descendants(void)
 		}
 	}
 	for (size_t i = 0; i < n && mark; i++)
-		if (mark[i] && all[i].state != 'Z' && all[i].state != 'X' &&
-		    kill(all[i].pid, SIGKILL) == 0)
+		if (mark[i] && proc_live(&all[i]) && kill(all[i].pid, SIGKILL) == 0)
 			killed++;
 	free(mark);
 	free(all);

@@ -7,12 +7,12 @@
 #include "graph.h"
 #include "edge.h"
 #include "mutex.h"
+#include "peek.h"
 
 #include "hash.h"
 
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #define LOCK() lw__mutex_lock(&lw__graph_mu)
@@ -52,8 +52,7 @@ static uint8_t writer_pref(const struct lw__lock *l)
 	pthread_rwlock_t rw;
 	if (l->kind != LW__RWLOCK)
 		return 0;
-	struct iovec to = { &rw, sizeof(rw) }, from = { (void *)l->addr, sizeof(rw) };
-	if (process_vm_readv(getpid(), &to, 1, &from, 1, 0) != (ssize_t)sizeof(rw))
+	if (lw__peek(&rw, (const void *)l->addr, sizeof(rw)) != 0)
 		return 0;
 	return rw.__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
 }
@@ -62,8 +61,7 @@ static uint8_t writer_pref(const struct lw__lock *l)
 static int lock_memory_mapped(const struct lw__lock *l)
 {
 	char c;
-	struct iovec to = { &c, 1 }, from = { (void *)l->addr, 1 };
-	return process_vm_readv(getpid(), &to, 1, &from, 1, 0) == 1;
+	return lw__peek(&c, (const void *)l->addr, 1) == 0;
 }
 
 static void copy_out(struct lw__graph_copy_edge *c, const struct lw__edge *e)

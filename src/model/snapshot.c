@@ -4,6 +4,7 @@
  * valid record. Used by the watchdog thread only. */
 #include "snapshot.h"
 #include "grow.h"
+#include "procfs.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -146,6 +147,16 @@ int lw__snap_still_waiting(const struct snap_thread *s)
 	       lw__load(&t->alive);
 }
 
+/* Is task tid a zombie? Only the first task can be one while the process
+ * runs on: a main thread that ended with pthread_exit. */
+static int task_zombie(int tid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	const char *f = lw__proc_read(path, buf, sizeof(buf)) > 0 ? lw__proc_stat_fields(buf) : NULL;
+	return f && *f == 'Z';
+}
+
 long lw__tasks_list(struct lw__task **tasks, size_t *cap)
 {
 	DIR *d = opendir("/proc/self/task");
@@ -153,9 +164,10 @@ long lw__tasks_list(struct lw__task **tasks, size_t *cap)
 		return -1;
 	size_t n = 0;
 	struct dirent *e;
+	int pid = (int)getpid();
 	while ((e = readdir(d)) != NULL) {
 		int tid = atoi(e->d_name);
-		if (tid <= 0)
+		if (tid <= 0 || (tid == pid && task_zombie(tid)))
 			continue;
 		if (lw__grow(tasks, cap, n, sizeof(**tasks), 16) < 0) {
 			closedir(d);

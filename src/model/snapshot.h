@@ -75,7 +75,8 @@ struct lw__task {
 	char raw[192];   /* the line as read, to compare two looks */
 };
 
-/* Every thread of this process (tid only), into *tasks (grown as needed,
+/* Every live thread of this process (tid only: a main thread that ended
+ * with pthread_exit, a zombie, is none), into *tasks (grown as needed,
  * *cap its room); returns how many, or -1 when /proc cannot be read. */
 long lw__tasks_list(struct lw__task **tasks, size_t *cap);
 

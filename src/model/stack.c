@@ -14,6 +14,7 @@
 #include "stack.h"
 #include "mutex.h"
 #include "options.h"
+#include "peek.h"
 #include "real.h"
 
 #include <dirent.h>
@@ -25,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #define CHUNK_BYTES (64 * 1024)
@@ -134,8 +134,7 @@ static int read_word(uintptr_t addr, unw_word_t *val)
 				memcpy(val, (const void *)addr, sizeof(*val));
 				return 0;
 			}
-	struct iovec to = { val, sizeof(*val) }, from = { (void *)addr, sizeof(*val) };
-	if (process_vm_readv(getpid(), &to, 1, &from, 1, 0) != (ssize_t)sizeof(*val))
+	if (lw__peek(val, (const void *)addr, sizeof(*val)) != 0)
 		return -1;
 	good.page[good.next++ % GOOD_PAGES] = page;
 	return 0;

@@ -19,13 +19,13 @@
  * or GOT entry; a call through a register cannot be checked and is taken
  * as it is). When nothing fits, the stack ends there: a partial stack. */
 #include "stack.h"
+#include "peek.h"
 #include "sample.h"
 
 #include <dlfcn.h>
 #include <libunwind.h>
 #include <link.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 static struct {
@@ -49,8 +49,7 @@ struct regs {
 /* Read n bytes at addr of this process; 0 when all could be read. */
 static int peek(uintptr_t addr, void *buf, size_t n)
 {
-	struct iovec to = { buf, n }, from = { (void *)addr, n };
-	return process_vm_readv(getpid(), &to, 1, &from, 1, 0) == (ssize_t)n ? 0 : -1;
+	return lw__peek(buf, (const void *)addr, n);
 }
 
 /* ---- the accessors ------------------------------------------------------ */

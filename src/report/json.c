@@ -201,12 +201,19 @@ static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw
 static void put_process(struct lw__buf *b, int pid)
 {
 	char exe[PATH_MAX], args[8192], path[64];
-	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	/* this process: by the calling thread, whose /proc entries stay
+	 * readable after the main thread ended with pthread_exit */
+	char dir[32];
+	if (pid == (int)getpid())
+		snprintf(dir, sizeof(dir), "/proc/thread-self");
+	else
+		snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	snprintf(path, sizeof(path), "%s/exe", dir);
 	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
 	put_str(b, ",\"exe\":", n > 0 ? exe : NULL);
 	lw__buf_puts(b, ",\"argv\":[");
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	snprintf(path, sizeof(path), "%s/cmdline", dir);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0;
 	while (fd >= 0 && len < sizeof(args) - 1) {

@@ -79,11 +79,12 @@ static void put_edge(struct lw__buf *b, const struct lw__order_graph *st,
 	lw__buf_puts(b, "}");
 }
 
-/* ,"exe":..,"argv":[..] of this process (null when unreadable). */
+/* ,"exe":..,"argv":[..] of this process (null when unreadable), by the
+ * calling thread (readable after the main thread's pthread_exit). */
 static void put_process(struct lw__buf *b)
 {
 	char exe[4096], args[8192];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ssize_t n = readlink("/proc/thread-self/exe", exe, sizeof(exe) - 1);
 	lw__buf_puts(b, ",\"exe\":");
 	if (n > 0) {
 		exe[n] = 0;
@@ -91,7 +92,7 @@ static void put_process(struct lw__buf *b)
 	} else {
 		lw__buf_puts(b, "null");
 	}
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	int fd = open("/proc/thread-self/cmdline", O_RDONLY | O_CLOEXEC);
 	n = fd >= 0 ? read(fd, args, sizeof(args) - 1) : -1;
 	if (fd >= 0)
 		close(fd);

@@ -3,7 +3,7 @@
  * One mutex, taken through the real-function table, guards every part of
  * symbolising (symbols.c, symbols_data.c, symbols_cache.c). One libdwfl
  * session over the running process's own modules, built on first use from
- * /proc/self/maps and rebuilt after lw__sym_reset(). An address outside
+ * the calling thread's /proc maps and rebuilt after lw__sym_reset(). An address outside
  * every known module makes one refresh of the module list per call, and
  * only when the dynamic loader's counts of loaded and unloaded objects
  * changed since the list was read. */
@@ -14,6 +14,7 @@
 #include <link.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static struct lw__mutex sym_mu = LW__MUTEX_INIT;
@@ -73,7 +74,9 @@ static void dwfl_report_self(void)
 {
 	dl_counts(&seen_adds, &seen_subs);
 	dwfl_report_begin(dwfl);
-	dwfl_linux_proc_report(dwfl, getpid());
+	/* the maps of this thread, not of the process's first task: that one
+	 * reads empty once the main thread has ended with pthread_exit */
+	dwfl_linux_proc_report(dwfl, (pid_t)syscall(SYS_gettid));
 	dwfl_report_end(dwfl, NULL, NULL);
 }
 

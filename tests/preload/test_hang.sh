@@ -60,4 +60,15 @@ check alone.json --select hang --lock state_lock --func worker
 lw_run single --timeout 1 --json single.json -- "$LWP_BIN/hang_single"
 expect_rc 124 "a single-threaded program hung under --timeout 1"
 check single.json --expect hang:error:1 --lock config_lock --func wait_forever
+# a program whose main thread ended (pthread_exit) while a worker hangs:
+# its first task is a zombie, yet the process lives on and must be ended
+RC=0
+timeout -s KILL 20 "$LW" run --timeout 1 --json gone.json -- "$LWP_BIN/hang_main_gone" \
+	>gone.out 2>gone.err || RC=$?
+LAST=gone
+expect_rc 124 "a hung program whose main thread ended, under --timeout 1"
+check gone.json --expect hang:error:1 --lock queue_lock --func drain_forever
+for pid in $("$LWP_PYTHON" -c 'import json,sys; print(" ".join(sorted({str(json.loads(l)["pid"]) for l in open(sys.argv[1]) if "kind" in json.loads(l)})))' gone.json); do
+	[ -d "/proc/$pid" ] && fail "process $pid (its main thread gone) is still there"
+done
 echo "PASS"
