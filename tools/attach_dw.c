@@ -5,6 +5,7 @@
  * stops that one thread while it reads it and detaches it after). */
 #define _GNU_SOURCE
 #include "attach_dw.h"
+#include "debuginfo.h"
 
 #include <elfutils/libdwfl.h>
 #include <errno.h>
@@ -23,7 +24,7 @@ static char *debuginfo_path;
 
 static const Dwfl_Callbacks callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = lw__find_debuginfo, /* this machine's files only */
 	.debuginfo_path = &debuginfo_path,
 };
 

@@ -8,6 +8,7 @@
  * only when the dynamic loader's counts of loaded and unloaded objects
  * changed since the list was read. */
 #include "symbols_session.h"
+#include "debuginfo.h"
 #include "mutex.h"
 #include "real.h"
 
@@ -36,7 +37,7 @@ void lw__sym_unlock(void)
 
 static const Dwfl_Callbacks dwfl_cbs = {
 	.find_elf = dwfl_linux_proc_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = lw__find_debuginfo, /* this machine's files only */
 };
 
 static Dwfl *dwfl;
