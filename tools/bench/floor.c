@@ -1,0 +1,100 @@
+/* floor.c - the least a lock checker that keeps a held stack must do, as a
+ * preload library, for tools/bench/floor.sh: what lockwatch's own cost per
+ * call is measured against. Not lockwatch: no lookup, no chain, no check.
+ *
+ * FLOOR_LEVEL (a -D at build time) says how much it does around
+ * pthread_mutex_lock and pthread_mutex_unlock:
+ *   0  the call passed on (the cost of the interposition alone);
+ *   1  a held entry pushed after the lock (lock, chain, when, flags: four
+ *      stores, then the depth) and popped before the unlock (two stores);
+ *   2  and "waiting for it" marked around the real lock call (two stores
+ *      before, one after), as a deadlock watchdog needs;
+ *   3  and the lock's owner stored after the lock and cleared before the
+ *      unlock, in a word of the mutex's own cache line (the cheapest place
+ *      there is for it).
+ * The thread's state is initial-exec TLS; the real calls are looked up
+ * once, at load. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#ifndef FLOOR_LEVEL
+#define FLOOR_LEVEL 3
+#endif
+
+struct floor_held {
+	void *lock;
+	uint64_t chain;
+	uint64_t when;
+	uint32_t flags;
+};
+
+struct floor_thread {
+	uintptr_t waiting;
+	uint64_t wait_when;
+	unsigned n;
+	struct floor_held held[64];
+};
+
+static __thread struct floor_thread floor_self __attribute__((tls_model("initial-exec")));
+static int (*floor_real_lock)(pthread_mutex_t *);
+static int (*floor_real_unlock)(pthread_mutex_t *);
+
+__attribute__((constructor)) static void floor_init(void)
+{
+	floor_real_lock = (int (*)(pthread_mutex_t *))dlsym(RTLD_NEXT, "pthread_mutex_lock");
+	floor_real_unlock = (int (*)(pthread_mutex_t *))dlsym(RTLD_NEXT, "pthread_mutex_unlock");
+}
+
+/* The owner's word: the robust-list link glibc leaves unused in a
+ * private, non-robust mutex (the benchmark's kind). */
+static void **floor_owner(pthread_mutex_t *m)
+{
+	return (void **)&m->__data.__list.__next;
+}
+
+int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	struct floor_thread *t = &floor_self;
+	(void)t;
+#if FLOOR_LEVEL >= 2
+	__atomic_store_n(&t->wait_when, 7, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->waiting, (uintptr_t)m, __ATOMIC_RELAXED);
+#endif
+	int rc = floor_real_lock(m);
+#if FLOOR_LEVEL >= 2
+	__atomic_store_n(&t->waiting, 0, __ATOMIC_RELAXED);
+#endif
+#if FLOOR_LEVEL >= 1
+	unsigned n = t->n;
+	if (rc == 0 && n < 64) {
+		struct floor_held *h = &t->held[n];
+		h->chain = (uintptr_t)m | 1;
+		h->lock = m;
+		h->when = 7;
+		h->flags = 1;
+		__atomic_store_n(&t->n, n + 1, __ATOMIC_RELEASE);
+#if FLOOR_LEVEL >= 3
+		__atomic_store_n(floor_owner(m), (void *)t, __ATOMIC_RELAXED);
+#endif
+	}
+#endif
+	return rc;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+#if FLOOR_LEVEL >= 1
+	struct floor_thread *t = &floor_self;
+	unsigned n = t->n;
+	if (n && t->held[n - 1].lock == m) {
+#if FLOOR_LEVEL >= 3
+		__atomic_store_n(floor_owner(m), (void *)0, __ATOMIC_RELAXED);
+#endif
+		__atomic_store_n(&t->held[n - 1].lock, (void *)0, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->n, n - 1, __ATOMIC_RELEASE);
+	}
+#endif
+	return floor_real_unlock(m);
+}
