@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -69,12 +70,14 @@ static void look(void)
  * run) and no thread but this one is left. glibc ends a process with
  * status 0 when its last thread exits, by its own count of threads, in
  * which the watchdog is one: without this look, the watchdog would keep
- * such a process alive for good. One read of /proc/self/stat a look. */
+ * such a process alive for good. One read of the first task's stat a look. */
 static int program_gone(void)
 {
-	char buf[1024];
-	const char *p = lw__proc_read("/proc/self/stat", buf, sizeof(buf)) > 0
-				? lw__proc_stat_fields(buf) : NULL;
+	/* the first task's own line: the process's line would add up every
+	 * thread's times (10,000 threads: 10,000 steps a look) */
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)getpid());
+	const char *p = lw__proc_read(path, buf, sizeof(buf)) > 0 ? lw__proc_stat_fields(buf) : NULL;
 	if (!p || *p != 'Z')
 		return 0;
 	/* from field 3 (state) on to 20 (num_threads), the zombie counted */
