@@ -23,6 +23,13 @@ static struct shared *sh;
 static pthread_barrier_t held; /* the other thread holds rw */
 static pthread_barrier_t release;
 
+/* One critical section ran. The counter is atomic: increments made under
+ * the mutex and under the rwlock, two different locks, may meet. */
+static void count_in(void)
+{
+	__atomic_fetch_add(&sh->counter, 1, __ATOMIC_SEQ_CST);
+}
+
 static void pause_ms(long ms)
 {
 	struct timespec ts = { 0, ms * 1000000L };
@@ -37,7 +44,7 @@ static void *rw_holder(void *arg)
 	pthread_barrier_wait(&held);
 	pthread_barrier_wait(&release); /* the child has been forked */
 	pause_ms(30);
-	sh->counter++;
+	count_in();
 	pthread_rwlock_unlock(&sh->rw);
 	return NULL;
 }
@@ -46,10 +53,10 @@ static int child(void)
 {
 	pthread_barrier_wait(&sh->bar); /* the parent knows we are here */
 	pthread_mutex_lock(&sh->mu);    /* waits for the parent's thread */
-	sh->counter++;
+	count_in();
 	pthread_mutex_unlock(&sh->mu);
 	pthread_rwlock_wrlock(&sh->rw); /* waits for the parent's other thread */
-	sh->counter++;
+	count_in();
 	pthread_rwlock_unlock(&sh->rw);
 	return 0;
 }
@@ -85,12 +92,13 @@ int main(void)
 	pthread_barrier_wait(&release);
 	pthread_barrier_wait(&sh->bar);
 	pause_ms(30); /* the child is waiting for mu */
-	sh->counter++;
+	count_in();
 	pthread_mutex_unlock(&sh->mu);
 	pthread_join(th, NULL);
 	int status = 0;
 	waitpid(pid, &status, 0);
 	printf("child: %s %d, counter %d\n", WIFEXITED(status) ? "exit" : "signal",
-	       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), sh->counter);
+	       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+	       __atomic_load_n(&sh->counter, __ATOMIC_SEQ_CST));
 	return 0;
 }
