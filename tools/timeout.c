@@ -9,6 +9,7 @@
  * for. */
 #define _GNU_SOURCE
 #include "timeout.h"
+#include "procfs.h"
 #include "unchecked.h"
 #include "verdict.h"
 
@@ -83,30 +84,26 @@ struct proc {
 	int threads; /* the process's, its first task counted even as a zombie */
 };
 
-char *lw__cli_proc_stat(pid_t pid, char *buf, size_t size)
+int lw__cli_proc_stat(pid_t pid, char *buf, size_t size)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return NULL;
-	buf[n] = 0;
-	char *rp = strrchr(buf, ')'); /* the name may hold anything */
-	return rp ? rp + 1 : NULL;
+	return lw__proc_read(path, buf, size) > 0 ? 0 : -1;
 }
 
 /* Parent, state and thread count of pid; 0, or -1 when it is gone. */
 static int proc_read(pid_t pid, struct proc *p)
 {
 	char buf[512];
-	char *rp = lw__cli_proc_stat(pid, buf, sizeof(buf));
-	/* fields 3 (state), 4 (ppid), then 5 to 19 skipped, 20 (num_threads) */
-	if (!rp || sscanf(rp, " %c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %d",
-			  &p->state, &p->ppid, &p->threads) != 3)
+	if (lw__cli_proc_stat(pid, buf, sizeof(buf)) != 0)
 		return -1;
+	const char *state = lw__proc_stat_field(buf, 3), *ppid = lw__proc_stat_field(buf, 4),
+		   *threads = lw__proc_stat_field(buf, 20);
+	if (!state || !ppid || !threads)
+		return -1;
+	p->state = *state;
+	p->ppid = (pid_t)atoi(ppid);
+	p->threads = atoi(threads);
 	p->pid = pid;
 	return 0;
 }

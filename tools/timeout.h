@@ -17,8 +17,8 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s);
  * child into *status. Returns how many processes answered. */
 int lw__cli_hang(const char *record, pid_t child, int *status, long watchdog_ms);
 
-/* Read /proc/PID/stat into buf (size bytes): the text after the command
- * name's ")" (field 3, the state, on), or NULL when pid is gone. */
-char *lw__cli_proc_stat(pid_t pid, char *buf, size_t size);
+/* Read /proc/PID/stat into buf (size bytes): 0, or -1 when pid is gone;
+ * its fields by lw__proc_stat_field (src/base/procfs.h). */
+int lw__cli_proc_stat(pid_t pid, char *buf, size_t size);
 
 #endif

@@ -17,6 +17,7 @@
  * executable and maps read as nothing) is never warned about. A process
  * that lives less than a walk period may go unseen. */
 #define _GNU_SOURCE
+#include "procfs.h"
 #include "timeout.h"
 #include "unchecked.h"
 #include "verdict.h"
@@ -84,15 +85,12 @@ void lw__unchecked_stop(void)
 static int stat_of(pid_t pid, char *state, unsigned long long *start)
 {
 	char buf[1024];
-	char *p = lw__cli_proc_stat(pid, buf, sizeof(buf));
-	if (!p || sscanf(p, " %c", state) != 1)
+	if (lw__cli_proc_stat(pid, buf, sizeof(buf)) != 0)
 		return -1;
-	p--; /* the ")": fields are counted from it */
-	/* field 22 (starttime); after ")" come fields 3.. */
-	for (int field = 3; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p, " %llu", start) != 1)
+	const char *s = lw__proc_stat_field(buf, 3), *t = lw__proc_stat_field(buf, 22);
+	if (!s || !t || sscanf(t, "%llu", start) != 1)
 		return -1;
+	*state = *s;
 	return 0;
 }
 

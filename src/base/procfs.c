@@ -19,8 +19,14 @@ ssize_t lw__proc_read(const char *path, char *buf, size_t size)
 	return n;
 }
 
-const char *lw__proc_stat_fields(const char *buf)
+const char *lw__proc_stat_field(const char *buf, int n)
 {
 	const char *p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] ? p + 2 : NULL;
+	if (!p || n < 3)
+		return NULL;
+	p++; /* the space before field 3 */
+	for (int field = 3; p && field <= n; field++)
+		if ((p = strchr(p, ' ')) != NULL)
+			p++;
+	return p && *p ? p : NULL;
 }

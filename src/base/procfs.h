@@ -9,9 +9,10 @@
 /* Read a small /proc file into buf (NUL-terminated); its length, or -1. */
 ssize_t lw__proc_read(const char *path, char *buf, size_t size);
 
-/* In a "stat" line read into buf: where its fields after the command name
- * (which may hold anything) begin, at field 3 (the state letter); NULL
- * when there is none. */
-const char *lw__proc_stat_fields(const char *buf);
+/* In a "stat" line read into buf: where its field n begins, numbered as
+ * proc(5) numbers them (3: the state letter, 4: the parent, 20: the
+ * thread count, 22: the start time), counted after the command name,
+ * which may hold anything; NULL when the line has no such field. */
+const char *lw__proc_stat_field(const char *buf, int n);
 
 #endif

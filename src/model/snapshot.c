@@ -153,7 +153,7 @@ static int task_zombie(int tid)
 {
 	char path[64], buf[256];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	const char *f = lw__proc_read(path, buf, sizeof(buf)) > 0 ? lw__proc_stat_fields(buf) : NULL;
+	const char *f = lw__proc_read(path, buf, sizeof(buf)) > 0 ? lw__proc_stat_field(buf, 3) : NULL;
 	return f && *f == 'Z';
 }
 

@@ -22,7 +22,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/single_threaded.h>
 #include <time.h>
@@ -77,14 +76,11 @@ static int program_gone(void)
 	 * thread's times (10,000 threads: 10,000 steps a look) */
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)getpid());
-	const char *p = lw__proc_read(path, buf, sizeof(buf)) > 0 ? lw__proc_stat_fields(buf) : NULL;
-	if (!p || *p != 'Z')
+	if (lw__proc_read(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	/* from field 3 (state) on to 20 (num_threads), the zombie counted */
-	for (int field = 3; field < 20 && p; field++)
-		if ((p = strchr(p, ' ')) != NULL)
-			p++;
-	return p && strtol(p, NULL, 10) == 2;
+	const char *state = lw__proc_stat_field(buf, 3), *threads = lw__proc_stat_field(buf, 20);
+	/* the thread count has the zombie in it */
+	return state && *state == 'Z' && threads && strtol(threads, NULL, 10) == 2;
 }
 
 static void *wd_main(void *arg)
