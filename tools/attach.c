@@ -26,6 +26,7 @@
 #define _GNU_SOURCE
 #include "attach.h"
 #include "attach_dw.h"
+#include "mem.h"
 #include "rb.h"
 #include "sysname.h"
 
@@ -677,8 +678,8 @@ static void report(int cores)
 				strerror(errno));
 		}
 	}
-	free(text.p);
-	free(json.p);
+	lw__mem_free(text.p);
+	lw__mem_free(json.p);
 	free(line);
 	free(locks);
 	free(threads);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 uintptr_t lw__alloc_lo, lw__alloc_hi;
+int lw__alloc_foreign;
 
 struct find {
 	uintptr_t base;
@@ -47,10 +48,13 @@ void lw__alloc_init(void)
 {
 	Dl_info info;
 	void *m = dlsym(RTLD_DEFAULT, "malloc");
-	if (!m || !dladdr(m, &info) || !info.dli_fname || !info.dli_fname[0])
-		return; /* the main program defines it (or nobody knows): leave it */
+	if (!m || !dladdr(m, &info) || !info.dli_fname)
+		return; /* nobody knows: leave it */
 	if (is_libc(info.dli_fname))
 		return;
+	lw__alloc_foreign = 1;
+	if (!info.dli_fname[0])
+		return; /* the main program defines it: its code is all of it */
 	struct find f = { (uintptr_t)0, 0, 0 };
 	struct link_map *lm = NULL;
 	if (dladdr1(m, &info, (void **)&lm, RTLD_DL_LINKMAP) && lm) {

@@ -14,7 +14,14 @@
  * libc and not the program itself; 0, 0 otherwise. */
 extern uintptr_t lw__alloc_lo, lw__alloc_hi;
 
-/* Find it (once, at start-up, under the guard). */
+/* 1 when malloc is not libc's (the program's own, linked in or
+ * preloaded): its lock calls may come from inside malloc, with its heap
+ * lock held, so nothing a lock call runs may call malloc, not even
+ * through the thread-local storage of a library loaded with dlopen
+ * (libunwind's: model/stack.c). */
+extern int lw__alloc_foreign;
+
+/* Find them (once, at start-up, under the guard, before the unwinder). */
 void lw__alloc_init(void);
 
 /* Is pc in the allocator's code? */

@@ -2,6 +2,7 @@
  * escaping (control characters escaped, valid UTF-8 kept, any other byte
  * kept as its Latin-1 character). */
 #include "buf.h"
+#include "mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@ static int buf_reserve(struct lw__buf *b, size_t n)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap - b->len <= n)
 		cap *= 2;
-	char *p = realloc(b->p, cap);
+	char *p = lw__mem_realloc(b->p, cap);
 	if (!p)
 		return -1;
 	b->p = p;

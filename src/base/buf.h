@@ -1,7 +1,7 @@
 /* buf.h - a growable string for formatting reports. Out of memory loses
  * the text that did not fit, never the process; p is NUL-terminated
- * whenever it is not NULL. Free p with free(). Call under the guard (it
- * allocates). */
+ * whenever it is not NULL. Free p with lw__mem_free() (base/mem.h). Call
+ * under the guard (it allocates). */
 #ifndef LW_BUF_H
 #define LW_BUF_H
 

@@ -1,5 +1,6 @@
 /* grow.c - the doubling array of grow.h. */
 #include "grow.h"
+#include "mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@ int lw__grow(void *arr, size_t *cap, size_t n, size_t sz, size_t first)
 		c *= 2;
 	void *old, *p;
 	memcpy(&old, arr, sizeof(old));
-	p = realloc(old, c * sz);
+	p = lw__mem_realloc(old, c * sz);
 	if (!p)
 		return -1;
 	memcpy(arr, &p, sizeof(p));

@@ -5,10 +5,14 @@
  * short, non-blocking piece of work.
  *
  * Holding one enters the "inside lockwatch" guard (guard.h), and letting
- * it go leaves it: whatever runs while an internal lock is held (malloc,
- * an allocator that takes pthread locks of its own, a signal handler that
- * locks) passes straight through to the real calls and can never come
- * back into lockwatch and wait for the lock its own thread holds. The
+ * it go leaves it: whatever runs while an internal lock is held (libdw's
+ * or the demangler's malloc while a report is made, an allocator that
+ * takes pthread locks of its own, a signal handler that locks) passes
+ * straight through to the real calls and can never come back into
+ * lockwatch and wait for the lock its own thread holds. lockwatch's own
+ * memory never comes from malloc (base/mem.h): a program's allocator that
+ * another thread is inside, holding its heap lock and waiting for one of
+ * these, is never waited for under one. The
  * lock and unlock fast path never takes one. */
 #ifndef LW_MUTEX_H
 #define LW_MUTEX_H

@@ -16,6 +16,7 @@
  * the core is what is on a wait-for cycle; the rest are queued behind it,
  * and a new bystander is not a new deadlock. */
 #include "deadlock.h"
+#include "mem.h"
 #include "blocked.h"
 #include "grow.h"
 #include "hash.h"
@@ -222,7 +223,7 @@ static int seen_before(void)
 	for (size_t i = 0; i < n_dl_reported; i++)
 		if (dl_reported[i] == sig)
 			return 1;
-	void *p = realloc(dl_reported, (n_dl_reported + 1) * sizeof(*dl_reported));
+	void *p = lw__mem_realloc(dl_reported, (n_dl_reported + 1) * sizeof(*dl_reported));
 	if (p) {
 		dl_reported = p;
 		dl_reported[n_dl_reported++] = sig;

@@ -12,6 +12,8 @@
  * of one shape over other locks (the same stacks took them the same way,
  * the same verdict; shape_key) are grouped into one report (report.h). */
 #include "order.h"
+#include "mem.h"
+#include "sort.h"
 #include "graph.h"
 #include "hash.h"
 #include "held.h"
@@ -63,12 +65,12 @@ static int gates_all(const struct lw__cycle_edge *cyc, size_t n, uint32_t cand)
  * ids); 0 when out of memory. */
 static uint64_t judge(const struct lw__cycle_edge *cyc, size_t n, struct verdict *v)
 {
-	uint32_t *ids = malloc(n * sizeof(*ids));
+	uint32_t *ids = lw__mem_alloc(n * sizeof(*ids));
 	if (!ids)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		ids[i] = cyc[i].from->id;
-	qsort(ids, n, sizeof(*ids), cmp_u32);
+	lw__sort(ids, n, sizeof(*ids), cmp_u32);
 	uint64_t sig = LW__FNV_BASIS;
 	for (size_t i = 0; i < n; i++)
 		sig = lw__fnv_word(sig, ids[i]);
@@ -79,7 +81,7 @@ static uint64_t judge(const struct lw__cycle_edge *cyc, size_t n, struct verdict
 		if (!bsearch(&cand, ids, n, sizeof(*ids), cmp_u32) && gates_all(cyc, n, cand))
 			v->gate = cand;
 	}
-	free(ids);
+	lw__mem_free(ids);
 	v->reader = v->writer_pref = NULL;
 	for (size_t i = 0; i < n && !v->reader; i++) {
 		const struct lw__cycle_edge *in = &cyc[(i + n - 1) % n], *out = &cyc[i];
@@ -131,7 +133,7 @@ static uint64_t mix(uint64_t x)
  * 0 (not grouped) when out of memory. */
 static uint64_t shape_key(const struct lw__cycle_edge *cyc, size_t n, const struct verdict *v)
 {
-	uint64_t *h = malloc(n * sizeof(*h));
+	uint64_t *h = lw__mem_alloc(n * sizeof(*h));
 	if (!h)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -147,7 +149,7 @@ static uint64_t shape_key(const struct lw__cycle_edge *cyc, size_t n, const stru
 	uint64_t sum = 0;
 	for (size_t i = 0; i < n; i++)
 		sum += mix(lw__fnv_word(lw__fnv_word(LW__FNV_BASIS, h[i]), h[(i + 1) % n]));
-	free(h);
+	lw__mem_free(h);
 	uint64_t x = lw__fnv_word(LW__FNV_BASIS, n);
 	x = lw__fnv_word(x, (uint64_t)v->sev);
 	x = lw__fnv_word(x, (uint64_t)(v->gate != 0) | (uint64_t)(v->reader != NULL) << 1 |
@@ -236,7 +238,7 @@ static void cycle_found(struct lw__cycle_edge *cyc, size_t n)
 	uint64_t sig = judge(cyc, n, &v);
 	if (sig && first_report(sig, v.sev))
 		report_cycle(cyc, &v);
-	free(cyc);
+	lw__mem_free(cyc);
 }
 
 /* The time this thread spent making a report (symbolising a 20,000-lock

@@ -17,6 +17,7 @@
  * no episode of that shape has been seen for BURST_MS; the next such
  * episode is news again. */
 #include "stall.h"
+#include "mem.h"
 #include "grow.h"
 #include "hash.h"
 #include "health.h"
@@ -94,10 +95,10 @@ static int idx_rebuild(size_t need)
 		size_t n = 64;
 		while (n < 2 * need + 2)
 			n *= 2;
-		uint32_t *p = malloc(n * sizeof(*p));
+		uint32_t *p = lw__mem_alloc(n * sizeof(*p));
 		if (!p)
 			return -1;
-		free(idx);
+		lw__mem_free(idx);
 		idx = p;
 		idx_mask = n - 1;
 	}
@@ -267,7 +268,7 @@ static void bursts_end(uint32_t now)
 	for (size_t i = 0; i < n_bursts; i++) {
 		if (lw__snap_at_least(now, bursts[i].seen_tick) >= BURST_MS) {
 			lw__report_group_end(bursts[i].kind, bursts[i].shape);
-			free(bursts[i].locks);
+			lw__mem_free(bursts[i].locks);
 		} else
 			bursts[k++] = bursts[i];
 	}
@@ -425,6 +426,6 @@ void lw__stall_atfork_child(void)
 	if (idx)
 		idx_rebuild(0);
 	for (size_t i = 0; i < n_bursts; i++)
-		free(bursts[i].locks);
+		lw__mem_free(bursts[i].locks);
 	n_bursts = 0; /* the child has no group (report.h) */
 }

@@ -8,6 +8,7 @@
  * symbol tables and unwinder caches dropped. */
 #define _GNU_SOURCE 1 /* dl_iterate_phdr */
 #include "dl.h"
+#include "mem.h"
 #include "guard.h"
 #include "lock.h"
 #include "stack.h"
@@ -51,7 +52,7 @@ static int each_object(struct dl_phdr_info *info, size_t size, void *arg)
 		}
 		if (w->b->n == w->cap) {
 			size_t cap = w->cap ? 2 * w->cap : 64;
-			void *p = realloc(w->b->segs, cap * sizeof(*w->b->segs));
+			void *p = lw__mem_realloc(w->b->segs, cap * sizeof(*w->b->segs));
 			if (!p)
 				return 1;
 			w->b->segs = p;
@@ -80,7 +81,7 @@ void lw__dl_after(struct lw__dl_before *b)
 	struct lw__dl_before now = { 0, NULL, 0 };
 	struct walk w = { &now, 0, NULL, NULL };
 	/* the unload count first: nothing unloaded, nothing to compare */
-	unsigned char *alive = b->n ? calloc(b->n, 1) : NULL;
+	unsigned char *alive = b->n ? lw__mem_calloc(b->n, 1) : NULL;
 	if (alive) {
 		w.still = b;
 		w.alive = alive;
@@ -95,10 +96,10 @@ void lw__dl_after(struct lw__dl_before *b)
 			if (gone)
 				lw__sym_reset();
 		}
-		free(alive);
+		lw__mem_free(alive);
 	}
 	lw__stack_flush();
-	free(b->segs);
+	lw__mem_free(b->segs);
 	lw__guard_leave();
 	errno = saved;
 }

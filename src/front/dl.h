@@ -13,7 +13,7 @@ struct lw__dl_seg {
 
 struct lw__dl_before {
 	unsigned long long subs; /* the loader's count of unloads */
-	struct lw__dl_seg *segs; /* malloc'd, n of them */
+	struct lw__dl_seg *segs; /* from lw__mem (base/mem.h), n of them */
 	size_t n;
 };
 

@@ -20,6 +20,7 @@
  * a reader reads zeros, "not found". A chain walk is bounded, so a reader
  * that hops chains that way always ends. */
 #include "edge.h"
+#include "mem.h"
 #include "grow.h"
 #include "hash.h"
 #include "map.h"
@@ -89,7 +90,7 @@ static uint32_t pool_alloc(struct pool *p)
 		if (p->used % LW__EDGE_SLAB == 0) {
 			if (entry >= p->n_dir)
 				return 0;
-			void *slab = calloc(LW__EDGE_SLAB, p->item);
+			void *slab = lw__mem_pages((size_t)LW__EDGE_SLAB * p->item);
 			if (!slab)
 				return 0;
 			lw__store_rel(&p->dir[entry], slab); /* zeroed before it is seen */

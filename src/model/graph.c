@@ -24,6 +24,8 @@
  * acyclic graphs", ACM JEA 11 (2006); the names (forward and backward
  * search, ub/lb) follow the paper. */
 #include "graph.h"
+#include "mem.h"
+#include "sort.h"
 #include "edge.h"
 #include "grow.h"
 #include "mutex.h"
@@ -160,22 +162,22 @@ static int reorder(struct lw__lock *x, struct lw__lock *y)
 		return 1;
 	search(x, NULL, y->ord, 0, &bwd);
 	size_t n = fwd.n + bwd.n;
-	int64_t *ords = malloc(n * sizeof(*ords));
+	int64_t *ords = lw__mem_alloc(n * sizeof(*ords));
 	if (!ords)
 		return 0;
-	qsort(fwd.p, fwd.n, sizeof(*fwd.p), by_ord);
-	qsort(bwd.p, bwd.n, sizeof(*bwd.p), by_ord);
+	lw__sort(fwd.p, fwd.n, sizeof(*fwd.p), by_ord);
+	lw__sort(bwd.p, bwd.n, sizeof(*bwd.p), by_ord);
 	for (size_t i = 0; i < bwd.n; i++)
 		ords[i] = bwd.p[i]->ord;
 	for (size_t i = 0; i < fwd.n; i++)
 		ords[bwd.n + i] = fwd.p[i]->ord;
-	qsort(ords, n, sizeof(*ords), cmp_i64);
+	lw__sort(ords, n, sizeof(*ords), cmp_i64);
 	/* everything that reaches x goes first, then everything y reaches */
 	for (size_t i = 0; i < bwd.n; i++)
 		bwd.p[i]->ord = ords[i];
 	for (size_t i = 0; i < fwd.n; i++)
 		fwd.p[i]->ord = ords[bwd.n + i];
-	free(ords);
+	lw__mem_free(ords);
 	return 0;
 }
 
@@ -209,7 +211,7 @@ static size_t shortest_path(struct lw__lock *a, struct lw__lock *b, struct lw__e
 	size_t len = 0;
 	for (struct lw__lock *n = b; n != a; n = lw__record_at(n->via->from))
 		len++;
-	*path = malloc(len * sizeof(**path));
+	*path = lw__mem_alloc(len * sizeof(**path));
 	if (!*path)
 		return 0;
 	size_t i = len;
@@ -246,13 +248,13 @@ static size_t cycle_through(struct lw__edge *e, struct lw__cycle_edge **out)
 	size_t n = shortest_path(lw__record_at(e->to), lw__record_at(e->from), &path);
 	if (!n && e->to != e->from)
 		return 0;
-	struct lw__cycle_edge *cyc = malloc((n + 1) * sizeof(*cyc));
+	struct lw__cycle_edge *cyc = lw__mem_alloc((n + 1) * sizeof(*cyc));
 	if (cyc) {
 		lw__graph_edge_copy(&cyc[0], e);
 		for (size_t i = 0; i < n; i++)
 			lw__graph_edge_copy(&cyc[i + 1], path[i]);
 	}
-	free(path);
+	lw__mem_free(path);
 	*out = cyc;
 	return cyc ? n + 1 : 0;
 }

@@ -65,9 +65,9 @@ struct lw__cycle_edge {
 /* Record that a thread took `to` while holding `from`. When this edge
  * closes a cycle (or, with `recheck`, when it existed and lost a gate, a
  * read side or its timed `to`, and lies on a cycle), returns the number of edges of the
- * shortest cycle through it and sets *cycle to a malloc'd copy of them,
+ * shortest cycle through it and sets *cycle to a copy of them (lw__mem_alloc),
  * the new edge first, each edge's `to` the next one's `from`; the caller
- * frees it, and calls lw__lock_read_end() when done with its locks (no
+ * frees it (lw__mem_free), and calls lw__lock_read_end() when done with its locks (no
  * record of the cycle is reused until then). Else returns 0. Call under
  * the guard (it allocates). An edge
  * that exists with nothing new in this sighting (no gate or read side

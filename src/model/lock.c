@@ -4,6 +4,7 @@
  * when a retired one may be reused is records.c's job; naming a lock for
  * a report is report/name.c's. */
 #include "lock.h"
+#include "mem.h"
 #include "alloc.h"
 #include "guard.h"
 #include "hooks.h"
@@ -53,7 +54,7 @@ static void pages_reserve(void)
 		if (!n)
 			return;
 		lw__guard_enter(); /* the allocator's own locks pass straight through */
-		void *t = calloc(n, lw__pages_entry_size);
+		void *t = lw__mem_calloc(n, lw__pages_entry_size);
 		lw__guard_leave();
 		if (!t)
 			return; /* the add finds no room: the index overflows (pages.h) */
@@ -61,7 +62,7 @@ static void pages_reserve(void)
 		void *old = lw__pages_want() == n ? lw__pages_install(t, n) : t;
 		UNLOCK();
 		lw__guard_enter();
-		free(old);
+		lw__mem_free(old);
 		lw__guard_leave();
 	}
 }
@@ -100,7 +101,7 @@ static struct lw__lock_cold *cold_of(struct lw__lock *l)
 {
 	if (l->cold)
 		return l->cold;
-	struct lw__lock_cold *c = calloc(1, sizeof(*c));
+	struct lw__lock_cold *c = lw__mem_calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	c->hold_ms = c->wait_ms = -1;
@@ -124,7 +125,7 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	lw__store(&l->addr, addr);
 	struct lw__stats *stats = NULL;
 	if (lw__opt.stats && cold_of(l)) {
-		stats = calloc(1, sizeof(struct lw__stats));
+		stats = lw__mem_calloc(1, sizeof(struct lw__stats));
 		l->cold->stats = stats;
 	}
 	set_site(l, site, stack);
@@ -332,7 +333,7 @@ static struct lw__lock *record_for(const void *addr)
 
 void lw__lock_set_name(const void *addr, const char *name)
 {
-	char *copy = name ? strdup(name) : NULL;
+	char *copy = name ? lw__mem_strdup(name) : NULL;
 	pages_reserve();
 	LOCK();
 	struct lw__lock *l = record_for(addr);

@@ -2,6 +2,7 @@
  * chunks, never freed, and the reuse of retired records once a scan of
  * every thread's held stack and wait finds no reference to them. */
 #include "records.h"
+#include "mem.h"
 #include "lock.h"
 #include "mutex.h"
 #include "thread.h"
@@ -60,7 +61,7 @@ struct lw__lock *lw__record_alloc(void)
 	if (used == 0) {
 		if (n_chunks + 1 == LW__RECORD_CHUNKS)
 			return NULL; /* 64M records */
-		struct lw__lock *c = aligned_alloc(64, CHUNK_RECORDS * sizeof(struct lw__lock));
+		struct lw__lock *c = lw__mem_pages(CHUNK_RECORDS * sizeof(struct lw__lock));
 		if (!c)
 			return NULL;
 		memset(c, 0, CHUNK_RECORDS * sizeof(struct lw__lock));

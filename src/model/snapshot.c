@@ -6,11 +6,11 @@
 #include "grow.h"
 #include "procfs.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct snap_thread *lw__snap;
@@ -157,26 +157,47 @@ static int task_zombie(int tid)
 	return f && *f == 'Z';
 }
 
+/* The directory's entries are read with getdents64 into a buffer on the
+ * stack: opendir takes its buffer from malloc, the program's. */
+struct dirent64_raw {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
 long lw__tasks_list(struct lw__task **tasks, size_t *cap)
 {
-	DIR *d = opendir("/proc/self/task");
-	if (!d)
+	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
 	size_t n = 0;
-	struct dirent *e;
 	int pid = (int)getpid();
-	while ((e = readdir(d)) != NULL) {
-		int tid = atoi(e->d_name);
-		if (tid <= 0 || (tid == pid && task_zombie(tid)))
-			continue;
-		if (lw__grow(tasks, cap, n, sizeof(**tasks), 16) < 0) {
-			closedir(d);
+	char buf[4096] __attribute__((aligned(8)));
+	for (;;) {
+		long got = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+		if (got < 0) {
+			close(fd);
 			return -1;
 		}
-		memset(&(*tasks)[n], 0, sizeof(**tasks));
-		(*tasks)[n++].tid = tid;
+		if (got == 0)
+			break;
+		for (long at = 0; at < got;) {
+			const struct dirent64_raw *e = (const void *)(buf + at);
+			at += e->reclen;
+			int tid = atoi(e->name);
+			if (tid <= 0 || (tid == pid && task_zombie(tid)))
+				continue;
+			if (lw__grow(tasks, cap, n, sizeof(**tasks), 16) < 0) {
+				close(fd);
+				return -1;
+			}
+			memset(&(*tasks)[n], 0, sizeof(**tasks));
+			(*tasks)[n++].tid = tid;
+		}
 	}
-	closedir(d);
+	close(fd);
 	return (long)n;
 }
 

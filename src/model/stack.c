@@ -8,10 +8,12 @@
  * stack, so it allocates nothing and takes no lock and may run in a signal
  * handler. The depot interns each distinct stack (its return addresses and
  * optional call site) once and names it by a 32-bit id counted from 1.
- * Entries are never freed: they are carved out of large malloc'ed chunks,
+ * Entries are never freed: they are carved out of large chunks of lockwatch's own pages (base/mem.h),
  * found by content through a chained hash table and by id through an
  * array, all under one mutex taken through the real-function table. */
 #include "stack.h"
+#include "alloc.h"
+#include "mem.h"
 #include "mutex.h"
 #include "options.h"
 #include "peek.h"
@@ -174,7 +176,12 @@ void lw__stack_init(void)
 {
 	uint64_t before[16];
 	fds_open(before);
-	void *h = dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
+	/* Not with the program's own malloc: libunwind's thread-local state
+	 * (a library loaded with dlopen) is allocated with malloc on a
+	 * thread's first use, which may be a lock call made inside that
+	 * malloc, its heap lock held (base/alloc.h). glibc's backtrace()
+	 * keeps no such state. */
+	void *h = lw__alloc_foreign ? NULL : dlopen("libunwind.so.8", RTLD_NOW | RTLD_LOCAL);
 	if (h) {
 		/* libunwind's default cache of unwind rules is shared and locked;
 		 * a fork can leave that lock held in the child. The per-thread
@@ -289,7 +296,7 @@ static int entry_matches(const struct entry *e, uint64_t hash, const uintptr_t *
 static void *chunk_alloc(size_t sz)
 {
 	if (sz > chunk_left) {
-		char *c = malloc(CHUNK_BYTES);
+		char *c = lw__mem_pages(CHUNK_BYTES);
 		if (c == NULL)
 			return NULL;
 		depot_bytes += CHUNK_BYTES;
@@ -307,7 +314,7 @@ static int depot_reserve(void)
 {
 	if (n_ids == cap_ids) {
 		size_t cap = cap_ids ? cap_ids * 2 : 1024;
-		struct entry **a = realloc(by_id, cap * sizeof(*a));
+		struct entry **a = lw__mem_realloc(by_id, cap * sizeof(*a));
 		if (a == NULL)
 			return -1;
 		depot_bytes += (cap - cap_ids) * sizeof(*a);
@@ -316,7 +323,7 @@ static int depot_reserve(void)
 	}
 	if (n_ids + 1 > nbuckets) {
 		size_t nb = nbuckets ? nbuckets * 2 : 1024;
-		struct entry **b = calloc(nb, sizeof(*b));
+		struct entry **b = lw__mem_calloc(nb, sizeof(*b));
 		if (b == NULL)
 			return nbuckets ? 0 : -1; /* longer chains still work */
 		for (size_t i = 0; i < nbuckets; i++) {
@@ -328,7 +335,7 @@ static int depot_reserve(void)
 				b[j] = e;
 			}
 		}
-		free(buckets);
+		lw__mem_free(buckets);
 		depot_bytes += (nb - nbuckets) * sizeof(*b);
 		buckets = b;
 		nbuckets = nb;

@@ -2,6 +2,7 @@
  * global list, thread exit (the check layer's hook reports locks still
  * held), fork. */
 #include "thread.h"
+#include "mem.h"
 #include "hooks.h"
 #include "mutex.h"
 
@@ -121,7 +122,7 @@ int lw__thread_more_room(struct lw__thread *t)
 	/* allocate and copy outside the list lock (only t writes its state),
 	 * swap under it (the snapshot reads the array under it), free after */
 	unsigned cap = t->cap_more ? t->cap_more * 2 : LW__MAX_HELD;
-	struct lw__held_more *p = malloc(cap * sizeof(*p)), *old = t->more;
+	struct lw__held_more *p = lw__mem_alloc(cap * sizeof(*p)), *old = t->more;
 	if (!p)
 		return -1;
 	if (t->n_more)
@@ -130,7 +131,7 @@ int lw__thread_more_room(struct lw__thread *t)
 	t->more = p;
 	t->cap_more = cap;
 	UNLOCK();
-	free(old);
+	lw__mem_free(old);
 	return 0;
 }
 

@@ -1,11 +1,14 @@
 /* build.c - the report builder (see report.h): it only copies raw facts
  * (lock ids, addresses and record pointers, depot stack ids, raw pcs and
  * short strings), so it may be used while the caller holds a lockwatch
- * lock; names come at emit time. Memory comes from malloc (callers hold
- * the guard, so the host's allocator never sees a tracked lock of ours),
- * mostly from one chunked arena freed in one go. Running out of memory
+ * lock; names come at emit time. Memory comes from lockwatch's own
+ * allocator (base/mem.h: never the program's malloc, which may be the
+ * very allocator whose lock call is being reported), mostly from one
+ * chunked arena freed in one go. Running out of memory
  * loses detail (a name, a stack), never the process. */
 #include "rb.h"
+#include "mem.h"
+#include "sort.h"
 #include "name.h"
 #include "stack.h"
 
@@ -30,7 +33,7 @@ static void *arena_alloc(struct chunk **head, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	if (!c || c->cap - c->used < n) {
 		size_t cap = n > 4000 ? n : 4000;
-		c = malloc(sizeof(*c) + cap);
+		c = lw__mem_alloc(sizeof(*c) + cap);
 		if (!c)
 			return NULL;
 		c->used = 0;
@@ -47,7 +50,7 @@ static void arena_free(struct chunk *c)
 {
 	while (c) {
 		struct chunk *n = c->next;
-		free(c);
+		lw__mem_free(c);
 		c = n;
 	}
 }
@@ -92,7 +95,7 @@ static int grow(void **arr, int *cap, int n, size_t sz)
 	if (n < *cap)
 		return 0;
 	int nc = *cap ? *cap * 2 : 4;
-	void *p = realloc(*arr, (size_t)nc * sz);
+	void *p = lw__mem_realloc(*arr, (size_t)nc * sz);
 	if (!p)
 		return -1;
 	*arr = p;
@@ -102,7 +105,7 @@ static int grow(void **arr, int *cap, int n, size_t sz)
 
 struct lw__rb *lw__rb_new(lw_kind_t kind, lw_severity_t sev)
 {
-	struct lw__rb *rb = calloc(1, sizeof(*rb));
+	struct lw__rb *rb = lw__mem_calloc(1, sizeof(*rb));
 	if (!rb)
 		return NULL;
 	rb->kind = kind;
@@ -115,17 +118,17 @@ void lw__rb_free(struct lw__rb *rb)
 	if (!rb)
 		return;
 	for (int i = 0; i < rb->n_threads; i++) {
-		free(rb->threads[i].held);
-		free(rb->threads[i].waits_for);
+		lw__mem_free(rb->threads[i].held);
+		lw__mem_free(rb->threads[i].waits_for);
 	}
-	free(rb->locks);
-	free(rb->edges);
-	free(rb->threads);
-	free(rb->sx);
-	free(rb->scratch_f);
-	free(rb->scratch_x);
+	lw__mem_free(rb->locks);
+	lw__mem_free(rb->edges);
+	lw__mem_free(rb->threads);
+	lw__mem_free(rb->sx);
+	lw__mem_free(rb->scratch_f);
+	lw__mem_free(rb->scratch_x);
 	arena_free(rb->arena);
-	free(rb);
+	lw__mem_free(rb);
 }
 
 int lw__rb_lock(struct lw__rb *rb, const struct lw__lock *l)
@@ -172,7 +175,7 @@ const struct lw__frame_info *lw__rb_frame_info(const struct lw__rb *crb, const l
 	if (!rb || !s->frames || rb->n_sx == 0)
 		return NULL;
 	if (rb->sx_sorted != rb->n_sx) {
-		qsort(rb->sx, (size_t)rb->n_sx, sizeof(*rb->sx), by_frames);
+		lw__sort(rb->sx, (size_t)rb->n_sx, sizeof(*rb->sx), by_frames);
 		rb->sx_sorted = rb->n_sx;
 	}
 	int lo = 0, hi = rb->n_sx - 1;
@@ -218,12 +221,12 @@ void lw__rb_describe_all(struct lw__rb *rb)
 	for (int i = 0; i < rb->n_locks; i++)
 		describe(rb, &rb->locks[i]);
 	rb->n_named = rb->n_locks;
-	struct rb_lock **v = malloc((size_t)rb->n_locks * sizeof(*v));
+	struct rb_lock **v = lw__mem_alloc((size_t)rb->n_locks * sizeof(*v));
 	if (!v)
 		return;
 	for (int i = 0; i < rb->n_locks; i++)
 		v[i] = &rb->locks[i];
-	qsort(v, (size_t)rb->n_locks, sizeof(*v), by_name);
+	lw__sort(v, (size_t)rb->n_locks, sizeof(*v), by_name);
 	for (int i = 0; i < rb->n_locks;) {
 		int j = i + 1;
 		while (j < rb->n_locks && strcmp(v[j]->name, v[i]->name) == 0)
@@ -235,7 +238,7 @@ void lw__rb_describe_all(struct lw__rb *rb)
 		}
 		i = j;
 	}
-	free(v);
+	lw__mem_free(v);
 }
 
 const char *lw__rb_lock_name(struct lw__rb *rb, int i)

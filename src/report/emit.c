@@ -22,6 +22,7 @@
  * report is filled from its builder by emit_fill.c, its stacks symbolised
  * by emit_stack.c. */
 #include "rb.h"
+#include "mem.h"
 #include "emit_fill.h"
 #include "group.h"
 #include "mutex.h"
@@ -158,7 +159,7 @@ static void summaries(int all)
 	lw__group_summaries(&b, all, lw__report_now_ms());
 	if (b.p)
 		lw__out_log(b.p, b.len);
-	free(b.p);
+	lw__mem_free(b.p);
 }
 
 /* rb is one more instance of group g: its JSON line, written at once, and
@@ -175,7 +176,7 @@ static void emit_instance(struct lw__rb *rb, struct lw__group *g)
 		lw__out_json(json.p, json.len);
 	}
 	count_instance(r.kind);
-	free(json.p);
+	lw__mem_free(json.p);
 }
 
 /* rb in full: text, JSON, the counters, the handler; it starts a group
@@ -232,8 +233,8 @@ static void emit_report(struct lw__rb *rb)
 	}
 
 done:
-	free(text.p);
-	free(json.p);
+	lw__mem_free(text.p);
+	lw__mem_free(json.p);
 }
 
 void lw__report_emit(struct lw__rb *rb)
@@ -294,7 +295,7 @@ void lw__report_group_end(lw_kind_t kind, uint64_t key)
 		lw__out_log(b.p, b.len);
 	if (in_report == 0)
 		lw__mutex_unlock(&report_mu);
-	free(b.p);
+	lw__mem_free(b.p);
 	errno = saved;
 }
 

@@ -5,6 +5,7 @@
  * stack into the caller's frames, light on system libraries, for the
  * lock-order line (lw__report_depot_frames). */
 #include "emit_stack.h"
+#include "mem.h"
 #include "stack.h"
 #include "symbols.h"
 
@@ -24,9 +25,9 @@ lw_stack_t lw__rb_raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int 
 		return s;
 	/* one scratch buffer per report: a cycle of 20,000 locks has 40,000 stacks */
 	if (!rb->scratch_f)
-		rb->scratch_f = malloc(FRAMES_MAX * sizeof(lw_frame_t));
+		rb->scratch_f = lw__mem_alloc(FRAMES_MAX * sizeof(lw_frame_t));
 	if (!rb->scratch_x)
-		rb->scratch_x = malloc(FRAMES_MAX * sizeof(struct lw__frame_info));
+		rb->scratch_x = lw__mem_alloc(FRAMES_MAX * sizeof(struct lw__frame_info));
 	lw_frame_t *f = rb->scratch_f;
 	struct lw__frame_info *x = rb->scratch_x;
 	int k = 0;

@@ -5,6 +5,7 @@
  * log, not a report: it is not counted, the JSON already has every
  * instance. All of it runs under the report mutex (emit.c). */
 #include "group.h"
+#include "mem.h"
 #include "map.h"
 
 #include <stdio.h>
@@ -52,12 +53,12 @@ struct lw__group *lw__group_find(lw_kind_t kind, uint64_t key)
 struct lw__group *lw__group_new(lw_kind_t kind, lw_severity_t sev, uint64_t key,
 				const char *headline, uint64_t now_ms)
 {
-	struct lw__group *g = calloc(1, sizeof(*g));
+	struct lw__group *g = lw__mem_calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
 	g->key = map_key(kind, key);
 	if (lw__map_put(&by_key, g->key, g) < 0) {
-		free(g);
+		lw__mem_free(g);
 		return NULL;
 	}
 	g->kind = kind;
@@ -171,7 +172,7 @@ void lw__group_end(lw_kind_t kind, uint64_t key, struct lw__buf *b)
 			*p = g->next_all;
 			break;
 		}
-	free(g);
+	lw__mem_free(g);
 }
 
 void lw__group_atfork_child(void)
@@ -180,7 +181,7 @@ void lw__group_atfork_child(void)
 		struct lw__group *g = all;
 		all = g->next_all;
 		lw__map_put(&by_key, g->key, NULL);
-		free(g);
+		lw__mem_free(g);
 	}
 	pending = NULL;
 	n_pending = 0;

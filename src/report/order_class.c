@@ -9,6 +9,8 @@
  * more dangerous). An edge between two locks of one class (hand-over-hand
  * locking of list nodes) is left out. */
 #include "order_class.h"
+#include "mem.h"
+#include "sort.h"
 #include "hash.h"
 #include "map.h"
 #include "name.h"
@@ -21,7 +23,7 @@ static int grow(void **p, size_t *cap, size_t n, size_t sz)
 	if (n < *cap)
 		return 0;
 	size_t nc = *cap ? *cap * 2 : 64;
-	void *q = realloc(*p, nc * sz);
+	void *q = lw__mem_realloc(*p, nc * sz);
 	if (!q)
 		return -1;
 	*p = q;
@@ -166,11 +168,11 @@ void lw__order_graph_build(struct lw__order_graph *st, const struct lw__graph_co
 	size_t slots = 64;
 	while (slots < 2 * (n + 1))
 		slots *= 2;
-	st->rec_key = calloc(2 * slots, sizeof(*st->rec_key));
-	st->cls_slot = calloc(2 * slots, sizeof(*st->cls_slot)); /* a class per record at most */
+	st->rec_key = lw__mem_calloc(2 * slots, sizeof(*st->rec_key));
+	st->cls_slot = lw__mem_calloc(2 * slots, sizeof(*st->cls_slot)); /* a class per record at most */
 	st->cls_mask = 2 * slots - 1;
-	st->rec_cls = calloc(2 * slots, sizeof(*st->rec_cls));
-	st->e_slot = calloc(slots, sizeof(*st->e_slot));
+	st->rec_cls = lw__mem_calloc(2 * slots, sizeof(*st->rec_cls));
+	st->e_slot = lw__mem_calloc(slots, sizeof(*st->e_slot));
 	st->rec_mask = 2 * slots - 1; /* up to two records per instance edge */
 	st->e_mask = slots - 1;
 	if (st->rec_key && st->rec_cls && st->e_slot && st->cls_slot)
@@ -179,15 +181,15 @@ void lw__order_graph_build(struct lw__order_graph *st, const struct lw__graph_co
 
 	sort_st = st;
 	if (st->n_e)
-		qsort(st->e, st->n_e, sizeof(*st->e), by_classes);
+		lw__sort(st->e, st->n_e, sizeof(*st->e), by_classes);
 }
 
 void lw__order_graph_free(struct lw__order_graph *st)
 {
-	free(st->cls);
-	free(st->cls_slot);
-	free(st->rec_key);
-	free(st->rec_cls);
-	free(st->e);
-	free(st->e_slot);
+	lw__mem_free(st->cls);
+	lw__mem_free(st->cls_slot);
+	lw__mem_free(st->rec_key);
+	lw__mem_free(st->rec_cls);
+	lw__mem_free(st->e);
+	lw__mem_free(st->e_slot);
 }

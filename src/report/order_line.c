@@ -17,6 +17,7 @@
  * for that bound, and the instance edges not copied. The copy is made in
  * a lock reader's section, so no record it names is reused meanwhile. */
 #include "order_line.h"
+#include "mem.h"
 #include "order_class.h"
 #include "order_written.h"
 #include "buf.h"
@@ -132,8 +133,8 @@ static size_t copy_graph(struct lw__graph_copy_edge **rawp, size_t *total)
 	lw__graph_copy(NULL, 0, total);
 	for (int tries = 0; tries < 3; tries++) {
 		room = *total + *total / 8 + 16;
-		free(raw);
-		raw = malloc(room * sizeof(*raw));
+		lw__mem_free(raw);
+		raw = lw__mem_alloc(room * sizeof(*raw));
 		if (!raw)
 			break;
 		n = lw__graph_copy(raw, room, total);
@@ -169,7 +170,7 @@ static void write_line(const struct lw__order_graph *st, const uint8_t *put, siz
 	lw__buf_puts(&b, "}\n");
 	if (b.p && shown)
 		lw__out_json(b.p, b.len);
-	free(b.p);
+	lw__mem_free(b.p);
 }
 
 void lw__order_line_write(void)
@@ -197,8 +198,8 @@ void lw__order_line_write(void)
 	lw__order_graph_build(&st, raw, n);
 	/* only the class edges this process has not written yet, each as it
 	 * is now: the lines of one process are one graph, their union */
-	uint64_t *keys = st.n_e ? malloc(st.n_e * sizeof(*keys)) : NULL;
-	uint8_t *put = st.n_e ? malloc(st.n_e) : NULL;
+	uint64_t *keys = st.n_e ? lw__mem_alloc(st.n_e * sizeof(*keys)) : NULL;
+	uint8_t *put = st.n_e ? lw__mem_alloc(st.n_e) : NULL;
 	size_t over = 0, shown = 0;
 	if (keys && put) {
 		for (size_t i = 0; i < st.n_e; i++)
@@ -208,10 +209,10 @@ void lw__order_line_write(void)
 		lw__order_written_already(gen, pid, 1);
 	}
 	write_line(&st, put, shown, over + (total - n), pid);
-	free(keys);
-	free(put);
+	lw__mem_free(keys);
+	lw__mem_free(put);
 	lw__order_graph_free(&st);
 out:
-	free(raw);
+	lw__mem_free(raw);
 	lw__lock_read_end();
 }

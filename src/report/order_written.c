@@ -4,6 +4,7 @@
  * grows outside the lock into memory allocated before taking it; at most
  * lw__opt.edges class edges are written in all. */
 #include "order_written.h"
+#include "mem.h"
 #include "order_line.h"
 #include "mutex.h"
 #include "options.h"
@@ -81,11 +82,11 @@ size_t lw__order_written_choose(const uint64_t *keys, uint8_t *put, size_t n, ui
 			break;
 		}
 		lw__mutex_unlock(&lw__order_line_mu);
-		free(fresh);
+		lw__mem_free(fresh);
 		size_t slots = 64;
 		while (slots < 4 * (need + 1))
 			slots *= 2;
-		fresh = calloc(slots, sizeof(*fresh));
+		fresh = lw__mem_calloc(slots, sizeof(*fresh));
 		fresh_mask = slots - 1;
 		if (!fresh)
 			return 0;
@@ -106,7 +107,7 @@ size_t lw__order_written_choose(const uint64_t *keys, uint8_t *put, size_t n, ui
 	written.gen = gen;
 	written.have_gen = 1;
 	lw__mutex_unlock(&lw__order_line_mu);
-	free(fresh);
+	lw__mem_free(fresh);
 	return n_put;
 }
 

@@ -5,6 +5,8 @@
  * wait of contended acquisitions apart from the cost of the calls that
  * found the lock free. */
 #include "stats_table.h"
+#include "mem.h"
+#include "sort.h"
 #include "buf.h"
 #include "grow.h"
 #include "name.h"
@@ -51,7 +53,7 @@ void lw__stats_report(void)
 		return;
 	n_rows = 0;
 	lw__lock_each(collect, NULL);
-	qsort(rows, n_rows, sizeof(*rows), by_wait);
+	lw__sort(rows, n_rows, sizeof(*rows), by_wait);
 	size_t n = n_rows < (size_t)lw__opt.stats ? n_rows : (size_t)lw__opt.stats;
 	struct lw__buf text = { 0 }, json = { 0 };
 	lw__buf_printf(&text, "lockwatch: lock statistics, top %zu of %zu locks by contended wait:\n"
@@ -84,6 +86,6 @@ void lw__stats_report(void)
 		lw__out_log(text.p, text.len);
 	if (json.p)
 		lw__out_json(json.p, json.len);
-	free(text.p);
-	free(json.p);
+	lw__mem_free(text.p);
+	lw__mem_free(json.p);
 }

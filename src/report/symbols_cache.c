@@ -2,6 +2,7 @@
  * interned for good in a hash of their own, and a code address's frames
  * cached per (pc, ret), both in chained hash tables that double. */
 #include "symbols_cache.h"
+#include "mem.h"
 #include "hash.h"
 
 #include <stdlib.h>
@@ -21,7 +22,7 @@ static size_t n_strs, cap_strs; /* cap_strs: buckets, a power of two */
 static void strs_grow(void)
 {
 	size_t nc = cap_strs ? cap_strs * 2 : 256;
-	struct str **b = calloc(nc, sizeof(*b));
+	struct str **b = lw__mem_calloc(nc, sizeof(*b));
 	if (b == NULL)
 		return; /* keep the longer chains */
 	for (size_t i = 0; i < cap_strs; i++) {
@@ -32,7 +33,7 @@ static void strs_grow(void)
 			b[e->hash & (nc - 1)] = e;
 		}
 	}
-	free(strs);
+	lw__mem_free(strs);
 	strs = b;
 	cap_strs = nc;
 }
@@ -51,7 +52,7 @@ const char *lw__sym_intern(const char *s)
 		if (e->hash == h && strcmp(e->s, s) == 0)
 			return e->s;
 	size_t len = strlen(s);
-	struct str *e = malloc(sizeof(*e) + len + 1);
+	struct str *e = lw__mem_alloc(sizeof(*e) + len + 1);
 	if (e == NULL)
 		return NULL;
 	e->hash = h;
@@ -88,7 +89,7 @@ void lw__sym_cache_add(uintptr_t pc, int ret, const lw_frame_t *f,
 {
 	if (n_frames + 1 > cap_frames) {
 		size_t nc = cap_frames ? cap_frames * 2 : 256;
-		struct lw__sym_cached **b = calloc(nc, sizeof(*b));
+		struct lw__sym_cached **b = lw__mem_calloc(nc, sizeof(*b));
 		if (b != NULL) {
 			for (size_t i = 0; i < cap_frames; i++) {
 				struct lw__sym_cached *e = frames[i], *next;
@@ -99,14 +100,14 @@ void lw__sym_cache_add(uintptr_t pc, int ret, const lw_frame_t *f,
 					b[j] = e;
 				}
 			}
-			free(frames);
+			lw__mem_free(frames);
 			frames = b;
 			cap_frames = nc;
 		}
 		if (cap_frames == 0)
 			return;
 	}
-	struct lw__sym_cached *e = malloc(sizeof(*e) + (size_t)n * (sizeof(*f) + sizeof(*x)));
+	struct lw__sym_cached *e = lw__mem_alloc(sizeof(*e) + (size_t)n * (sizeof(*f) + sizeof(*x)));
 	if (e == NULL)
 		return;
 	e->pc = pc;

@@ -14,6 +14,8 @@
  *   7. the stack depot                        model/stack.c
  *   8. the thread list (list_mu)              model/thread.c
  *   9. order lines written (order_line_mu)    report/order_written.c
+ *  10. lockwatch's own memory (lw__mem_mu)    base/mem.c (taken inside any
+ *      of the others, and inside the watchdog's and health's)
  * The parent lets them go in reverse order; the child makes them afresh
  * (it is the only thread, and the one that took them). The watchdog's and
  * health's mutexes are never held across a call into the others: the
@@ -37,6 +39,7 @@
 #include "policy.h"
 #include "real.h"
 #include "report.h"
+#include "mem.h"
 #include "stack.h"
 #include "stats_table.h"
 #include "symbols.h"
@@ -53,11 +56,12 @@
 static int init_state; /* 0 none, 1 running, 2 done */
 static LW__TLS int fork_guard; /* the forking thread's guard before prepare */
 
-/* 2. to 9.; the report's mutexes (1.) go first, by their own steps (a
+/* 2. to 10.; the report's mutexes (1.) go first, by their own steps (a
  * report handler may fork while it holds them). */
 static struct lw__mutex *const fork_table[] = {
 	&lw__misuse_mu, &lw__order_mu, &lw__graph_mu, &lw__chains_mu,
 	&lw__registry_mu, &lw__depot_mu, &lw__thread_list_mu, &lw__order_line_mu,
+	&lw__mem_mu, /* last: any of the others may be held while allocating */
 };
 #define N_FORK (sizeof(fork_table) / sizeof(fork_table[0]))
 

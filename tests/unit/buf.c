@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include "buf.h"
+#include "mem.h"
 
 /* The buffer's invariants: NUL-terminated at len, room for it. */
 static void check_buf(const struct lw__buf *b, const char *what)
@@ -15,7 +16,7 @@ static void check_buf(const struct lw__buf *b, const char *what)
 
 static void reset(struct lw__buf *b)
 {
-	free(b->p);
+	lw__mem_free(b->p);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -185,7 +186,7 @@ static void check_json(const char *s, const char *want)
 	       "got %s, want %s", b.p ? b.p : "(null)", want);
 	if (s && b.p)
 		CHECKF(json_string_ok(b.p + 2), "not a JSON string: %s", b.p + 2);
-	free(b.p);
+	lw__mem_free(b.p);
 }
 
 static void json_fixed(void)

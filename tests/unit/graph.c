@@ -19,6 +19,7 @@
 #include "unit.h"
 
 #include "graph.h"
+#include "mem.h"
 #include "lock.h"
 
 #include <stdio.h>
@@ -195,7 +196,7 @@ static size_t model_add(struct model *m, size_t u, size_t v, int tid)
 	check_cycle(m, u, v, got, got ? c : NULL, want);
 	if (fresh && got)
 		m->adj[u * n + v] |= CYCLIC;
-	free(got ? c : NULL);
+	lw__mem_free(got ? c : NULL);
 	return got;
 }
 
@@ -258,7 +259,7 @@ static void forward_edges(void)
 			if (got || c) {
 				if (!rejected++)
 					first = k;
-				free(c);
+				lw__mem_free(c);
 			}
 			if (k % 500 == 499)
 				check_order(&m, "forward edges");
@@ -388,7 +389,7 @@ static void small_cycles(void)
 		CHECK(c[1].from == &l[0] && c[1].to == &l[1]);
 		CHECK(c[2].from == &l[1] && c[2].to == &l[2]);
 	}
-	free(c);
+	lw__mem_free(c);
 	for (int i = 0; i < 3; i++)
 		lw__graph_forget(&l[i]);
 	free(l);
@@ -405,7 +406,7 @@ static void chain(size_t n, const size_t *order, const char *what)
 		size_t i = order ? order[k] : k;
 		if (add(&l[i], &l[i + 1], &c)) {
 			rejected++;
-			free(c);
+			lw__mem_free(c);
 		}
 	}
 	CHECKF(rejected == 0, "%s: %zu chain edges rejected", what, rejected);
@@ -421,7 +422,7 @@ static void chain(size_t n, const size_t *order, const char *what)
 				bad++;
 		CHECKF(bad == 0, "%s: %zu cycle edges out of place", what, bad);
 	}
-	free(got ? c : NULL);
+	lw__mem_free(got ? c : NULL);
 	for (size_t i = 0; i < n; i++)
 		lw__graph_forget(&l[i]);
 	CHECK(edges_now() == base);
@@ -467,7 +468,7 @@ static void duplicates(void)
 	/* the stored edge still closes its 2-cycle */
 	size_t n = add(&l[1], &l[0], &c);
 	CHECK(n == 2);
-	free(n ? c : NULL);
+	lw__mem_free(n ? c : NULL);
 	CHECK(edges_now() == base + 2);
 	/* and the closing edge, once stored, is stored once too */
 	CHECK(add(&l[1], &l[0], &c) == 0);
@@ -493,7 +494,7 @@ static void forget(void)
 		CHECK(add(&x[B], &x[C], &c) == 0);
 		n = add(&x[C], &x[A], &c); /* A->B->C->A */
 		CHECK(n == 3);
-		free(n ? c : NULL);
+		lw__mem_free(n ? c : NULL);
 		CHECK(add(&x[D], &x[B], &c) == 0);
 		CHECK(add(&x[B], &x[E], &c) == 0);
 	}
@@ -510,13 +511,13 @@ static void forget(void)
 	/* E->D would close D->B->E->D: not with B forgotten */
 	n = add(&l[E], &l[D], &c);
 	CHECKF(n == 0, "a cycle of %zu through a forgotten lock", n);
-	free(n ? c : NULL);
+	lw__mem_free(n ? c : NULL);
 	/* ... but it does in the control set */
 	n = add(&k[E], &k[D], &c);
 	CHECK(n == 3);
 	if (n == 3)
 		CHECK(c[0].from == &k[E] && c[1].from == &k[D] && c[2].from == &k[B]);
-	free(n ? c : NULL);
+	lw__mem_free(n ? c : NULL);
 	/* a retired record takes no edges (real use retires, then forgets) */
 	l[B].retired = 1;
 	size_t before = edges_now();
@@ -535,7 +536,7 @@ static void forget(void)
 	CHECK(add(&f[0], &f[1], &c) == 0);
 	n = add(&f[1], &f[0], &c);
 	CHECK(n == 2);
-	free(n ? c : NULL);
+	lw__mem_free(n ? c : NULL);
 	lw__graph_forget(&f[0]);
 	CHECK(edges_now() == base);
 	free(f);
@@ -564,7 +565,7 @@ static void pair(struct lw__lock *x, struct lw__lock *y, const struct lw__edge_i
 	CHECK(n == 2);
 	if (n == 2)
 		CHECK(c[0].info.n_gates == 0 && c[1].info.n_gates == in->n_gates);
-	free(n ? c : NULL);
+	lw__mem_free(n ? c : NULL);
 }
 
 static void recheck(void)
@@ -598,7 +599,7 @@ static void recheck(void)
 		CHECK_STR(c[0].info.thread_name, open.thread_name);
 		CHECK(c[0].info.from_stack == open.from_stack && c[0].info.to_stack == open.to_stack);
 	}
-	free(n ? c : NULL);
+	lw__mem_free(n ? c : NULL);
 
 	/* 4->5 behind G and H; a sighting with H alone drops G */
 	pair(&l[4], &l[5], &both);
@@ -607,7 +608,7 @@ static void recheck(void)
 	CHECK(n == 2);
 	if (n == 2)
 		CHECK(c[0].info.n_gates == 1 && c[0].info.gates[0] == H->id);
-	free(n ? c : NULL);
+	lw__mem_free(n ? c : NULL);
 
 	/* 6->7 taken for reading, then for writing: the read side dropped */
 	struct lw__edge_info read = sighting(4, 0, NULL, 1);
@@ -616,7 +617,7 @@ static void recheck(void)
 	CHECK(n == 2);
 	if (n == 2)
 		CHECK(c[0].info.from_read == 0);
-	free(n ? c : NULL);
+	lw__mem_free(n ? c : NULL);
 
 	/* 8->9 behind G on no cycle: the gate dropped, with recheck: nothing */
 	CHECK(lw__graph_add(&l[8], &l[9], &gated, 0, &c) == 0);

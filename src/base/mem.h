@@ -1,0 +1,52 @@
+/* mem.h - lockwatch's own memory: every allocation the library makes
+ * for its model, its checks and its runtime comes from here, straight
+ * from the kernel (mmap), never from the program's malloc.
+ *
+ * The program's allocator may be its own (jemalloc or mimalloc linked
+ * into the executable, as rustc does) and take pthread locks that
+ * lockwatch sees: a lock call made inside that allocator, with its heap
+ * lock held, must never come back into it (the heap lock is not
+ * recursive), and lockwatch must never wait in it while holding a lock of
+ * its own that such a call needs (two threads, each waiting for the
+ * other's lock). So nothing that runs in a lock call or under an internal
+ * lock allocates through malloc. (Reports still do, in libdw and the
+ * demangler; see report/.)
+ *
+ * Blocks carry a 16-byte header. Sizes up to 128 KiB come in powers of
+ * two from free lists, carved from 1 MiB regions; larger ones are mapped
+ * and unmapped whole. Every block is zeroed when handed out. One internal
+ * mutex (lw__mem_mu, last in the fork order) guards the lists; a thread
+ * holding it is inside the guard, so a signal handler's lock call passes
+ * straight through. */
+#ifndef LW_MEM_H
+#define LW_MEM_H
+
+#include "common.h"
+#include "mutex.h"
+
+extern struct lw__mutex lw__mem_mu;
+
+/* n zeroed bytes, or NULL (out of memory, or n is 0 past SIZE_MAX / 2). */
+void *lw__mem_alloc(size_t n);
+
+/* k * n zeroed bytes; NULL on overflow or out of memory. */
+void *lw__mem_calloc(size_t k, size_t n);
+
+/* p grown or shrunk to n bytes, its contents kept (up to n), new bytes
+ * zeroed; p NULL allocates. NULL when out of memory (p is then kept). */
+void *lw__mem_realloc(void *p, size_t n);
+
+/* Give back a block (NULL: nothing). */
+void lw__mem_free(void *p);
+
+/* A copy of s (NULL when out of memory). */
+char *lw__mem_strdup(const char *s);
+
+/* Zeroed pages, page-aligned, never freed (chunks of records, the
+ * stack depot's): n rounded up to whole pages. NULL when out of memory. */
+void *lw__mem_pages(size_t n);
+
+/* Bytes mapped so far (regions, large blocks, pages). */
+size_t lw__mem_mapped(void);
+
+#endif
