@@ -31,10 +31,15 @@ static struct free_blk *lists[N_CLASSES];
 static char *cur, *end; /* the region being carved */
 static size_t mapped;
 
+static void *map_how(size_t n, int flags)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 static void *map(size_t n)
 {
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	return map_how(n, 0);
 }
 
 static size_t round_pages(size_t n)
@@ -47,7 +52,11 @@ void *lw__mem_pages(size_t n)
 	if (n == 0 || n > SIZE_MAX / 2)
 		return NULL;
 	n = round_pages(n);
-	void *p = map(n);
+	/* made resident now, in one call: a chunk fills one record, edge or
+	 * stack at a time, and a page fault in the middle of a lock call
+	 * costs more than the whole chunk's faults taken at once (new-edge
+	 * p99 at 100,000 locks: 3.5-4.5 us with faults, 1.3-1.9 us without) */
+	void *p = map_how(n, MAP_POPULATE);
 	if (p)
 		__atomic_add_fetch(&mapped, n, __ATOMIC_RELAXED);
 	return p;

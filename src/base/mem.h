@@ -42,8 +42,9 @@ void lw__mem_free(void *p);
 /* A copy of s (NULL when out of memory). */
 char *lw__mem_strdup(const char *s);
 
-/* Zeroed pages, page-aligned, never freed (chunks of records, the
- * stack depot's): n rounded up to whole pages. NULL when out of memory. */
+/* Zeroed pages, page-aligned, resident at once, never freed (chunks of
+ * records, edges, the stack depot's): n rounded up to whole pages. NULL
+ * when out of memory. */
 void *lw__mem_pages(size_t n);
 
 /* Bytes mapped so far (regions, large blocks, pages). */
