@@ -4,6 +4,7 @@
  * valid record. Used by the watchdog thread only. */
 #include "snapshot.h"
 #include "grow.h"
+#include "mem.h"
 #include "procfs.h"
 
 #include <fcntl.h>
@@ -157,8 +158,10 @@ static int task_zombie(int tid)
 	return f && *f == 'Z';
 }
 
-/* The directory's entries are read with getdents64 into a buffer on the
- * stack: opendir takes its buffer from malloc, the program's. */
+/* The directory's entries are read with getdents64 into lockwatch's own
+ * memory: opendir takes its buffer from malloc, the program's. 32 KiB a
+ * call, as glibc's readdir: 10,000 threads are some 14 calls. */
+#define DENTS_BYTES 32768
 struct dirent64_raw {
 	uint64_t ino;
 	int64_t off;
@@ -169,16 +172,19 @@ struct dirent64_raw {
 
 long lw__tasks_list(struct lw__task **tasks, size_t *cap)
 {
-	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	char *buf = lw__mem_alloc(DENTS_BYTES);
+	int fd = buf ? open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd < 0) {
+		lw__mem_free(buf);
 		return -1;
+	}
 	size_t n = 0;
 	int pid = (int)getpid();
-	char buf[4096] __attribute__((aligned(8)));
 	for (;;) {
-		long got = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+		long got = syscall(SYS_getdents64, fd, buf, DENTS_BYTES);
 		if (got < 0) {
 			close(fd);
+			lw__mem_free(buf);
 			return -1;
 		}
 		if (got == 0)
@@ -191,6 +197,7 @@ long lw__tasks_list(struct lw__task **tasks, size_t *cap)
 				continue;
 			if (lw__grow(tasks, cap, n, sizeof(**tasks), 16) < 0) {
 				close(fd);
+				lw__mem_free(buf);
 				return -1;
 			}
 			memset(&(*tasks)[n], 0, sizeof(**tasks));
@@ -198,6 +205,7 @@ long lw__tasks_list(struct lw__task **tasks, size_t *cap)
 		}
 	}
 	close(fd);
+	lw__mem_free(buf);
 	return (long)n;
 }
 
