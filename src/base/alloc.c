@@ -52,6 +52,8 @@ void lw__alloc_init(void)
 		return; /* nobody knows: leave it */
 	if (is_libc(info.dli_fname))
 		return;
+	/* another allocator: checked like the program, unless its own code is
+	 * found below (then its lock calls pass straight through) */
 	lw__alloc_foreign = 1;
 	if (!info.dli_fname[0])
 		return; /* the main program defines it: its code is all of it */
@@ -68,5 +70,6 @@ void lw__alloc_init(void)
 	if (f.lo < f.hi) {
 		lw__store(&lw__alloc_lo, f.lo);
 		lw__store(&lw__alloc_hi, f.hi);
+		lw__alloc_foreign = 0;
 	}
 }

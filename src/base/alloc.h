@@ -14,8 +14,10 @@
  * libc and not the program itself; 0, 0 otherwise. */
 extern uintptr_t lw__alloc_lo, lw__alloc_hi;
 
-/* 1 when malloc is not libc's (the program's own, linked in or
- * preloaded): its lock calls may come from inside malloc, with its heap
+/* 1 when malloc is neither libc's nor a shared object whose code was
+ * found (whose lock calls pass straight through): an allocator linked
+ * into the program itself, whose locks lockwatch checks like the
+ * program's. Its lock calls may come from inside malloc, with its heap
  * lock held, so nothing a lock call runs may call malloc, not even
  * through the thread-local storage of a library loaded with dlopen
  * (libunwind's: model/stack.c). */
