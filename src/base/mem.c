@@ -102,7 +102,7 @@ static char *take(unsigned s, int *reused)
 		char *r = map(REGION);
 		if (!r)
 			return NULL;
-		mapped += REGION;
+		__atomic_add_fetch(&mapped, REGION, __ATOMIC_RELAXED);
 		cur = r;
 		end = r + REGION;
 	}
