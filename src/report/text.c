@@ -196,8 +196,13 @@ static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw
 				lw__buf_printf(b, "%s%s", k ? ", " : "", lock_name(r, t->held[k]));
 			lw__buf_puts(b, "\n");
 		}
-		lw__buf_printf(b, "    %s:\n", stack_label(t));
-		put_frames(b, &t->stack, rb);
+		/* a thread that neither holds the report's lock nor waits has
+		 * no stack of its own to show but what it is doing now */
+		const char *label = stack_label(t);
+		if (t->stack.depth > 0 || strcmp(label, "stack") != 0) {
+			lw__buf_printf(b, "    %s:\n", label);
+			put_frames(b, &t->stack, rb);
+		}
 		if (t->now.depth > 0) {
 			lw__buf_puts(b, "    doing now:\n");
 			put_frames(b, &t->now, rb);

@@ -68,6 +68,9 @@ timeout -s KILL 20 "$LW" run --timeout 1 --json gone.json -- "$LWP_BIN/hang_main
 LAST=gone
 expect_rc 124 "a hung program whose main thread ended, under --timeout 1"
 check gone.json --expect hang:error:1 --lock queue_lock --func drain_forever
+# the worker waits for nothing: only what it does now is shown, no empty stack
+expect_not_in gone.err "no stack recorded"
+expect_in gone.err "drain_forever"
 for pid in $("$LWP_PYTHON" -c 'import json,sys; print(" ".join(sorted({str(json.loads(l)["pid"]) for l in open(sys.argv[1]) if "kind" in json.loads(l)})))' gone.json); do
 	[ -d "/proc/$pid" ] && fail "process $pid (its main thread gone) is still there"
 done
