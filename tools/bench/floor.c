@@ -11,7 +11,11 @@
  *      before, one after), as a deadlock watchdog needs;
  *   3  and the lock's owner stored after the lock and cleared before the
  *      unlock, in a word of the mutex's own cache line (the cheapest place
- *      there is for it).
+ *      there is for it);
+ *   4  no held array at all: the owner and a link to the lock held below
+ *      it in two unused words of the mutex (a held list threaded through
+ *      the locks themselves), the thread keeping only a head and a depth:
+ *      three stores after the lock, two before the unlock.
  * The thread's state is initial-exec TLS; the real calls are looked up
  * once, at load. */
 #define _GNU_SOURCE
@@ -37,7 +41,7 @@ struct floor_thread {
 	struct floor_held held[64];
 };
 
-static __thread struct floor_thread floor_self __attribute__((tls_model("initial-exec")));
+static __thread struct floor_thread floor_self __attribute__((tls_model("initial-exec"), unused));
 static int (*floor_real_lock)(pthread_mutex_t *);
 static int (*floor_real_unlock)(pthread_mutex_t *);
 
@@ -49,11 +53,39 @@ __attribute__((constructor)) static void floor_init(void)
 
 /* The owner's word: the robust-list link glibc leaves unused in a
  * private, non-robust mutex (the benchmark's kind). */
-static void **floor_owner(pthread_mutex_t *m)
+static __attribute__((unused)) void **floor_owner(pthread_mutex_t *m)
 {
 	return (void **)&m->__data.__list.__next;
 }
 
+#if FLOOR_LEVEL == 4
+static __thread struct {
+	void *head;
+	unsigned n;
+} floor_list __attribute__((tls_model("initial-exec")));
+
+int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	int rc = floor_real_lock(m);
+	if (rc == 0) {
+		__atomic_store_n((void **)&m->__data.__list.__prev, floor_list.head, __ATOMIC_RELAXED);
+		__atomic_store_n(floor_owner(m), (void *)&floor_list, __ATOMIC_RELAXED);
+		floor_list.head = m;
+		__atomic_store_n(&floor_list.n, floor_list.n + 1, __ATOMIC_RELEASE);
+	}
+	return rc;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	if (floor_list.head == m) {
+		__atomic_store_n(floor_owner(m), (void *)0, __ATOMIC_RELAXED);
+		floor_list.head = m->__data.__list.__prev;
+		__atomic_store_n(&floor_list.n, floor_list.n - 1, __ATOMIC_RELEASE);
+	}
+	return floor_real_unlock(m);
+}
+#else
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
 	struct floor_thread *t = &floor_self;
@@ -98,3 +130,4 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
 #endif
 	return floor_real_unlock(m);
 }
+#endif
