@@ -201,6 +201,14 @@ report future future --sarif future.sarif
 expect_in future.out "WARNING: something new"
 "$PY" "$CHECK_SARIF" future.sarif --results 2 --rule future_kind --rule lock_order_cycle ||
 	fail "SARIF with a kind of a newer lockwatch"
+# a frame without debug information (a library built without -g) is shown
+# with its module, never as "?:0"
+mkdir -p nodebug
+printf '%s\n' '{"kind":"thread_exit_holding","severity":"warning","pid":9,"time_ms":1796000000000,"headline":"thread 9 exited holding 1 lock, first pool_lock","note":null,"locks":[{"id":1,"address":"0x10","kind":"mutex","name":"pool_lock","class":"pool_lock"}],"edges":[],"threads":[{"tid":9,"name":"w","role":"holder","lock":1,"duration_ms":0,"held":[],"stack":[{"pc":"0x7f0000001000","function":"pool_take","file":null,"line":null,"module":"/usr/lib/libpool.so.1","inlined":false,"module_offset":"0x1000","build_id":null}],"now":null,"now_note":null,"state":null,"waits_for":[]}]}' >nodebug/a.jsonl
+report nodebug nodebug
+[ $RC = 0 ] || fail "a warning alone: status $RC, expected 0"
+expect_in nodebug.out "pool_take [libpool.so.1]"
+expect_not_in nodebug.out "?:0"
 report missing suite/none.jsonl
 [ $RC = 2 ] || fail "a missing file: status $RC, expected 2"
 expect_in missing.err "suite/none.jsonl: cannot be read"

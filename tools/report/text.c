@@ -24,6 +24,22 @@ static void stack(const struct rp_stack *s, const char *indent)
 		printf("%s(no stack)\n", indent);
 }
 
+/* Where a finding happened, by its first frame: the function, then the
+ * file and line where known, else the module (a library without debug
+ * information). */
+static void loc(const struct rp_loc *l)
+{
+	const char *b = l->module ? strrchr(l->module, '/') : NULL;
+	printf("  %s: %s", l->what, l->function ? l->function : "??");
+	if (l->file && l->line > 0)
+		printf(" (%s:%d)", l->file, l->line);
+	else if (l->file)
+		printf(" (%s)", l->file);
+	else if (l->module)
+		printf(" [%s]", b ? b + 1 : l->module);
+	printf("\n");
+}
+
 static void procs(const struct rp *rp, const struct rp_finding *f)
 {
 	char label[256];
@@ -99,9 +115,7 @@ void rp_text(const struct rp *rp, int verbose)
 		else
 			for (size_t k = 0; k < f->n_locs; k++)
 				if (!f->locs[k].related)
-					printf("  %s: %s (%s:%d)\n", f->locs[k].what,
-					       f->locs[k].function ? f->locs[k].function : "??",
-					       f->locs[k].file ? f->locs[k].file : "?", f->locs[k].line);
+					loc(&f->locs[k]);
 		procs(rp, f);
 		printf("  kind %s, fingerprint %s\n\n", f->kind, f->fp);
 	}
