@@ -235,7 +235,15 @@ int lw__task_read(struct lw__task *task)
 			return 0;
 	}
 	task->nr = nr;
-	task->blocked = 1;
+	/* A thread being woken still shows the system call it slept in, its
+	 * wake-up under way (the kernel's TASK_WAKING, which the stat line
+	 * shows as R): on a busy or preempted CPU, for longer than two looks.
+	 * It is not blocked: it runs as soon as it gets a CPU. */
+	char stat_path[64], buf[256];
+	snprintf(stat_path, sizeof(stat_path), "/proc/self/task/%d/stat", task->tid);
+	const char *f = lw__proc_read(stat_path, buf, sizeof(buf)) > 0 ? lw__proc_stat_field(buf, 3)
+									: NULL;
+	task->blocked = !(f && *f == 'R');
 	return 0;
 }
 

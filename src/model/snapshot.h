@@ -80,7 +80,8 @@ struct lw__task {
  * *cap its room); returns how many, or -1 when /proc cannot be read. */
 long lw__tasks_list(struct lw__task **tasks, size_t *cap);
 
-/* Fill in task->blocked, nr, arg and raw; -1 when unreadable. */
+/* Fill in task->blocked, nr, arg and raw; -1 when unreadable. A thread
+ * in a system call whose state is runnable (being woken) is not blocked. */
 int lw__task_read(struct lw__task *task);
 
 /* The name the watchdog thread gives itself (seen in ps, gdb, reports). */
