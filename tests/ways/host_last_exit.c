@@ -7,12 +7,17 @@
  * process alive (found running CPython's test_threading under lockwatch
  * run: the forked child never ended, and its parent waited for good).
  * Thread starts retry while the machine is briefly out of threads, and the
- * unwinder is loaded before the fork: the program must end as it does
- * natively however loaded the machine (a fresh clone's test run once saw
- * the native child end otherwise). */
+ * unwinder is loaded before the fork, and the fork waits until the main
+ * thread has ended (under ASan, whose allocator gcc 12 does not make safe
+ * across fork, a child forked while the main thread's exit was freeing
+ * its memory waited for good in its first allocation): the program must
+ * end as it does natively however loaded the machine (a fresh clone's
+ * test run once saw the native child end otherwise). */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,9 +50,32 @@ static int start(pthread_t *t, void *(*fn)(void *), void *arg)
 	return rc;
 }
 
+/* Wait (up to 10 s) until the main thread has ended: the process's first
+ * task is a zombie. */
+static void main_gone(void)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)getpid());
+	struct timespec ms = { 0, 1000000 };
+	for (int i = 0; i < 10000; i++) {
+		int fd = open(path, O_RDONLY);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return;
+		buf[n] = 0;
+		const char *p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'Z')
+			return;
+		nanosleep(&ms, NULL);
+	}
+}
+
 static void *forker(void *arg)
 {
 	(void)arg;
+	main_gone();
 	pid_t pid = fork();
 	if (pid == 0) {
 		pthread_t t;
