@@ -8,9 +8,10 @@
  * run: the forked child never ended, and its parent waited for good).
  * Thread starts retry while the machine is briefly out of threads, and the
  * unwinder is loaded before the fork, and the fork waits until the main
- * thread has ended (under ASan, whose allocator gcc 12 does not make safe
- * across fork, a child forked while the main thread's exit was freeing
- * its memory waited for good in its first allocation): the program must
+ * thread has ended and the other worker runs its own code (under ASan,
+ * whose allocator gcc 12 does not make safe across fork, a child forked
+ * while another thread's start or exit was in that allocator waited for
+ * good in its first allocation, natively too): the program must
  * end as it does natively however loaded the machine (a fresh clone's
  * test run once saw the native child end otherwise). */
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 static pthread_mutex_t out = PTHREAD_MUTEX_INITIALIZER;
+static int last_runs; /* the other worker is in its own code */
 
 static void say(const char *what)
 {
@@ -75,6 +77,9 @@ static void main_gone(void)
 static void *forker(void *arg)
 {
 	(void)arg;
+	struct timespec ms = { 0, 1000000 };
+	for (int i = 0; i < 10000 && !__atomic_load_n(&last_runs, __ATOMIC_ACQUIRE); i++)
+		nanosleep(&ms, NULL);
 	main_gone();
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -100,6 +105,7 @@ static void *forker(void *arg)
 
 static void *last(void *arg)
 {
+	__atomic_store_n(&last_runs, 1, __ATOMIC_RELEASE);
 	pthread_join(*(pthread_t *)arg, NULL);
 	say("last worker done");
 	return NULL; /* the process's last thread: the process ends, status 0 */
