@@ -124,7 +124,7 @@ static void put_image(struct lw__buf *b)
 }
 
 /* Copy the graph out, into room allocated before its lock: returns how
- * many edges were copied into *rawp (malloc'd; NULL when out of memory)
+ * many edges were copied into *rawp (lw__mem_alloc'd; NULL when out of memory)
  * and sets *total to how many there were. */
 static size_t copy_graph(struct lw__graph_copy_edge **rawp, size_t *total)
 {
