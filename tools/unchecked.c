@@ -203,13 +203,8 @@ static void children_of(pid_t pid, pid_t **q, size_t *nq, size_t *cq)
 			continue;
 		char cpath[300];
 		snprintf(cpath, sizeof(cpath), "/proc/%d/task/%s/children", (int)pid, e->d_name);
-		int fd = open(cpath, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
+		if (lw__proc_read(cpath, buf, sizeof(buf)) <= 0)
 			continue;
-		buf[n] = 0;
 		for (char *p = buf, *end; *p; p = end) {
 			long c = strtol(p, &end, 10);
 			if (end == p)

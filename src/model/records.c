@@ -63,8 +63,7 @@ struct lw__lock *lw__record_alloc(void)
 			return NULL; /* 64M records */
 		struct lw__lock *c = lw__mem_pages(CHUNK_RECORDS * sizeof(struct lw__lock));
 		if (!c)
-			return NULL;
-		memset(c, 0, CHUNK_RECORDS * sizeof(struct lw__lock));
+			return NULL; /* (its pages come zeroed) */
 		for (size_t i = 0; i < CHUNK_RECORDS; i++)
 			c[i].index = (uint32_t)(n_chunks * CHUNK_RECORDS + i);
 		/* zeroed before it is seen: a hint's reader finds records whose

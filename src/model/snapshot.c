@@ -7,6 +7,7 @@
 #include "mem.h"
 #include "procfs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,65 +149,50 @@ int lw__snap_still_waiting(const struct snap_thread *s)
 	       lw__load(&t->alive);
 }
 
-/* Is task tid a zombie? Only the first task can be one while the process
- * runs on: a main thread that ended with pthread_exit. */
-static int task_zombie(int tid)
+/* Task tid's state letter (its stat line's third field: R, S, D, Z...),
+ * or 0 when unreadable. */
+static char task_state(int tid)
 {
 	char path[64], buf[256];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
 	const char *f = lw__proc_read(path, buf, sizeof(buf)) > 0 ? lw__proc_stat_field(buf, 3) : NULL;
-	return f && *f == 'Z';
+	return f ? *f : 0;
 }
 
 /* The directory's entries are read with getdents64 into lockwatch's own
  * memory: opendir takes its buffer from malloc, the program's. 32 KiB a
- * call, as glibc's readdir: 10,000 threads are some 14 calls. */
+ * call, as glibc's readdir: 10,000 threads are some 14 calls. Only the
+ * first task can be a zombie while the process runs on: a main thread
+ * that ended with pthread_exit. */
 #define DENTS_BYTES 32768
-struct dirent64_raw {
-	uint64_t ino;
-	int64_t off;
-	unsigned short reclen;
-	unsigned char type;
-	char name[];
-};
 
 long lw__tasks_list(struct lw__task **tasks, size_t *cap)
 {
 	char *buf = lw__mem_alloc(DENTS_BYTES);
 	int fd = buf ? open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (fd < 0) {
-		lw__mem_free(buf);
-		return -1;
-	}
-	size_t n = 0;
+	long n = fd < 0 ? -1 : 0, got;
 	int pid = (int)getpid();
-	for (;;) {
-		long got = syscall(SYS_getdents64, fd, buf, DENTS_BYTES);
-		if (got < 0) {
-			close(fd);
-			lw__mem_free(buf);
-			return -1;
-		}
-		if (got == 0)
-			break;
-		for (long at = 0; at < got;) {
-			const struct dirent64_raw *e = (const void *)(buf + at);
-			at += e->reclen;
-			int tid = atoi(e->name);
-			if (tid <= 0 || (tid == pid && task_zombie(tid)))
+	while (n >= 0 && (got = syscall(SYS_getdents64, fd, buf, DENTS_BYTES)) != 0) {
+		for (long at = 0; got > 0 && at < got;) {
+			const struct dirent64 *e = (const void *)(buf + at);
+			at += e->d_reclen;
+			int tid = atoi(e->d_name);
+			if (tid <= 0 || (tid == pid && task_state(tid) == 'Z'))
 				continue;
-			if (lw__grow(tasks, cap, n, sizeof(**tasks), 16) < 0) {
-				close(fd);
-				lw__mem_free(buf);
-				return -1;
+			if (lw__grow(tasks, cap, (size_t)n, sizeof(**tasks), 16) < 0) {
+				got = -1;
+				break;
 			}
 			memset(&(*tasks)[n], 0, sizeof(**tasks));
 			(*tasks)[n++].tid = tid;
 		}
+		if (got < 0)
+			n = -1;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	lw__mem_free(buf);
-	return (long)n;
+	return n;
 }
 
 /* "running", or "NR ARG0 ... ARG5 SP PC" (numbers in hex but NR). */
@@ -239,11 +225,7 @@ int lw__task_read(struct lw__task *task)
 	 * wake-up under way (the kernel's TASK_WAKING, which the stat line
 	 * shows as R): on a busy or preempted CPU, for longer than two looks.
 	 * It is not blocked: it runs as soon as it gets a CPU. */
-	char stat_path[64], buf[256];
-	snprintf(stat_path, sizeof(stat_path), "/proc/self/task/%d/stat", task->tid);
-	const char *f = lw__proc_read(stat_path, buf, sizeof(buf)) > 0 ? lw__proc_stat_field(buf, 3)
-									: NULL;
-	task->blocked = !(f && *f == 'R');
+	task->blocked = task_state(task->tid) != 'R';
 	return 0;
 }
 

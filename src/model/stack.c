@@ -8,8 +8,8 @@
  * stack, so it allocates nothing and takes no lock and may run in a signal
  * handler. The depot interns each distinct stack (its return addresses and
  * optional call site) once and names it by a 32-bit id counted from 1.
- * Entries are never freed: they are carved out of large chunks of lockwatch's own pages (base/mem.h),
- * found by content through a chained hash table and by id through an
+ * Entries are never freed: they are carved out of large chunks of
+ * lockwatch's own pages (base/mem.h), found by content through a chained hash table and by id through an
  * array, all under one mutex taken through the real-function table. */
 #include "stack.h"
 #include "alloc.h"
