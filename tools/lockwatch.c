@@ -234,7 +234,8 @@ static void inspect_elf(const char *file, struct elf_info *info)
 static void forward(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	if (child > 0 && si->si_code <= 0)
+	lw__cli_stop = sig; /* once the program has ended, stop waiting */
+	if (child > 0 && !lw__cli_child_done && si->si_code <= 0)
 		kill(child, sig);
 }
 

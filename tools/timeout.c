@@ -6,7 +6,12 @@
  * The tree is every descendant of lockwatch: lockwatch is a child
  * subreaper (PR_SET_CHILD_SUBREAPER), so a process whose parent exits is
  * re-parented to lockwatch, not to init, and is still found and waited
- * for. */
+ * for. Once the program (the direct child) has ended, two kinds of process
+ * are not waited for, since natively nothing would wait for them and the
+ * run would never end: a daemon, in a session of its own (setsid: gpg's
+ * gpg-agent, ssh-agent), and anything left when lockwatch has been told to
+ * stop (SIGINT, SIGTERM, SIGHUP: lw__cli_stop). Each is named on stderr:
+ * what it reports from then on is not counted. */
 #define _GNU_SOURCE
 #include "timeout.h"
 #include "procfs.h"
@@ -40,32 +45,59 @@ static void sleep_ms(long ms)
 	nanosleep(&t, NULL);
 }
 
+volatile sig_atomic_t lw__cli_stop, lw__cli_child_done;
+
+static int tree_left(pid_t own_sid, pid_t prog_sid, const char *why);
+
 int lw__cli_wait(pid_t child, int *status, long timeout_s)
 {
 	long deadline = timeout_s > 0 ? ms_now() + timeout_s * 1000 : -1;
-	/* with the watch for unchecked processes on (tools/unchecked.c),
-	 * the wait polls, and walks the tree every 100 ms or more */
-	int poll = deadline >= 0 || lw__unchecked_on();
+	/* the wait polls, and walks the tree every 100 ms or more for
+	 * processes that run unchecked (tools/unchecked.c) and, once the
+	 * program has ended, for what is left of it */
 	long next_walk = ms_now() + 100;
 	int got_child = 0;
+	pid_t own_sid = getsid(0), prog_sid = getsid(child);
+	/* the forwarded signals (tools/lockwatch.c, forward()) are held while
+	 * the child is reaped: once it is, they are no longer sent to its
+	 * pid, which another process may take */
+	sigset_t fwd, old;
+	sigemptyset(&fwd);
+	sigaddset(&fwd, SIGINT);
+	sigaddset(&fwd, SIGTERM);
+	sigaddset(&fwd, SIGHUP);
 	for (;;) {
 		int st = 0;
 		/* as subreaper, every orphan of the tree is a child of ours: when
 		 * none is left (ECHILD), nothing of the tree is left */
-		pid_t p = waitpid(-1, &st, poll ? WNOHANG : 0);
+		if (!got_child) {
+			/* the program's session, as it last was (it may setsid) */
+			pid_t sid = getsid(child);
+			if (sid > 0)
+				prog_sid = sid;
+		}
+		sigprocmask(SIG_BLOCK, &fwd, &old);
+		pid_t p = waitpid(-1, &st, WNOHANG);
+		int err = errno;
 		if (p == child) {
 			*status = st;
 			got_child = 1;
-			continue;
+			lw__cli_child_done = 1;
 		}
-		if (p > 0 || (p < 0 && errno == EINTR))
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (p > 0)
 			continue;
-		if (p < 0)
-			return errno == ECHILD && got_child ? 1 : -1;
+		if (p < 0 && err != EINTR)
+			return err == ECHILD && got_child ? 1 : -1;
+		if (got_child && lw__cli_stop)
+			return tree_left(0, 0, "still runs after lockwatch was told to stop"), 1;
 		long now = ms_now();
 		if (deadline >= 0 && now >= deadline)
 			return 0;
 		if (now >= next_walk) {
+			if (got_child && tree_left(own_sid, prog_sid, "runs on in a session of its own "
+								      "(a daemon) after the program ended") == 0)
+				return 1;
 			/* a big tree (many threads) makes a costly walk: then
 			 * the walks are spaced out, at most ~5% of a CPU */
 			lw__unchecked_walk();
@@ -79,7 +111,7 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s)
 /* ---- the process tree (from /proc) ------------------------------------- */
 
 struct proc {
-	pid_t pid, ppid;
+	pid_t pid, ppid, sid;
 	char state;
 	int threads; /* the process's, its first task counted even as a zombie */
 };
@@ -91,18 +123,20 @@ int lw__cli_proc_stat(pid_t pid, char *buf, size_t size)
 	return lw__proc_read(path, buf, size) > 0 ? 0 : -1;
 }
 
-/* Parent, state and thread count of pid; 0, or -1 when it is gone. */
+/* Parent, session, state and thread count of pid; 0, or -1 when it is
+ * gone. */
 static int proc_read(pid_t pid, struct proc *p)
 {
 	char buf[512];
 	if (lw__cli_proc_stat(pid, buf, sizeof(buf)) != 0)
 		return -1;
 	const char *state = lw__proc_stat_field(buf, 3), *ppid = lw__proc_stat_field(buf, 4),
-		   *threads = lw__proc_stat_field(buf, 20);
-	if (!state || !ppid || !threads)
+		   *sid = lw__proc_stat_field(buf, 6), *threads = lw__proc_stat_field(buf, 20);
+	if (!state || !ppid || !sid || !threads)
 		return -1;
 	p->state = *state;
 	p->ppid = (pid_t)atoi(ppid);
+	p->sid = (pid_t)atoi(sid);
 	p->threads = atoi(threads);
 	p->pid = pid;
 	return 0;
@@ -122,8 +156,10 @@ static int alive(pid_t pid)
 	return pid > 0 && proc_read(pid, &p) == 0 && proc_live(&p);
 }
 
-/* Kill every live descendant of this process once; returns how many. */
-static int kill_descendants(void)
+/* Every process of the system in *all (n of them, returned), and in
+ * *mark which are descendants of this one. Both NULL (0) when out of
+ * memory. */
+static size_t tree_read(struct proc **all_out, char **mark_out)
 {
 	struct proc *all = NULL;
 	size_t n = 0, cap = 0;
@@ -146,7 +182,6 @@ static int kill_descendants(void)
 		closedir(d);
 	/* mark descendants: a process whose parent is this one or marked */
 	char *mark = calloc(n ? n : 1, 1);
-	int killed = 0;
 	for (int changed = 1; changed && mark;) {
 		changed = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -161,7 +196,54 @@ static int kill_descendants(void)
 			}
 		}
 	}
-	for (size_t i = 0; i < n && mark; i++)
+	if (!mark) {
+		free(all);
+		all = NULL;
+		n = 0;
+	}
+	*all_out = all;
+	*mark_out = mark;
+	return n;
+}
+
+/* What is left of the tree once the program has ended: how many live
+ * processes of it are in session own_sid or prog_sid (0, 0: none is). When
+ * there are none, each live one (a daemon, or left after a stop) is named
+ * on stderr, with `why`: it is not waited for. */
+static int tree_left(pid_t own_sid, pid_t prog_sid, const char *why)
+{
+	struct proc *all;
+	char *mark;
+	size_t n = tree_read(&all, &mark);
+	int attached = 0;
+	for (size_t i = 0; i < n; i++)
+		if (mark[i] && proc_live(&all[i]) && (all[i].sid == own_sid || all[i].sid == prog_sid))
+			attached++;
+	for (size_t i = 0; i < n && !attached; i++) {
+		if (!mark[i] || !proc_live(&all[i]))
+			continue;
+		char comm[64] = "?", path[64];
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)all[i].pid);
+		if (lw__proc_read(path, comm, sizeof(comm)) > 0)
+			comm[strcspn(comm, "\n")] = 0;
+		fprintf(stderr,
+			"lockwatch: process %d (%s) %s: not waited for; what it reports from now on "
+			"is not counted\n",
+			(int)all[i].pid, comm, why);
+	}
+	free(mark);
+	free(all);
+	return attached;
+}
+
+/* Kill every live descendant of this process once; returns how many. */
+static int kill_descendants(void)
+{
+	struct proc *all;
+	char *mark;
+	size_t n = tree_read(&all, &mark);
+	int killed = 0;
+	for (size_t i = 0; i < n; i++)
 		if (mark[i] && proc_live(&all[i]) && kill(all[i].pid, SIGKILL) == 0)
 			killed++;
 	free(mark);

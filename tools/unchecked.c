@@ -66,11 +66,6 @@ void lw__unchecked_start(const char *record, const char *preload)
 	}
 }
 
-int lw__unchecked_on(void)
-{
-	return rec != NULL;
-}
-
 void lw__unchecked_stop(void)
 {
 	if (rec)

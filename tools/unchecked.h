@@ -13,9 +13,6 @@ void lw__unchecked_start(const char *record, const char *preload);
  * the preload library mapped gets one warning on stderr. */
 void lw__unchecked_walk(void);
 
-/* Is the watch on (lw__unchecked_walk has work to do)? */
-int lw__unchecked_on(void);
-
 /* Stop: unmap the record, free the table. */
 void lw__unchecked_stop(void);
 
