@@ -32,6 +32,7 @@
 #include <limits.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,6 +333,20 @@ static int record_create(char *path, size_t n)
 	}
 	close(fd);
 	return 0;
+}
+
+/* Tell the processes of the run still mapping the record that its
+ * temporary JSON file is gone. */
+static void record_json_gone(const char *path)
+{
+	uint32_t one = 1;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (pwrite(fd, &one, sizeof(one), (off_t)offsetof(struct lw__record, json_gone)) !=
+	    (ssize_t)sizeof(one))
+		perror("lockwatch: the run record");
+	close(fd);
 }
 
 /* The counts from the run record; -1 when it cannot be read. */
@@ -705,12 +720,17 @@ static int cmd_run(int argc, char **argv)
 				record, json);
 		count_reports(json, start, &c);
 	}
+	/* a clean run is silent (as the sanitizers are), unless --verbose; the
+	 * temporary JSON file, when no --json was given, is never left behind,
+	 * nor made again by a process left running (a daemon: the record
+	 * tells it, verdict.h) */
+	if (tmpjson[0]) {
+		if (record[0])
+			record_json_gone(record);
+		unlink(tmpjson);
+	}
 	if (record[0])
 		unlink(record);
-	/* a clean run is silent (as the sanitizers are), unless --verbose; the
-	 * temporary JSON file, when no --json was given, is never left behind */
-	if (tmpjson[0])
-		unlink(tmpjson);
 	if ((c.total == 0 && c.supp_total == 0 && !timed_out && !verbose) || eff.quiet) {
 		if (timed_out)
 			return 124;

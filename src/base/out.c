@@ -1,6 +1,7 @@
 /* out.c - the log and JSON file descriptors and the writers (see out.h). */
 #include "out.h"
 #include "options.h"
+#include "verdict.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,15 +59,16 @@ static int expand(const char *path, char *out, size_t n)
 	return 0;
 }
 
-/* Append buf to path in one write; 0, or -1 when it cannot be opened. */
-static int append(const char *pattern, const char *buf, size_t len)
+/* Append buf to path in one write (creating the file when `create`); 0,
+ * or -1 when it cannot be opened. */
+static int append(const char *pattern, const char *buf, size_t len, int create)
 {
 	char path[LW__OPT_STR_MAX + 32];
 	if (expand(pattern, path, sizeof(path)) < 0) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
 	if (fd < 0)
 		return -1;
 	lw__write_all(fd, buf, len);
@@ -111,7 +113,7 @@ void lw__out_open(void)
 void lw__out_log(const char *buf, size_t len)
 {
 	int saved = errno;
-	if (!log_path[0] || append(log_path, buf, len) < 0) {
+	if (!log_path[0] || append(log_path, buf, len, 1) < 0) {
 		if (log_path[0])
 			complain(log_path);
 		lw__write_all(2, buf, len);
@@ -122,7 +124,12 @@ void lw__out_log(const char *buf, size_t len)
 void lw__out_json(const char *buf, size_t len)
 {
 	int saved = errno;
-	if (json_path[0] && append(json_path, buf, len) < 0)
+	/* a process its `lockwatch run` has left running (a daemon) does not
+	 * make the run's temporary JSON file again (verdict.h) */
+	int mode = json_path[0] ? lw__verdict_json_mode() : LW__JSON_NONE;
+	if (mode != LW__JSON_NONE &&
+	    append(json_path, buf, len, mode == LW__JSON_CREATE) < 0 &&
+	    (mode == LW__JSON_CREATE || errno != ENOENT))
 		complain(json_path);
 	errno = saved;
 }

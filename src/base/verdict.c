@@ -5,7 +5,7 @@
  * its environment; the file is mapped at start-up, when the process lists
  * itself as one that runs lockwatch (lw__verdict_register): a few system
  * calls per process, and only under `lockwatch run`.
- * No lock, no allocation; open/fstat/stat/mmap/close/munmap only. */
+ * No lock, no allocation; open/fstat/stat/mmap/close/munmap/access only. */
 #include "verdict.h"
 
 #include <fcntl.h>
@@ -142,6 +142,18 @@ void lw__verdict_register_forked(void)
 	struct lw__record *r = lw__load_acq(&lw__record);
 	if (r && lw__exe_ino)
 		lw__verdict_list(r);
+}
+
+int lw__verdict_json_mode(void)
+{
+	struct lw__record *r = lw__verdict_get(); /* reads the path if need be */
+	if (r)
+		return lw__load_acq(&r->json_gone) ? LW__JSON_NONE : LW__JSON_CREATE;
+	if (!lw__record_path[0])
+		return LW__JSON_CREATE; /* not part of a run */
+	/* part of a run (the path was given) but no record: gone with its
+	 * run, or never usable */
+	return access(lw__record_path, F_OK) != 0 ? LW__JSON_APPEND : LW__JSON_CREATE;
 }
 
 int lw__verdict_under_run(void)

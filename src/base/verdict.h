@@ -68,6 +68,11 @@ struct lw__record {
 		int32_t pid;
 		uint32_t pad;
 	} running[LW__RECORD_RUNNING];
+	/* set by the CLI when the run has ended and it removes the temporary
+	 * JSON file it made (no --json): a process left running (a daemon)
+	 * writes no JSON from then on, rather than leave that file again */
+	uint32_t json_gone;
+	uint32_t pad_end;
 };
 
 /* Count one report in the run record, when this process belongs to a
@@ -91,6 +96,15 @@ void lw__verdict_register_forked(void);
 
 /* Is this process part of a `lockwatch run` (which then sums up the run)? */
 int lw__verdict_under_run(void);
+
+/* How this process may write its JSON reports: LW__JSON_CREATE (as
+ * usual, the file made if need be; also when not part of a run),
+ * LW__JSON_APPEND (only to a file that exists: the process's run has
+ * ended and removed its record, so whether the JSON file was the run's
+ * temporary one is unknown), LW__JSON_NONE (the run has ended and removed
+ * its temporary JSON file). */
+enum { LW__JSON_CREATE, LW__JSON_APPEND, LW__JSON_NONE };
+int lw__verdict_json_mode(void);
 
 /* The hang request (option timeout, watchdog thread only). Claim a slot
  * for the calling process: its index; -2 when the table is full (the

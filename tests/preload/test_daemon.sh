@@ -71,6 +71,31 @@ expect_rc 66 "a daemon that found a cycle before the program ended"
 check cycle.jsonl --expect lock_order_cycle:error:1 --total 1 --lock accounts_lock
 still_runs cycle.pid
 
+# A daemon that reports after the run has ended (inversion, once the test
+# says go) writes its report to its own stderr, appends it to a --json
+# file that still exists, and never creates a file: before, a run without
+# --json left the temporary JSON file it had removed in TMPDIR again.
+late='setsid -f sh -c "echo \$\$ >$1.pid; while [ ! -e $1.go ]; do sleep 0.05; done
+	exec $0" </dev/null >/dev/null 2>$1.late; while [ ! -s $1.pid ]; do sleep 0.05; done'
+mkdir tmp
+for j in "" "--json late_j.jsonl"; do
+	name=late${j:+_j}
+	# shellcheck disable=SC2086
+	TMPDIR=$PWD/tmp bounded "$name" $j -- /bin/sh -c "$late" "$LWP_BIN/inversion" "$name"
+	expect_rc 0 "a daemon that reports only after the run ended"
+	[ -z "$(ls tmp)" ] || fail "$name: the run left files in TMPDIR: $(ls tmp)"
+	still_runs "$name.pid"
+	touch "$name.go"
+	for _ in $(seq 200); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$pid" 2>/dev/null && fail "$name: the daemon's inversion did not end"
+	expect_in "$name.late" "lock-order cycle" "the daemon's stderr"
+	[ -z "$(ls tmp)" ] || fail "$name: the daemon's report made a file in TMPDIR: $(ls tmp)"
+done
+check late_j.jsonl --expect lock_order_cycle:error:1 --total 1
+
 # A background process of the program's own session that ignores SIGTERM:
 # lockwatch waits for it, until lockwatch itself is sent SIGTERM.
 straggler='trap "" TERM; sleep 600 & echo $! >straggler.pid; exit 0'
