@@ -46,7 +46,10 @@ static int (*real_munmap)(void *, size_t) = munmap_boot;
 static size_t (*real_usable)(void *);
 static int usable_state; /* 0: not looked up; 1: usable; -1: not the free's allocator's */
 
-static LW__TLS int resolving;
+/* volatile: set around dlsym, read by the bootstraps when dlsym calls
+ * free; the compiler, seeing no reader in between, dropped the store
+ * (gcc 12), and that nested free looked the real one up again, for good */
+static LW__TLS volatile int resolving;
 
 static void *resolve(const char *name)
 {
