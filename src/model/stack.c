@@ -21,6 +21,8 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <libunwind.h>
@@ -172,6 +174,47 @@ static int unw_no_pipe(void *h, void *space, const uint64_t before[16])
 	return 0;
 }
 
+/* ---- lock calls made by libunwind itself ---------------------------------
+ * libunwind is one library shared with the program, which may unwind its
+ * own stack with it (crash handlers, profilers, heaptrack). libunwind
+ * takes pthread mutexes of its own (its global cache of unwind rules,
+ * libunwind's default, then one more on a cache miss), which come here
+ * like any lock call; a capture with libunwind from such a call wants the
+ * lock that thread already holds, for good. A capture for a lock call
+ * made by libunwind's own code uses glibc's backtrace() instead. */
+#define UNW_RANGES 8
+static struct {
+	uintptr_t lo, hi;
+} unw_text[UNW_RANGES];
+static int n_unw_text;
+
+static int unw_text_add(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	const char *name = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+	if (!name || strncmp(name, "/libunwind", 10) != 0)
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum && n_unw_text < UNW_RANGES; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+			unw_text[n_unw_text].lo = info->dlpi_addr + ph->p_vaddr;
+			unw_text[n_unw_text].hi = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+			n_unw_text++;
+		}
+	}
+	return 0;
+}
+
+/* Is pc in libunwind's code (a lock call libunwind made)? */
+static int from_unwinder(uintptr_t pc)
+{
+	for (int i = 0; i < n_unw_text; i++)
+		if (pc >= unw_text[i].lo && pc < unw_text[i].hi)
+			return 1;
+	return 0;
+}
+
 void lw__stack_init(void)
 {
 	uint64_t before[16];
@@ -215,6 +258,8 @@ void lw__stack_init(void)
 	fds_open(before);
 	lw__stack_at_init();
 	close_new_pipes(before);
+	if (unw_fn)
+		dl_iterate_phdr(unw_text_add, NULL);
 }
 
 static void depot_lock(void)
@@ -234,8 +279,9 @@ int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc)
 		return 0;
 	if (max > LW__STACK_MAX)
 		max = LW__STACK_MAX;
-	int n = unw_fn && (!glibc_first || ++captures > GLIBC_CAPTURES) ? unw_fn(buf, max + 8)
-								       : backtrace(buf, max + 8);
+	int n = unw_fn && (!glibc_first || ++captures > GLIBC_CAPTURES) && !from_unwinder(skip_to_pc)
+			? unw_fn(buf, max + 8)
+			: backtrace(buf, max + 8);
 	if (n <= 0)
 		return 0;
 	int start = 0;
