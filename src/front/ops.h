@@ -52,8 +52,9 @@ static inline struct lw__lock *lw__op_lock_of(void *obj, struct lw__lock **cache
  * live (lw__lock_plain does both; an empty slot's lw__lock_none never
  * passes), then its address (lw__acquire_pre: any of them may name a
  * record reused since, or another lock's: a copied lock). */
-static inline int lw__op_lock_fast(struct lw__thread *t, void *obj, struct lw__lock **cache,
-				   int kind, struct lw__lock **l)
+static LW__ALWAYS_INLINE int lw__op_lock_fast(struct lw__thread *t, void *obj,
+					       struct lw__lock **cache, int kind,
+					       struct lw__lock **l)
 {
 	if (cache)
 		return (*l = lw__load_acq(cache)) != NULL;
@@ -62,6 +63,8 @@ static inline int lw__op_lock_fast(struct lw__thread *t, void *obj, struct lw__l
 		*l = h;
 		return 1;
 	}
+	if (lw__unlikely(lw__lock_fresh(obj, kind)))
+		return 0; /* a first use, or made again in place: the slow way */
 	unsigned i = lw__addr_slot(obj);
 	if (lw__unlikely(t->addr_key[i] != obj)) {
 		/* one probe of the process's map, inline: a table of more
@@ -86,11 +89,16 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 					       struct lw__lock **cache, int kind,
 					       struct lw__site s)
 {
-	if (cache)
+	if (cache) {
+		if (!lw__load_acq(cache)) /* a first use, or made again */
+			lw__lock_made_again(obj, kind, (const void *const *)cache);
 		return lw__lock_cached(cache, obj, kind, s);
+	}
 	struct lw__lock *l = lw__lock_hinted(obj, kind);
 	if (lw__likely(l != NULL && lw__lock_is(l, obj, kind)))
 		return l;
+	if (lw__lock_fresh(obj, kind))
+		lw__lock_made_again(obj, kind, (const void *const *)lw__hint_word(obj, kind));
 	unsigned i = lw__addr_slot(obj);
 	l = t->addr_lock[i];
 	if (!(lw__likely(t->addr_key[i] == obj && lw__lock_is(l, obj, kind)))) {

@@ -246,6 +246,20 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 	return l;
 }
 
+void lw__lock_made_again(const void *addr, int kind, const void *const *mark)
+{
+	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
+	if (!l || !lw__lock_is(l, addr, kind))
+		return;
+	/* taken before (seen is set after the mark was written, by the same
+	 * thread): a mark still 0 once seen reads set means the memory was
+	 * made again, not a first use racing with its own mark */
+	if (!__atomic_load_n(&l->seen, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(mark, __ATOMIC_ACQUIRE) != NULL)
+		return;
+	lw__lock_retire(addr);
+}
+
 void lw__lock_retire(const void *addr)
 {
 	LOCK();

@@ -27,6 +27,7 @@
 
 #include "common.h"
 #include "map.h"
+#include "options.h"
 
 #include <pthread.h>
 
@@ -241,6 +242,33 @@ static inline struct lw__lock *lw__lock_hinted(const void *addr, int kind)
 /* Write the hint of l (live, at addr) when it may carry one and does not
  * yet; slow paths only. */
 void lw__lock_hint(struct lw__lock *l, const void *addr, int kind);
+
+/* Does the lock at addr say it was just made, though a hint would be
+ * there after its first use: hints on, a kind with a word for one, a
+ * process-private lock (and a mutex not robust, PI or PP, as
+ * lw__lock_hint writes them), and the word 0? Then it is used for the
+ * first time, or was made again in place without an init call (a
+ * PTHREAD_MUTEX_INITIALIZER on the stack where another function's local
+ * mutex was, a memset): the slow way, which tells the two apart
+ * (lw__lock_made_again). One load of the word, which glibc's own call
+ * reads next. */
+static inline int lw__lock_fresh(const void *addr, int kind)
+{
+	const uint64_t *w = lw__hint_word(addr, kind);
+	if (!w || lw__load(w) != 0 || !lw__opt.hint)
+		return 0;
+	if (kind == LW__MUTEX)
+		return (((const pthread_mutex_t *)addr)->__data.__kind & (16 | 32 | 64 | 128)) == 0;
+	return ((const pthread_rwlock_t *)addr)->__data.__shared == 0;
+}
+
+/* The lock at addr reads as just made (its hint word, or a wrapper's
+ * cached record, is 0; `mark` is that word): when a live record of that
+ * kind there was ever taken (so its mark was written before, and is 0
+ * now only because the memory was made again), retire it, and the next
+ * lookup makes a new lock. A lock made with its initializer where another
+ * one was is another lock, as after pthread_*_init. Slow paths only. */
+void lw__lock_made_again(const void *addr, int kind, const void *const *mark);
 
 /* Where locks were initialised, for the header way in (whose init call
  * knows its source position): a lock registered at its first use is
