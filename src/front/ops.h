@@ -91,14 +91,15 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 {
 	if (cache) {
 		if (!lw__load_acq(cache)) /* a first use, or made again */
-			lw__lock_made_again(obj, kind, (const void *const *)cache);
+			lw__lock_made_again(obj, kind, (const void *const *)cache, s.pc);
 		return lw__lock_cached(cache, obj, kind, s);
 	}
 	struct lw__lock *l = lw__lock_hinted(obj, kind);
 	if (lw__likely(l != NULL && lw__lock_is(l, obj, kind)))
 		return l;
 	if (lw__lock_fresh(obj, kind))
-		lw__lock_made_again(obj, kind, (const void *const *)lw__hint_word(obj, kind));
+		lw__lock_made_again(obj, kind, (const void *const *)lw__hint_word(obj, kind),
+				    s.pc);
 	unsigned i = lw__addr_slot(obj);
 	l = t->addr_lock[i];
 	if (!(lw__likely(t->addr_key[i] == obj && lw__lock_is(l, obj, kind)))) {

@@ -40,6 +40,7 @@ static uint32_t next_id = 1;
 static void set_site(struct lw__lock *l, const struct lw__site *site, uint32_t stack)
 {
 	if (site) {
+		lw__store(&l->site_pc, site->pc);
 		l->site_stack = stack;
 		l->site_src = site->src && site->src->file ? site->src : NULL;
 	}
@@ -123,6 +124,7 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	lw__store(&l->id, id);
 	lw__store(&l->key, z ^ (z >> 31));
 	lw__store(&l->addr, addr);
+	lw__store(&l->site_pc, (uintptr_t)0); /* a reused record's is stale */
 	struct lw__stats *stats = NULL;
 	if (lw__opt.stats && cold_of(l)) {
 		stats = lw__mem_calloc(1, sizeof(struct lw__stats));
@@ -246,10 +248,10 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 	return l;
 }
 
-void lw__lock_made_again(const void *addr, int kind, const void *const *mark)
+void lw__lock_made_again(const void *addr, int kind, const void *const *mark, uintptr_t pc)
 {
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
-	if (!l || !lw__lock_is(l, addr, kind))
+	if (!l || !lw__lock_is(l, addr, kind) || lw__load(&l->site_pc) == pc)
 		return;
 	/* taken before (seen is set after the mark was written, by the same
 	 * thread): a mark still 0 once seen reads set means the memory was

@@ -109,6 +109,7 @@ struct lw__lock {
 	};
 	uint32_t out, in;    /* lists through the edges (graph.c): the first
 			      * edge's index (model/edge.h), 0: none */
+	uintptr_t site_pc;   /* the call site of its first use (registry lock) */
 } __attribute__((aligned(64))); /* 128 bytes: two cache lines */
 
 /* The cold fields (slow paths; the record is live or just read). */
@@ -263,12 +264,17 @@ static inline int lw__lock_fresh(const void *addr, int kind)
 }
 
 /* The lock at addr reads as just made (its hint word, or a wrapper's
- * cached record, is 0; `mark` is that word): when a live record of that
- * kind there was ever taken (so its mark was written before, and is 0
- * now only because the memory was made again), retire it, and the next
- * lookup makes a new lock. A lock made with its initializer where another
- * one was is another lock, as after pthread_*_init. Slow paths only. */
-void lw__lock_made_again(const void *addr, int kind, const void *const *mark);
+ * cached record, is 0; `mark` is that word), in a lock call from `pc`:
+ * when a live record of that kind there was ever taken (so its mark was
+ * written before, and is 0 now only because the memory was made again)
+ * and first used from another call site, retire it, and the next lookup
+ * makes a new lock: a lock made with its initializer where another one
+ * was is another lock, as after pthread_*_init. First used from this very
+ * call site, it is the same lock in its role (the same function's local
+ * mutex, made again at each call: lockdep's class), and the record stays:
+ * a new record and its chains at every call would cost a stack capture
+ * each. Slow paths only. */
+void lw__lock_made_again(const void *addr, int kind, const void *const *mark, uintptr_t pc);
 
 /* Where locks were initialised, for the header way in (whose init call
  * knows its source position): a lock registered at its first use is
