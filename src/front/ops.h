@@ -97,10 +97,13 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 	struct lw__lock *l = lw__lock_hinted(obj, kind);
 	if (lw__likely(l != NULL && lw__lock_is(l, obj, kind)))
 		return l;
-	if (lw__lock_fresh(obj, kind))
-		lw__lock_made_again(obj, kind, (const void *const *)lw__hint_word(obj, kind),
-				    s.pc);
 	unsigned i = lw__addr_slot(obj);
+	if (lw__lock_fresh(obj, kind)) {
+		/* a first use, or made again: the address map decides (this
+		 * thread's cache may name a record parked since) */
+		lw__lock_made_again(obj, kind, (const void *const *)lw__hint_word(obj, kind), s.pc);
+		t->addr_key[i] = NULL;
+	}
 	l = t->addr_lock[i];
 	if (!(lw__likely(t->addr_key[i] == obj && lw__lock_is(l, obj, kind)))) {
 		l = lw__lock_get(obj, kind, s);

@@ -248,18 +248,49 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 	return l;
 }
 
-void lw__lock_made_again(const void *addr, int kind, const void *const *mark, uintptr_t pc)
+/* The records of locks made again in place from another call site than
+ * the one in the address map (lw__lock_made_again), by address and first
+ * call site: live, not in the address map (a lookup by address never
+ * finds them), each the lock of one role at that address, found again
+ * when that role's call site makes it again. The page index still lists
+ * them, so freed or unmapped memory retires them; a record retired since,
+ * or reused for another lock, fails the check of what it is. Under the
+ * registry lock. */
+static struct lw__map parked;
+
+static uint64_t park_key(const void *addr, uintptr_t pc)
+{
+	return ((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull ^ (uint64_t)pc) | 1;
+}
+
+int lw__lock_made_again(const void *addr, int kind, const void *const *mark, uintptr_t pc)
 {
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (!l || !lw__lock_is(l, addr, kind) || lw__load(&l->site_pc) == pc)
-		return;
+		return 0;
 	/* taken before (seen is set after the mark was written, by the same
 	 * thread): a mark still 0 once seen reads set means the memory was
 	 * made again, not a first use racing with its own mark */
 	if (!__atomic_load_n(&l->seen, __ATOMIC_ACQUIRE) ||
 	    __atomic_load_n(mark, __ATOMIC_ACQUIRE) != NULL)
-		return;
-	lw__lock_retire(addr);
+		return 0;
+	LOCK();
+	l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
+	if (!l || !lw__lock_is(l, addr, kind) || lw__load(&l->site_pc) == pc) {
+		UNLOCK();
+		return 0;
+	}
+	/* park the other role's lock; this role's own, if parked, comes
+	 * back, else the next lookup makes one */
+	struct lw__lock *p = lw__map_get(&parked, park_key(addr, pc));
+	if (p && !(lw__lock_is(p, addr, kind) && lw__load(&p->site_pc) == pc))
+		p = NULL;
+	lw__map_put(&parked, park_key(addr, lw__load(&l->site_pc)), l);
+	if (p)
+		lw__map_put(&parked, park_key(addr, pc), NULL);
+	lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, p);
+	UNLOCK();
+	return 1;
 }
 
 void lw__lock_retire(const void *addr)
@@ -293,11 +324,11 @@ void lw__lock_retire_range(uintptr_t lo, uintptr_t hi)
 		for (; i < lw__records_n() && n < 64; i++) {
 			struct lw__lock *l = lw__record_nth(i);
 			uintptr_t a = (uintptr_t)l->addr;
-			if (l->retired || a < lo || a >= hi ||
-			    lw__map_get(&by_addr, (uint64_t)a) != l)
+			if (l->retired || a < lo || a >= hi)
 				continue;
 			lw__store(&l->retired, (uint8_t)1);
-			lw__map_put(&by_addr, (uint64_t)a, NULL);
+			if (lw__map_get(&by_addr, (uint64_t)a) == l) /* else parked */
+				lw__map_put(&by_addr, (uint64_t)a, NULL);
 			lw__pages_del(l, (const void *)a);
 			batch[n++] = l;
 		}

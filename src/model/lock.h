@@ -264,17 +264,18 @@ static inline int lw__lock_fresh(const void *addr, int kind)
 }
 
 /* The lock at addr reads as just made (its hint word, or a wrapper's
- * cached record, is 0; `mark` is that word), in a lock call from `pc`:
- * when a live record of that kind there was ever taken (so its mark was
- * written before, and is 0 now only because the memory was made again)
- * and first used from another call site, retire it, and the next lookup
- * makes a new lock: a lock made with its initializer where another one
- * was is another lock, as after pthread_*_init. First used from this very
- * call site, it is the same lock in its role (the same function's local
- * mutex, made again at each call: lockdep's class), and the record stays:
- * a new record and its chains at every call would cost a stack capture
- * each. Slow paths only. */
-void lw__lock_made_again(const void *addr, int kind, const void *const *mark, uintptr_t pc);
+ * cached record, is 0; `mark` is that word), in a lock call from `pc`.
+ * When the record at addr was ever taken (so its mark was written before,
+ * and is 0 now only because the memory was made again) and first taken
+ * from another call site, the memory holds another lock now: a lock made
+ * with its initializer where another one was (two functions' local
+ * mutexes at one stack address) is another lock, as after
+ * pthread_*_init. That record is parked (lock.c), and this call site's
+ * own parked record, if any, takes its place, so functions called in turn
+ * each find their own lock again; 1 then, else 0. From the same call
+ * site it is the same function's local lock made again, the same lock in
+ * its role (lockdep's class), and nothing changes. Slow paths only. */
+int lw__lock_made_again(const void *addr, int kind, const void *const *mark, uintptr_t pc);
 
 /* Where locks were initialised, for the header way in (whose init call
  * knows its source position): a lock registered at its first use is
