@@ -191,11 +191,7 @@ struct lw__lock *lw__lock_find_check(const void *addr, struct lw__lock *l)
 void lw__lock_hint(struct lw__lock *l, const void *addr, int kind)
 {
 	uint64_t *w = lw__hint_word(addr, kind);
-	if (!w || !lw__opt.hint || lw__lock_pshared(l))
-		return;
-	/* glibc's robust (16), priority-inheriting (32) and -protecting (64)
-	 * mutex kinds: a robust one's list goes through the word */
-	if (kind == LW__MUTEX && (((const pthread_mutex_t *)addr)->__data.__kind & (16 | 32 | 64)))
+	if (!w || !lw__hint_may(addr, kind))
 		return;
 	uint64_t v = ((uint64_t)(l->index / LW__RECORD_CHUNK + 1) << LW__HINT_SHIFT) |
 		     (l->index % LW__RECORD_CHUNK) * sizeof(struct lw__lock);

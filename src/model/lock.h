@@ -226,6 +226,19 @@ static inline uint64_t *lw__hint_word(const void *addr, int kind)
 	return NULL;
 }
 
+/* May the lock at addr (a kind with a hint word) carry a hint: hints on,
+ * a process-private lock (another process may map it elsewhere) and, for
+ * a mutex, one that is not robust (16: its list goes through the word),
+ * priority-inheriting (32) or -protecting (64)? */
+static inline int lw__hint_may(const void *addr, int kind)
+{
+	if (!lw__opt.hint)
+		return 0;
+	if (kind == LW__MUTEX)
+		return (((const pthread_mutex_t *)addr)->__data.__kind & (16 | 32 | 64 | 128)) == 0;
+	return ((const pthread_rwlock_t *)addr)->__data.__shared == 0;
+}
+
 /* The record the hint of the lock at addr names, or NULL (no hint, kind
  * constant: a spinlock or semaphore has no word for one); unchecked. */
 static inline struct lw__lock *lw__lock_hinted(const void *addr, int kind)
@@ -256,11 +269,7 @@ void lw__lock_hint(struct lw__lock *l, const void *addr, int kind);
 static inline int lw__lock_fresh(const void *addr, int kind)
 {
 	const uint64_t *w = lw__hint_word(addr, kind);
-	if (!w || lw__load(w) != 0 || !lw__opt.hint)
-		return 0;
-	if (kind == LW__MUTEX)
-		return (((const pthread_mutex_t *)addr)->__data.__kind & (16 | 32 | 64 | 128)) == 0;
-	return ((const pthread_rwlock_t *)addr)->__data.__shared == 0;
+	return w && lw__load(w) == 0 && lw__hint_may(addr, kind);
 }
 
 /* The lock at addr reads as just made (its hint word, or a wrapper's
