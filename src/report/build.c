@@ -7,6 +7,7 @@
  * chunked arena freed in one go. Running out of memory
  * loses detail (a name, a stack), never the process. */
 #include "rb.h"
+#include "deep.h"
 #include "mem.h"
 #include "sort.h"
 #include "name.h"
@@ -214,10 +215,9 @@ static int by_name(const void *a, const void *b)
  * locks with the same name (two unnamed heap locks made at one line) get
  * their ids appended, "mutex@bank.c:42#7", so a reader can tell them
  * apart. Sorting finds the duplicates: n log n for a 20,000-lock cycle. */
-void lw__rb_describe_all(struct lw__rb *rb)
+static void describe_all(void *arg)
 {
-	if (rb->n_named == rb->n_locks)
-		return;
+	struct lw__rb *rb = arg;
 	for (int i = 0; i < rb->n_locks; i++)
 		describe(rb, &rb->locks[i]);
 	rb->n_named = rb->n_locks;
@@ -239,6 +239,14 @@ void lw__rb_describe_all(struct lw__rb *rb)
 		i = j;
 	}
 	lw__mem_free(v);
+}
+
+/* On a stack of its own (base/deep.h): libdw's line tables take more than
+ * a small thread stack has. */
+void lw__rb_describe_all(struct lw__rb *rb)
+{
+	if (rb->n_named != rb->n_locks)
+		lw__deep(describe_all, rb);
 }
 
 const char *lw__rb_lock_name(struct lw__rb *rb, int i)

@@ -23,6 +23,7 @@
  * by emit_stack.c. */
 #include "rb.h"
 #include "mem.h"
+#include "deep.h"
 #include "emit_fill.h"
 #include "group.h"
 #include "mutex.h"
@@ -237,12 +238,11 @@ done:
 	lw__mem_free(json.p);
 }
 
-void lw__report_emit(struct lw__rb *rb)
+static void emit_deep(void *arg)
 {
+	struct lw__rb *rb = arg;
 	int saved = errno;
 
-	if (!rb)
-		return;
 	if (in_report == 0)
 		lw__mutex_lock(&report_mu);
 	in_report++;
@@ -268,6 +268,14 @@ void lw__report_emit(struct lw__rb *rb)
 		}
 	}
 	errno = saved;
+}
+
+/* On a stack of its own (base/deep.h): symbols, text and JSON take more
+ * than a small thread stack has. */
+void lw__report_emit(struct lw__rb *rb)
+{
+	if (rb)
+		lw__deep(emit_deep, rb);
 }
 
 int lw__report_grouped(lw_kind_t kind, uint64_t key)

@@ -26,6 +26,7 @@
 #include "alloc.h"
 #include "chains.h"
 #include "deadlock.h"
+#include "deep.h"
 #include "held.h"
 #include "graph.h"
 #include "hooks.h"
@@ -97,20 +98,27 @@ static void at_fork_child(void)
 	lw__tls_guard = fork_guard;
 }
 
-static void at_exit(void)
+/* The last words, on a stack of their own (base/deep.h): exit may be
+ * called from a thread with a small stack. arg: nonzero when exit() was
+ * called from a signal handler that interrupted lockwatch in this thread
+ * (the guard was up): its locks may be held here, so the order line,
+ * which takes the graph lock, is not written. */
+static void last_words(void *arg)
 {
-	/* exit() called from a signal handler that interrupted lockwatch in
-	 * this thread (the guard was up): its locks may be held here, so the
-	 * order line, which takes the graph lock, is not written */
-	int inside = lw__tls_guard > 0;
-	lw__guard_enter();
-	lw__watchdog_stop();
 	lw__report_group_flush(1); /* the log's last word on every group */
-	if (!inside)
+	if (!arg)
 		lw__order_line_write();
 	lw__stats_report();
 	if (!lw__verdict_under_run())
 		lw__report_suppressions_summary();
+}
+
+static void at_exit(void)
+{
+	int inside = lw__tls_guard > 0;
+	lw__guard_enter();
+	lw__watchdog_stop();
+	lw__deep(last_words, inside ? (void *)1 : NULL);
 	lw__policy_at_exit();
 	lw__guard_leave();
 }

@@ -27,6 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* its own frames take a few KiB; reports run on a stack of their own
+ * (base/deep.h), or here when none can be mapped */
+#define WD_STACK (512u << 10)
+
 static struct lw__mutex wd_mu = LW__MUTEX_INIT;
 static pthread_cond_t wd_cv;
 static pthread_t wd_thread;
@@ -144,8 +148,14 @@ void lw__watchdog_start(void)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	wd_stop = 0;
-	if (LW_REAL_FN(pthread_create)(&wd_thread, NULL, wd_main, NULL) == 0)
+	/* a stack size of its own: never the program's default
+	 * (pthread_setattr_default_np), which may be small */
+	pthread_attr_t at;
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, WD_STACK);
+	if (LW_REAL_FN(pthread_create)(&wd_thread, &at, wd_main, NULL) == 0)
 		wd_running = 1;
+	pthread_attr_destroy(&at);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
