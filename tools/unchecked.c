@@ -13,7 +13,8 @@
  * library mapped (still starting, or the list is full), is warned about,
  * once per process and executable. A process whose /proc entries this
  * user cannot read (setuid to another user) is warned about by pid and
- * name. A process that has begun to exit (its memory gone: its
+ * name, unless it is listed and runs as this user (it made itself
+ * non-dumpable, which makes its entries root's). A process that has begun to exit (its memory gone: its
  * executable and maps read as nothing) is never warned about. A process
  * that lives less than a walk period may go unseen. */
 #define _GNU_SOURCE
@@ -89,8 +90,8 @@ static int stat_of(pid_t pid, char *state, unsigned long long *start)
 	return 0;
 }
 
-/* Is (pid, dev, ino) listed in the run record? (Beyond a full list,
- * has_preload() answers.) */
+/* Is (pid, dev, ino) listed in the run record (ino 0: with any
+ * executable)? (Beyond a full list, has_preload() answers.) */
 static int listed(pid_t pid, uint64_t dev, uint64_t ino)
 {
 	uint32_t n = __atomic_load_n(&rec->n_running, __ATOMIC_ACQUIRE);
@@ -98,9 +99,23 @@ static int listed(pid_t pid, uint64_t dev, uint64_t ino)
 		n = LW__RECORD_RUNNING;
 	for (uint32_t i = 0; i < n; i++)
 		if (__atomic_load_n(&rec->running[i].pid, __ATOMIC_ACQUIRE) == pid &&
-		    rec->running[i].dev == dev && rec->running[i].ino == ino)
+		    (ino == 0 || (rec->running[i].dev == dev && rec->running[i].ino == ino)))
 			return 1;
 	return 0;
+}
+
+/* Does pid run as this user, real and effective (its status line)? A
+ * setuid executable runs as another. */
+static int same_user(pid_t pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (lw__proc_read(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	const char *u = strstr(buf, "\nUid:");
+	unsigned long ruid, euid;
+	return u && sscanf(u + 5, "%lu %lu", &ruid, &euid) == 2 && ruid == (unsigned long)getuid() &&
+	       euid == (unsigned long)getuid();
 }
 
 /* Has pid the preload library mapped? (0 when its maps cannot be read) */
@@ -162,6 +177,13 @@ static void check(pid_t pid)
 	}
 	if (has_preload(pid))
 		return; /* starting, or listed beyond the table */
+	/* A process of this user whose executable and maps cannot be read
+	 * made itself non-dumpable (prctl PR_SET_DUMPABLE, as ssh-agent
+	 * does): listed, it runs lockwatch. (An exec resets that: an image
+	 * that did not list itself is readable, unless it too makes itself
+	 * non-dumpable.) */
+	if (!readable && listed(pid, 0, 0) && same_user(pid))
+		return;
 	if (readable && stat(path, &st) != 0)
 		return; /* it began to exit while its maps were read: they read empty */
 	ssize_t n = readable ? readlink(path, exe, sizeof(exe) - 1) : -1;

@@ -15,6 +15,7 @@
 #include <link.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -77,7 +78,20 @@ static void dwfl_report_self(void)
 	dwfl_report_begin(dwfl);
 	/* the maps of this thread, not of the process's first task: that one
 	 * reads empty once the main thread has ended with pthread_exit */
-	dwfl_linux_proc_report(dwfl, (pid_t)syscall(SYS_gettid));
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	if (dwfl_linux_proc_report(dwfl, tid) != 0) {
+		/* A process that made itself non-dumpable (prctl
+		 * PR_SET_DUMPABLE, as ssh-agent does) cannot open its own
+		 * /proc/PID/auxv unless root, and libdwfl then reports no
+		 * module at all; its maps are still its own to read. */
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/task/%d/maps", (int)tid);
+		FILE *f = fopen(path, "re");
+		if (f) {
+			dwfl_linux_proc_maps_report(dwfl, f);
+			fclose(f);
+		}
+	}
 	dwfl_report_end(dwfl, NULL, NULL);
 }
 
