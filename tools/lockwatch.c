@@ -229,15 +229,35 @@ static void inspect_elf(const char *file, struct elf_info *info)
 }
 
 /* Forward a signal sent to lockwatch itself (kill, a CI runner stopping
- * the job). One the terminal sent (Ctrl-C) went to the whole foreground
- * process group, the program included: forwarding it would deliver it
- * twice. */
+ * the job, a script's `kill -USR1 $!` meant for the program). One the
+ * terminal sent (Ctrl-C, a resize) went to the whole foreground process
+ * group, the program included: forwarding it would deliver it twice. */
 static void forward(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	lw__cli_stop = sig; /* once the program has ended, stop waiting */
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		lw__cli_stop = sig; /* once the program has ended, stop waiting */
 	if (child > 0 && !lw__cli_child_done && si->si_code <= 0)
 		kill(child, sig);
+}
+
+/* The signals forwarded: the three that stop a run, and those a program
+ * is told things with (SIGUSR1: dd's progress, nginx's logs; SIGQUIT: a
+ * JVM's threads; the real-time ones). Not SIGCHLD (lockwatch's own), not
+ * the job-control stops, not the faults. */
+static const int fwd_fixed[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+				 SIGALRM, SIGWINCH, SIGURG, SIGVTALRM, SIGPROF, SIGIO, SIGPWR };
+#define FWD_MAX (sizeof(fwd_fixed) / sizeof(fwd_fixed[0]) + 64)
+
+/* Fill sigs with the forwarded signals; how many. */
+static int forwarded_signals(int *sigs)
+{
+	int n = 0;
+	for (size_t k = 0; k < sizeof(fwd_fixed) / sizeof(fwd_fixed[0]); k++)
+		sigs[n++] = fwd_fixed[k];
+	for (int s = SIGRTMIN; s <= SIGRTMAX && n < (int)FWD_MAX; s++)
+		sigs[n++] = s;
+	return n;
 }
 
 struct counts {
@@ -638,18 +658,19 @@ static int cmd_run(int argc, char **argv)
 	 * child's pid is known: one that came in between would be lost. The
 	 * child restores the dispositions lockwatch found (an ignored SIGHUP
 	 * stays ignored) and then the mask, before exec. */
-	static const int fwd_sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa, old_sa[3];
-	sigset_t fwd_set, old_mask;
+	int fwd_sigs[FWD_MAX];
+	int n_fwd = forwarded_signals(fwd_sigs);
+	struct sigaction sa, old_sa[FWD_MAX];
+	sigset_t old_mask;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = forward;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&fwd_set);
-	for (int k = 0; k < 3; k++) {
+	sigemptyset(&lw__cli_forwarded);
+	for (int k = 0; k < n_fwd; k++) {
 		sigaction(fwd_sigs[k], &sa, &old_sa[k]);
-		sigaddset(&fwd_set, fwd_sigs[k]);
+		sigaddset(&lw__cli_forwarded, fwd_sigs[k]);
 	}
-	sigprocmask(SIG_BLOCK, &fwd_set, &old_mask);
+	sigprocmask(SIG_BLOCK, &lw__cli_forwarded, &old_mask);
 
 	pid_t self = getpid();
 	/* orphans of the tree come to lockwatch, which waits for all of them
@@ -663,7 +684,7 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	if (child == 0) {
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < n_fwd; k++)
 			sigaction(fwd_sigs[k], &old_sa[k], NULL);
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		/* If lockwatch dies (kill -9), the kernel kills the program: it

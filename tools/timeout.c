@@ -46,6 +46,7 @@ static void sleep_ms(long ms)
 }
 
 volatile sig_atomic_t lw__cli_stop, lw__cli_child_done;
+sigset_t lw__cli_forwarded;
 
 static int tree_left(pid_t own_sid, pid_t prog_sid, const char *why);
 
@@ -61,11 +62,7 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s)
 	/* the forwarded signals (tools/lockwatch.c, forward()) are held while
 	 * the child is reaped: once it is, they are no longer sent to its
 	 * pid, which another process may take */
-	sigset_t fwd, old;
-	sigemptyset(&fwd);
-	sigaddset(&fwd, SIGINT);
-	sigaddset(&fwd, SIGTERM);
-	sigaddset(&fwd, SIGHUP);
+	sigset_t old;
 	for (;;) {
 		int st = 0;
 		/* as subreaper, every orphan of the tree is a child of ours: when
@@ -76,7 +73,7 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s)
 			if (sid > 0)
 				prog_sid = sid;
 		}
-		sigprocmask(SIG_BLOCK, &fwd, &old);
+		sigprocmask(SIG_BLOCK, &lw__cli_forwarded, &old);
 		pid_t p = waitpid(-1, &st, WNOHANG);
 		int err = errno;
 		if (p == child) {

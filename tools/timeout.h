@@ -19,8 +19,11 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s);
 extern volatile sig_atomic_t lw__cli_stop;
 
 /* Set once child has been reaped: a signal is then no longer forwarded to
- * its pid. The wait blocks SIGINT, SIGTERM and SIGHUP while it reaps. */
+ * its pid. The wait blocks the forwarded signals while it reaps. */
 extern volatile sig_atomic_t lw__cli_child_done;
+
+/* The signals lockwatch forwards to the program (tools/lockwatch.c). */
+extern sigset_t lw__cli_forwarded;
 
 /* The time is up: ask every process of the tree for its hang report
  * through the run record at `record` ("" when there is none), wait for
