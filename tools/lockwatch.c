@@ -671,6 +671,13 @@ static int cmd_run(int argc, char **argv)
 		sigaddset(&lw__cli_forwarded, fwd_sigs[k]);
 	}
 	sigprocmask(SIG_BLOCK, &lw__cli_forwarded, &old_mask);
+	/* lockwatch's own words to a standard error nobody reads any more
+	 * (`2>&1 | head`) must not end it: the verdict would be lost. The
+	 * program gets the disposition lockwatch found. */
+	struct sigaction ign, old_pipe;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old_pipe);
 
 	pid_t self = getpid();
 	/* orphans of the tree come to lockwatch, which waits for all of them
@@ -686,6 +693,7 @@ static int cmd_run(int argc, char **argv)
 	if (child == 0) {
 		for (int k = 0; k < n_fwd; k++)
 			sigaction(fwd_sigs[k], &old_sa[k], NULL);
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		/* If lockwatch dies (kill -9), the kernel kills the program: it
 		 * must not run on unwatched, nobody left to count its reports.

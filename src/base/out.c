@@ -5,10 +5,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The files are opened for each write and closed again: reports are rare,
@@ -19,19 +22,39 @@
 static char log_path[LW__OPT_STR_MAX];
 static char json_path[LW__OPT_STR_MAX];
 
+/* A write to a pipe nobody reads any more (`prog 2>&1 | head`, head gone)
+ * raises SIGPIPE in the writing thread, which kills the program unless it
+ * ignores it: lockwatch's writes hold it, and take back one they raised
+ * (not one that was pending before). */
 int lw__write_all(int fd, const char *buf, size_t len)
 {
+	int saved = errno;
+	sigset_t pipe_set, old, pending;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	int was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
+	int rc = 0, err = 0;
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			rc = -1;
+			err = errno;
+			break;
 		}
 		buf += n;
 		len -= (size_t)n;
 	}
-	return 0;
+	if (err == EPIPE && !was_pending) {
+		struct timespec none = { 0, 0 };
+		while (sigtimedwait(&pipe_set, NULL, &none) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = rc < 0 ? err : saved;
+	return rc;
 }
 
 /* path with %p replaced by the pid of the process writing (a forked

@@ -39,4 +39,13 @@ echo "--- lockwatch run, each signal sent to lockwatch -> status $RC"
 sed 's/^/  out: /' lw.out
 expect_rc 0 "every signal reached the program"
 cmp -s native.out lw.out || fail "the program's output differs from the native run"
+
+# The program starts with the dispositions lockwatch found: lockwatch
+# ignores SIGPIPE itself (its words to a closed pipe must not end the
+# run) and handles the forwarded signals, the program none of that.
+for ign in "" PIPE HUP; do
+	want=$(trap '' $ign; grep SigIgn /proc/self/status)
+	got=$(trap '' $ign; "$LW" run -- grep SigIgn /proc/self/status)
+	[ "$got" = "$want" ] || fail "ignoring '$ign': the program starts with $got, natively $want"
+done
 echo "PASS"

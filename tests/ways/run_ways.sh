@@ -18,7 +18,10 @@
 # as `LD_PRELOAD=LIB lockwatch run ...` would; exit 77 (skipped) when LIB
 # cannot be preloaded here; WAYS_OPTIONS=key=value:... adds lockwatch
 # options in every way; WAYS_STDERR=FILE sends every way's standard error
-# there (/dev/full: an error must still reach the exit status);
+# there (/dev/full: an error must still reach the exit status), and
+# WAYS_STDERR=closed-pipe to a pipe nobody reads (`prog 2>&1 | head`
+# once head has gone: the program must not die of SIGPIPE for lockwatch's
+# writes);
 # WAYS_LOG="N=TEXT|+=TEXT|..." checks each way's log (its stderr): exactly N
 # lines contain TEXT, or (+) at least one does.
 set -u
@@ -39,6 +42,16 @@ fails=0
 # every run is bounded: a hang fails as status 124, not as the test's timeout
 limit() {
 	timeout -k 5 "${WAYS_TIMEOUT:-30}" "$@"
+}
+
+# closed_pipe COMMAND...: COMMAND with its standard error a pipe whose
+# reading end is closed; its status (128+N when signal N killed it)
+closed_pipe() {
+	"$py" -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+rc = subprocess.run(sys.argv[1:], stderr=w).returncode
+sys.exit(128 - rc if rc < 0 else rc)' "$@"
 }
 
 limit "$native" >native.out 2>native.err
@@ -66,7 +79,12 @@ way() { # name command...
 	shift
 	case " ${WAYS_SKIP:-} " in *" $name "*) echo "$name: skipped"; return ;; esac
 	rm -f "$name.jsonl"
-	limit "$@" >"$name.out" 2>"${WAYS_STDERR:-$name.err}"
+	if [ "${WAYS_STDERR:-}" = closed-pipe ]; then
+		limit bash -c "$(declare -f closed_pipe); py=$py closed_pipe \"\$@\"" closed_pipe "$@" \
+			>"$name.out" 2>"$name.err"
+	else
+		limit "$@" >"$name.out" 2>"${WAYS_STDERR:-$name.err}"
+	fi
 	local rc=$? want=$native_rc
 	[ $rc = 124 ] && echo "FAIL: $name: still running after ${WAYS_TIMEOUT:-30} s (hung?)"
 	[ $want_error = 1 ] && want=66
