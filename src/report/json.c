@@ -33,6 +33,7 @@
  *  "threads":[{"tid":N,"name":..,"role":..,"lock":ID|null,"duration_ms":N}]}
  */
 #include "rb.h"
+#include "process.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -193,49 +194,6 @@ static void put_threads(const lw_report_t *r, const struct lw__rb *rb, struct lw
 	}
 }
 
-/* ,"exe":..,"argv":[..] of this process, read from /proc now (an exec'd
- * process is a new program; a fork shares its parent's). */
-/* The reporting process's program and command line: /proc/PID, which is
- * this process in a report made in process (lockwatch attach reports on
- * another). */
-static void put_process(struct lw__buf *b, int pid)
-{
-	char exe[PATH_MAX], args[8192], path[64];
-	/* this process: by the calling thread, whose /proc entries stay
-	 * readable after the main thread ended with pthread_exit */
-	char dir[32];
-	if (pid == (int)getpid())
-		snprintf(dir, sizeof(dir), "/proc/thread-self");
-	else
-		snprintf(dir, sizeof(dir), "/proc/%d", pid);
-	snprintf(path, sizeof(path), "%s/exe", dir);
-	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = 0;
-	put_str(b, ",\"exe\":", n > 0 ? exe : NULL);
-	lw__buf_puts(b, ",\"argv\":[");
-	snprintf(path, sizeof(path), "%s/cmdline", dir);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-	while (fd >= 0 && len < sizeof(args) - 1) {
-		ssize_t got = read(fd, args + len, sizeof(args) - 1 - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		len += (size_t)got;
-	}
-	if (fd >= 0)
-		close(fd);
-	args[len] = 0;
-	/* NUL-separated words; a cut last word is kept as far as it goes */
-	for (size_t k = 0; k < len; k += strlen(args + k) + 1) {
-		if (k)
-			lw__buf_puts(b, ",");
-		lw__buf_json_str(b, args + k);
-	}
-	lw__buf_puts(b, "]");
-}
-
 void lw__report_json(const lw_report_t *r, const struct lw__rb *rb, struct lw__buf *b)
 {
 	put_str(b, "{\"kind\":", r->kind_name);
@@ -250,7 +208,7 @@ void lw__report_json(const lw_report_t *r, const struct lw__rb *rb, struct lw__b
 	lw__buf_puts(b, "],\"threads\":[");
 	put_threads(r, rb, b);
 	lw__buf_puts(b, "]");
-	put_process(b, r->pid);
+	lw__put_process(b, r->pid, 0);
 	put_str(b, ",\"suppression\":", rb->suppression);
 	if (rb->group)
 		lw__buf_printf(b, ",\"group\":%u}", rb->group);

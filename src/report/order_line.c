@@ -20,6 +20,7 @@
 #include "mem.h"
 #include "order_class.h"
 #include "order_written.h"
+#include "process.h"
 #include "buf.h"
 #include "graph.h"
 #include "lock.h"
@@ -80,38 +81,6 @@ static void put_edge(struct lw__buf *b, const struct lw__order_graph *st,
 	lw__buf_puts(b, "}");
 }
 
-/* ,"exe":..,"argv":[..] of this process (null when unreadable), by the
- * calling thread (readable after the main thread's pthread_exit). */
-static void put_process(struct lw__buf *b)
-{
-	char exe[4096], args[8192];
-	ssize_t n = readlink("/proc/thread-self/exe", exe, sizeof(exe) - 1);
-	lw__buf_puts(b, ",\"exe\":");
-	if (n > 0) {
-		exe[n] = 0;
-		lw__buf_json_str(b, exe);
-	} else {
-		lw__buf_puts(b, "null");
-	}
-	int fd = open("/proc/thread-self/cmdline", O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, args, sizeof(args) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	lw__buf_puts(b, ",\"argv\":");
-	if (n <= 0) {
-		lw__buf_puts(b, "null");
-		return;
-	}
-	args[n] = 0;
-	lw__buf_puts(b, "[");
-	for (char *p = args; p < args + n; p += strlen(p) + 1) {
-		if (p != args)
-			lw__buf_puts(b, ",");
-		lw__buf_json_str(b, p);
-	}
-	lw__buf_puts(b, "]");
-}
-
 /* ,"image":"HEX": this process image (the kernel's random bytes for it,
  * new at each exec: an exec'd program keeps the pid, not the image). */
 static void put_image(struct lw__buf *b)
@@ -165,7 +134,7 @@ static void write_line(const struct lw__order_graph *st, const uint8_t *put, siz
 		       pid,
 		       (unsigned long long)ts.tv_sec * 1000ull +
 			       (unsigned long long)ts.tv_nsec / 1000000ull);
-	put_process(&b);
+	lw__put_process(&b, pid, 1);
 	put_image(&b);
 	lw__buf_puts(&b, "}\n");
 	if (b.p && shown)
