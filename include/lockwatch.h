@@ -286,7 +286,8 @@ LW_API void lw_set_report_handler(lw_report_fn fn, void *arg);
 
 /* Reports made so far in this process, of one kind or (LW_KIND_COUNT) all;
  * and the number of error-severity reports. A grouped report counts once,
- * whatever the number of its instances. */
+ * whatever the number of its instances. A forked child starts again at
+ * 0: its reports are its own (and so is its exit status, option exitcode). */
 LW_API unsigned long lw_report_count(lw_kind_t kind);
 LW_API unsigned long lw_error_count(void);
 

@@ -341,8 +341,13 @@ void lw__report_atfork_parent(void)
 
 void lw__report_atfork_child(void)
 {
-	/* a forked child says at its exit what it suppressed itself */
+	/* a forked child says at its exit what it suppressed itself, and
+	 * counts its own reports: its exit status (option exitcode) is for
+	 * its own errors, not its parent's (a worker that ends well exits 0) */
 	memset(supp_hits, 0, sizeof(supp_hits));
+	memset(counts, 0, sizeof(counts));
+	memset(more_counts, 0, sizeof(more_counts));
+	total_count = error_count = 0;
 	lw__mutex_postfork_child(&report_mu);
 	lw__mutex_postfork_child(&handler_mu);
 	lw__group_atfork_child();
