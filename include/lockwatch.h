@@ -138,6 +138,13 @@ enum { LW_MUTEX_NORMAL = PTHREAD_MUTEX_NORMAL,
  * the force-included header get it for every dlclose. */
 LW_API int lw_dlclose(void *handle);
 
+/* _exit(status), with option exitcode applied: ends the process at once
+ * as _exit does (no exit handler, no stdio flush), with status exitcode
+ * when this process reported an error. exit() needs nothing: lockwatch's
+ * exit handler applies it. The force-included header routes the program's
+ * _exit calls here; a vfork child keeps its own status. */
+LW_API void lw_exit(int status) __attribute__((__noreturn__));
+
 LW_API int lw_mutex_init(lw_mutex_t *m, const pthread_mutexattr_t *attr);
 LW_API int lw_mutex_init_type(lw_mutex_t *m, int type);
 LW_API int lw_mutex_destroy(lw_mutex_t *m);

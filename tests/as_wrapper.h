@@ -21,6 +21,8 @@
 #undef PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP
 #define PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { { { __PTHREAD_MUTEX_INITIALIZER(PTHREAD_MUTEX_ERRORCHECK_NP) } }, 0 }
 
+/* a wrapper-API program ends with lw_exit where it would call _exit */
+#define _exit(status) lw_exit(status)
 #define pthread_mutex_init lw_mutex_init
 #define pthread_mutex_destroy lw_mutex_destroy
 #define pthread_mutex_lock lw_mutex_lock

@@ -149,6 +149,10 @@
 #define sem_post(s) lw_sem_post_at((s), LW__SITE)
 
 #define dlclose(h) lw_dlclose_at((h), LW__SITE)
+/* _exit runs no exit handler: routed, so an error still sets the status
+ * (option exitcode). <unistd.h>'s own prototype, read after, names
+ * lw_exit with the same type. */
+#define _exit(status) lw_exit(status)
 
 #define pthread_cond_wait(c, m) lw_pthread_cond_wait_at((c), (m), LW__SITE)
 #define pthread_cond_timedwait(c, m, t)                                    \

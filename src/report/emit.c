@@ -40,12 +40,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 
 /* ---- counters and handler -------------------------------------------- */
 
 static unsigned long counts[LW_KIND_COUNT];
 static unsigned long total_count, error_count;
+/* the process that counted those errors: a vfork child shares the memory
+ * and must not take its parent's errors for its own */
+static pid_t errors_pid;
 /* instances grouped into an earlier report (not counted above) */
 static unsigned long more_counts[LW_KIND_COUNT];
 
@@ -88,7 +92,7 @@ unsigned long lw_error_count(void)
 
 unsigned long lw__report_errors(void)
 {
-	return lw__load(&error_count);
+	return lw__load(&errors_pid) == getpid() ? lw__load(&error_count) : 0;
 }
 
 static void count(lw_kind_t kind, lw_severity_t sev)
@@ -96,8 +100,10 @@ static void count(lw_kind_t kind, lw_severity_t sev)
 	if ((unsigned)kind < LW_KIND_COUNT)
 		__atomic_fetch_add(&counts[kind], 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&total_count, 1, __ATOMIC_RELAXED);
-	if (sev == LW_ERROR)
+	if (sev == LW_ERROR) {
+		lw__store(&errors_pid, getpid());
 		__atomic_fetch_add(&error_count, 1, __ATOMIC_RELAXED);
+	}
 	lw__verdict_count(kind, sev);
 }
 
@@ -348,6 +354,7 @@ void lw__report_atfork_child(void)
 	memset(counts, 0, sizeof(counts));
 	memset(more_counts, 0, sizeof(more_counts));
 	total_count = error_count = 0;
+	errors_pid = 0;
 	lw__mutex_postfork_child(&report_mu);
 	lw__mutex_postfork_child(&handler_mu);
 	lw__group_atfork_child();

@@ -49,3 +49,13 @@ void lw__policy_at_exit(void)
 		_exit((int)lw__opt.exitcode);
 	}
 }
+
+int lw__policy_exit_status(int status)
+{
+	unsigned long errors = lw__report_errors();
+	if (!lw__opt.exitcode || errors == 0)
+		return status;
+	lw__msg("%lu error report%s: exiting with status %ld, not %d (option exitcode)", errors,
+		errors == 1 ? "" : "s", lw__opt.exitcode, status);
+	return (int)lw__opt.exitcode;
+}

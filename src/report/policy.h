@@ -14,4 +14,9 @@ void lw__deadlock_action(void);
  * process with that status (returns otherwise). */
 void lw__policy_at_exit(void);
 
+/* The status a process that calls _exit(status) ends with: exitcode when
+ * that option is set and this process reported an error (said on the
+ * log), else status. Safe in a signal handler and a vfork child. */
+int lw__policy_exit_status(int status);
+
 #endif

@@ -77,7 +77,8 @@ void lw__report_suppressions_load(void);
 int lw__report_last_suppressed(void);
 void lw__report_suppressions_summary(void);
 
-/* Counters (lock-free) and the handler. */
+/* Counters (lock-free) and the handler. The errors this process reported
+ * (0 in a vfork child, whose memory is its parent's). */
 unsigned long lw__report_errors(void);
 
 /* Is there a group of (kind, key) now (so an instance's costly detail,
