@@ -4,3 +4,4 @@
 
 struct lw__hooks lw__hooks;
 int lw__watchdog_idle;
+int lw__forked_single;

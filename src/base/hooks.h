@@ -36,6 +36,12 @@ extern struct lw__hooks lw__hooks;
  * semaphore, a condition variable) call lw__watchdog_want. */
 extern int lw__watchdog_idle;
 
+/* 1 in a forked child until a second thread shows (its first lockwatch
+ * call, or a join): the child has the one thread that forked, whatever
+ * glibc's __libc_single_threaded says (it never turns back to 1 once the
+ * process had a thread). */
+extern int lw__forked_single;
+
 static inline void lw__watchdog_want(int always)
 {
 	if (lw__unlikely(lw__load(&lw__watchdog_idle)) && lw__hooks.watchdog_wanted)

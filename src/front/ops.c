@@ -25,6 +25,7 @@ void lw__cond_cancelled(void *arg)
 
 void lw__op_join_begin(struct lw__thread *t, pthread_t th, struct lw__site s)
 {
+	lw__store(&lw__forked_single, 0); /* the joined thread exists, or did */
 	lw__watchdog_want(0); /* the joined thread may never lock */
 	int saved = errno;
 	lw__guard_enter();

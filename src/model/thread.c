@@ -76,6 +76,9 @@ struct lw__thread *lw__thread_new(void)
 		lw__guard_leave();
 		return lw__tls_self;
 	}
+	/* a new thread: in a forked child, the second one */
+	if (lw__unlikely(lw__load(&lw__forked_single)))
+		lw__store(&lw__forked_single, 0);
 	struct lw__thread *t = NULL;
 	LOCK();
 	for (struct lw__thread *p = threads; p; p = p->next)

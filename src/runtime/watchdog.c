@@ -173,6 +173,7 @@ void lw__watchdog_stop(void)
 
 void lw__watchdog_atfork_child(void)
 {
+	lw__store(&lw__forked_single, 1);
 	lw__mutex_postfork_child(&wd_mu);
 	lw__health_atfork_child();
 	lw__stall_atfork_child();
@@ -188,7 +189,7 @@ void lw__watchdog_atfork_child(void)
 
 void lw__watchdog_wanted(int always)
 {
-	if (!always && __libc_single_threaded)
+	if (!always && (__libc_single_threaded || lw__load(&lw__forked_single)))
 		return;
 	int expected = 1;
 	if (!__atomic_compare_exchange_n(&lw__watchdog_idle, &expected, 0, 0, __ATOMIC_ACQ_REL,
