@@ -18,7 +18,7 @@ send_all() {
 	[ -e "$2" ] || fail "the program did not start"
 	for s in $sigs; do
 		kill -s "$s" "$1" || fail "kill -s $s $1"
-		sleep 0.1 # one at a time: a signal pending twice is one
+		sleep 0.1 # one at a time: the same signal pending twice is one
 	done
 }
 
