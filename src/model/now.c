@@ -163,8 +163,11 @@ static void where_is(int tid, struct where *w)
 	unsigned long long mask;
 	memset(w, 0, sizeof(*w));
 	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	errno = 0;
 	if (status_of(tid, &mask, &w->switches) != 0) {
-		w->at = AT_GONE;
+		/* gone, or not readable now: a program at its descriptor limit
+		 * (EMFILE) leaves lockwatch none to open /proc with */
+		w->at = errno == 0 || errno == ENOENT || errno == ESRCH ? AT_GONE : AT_UNKNOWN;
 		return;
 	}
 	if (lw__proc_read(path, w->line, sizeof(w->line)) <= 0) {
