@@ -21,8 +21,11 @@
 #undef PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP
 #define PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { { { __PTHREAD_MUTEX_INITIALIZER(PTHREAD_MUTEX_ERRORCHECK_NP) } }, 0 }
 
-/* a wrapper-API program ends with lw_exit where it would call _exit */
+/* a wrapper-API program ends with lw_exit where it would call _exit or
+ * _Exit, and with lw_quick_exit where it would call quick_exit */
 #define _exit(status) lw_exit(status)
+#define _Exit(status) lw_exit(status)
+#define quick_exit(status) lw_quick_exit(status)
 #define pthread_mutex_init lw_mutex_init
 #define pthread_mutex_destroy lw_mutex_destroy
 #define pthread_mutex_lock lw_mutex_lock

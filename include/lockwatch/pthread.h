@@ -153,6 +153,14 @@
  * (option exitcode). <unistd.h>'s own prototype, read after, names
  * lw_exit with the same type. */
 #define _exit(status) lw_exit(status)
+/* In C, _Exit and (C11 on, where the name is the standard's) quick_exit
+ * too; in C++ they are std:: names, left alone. */
+#ifndef __cplusplus
+#define _Exit(status) lw_exit(status)
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define quick_exit(status) lw_quick_exit(status)
+#endif
+#endif
 
 #define pthread_cond_wait(c, m) lw_pthread_cond_wait_at((c), (m), LW__SITE)
 #define pthread_cond_timedwait(c, m, t)                                    \

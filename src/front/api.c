@@ -6,6 +6,7 @@
 #include "ops.h"
 #include "policy.h"
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #define LW__NOINLINE __attribute__((noinline))
@@ -38,6 +39,11 @@ int lw_mutex_init_type(lw_mutex_t *m, int type)
 void lw_exit(int status)
 {
 	_exit(lw__policy_exit_status(status));
+}
+
+void lw_quick_exit(int status)
+{
+	quick_exit(lw__policy_exit_status(status));
 }
 
 int lw_dlclose(void *handle)
