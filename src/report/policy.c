@@ -39,23 +39,29 @@ void lw__deadlock_action(void)
 	}
 }
 
-void lw__policy_at_exit(void)
+/* With option exitcode set and an error reported by this process: said on
+ * the log, and the status to end with; else 0. */
+static int error_status(void)
 {
 	unsigned long errors = lw__report_errors();
-	if (lw__opt.exitcode && errors > 0) {
-		lw__msg("%lu error report%s: exiting with status %ld (option exitcode)", errors,
-			errors == 1 ? "" : "s", lw__opt.exitcode);
+	if (!lw__opt.exitcode || errors == 0)
+		return 0;
+	lw__msg("%lu error report%s: exiting with status %ld (option exitcode)", errors,
+		errors == 1 ? "" : "s", lw__opt.exitcode);
+	return (int)lw__opt.exitcode;
+}
+
+void lw__policy_at_exit(void)
+{
+	int code = error_status();
+	if (code) {
 		fflush(NULL);
-		_exit((int)lw__opt.exitcode);
+		_exit(code);
 	}
 }
 
 int lw__policy_exit_status(int status)
 {
-	unsigned long errors = lw__report_errors();
-	if (!lw__opt.exitcode || errors == 0)
-		return status;
-	lw__msg("%lu error report%s: exiting with status %ld, not %d (option exitcode)", errors,
-		errors == 1 ? "" : "s", lw__opt.exitcode, status);
-	return (int)lw__opt.exitcode;
+	int code = error_status();
+	return code ? code : status;
 }
