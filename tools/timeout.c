@@ -48,7 +48,7 @@ static void sleep_ms(long ms)
 volatile sig_atomic_t lw__cli_stop, lw__cli_child_done;
 sigset_t lw__cli_forwarded;
 
-static int tree_left(pid_t own_sid, pid_t prog_sid, const char *why);
+static int tree_left(int by_session, pid_t own_sid, pid_t prog_sid, const char *why);
 
 int lw__cli_wait(pid_t child, int *status, long timeout_s)
 {
@@ -87,13 +87,14 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s)
 		if (p < 0 && err != EINTR)
 			return err == ECHILD && got_child ? 1 : -1;
 		if (got_child && lw__cli_stop)
-			return tree_left(0, 0, "still runs after lockwatch was told to stop"), 1;
+			return tree_left(0, 0, 0, "still runs after lockwatch was told to stop"), 1;
 		long now = ms_now();
 		if (deadline >= 0 && now >= deadline)
 			return 0;
 		if (now >= next_walk) {
-			if (got_child && tree_left(own_sid, prog_sid, "runs on in a session of its own "
-								      "(a daemon) after the program ended") == 0)
+			if (got_child && tree_left(1, own_sid, prog_sid,
+						   "runs on in a session of its own (a daemon) "
+						   "after the program ended") == 0)
 				return 1;
 			/* a big tree (many threads) makes a costly walk: then
 			 * the walks are spaced out, at most ~5% of a CPU */
@@ -203,18 +204,21 @@ static size_t tree_read(struct proc **all_out, char **mark_out)
 	return n;
 }
 
-/* What is left of the tree once the program has ended: how many live
- * processes of it are in session own_sid or prog_sid (0, 0: none is). When
- * there are none, each live one (a daemon, or left after a stop) is named
- * on stderr, with `why`: it is not waited for. */
-static int tree_left(pid_t own_sid, pid_t prog_sid, const char *why)
+/* What is left of the tree once the program has ended: with by_session,
+ * how many live processes of it are in session own_sid or prog_sid; else
+ * none is counted. When none is, each live one (a daemon, or left after a
+ * stop) is named on stderr, with `why`: it is not waited for. A session
+ * id may be 0: in a pid namespace whose session leader is outside it (a
+ * container entered with `docker exec`), getsid() and /proc read 0. */
+static int tree_left(int by_session, pid_t own_sid, pid_t prog_sid, const char *why)
 {
 	struct proc *all;
 	char *mark;
 	size_t n = tree_read(&all, &mark);
 	int attached = 0;
 	for (size_t i = 0; i < n; i++)
-		if (mark[i] && proc_live(&all[i]) && (all[i].sid == own_sid || all[i].sid == prog_sid))
+		if (by_session && mark[i] && proc_live(&all[i]) &&
+		    (all[i].sid == own_sid || all[i].sid == prog_sid))
 			attached++;
 	for (size_t i = 0; i < n && !attached; i++) {
 		if (!mark[i] || !proc_live(&all[i]))
