@@ -16,8 +16,12 @@ static char captured[4096];
 static int set_capture(const char *s)
 {
 	char path[] = "/tmp/lw-options-XXXXXX";
-	int fd = mkstemp(path);
-	CHECK(fd >= 0, "mkstemp");
+	int tmp = mkstemp(path);
+	CHECK(tmp >= 0, "mkstemp");
+	/* write-only, as a log: lockwatch writes no report into a file put
+	 * at 2 that the program reads back (tests/ways/stderr_reused.c) */
+	int fd = open(path, O_WRONLY | O_APPEND);
+	CHECK(fd >= 0, "reopen");
 	unlink(path);
 	fflush(stderr);
 	int saved = dup(2);
@@ -26,9 +30,10 @@ static int set_capture(const char *s)
 	fflush(stderr);
 	CHECK(dup2(saved, 2) == 2, "restore stderr");
 	close(saved);
-	ssize_t n = pread(fd, captured, sizeof(captured) - 1, 0);
-	captured[n > 0 ? n : 0] = 0;
 	close(fd);
+	ssize_t n = pread(tmp, captured, sizeof(captured) - 1, 0);
+	captured[n > 0 ? n : 0] = 0;
+	close(tmp);
 	fprintf(stderr, "lw_set_options(\"%s\") = %d, said: %s", s, rc,
 		captured[0] ? captured : "(nothing)\n");
 	return rc;

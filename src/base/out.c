@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +56,52 @@ int lw__write_all(int fd, const char *buf, size_t len)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = rc < 0 ? err : saved;
 	return rc;
+}
+
+/* The program's standard error as found at start-up: its file's device
+ * and inode, or none (closed). A daemon closes descriptor 2 and the
+ * number goes to what it opens next: a data file, a client's connection.
+ * lockwatch writes to descriptor 2 only while it is that same file, or a
+ * replacement made to be written to: a write-only or append-mode file,
+ * a pipe (freopen of a log, a logger's pipe), a device (/dev/null, a
+ * terminal); never a socket or a file opened to be read back too. */
+static int err_open;
+static dev_t err_dev;
+static ino_t err_ino;
+
+void lw__out_stderr_take(void)
+{
+	struct stat st;
+	int saved = errno;
+	err_open = fstat(2, &st) == 0;
+	err_dev = err_open ? st.st_dev : 0;
+	err_ino = err_open ? st.st_ino : 0;
+	errno = saved;
+}
+
+int lw__out_stderr(void)
+{
+	struct stat st;
+	int saved = errno, fd = -1;
+	if (fstat(2, &st) == 0) {
+		int fl = fcntl(2, F_GETFL);
+		if (err_open && st.st_dev == err_dev && st.st_ino == err_ino)
+			fd = 2;
+		else if (fl >= 0 && !S_ISSOCK(st.st_mode) &&
+			 (S_ISCHR(st.st_mode) || (fl & O_ACCMODE) == O_WRONLY ||
+			  ((fl & O_ACCMODE) == O_RDWR && (fl & O_APPEND))))
+			fd = 2;
+	}
+	errno = saved;
+	return fd;
+}
+
+/* buf to the program's standard error, when it still is (above) */
+static void to_stderr(const char *buf, size_t len)
+{
+	int fd = lw__out_stderr();
+	if (fd >= 0)
+		lw__write_all(fd, buf, len);
 }
 
 /* path with %p replaced by the pid of the process writing (a forked
@@ -108,7 +155,7 @@ static void complain(const char *path)
 	int n = snprintf(m, sizeof(m), "lockwatch: cannot write '%s': %s\n", path,
 			 strerror(errno));
 	if (n > 0)
-		lw__write_all(2, m, (size_t)n < sizeof(m) ? (size_t)n : sizeof(m) - 1);
+		to_stderr(m, (size_t)n < sizeof(m) ? (size_t)n : sizeof(m) - 1);
 }
 
 /* A relative path is taken where the program is now (start-up, or the
@@ -139,7 +186,7 @@ void lw__out_log(const char *buf, size_t len)
 	if (!log_path[0] || append(log_path, buf, len, 1) < 0) {
 		if (log_path[0])
 			complain(log_path);
-		lw__write_all(2, buf, len);
+		to_stderr(buf, len);
 	}
 	errno = saved;
 }
@@ -177,6 +224,6 @@ void lw__die_at(const char *file, int line, const char *msg)
 	int n = snprintf(buf, sizeof(buf), "lockwatch: internal error at %s:%d: %s\n",
 			 file, line, msg);
 	if (n > 0)
-		lw__write_all(2, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+		to_stderr(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	abort();
 }

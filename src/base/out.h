@@ -13,6 +13,14 @@
  * lw_set_options); each write opens, appends and closes. */
 void lw__out_open(void);
 
+/* Note which file the program's standard error is (at start-up), and
+ * give 2 while descriptor 2 may be written to (that file, or a write-only
+ * or append-mode file, a pipe or a device put there since), else -1: a
+ * daemon's data file or connection that took the number is never
+ * written into. */
+void lw__out_stderr_take(void);
+int lw__out_stderr(void);
+
 /* Write all of buf to the log / the JSON file (no-op when none). */
 void lw__out_log(const char *buf, size_t len);
 void lw__out_json(const char *buf, size_t len);

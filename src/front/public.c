@@ -60,7 +60,7 @@ int lw_set_options(const char *options)
 {
 	lw__init();
 	lw__guard_enter();
-	int bad = lw__options_parse(&lw__opt, options, "lw_set_options", 2);
+	int bad = lw__options_parse(&lw__opt, options, "lw_set_options", lw__out_stderr());
 	lw__out_open();
 	lw__watchdog_options_changed();
 	lw__guard_leave();

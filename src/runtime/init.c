@@ -164,6 +164,7 @@ void lw__init(void)
 	lw__hooks.forked_child_first_lock = lw__watchdog_restart;
 	lw__hooks.report_made = lw__order_line_write;
 	lw__hooks.watchdog_wanted = lw__watchdog_wanted;
+	lw__out_stderr_take();
 	lw__options_defaults(&lw__opt);
 	lw__options_parse(&lw__opt, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 	lw__out_open();
