@@ -22,10 +22,20 @@ int lw__real_init(void)
 
 struct lw__real lw__real;
 
-/* The symbol at one glibc version, when a version is asked for. */
-static void *versioned(const char *name, const char *ver)
+/* The next definition of name past this library. Where glibc has more
+ * than one version, the one asked for (dlsym might give the old one) --
+ * unless the next definition is in another object than that version's:
+ * a library interposing the call (ThreadSanitizer's runtime, another
+ * preload), whose definitions carry no version, which dlvsym passes
+ * over. Its calls must reach it, as they do without lockwatch. */
+static void *next_of(const char *name, const char *ver)
 {
-	return ver ? dlvsym(RTLD_NEXT, name, ver) : NULL;
+	void *any = dlsym(RTLD_NEXT, name);
+	void *at = ver ? dlvsym(RTLD_NEXT, name, ver) : NULL;
+	Dl_info a, b;
+	if (!at || (any && dladdr(any, &a) && dladdr(at, &b) && a.dli_fbase != b.dli_fbase))
+		return any;
+	return at;
 }
 
 int lw__real_init(void)
@@ -33,9 +43,7 @@ int lw__real_init(void)
 	int missing = 0;
 #define LW_REAL(ret, name, params, args, ver, op, kind, mode, obj, hdr)           \
 	if (!lw__real.name) {                                                    \
-		void *p = versioned(#name, (ver));                               \
-		if (!p)                                                          \
-			p = dlsym(RTLD_NEXT, #name);                             \
+		void *p = next_of(#name, (ver));                                 \
 		if (p)                                                           \
 			__atomic_store_n((void **)&lw__real.name, p, __ATOMIC_RELEASE); \
 		else                                                             \
