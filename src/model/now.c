@@ -16,6 +16,7 @@
  * signal tell it), and never signals a thread that blocks it (the signal
  * would stay pending, for the program to find). */
 #include "now.h"
+#include "aside.h"
 #include "guard.h"
 #include "options.h"
 #include "procfs.h"
@@ -123,7 +124,7 @@ static int status_of(int tid, unsigned long long *blocked, unsigned long long *s
 {
 	char path[64], buf[2048];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
-	if (lw__proc_read(path, buf, sizeof(buf)) <= 0)
+	if (lw__proc_read_aside(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	const char *p = strstr(buf, "SigBlk:");
 	unsigned long long v = 0, nv = 0;
@@ -170,7 +171,7 @@ static void where_is(int tid, struct where *w)
 		w->at = errno == 0 || errno == ENOENT || errno == ESRCH ? AT_GONE : AT_UNKNOWN;
 		return;
 	}
-	if (lw__proc_read(path, w->line, sizeof(w->line)) <= 0) {
+	if (lw__proc_read_aside(path, w->line, sizeof(w->line)) <= 0) {
 		w->at = AT_UNKNOWN; /* no such file here: never signal blindly */
 		return;
 	}

@@ -3,6 +3,7 @@
  * dropped; lock records are never freed, so a stale pointer is still a
  * valid record. Used by the watchdog thread only. */
 #include "snapshot.h"
+#include "aside.h"
 #include "grow.h"
 #include "mem.h"
 #include "procfs.h"
@@ -127,14 +128,8 @@ void lw__snap_refresh_name(struct snap_thread *s)
 {
 	char path[64], buf[sizeof(s->name)];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", s->tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (lw__proc_read_aside(path, buf, sizeof(buf)) <= 0)
 		return;
-	ssize_t len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return;
-	buf[len] = 0;
 	buf[strcspn(buf, "\n")] = 0;
 	buf[sizeof(s->name) - 1] = 0; /* comm is at most 15 characters */
 	memcpy(s->name, buf, sizeof(s->name));
@@ -155,7 +150,8 @@ static char task_state(int tid)
 {
 	char path[64], buf[256];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	const char *f = lw__proc_read(path, buf, sizeof(buf)) > 0 ? lw__proc_stat_field(buf, 3) : NULL;
+	const char *f = lw__proc_read_aside(path, buf, sizeof(buf)) > 0 ? lw__proc_stat_field(buf, 3)
+									 : NULL;
 	return f ? *f : 0;
 }
 
@@ -166,18 +162,29 @@ static char task_state(int tid)
  * that ended with pthread_exit. */
 #define DENTS_BYTES 32768
 
-long lw__tasks_list(struct lw__task **tasks, size_t *cap)
+struct list_job {
+	struct lw__task **tasks;
+	size_t *cap;
+	long n;
+};
+
+/* in the reader thread (base/aside.h): the directory's descriptor is
+ * never one of the program's numbers */
+static void list_job(void *arg)
 {
+	struct list_job *j = arg;
+	struct lw__task **tasks = j->tasks;
+	size_t *cap = j->cap;
 	char *buf = lw__mem_alloc(DENTS_BYTES);
 	int fd = buf ? open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	long n = fd < 0 ? -1 : 0, got;
-	int pid = (int)getpid();
+	int pid = (int)getpid(), reader = lw__aside_tid();
 	while (n >= 0 && (got = syscall(SYS_getdents64, fd, buf, DENTS_BYTES)) != 0) {
 		for (long at = 0; got > 0 && at < got;) {
 			const struct dirent64 *e = (const void *)(buf + at);
 			at += e->d_reclen;
 			int tid = atoi(e->d_name);
-			if (tid <= 0 || (tid == pid && task_state(tid) == 'Z'))
+			if (tid <= 0 || tid == reader || (tid == pid && task_state(tid) == 'Z'))
 				continue;
 			if (lw__grow(tasks, cap, (size_t)n, sizeof(**tasks), 16) < 0) {
 				got = -1;
@@ -192,7 +199,14 @@ long lw__tasks_list(struct lw__task **tasks, size_t *cap)
 	if (fd >= 0)
 		close(fd);
 	lw__mem_free(buf);
-	return n;
+	j->n = n;
+}
+
+long lw__tasks_list(struct lw__task **tasks, size_t *cap)
+{
+	struct list_job j = { tasks, cap, -1 };
+	lw__aside(list_job, &j);
+	return j.n;
 }
 
 /* "running", or "NR ARG0 ... ARG5 SP PC" (numbers in hex but NR). */
@@ -202,14 +216,10 @@ int lw__task_read(struct lw__task *task)
 	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", task->tid);
 	task->blocked = 0;
 	task->raw[0] = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (lw__proc_read_aside(path, task->raw, sizeof(task->raw)) <= 0) {
+		task->raw[0] = 0;
 		return -1;
-	ssize_t len = read(fd, task->raw, sizeof(task->raw) - 1);
-	close(fd);
-	if (len <= 0)
-		return -1;
-	task->raw[len] = 0;
+	}
 	char *p = task->raw, *end;
 	long nr = strtol(p, &end, 10);
 	if (end == p || nr < 0)

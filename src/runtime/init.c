@@ -17,13 +17,14 @@
  *  10. lockwatch's own memory (lw__mem_mu)    base/mem.c (taken inside any
  *      of the others, and inside the watchdog's and health's)
  * The parent lets them go in reverse order; the child makes them afresh
- * (it is the only thread, and the one that took them). The watchdog's and
- * health's mutexes are never held across a call into the others: the
- * child only resets them. Every internal lock held counts in the guard
+ * (it is the only thread, and the one that took them). The watchdog's,
+ * health's and the reader's (base/aside.c) mutexes are never held across
+ * a call into the others: the child only resets them. Every internal lock held counts in the guard
  * (base/mutex.h); the child's reset steps do not, so both ends put the
  * forking thread's guard back as it was before prepare. */
 #include "init.h"
 #include "alloc.h"
+#include "aside.h"
 #include "chains.h"
 #include "deadlock.h"
 #include "deep.h"
@@ -94,6 +95,7 @@ static void at_fork_child(void)
 	lw__lock_atfork_child();
 	lw__sym_reset();
 	lw__watchdog_atfork_child();
+	lw__aside_atfork_child();
 	lw__verdict_register_forked();
 	lw__tls_guard = fork_guard;
 }

@@ -7,6 +7,7 @@
  * the figures of lw_health() (check/health.c); and it prints the log's
  * summaries of grouped reports a second after their last print. */
 #include "watchdog.h"
+#include "aside.h"
 #include "deadlock.h"
 #include "hang.h"
 #include "health.h"
@@ -80,11 +81,12 @@ static int program_gone(void)
 	 * thread's times (10,000 threads: 10,000 steps a look) */
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)getpid());
-	if (lw__proc_read(path, buf, sizeof(buf)) <= 0)
+	if (lw__proc_read_aside(path, buf, sizeof(buf)) <= 0)
 		return 0;
 	const char *state = lw__proc_stat_field(buf, 3), *threads = lw__proc_stat_field(buf, 20);
-	/* the thread count has the zombie in it */
-	return state && *state == 'Z' && threads && strtol(threads, NULL, 10) == 2;
+	/* the thread count has the zombie in it, and the reader (aside.h) */
+	return state && *state == 'Z' && threads &&
+	       strtol(threads, NULL, 10) == 2 + (lw__aside_tid() != 0);
 }
 
 static void *wd_main(void *arg)
@@ -92,6 +94,7 @@ static void *wd_main(void *arg)
 	(void)arg;
 	lw__guard_enter(); /* everything this thread does passes straight through */
 	prctl(PR_SET_NAME, LW__WATCHDOG_NAME); /* known as lockwatch's (snapshot.h) */
+	lw__aside_enable(); /* its /proc reads: no descriptor of the program's */
 	/* started late (watchdog.h), the tick stood still: move it now, so
 	 * the holds taken from here on are not one thread start older */
 	tick_now();

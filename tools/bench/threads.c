@@ -3,8 +3,8 @@
  * keep it locked while the main thread measures, else they let it go and
  * wait. Prints "row threads_rss_kib K" (the process's resident memory
  * with every thread started) and, when a thread named lw-watchdog exists,
- * "row watchdog_cpu_pct P" (its CPU time over SECONDS, percent of one
- * core). Run natively and under `lockwatch run` (tools/bench/threads.sh).
+ * "row watchdog_cpu_pct P" (its CPU time and its reader's, lw-reader,
+ * over SECONDS, percent of one core). Run natively and under `lockwatch run` (tools/bench/threads.sh).
  * usage: threads N hold|free SECONDS */
 #include <dirent.h>
 #include <pthread.h>
@@ -42,22 +42,27 @@ static long rss_kib(void)
 	return kib;
 }
 
-/* CPU seconds of the thread named lw-watchdog, or -1 when there is none. */
+/* CPU seconds of the threads named lw-watchdog and lw-reader (its /proc
+ * reads), or -1 when there is no watchdog. */
 static double watchdog_cpu(void)
 {
 	DIR *d = opendir("/proc/self/task");
 	struct dirent *e;
-	double s = -1;
+	double s = 0;
+	int watchdogs = 0;
 	while (d && (e = readdir(d)) != NULL) {
 		char path[300], buf[512];
 		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
 		FILE *f = fopen(path, "r");
 		if (!f)
 			continue;
-		int ours = fgets(buf, sizeof(buf), f) && strncmp(buf, "lw-watchdog", 11) == 0;
+		int got = fgets(buf, sizeof(buf), f) != NULL;
+		int watchdog = got && strncmp(buf, "lw-watchdog", 11) == 0;
+		int ours = watchdog || (got && strncmp(buf, "lw-reader", 9) == 0);
 		fclose(f);
 		if (!ours)
 			continue;
+		watchdogs += watchdog;
 		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
 		f = fopen(path, "r");
 		if (f && fgets(buf, sizeof(buf), f)) {
@@ -65,14 +70,14 @@ static double watchdog_cpu(void)
 			char *p = strrchr(buf, ')');
 			if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
 					&ut, &st) == 2)
-				s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+				s += (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 		}
 		if (f)
 			fclose(f);
 	}
 	if (d)
 		closedir(d);
-	return s;
+	return watchdogs ? s : -1;
 }
 
 int main(int argc, char **argv)
