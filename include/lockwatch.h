@@ -141,13 +141,13 @@ LW_API int lw_dlclose(void *handle);
 /* _exit(status), with option exitcode applied: ends the process at once
  * as _exit does (no exit handler, no stdio flush), with status exitcode
  * when this process reported an error. exit() needs nothing: lockwatch's
- * exit handler applies it. The force-included header routes the program's
- * _exit calls here (and, in C, _Exit); a vfork child keeps its own
- * status. */
+ * exit handler applies it. The force-included header routes the
+ * program's _exit and _Exit calls here (in C++ std::_Exit too); a vfork
+ * child keeps its own status. */
 LW_API void lw_exit(int status) __attribute__((__noreturn__));
 /* quick_exit(status), with option exitcode applied the same way (the
- * at_quick_exit handlers run, as with quick_exit). In C, the header routes
- * _Exit to lw_exit and, from C11 on, quick_exit here. */
+ * at_quick_exit handlers run, as with quick_exit). The header routes
+ * quick_exit here from C11 and C++11 on (std::quick_exit too). */
 LW_API void lw_quick_exit(int status) __attribute__((__noreturn__));
 
 LW_API int lw_mutex_init(lw_mutex_t *m, const pthread_mutexattr_t *attr);

@@ -22,7 +22,16 @@
 #define PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { { { __PTHREAD_MUTEX_INITIALIZER(PTHREAD_MUTEX_ERRORCHECK_NP) } }, 0 }
 
 /* a wrapper-API program ends with lw_exit where it would call _exit or
- * _Exit, and with lw_quick_exit where it would call quick_exit */
+ * _Exit, and with lw_quick_exit where it would call quick_exit (in C++,
+ * std:: names too: <cstdlib>, which undefines macros of those names, is
+ * read first) */
+#ifdef __cplusplus
+#include <cstdlib>
+namespace std {
+using ::lw_exit;
+using ::lw_quick_exit;
+}
+#endif
 #define _exit(status) lw_exit(status)
 #define _Exit(status) lw_exit(status)
 #define quick_exit(status) lw_quick_exit(status)

@@ -29,7 +29,8 @@
  * for every header it includes, as without lockwatch, under -std=c99, c11,
  * c17, gnu* and C++. The one difference: what <pthread.h>, <semaphore.h>
  * and the headers they include (<sched.h>, <time.h>, <sys/types.h>)
- * declare is the _GNU_SOURCE set, a superset of what the program asked for.
+ * declare is the _GNU_SOURCE set, a superset of what the program asked for;
+ * and in C++ <cstdlib> is read too (see _Exit below).
  * When a glibc header was already read (the header included explicitly
  * after the program's own #includes), it includes them as they are.
  */
@@ -74,6 +75,17 @@
 #endif
 #endif
 #include <lockwatch.h>
+/* In C++, _Exit and quick_exit are std:: names too, and <cstdlib>
+ * undefines macros of those names: it is read now, before they are
+ * defined below, and lw_exit and lw_quick_exit are made std:: names as
+ * well, so std::_Exit(s) and std::quick_exit(s) are routed too. */
+#ifdef __cplusplus
+#include <cstdlib>
+namespace std {
+using ::lw_exit;
+using ::lw_quick_exit;
+}
+#endif
 
 #ifdef LW__FEATURES_RESET
 #undef LW__FEATURES_RESET
@@ -153,13 +165,12 @@
  * (option exitcode). <unistd.h>'s own prototype, read after, names
  * lw_exit with the same type. */
 #define _exit(status) lw_exit(status)
-/* In C, _Exit and (C11 on, where the name is the standard's) quick_exit
- * too; in C++ they are std:: names, left alone. */
-#ifndef __cplusplus
+/* _Exit too, and quick_exit where the name is the standard's (C11 on,
+ * C++11 on; in C++ std::_Exit and std::quick_exit as well, above). */
 #define _Exit(status) lw_exit(status)
-#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#if (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L) ||                         \
+	(defined(__cplusplus) && __cplusplus >= 201103L)
 #define quick_exit(status) lw_quick_exit(status)
-#endif
 #endif
 
 #define pthread_cond_wait(c, m) lw_pthread_cond_wait_at((c), (m), LW__SITE)
