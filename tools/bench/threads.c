@@ -1,11 +1,13 @@
 /* threads.c - what many threads cost: memory per thread and the
  * watchdog's CPU. N threads each lock their own mutex; with `hold` they
  * keep it locked while the main thread measures, else they let it go and
- * wait. Prints "row threads_rss_kib K" (the process's resident memory
+ * wait (`free`: at a barrier, which lockwatch does not see; `pool`: on a
+ * condition variable, as a pool's idle workers do, waits it sees). Prints "row threads_rss_kib K" (the process's resident memory
  * with every thread started) and, when a thread named lw-watchdog exists,
  * "row watchdog_cpu_pct P" (its CPU time and its reader's, lw-reader,
- * over SECONDS, percent of one core). Run natively and under `lockwatch run` (tools/bench/threads.sh).
- * usage: threads N hold|free SECONDS */
+ * over SECONDS, percent of one core). Run natively and under `lockwatch
+ * run` (tools/bench/threads.sh).
+ * usage: threads N hold|free|pool SECONDS */
 #include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -14,7 +16,19 @@
 #include <unistd.h>
 
 static pthread_barrier_t started, done;
-static int hold;
+static int hold, pool;
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER;
+static int pool_done;
+
+/* an idle pool worker: waits on a condition variable until the end */
+static void pool_wait(void)
+{
+	pthread_mutex_lock(&pool_mu);
+	while (!pool_done)
+		pthread_cond_wait(&pool_cv, &pool_mu);
+	pthread_mutex_unlock(&pool_mu);
+}
 
 static void *worker(void *arg)
 {
@@ -23,7 +37,10 @@ static void *worker(void *arg)
 	if (!hold)
 		pthread_mutex_unlock(m);
 	pthread_barrier_wait(&started);
-	pthread_barrier_wait(&done);
+	if (pool)
+		pool_wait();
+	else
+		pthread_barrier_wait(&done);
 	if (hold)
 		pthread_mutex_unlock(m);
 	return NULL;
@@ -83,11 +100,12 @@ static double watchdog_cpu(void)
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: threads N hold|free SECONDS\n");
+		fprintf(stderr, "usage: threads N hold|free|pool SECONDS\n");
 		return 2;
 	}
 	int n = atoi(argv[1]), secs = atoi(argv[3]);
 	hold = strcmp(argv[2], "hold") == 0;
+	pool = strcmp(argv[2], "pool") == 0;
 	pthread_mutex_t *locks = calloc((size_t)n, sizeof(*locks));
 	pthread_t *t = calloc((size_t)n, sizeof(*t));
 	if (!locks || !t || n <= 0)
@@ -110,7 +128,14 @@ int main(int argc, char **argv)
 	if (c0 >= 0 && c1 >= 0 && secs > 0)
 		printf("row watchdog_cpu_pct %.1f\n", (c1 - c0) / secs * 100);
 	fflush(stdout);
-	pthread_barrier_wait(&done);
+	if (pool) {
+		pthread_mutex_lock(&pool_mu);
+		pool_done = 1;
+		pthread_cond_broadcast(&pool_cv);
+		pthread_mutex_unlock(&pool_mu);
+	} else {
+		pthread_barrier_wait(&done);
+	}
 	for (int i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
 	return 0;
