@@ -159,10 +159,10 @@ int lw_cnd_timedwait_at(cnd_t *c, mtx_t *m, const struct timespec *t, const lw_s
 LW__BODY_COND_WAIT(m, NULL, (LW__SITE(src)), LW_REAL_FN(cnd_timedwait)(c, m, t))
 
 int lw_sem_init_at(sem_t *sem, int pshared, unsigned value, const lw_site_t *src)
-LW__BODY_INIT(sem, NULL, LW__SEM, (LW__SITE(src)), LW_REAL_FN(sem_init)(sem, pshared, value))
+LW__BODY_INIT(sem, NULL, LW__SEM, (LW__SITE(src)), lw__op_sem_init(sem, pshared, value))
 
 int lw_sem_destroy_at(sem_t *sem, const lw_site_t *src)
-LW__BODY_DESTROY(sem, NULL, (LW__SITE(src)), LW_REAL_FN(sem_destroy)(sem))
+LW__BODY_DESTROY(sem, NULL, (LW__SITE(src)), lw__op_sem_destroy(sem))
 
 static LW__NOINLINE int slow_sem_wait(sem_t *sem, struct lw__site site_)
 LW__BODY_ACQUIRE_SLOW(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_wait)(sem)))

@@ -369,6 +369,24 @@ static inline void lw__op_reset(struct lw__thread *t, void *obj, struct lw__lock
 		lw__destroyed(t, obj);
 }
 
+/* sem_init and sem_destroy for real; one that works notes whether the
+ * semaphore was made with no unit (model/lock.h, lw__sem_event_note). */
+static inline int lw__op_sem_init(sem_t *sem, int pshared, unsigned value)
+{
+	int rc = LW_REAL_FN(sem_init)(sem, pshared, value);
+	if (rc == 0)
+		lw__sem_event_note(sem, value == 0);
+	return rc;
+}
+
+static inline int lw__op_sem_destroy(sem_t *sem)
+{
+	int rc = LW_REAL_FN(sem_destroy)(sem);
+	if (rc == 0)
+		lw__sem_event_note(sem, 0);
+	return rc;
+}
+
 /* The real function: in the preload library's fast bodies, straight from
  * the table (complete once any thread has state). */
 #ifdef LW_PRELOAD

@@ -164,10 +164,10 @@ LW__EXPORT int cnd_timedwait(cnd_t *c, mtx_t *m, const struct timespec *t)
 LW__BODY_COND_WAIT(m, NULL, (LW__SITE(NULL)), LW_REAL_FN(cnd_timedwait)(c, m, t))
 
 LW__EXPORT int sem_init(sem_t *sem, int pshared, unsigned value)
-LW__BODY_INIT(sem, NULL, LW__SEM, (LW__SITE(NULL)), LW_REAL_FN(sem_init)(sem, pshared, value))
+LW__BODY_INIT(sem, NULL, LW__SEM, (LW__SITE(NULL)), lw__op_sem_init(sem, pshared, value))
 
 LW__EXPORT int sem_destroy(sem_t *sem)
-LW__BODY_DESTROY(sem, NULL, (LW__SITE(NULL)), LW_REAL_FN(sem_destroy)(sem))
+LW__BODY_DESTROY(sem, NULL, (LW__SITE(NULL)), lw__op_sem_destroy(sem))
 
 static LW__NOINLINE int slow_sem_wait(sem_t *sem, struct lw__site site_)
 LW__BODY_ACQUIRE_SLOW(sem, NULL, LW__SEM, LW__WRITE, LW__SEM_RETRY(LW_REAL_FN(sem_wait)(sem)))

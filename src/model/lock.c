@@ -31,6 +31,7 @@ _Static_assert(offsetof(struct lw__lock, cold) + sizeof(void *) <= 64 &&
 
 struct lw__map lw__locks_by_addr;
 struct lw__init_site lw__init_sites[LW__INIT_SITES];
+const void *lw__sem_events[LW__INIT_SITES];
 #define by_addr lw__locks_by_addr
 static uint32_t next_id = 1;
 
@@ -125,6 +126,7 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	lw__store(&l->key, z ^ (z >> 31));
 	lw__store(&l->addr, addr);
 	lw__store(&l->site_pc, (uintptr_t)0); /* a reused record's is stale */
+	lw__store(&l->sem_event, (uint8_t)(kind == LW__SEM && lw__sem_event_noted(addr)));
 	struct lw__stats *stats = NULL;
 	if (lw__opt.stats && cold_of(l)) {
 		stats = lw__mem_calloc(1, sizeof(struct lw__stats));
@@ -220,6 +222,7 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 	if (l && l->kind == LW__UNKNOWN) {
 		/* named before its first use */
 		l->kind = (uint8_t)kind;
+		lw__store(&l->sem_event, (uint8_t)(kind == LW__SEM && lw__sem_event_noted(addr)));
 		if (!l->site_stack && !l->site_src)
 			set_site(l, site, stack);
 	} else if (!l || l->kind != kind) {

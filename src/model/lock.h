@@ -101,6 +101,9 @@ struct lw__lock {
 			      * chain with it on top (check/held.c), never cleared */
 	uint8_t referenced;  /* retired, and found by the last reuse scan in a
 			      * thread's held stack or wait (lock.c) */
+	uint8_t sem_event;   /* a semaphore made with no unit: its units are
+			      * posted work or events, not resources a thread
+			      * holds (lw__sem_event_note) */
 	int64_t ord;         /* position in the topological order, 0: none yet */
 	union {
 		struct lw__edge *via; /* breadth-first search parent edge */
@@ -315,6 +318,30 @@ static inline void lw__init_site_drop(const void *addr)
 	struct lw__init_site *e = lw__init_site_slot(addr);
 	if (lw__load(&e->addr) == addr)
 		lw__store(&e->addr, (const void *)NULL);
+}
+
+/* Semaphores made with no unit (sem_init with value 0: a work queue's or
+ * an event's, whose units producers post and consumers take as work),
+ * noted at their init for the record their first use makes (sem_event):
+ * a consumer that took units holds no resource while it waits again
+ * (check/stall.c), unlike a thread that took a pool's connection. Racy and
+ * lossy on purpose, as the init sites: a collision leaves a semaphore
+ * judged as a pool's. event 0 (made with units, or destroyed) drops it. */
+extern const void *lw__sem_events[LW__INIT_SITES];
+
+static inline void lw__sem_event_note(const void *addr, int event)
+{
+	const void **e = &lw__sem_events[((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 52];
+	if (event)
+		lw__store(e, addr);
+	else if (lw__load(e) == addr)
+		lw__store(e, (const void *)NULL);
+}
+
+static inline int lw__sem_event_noted(const void *addr)
+{
+	return lw__load(&lw__sem_events[((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >>
+					52]) == addr;
 }
 
 /* The record for a lock at addr, registering it (with kind and site) when
