@@ -84,13 +84,15 @@ int lw__out_stderr(void)
 	struct stat st;
 	int saved = errno, fd = -1;
 	if (fstat(2, &st) == 0) {
-		int fl = fcntl(2, F_GETFL);
-		if (err_open && st.st_dev == err_dev && st.st_ino == err_ino)
-			fd = 2;
-		else if (fl >= 0 && !S_ISSOCK(st.st_mode) &&
-			 (S_ISCHR(st.st_mode) || (fl & O_ACCMODE) == O_WRONLY ||
-			  ((fl & O_ACCMODE) == O_RDWR && (fl & O_APPEND))))
-			fd = 2;
+		if (err_open && st.st_dev == err_dev && st.st_ino == err_ino) {
+			fd = 2; /* the one it started with, a socket too */
+		} else {
+			int fl = fcntl(2, F_GETFL);
+			if (fl >= 0 && !S_ISSOCK(st.st_mode) &&
+			    (S_ISCHR(st.st_mode) || (fl & O_ACCMODE) == O_WRONLY ||
+			     ((fl & O_ACCMODE) == O_RDWR && (fl & O_APPEND))))
+				fd = 2;
+		}
 	}
 	errno = saved;
 	return fd;

@@ -313,21 +313,22 @@ static int holders_of(const struct snap_thread *s)
 	return n;
 }
 
-/* Is a long wait of s a matter for the log? Not on a semaphore made with
+/* Is a long wait of s (whose lock `holders` other threads hold, blocking
+ * it) a matter for the log? Not on a semaphore made with
  * no unit (a work queue's idle consumer, an event's waiter: its units are
  * posted work, not resources anyone holds), nor on one of whose units s
  * holds the only taken ones (it waits for a post, as CPython's condition
  * waiter does on its own lock). A pool's semaphore whose units other
  * threads hold, or that nobody holds at all (a unit never given back), is
  * told. */
-static int wait_worth_telling(const struct snap_thread *s)
+static int wait_worth_telling(const struct snap_thread *s, int holders)
 {
 	const struct lw__lock *l = s->waiting;
 	if (l->kind != LW__SEM)
 		return 1;
 	if (lw__load(&l->sem_event))
 		return 0;
-	return lw__snap_holds(s, l) < 0 || holders_of(s) > 0;
+	return lw__snap_holds(s, l) < 0 || holders > 0;
 }
 
 static void report_wait(struct snap_thread *s, uint64_t dur, uint64_t shape)
@@ -418,8 +419,9 @@ void lw__stall_check(uint32_t now)
 				/* The snapshot reads threads one after another: a holder
 				 * can let go between two reads. "Nobody holds it" is only
 				 * said of a wait that has lasted twice its threshold. */
-				if (lv > e->level && wait_worth_telling(s) &&
-				    (holders_of(s) > 0 ||
+				int holders = lv > e->level ? holders_of(s) : 0;
+				if (lv > e->level && wait_worth_telling(s, holders) &&
+				    (holders > 0 ||
 				     dur >= 2 * (uint64_t)threshold(s->waiting, EP_WAIT))) {
 					e->level = lv;
 					e->shape = shape_key(EP_WAIT, lv, s->wait_stack, s->waiting,

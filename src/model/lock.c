@@ -111,6 +111,12 @@ static struct lw__lock_cold *cold_of(struct lw__lock *l)
 	return c;
 }
 
+/* A semaphore's record starts with what its init said (lw__sem_event_note). */
+static uint8_t sem_event_of(const void *addr, int kind)
+{
+	return (uint8_t)(kind == LW__SEM && lw__sem_event_noted(addr));
+}
+
 static struct lw__lock *record_new(const void *addr, int kind, const struct lw__site *site,
 				   uint32_t stack)
 {
@@ -126,7 +132,7 @@ static struct lw__lock *record_new(const void *addr, int kind, const struct lw__
 	lw__store(&l->key, z ^ (z >> 31));
 	lw__store(&l->addr, addr);
 	lw__store(&l->site_pc, (uintptr_t)0); /* a reused record's is stale */
-	lw__store(&l->sem_event, (uint8_t)(kind == LW__SEM && lw__sem_event_noted(addr)));
+	lw__store(&l->sem_event, sem_event_of(addr, kind));
 	struct lw__stats *stats = NULL;
 	if (lw__opt.stats && cold_of(l)) {
 		stats = lw__mem_calloc(1, sizeof(struct lw__stats));
@@ -222,7 +228,7 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 	if (l && l->kind == LW__UNKNOWN) {
 		/* named before its first use */
 		l->kind = (uint8_t)kind;
-		lw__store(&l->sem_event, (uint8_t)(kind == LW__SEM && lw__sem_event_noted(addr)));
+		lw__store(&l->sem_event, sem_event_of(addr, kind));
 		if (!l->site_stack && !l->site_src)
 			set_site(l, site, stack);
 	} else if (!l || l->kind != kind) {

@@ -301,9 +301,16 @@ struct lw__init_site {
 };
 extern struct lw__init_site lw__init_sites[LW__INIT_SITES];
 
+/* The slot of addr in a table of LW__INIT_SITES (this one, and the
+ * semaphores made with no unit below). */
+static inline unsigned lw__init_slot(const void *addr)
+{
+	return (unsigned)(((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 52);
+}
+
 static inline struct lw__init_site *lw__init_site_slot(const void *addr)
 {
-	return &lw__init_sites[((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 52];
+	return &lw__init_sites[lw__init_slot(addr)];
 }
 
 static inline void lw__init_site_note(const void *addr, const lw_site_t *src)
@@ -331,7 +338,7 @@ extern const void *lw__sem_events[LW__INIT_SITES];
 
 static inline void lw__sem_event_note(const void *addr, int event)
 {
-	const void **e = &lw__sem_events[((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >> 52];
+	const void **e = &lw__sem_events[lw__init_slot(addr)];
 	if (event)
 		lw__store(e, addr);
 	else if (lw__load(e) == addr)
@@ -340,8 +347,7 @@ static inline void lw__sem_event_note(const void *addr, int event)
 
 static inline int lw__sem_event_noted(const void *addr)
 {
-	return lw__load(&lw__sem_events[((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull) >>
-					52]) == addr;
+	return lw__load(&lw__sem_events[lw__init_slot(addr)]) == addr;
 }
 
 /* The record for a lock at addr, registering it (with kind and site) when

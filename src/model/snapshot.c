@@ -216,10 +216,8 @@ int lw__task_read(struct lw__task *task)
 	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", task->tid);
 	task->blocked = 0;
 	task->raw[0] = 0;
-	if (lw__proc_read_aside(path, task->raw, sizeof(task->raw)) <= 0) {
-		task->raw[0] = 0;
+	if (lw__proc_read_aside(path, task->raw, sizeof(task->raw)) <= 0)
 		return -1;
-	}
 	char *p = task->raw, *end;
 	long nr = strtol(p, &end, 10);
 	if (end == p || nr < 0)
