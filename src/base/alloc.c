@@ -2,6 +2,7 @@
  * object that malloc resolves to, when it is neither libc nor the main
  * program, and the address range of its code. */
 #include "alloc.h"
+#include "object.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -46,26 +47,18 @@ static int is_libc(const char *path)
 
 void lw__alloc_init(void)
 {
-	Dl_info info;
+	struct lw__object o;
 	void *m = dlsym(RTLD_DEFAULT, "malloc");
-	if (!m || !dladdr(m, &info) || !info.dli_fname)
+	if (!m || !lw__object_of(m, &o))
 		return; /* nobody knows: leave it */
-	if (is_libc(info.dli_fname))
+	if (is_libc(o.name))
 		return;
 	/* another allocator: checked like the program, unless its own code is
 	 * found below (then its lock calls pass straight through) */
 	lw__alloc_foreign = 1;
-	if (!info.dli_fname[0])
+	if (!o.name[0])
 		return; /* the main program defines it: its code is all of it */
-	struct find f = { (uintptr_t)0, 0, 0 };
-	struct link_map *lm = NULL;
-	if (dladdr1(m, &info, (void **)&lm, RTLD_DL_LINKMAP) && lm) {
-		if (lm->l_name == NULL || lm->l_name[0] == 0)
-			return; /* the main program */
-		f.base = (uintptr_t)lm->l_addr;
-	} else {
-		return;
-	}
+	struct find f = { o.base, 0, 0 };
 	dl_iterate_phdr(code_range, &f);
 	if (f.lo < f.hi) {
 		lw__store(&lw__alloc_lo, f.lo);

@@ -33,6 +33,7 @@ static void *job_arg;
 static int job_errno;
 static unsigned posted, done;
 static LW__TLS int enabled;
+static LW__TLS int in_reader;
 
 /* Close every descriptor of this thread's own table (copies of the
  * program's, which would keep its pipes and sockets open); 0, or -1 when
@@ -65,6 +66,7 @@ static void *reader(void *arg)
 	lw__guard_enter(); /* everything this thread does passes straight through */
 	prctl(PR_SET_NAME, READER_NAME);
 	int ok = unshare(CLONE_FILES) == 0 && close_all() == 0;
+	in_reader = ok;
 	lw__mutex_lock(&mu);
 	reader_tid = ok ? (int)syscall(SYS_gettid) : 0;
 	state = ok ? 2 : -1;
@@ -161,6 +163,11 @@ ssize_t lw__proc_read_aside(const char *path, char *buf, size_t size)
 	struct read_job j = { path, buf, size, -1 };
 	lw__aside(read_job, &j);
 	return j.got;
+}
+
+int lw__aside_private(void)
+{
+	return in_reader;
 }
 
 int lw__aside_tid(void)

@@ -25,6 +25,9 @@ void lw__aside_enable(void);
  * thread's identity (/proc/thread-self, gettid). */
 void lw__aside(void (*fn)(void *), void *arg);
 
+/* 1 in the reader thread (a job run aside), else 0. */
+int lw__aside_private(void);
+
 /* lw__proc_read (procfs.h) through lw__aside. */
 ssize_t lw__proc_read_aside(const char *path, char *buf, size_t size);
 

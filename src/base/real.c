@@ -2,6 +2,7 @@
  * library (static pointers to libc) and, with LW_PRELOAD, into the preload
  * library (looked up past ourselves with dlsym/dlvsym). */
 #include "real.h"
+#include "object.h"
 
 #include <dlfcn.h>
 
@@ -32,8 +33,7 @@ static void *next_of(const char *name, const char *ver)
 {
 	void *any = dlsym(RTLD_NEXT, name);
 	void *at = ver ? dlvsym(RTLD_NEXT, name, ver) : NULL;
-	Dl_info a, b;
-	if (!at || (any && dladdr(any, &a) && dladdr(at, &b) && a.dli_fbase != b.dli_fbase))
+	if (!at || (any && any != at && !lw__object_same(any, at)))
 		return any;
 	return at;
 }

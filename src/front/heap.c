@@ -24,6 +24,7 @@
  * liblockwatch-preload.so. */
 #include "guard.h"
 #include "lock.h"
+#include "object.h"
 #include "pages.h"
 
 #include <dlfcn.h>
@@ -130,11 +131,9 @@ static size_t usable(void *p)
 {
 	int st = lw__load_acq(&usable_state);
 	if (st == 0) {
-		Dl_info a, b;
 		size_t (*u)(void *) = (size_t (*)(void *))resolve("malloc_usable_size");
 		void *f = resolve("free");
-		st = u && f && dladdr((void *)u, &a) && dladdr(f, &b) && a.dli_fbase == b.dli_fbase
-			     ? 1 : -1;
+		st = u && f && lw__object_same((void *)u, f) ? 1 : -1;
 		lw__store(&real_usable, u);
 		lw__store_rel(&usable_state, st);
 	}
@@ -256,10 +255,9 @@ static __attribute__((noinline)) void delete_resolve(void)
 {
 	lw__guard_enter();
 	for (int i = 0; i < N_DELETE; i++) {
-		Dl_info info;
+		struct lw__object o;
 		void *f = resolve(delete_names[i]);
-		int std = !f || (dladdr(f, &info) && info.dli_fname &&
-				 strstr(info.dli_fname, "libstdc++"));
+		int std = !f || (lw__object_of(f, &o) && strstr(o.name, "libstdc++"));
 		lw__store(&delete_next[i], f);
 		lw__store_rel(&delete_how[i], (uint8_t)(std ? HOW_FREE : HOW_NEXT));
 	}

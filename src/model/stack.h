@@ -14,8 +14,18 @@
 
 #define LW__STACK_MAX 64
 
-/* Load the unwinder; once, at start-up. */
+/* Load the unwinders; once, at start-up. Their set-up (libunwind's own
+ * start-up, its pipes and caches) is made then only where it must be;
+ * else by lw__stack_setup_late, and until then every capture is made with
+ * glibc's backtrace() and no blocked thread's stack is read. */
 void lw__stack_init(void);
+
+/* The watchdog, before its first look: the set-up, made by its reader
+ * thread (base/aside.h). Once; nothing when made already. */
+void lw__stack_setup_late(void);
+
+/* Fork: a child of a set-up under way never makes its own. */
+void lw__stack_atfork_child(void);
 
 /* Forget the unwinder's cached rules (after a library was unloaded). */
 void lw__stack_flush(void);
@@ -40,7 +50,9 @@ int lw__stack_at(uintptr_t sp, uintptr_t pc, uintptr_t *pcs, int max);
  * its stack as copied then. */
 struct lw__sample;
 int lw__stack_at_sample(const struct lw__sample *s, uintptr_t *pcs, int max);
-void lw__stack_at_init(void); /* from lw__stack_init */
+/* From lw__stack_init (load: dlopen, dlsym) and its set-up. */
+void lw__stack_at_load(void);
+void lw__stack_at_setup(void);
 
 /* Intern raw pcs (with an optional site). Returns the id or 0. */
 uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *site);

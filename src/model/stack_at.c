@@ -337,7 +337,11 @@ static int find_fp(uintptr_t ip, uintptr_t sp, int exact, uintptr_t *fp)
 
 /* ---- the walk ----------------------------------------------------------- */
 
-void lw__stack_at_init(void)
+/* What lw__stack_at_load found, for lw__stack_at_setup. */
+static unw_addr_space_t (*create_as)(unw_accessors_t *, int);
+static int (*as_policy)(unw_addr_space_t, unw_caching_policy_t);
+
+void lw__stack_at_load(void)
 {
 	unw_word_t probe = 1;
 	if (peek((uintptr_t)&probe, &probe, sizeof(probe)) != 0)
@@ -345,16 +349,18 @@ void lw__stack_at_init(void)
 	void *h = dlopen("libunwind-x86_64.so.8", RTLD_NOW | RTLD_LOCAL);
 	if (!h)
 		return;
-	unw_addr_space_t (*create)(unw_accessors_t *, int) =
-		(unw_addr_space_t(*)(unw_accessors_t *, int))dlsym(h, "_Ux86_64_create_addr_space");
-	int (*policy)(unw_addr_space_t, unw_caching_policy_t) =
-		(int (*)(unw_addr_space_t, unw_caching_policy_t))dlsym(h, "_Ux86_64_set_caching_policy");
+	create_as = (unw_addr_space_t(*)(unw_accessors_t *, int))dlsym(h, "_Ux86_64_create_addr_space");
+	as_policy = (int (*)(unw_addr_space_t, unw_caching_policy_t))dlsym(h, "_Ux86_64_set_caching_policy");
 	u.init_remote = (int (*)(unw_cursor_t *, unw_addr_space_t, void *))dlsym(h, "_Ux86_64_init_remote");
 	u.step = (int (*)(unw_cursor_t *))dlsym(h, "_Ux86_64_step");
 	u.get_reg = (int (*)(unw_cursor_t *, unw_regnum_t, unw_word_t *))dlsym(h, "_Ux86_64_get_reg");
 	u.search = (int (*)(unw_addr_space_t, unw_word_t, unw_dyn_info_t *, unw_proc_info_t *, int,
 			    void *))dlsym(h, "_Ux86_64_dwarf_search_unwind_table");
-	if (!create || !policy || !u.init_remote || !u.step || !u.get_reg || !u.search)
+}
+
+void lw__stack_at_setup(void)
+{
+	if (!create_as || !as_policy || !u.init_remote || !u.step || !u.get_reg || !u.search)
 		return;
 	static unw_accessors_t acc = {
 		.find_proc_info = find_proc_info,
@@ -366,10 +372,12 @@ void lw__stack_at_init(void)
 		.resume = resume,
 		.get_proc_name = get_proc_name,
 	};
-	unw_addr_space_t as = create(&acc, 0);
+	/* libunwind's start-up (its validation pipe: in the descriptor
+	 * table of the thread that runs this, see unwind.c) */
+	unw_addr_space_t as = create_as(&acc, 0);
 	/* no cache: nothing shared, no lock (the watchdog alone walks) */
-	if (as && policy(as, UNW_CACHE_NONE) == 0)
-		u.as = as;
+	if (as && as_policy(as, UNW_CACHE_NONE) == 0)
+		lw__store_rel(&u.as, as);
 }
 
 static int walk(struct regs r, uintptr_t *pcs, int max);
@@ -389,7 +397,7 @@ int lw__stack_at_sample(const struct lw__sample *s, uintptr_t *pcs, int max)
 static int walk(struct regs r, uintptr_t *pcs, int max)
 {
 	uintptr_t pc = r.pc;
-	if (!u.as || !pcs || max <= 0)
+	if (!lw__load_acq(&u.as) || !pcs || max <= 0)
 		return 0;
 	if (max > LW__STACK_MAX)
 		max = LW__STACK_MAX;

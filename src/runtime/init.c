@@ -34,6 +34,7 @@
 #include "lock.h"
 #include "misuse.h"
 #include "mutex.h"
+#include "object.h"
 #include "options.h"
 #include "order.h"
 #include "order_line.h"
@@ -96,6 +97,7 @@ static void at_fork_child(void)
 	lw__sym_reset();
 	lw__watchdog_atfork_child();
 	lw__aside_atfork_child();
+	lw__stack_atfork_child();
 	lw__verdict_register_forked();
 	lw__tls_guard = fork_guard;
 }
@@ -136,10 +138,8 @@ static void at_exit(void)
 static int dormant(void)
 {
 #ifdef LW_SHARED
-	Dl_info first, self;
 	void *p = dlsym(RTLD_DEFAULT, "lw_version");
-	return p && dladdr(p, &first) && dladdr((void *)lw__init, &self) &&
-	       first.dli_fbase != self.dli_fbase;
+	return p && !lw__object_same(p, (void *)lw__init);
 #else
 	return 0;
 #endif

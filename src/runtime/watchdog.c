@@ -17,6 +17,7 @@
 #include "procfs.h"
 #include "report.h"
 #include "snapshot.h"
+#include "stack.h"
 #include "stall.h"
 
 #include <errno.h>
@@ -113,6 +114,9 @@ static void *wd_main(void *arg)
 		if (wd_stop)
 			break;
 		lw__mutex_unlock(&wd_mu);
+		/* before the first look, not at the start: a short program's
+		 * exit never waits for it */
+		lw__stack_setup_late(); /* libunwind's start-up, by the reader (stack.h) */
 		look();
 		if (lw__unlikely(program_gone())) {
 			/* what glibc does in the last thread: exit(0), whose

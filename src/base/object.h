@@ -1,0 +1,20 @@
+/* object.h - which loaded object (the program, a shared library) holds an
+ * address, cheaply (object.c). */
+#ifndef LW_OBJECT_H
+#define LW_OBJECT_H
+
+#include "common.h"
+
+struct lw__object {
+	const void *id;   /* the same for two addresses of one object */
+	const char *name; /* its file as the loader names it; "" for the program */
+	uintptr_t base;   /* its load bias */
+};
+
+/* 1 and *o when addr lies in a loaded object, else 0. */
+int lw__object_of(const void *addr, struct lw__object *o);
+
+/* 1 when both addresses lie in one loaded object. */
+int lw__object_same(const void *a, const void *b);
+
+#endif
