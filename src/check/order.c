@@ -21,6 +21,7 @@
 #include "name.h"
 #include "mutex.h"
 #include "report.h"
+#include "stack.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +126,8 @@ static uint64_t mix(uint64_t x)
 }
 
 /* The shape of a cycle, which its report is grouped by: for every edge,
- * the stacks that took its two locks (depot ids: the same code path), how
+ * the stacks that took its two locks (as code: the same code path, where
+ * ever its library was loaded; stack.h), how
  * (read, timed), and the kind and variable (name.h) of its `from` lock;
  * each edge paired with the next one, summed, so that where the ring
  * starts does not matter; its length and its verdict. Not the locks
@@ -138,8 +140,8 @@ static uint64_t shape_key(const struct lw__cycle_edge *cyc, size_t n, const stru
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct lw__edge_info *e = &cyc[i].info;
-		uint64_t x = lw__fnv_word(LW__FNV_BASIS, e->from_stack);
-		x = lw__fnv_word(x, e->to_stack);
+		uint64_t x = lw__fnv_word(LW__FNV_BASIS, lw__stack_code_key(e->from_stack));
+		x = lw__fnv_word(x, lw__stack_code_key(e->to_stack));
 		x = lw__fnv_word(x, (uint64_t)(e->from_read != 0) | (uint64_t)(e->to_read != 0) << 1 |
 					    (uint64_t)(e->from_timed != 0) << 2 |
 					    (uint64_t)(e->to_timed != 0) << 3);

@@ -204,7 +204,7 @@ static uint64_t shape_key(int kind, int lv, uint32_t stack, const struct lw__loc
 {
 	uint64_t x = lw__fnv_word(LW__FNV_BASIS, (uint64_t)kind);
 	x = lw__fnv_word(x, (uint64_t)lv);
-	x = lw__fnv_word(x, stack);
+	x = lw__fnv_word(x, lw__stack_code_key(stack)); /* as code: stack.h */
 	x = lw__fnv_word(x, l->kind);
 	x = lw__fnv_word(x, (uint64_t)mode);
 	return lw__fnv_word(x, lw__lock_var_key(l)) | 1;

@@ -6,7 +6,9 @@
  * found by content through a chained hash table and by id through an
  * array, all under one mutex taken through the real-function table. */
 #include "stack.h"
+#include "hash.h"
 #include "mem.h"
+#include "object.h"
 #include "mutex.h"
 #include "options.h"
 #include "real.h"
@@ -23,6 +25,7 @@ struct entry {
 	uint64_t hash;
 	uintptr_t site_pc;  /* the header's call site, all zero when there is none */
 	const lw_site_t *src;
+	uint64_t code_key;  /* lw__stack_code_key, 0 until asked */
 	uint32_t id;
 	uint32_t n;         /* frames in pcs */
 	uintptr_t pcs[];
@@ -162,6 +165,7 @@ uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *si
 		struct entry *e = chunk_alloc(sz);
 		if (e) {
 			e->hash = h;
+			e->code_key = 0;
 			e->n = (uint32_t)n;
 			if (site) {
 				e->site_pc = site->pc;
@@ -229,3 +233,44 @@ void lw__stack_memory(size_t *stacks, size_t *bytes)
 	depot_unlock();
 }
 
+/* One address as the code (or data) it is in: its object's file and the
+ * offset in it, the same wherever the loader put the object; the address
+ * itself when no loaded object holds it (unloaded since, JIT code). */
+static uint64_t code_word(uint64_t x, uintptr_t addr, uintptr_t look_at)
+{
+	struct lw__object o;
+	if (!addr || !lw__object_of((const void *)look_at, &o))
+		return lw__fnv_word(x, addr);
+	x = lw__fnv_word(x, lw__fnv_str(o.name, 4096));
+	return lw__fnv_word(x, addr - o.base);
+}
+
+uint64_t lw__stack_code_key(uint32_t id)
+{
+	uintptr_t pcs[LW__STACK_MAX];
+	struct lw__site site;
+	struct entry *e = NULL;
+	uint64_t key = 0;
+	int n = 0;
+	depot_lock();
+	if (id != 0 && id <= n_ids) {
+		e = by_id[id - 1];
+		key = lw__load(&e->code_key);
+		n = (int)e->n;
+		memcpy(pcs, e->pcs, (size_t)n * sizeof(uintptr_t));
+		site.pc = e->site_pc;
+		site.src = e->src;
+	}
+	depot_unlock();
+	if (!e || key)
+		return key;
+	/* outside the depot's lock: the loader's may be taken */
+	key = lw__fnv_word(LW__FNV_BASIS, (uint64_t)n);
+	for (int i = 0; i < n; i++)
+		key = code_word(key, pcs[i], pcs[i] - (i > 0)); /* return addresses: the call */
+	key = code_word(key, site.pc, site.pc);
+	key = code_word(key, (uintptr_t)site.src, (uintptr_t)site.src);
+	key |= 1;
+	lw__store(&e->code_key, key);
+	return key;
+}

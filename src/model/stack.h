@@ -61,6 +61,13 @@ uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *si
  * Returns the number of frames, 0 for an unknown id. */
 int lw__stack_get(uint32_t id, uintptr_t *pcs, int max, struct lw__site *site);
 
+/* What stack `id` ran, as code: each frame as its object's file and the
+ * offset in it, so that the same code loaded elsewhere (a plugin loaded
+ * again) has the same key, which its raw addresses do not. Nonzero; 0
+ * for an unknown id. Symbolises nothing, but may ask the loader (not
+ * under a lock of lockwatch's, nor in a signal handler). */
+uint64_t lw__stack_code_key(uint32_t id);
+
 /* Distinct stacks and bytes in the depot. */
 void lw__stack_memory(size_t *stacks, size_t *bytes);
 

@@ -4,9 +4,9 @@
  * symbolising (symbols.c, symbols_data.c, symbols_cache.c). One libdwfl
  * session over the running process's own modules, built on first use from
  * the calling thread's /proc maps and rebuilt after lw__sym_reset(). An address outside
- * every known module makes one refresh of the module list per call, and
- * only when the dynamic loader's counts of loaded and unloaded objects
- * changed since the list was read. */
+ * every known module makes one rebuild of the session per call, and only
+ * when the dynamic loader's counts of loaded and unloaded objects changed
+ * since the list was read. */
 #include "symbols_session.h"
 #include "debuginfo.h"
 #include "mutex.h"
@@ -116,6 +116,16 @@ Dwfl_Module *lw__sym_module(uintptr_t a, int *refreshed)
 		unsigned long long adds, subs;
 		dl_counts(&adds, &subs);
 		if (adds != seen_adds || subs != seen_subs) {
+			/* a fresh session, not the old one re-read: its modules
+			 * keep their files mapped (libdw reads them so), and
+			 * /proc's maps show such a mapping as part of the module
+			 * whose file it is: a library loaded again at another
+			 * address got a module starting at libdw's old mapping of
+			 * it, and not one of its names */
+			dwfl_end(dwfl);
+			dwfl = dwfl_begin(&dwfl_cbs);
+			if (!dwfl)
+				return NULL;
 			dwfl_report_self();
 			m = dwfl_addrmodule(dwfl, a);
 		}

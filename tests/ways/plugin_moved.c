@@ -1,0 +1,61 @@
+/* plugin_moved.c - a host loads a plugin (plugins/plug_abba.c, whose
+ * transfer() takes its two locks in opposite orders, one thread after
+ * the other: a lock-order cycle, never a deadlock here), unloads it, and
+ * loads it again, where the loader puts it elsewhere (a page of the
+ * host's own now lies where it was, as any mapping made meanwhile may).
+ * The same code took the same variables' locks both times: one bug, one
+ * report, its second instance grouped with it. Before, the groups were
+ * keyed by return addresses, which the move changes: two reports. The
+ * host and the plugin of each form are found next to each other:
+ * ways_plugin_moved_FORM -> libplug_abba_FORM.so. Runs correctly
+ * natively; exits 3 if the plugin did not move (the test would not test). */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static void *run_plugin(int round)
+{
+	char exe[4096], path[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *form = strrchr(exe, '_'), *dir = strrchr(exe, '/');
+	if (!form || !dir)
+		return NULL;
+	*dir = '\0';
+	snprintf(path, sizeof(path), "%s/libplug_abba_%s.so", exe, form + 1);
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		fprintf(stderr, "cannot load %s: %s\n", path, dlerror());
+		return NULL;
+	}
+	long (*transfer)(int) = (long (*)(int))dlsym(h, "plugin_transfer");
+	Dl_info at;
+	if (!transfer || !dladdr((void *)transfer, &at))
+		return NULL;
+	printf("round %d: balance %ld\n", round, transfer(round));
+	fflush(stdout);
+	return dlclose(h) == 0 ? at.dli_fbase : NULL;
+}
+
+int main(void)
+{
+	void *first = run_plugin(1);
+	if (!first)
+		return 1;
+	/* where the plugin was: a page of the host's now */
+	void *page = mmap(first, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			  -1, 0);
+	if (page != first)
+		return 3;
+	void *second = run_plugin(2);
+	if (!second)
+		return 1;
+	if (second == first)
+		return 3;
+	puts("the plugin moved; the host's work is done");
+	return 0;
+}
