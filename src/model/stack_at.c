@@ -304,8 +304,30 @@ static int calls(uintptr_t ret, uintptr_t f)
 
 #define FP_SCAN 16384 /* bytes above the stack pointer searched */
 
+/* How well the word pair at slot (saved frame pointer fp, return address
+ * ret) fits as a frame's link: 2 when the caller's own link checks out
+ * too (fp points above the slot, and the word after it returns into a
+ * call of the function ret is in: the caller keeps a frame pointer), 1
+ * when fp at least points above the slot, else 0. A stale pair left among
+ * a frame's locals by an earlier call scores lower than the real one. */
+static int link_score(uintptr_t slot, uintptr_t fp, uintptr_t ret)
+{
+	if (fp <= slot || fp - slot >= FP_SCAN || fp & 7)
+		return 0;
+	unw_proc_info_t ci;
+	struct regs none;
+	uintptr_t next;
+	memset(&none, 0, sizeof(none));
+	if (find_proc_info(u.as, ret - 1, &ci, 0, &none) != 0 ||
+	    peek(fp + sizeof(uintptr_t), &next, sizeof(next)) != 0)
+		return 1;
+	return calls(next, ci.start_ip) ? 2 : 1;
+}
+
 /* The frame pointer of the frame at return address (or pc, when exact)
- * ip whose stack pointer is sp: where its saved-frame-pointer slot is. */
+ * ip whose stack pointer is sp: where its saved-frame-pointer slot is,
+ * the best fitting of the slots followed by a return address that calls
+ * this function, the lowest of equals. */
 static int find_fp(uintptr_t ip, uintptr_t sp, int exact, uintptr_t *fp)
 {
 	unw_proc_info_t pi;
@@ -314,25 +336,33 @@ static int find_fp(uintptr_t ip, uintptr_t sp, int exact, uintptr_t *fp)
 	if (sp & 7 || find_proc_info(u.as, exact ? ip : ip - 1, &pi, 0, &none) != 0)
 		return 0;
 	uintptr_t words[512];
+	int best = -1;
 	for (uintptr_t base = sp; base < sp + FP_SCAN; base += sizeof(words)) {
 		size_t n = sizeof(words) / sizeof(words[0]);
 		/* a page at a time, up to where the stack ends */
 		size_t page = 4096 - (base & 4095);
 		if (peek(base, words, sizeof(words)) != 0) {
 			if (page >= sizeof(words) || peek(base, words, page) != 0)
-				return 0;
+				break;
 			n = page / sizeof(words[0]);
 		}
-		for (size_t i = 0; i + 1 < n; i++)
-			if (calls(words[i + 1], pi.start_ip)) {
-				*fp = base + i * sizeof(uintptr_t);
-				return 1;
+		for (size_t i = 0; i + 1 < n; i++) {
+			if (!calls(words[i + 1], pi.start_ip))
+				continue;
+			uintptr_t slot = base + i * sizeof(uintptr_t);
+			int score = link_score(slot, words[i], words[i + 1]);
+			if (score > best) {
+				best = score;
+				*fp = slot;
+				if (score == 2)
+					return 1;
 			}
+		}
 		if (n < sizeof(words) / sizeof(words[0]))
-			return 0;
+			break;
 		base -= sizeof(uintptr_t); /* the last word, with its successor */
 	}
-	return 0;
+	return best >= 0;
 }
 
 /* ---- the walk ----------------------------------------------------------- */
