@@ -120,29 +120,56 @@ void lw__aside_enable(void)
 	enabled = 1;
 }
 
-void lw__aside(void (*fn)(void *), void *arg)
+/* Hand fn(arg) to the reader, once it is done with a job posted before;
+ * mu held. Returns the job's number. */
+static unsigned post(void (*fn)(void *), void *arg)
 {
-	if (!enabled) {
-		fn(arg);
-		return;
-	}
-	if (lw__load(&state) == 0)
-		start();
-	lw__mutex_lock(&mu);
-	if (state != 2) {
-		lw__mutex_unlock(&mu);
-		fn(arg);
-		return;
-	}
+	while (posted != done)
+		LW_REAL_FN(pthread_cond_wait)(&cv, &mu.m);
 	job_fn = fn;
 	job_arg = arg;
 	unsigned n = ++posted;
 	pthread_cond_broadcast(&cv);
+	return n;
+}
+
+/* 1 with mu held when the reader runs, to post to; else 0, mu free (the
+ * caller runs the job itself). */
+static int reader_ready(void)
+{
+	if (!enabled)
+		return 0;
+	if (lw__load(&state) == 0)
+		start();
+	lw__mutex_lock(&mu);
+	if (state == 2)
+		return 1;
+	lw__mutex_unlock(&mu);
+	return 0;
+}
+
+void lw__aside(void (*fn)(void *), void *arg)
+{
+	if (!reader_ready()) {
+		fn(arg);
+		return;
+	}
+	unsigned n = post(fn, arg);
 	while (done != n)
 		LW_REAL_FN(pthread_cond_wait)(&cv, &mu.m);
 	int err = job_errno;
 	lw__mutex_unlock(&mu);
 	errno = err;
+}
+
+void lw__aside_post(void (*fn)(void *), void *arg)
+{
+	if (!reader_ready()) {
+		fn(arg);
+		return;
+	}
+	post(fn, arg);
+	lw__mutex_unlock(&mu);
 }
 
 struct read_job {

@@ -252,7 +252,12 @@ void lw__stack_setup_late(void)
 	if (!lw__load(&setup_state) &&
 	    __atomic_compare_exchange_n(&setup_state, &expected, 1, 0, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
-		lw__aside(setup_job, NULL);
+		lw__aside_post(setup_job, NULL);
+}
+
+int lw__stack_unwinder_wanted(void)
+{
+	return lw__unlikely(captures > GLIBC_CAPTURES) && !lw__load(&setup_state);
 }
 
 void lw__stack_atfork_child(void)
@@ -286,10 +291,11 @@ void lw__stack_init(void)
 	 * thread that captures often moves to unw_backtrace, which keeps a
 	 * 256 KiB cache in every thread that uses it: a thousand threads
 	 * that each take a lock or two cost no cache (270 MB with it).
-	 * There the set-up waits for the watchdog's first look (a process
-	 * that never has a second thread taking locks, or ends before that
-	 * look, never needs libunwind: about 1 ms less at its start), and is
-	 * made by its reader thread, whose descriptor table is its own
+	 * There the set-up waits for the watchdog's start (a second thread's
+	 * first lock, or a thread's capture past the first GLIBC_CAPTURES: a
+	 * process that never has either never needs libunwind, about 1 ms
+	 * less at its start), and is made by its reader thread while the
+	 * watchdog goes on, in a descriptor table of the reader's own
 	 * (base/aside.h), unless a seccomp filter is in place (the reader's
 	 * unshare may be refused: set up now, as without _dl_find_object).
 	 * Everything that takes the loader's lock (dlopen, dlsym) is done
@@ -314,6 +320,8 @@ int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc)
 	if (max > LW__STACK_MAX)
 		max = LW__STACK_MAX;
 	int (*unw)(void **, int) = lw__load_acq(&unw_fn);
+	if (!unw && glibc_first && captures <= GLIBC_CAPTURES)
+		captures++; /* past GLIBC_CAPTURES: the set-up is wanted */
 	int n = unw && (!glibc_first || ++captures > GLIBC_CAPTURES) && !from_unwinder(skip_to_pc)
 			? unw(buf, max + 8)
 			: backtrace(buf, max + 8);

@@ -15,8 +15,10 @@ b=$(cd "${1:-$top/build}" && pwd)
 shift || true
 rows=${*:-table_16 table_64 table_1k table_100k try_1k coupling striped fanout_256 fanout_16k}
 n1=${N1:-100000} n2=${N2:-300000}
+# watchdog_ms=10000: no watchdog look (nor libunwind's set-up before the
+# first) in either run, whose lengths differ: they are not the fast path
 count() { # preload prog row n
-	env LOCKWATCH_OPTIONS= ${1:+LD_PRELOAD=$1} valgrind --tool=callgrind \
+	env LOCKWATCH_OPTIONS=watchdog_ms=10000 ${1:+LD_PRELOAD=$1} valgrind --tool=callgrind \
 		--callgrind-out-file=/dev/null "$2" --child --only "$3" --count "$4" 2>&1 >/dev/null |
 		sed -n 's/.*Collected : //p'
 }
