@@ -162,16 +162,6 @@ void lw__aside(void (*fn)(void *), void *arg)
 	errno = err;
 }
 
-void lw__aside_post(void (*fn)(void *), void *arg)
-{
-	if (!reader_ready()) {
-		fn(arg);
-		return;
-	}
-	post(fn, arg);
-	lw__mutex_unlock(&mu);
-}
-
 struct read_job {
 	const char *path;
 	char *buf;

@@ -25,10 +25,6 @@ void lw__aside_enable(void);
  * thread's identity (/proc/thread-self, gettid). */
 void lw__aside(void (*fn)(void *), void *arg);
 
-/* The same without waiting for fn: the caller goes on while the reader
- * runs it (a later lw__aside waits for it first). */
-void lw__aside_post(void (*fn)(void *), void *arg);
-
 /* 1 in the reader thread (a job run aside), else 0. */
 int lw__aside_private(void);
 

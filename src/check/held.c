@@ -120,8 +120,6 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 	if (!lw__load(&l->seen) && l->kind != LW__SEM)
 		lw__store(&l->seen, 1);
 	uint32_t st = lw__stack_capture(s);
-	if (lw__unlikely(lw__stack_unwinder_wanted()))
-		lw__watchdog_want(1); /* it sets libunwind up (stack.h) */
 	if (edges && lw__held_depth(t))
 		lw__order_check(t, l, mode, st);
 	else if (mode & LW__ACQ_TIMED)

@@ -14,20 +14,16 @@
 
 #define LW__STACK_MAX 64
 
-/* Load the unwinders; once, at start-up. Their set-up (libunwind's own
- * start-up, its pipes and caches) is made then only where it must be;
- * else by lw__stack_setup_late, and until it is done every capture is
- * made with glibc's backtrace() and no blocked thread's stack is read. */
+/* Load the unwinders and set libunwind up; once, at start-up. The remote
+ * interface's set-up (stack_at.c) is made then only where it must be;
+ * else by lw__stack_setup_late, and until then no blocked thread's stack
+ * is read. */
 void lw__stack_init(void);
 
-/* The watchdog, at its start: the set-up, handed to its reader thread
- * (base/aside.h), not waited for. Once; nothing when made already. */
+/* The watchdog, before its first look: the remote interface's set-up,
+ * made by its reader thread (base/aside.h). Once; nothing when made
+ * already. */
 void lw__stack_setup_late(void);
-
-/* 1 when this thread has made its captures with glibc's backtrace() and
- * would now use libunwind, not set up yet (nor being set up): the
- * watchdog, which sets it up, is wanted. */
-int lw__stack_unwinder_wanted(void);
 
 /* Fork: a child of a set-up under way never makes its own. */
 void lw__stack_atfork_child(void);

@@ -54,11 +54,11 @@ void lw__stack_flush(void)
  * "re-opens" it by closing that number first, which by then may be the
  * program's own file. So lockwatch replaces the local address space's
  * memory reader with one that asks the kernel directly (process_vm_readv
- * on its own process: no descriptor); the pipe libunwind opened at
- * start-up, which nothing reads any more, is left in the reader thread's
- * own descriptor table (base/aside.h) or, when set up at start-up, closed
- * at once. Where the kernel call is refused (a seccomp filter), libunwind
- * is not used at all. */
+ * on its own process: no descriptor), and closes the pipe libunwind
+ * opened at start-up, which nothing reads any more (the remote
+ * interface's is left in the reader thread's own descriptor table,
+ * base/aside.h). Where the kernel call is refused (a seccomp filter),
+ * libunwind is not used at all. */
 
 /* Set of the descriptors open now, 0..1023, one bit each (at start-up). */
 static void fds_open(uint64_t set[16])
@@ -147,8 +147,8 @@ static int unw_no_pipe(void *space)
 	unw_word_t probe;
 	if (!loaded.get_acc || read_word((uintptr_t)&probe, &probe) != 0)
 		return -1;
-	void *warm[2];
-	loaded.trace(warm, 2); /* libunwind's start-up: its address space and pipe */
+	/* libunwind's start-up (its address space and pipe) is made by
+	 * the caching policy's call before, or here */
 	unw_accessors_t *acc = loaded.get_acc(space);
 	if (!acc || !acc->access_mem)
 		return -1;
@@ -198,72 +198,62 @@ static int from_unwinder(uintptr_t pc)
 	return 0;
 }
 
-/* The set-up: 0 to be made by the watchdog's reader, 1 under way, 2 made
- * (or tried), 3 never in this process (a fork's child of a set-up under
- * way: libunwind's own start-up lock may be held there for good). */
-static int setup_state;
-
-/* Set the unwinders up: libunwind's start-up (a pipe of its own, its
- * caches), its memory reader, the remote interface; then unw_fn goes
- * live. private: nonzero in a thread whose descriptor table is its own
- * (the reader: libunwind's pipes stay there, out of the program's
- * numbers); else the pipes are found and closed (at start-up, when the
- * program has no other thread to open a pipe meanwhile). */
-static void setup(int private)
+/* libunwind's local start-up (its caches, its pipe: closed, libunwind's
+ * reads go to lockwatch's memory reader) and that reader; then unw_fn
+ * goes live. At start-up, when the program has no other thread to open a
+ * descriptor meanwhile, nor to unwind with the same libunwind while its
+ * memory reader is changed. */
+static void setup_local(void)
 {
+	if (!loaded.h)
+		return;
 	uint64_t before[16];
-	if (!private)
-		fds_open(before);
-	if (loaded.h) {
-		/* libunwind's default cache of unwind rules is shared and locked;
-		 * a fork can leave that lock held in the child. The per-thread
-		 * cache (policy 2, UNW_CACHE_PER_THREAD) takes no lock. */
-		if (loaded.policy && loaded.space)
-			loaded.policy(*loaded.space, 2);
-		if (loaded.trace && loaded.space && unw_no_pipe(*loaded.space) == 0) {
-			dl_iterate_phdr(unw_text_add, NULL);
-			unw_space = *loaded.space;
-			lw__store_rel(&unw_flush, loaded.flush);
-			lw__store_rel(&unw_fn, loaded.trace);
-		} /* else it would use its pipe: glibc's backtrace() */
-	}
-	/* the remote interface opens a pipe of its own too, never read */
-	lw__stack_at_setup();
-	if (!private)
-		close_new_pipes(before);
-	lw__store_rel(&setup_state, 2);
+	fds_open(before);
+	/* libunwind's default cache of unwind rules is shared and locked; a
+	 * fork can leave that lock held in the child. The per-thread cache
+	 * (policy 2, UNW_CACHE_PER_THREAD) takes no lock. */
+	if (loaded.policy && loaded.space)
+		loaded.policy(*loaded.space, 2);
+	if (loaded.trace && loaded.space && unw_no_pipe(*loaded.space) == 0) {
+		dl_iterate_phdr(unw_text_add, NULL);
+		unw_space = *loaded.space;
+		lw__store_rel(&unw_flush, loaded.flush);
+		lw__store_rel(&unw_fn, loaded.trace);
+	} /* else it would use its pipe: glibc's backtrace() */
+	close_new_pipes(before);
 }
 
-static void setup_job(void *arg)
+/* The remote interface's set-up (stack_at.c): 0 to be made by the
+ * watchdog's reader, 1 under way, 2 made (or tried), 3 never in this
+ * process (a fork's child of a set-up under way: libunwind's own start-up
+ * lock may be held there for good). */
+static int remote_state;
+
+/* The remote interface's start-up opens a pipe of its own, never read:
+ * in the reader's own descriptor table (base/aside.h), where it stays;
+ * without the reader, blocked threads' stacks are not read (its pipe
+ * would take the program's numbers while its threads run). */
+static void remote_job(void *arg)
 {
 	(void)arg;
-	/* only where libunwind's pipes cannot take the program's numbers:
-	 * without the reader, captures stay with glibc's backtrace() and
-	 * blocked threads' stacks are not read */
 	if (lw__aside_private())
-		setup(1);
-	else
-		lw__store_rel(&setup_state, 2);
+		lw__stack_at_setup();
+	lw__store_rel(&remote_state, 2);
 }
 
 void lw__stack_setup_late(void)
 {
 	int expected = 0;
-	if (!lw__load(&setup_state) &&
-	    __atomic_compare_exchange_n(&setup_state, &expected, 1, 0, __ATOMIC_ACQ_REL,
+	if (!lw__load(&remote_state) &&
+	    __atomic_compare_exchange_n(&remote_state, &expected, 1, 0, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
-		lw__aside_post(setup_job, NULL);
-}
-
-int lw__stack_unwinder_wanted(void)
-{
-	return lw__unlikely(captures > GLIBC_CAPTURES) && !lw__load(&setup_state);
+		lw__aside(remote_job, NULL);
 }
 
 void lw__stack_atfork_child(void)
 {
-	if (lw__load(&setup_state) == 1)
-		lw__store(&setup_state, 3);
+	if (lw__load(&remote_state) == 1)
+		lw__store(&remote_state, 3);
 }
 
 void lw__stack_init(void)
@@ -291,20 +281,24 @@ void lw__stack_init(void)
 	 * thread that captures often moves to unw_backtrace, which keeps a
 	 * 256 KiB cache in every thread that uses it: a thousand threads
 	 * that each take a lock or two cost no cache (270 MB with it).
-	 * There the set-up waits for the watchdog's start (a second thread's
-	 * first lock, or a thread's capture past the first GLIBC_CAPTURES: a
-	 * process that never has either never needs libunwind, about 1 ms
-	 * less at its start), and is made by its reader thread while the
-	 * watchdog goes on, in a descriptor table of the reader's own
-	 * (base/aside.h), unless a seccomp filter is in place (the reader's
-	 * unshare may be refused: set up now, as without _dl_find_object).
-	 * Everything that takes the loader's lock (dlopen, dlsym) is done
-	 * here, never by the reader, which a thread stuck in a library's
-	 * constructor would stop. */
+	 * libunwind is set up here (its start-up: 0.1-0.4 ms; its first
+	 * unwind, reading every object's tables, is left to the first
+	 * capture that needs it); its remote interface, which only the
+	 * watchdog uses, before the watchdog's first look, by the watchdog's
+	 * reader (about 0.3 ms less at every program's start), unless a
+	 * seccomp filter is in place (the reader's unshare may be refused:
+	 * set up now, as without _dl_find_object). Everything that takes the
+	 * loader's lock (dlopen, dlsym) is done here, never by the reader,
+	 * which a thread stuck in a library's constructor would stop. */
+	setup_local();
 	glibc_first = dlsym(RTLD_DEFAULT, "_dl_find_object") != NULL;
 	if (!glibc_first || prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0) {
-		setup_state = 1;
-		setup(0);
+		uint64_t before[16];
+		remote_state = 1;
+		fds_open(before);
+		lw__stack_at_setup();
+		close_new_pipes(before);
+		remote_state = 2;
 	}
 	if (!unw_fn || glibc_first) {
 		void *warm[2];
@@ -320,8 +314,6 @@ int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc)
 	if (max > LW__STACK_MAX)
 		max = LW__STACK_MAX;
 	int (*unw)(void **, int) = lw__load_acq(&unw_fn);
-	if (!unw && glibc_first && captures <= GLIBC_CAPTURES)
-		captures++; /* past GLIBC_CAPTURES: the set-up is wanted */
 	int n = unw && (!glibc_first || ++captures > GLIBC_CAPTURES) && !from_unwinder(skip_to_pc)
 			? unw(buf, max + 8)
 			: backtrace(buf, max + 8);

@@ -96,9 +96,6 @@ static void *wd_main(void *arg)
 	lw__guard_enter(); /* everything this thread does passes straight through */
 	prctl(PR_SET_NAME, LW__WATCHDOG_NAME); /* known as lockwatch's (snapshot.h) */
 	lw__aside_enable(); /* its /proc reads: no descriptor of the program's */
-	/* libunwind's start-up, by the reader (stack.h); not waited for: a
-	 * short program's exit does not wait for it */
-	lw__stack_setup_late();
 	/* started late (watchdog.h), the tick stood still: move it now, so
 	 * the holds taken from here on are not one thread start older */
 	tick_now();
@@ -117,6 +114,9 @@ static void *wd_main(void *arg)
 		if (wd_stop)
 			break;
 		lw__mutex_unlock(&wd_mu);
+		/* before the first look, not at the start: a short program's
+		 * exit never waits for it */
+		lw__stack_setup_late(); /* remote stacks, by the reader (stack.h) */
 		look();
 		if (lw__unlikely(program_gone())) {
 			/* what glibc does in the last thread: exit(0), whose
