@@ -93,8 +93,10 @@ void lw__dl_after(struct lw__dl_before *b)
 					lw__lock_retire_range(b->segs[i].lo, b->segs[i].hi);
 					gone = 1;
 				}
-			if (gone)
+			if (gone) {
+				lw__stack_unloaded();
 				lw__sym_reset();
+			}
 		}
 		lw__mem_free(alive);
 	}

@@ -24,6 +24,7 @@ struct entry {
 	struct entry *next; /* hash chain */
 	uint64_t hash;
 	uintptr_t site_pc;  /* the header's call site, all zero when there is none */
+	unsigned gen;       /* depot_gen when interned */
 	const lw_site_t *src;
 	uint64_t code_key;  /* lw__stack_code_key, 0 until asked */
 	uint32_t id;
@@ -40,6 +41,9 @@ static size_t n_ids, cap_ids;
 static char *chunk_cur;        /* bump allocation inside the current chunk */
 static size_t chunk_left;
 static size_t depot_bytes;     /* chunks + table + id array */
+/* bumped when a library is unloaded (lw__stack_unloaded): the same
+ * addresses may hold other code from then on, so they make other stacks */
+static unsigned depot_gen;
 
 static void depot_lock(void)
 {
@@ -77,7 +81,7 @@ static uint64_t stack_hash(const uintptr_t *pcs, int n, const struct lw__site *s
 static int entry_matches(const struct entry *e, uint64_t hash, const uintptr_t *pcs, int n,
 			 const struct lw__site *site)
 {
-	if (e->hash != hash || e->n != (uint32_t)n)
+	if (e->hash != hash || e->n != (uint32_t)n || e->gen != depot_gen)
 		return 0;
 	if (site) {
 		if (e->src != site->src || e->site_pc != site->pc)
@@ -165,6 +169,7 @@ uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *si
 		struct entry *e = chunk_alloc(sz);
 		if (e) {
 			e->hash = h;
+			e->gen = depot_gen;
 			e->code_key = 0;
 			e->n = (uint32_t)n;
 			if (site) {
@@ -185,6 +190,13 @@ uint32_t lw__stack_intern(const uintptr_t *pcs, int n, const struct lw__site *si
 	}
 	depot_unlock();
 	return id;
+}
+
+void lw__stack_unloaded(void)
+{
+	depot_lock();
+	depot_gen++;
+	depot_unlock();
 }
 
 uint32_t lw__stack_capture(const struct lw__site *site)

@@ -69,6 +69,11 @@ int lw__stack_get(uint32_t id, uintptr_t *pcs, int max, struct lw__site *site);
  * under a lock of lockwatch's, nor in a signal handler). */
 uint64_t lw__stack_code_key(uint32_t id);
 
+/* A library was unloaded: from now on the same return addresses may be
+ * other code, and intern to other stacks (their names and code keys are
+ * their own). */
+void lw__stack_unloaded(void);
+
 /* Distinct stacks and bytes in the depot. */
 void lw__stack_memory(size_t *stacks, size_t *bytes);
 

@@ -289,6 +289,8 @@ void lw__sym_reset(void)
 {
 	if (lw__sym_reset_begin())
 		lw__sym_cache_abandon();
+	else
+		lw__sym_cache_drop_frames(); /* their code may be gone */
 	lw__sym_data_forget();
 	lw__sym_unlock();
 }

@@ -123,6 +123,18 @@ void lw__sym_cache_add(uintptr_t pc, int ret, const lw_frame_t *f,
 	n_frames++;
 }
 
+void lw__sym_cache_drop_frames(void)
+{
+	for (size_t i = 0; i < cap_frames; i++)
+		for (struct lw__sym_cached *e = frames[i], *next; e; e = next) {
+			next = e->next;
+			lw__mem_free(e);
+		}
+	lw__mem_free(frames);
+	frames = NULL;
+	n_frames = cap_frames = 0;
+}
+
 void lw__sym_cache_abandon(void)
 {
 	frames = NULL;

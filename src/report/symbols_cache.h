@@ -26,6 +26,10 @@ const struct lw__sym_cached *lw__sym_cache_find(uintptr_t pc, int ret);
 void lw__sym_cache_add(uintptr_t pc, int ret, const lw_frame_t *f,
 		       const struct lw__frame_info *x, int n);
 
+/* Forget every code address's frames (a library was unloaded: another
+ * may be mapped at its addresses); the interned strings stay. */
+void lw__sym_cache_drop_frames(void);
+
 /* Start both tables afresh, leaking the old ones (a forked child whose
  * parent was inside symbolising: lw__sym_reset_begin). */
 void lw__sym_cache_abandon(void);

@@ -9,34 +9,13 @@
  * with the error status (option exitcode), its later output lost. The
  * host and the plugin of each form are found next to each other:
  * ways_plugin_host_FORM -> libplug_abba_FORM.so. Runs correctly natively. */
-#include <dlfcn.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
+#include "plugin_open.h"
 
 static int run_plugin(int round)
 {
-	char exe[4096], path[4200];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return 1;
-	exe[n] = '\0';
-	char *form = strrchr(exe, '_'), *dir = strrchr(exe, '/');
-	if (!form || !dir)
-		return 1;
-	*dir = '\0';
-	snprintf(path, sizeof(path), "%s/libplug_abba_%s.so", exe, form + 1);
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		fprintf(stderr, "cannot load %s: %s\n", path, dlerror());
-		return 1;
-	}
-	long (*transfer)(int) = (long (*)(int))dlsym(h, "plugin_transfer");
-	if (!transfer)
-		return 1;
-	printf("round %d: balance %ld\n", round, transfer(round));
-	fflush(stdout);
-	return dlclose(h) != 0;
+	char tag[32];
+	snprintf(tag, sizeof(tag), "round %d", round);
+	return plugin_run("abba", tag, round, NULL, NULL) == NULL;
 }
 
 int main(void)

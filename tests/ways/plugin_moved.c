@@ -9,36 +9,15 @@
  * host and the plugin of each form are found next to each other:
  * ways_plugin_moved_FORM -> libplug_abba_FORM.so. Runs correctly
  * natively; exits 3 if the plugin did not move (the test would not test). */
-#include <dlfcn.h>
-#include <stdio.h>
-#include <string.h>
+#include "plugin_open.h"
+
 #include <sys/mman.h>
-#include <unistd.h>
 
 static void *run_plugin(int round)
 {
-	char exe[4096], path[4200];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	char *form = strrchr(exe, '_'), *dir = strrchr(exe, '/');
-	if (!form || !dir)
-		return NULL;
-	*dir = '\0';
-	snprintf(path, sizeof(path), "%s/libplug_abba_%s.so", exe, form + 1);
-	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		fprintf(stderr, "cannot load %s: %s\n", path, dlerror());
-		return NULL;
-	}
-	long (*transfer)(int) = (long (*)(int))dlsym(h, "plugin_transfer");
-	Dl_info at;
-	if (!transfer || !dladdr((void *)transfer, &at))
-		return NULL;
-	printf("round %d: balance %ld\n", round, transfer(round));
-	fflush(stdout);
-	return dlclose(h) == 0 ? at.dli_fbase : NULL;
+	char tag[32];
+	snprintf(tag, sizeof(tag), "round %d", round);
+	return plugin_run("abba", tag, round, NULL, NULL);
 }
 
 int main(void)

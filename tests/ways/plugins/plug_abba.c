@@ -1,13 +1,24 @@
-/* plug_abba.c - the plugin of plugin_host.c: plugin_transfer() runs
- * debit() (accounts, then audit) in one thread, then credit() (audit,
- * then accounts) in another: a lock-order cycle that never deadlocks. */
+/* plug_abba.c - the plugin of plugin_host.c and plugin_moved.c:
+ * plugin_transfer() runs debit() (accounts, then audit) in one thread,
+ * then credit() (audit, then accounts) in another: a lock-order cycle
+ * that never deadlocks. Built with PLUG_NAME=alpha (or beta), for
+ * plugin_renamed.c, the same code names them alpha_debit and
+ * alpha_credit. */
 #include <pthread.h>
+
+#ifdef PLUG_NAME
+#define GLUE2(a, b) a##_##b
+#define GLUE(a, b) GLUE2(a, b)
+#define NAMED(f) GLUE(PLUG_NAME, f)
+#else
+#define NAMED(f) f
+#endif
 
 static pthread_mutex_t accounts = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t audit = PTHREAD_MUTEX_INITIALIZER;
 static long balance = 100;
 
-__attribute__((noinline)) static void *debit(void *arg)
+__attribute__((noinline)) static void *NAMED(debit)(void *arg)
 {
 	pthread_mutex_lock(&accounts);
 	pthread_mutex_lock(&audit);
@@ -17,7 +28,7 @@ __attribute__((noinline)) static void *debit(void *arg)
 	return NULL;
 }
 
-__attribute__((noinline)) static void *credit(void *arg)
+__attribute__((noinline)) static void *NAMED(credit)(void *arg)
 {
 	pthread_mutex_lock(&audit);
 	pthread_mutex_lock(&accounts);
@@ -31,8 +42,8 @@ long plugin_transfer(int amount)
 {
 	pthread_t t;
 	void *arg = (void *)(long)amount;
-	if (pthread_create(&t, NULL, debit, arg) || pthread_join(t, NULL) ||
-	    pthread_create(&t, NULL, credit, arg) || pthread_join(t, NULL))
+	if (pthread_create(&t, NULL, NAMED(debit), arg) || pthread_join(t, NULL) ||
+	    pthread_create(&t, NULL, NAMED(credit), arg) || pthread_join(t, NULL))
 		return -1;
 	return balance;
 }
