@@ -198,17 +198,15 @@ static int from_unwinder(uintptr_t pc)
 	return 0;
 }
 
-/* libunwind's local start-up (its caches, its pipe: closed, libunwind's
- * reads go to lockwatch's memory reader) and that reader; then unw_fn
- * goes live. At start-up, when the program has no other thread to open a
+/* libunwind's local start-up (its caches, its pipe: closed by the
+ * caller, libunwind's reads go to lockwatch's memory reader) and that
+ * reader; then unw_fn goes live. At start-up, when the program has no other thread to open a
  * descriptor meanwhile, nor to unwind with the same libunwind while its
  * memory reader is changed. */
 static void setup_local(void)
 {
 	if (!loaded.h)
 		return;
-	uint64_t before[16];
-	fds_open(before);
 	/* libunwind's default cache of unwind rules is shared and locked; a
 	 * fork can leave that lock held in the child. The per-thread cache
 	 * (policy 2, UNW_CACHE_PER_THREAD) takes no lock. */
@@ -220,7 +218,6 @@ static void setup_local(void)
 		lw__store_rel(&unw_flush, loaded.flush);
 		lw__store_rel(&unw_fn, loaded.trace);
 	} /* else it would use its pipe: glibc's backtrace() */
-	close_new_pipes(before);
 }
 
 /* The remote interface's set-up (stack_at.c): 0 to be made by the
@@ -290,16 +287,16 @@ void lw__stack_init(void)
 	 * set up now, as without _dl_find_object). Everything that takes the
 	 * loader's lock (dlopen, dlsym) is done here, never by the reader,
 	 * which a thread stuck in a library's constructor would stop. */
+	uint64_t before[16];
+	fds_open(before); /* the pipes the start-ups below open get closed */
 	setup_local();
 	glibc_first = dlsym(RTLD_DEFAULT, "_dl_find_object") != NULL;
 	if (!glibc_first || prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0) {
-		uint64_t before[16];
 		remote_state = 1;
-		fds_open(before);
 		lw__stack_at_setup();
-		close_new_pipes(before);
 		remote_state = 2;
 	}
+	close_new_pipes(before);
 	if (!unw_fn || glibc_first) {
 		void *warm[2];
 		backtrace(warm, 2); /* its first call loads libgcc_s: do it now */
