@@ -30,6 +30,8 @@ static int by_find(const void *addr, struct lw__object *o)
 	o->id = r.dlfo_link_map;
 	o->name = r.dlfo_link_map->l_name ? r.dlfo_link_map->l_name : "";
 	o->base = (uintptr_t)r.dlfo_link_map->l_addr;
+	o->lo = (uintptr_t)r.dlfo_map_start;
+	o->hi = (uintptr_t)r.dlfo_map_end;
 	return 1;
 }
 #else
@@ -53,6 +55,7 @@ int lw__object_of(const void *addr, struct lw__object *o)
 	o->id = lm;
 	o->name = lm->l_name ? lm->l_name : "";
 	o->base = (uintptr_t)lm->l_addr;
+	o->lo = o->hi = 0;
 	return 1;
 }
 

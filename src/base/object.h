@@ -9,6 +9,8 @@ struct lw__object {
 	const void *id;   /* the same for two addresses of one object */
 	const char *name; /* its file as the loader names it; "" for the program */
 	uintptr_t base;   /* its load bias */
+	uintptr_t lo, hi; /* the addresses its segments span; 0, 0: not known
+			   * (glibc before 2.35) */
 };
 
 /* 1 and *o when addr lies in a loaded object, else 0. */

@@ -24,4 +24,14 @@ void lw__dl_before(struct lw__dl_before *b);
  * unwind rules, free b's memory. */
 void lw__dl_after(struct lw__dl_before *b);
 
+/* A lock at addr is met as just made (its first use, or made again in
+ * place: its hint word or the wrapper's cached record is 0), or is named.
+ * When addr lies in a loaded object that is not the one seen there
+ * before (a library built with the header or the wrapper API, unloaded by
+ * a host that routes no dlclose, and another one loaded at its
+ * addresses), what dlclose would have forgotten is forgotten now: the
+ * old object's locks, stacks, symbols and unwind rules. Slow paths only:
+ * one lock-free search of the loader's objects. */
+void lw__dl_met(const void *addr);
+
 #endif

@@ -90,8 +90,10 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 					       struct lw__site s)
 {
 	if (cache) {
-		if (!lw__load_acq(cache)) /* a first use, or made again */
+		if (!lw__load_acq(cache)) { /* a first use, or made again */
+			lw__dl_met(obj);
 			lw__lock_made_again(obj, kind, (const void *const *)cache, s.pc);
+		}
 		return lw__lock_cached(cache, obj, kind, s);
 	}
 	struct lw__lock *l = lw__lock_hinted(obj, kind);
@@ -100,7 +102,10 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 	unsigned i = lw__addr_slot(obj);
 	if (lw__lock_fresh(obj, kind)) {
 		/* a first use, or made again: the address map decides (this
-		 * thread's cache may name a record parked since) */
+		 * thread's cache may name a record parked since), once the
+		 * object it lies in (a static lock) was checked for another
+		 * one loaded where it was */
+		lw__dl_met(obj);
 		lw__lock_made_again(obj, kind, (const void *const *)lw__hint_word(obj, kind), s.pc);
 		t->addr_key[i] = NULL;
 	}

@@ -2,6 +2,7 @@
  * thresholds, memory, options. Each starts the library first. */
 #include "graph.h"
 #include "guard.h"
+#include "dl.h"
 #include "init.h"
 #include "lock.h"
 #include "options.h"
@@ -30,6 +31,7 @@ void lw_set_name(const void *lock, const char *name)
 		return;
 	lw__init();
 	lw__guard_enter();
+	lw__dl_met(lock); /* named for another library loaded there */
 	lw__lock_set_name(lock, name);
 	lw__guard_leave();
 }
@@ -52,6 +54,7 @@ void lw_set_thresholds(const void *lock, long hold_ms, long wait_ms)
 		return;
 	lw__init();
 	lw__guard_enter();
+	lw__dl_met(lock); /* named for another library loaded there */
 	lw__lock_set_thresholds(lock, hold_ms, wait_ms);
 	lw__guard_leave();
 }
