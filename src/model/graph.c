@@ -49,7 +49,8 @@ struct vec {
 	struct lw__lock **p;
 	size_t n, cap;
 };
-static struct vec fwd, bwd, work;
+static struct vec fwd, bwd, work, work2;
+size_t lw__graph_steps;
 
 static int vec_push(struct vec *v, struct lw__lock *l)
 {
@@ -112,34 +113,66 @@ static uint32_t new_stamp(void)
 }
 
 /* The Pearce-Kelly searches, depth first over the edges in the order
- * (cyclic ones skipped), visited locks into `into`: forward from y over
- * out-edges to locks with ord < ub, returning 1 when x is reached (a
- * cycle); backward from x over in-edges to locks with ord > lb (x = NULL). */
-static int search(struct lw__lock *start, struct lw__lock *x, int64_t bound, int forward,
-		  struct vec *into)
+ * (cyclic ones skipped), visited locks into fwd and bwd: forward from y
+ * over out-edges to locks with ord < ord(x), backward from x over
+ * in-edges to locks with ord > ord(y). They take turns an edge at a
+ * time, so when the new edge x->y closes a cycle (y reaches x: forward
+ * finds x, backward finds y, or one reaches a lock the other did) it is
+ * found at about twice the cost of the cheaper side: a lock with many
+ * edges (a cache lock over every entry's lock) is not walked whole for
+ * each entry that closes a cycle through it. Returns 1 then; else 0, both
+ * searches done. */
+struct side {
+	struct vec *stack, *into;
+	struct lw__lock *goal;
+	uint32_t mine, theirs, edge; /* edge: the next one of the lock at hand */
+	int64_t bound;
+	int forward;
+};
+
+/* One step of a side: 1 a cycle, 0 go on, -1 this side is done. */
+static int side_step(struct side *s)
 {
-	uint32_t mark = new_stamp();
-	into->n = work.n = 0;
-	start->mark = mark;
-	vec_push(&work, start);
-	while (work.n) {
-		struct lw__lock *n = work.p[--work.n];
-		vec_push(into, n);
-		for (uint32_t i = forward ? n->out : n->in; i;) {
-			struct lw__edge *e = lw__edge_at(i);
-			i = forward ? e->next_out : e->next_in;
-			struct lw__lock *w = lw__record_at(forward ? e->to : e->from);
-			if (e->cyclic)
-				continue;
-			if (w == x)
-				return 1;
-			if (w->mark != mark && (forward ? w->ord < bound : w->ord > bound)) {
-				w->mark = mark;
-				vec_push(&work, w);
-			}
-		}
+	if (!s->edge) {
+		if (!s->stack->n)
+			return -1;
+		struct lw__lock *n = s->stack->p[--s->stack->n];
+		vec_push(s->into, n);
+		s->edge = s->forward ? n->out : n->in;
+		return 0;
+	}
+	struct lw__edge *e = lw__edge_at(s->edge);
+	s->edge = s->forward ? e->next_out : e->next_in;
+	lw__graph_steps++;
+	if (e->cyclic)
+		return 0;
+	struct lw__lock *w = lw__record_at(s->forward ? e->to : e->from);
+	if (w == s->goal || w->mark == s->theirs)
+		return 1;
+	if (w->mark != s->mine && (s->forward ? w->ord < s->bound : w->ord > s->bound)) {
+		w->mark = s->mine;
+		vec_push(s->stack, w);
 	}
 	return 0;
+}
+
+static int search(struct lw__lock *x, struct lw__lock *y)
+{
+	uint32_t mf = new_stamp(), mb = new_stamp();
+	struct side f = { &work, &fwd, x, mf, mb, 0, x->ord, 1 };
+	struct side b = { &work2, &bwd, y, mb, mf, 0, y->ord, 0 };
+	fwd.n = bwd.n = work.n = work2.n = 0;
+	y->mark = mf;
+	x->mark = mb;
+	vec_push(&work, y);
+	vec_push(&work2, x);
+	for (;;) {
+		int sf = side_step(&f), sb;
+		if (sf == 1 || (sb = side_step(&b)) == 1)
+			return 1;
+		if (sf < 0 && sb < 0)
+			return 0;
+	}
 }
 
 static int by_ord(const void *a, const void *b)
@@ -158,9 +191,8 @@ static int cmp_i64(const void *a, const void *b)
  * when the edge closes a cycle. */
 static int reorder(struct lw__lock *x, struct lw__lock *y)
 {
-	if (search(y, x, x->ord, 1, &fwd))
+	if (search(x, y))
 		return 1;
-	search(x, NULL, y->ord, 0, &bwd);
 	size_t n = fwd.n + bwd.n;
 	int64_t *ords = lw__mem_alloc(n * sizeof(*ords));
 	if (!ords)
@@ -181,43 +213,92 @@ static int reorder(struct lw__lock *x, struct lw__lock *y)
 	return 0;
 }
 
-/* Shortest path from a to b over every edge (breadth-first). Fills
- * path[] with its edges, in order, and returns their count (0: none). */
+/* Shortest path from a to b over every edge: a breadth-first search
+ * from both ends, each step a whole level of the side whose level has
+ * fewer edges to follow, so a lock with many edges (a cache lock over
+ * every entry's lock) is crossed from the other side, and a path is found
+ * at the cost of the smaller side, not of every edge of a hub. A lock
+ * found from a: mark mf, via the edge into it; from b: mark mb, via the
+ * edge out of it toward b. Fills path[] with the edges, in order, and
+ * returns their count (0: none, or a == b). */
+static size_t dist_to(const struct lw__lock *x, const struct lw__lock *end, int forward)
+{
+	size_t d = 0;
+	for (; x != end; d++)
+		x = lw__record_at(forward ? x->via->from : x->via->to);
+	return d;
+}
+
+static uint64_t level_cost(const struct vec *q, size_t from, int forward)
+{
+	uint64_t c = 0;
+	for (size_t i = from; i < q->n; i++)
+		c += forward ? q->p[i]->n_out : q->p[i]->n_in;
+	return c;
+}
+
 static size_t shortest_path(struct lw__lock *a, struct lw__lock *b, struct lw__edge ***path)
 {
-	uint32_t mark = new_stamp();
-	size_t head = 0;
-	work.n = 0;
-	a->mark = mark;
+	if (a == b)
+		return 0;
+	uint32_t mf = new_stamp(), mb = new_stamp();
+	struct vec *qf = &fwd, *qb = &bwd;
+	size_t hf = 0, hb = 0;
+	qf->n = qb->n = 0;
+	a->mark = mf;
 	a->via = NULL;
-	vec_push(&work, a);
-	while (head < work.n) {
-		struct lw__lock *n = work.p[head++];
-		if (n == b)
-			break;
-		for (uint32_t i = n->out; i;) {
-			struct lw__edge *e = lw__edge_at(i);
-			struct lw__lock *w = lw__record_at(e->to);
-			i = e->next_out;
-			if (w->mark != mark) {
-				w->mark = mark;
+	b->mark = mb;
+	b->via = NULL;
+	vec_push(qf, a);
+	vec_push(qb, b);
+	/* the best meeting: x found from a, y from b, edge x->y */
+	struct lw__lock *mx = NULL, *my = NULL;
+	struct lw__edge *me = NULL;
+	size_t best = SIZE_MAX;
+	while (!me && hf < qf->n && hb < qb->n) {
+		int forward = level_cost(qf, hf, 1) <= level_cost(qb, hb, 0);
+		struct vec *q = forward ? qf : qb;
+		uint32_t mine = forward ? mf : mb, theirs = forward ? mb : mf;
+		size_t h = forward ? hf : hb, level_end = q->n;
+		for (; h < level_end; h++) {
+			struct lw__lock *n = q->p[h];
+			for (uint32_t i = forward ? n->out : n->in; i;) {
+				struct lw__edge *e = lw__edge_at(i);
+				struct lw__lock *w = lw__record_at(forward ? e->to : e->from);
+				i = forward ? e->next_out : e->next_in;
+				lw__graph_steps++;
+				if (w->mark == mine)
+					continue;
+				if (w->mark == theirs) {
+					struct lw__lock *x = forward ? n : w, *y = forward ? w : n;
+					size_t len = dist_to(x, a, 1) + 1 + dist_to(y, b, 0);
+					if (len < best)
+						best = len, mx = x, my = y, me = e;
+					continue;
+				}
+				w->mark = mine;
 				w->via = e;
-				vec_push(&work, w);
+				vec_push(q, w);
 			}
 		}
+		if (forward)
+			hf = h;
+		else
+			hb = h;
 	}
-	if (b->mark != mark)
+	if (!me)
 		return 0;
-	size_t len = 0;
-	for (struct lw__lock *n = b; n != a; n = lw__record_at(n->via->from))
-		len++;
-	*path = lw__mem_alloc(len * sizeof(**path));
+	*path = lw__mem_alloc(best * sizeof(**path));
 	if (!*path)
 		return 0;
-	size_t i = len;
-	for (struct lw__lock *n = b; n != a; n = lw__record_at(n->via->from))
+	size_t i = dist_to(mx, a, 1);
+	(*path)[i] = me;
+	for (struct lw__lock *n = mx; n != a; n = lw__record_at(n->via->from))
 		(*path)[--i] = n->via;
-	return len;
+	i = dist_to(mx, a, 1) + 1;
+	for (struct lw__lock *n = my; n != b; n = lw__record_at(n->via->to))
+		(*path)[i++] = n->via;
+	return best;
 }
 
 /* Copy edge e out for the caller (graph_copy.c too). */

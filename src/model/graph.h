@@ -76,6 +76,10 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 		     const struct lw__edge_info *info, int recheck,
 		     struct lw__cycle_edge **cycle);
 
+/* Edges looked at by the searches so far (under the graph lock): what a
+ * cycle costs to find, for the unit test. */
+extern size_t lw__graph_steps;
+
 /* The lock with this id among l's direct predecessors, or NULL (names a
  * gate whose record may be retired). */
 struct lw__lock *lw__graph_pred(struct lw__lock *l, uint32_t id);

@@ -15,7 +15,11 @@
  *     in the order.
  * Then the fixed shapes: 2- and 3-cycles, a 20,000-lock chain closed at
  * its end, duplicates, forgetting a lock, and the recheck of an existing
- * edge whose new sighting drops a gate or a read side. */
+ * edge whose new sighting drops a gate or a read side. And a hub: a lock
+ * taken over each of 20,000 others and under each (a cache lock and its
+ * entries' locks), whose 2-cycles are found at a cost that does not grow
+ * with the number of entries (edges looked at, lw__graph_steps: a walk of
+ * the hub's every edge per cycle was 20,000 each). */
 #include "unit.h"
 
 #include "graph.h"
@@ -630,6 +634,49 @@ static void recheck(void)
 	free(l);
 }
 
+/* ---- (d) a hub of many edges -------------------------------------------- */
+
+/* Lock 0 (the cache) over each entry i, and entry i over the cache: the
+ * entry's edge into the hub comes right after its edge from it (an entry
+ * made and published: ghostscript's ICC link cache), or after every
+ * entry's (all made first). Each closing edge is a 2-cycle, its search
+ * a few steps whatever the number of entries. */
+static void hub_close(struct lw__lock *l, size_t i, size_t *cycles, size_t *worst)
+{
+	struct lw__cycle_edge *c;
+	size_t before = lw__graph_steps;
+	size_t n = add(&l[i], &l[0], &c);
+	if (n == 2 && c[0].from == &l[i] && c[1].to == &l[i])
+		(*cycles)++;
+	if (n)
+		lw__mem_free(c);
+	if (lw__graph_steps - before > *worst)
+		*worst = lw__graph_steps - before;
+}
+
+static void hub(int all_first)
+{
+	enum { N = 20000 };
+	struct lw__lock *l = new_locks(N + 1);
+	struct lw__cycle_edge *c;
+	size_t bad = 0, worst = 0, cycles = 0;
+	for (size_t i = 1; i <= N; i++) {
+		if (add(&l[0], &l[i], &c))
+			bad++;
+		if (!all_first)
+			hub_close(l, i, &cycles, &worst);
+	}
+	for (size_t i = 1; all_first && i <= N; i++)
+		hub_close(l, i, &cycles, &worst);
+	CHECKF(bad == 0, "hub %d: %zu edges from the hub closed a cycle", all_first, bad);
+	CHECKF(cycles == N, "hub %d: %zu of %d 2-cycles found", all_first, cycles, (int)N);
+	CHECKF(worst <= 16, "hub %d: a cycle took %zu steps to find (want <= 16)", all_first,
+	       worst);
+	for (size_t i = 0; i <= N; i++)
+		lw__graph_forget(&l[i]);
+	free(l);
+}
+
 int main(void)
 {
 	unit_seed(20240611);
@@ -645,6 +692,8 @@ int main(void)
 	forward_edges();
 	closing_edges();
 	random_edges();
+	hub(0);
+	hub(1);
 
 	lw__graph_memory(&e, &bytes);
 	CHECK(e == 0);
