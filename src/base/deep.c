@@ -43,26 +43,54 @@ __asm__(".text\n"
 #define LW_DEEP_SWITCH 1
 #endif
 
+/* One stack kept for the next call once a call is done (its touched pages
+ * stay): a program with many reports (one grouped cycle of 100,000
+ * instances) maps, guards and unmaps one per report otherwise, and each
+ * unmap interrupts every CPU the process runs on. Taken and given back
+ * by atomic exchange; a second one in use at once is mapped and unmapped
+ * as before. */
+static char *spare;
+
+static char *deep_take(void)
+{
+	char *base = __atomic_exchange_n(&spare, NULL, __ATOMIC_ACQ_REL);
+	if (base)
+		return base;
+	base = mmap(NULL, DEEP_GUARD + DEEP_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	if (mprotect(base, DEEP_GUARD, PROT_NONE) != 0) {
+		munmap(base, DEEP_GUARD + DEEP_SIZE);
+		return NULL;
+	}
+	return base;
+}
+
+static void deep_give_back(char *base)
+{
+	char *none = NULL;
+	if (!__atomic_compare_exchange_n(&spare, &none, base, 0, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		munmap(base, DEEP_GUARD + DEEP_SIZE);
+}
+
 void lw__deep(void (*fn)(void *), void *arg)
 {
 #ifdef LW_DEEP_SWITCH
 	if (!on_deep) {
 		int saved = errno;
-		char *base = mmap(NULL, DEEP_GUARD + DEEP_SIZE, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-		if (base != MAP_FAILED && mprotect(base, DEEP_GUARD, PROT_NONE) == 0) {
-			errno = saved;
+		char *base = deep_take();
+		errno = saved;
+		if (base) {
 			on_deep = 1;
 			lw__deep_run(base + DEEP_GUARD + DEEP_SIZE, fn, arg);
 			on_deep = 0;
 			saved = errno;
-			munmap(base, DEEP_GUARD + DEEP_SIZE);
+			deep_give_back(base);
 			errno = saved;
 			return;
 		}
-		if (base != MAP_FAILED)
-			munmap(base, DEEP_GUARD + DEEP_SIZE);
-		errno = saved;
 	}
 #endif
 	fn(arg);

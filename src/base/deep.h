@@ -7,8 +7,8 @@
 #ifndef LW_DEEP_H
 #define LW_DEEP_H
 
-/* Call fn(arg) on a fresh 2 MiB stack (mapped for the call, unmapped
- * after; its pages cost memory only once touched), or on this one when
+/* Call fn(arg) on a 2 MiB stack of its own (mapped at the first call and
+ * kept for the next; its pages cost memory only once touched), or on this one when
  * this thread is on such a stack already or none can be mapped. errno is
  * left as fn leaves it. Unwinding from fn's frames reaches this caller's. */
 void lw__deep(void (*fn)(void *), void *arg);
