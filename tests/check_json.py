@@ -65,7 +65,7 @@ INSTANCE_EDGE_KEYS = ["from", "to", "thread"]
 INSTANCE_THREAD_KEYS = ["tid", "name", "role", "lock", "duration_ms"]
 LOCK_KEYS = ["id", "address", "kind", "name", "class"]
 EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_stack",
-             "to_stack", "from_timed", "to_timed"]
+             "to_stack", "from_timed", "to_timed", "to_fresh"]
 THREAD_KEYS = ["tid", "name", "role", "lock", "duration_ms", "held", "stack",
                "now", "now_note", "state", "waits_for"]
 FRAME_KEYS = ["pc", "function", "file", "line", "module", "inlined", "module_offset",
@@ -74,7 +74,7 @@ STATS_KEYS = ["name", "class", "kind", "acquisitions", "contended", "wait_ms",
               "wait_max_ms", "hold_ms", "hold_max_ms", "id", "uncontended_ms"]
 ORDER_LINE_KEYS = ["edges", "dropped", "pid", "time_ms", "exe", "argv", "image"]
 ORDER_EDGE_KEYS = ["from", "to", "thread", "from_read", "to_read", "from_timed",
-                   "to_timed", "gates", "instances", "from_stack", "to_stack"]
+                   "to_timed", "to_fresh", "gates", "instances", "from_stack", "to_stack"]
 ORDER_LOCK_KEYS = ["class", "name", "kind", "prefers_writers"]
 HEX = re.compile(r"^0x[0-9a-f]+$")
 BUILD_ID = re.compile(r"^([0-9a-f][0-9a-f])+$")
@@ -220,6 +220,7 @@ class Checker:
             self.bool_(w + ".to_read", e["to_read"])
             self.bool_(w + ".from_timed", e["from_timed"])
             self.bool_(w + ".to_timed", e["to_timed"])
+            self.bool_(w + ".to_fresh", e["to_fresh"])
             self.stack(w + ".from_stack", e["from_stack"], functions)
             self.stack(w + ".to_stack", e["to_stack"], functions)
 
@@ -381,7 +382,7 @@ class Checker:
                 self.int_(w + ".thread.tid", e["thread"]["tid"], 1)
                 self.str_(w + ".thread.name", e["thread"]["name"], nullable=True,
                           nonempty=False)
-            for k in ("from_read", "to_read", "from_timed", "to_timed"):
+            for k in ("from_read", "to_read", "from_timed", "to_timed", "to_fresh"):
                 self.bool_(w + "." + k, e[k])
             if not isinstance(e["gates"], list) or \
                     not all(isinstance(g, str) and g for g in e["gates"]):
@@ -563,6 +564,7 @@ def main():
     ap.add_argument("--frame", action="append", default=[])
     ap.add_argument("--note", action="append", default=[])
     ap.add_argument("--timed-edges", type=int)
+    ap.add_argument("--fresh-edges", type=int)
     ap.add_argument("--now-func", action="append", default=[])
     ap.add_argument("--instances", action="append", default=[])
     ap.add_argument("--status", type=int, default=0)
@@ -651,14 +653,16 @@ def main():
         if fn not in now_functions:
             c.fail("expect", "no 'doing now' stack has a frame in %r (they have %s)"
                    % (fn, sorted(map(str, now_functions))))
-    if a.timed_edges is not None:
+    for what, want in (("timed", a.timed_edges), ("fresh", a.fresh_edges)):
+        if want is None:
+            continue
         for r in reports:
             if isinstance(r, dict) and r.get("kind") == "lock_order_cycle":
                 got = sum(1 for e in r.get("edges") or []
-                          if isinstance(e, dict) and e.get("to_timed") is True)
-                if got != a.timed_edges:
-                    c.fail("expect", "%d timed edge(s) in %r, expected %d"
-                           % (got, r.get("headline"), a.timed_edges))
+                          if isinstance(e, dict) and e.get("to_" + what) is True)
+                if got != want:
+                    c.fail("expect", "%d %s edge(s) in %r, expected %d"
+                           % (got, what, r.get("headline"), want))
 
     for want in a.instances:
         try:

@@ -140,11 +140,21 @@ static uint32_t slow_chain(struct lw__thread *t, struct lw__lock *l, int mode,
 static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, int try_,
 			  const struct lw__site *s, struct lw__acq_slow *a)
 {
-	uint64_t c = chain_next(top_chain(t), l, LW__ACQ_MODE(mode), try_, s->pc);
+	uint64_t top = top_chain(t);
+	/* the first acquisition of a lock this thread made holding what it
+	 * holds now (LW__ACQ_FRESH): its chain is kept as a try's, so a later
+	 * acquisition of it under the same locks, which may block, is checked
+	 * again and its edges lose the mark */
+	int fresh = 0;
+	if (lw__unlikely(t->made != NULL) && t->made == l->addr) {
+		fresh = !try_ && top && top == t->made_chain && !lw__load(&l->seen);
+		t->made = NULL;
+	}
+	uint64_t c = chain_next(top, l, LW__ACQ_MODE(mode), try_ | fresh, s->pc);
 	uint64_t key = t->n_held == LW__MAX_HELD ? c ^ DEEP_KEY : c;
 	a->chain = c;
 	if (!lw__known_chain(t, key, &a->stack))
-		a->stack = slow_chain(t, l, mode, s, key, !try_);
+		a->stack = slow_chain(t, l, mode | (fresh ? LW__ACQ_FRESH : 0), s, key, !try_);
 	if (key == c && lw__held_depth(t) < LW__MAX_HELD)
 		lw__keep_chain(t, l, c, a->stack);
 }

@@ -46,7 +46,21 @@ struct lw__acq_slow {
  * twin alone passes this bit with the mode to lw__acquire_pre_slow (the
  * fast path never sees it), and the order check marks its edges timed. */
 #define LW__ACQ_TIMED 0x100
+/* The first acquisition of a lock the thread initialised holding what it
+ * holds now: no other thread can have taken it yet (unless the program
+ * shared it before locking it), so it cannot block; the held stack's
+ * check passes this bit to the order check, which marks its edges fresh. */
+#define LW__ACQ_FRESH 0x200
 #define LW__ACQ_MODE(m) ((m) & 0xff)
+
+/* t initialised the lock at obj: remembered with the chain t holds now
+ * (when it holds any), for that lock's first acquisition (LW__ACQ_FRESH). */
+static inline void lw__held_made(struct lw__thread *t, const void *obj)
+{
+	unsigned n = lw__held_depth(t);
+	t->made = n ? obj : NULL;
+	t->made_chain = n ? lw__held_at(t, n - 1)->chain : 0;
+}
 
 /* The slow paths behind the inline fast paths below (held.c). The site
  * goes by value: two words, in registers, so the fast path never stores it

@@ -6,7 +6,10 @@
  * readers; not so a rwlock made to prefer writers, which stays an error):
  * it is then reported as a warning saying why; so is a cycle every edge of
  * which was taken by a timed acquire (the threads would block each other
- * until the deadline, then fail, not hang). Each distinct cycle (its
+ * until the deadline, then fail, not hang), and a cycle with an edge
+ * whose `to` was a fresh lock (the first acquisition of a lock the thread
+ * initialised holding the `from` lock: nobody else can have held it, so
+ * that step cannot block; LW__ACQ_FRESH). Each distinct cycle (its
  * set of locks) is reported once per severity; the first warning makes
  * the graph re-check edges that later lose a gate or a read side. Cycles
  * of one shape over other locks (the same stacks took them the same way,
@@ -40,6 +43,7 @@ struct verdict {
 	struct lw__lock *reader; /* a lock only read-held and read-awaited */
 	struct lw__lock *writer_pref; /* such a lock, but writer-preferring */
 	size_t n_timed;    /* edges whose `to` is a timed acquire */
+	size_t fresh;      /* 1 + the first edge whose `to` was fresh, 0: none */
 	lw_severity_t sev;
 };
 
@@ -96,7 +100,11 @@ static uint64_t judge(const struct lw__cycle_edge *cyc, size_t n, struct verdict
 	v->n_timed = 0;
 	for (size_t i = 0; i < n; i++)
 		v->n_timed += cyc[i].info.to_timed != 0;
-	v->sev = (v->gate || v->reader || v->n_timed == n) ? LW_WARNING : LW_ERROR;
+	v->fresh = 0;
+	for (size_t i = 0; i < n && !v->fresh; i++)
+		if (cyc[i].info.to_fresh)
+			v->fresh = i + 1;
+	v->sev = (v->gate || v->reader || v->n_timed == n || v->fresh) ? LW_WARNING : LW_ERROR;
 	return sig | 1;
 }
 
@@ -144,7 +152,8 @@ static uint64_t shape_key(const struct lw__cycle_edge *cyc, size_t n, const stru
 		x = lw__fnv_word(x, lw__stack_code_key(e->to_stack));
 		x = lw__fnv_word(x, (uint64_t)(e->from_read != 0) | (uint64_t)(e->to_read != 0) << 1 |
 					    (uint64_t)(e->from_timed != 0) << 2 |
-					    (uint64_t)(e->to_timed != 0) << 3);
+					    (uint64_t)(e->to_timed != 0) << 3 |
+					    (uint64_t)(e->to_fresh != 0) << 4);
 		x = lw__fnv_word(x, cyc[i].from->kind);
 		h[i] = mix(lw__fnv_word(x, lw__lock_var_key(cyc[i].from)));
 	}
@@ -195,7 +204,7 @@ static void report_cycle(const struct lw__cycle_edge *cyc, const struct verdict 
 		int a = lw__rb_lock(rb, cyc[i].from);
 		int b = i + 1 < n ? lw__rb_lock(rb, cyc[i].to) : first;
 		lw__rb_edge(rb, a, b, e->tid, e->thread_name, e->from_read, e->to_read,
-			    e->from_timed, e->to_timed, e->from_stack, e->to_stack);
+			    e->from_timed, e->to_timed, e->to_fresh, e->from_stack, e->to_stack);
 	}
 	/* the gate's record may be retired: found through the graph by id */
 	struct lw__lock *g = v->gate ? lw__graph_pred(cyc[0].from, v->gate) : NULL;
@@ -206,7 +215,15 @@ static void report_cycle(const struct lw__cycle_edge *cyc, const struct verdict 
 		lw__rb_note(rb, "every edge of this cycle was taken while holding %s, "
 			    "which serialises them: it cannot deadlock as long as that stays so",
 			    lw__rb_lock_name(rb, (int)n));
-	else if (v->sev == LW_WARNING && v->reader)
+	else if (v->sev == LW_WARNING && v->fresh) {
+		const struct lw__cycle_edge *f = &cyc[v->fresh - 1];
+		int to = lw__rb_lock(rb, f->to), from = lw__rb_lock(rb, f->from);
+		lw__rb_note(rb, "%s was initialised by the thread that then took it for the first "
+			    "time, still holding %s (edge %zu/%zu): no other thread can have held "
+			    "it yet, so that step cannot block, and the cycle cannot deadlock as "
+			    "long as such a lock is shared only once it was taken",
+			    lw__rb_lock_name(rb, to), lw__rb_lock_name(rb, from), v->fresh, n);
+	} else if (v->sev == LW_WARNING && v->reader)
 		lw__rb_note(rb, "a lock in this cycle is only ever held and awaited for "
 			    "reading; readers do not block readers, so it cannot deadlock");
 	else if (v->sev == LW_WARNING)
@@ -269,6 +286,7 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 	struct lw__edge_info info;
 	memset(&info, 0, sizeof(info));
 	info.to_timed = (mode & LW__ACQ_TIMED) != 0;
+	info.to_fresh = (mode & LW__ACQ_FRESH) != 0;
 	mode = LW__ACQ_MODE(mode);
 	if (info.to_timed)
 		lw__order_timed(stack);

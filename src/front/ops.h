@@ -370,6 +370,8 @@ static inline void lw__op_reset(struct lw__thread *t, void *obj, struct lw__lock
 		else
 			lw__init_site_note(obj, src);
 	}
+	if (!destroy)
+		lw__held_made(t, obj);
 	if (lw__unlikely(l != NULL))
 		lw__destroyed(t, obj);
 }

@@ -7,15 +7,17 @@
  * target a number above all others, so a thread taking fresh locks in a
  * consistent order never costs more than O(1) per new edge. An edge that
  * disagrees with the order (ord(A) > ord(B)) triggers the Pearce-Kelly
- * step: a forward search from B over locks numbered below ord(A); reaching
- * A means the new edge closes a cycle. Otherwise a backward search from A
- * over locks numbered above ord(B), and the two visited sets swap their
+ * step: a forward search from B over locks numbered below ord(A) and a
+ * backward search from A over locks numbered above ord(B), taking turns;
+ * their meeting means the new edge closes a cycle. Otherwise the two
+ * visited sets swap their
  * numbers so that the order holds again. Only the region between the two
  * numbers is visited, never the whole graph.
  *
  * An edge that closes a cycle is kept (so it is not found again) but
  * marked cyclic and left out of the order; the caller gets the shortest
- * cycle through it, found by breadth-first search, as a copy it judges
+ * cycle through it, found by breadth-first search from both ends (the
+ * searches are in graph_search.c), as a copy it judges
  * and reports after the graph lock is dropped (check/order.c). The graph
  * itself judges nothing. Copying the graph out, and the archive of the
  * edges of destroyed locks, are in graph_copy.c.
@@ -24,6 +26,7 @@
  * acyclic graphs", ACM JEA 11 (2006); the names (forward and backward
  * search, ub/lb) follow the paper. */
 #include "graph.h"
+#include "graph_search.h"
 #include "mem.h"
 #include "sort.h"
 #include "edge.h"
@@ -36,7 +39,6 @@
 
 struct lw__mutex lw__graph_mu = LW__MUTEX_INIT;
 static int64_t ord_lo = 0, ord_hi = 0;
-static uint32_t stamp = 1;
 static size_t n_edges;
 /* bumped (under the graph lock) by every change the lock-order line shows:
  * an edge added, removed, or made more dangerous (lw__graph_generation) */
@@ -44,21 +46,6 @@ static uint64_t generation;
 
 #define LOCK() lw__mutex_lock(&lw__graph_mu)
 #define UNLOCK() lw__mutex_unlock(&lw__graph_mu)
-
-struct vec {
-	struct lw__lock **p;
-	size_t n, cap;
-};
-static struct vec fwd, bwd, work, work2;
-size_t lw__graph_steps;
-
-static int vec_push(struct vec *v, struct lw__lock *l)
-{
-	if (lw__grow(&v->p, &v->cap, v->n, sizeof(*v->p), 256) < 0)
-		return -1;
-	v->p[v->n++] = l;
-	return 0;
-}
 
 /* An edge is on two doubly linked lists, its source's out-list and its
  * target's in-list, linked by edge index (0: none); `next` and `prev` are
@@ -105,202 +92,6 @@ static void unlink_edge(uint32_t i)
 	list_remove(&to->in, &to->n_in, i, IN);
 }
 
-static uint32_t new_stamp(void)
-{
-	if (++stamp == 0)
-		stamp = 1;
-	return stamp;
-}
-
-/* The Pearce-Kelly searches, depth first over the edges in the order
- * (cyclic ones skipped), visited locks into fwd and bwd: forward from y
- * over out-edges to locks with ord < ord(x), backward from x over
- * in-edges to locks with ord > ord(y). They take turns an edge at a
- * time, so when the new edge x->y closes a cycle (y reaches x: forward
- * finds x, backward finds y, or one reaches a lock the other did) it is
- * found at about twice the cost of the cheaper side: a lock with many
- * edges (a cache lock over every entry's lock) is not walked whole for
- * each entry that closes a cycle through it. Returns 1 then; else 0, both
- * searches done. */
-struct side {
-	struct vec *stack, *into;
-	struct lw__lock *goal;
-	uint32_t mine, theirs, edge; /* edge: the next one of the lock at hand */
-	int64_t bound;
-	int forward;
-};
-
-/* One step of a side: 1 a cycle, 0 go on, -1 this side is done. */
-static int side_step(struct side *s)
-{
-	if (!s->edge) {
-		if (!s->stack->n)
-			return -1;
-		struct lw__lock *n = s->stack->p[--s->stack->n];
-		vec_push(s->into, n);
-		s->edge = s->forward ? n->out : n->in;
-		return 0;
-	}
-	struct lw__edge *e = lw__edge_at(s->edge);
-	s->edge = s->forward ? e->next_out : e->next_in;
-	lw__graph_steps++;
-	if (e->cyclic)
-		return 0;
-	struct lw__lock *w = lw__record_at(s->forward ? e->to : e->from);
-	if (w == s->goal || w->mark == s->theirs)
-		return 1;
-	if (w->mark != s->mine && (s->forward ? w->ord < s->bound : w->ord > s->bound)) {
-		w->mark = s->mine;
-		vec_push(s->stack, w);
-	}
-	return 0;
-}
-
-static int search(struct lw__lock *x, struct lw__lock *y)
-{
-	uint32_t mf = new_stamp(), mb = new_stamp();
-	struct side f = { &work, &fwd, x, mf, mb, 0, x->ord, 1 };
-	struct side b = { &work2, &bwd, y, mb, mf, 0, y->ord, 0 };
-	fwd.n = bwd.n = work.n = work2.n = 0;
-	y->mark = mf;
-	x->mark = mb;
-	vec_push(&work, y);
-	vec_push(&work2, x);
-	for (;;) {
-		int sf = side_step(&f), sb;
-		if (sf == 1 || (sb = side_step(&b)) == 1)
-			return 1;
-		if (sf < 0 && sb < 0)
-			return 0;
-	}
-}
-
-static int by_ord(const void *a, const void *b)
-{
-	int64_t x = (*(struct lw__lock *const *)a)->ord, y = (*(struct lw__lock *const *)b)->ord;
-	return x < y ? -1 : x > y;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The new edge x->y has ord(x) > ord(y): restore the order, or return 1
- * when the edge closes a cycle. */
-static int reorder(struct lw__lock *x, struct lw__lock *y)
-{
-	if (search(x, y))
-		return 1;
-	size_t n = fwd.n + bwd.n;
-	int64_t *ords = lw__mem_alloc(n * sizeof(*ords));
-	if (!ords)
-		return 0;
-	lw__sort(fwd.p, fwd.n, sizeof(*fwd.p), by_ord);
-	lw__sort(bwd.p, bwd.n, sizeof(*bwd.p), by_ord);
-	for (size_t i = 0; i < bwd.n; i++)
-		ords[i] = bwd.p[i]->ord;
-	for (size_t i = 0; i < fwd.n; i++)
-		ords[bwd.n + i] = fwd.p[i]->ord;
-	lw__sort(ords, n, sizeof(*ords), cmp_i64);
-	/* everything that reaches x goes first, then everything y reaches */
-	for (size_t i = 0; i < bwd.n; i++)
-		bwd.p[i]->ord = ords[i];
-	for (size_t i = 0; i < fwd.n; i++)
-		fwd.p[i]->ord = ords[bwd.n + i];
-	lw__mem_free(ords);
-	return 0;
-}
-
-/* Shortest path from a to b over every edge: a breadth-first search
- * from both ends, each step a whole level of the side whose level has
- * fewer edges to follow, so a lock with many edges (a cache lock over
- * every entry's lock) is crossed from the other side, and a path is found
- * at the cost of the smaller side, not of every edge of a hub. A lock
- * found from a: mark mf, via the edge into it; from b: mark mb, via the
- * edge out of it toward b. Fills path[] with the edges, in order, and
- * returns their count (0: none, or a == b). */
-static size_t dist_to(const struct lw__lock *x, const struct lw__lock *end, int forward)
-{
-	size_t d = 0;
-	for (; x != end; d++)
-		x = lw__record_at(forward ? x->via->from : x->via->to);
-	return d;
-}
-
-static uint64_t level_cost(const struct vec *q, size_t from, int forward)
-{
-	uint64_t c = 0;
-	for (size_t i = from; i < q->n; i++)
-		c += forward ? q->p[i]->n_out : q->p[i]->n_in;
-	return c;
-}
-
-static size_t shortest_path(struct lw__lock *a, struct lw__lock *b, struct lw__edge ***path)
-{
-	if (a == b)
-		return 0;
-	uint32_t mf = new_stamp(), mb = new_stamp();
-	struct vec *qf = &fwd, *qb = &bwd;
-	size_t hf = 0, hb = 0;
-	qf->n = qb->n = 0;
-	a->mark = mf;
-	a->via = NULL;
-	b->mark = mb;
-	b->via = NULL;
-	vec_push(qf, a);
-	vec_push(qb, b);
-	/* the best meeting: x found from a, y from b, edge x->y */
-	struct lw__lock *mx = NULL, *my = NULL;
-	struct lw__edge *me = NULL;
-	size_t best = SIZE_MAX;
-	while (!me && hf < qf->n && hb < qb->n) {
-		int forward = level_cost(qf, hf, 1) <= level_cost(qb, hb, 0);
-		struct vec *q = forward ? qf : qb;
-		uint32_t mine = forward ? mf : mb, theirs = forward ? mb : mf;
-		size_t h = forward ? hf : hb, level_end = q->n;
-		for (; h < level_end; h++) {
-			struct lw__lock *n = q->p[h];
-			for (uint32_t i = forward ? n->out : n->in; i;) {
-				struct lw__edge *e = lw__edge_at(i);
-				struct lw__lock *w = lw__record_at(forward ? e->to : e->from);
-				i = forward ? e->next_out : e->next_in;
-				lw__graph_steps++;
-				if (w->mark == mine)
-					continue;
-				if (w->mark == theirs) {
-					struct lw__lock *x = forward ? n : w, *y = forward ? w : n;
-					size_t len = dist_to(x, a, 1) + 1 + dist_to(y, b, 0);
-					if (len < best)
-						best = len, mx = x, my = y, me = e;
-					continue;
-				}
-				w->mark = mine;
-				w->via = e;
-				vec_push(q, w);
-			}
-		}
-		if (forward)
-			hf = h;
-		else
-			hb = h;
-	}
-	if (!me)
-		return 0;
-	*path = lw__mem_alloc(best * sizeof(**path));
-	if (!*path)
-		return 0;
-	size_t i = dist_to(mx, a, 1);
-	(*path)[i] = me;
-	for (struct lw__lock *n = mx; n != a; n = lw__record_at(n->via->from))
-		(*path)[--i] = n->via;
-	i = dist_to(mx, a, 1) + 1;
-	for (struct lw__lock *n = my; n != b; n = lw__record_at(n->via->to))
-		(*path)[i++] = n->via;
-	return best;
-}
-
 /* Copy edge e out for the caller (graph_copy.c too). */
 void lw__graph_edge_copy(struct lw__cycle_edge *c, const struct lw__edge *e)
 {
@@ -315,6 +106,7 @@ void lw__graph_edge_copy(struct lw__cycle_edge *c, const struct lw__edge *e)
 	c->info.to_read = e->to_read;
 	c->info.from_timed = e->from_timed;
 	c->info.to_timed = e->to_timed;
+	c->info.to_fresh = e->to_fresh;
 	c->info.n_gates = e->n_gates;
 	const uint32_t *gates = lw__edge_gates(e);
 	if (gates)
@@ -326,7 +118,7 @@ void lw__graph_edge_copy(struct lw__cycle_edge *c, const struct lw__edge *e)
 static size_t cycle_through(struct lw__edge *e, struct lw__cycle_edge **out)
 {
 	struct lw__edge **path = NULL;
-	size_t n = shortest_path(lw__record_at(e->to), lw__record_at(e->from), &path);
+	size_t n = lw__graph_shortest_path(lw__record_at(e->to), lw__record_at(e->from), &path);
 	if (!n && e->to != e->from)
 		return 0;
 	struct lw__cycle_edge *cyc = lw__mem_alloc((n + 1) * sizeof(*cyc));
@@ -364,6 +156,8 @@ static int merge(struct lw__edge *e, const struct lw__edge_info *in)
 		e->to_timed = 0, changed = 1;
 	if (e->from_timed && !in->from_timed)
 		e->from_timed = 0;
+	if (e->to_fresh && !in->to_fresh)
+		e->to_fresh = 0, changed = 1;
 	if (changed) {
 		/* this sighting made the edge more dangerous: show it */
 		e->who = lw__edge_who_intern(in->tid, in->thread_name);
@@ -380,7 +174,8 @@ static int news_for(const struct lw__edge *e, const struct lw__edge_info *in)
 	struct lw__edge now;
 	now.flags = lw__load(&e->flags);
 	if ((now.from_read && !in->from_read) || (now.to_read && !in->to_read) ||
-	    (now.to_timed && !in->to_timed) || (now.from_timed && !in->from_timed))
+	    (now.to_timed && !in->to_timed) || (now.from_timed && !in->from_timed) ||
+	    (now.to_fresh && !in->to_fresh))
 		return 1;
 	uint8_t n = lw__load(&e->n_gates);
 	const uint32_t *gates = n ? lw__edge_gates(e) : NULL;
@@ -415,6 +210,7 @@ static struct lw__edge *new_edge(struct lw__lock *from, struct lw__lock *to,
 	e->to_read = info->to_read;
 	e->from_timed = info->from_timed;
 	e->to_timed = info->to_timed;
+	e->to_fresh = info->to_fresh;
 	e->n_gates = info->n_gates;
 	/* last: a reader that still held this edge from before its reuse sees
 	 * the new pair only with all the rest */
@@ -461,7 +257,7 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 		from->ord = --ord_lo;
 	if (!to->ord)
 		to->ord = ++ord_hi;
-	if (from->ord > to->ord && reorder(from, to)) {
+	if (from->ord > to->ord && lw__graph_reorder(from, to)) {
 		e->cyclic = 1;
 		n = cycle_through(e, cycle);
 	}

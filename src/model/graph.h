@@ -21,6 +21,8 @@ struct lw__edge_info {
 	uint32_t from_stack, to_stack; /* depot ids */
 	uint8_t from_read, to_read;    /* the acquisitions were read locks */
 	uint8_t from_timed, to_timed;  /* ... timed acquires (gave up at a deadline) */
+	uint8_t to_fresh;              /* ... the first acquisition of a lock the
+					* thread made holding `from` (LW__ACQ_FRESH) */
 	uint8_t n_gates;
 	uint32_t gates[LW__MAX_GATES]; /* ids of locks held before `from` */
 };
@@ -50,6 +52,8 @@ struct lw__edge {
 			uint8_t from_read : 1, to_read : 1;   /* every sighting was a read */
 			uint8_t from_timed : 1, to_timed : 1; /* ... a timed acquire */
 			uint8_t cyclic : 1; /* closed a cycle: kept out of the order */
+			uint8_t to_fresh : 1; /* every sighting: `to` new, made by
+					       * the thread holding `from` */
 		};
 		uint8_t flags; /* all of them, for one lock-free load */
 	};
@@ -64,7 +68,7 @@ struct lw__cycle_edge {
 
 /* Record that a thread took `to` while holding `from`. When this edge
  * closes a cycle (or, with `recheck`, when it existed and lost a gate, a
- * read side or its timed `to`, and lies on a cycle), returns the number of edges of the
+ * read side, its timed `to` or its fresh `to`, and lies on a cycle), returns the number of edges of the
  * shortest cycle through it and sets *cycle to a copy of them (lw__mem_alloc),
  * the new edge first, each edge's `to` the next one's `from`; the caller
  * frees it (lw__mem_free), and calls lw__lock_read_end() when done with its locks (no

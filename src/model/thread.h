@@ -130,6 +130,13 @@ struct lw__thread {
 		uint32_t pad;
 	} chains[LW__CHAIN_CACHE]; /* one cache line per probe */
 
+	/* the last lock it initialised while holding locks, and the chain it
+	 * held then: that lock's first acquisition under the same chain is
+	 * one no other thread could have blocked (check/held.c); slow
+	 * paths only, kept out of the fast path's lines */
+	const void *made;
+	uint64_t made_chain;
+
 	/* last: a thread without option stats never touches its page */
 	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken
 					   * (set for locks with stats only) */

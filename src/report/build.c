@@ -259,7 +259,7 @@ const char *lw__rb_lock_name(struct lw__rb *rb, int i)
 
 void lw__rb_edge(struct lw__rb *rb, int from, int to, int tid, const char *tname,
 		 int from_read, int to_read, int from_timed, int to_timed,
-		 uint32_t from_stack, uint32_t to_stack)
+		 int to_fresh, uint32_t from_stack, uint32_t to_stack)
 {
 	if (!rb)
 		return;
@@ -272,7 +272,7 @@ void lw__rb_edge(struct lw__rb *rb, int from, int to, int tid, const char *tname
 	e->tname = arena_name(&rb->arena, tname);
 	e->from_read = !!from_read;
 	e->to_read = !!to_read;
-	e->timed = (uint8_t)((from_timed ? 1 : 0) | (to_timed ? 2 : 0));
+	e->timed = (uint8_t)((from_timed ? 1 : 0) | (to_timed ? 2 : 0) | (to_fresh ? 4 : 0));
 	e->from_stack = from_stack;
 	e->to_stack = to_stack;
 }

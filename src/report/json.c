@@ -11,7 +11,7 @@
  *  "edges":[{"from":ID,"to":ID,"thread":{"tid":N,"name":..},
  *            "from_read":bool,"to_read":bool,
  *            "from_stack":[FRAME],"to_stack":[FRAME],
- *            "from_timed":bool,"to_timed":bool}],
+ *            "from_timed":bool,"to_timed":bool,"to_fresh":bool}],
  *  "threads":[{"tid":N,"name":..,"role":..,"lock":ID|null,"duration_ms":N,
  *              "held":[ID],"stack":[FRAME],"now":[FRAME]|null,
  *              "now_note":..|null,"state":..|null,"waits_for":[TID]}],
@@ -139,8 +139,9 @@ static void put_edges(const lw_report_t *r, const struct lw__rb *rb, struct lw__
 		lw__buf_puts(b, ",\"to_stack\":");
 		put_stack(&e->to_stack, rb, b);
 		unsigned tm = i < rb->n_edges ? rb->edges[i].timed : 0;
-		lw__buf_printf(b, ",\"from_timed\":%s,\"to_timed\":%s}",
-			       tm & 1 ? "true" : "false", tm & 2 ? "true" : "false");
+		lw__buf_printf(b, ",\"from_timed\":%s,\"to_timed\":%s,\"to_fresh\":%s}",
+			       tm & 1 ? "true" : "false", tm & 2 ? "true" : "false",
+			       tm & 4 ? "true" : "false");
 	}
 }
 

@@ -95,6 +95,8 @@ static void merge(struct lw__order_edge *x, const struct lw__graph_copy_edge *g,
 		x->to_timed = 0, worse = 1;
 	if (x->from_timed && !g->info.from_timed)
 		x->from_timed = 0;
+	if (x->to_fresh && !g->info.to_fresh)
+		x->to_fresh = 0, worse = 1;
 	if (worse)
 		x->first = g;
 	x->instances++;
@@ -132,6 +134,7 @@ static void add(struct lw__order_graph *st, const struct lw__graph_copy_edge *g)
 	x->to_read = g->info.to_read;
 	x->from_timed = g->info.from_timed;
 	x->to_timed = g->info.to_timed;
+	x->to_fresh = g->info.to_fresh;
 	x->n_gates = n_gates;
 	memcpy(x->gates, gates, sizeof(gates));
 	x->instances = 1;
@@ -153,7 +156,7 @@ uint64_t lw__order_edge_key(const struct lw__order_graph *st, const struct lw__o
 	uint64_t h = lw__fnv_str(st->cls[x->from].cls, LW__ORDER_NAME_LEN);
 	h = lw__fnv_word(h * 31 ^ lw__fnv_str(st->cls[x->to].cls, LW__ORDER_NAME_LEN),
 			 (uint32_t)(x->from_read | x->to_read << 1 | x->from_timed << 2 |
-				    x->to_timed << 3));
+				    x->to_timed << 3 | x->to_fresh << 4));
 	uint64_t g = 0; /* the gates as a set: their order does not matter */
 	for (int k = 0; k < x->n_gates; k++)
 		g += lw__fnv_str(st->cls[x->gates[k]].cls, LW__ORDER_NAME_LEN) *

@@ -19,7 +19,7 @@ struct lw__order_class {
 struct lw__order_edge {
 	int from, to;             /* indexes into the class table */
 	const struct lw__graph_copy_edge *first; /* the sighting shown */
-	uint8_t from_read, to_read, from_timed, to_timed;
+	uint8_t from_read, to_read, from_timed, to_timed, to_fresh;
 	int n_gates;
 	int gates[LW__MAX_GATES]; /* class indexes held on every instance */
 	unsigned instances;

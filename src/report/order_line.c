@@ -67,8 +67,9 @@ static void put_edge(struct lw__buf *b, const struct lw__order_graph *st,
 	lw__buf_printf(b, ",\"thread\":{\"tid\":%d,\"name\":", in->tid);
 	lw__buf_json_str(b, in->thread_name);
 	lw__buf_printf(b, "},\"from_read\":%s,\"to_read\":%s,\"from_timed\":%s,\"to_timed\":%s,"
-			  "\"gates\":[",
-		       TF(x->from_read), TF(x->to_read), TF(x->from_timed), TF(x->to_timed));
+			  "\"to_fresh\":%s,\"gates\":[",
+		       TF(x->from_read), TF(x->to_read), TF(x->from_timed), TF(x->to_timed),
+		       TF(x->to_fresh));
 	for (int k = 0; k < x->n_gates; k++) {
 		if (k)
 			lw__buf_puts(b, ",");

@@ -19,7 +19,8 @@ struct rb_lock {
 
 struct rb_edge {
 	int from, to, tid, from_read, to_read;
-	uint8_t timed; /* bit 0: from, bit 1: to was a timed acquire */
+	uint8_t timed; /* bit 0: from, bit 1: to was a timed acquire; bit 2:
+			* to was fresh (check/held.h, LW__ACQ_FRESH) */
 	const char *tname;
 	uint32_t from_stack, to_stack;
 };

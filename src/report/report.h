@@ -24,7 +24,7 @@ int lw__rb_lock(struct lw__rb *rb, const struct lw__lock *l);
 /* Add a cycle edge between two lock indexes. */
 void lw__rb_edge(struct lw__rb *rb, int from, int to, int tid, const char *tname,
 		 int from_read, int to_read, int from_timed, int to_timed,
-		 uint32_t from_stack, uint32_t to_stack);
+		 int to_fresh, uint32_t from_stack, uint32_t to_stack);
 
 /* Add a thread; returns its index. `lock` is a lock index or -1; the stack
  * is a depot id (0: none). */

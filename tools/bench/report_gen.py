@@ -50,7 +50,7 @@ def main():
             es.append({"from": lock(a), "to": lock(b),
                        "thread": {"tid": pid, "name": "t%d" % p},
                        "from_read": False, "to_read": False, "from_timed": False,
-                       "to_timed": False, "gates": [], "instances": 1,
+                       "to_timed": False, "to_fresh": False, "gates": [], "instances": 1,
                        "from_stack": stack("take_%d" % a, 10 + a % 50),
                        "to_stack": stack("take_%d" % b, 10 + b % 50)})
         total += len(es)

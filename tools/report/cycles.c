@@ -15,8 +15,9 @@
  * it, or its locks were distinct instances of these classes) and is left
  * out; the rest are reported with the in-process rules: a gate class held
  * on every edge, a class only read-held and read-awaited (not a
- * writer-preferring rwlock), or every edge ending in a timed acquire make
- * it a warning; otherwise an error. At most MAX_CYCLES are reported. */
+ * writer-preferring rwlock), every edge ending in a timed acquire, or an
+ * edge ending in a fresh lock's first acquisition (held.h, LW__ACQ_FRESH)
+ * make it a warning; otherwise an error. At most MAX_CYCLES are reported. */
 #define _GNU_SOURCE
 #include "report.h"
 
@@ -302,7 +303,7 @@ static void report(struct rp *rp, const int *cyc, size_t n)
 	char head[1024], note[1024], buf[1024];
 	size_t len = 0;
 	/* the verdict, as in process (check/order.c) */
-	int gate = -1, reader = -1, writer_pref = -1, n_timed = 0;
+	int gate = -1, reader = -1, writer_pref = -1, n_timed = 0, fresh = -1;
 	const struct rp_edge *e0 = &rp->edges[cyc[0]];
 	for (int g = 0; g < e0->n_gates && gate < 0; g++) {
 		int cand = e0->gates[g], all = 1;
@@ -319,6 +320,8 @@ static void report(struct rp *rp, const int *cyc, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct rp_edge *in = &rp->edges[cyc[(i + n - 1) % n]], *out = &rp->edges[cyc[i]];
 		n_timed += out->to_timed != 0;
+		if (out->to_fresh && fresh < 0)
+			fresh = (int)i;
 		if (in->to_read && out->from_read) {
 			if (rp->classes[out->from].writer_pref)
 				writer_pref = out->from;
@@ -326,7 +329,7 @@ static void report(struct rp *rp, const int *cyc, size_t n)
 				reader = out->from;
 		}
 	}
-	int error = !(gate >= 0 || reader >= 0 || n_timed == (int)n);
+	int error = !(gate >= 0 || reader >= 0 || n_timed == (int)n || fresh >= 0);
 
 	/* the headline, as in process: up to 8 locks, else the first three and the last */
 	if (n > 8)
@@ -349,6 +352,9 @@ static void report(struct rp *rp, const int *cyc, size_t n)
 			    "serialises them"
 		: reader >= 0 ? "a lock class in it is only ever held and awaited for reading; "
 				"readers do not block readers"
+		: fresh >= 0 ? "one of its edges ends in the first acquisition of a lock the "
+			       "thread had just initialised holding the other: no other thread "
+			       "can have held it then, so that step cannot block"
 		: !error ? "every edge ends in a timed acquire: the threads would give up at "
 			   "their deadlines instead of deadlocking"
 			 : "a process that takes these locks in these orders at the same time "

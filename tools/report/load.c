@@ -606,8 +606,10 @@ static void add_order_edge(struct rp *rp, const struct jr_val *x, int proc)
 	struct rp_edge *e = edge_of(rp, a, b, &fresh);
 	int fr = jr_true(jr_get(x, "from_read")), tr = jr_true(jr_get(x, "to_read"));
 	int ft = jr_true(jr_get(x, "from_timed")), tt = jr_true(jr_get(x, "to_timed"));
+	int tf = jr_true(jr_get(x, "to_fresh"));
 	if (fresh) {
 		e->from_read = fr, e->to_read = tr, e->from_timed = ft, e->to_timed = tt;
+		e->to_fresh = tf;
 		e->n_gates = n_gates;
 		memcpy(e->gates, gates, sizeof(gates));
 		worse = 1;
@@ -631,6 +633,8 @@ static void add_order_edge(struct rp *rp, const struct jr_val *x, int proc)
 			e->to_timed = 0, worse = 1;
 		if (e->from_timed && !ft)
 			e->from_timed = 0;
+		if (e->to_fresh && !tf)
+			e->to_fresh = 0, worse = 1;
 	}
 	/* several lines of one process are one graph: one sighting each */
 	rp->n_sightings += (size_t)rp_add_unique(&e->procs, &e->n_procs, &e->cap_procs, proc);

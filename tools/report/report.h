@@ -45,6 +45,8 @@ struct rp_class {
 struct rp_edge {
 	int from, to;
 	int from_read, to_read, from_timed, to_timed;
+	int to_fresh; /* every sighting: `to` was taken for the first time by
+		       * the thread that made it holding `from` */
 	int n_gates, gates[RP_MAX_GATES]; /* classes held on every sighting */
 	int *procs;                       /* processes with this edge, distinct */
 	size_t n_procs, cap_procs;

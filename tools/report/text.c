@@ -68,8 +68,9 @@ static void cycle(const struct rp *rp, const struct rp_finding *f)
 			       e->n_procs == 2 ? "" : "es");
 		printf("\n    %s was taken%s at:\n", na, e->from_read ? " for reading" : "");
 		stack(&e->from_stack, "      ");
-		printf("    then %s was taken%s%s, holding %s, at:\n", nb,
-		       e->to_read ? " for reading" : "", e->to_timed ? " (timed)" : "", na);
+		printf("    then %s was taken%s%s%s, holding %s, at:\n", nb,
+		       e->to_read ? " for reading" : "", e->to_timed ? " (timed)" : "",
+		       e->to_fresh ? " (for the first time, just made by this thread)" : "", na);
 		stack(&e->to_stack, "      ");
 	}
 }
