@@ -742,13 +742,19 @@ static int cmd_run(int argc, char **argv)
 				"process%s, then every process of the program killed\n",
 			eff.timeout, answered, answered == 1 ? "" : "es");
 
-	struct counts c;
+	struct counts c, written;
 	if (!record[0] || record_read(record, &c) != 0) {
 		if (record[0])
 			fprintf(stderr, "lockwatch: the run record %s cannot be read: counting the reports in %s\n",
 				record, json);
 		count_reports(json, start, &c);
 	}
+	/* what reached the JSON file: a process may have been unable to
+	 * write it (its privileges dropped, its descriptors used up) */
+	if (!tmpjson[0] && !strstr(json, "%p"))
+		count_reports(json, start, &written);
+	else
+		written = c;
 	/* a clean run is silent (as the sanitizers are), unless --verbose; the
 	 * temporary JSON file, when no --json was given, is never left behind,
 	 * nor made again by a process left running (a daemon: the record
@@ -787,6 +793,10 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "; JSON in %s (%%p: the pid)", json);
 	else if (c.total && stat(json, &st) != 0)
 		fprintf(stderr, "; JSON not written (%s: %s)", json, strerror(errno));
+	else if (written.total < c.total)
+		fprintf(stderr, "; JSON in %s, missing %lu of the %lu reports (a process "
+				"could not write it: its message above)",
+			json, c.total - written.total, c.total);
 	else
 		fprintf(stderr, "; JSON in %s", json);
 	if (c.supp_total)

@@ -148,14 +148,19 @@ static int append(const char *pattern, const char *buf, size_t len, int create)
 	return 0;
 }
 
-static void complain(const char *path)
+/* Once per process: the pattern's path for this process (%p expanded),
+ * and why append() failed. */
+static void complain(const char *pattern)
 {
 	static int said;
-	char m[LW__OPT_STR_MAX + 128];
+	char m[LW__OPT_STR_MAX + 160], path[LW__OPT_STR_MAX + 32];
 	if (said++)
 		return;
+	int why = errno;
+	if (expand(pattern, path, sizeof(path)) < 0)
+		snprintf(path, sizeof(path), "%s", pattern);
 	int n = snprintf(m, sizeof(m), "lockwatch: cannot write '%s': %s\n", path,
-			 strerror(errno));
+			 strerror(why));
 	if (n > 0)
 		to_stderr(m, (size_t)n < sizeof(m) ? (size_t)n : sizeof(m) - 1);
 }

@@ -9,13 +9,15 @@
 # descriptor table is lockwatch's own (src/base/aside.h), which the
 # program's full table does not hold back. (Names are poor here: the
 # program's files cannot be opened in the thread that makes the report.)
+# The JSON file asked for cannot be written either: the run's last line
+# says its report is missing from it, not just where the JSON is.
 . "$(dirname "$0")/lib.sh"
 
 "$LWP_BIN/no_fds" >native.out 2>native.err
 rc=$?
 [ "$rc" = 0 ] || fail "natively: status $rc"
 
-lw_run nofds --hold-ms 300 -- "$LWP_BIN/no_fds"
+lw_run nofds --hold-ms 300 --json nofds.jsonl -- "$LWP_BIN/no_fds"
 expect_rc 0 "a long hold is a warning"
 cmp -s native.out nofds.out || fail "stdout differs from the native run"
 expect_in nofds.err "still held (threshold 300 ms); 2 threads waiting for it"
@@ -24,5 +26,7 @@ grep -A1 "doing now:" nofds.err | grep -q "#0 clock_nanosleep" || {
 	fail "the holder's 'doing now' is not its sleep"
 }
 expect_not_in nofds.err "has exited"
-expect_in nofds.err "lockwatch: 1 report, 0 errors (1 long_hold)"
+expect_in nofds.err "lockwatch: 1 report, 0 errors (1 long_hold); JSON in "
+expect_in nofds.err "nofds.jsonl, missing 1 of the 1 reports"
+expect_in nofds.err "lockwatch: cannot write '"
 echo "PASS"
