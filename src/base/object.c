@@ -15,12 +15,17 @@ typedef int (*find_fn)(void *, struct dl_find_object *);
 static find_fn find;
 static int find_state; /* 0 not looked up, 1 looked up */
 
-static int by_find(const void *addr, struct lw__object *o)
+void lw__object_setup(void)
 {
 	if (!lw__load_acq(&find_state)) {
 		lw__store(&find, (find_fn)dlsym(RTLD_DEFAULT, "_dl_find_object"));
 		lw__store_rel(&find_state, 1);
 	}
+}
+
+static int by_find(const void *addr, struct lw__object *o)
+{
+	lw__object_setup();
 	find_fn f = lw__load(&find);
 	struct dl_find_object r;
 	if (!f)
@@ -35,6 +40,10 @@ static int by_find(const void *addr, struct lw__object *o)
 	return 1;
 }
 #else
+void lw__object_setup(void)
+{
+}
+
 static int by_find(const void *addr, struct lw__object *o)
 {
 	(void)addr;

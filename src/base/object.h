@@ -13,6 +13,10 @@ struct lw__object {
 			   * (glibc before 2.35) */
 };
 
+/* Look up glibc's search at start-up (a dlsym, which takes the loader's
+ * lock: never later, inside a lock call). */
+void lw__object_setup(void);
+
 /* 1 and *o when addr lies in a loaded object, else 0. */
 int lw__object_of(const void *addr, struct lw__object *o);
 

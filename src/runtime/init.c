@@ -159,6 +159,7 @@ void lw__init(void)
 		errno = saved;
 		return;
 	}
+	lw__object_setup();
 	lw__real_init();
 	lw__alloc_init();
 	lw__hooks.lock_retired = lw__graph_forget;
