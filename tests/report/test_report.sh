@@ -262,6 +262,17 @@ report realexec realexec
 expect_in realexec.out "ERROR: lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
 expect_in realexec.out "two_orders ba exec)"
 
+# 11b. an edge ending in a fresh lock's first acquisition (a lock its
+# process initialised holding the other one) cannot block: merged with
+# the other order from another process, the cycle is a warning
+run fresh ab f || fail "two_orders ab f is clean alone"
+run fresh ba || fail "two_orders ba is clean alone"
+report fresh fresh
+[ $RC = 0 ] || fail "a cycle through a fresh lock's first acquisition: status $RC, expected 0"
+expect_in fresh.out "WARNING: lock-order cycle: "
+expect_in fresh.out "the first acquisition of a lock the thread had just initialised"
+expect_in fresh.out "(for the first time, just made by this thread)"
+
 # 12. one suppressions file, one reader (src/report/suppress.c): the same
 # result under `lockwatch run` and `lockwatch report`, the same refusals
 run plain abba

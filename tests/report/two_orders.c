@@ -14,7 +14,9 @@
  * harness's timeout ends a test, or by _exit(0). Its lock order must still
  * reach `lockwatch report`, written when the report was made. With "exec"
  * it then execs itself as `two_orders ab`: the same pid, another program.
- * usage: two_orders ORDER [g|d|kill|_exit|exec], ORDER pairs of a, b, c */
+ * With "f" the second lock of each pair is initialised holding the first,
+ * then taken for the first time: a fresh lock, whose edge cannot block.
+ * usage: two_orders ORDER [g|d|f|kill|_exit|exec], ORDER pairs of a, b, c */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -79,8 +81,17 @@ int main(int argc, char **argv)
 	int gated = argc > 2 && strcmp(argv[2], "g") == 0;
 	if (gated)
 		pthread_mutex_lock(&gate_lock);
-	for (size_t i = 0; i < n; i += 2)
-		take_first(argv[1] + i);
+	int fresh = argc > 2 && strcmp(argv[2], "f") == 0;
+	for (size_t i = 0; i < n; i += 2) {
+		if (fresh) { /* made holding the first, then taken: a fresh lock */
+			pthread_mutex_lock(lock_of(argv[1][i]));
+			pthread_mutex_init(lock_of(argv[1][i + 1]), NULL);
+			take_second(lock_of(argv[1][i + 1]));
+			pthread_mutex_unlock(lock_of(argv[1][i]));
+		} else {
+			take_first(argv[1] + i);
+		}
+	}
 	if (gated)
 		pthread_mutex_unlock(&gate_lock);
 	if (argc > 2 && (strcmp(argv[2], "kill") == 0 || strcmp(argv[2], "_exit") == 0 ||
