@@ -146,6 +146,8 @@ static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, in
 	 * acquisition of it under the same locks, which may block, is checked
 	 * again and its edges lose the mark */
 	int fresh = 0;
+	if (lw__unlikely(t->reinit == l->addr))
+		t->reinit = NULL; /* made again, and taken again: its unlock is right */
 	if (lw__unlikely(t->made != NULL) && t->made == l->addr) {
 		fresh = !try_ && top && top == t->made_chain && !lw__load(&l->seen);
 		t->made = NULL;
@@ -376,8 +378,11 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 			return; /* a semaphore post that signals, not one that gives back */
 		if (t->overflow)
 			t->overflow--;
-		else if (t->reinit == obj)
-			t->reinit = NULL; /* the init_held mistake, reported already */
+		else if (t->reinit == obj) {
+			t->reinit = NULL; /* the init_held mistake: reported already, */
+			if (t->reinit_quiet) /* or now */
+				lw__misuse_init_held_unlocked(t, l, s);
+		}
 		else if (!taken_unseen(t, l))
 			lw__misuse_bad_unlock(t, l, s);
 		return;
@@ -391,6 +396,29 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 		return;
 	}
 	remove_held(t, h);
+}
+
+struct waiters {
+	const struct lw__thread *self;
+	const struct lw__lock *l;
+	int found;
+};
+
+static void find_waiter(struct lw__thread *p, void *arg)
+{
+	struct waiters *w = arg;
+	uintptr_t on = lw__load(&p->waiting) & ~(uintptr_t)(LW__WAIT_READ | LW__WAIT_COND);
+	if (p != w->self && on == (uintptr_t)w->l)
+		w->found = 1;
+}
+
+/* Does a thread other than t wait for l (to lock it, or in a condition
+ * wait on it)? */
+static int waited_for(struct lw__thread *t, struct lw__lock *l)
+{
+	struct waiters w = { t, l, 0 };
+	lw__threads_each(find_waiter, &w);
+	return w.found;
 }
 
 void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
@@ -415,9 +443,26 @@ void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
 		lw__misuse_destroy_held(t, l, h, s);
 		return;
 	}
+	if (h && !waited_for(t, l)) {
+		/* its holder makes it again with nobody waiting for it (a fork
+		 * child's handler resetting what its prepare handler took): an
+		 * error only if it unlocks it afterwards (lw__release_slow) */
+		int saved = errno;
+		lw__guard_enter();
+		t->reinit_stack = lw__stack_capture(s);
+		lw__guard_leave();
+		errno = saved;
+		t->reinit_holder_stack = h->stack;
+		t->reinit_site = *s;
+		t->reinit_quiet = 1;
+		t->reinit = l->addr;
+		return;
+	}
 	lw__misuse_init_held(t, l, h, s);
-	if (h)
+	if (h) {
 		t->reinit = l->addr; /* its next unlock is the same mistake */
+		t->reinit_quiet = 0;
+	}
 }
 
 void lw__held_atfork_child(struct lw__thread *t)

@@ -135,6 +135,26 @@ void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct
 	end(rb, saved);
 }
 
+void lw__misuse_init_held_unlocked(struct lw__thread *t, struct lw__lock *l,
+				   const struct lw__site *s)
+{
+	int saved;
+	struct lw__rb *rb = begin(LW_INIT_HELD, LW_ERROR, l, t->reinit_site.pc, &saved);
+	if (rb) {
+		int li = lw__rb_lock(rb, l);
+		lw__thread_refresh_name(t);
+		lw__rb_thread(rb, t->tid, t->name, "holder", li, 0, t->reinit_holder_stack);
+		lw__rb_thread(rb, t->tid, t->name, "initialiser", li, 0, t->reinit_stack);
+		lw__rb_thread(rb, t->tid, t->name, "unlocker", li, 0, lw__stack_capture(s));
+		lw__rb_headline(rb, "thread %d (%s) initialises %s while thread %d (%s) holds it",
+				t->tid, t->name, lw__rb_lock_name(rb, li), t->tid, t->name);
+		lw__rb_note(rb, "initialising a held lock is undefined behaviour: the lock is "
+			    "reset, and its holder then unlocked it: an unlock of the fresh lock, "
+			    "which another thread may hold by then");
+	}
+	end(rb, saved);
+}
+
 void lw__misuse_bad_unlock(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)
 {
 	int saved;

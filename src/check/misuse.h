@@ -20,6 +20,11 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 void lw__misuse_bad_unlock(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s);
 
 /* t initialises l again while it is held (by t: entry h, or by its owner). */
+/* A lock its holder t made again (init) and then unlocked (site s): the
+ * init_held report then, with the stacks that took it and made it again
+ * (t->reinit_*). */
+void lw__misuse_init_held_unlocked(struct lw__thread *t, struct lw__lock *l,
+				   const struct lw__site *s);
 void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct lw__held *h,
 			  const struct lw__site *s);
 

@@ -136,6 +136,12 @@ struct lw__thread {
 	 * paths only, kept out of the fast path's lines */
 	const void *made;
 	uint64_t made_chain;
+	/* a lock it held and initialised again with no thread waiting for
+	 * it (reinit): not an error unless it unlocks it afterwards, which
+	 * reports it then, with where it was taken and made again */
+	struct lw__site reinit_site;
+	uint32_t reinit_stack, reinit_holder_stack;
+	int reinit_quiet;
 
 	/* last: a thread without option stats never touches its page */
 	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken
