@@ -14,6 +14,8 @@
 #include <string.h>
 
 #define chain_next lw__chain_next
+#define find_held lw__held_find
+#define remove_held lw__held_remove
 
 /* The slow paths see the whole held stack: the inline array, then the deep
  * entries (model/thread.h). While the inline array is full, the entry on
@@ -23,7 +25,7 @@
  * which sees only the inline array, never acquires or releases there. */
 #define DEEP_KEY 0x5bd1e9955bd1e994ull
 
-static struct lw__held *find_held(struct lw__thread *t, const struct lw__lock *l)
+struct lw__held *lw__held_find(struct lw__thread *t, const struct lw__lock *l)
 {
 	for (unsigned k = lw__held_depth(t); k-- > 0;)
 		if (lw__held_at(t, k)->lock == l)
@@ -161,7 +163,6 @@ static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, in
 		lw__keep_chain(t, l, c, a->stack);
 }
 
-static void remove_held(struct lw__thread *t, struct lw__held *h);
 
 /* A write hold whose lock another thread has since unlocked (a bad_unlock
  * was reported then): the entry no longer means anything. */
@@ -318,8 +319,7 @@ static uint64_t held_site(struct lw__thread *t, unsigned k)
 			      lw__held_at(t, k)->lock);
 }
 
-/* Take entry h out of the held stack, re-hashing the chains above it. */
-static void remove_held(struct lw__thread *t, struct lw__held *h)
+void lw__held_remove(struct lw__thread *t, struct lw__held *h)
 {
 	unsigned i = held_index(t, h), n = lw__held_depth(t);
 	uint64_t *ns = held_t_ns(t, i);
@@ -396,97 +396,6 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 		return;
 	}
 	remove_held(t, h);
-}
-
-struct waiters {
-	const struct lw__thread *self;
-	const struct lw__lock *l;
-	int found;
-};
-
-static void find_waiter(struct lw__thread *p, void *arg)
-{
-	struct waiters *w = arg;
-	uintptr_t on = lw__load(&p->waiting) & ~(uintptr_t)(LW__WAIT_READ | LW__WAIT_COND);
-	if (p != w->self && on == (uintptr_t)w->l)
-		w->found = 1;
-}
-
-/* Does a thread other than t wait for l (to lock it, or in a condition
- * wait on it)? */
-static int waited_for(struct lw__thread *t, struct lw__lock *l)
-{
-	struct waiters w = { t, l, 0 };
-	lw__threads_each(find_waiter, &w);
-	return w.found;
-}
-
-void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
-		     const struct lw__site *s)
-{
-	if (l->kind == LW__UNKNOWN)
-		return;
-	struct lw__held *h = find_held(t, l);
-	/* Semaphore units are not owned, and another thread's taken units are
-	 * a signal semaphore's normal state: only a thread that initialises a
-	 * semaphore while it holds units of it itself is told (its later
-	 * sem_post gives a unit to the fresh semaphore). Destroying one is
-	 * never a held-lock mistake. */
-	if (l->kind == LW__SEM) {
-		if (h && !destroy)
-			lw__misuse_init_held(t, l, h, s);
-		return;
-	}
-	if (!h && !lw__load(&l->owner))
-		return;
-	if (destroy) {
-		lw__misuse_destroy_held(t, l, h, s);
-		return;
-	}
-	if (h && !waited_for(t, l)) {
-		/* its holder makes it again with nobody waiting for it (a fork
-		 * child's handler resetting what its prepare handler took): an
-		 * error only if it unlocks it afterwards (lw__release_slow) */
-		int saved = errno;
-		lw__guard_enter();
-		t->reinit_stack = lw__stack_capture(s);
-		lw__guard_leave();
-		errno = saved;
-		t->reinit_holder_stack = h->stack;
-		t->reinit_site = *s;
-		t->reinit_quiet = 1;
-		t->reinit = l->addr;
-		return;
-	}
-	lw__misuse_init_held(t, l, h, s);
-	if (h) {
-		t->reinit = l->addr; /* its next unlock is the same mistake */
-		t->reinit_quiet = 0;
-	}
-}
-
-void lw__held_atfork_child(struct lw__thread *t)
-{
-	for (unsigned i = lw__held_depth(t); i-- > 0;) {
-		struct lw__held *h = lw__held_at(t, i);
-		if (h->lock && lw__lock_pshared(h->lock))
-			remove_held(t, h);
-	}
-}
-
-void lw__destroyed(struct lw__thread *t, const void *addr)
-{
-	struct lw__lock *l = lw__lock_find(addr);
-	if (t && l) {
-		struct lw__held *h = find_held(t, l);
-		if (h)
-			remove_held(t, h);
-	}
-	int saved = errno;
-	lw__guard_enter();
-	lw__lock_retire(addr);
-	lw__guard_leave();
-	errno = saved;
 }
 
 int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *saved)

@@ -53,6 +53,11 @@ struct lw__acq_slow {
 #define LW__ACQ_FRESH 0x200
 #define LW__ACQ_MODE(m) ((m) & 0xff)
 
+/* Inside the check layer (held.c, reset.c): t's entry for l, or NULL; and
+ * entry h taken out of t's held stack, the chains above it re-hashed. */
+struct lw__held *lw__held_find(struct lw__thread *t, const struct lw__lock *l);
+void lw__held_remove(struct lw__thread *t, struct lw__held *h);
+
 /* t initialised the lock at obj: remembered with the chain t holds now
  * (when it holds any), for that lock's first acquisition (LW__ACQ_FRESH). */
 static inline void lw__held_made(struct lw__thread *t, const void *obj)
