@@ -151,7 +151,8 @@ static void checked_chain(struct lw__thread *t, struct lw__lock *l, int mode, in
 	if (lw__unlikely(t->reinit == l->addr))
 		t->reinit = NULL; /* made again, and taken again: its unlock is right */
 	if (lw__unlikely(t->made != NULL) && t->made == l->addr) {
-		fresh = !try_ && top && top == t->made_chain && !lw__load(&l->seen);
+		fresh = !try_ && top && top == t->made_chain && !lw__load(&l->seen) &&
+			lw__held_at(t, lw__held_depth(t) - 1)->when == t->made_when;
 		t->made = NULL;
 	}
 	uint64_t c = chain_next(top, l, LW__ACQ_MODE(mode), try_ | fresh, s->pc);

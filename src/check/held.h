@@ -59,12 +59,15 @@ struct lw__held *lw__held_find(struct lw__thread *t, const struct lw__lock *l);
 void lw__held_remove(struct lw__thread *t, struct lw__held *h);
 
 /* t initialised the lock at obj: remembered with the chain t holds now
- * (when it holds any), for that lock's first acquisition (LW__ACQ_FRESH). */
+ * and when its top entry was taken (when it holds any), for that lock's
+ * first acquisition (LW__ACQ_FRESH): the same top entry then, not one
+ * taken again since (at another tick or from another stack). */
 static inline void lw__held_made(struct lw__thread *t, const void *obj)
 {
 	unsigned n = lw__held_depth(t);
 	t->made = n ? obj : NULL;
 	t->made_chain = n ? lw__held_at(t, n - 1)->chain : 0;
+	t->made_when = n ? lw__held_at(t, n - 1)->when : 0;
 }
 
 /* The slow paths behind the inline fast paths below (held.c). The site

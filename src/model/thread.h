@@ -135,7 +135,7 @@ struct lw__thread {
 	 * one no other thread could have blocked (check/held.c); slow
 	 * paths only, kept out of the fast path's lines */
 	const void *made;
-	uint64_t made_chain;
+	uint64_t made_chain, made_when; /* the top entry's chain and `when` */
 	/* a lock it held and initialised again with no thread waiting for
 	 * it (reinit): not an error unless it unlocks it afterwards, which
 	 * reports it then, with where it was taken and made again */
