@@ -5,6 +5,7 @@
  * the best it has, with the lock's id. */
 #include "name.h"
 #include "hash.h"
+#include "object.h"
 #include "stack.h"
 #include "symbols.h"
 
@@ -76,7 +77,20 @@ static int site_position(const struct lw__lock *l, char *buf, size_t n)
 	lw_frame_t named = { 0 }, any_named = { 0 }, first = { 0 };
 	struct lw__frame_info first_x = { 0 };
 	for (int i = 0; i < depth; i++) {
-		int m = lw__sym_frames(pcs[i], 1, f, x, LW__SYM_INLINE_MAX);
+		/* a system library's frame counts only by its function's name,
+		 * and only while no frame was named: no debug info read for it
+		 * (libc6-dbg's is compressed: 70 ms to inflate, per process) */
+		struct lw__object o;
+		int m;
+		if (pcs[i] > 1 && lw__object_of((const void *)(pcs[i] - 1), &o) &&
+		    system_module(o.name)) {
+			if (any_named.function)
+				continue;
+			lw__sym_function(pcs[i], 1, f, x);
+			m = 1;
+		} else {
+			m = lw__sym_frames(pcs[i], 1, f, x, LW__SYM_INLINE_MAX);
+		}
 		for (int j = 0; j < m; j++) {
 			if (lw__sym_lockwatch(&f[j]))
 				continue;

@@ -272,6 +272,44 @@ int lw__sym_frames(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info
 	return n - skip;
 }
 
+void lw__sym_function(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info *info)
+{
+	memset(out, 0, sizeof(*out));
+	memset(info, 0, sizeof(*info));
+	out->pc = pc;
+	if (pc == 0 || (ret && pc == 1))
+		return;
+	uintptr_t a = ret ? pc - 1 : pc;
+	struct where w = { NULL, NULL, NULL, NULL, 0, 0, 0 };
+	int refreshed = 0;
+	lw__sym_lock();
+	Dwfl_Module *m = lw__sym_module(a, &refreshed);
+	if (m != NULL) {
+		GElf_Off so;
+		GElf_Sym sym;
+		w.fn = dwfl_module_addrinfo(m, a, &so, &sym, NULL, NULL, NULL);
+		if (w.fn != NULL && w.fn[0] == '\0')
+			w.fn = NULL;
+		const char *mainfile = NULL;
+		const char *name = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &mainfile,
+						    NULL);
+		w.mod = mainfile ? mainfile : name;
+		GElf_Addr bias = 0;
+		if (dwfl_module_getelf(m, &bias) != NULL) {
+			w.off = pc - (uintptr_t)bias;
+			w.have_off = 1;
+		}
+	}
+	if (w.fn == NULL || w.mod == NULL)
+		loader_where(pc, a, &w);
+	if (w.fn != NULL)
+		name_outermost(out, w.fn);
+	out->module = lw__sym_intern(w.mod);
+	info->module_offset = w.off;
+	info->has_offset = w.have_off;
+	lw__sym_unlock();
+}
+
 int lw__sym_lockwatch(const lw_frame_t *f)
 {
 	if (f->function && strncmp(f->function, "lw__", 4) == 0)

@@ -34,6 +34,12 @@ struct lw__frame_info {
 int lw__sym_frames(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info *info,
 		   int max);
 
+/* The function that contains pc by the symbol tables alone (no DWARF:
+ * no inlined functions, no file or line), its module, offset and build
+ * ID, into *out and *info: cheap where a system library's debug info is
+ * installed and compressed (libc6-dbg), where naming a lock's class
+ * needs only a function's name. Not cached. */
+void lw__sym_function(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info *info);
 /* Is f one of lockwatch's own frames (liblockwatch*.so, lw__ functions)? */
 int lw__sym_lockwatch(const lw_frame_t *f);
 
