@@ -94,8 +94,14 @@ int lw__cli_wait(pid_t child, int *status, long timeout_s)
 		if (now >= next_walk) {
 			if (got_child && tree_left(1, own_sid, prog_sid,
 						   "runs on in a session of its own (a daemon) "
-						   "after the program ended") == 0)
+						   "after the program ended") == 0) {
+				/* a process of the tree that ended since the last
+				 * wait is a zombie, not live: reaped now, so that
+				 * nothing of the tree is left when the run returns */
+				while (waitpid(-1, NULL, WNOHANG) > 0)
+					;
 				return 1;
+			}
 			/* a big tree (many threads) makes a costly walk: then
 			 * the walks are spaced out, at most ~5% of a CPU */
 			lw__unchecked_walk();
