@@ -105,21 +105,24 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 	end(rb, saved);
 }
 
-void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct lw__held *h,
-			   const struct lw__site *s)
+/* The init_held report: t made l again at site init (its stack init_st,
+ * 0: captured now) while owner held it (holder_st); unlock: the site of
+ * the holder's unlock that came after (NULL: reported at the init). */
+static void init_held(struct lw__thread *t, struct lw__lock *l, const struct lw__thread *owner,
+		      uint32_t holder_st, const struct lw__site *init, uint32_t init_st,
+		      const struct lw__site *unlock)
 {
 	int saved;
-	struct lw__thread *owner = lw__load(&l->owner);
-	if (!owner)
-		owner = t;
-	struct lw__rb *rb = begin(LW_INIT_HELD, LW_ERROR, l, s->pc, &saved);
+	struct lw__rb *rb = begin(LW_INIT_HELD, LW_ERROR, l, init->pc, &saved);
 	if (rb) {
 		int li = lw__rb_lock(rb, l);
 		lw__thread_refresh_name(t);
 		if (l->kind != LW__SEM) /* a unit is taken without a stack */
-			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0,
-				      owner == t ? (h ? h->stack : 0) : holder_stack(owner, l));
-		lw__rb_thread(rb, t->tid, t->name, "initialiser", li, 0, lw__stack_capture(s));
+			lw__rb_thread(rb, owner->tid, owner->name, "holder", li, 0, holder_st);
+		lw__rb_thread(rb, t->tid, t->name, "initialiser", li, 0,
+			      init_st ? init_st : lw__stack_capture(init));
+		if (unlock)
+			lw__rb_thread(rb, t->tid, t->name, "unlocker", li, 0, lw__stack_capture(unlock));
 		lw__rb_headline(rb, "thread %d (%s) initialises %s while thread %d (%s) holds it",
 				t->tid, t->name, lw__rb_lock_name(rb, li), owner->tid, owner->name);
 		if (l->kind == LW__SEM)
@@ -127,6 +130,10 @@ void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct
 				    "its count is reset, so this thread's later sem_post of the "
 				    "unit it took adds one more unit than the semaphore was "
 				    "initialised with");
+		else if (unlock)
+			lw__rb_note(rb, "initialising a held lock is undefined behaviour: the lock is "
+				    "reset, and its holder then unlocked it: an unlock of the fresh "
+				    "lock, which another thread may hold by then");
 		else
 			lw__rb_note(rb, "initialising a held lock is undefined behaviour: the lock is "
 				    "reset, so the holder's later unlock acts on a fresh lock (and a "
@@ -135,24 +142,20 @@ void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct
 	end(rb, saved);
 }
 
+void lw__misuse_init_held(struct lw__thread *t, struct lw__lock *l, const struct lw__held *h,
+			  const struct lw__site *s)
+{
+	struct lw__thread *owner = lw__load(&l->owner);
+	if (!owner)
+		owner = t;
+	uint32_t holder_st = owner == t ? (h ? h->stack : 0) : holder_stack(owner, l);
+	init_held(t, l, owner, holder_st, s, 0, NULL);
+}
+
 void lw__misuse_init_held_unlocked(struct lw__thread *t, struct lw__lock *l,
 				   const struct lw__site *s)
 {
-	int saved;
-	struct lw__rb *rb = begin(LW_INIT_HELD, LW_ERROR, l, t->reinit_site.pc, &saved);
-	if (rb) {
-		int li = lw__rb_lock(rb, l);
-		lw__thread_refresh_name(t);
-		lw__rb_thread(rb, t->tid, t->name, "holder", li, 0, t->reinit_holder_stack);
-		lw__rb_thread(rb, t->tid, t->name, "initialiser", li, 0, t->reinit_stack);
-		lw__rb_thread(rb, t->tid, t->name, "unlocker", li, 0, lw__stack_capture(s));
-		lw__rb_headline(rb, "thread %d (%s) initialises %s while thread %d (%s) holds it",
-				t->tid, t->name, lw__rb_lock_name(rb, li), t->tid, t->name);
-		lw__rb_note(rb, "initialising a held lock is undefined behaviour: the lock is "
-			    "reset, and its holder then unlocked it: an unlock of the fresh lock, "
-			    "which another thread may hold by then");
-	}
-	end(rb, saved);
+	init_held(t, l, t, t->reinit_holder_stack, &t->reinit_site, t->reinit_stack, s);
 }
 
 void lw__misuse_bad_unlock(struct lw__thread *t, struct lw__lock *l, const struct lw__site *s)

@@ -132,11 +132,9 @@ struct where {
 	uintptr_t off;
 };
 
-/* What module m (DWARF and symbol tables) says of pc, looked up at a, into
- * *w; f and x (room for max >= 1, zeroed here) get the inlined chain, whose
- * length is returned (0: no DWARF scope). */
-static int module_frames(Dwfl_Module *m, uintptr_t pc, uintptr_t a, lw_frame_t *f,
-			 struct lw__frame_info *x, int max, struct where *w)
+/* What module m's symbol tables say of pc, looked up at a (no DWARF):
+ * its function, the module's file, the offset, the build ID, into *w. */
+static void module_where(Dwfl_Module *m, uintptr_t pc, uintptr_t a, struct where *w)
 {
 	GElf_Off so;
 	GElf_Sym sym;
@@ -154,6 +152,15 @@ static int module_frames(Dwfl_Module *m, uintptr_t pc, uintptr_t a, lw_frame_t *
 		w->have_off = 1;
 	}
 	w->bid = build_id_hex(m);
+}
+
+/* What module m (DWARF and symbol tables) says of pc, looked up at a, into
+ * *w; f and x (room for max >= 1, zeroed here) get the inlined chain, whose
+ * length is returned (0: no DWARF scope). */
+static int module_frames(Dwfl_Module *m, uintptr_t pc, uintptr_t a, lw_frame_t *f,
+			 struct lw__frame_info *x, int max, struct where *w)
+{
+	module_where(m, pc, a, w);
 	Dwfl_Line *l = dwfl_module_getsrc(m, a);
 	if (l != NULL) {
 		Dwarf_Addr la = 0;
@@ -284,22 +291,8 @@ void lw__sym_function(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_i
 	int refreshed = 0;
 	lw__sym_lock();
 	Dwfl_Module *m = lw__sym_module(a, &refreshed);
-	if (m != NULL) {
-		GElf_Off so;
-		GElf_Sym sym;
-		w.fn = dwfl_module_addrinfo(m, a, &so, &sym, NULL, NULL, NULL);
-		if (w.fn != NULL && w.fn[0] == '\0')
-			w.fn = NULL;
-		const char *mainfile = NULL;
-		const char *name = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &mainfile,
-						    NULL);
-		w.mod = mainfile ? mainfile : name;
-		GElf_Addr bias = 0;
-		if (dwfl_module_getelf(m, &bias) != NULL) {
-			w.off = pc - (uintptr_t)bias;
-			w.have_off = 1;
-		}
-	}
+	if (m != NULL)
+		module_where(m, pc, a, &w);
 	if (w.fn == NULL || w.mod == NULL)
 		loader_where(pc, a, &w);
 	if (w.fn != NULL)
@@ -307,6 +300,7 @@ void lw__sym_function(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_i
 	out->module = lw__sym_intern(w.mod);
 	info->module_offset = w.off;
 	info->has_offset = w.have_off;
+	info->build_id = w.bid;
 	lw__sym_unlock();
 }
 
