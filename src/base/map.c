@@ -1,5 +1,6 @@
 /* map.c - the writer side of map.h: insertion and growth. */
 #include "map.h"
+#include "mem.h"
 
 #include <sys/mman.h>
 
@@ -81,7 +82,7 @@ int lw__map_put(struct lw__map *m, uint64_t key, void *val)
 			 * mapping, give back its memory. The reader then reads zeros,
 			 * "not found", sees the generation changed and looks again.
 			 * The next copy into a table of this size reuses it. */
-			madvise(t, sz, MADV_DONTNEED);
+			lw__mem_give_back(t, sz);
 			if (size == slots)
 				m->spare = t;
 		}

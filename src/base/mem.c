@@ -2,6 +2,7 @@
  * over 1 MiB mapped regions, large blocks mapped whole. */
 #include "mem.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -60,6 +61,21 @@ void *lw__mem_pages(size_t n)
 	if (p)
 		__atomic_add_fetch(&mapped, n, __ATOMIC_RELAXED);
 	return p;
+}
+
+void lw__mem_give_back(void *p, size_t n)
+{
+	int saved = errno;
+	int refused = madvise(p, n, MADV_DONTNEED) != 0;
+	errno = saved;
+	if (!refused)
+		return;
+	/* relaxed stores: readers load the words with atomics too */
+	uint64_t *w = p;
+	for (size_t i = 0; i < n / sizeof(*w); i++)
+		__atomic_store_n(&w[i], 0, __ATOMIC_RELAXED);
+	for (size_t i = n / sizeof(*w) * sizeof(*w); i < n; i++)
+		__atomic_store_n((char *)p + i, 0, __ATOMIC_RELAXED);
 }
 
 size_t lw__mem_mapped(void)

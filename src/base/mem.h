@@ -47,6 +47,12 @@ char *lw__mem_strdup(const char *s);
  * when out of memory. */
 void *lw__mem_pages(size_t n);
 
+/* Give back the memory of n bytes at p (page-aligned) that stay mapped:
+ * an old table a lock-free reader may still be in, or a spare to reuse.
+ * They read as zeros after, whether the kernel took them back or refused
+ * (pages locked by mlockall: then they are zeroed here, word by word). */
+void lw__mem_give_back(void *p, size_t n);
+
 /* Bytes mapped so far (regions, large blocks, pages). */
 size_t lw__mem_mapped(void);
 

@@ -11,6 +11,7 @@
  * finds or adds the chain under the lock. */
 #include "chains.h"
 #include "lock.h"
+#include "mem.h"
 #include "mutex.h"
 
 #include <sys/mman.h>
@@ -38,11 +39,13 @@ static struct lw__chains_tab *tab_new(size_t slots)
 	return t;
 }
 
-/* Put key in t; 1 when it took a new slot. */
+/* Put key in t; 1 when it took a new slot (0 also if t is full: never
+ * so while the counts hold, but a probe never goes round for ever). */
 static int tab_put(struct lw__chains_tab *t, uint64_t key, uint32_t stack)
 {
 	uint64_t h = key * 0x9E3779B97F4A7C15ull;
-	for (size_t i = (size_t)(h >> 32) & t->mask;; i = (i + 1) & t->mask) {
+	size_t i = (size_t)(h >> 32) & t->mask;
+	for (size_t n = 0; n <= t->mask; n++, i = (i + 1) & t->mask) {
 		struct lw__chains_slot *s = &t->slots[i];
 		if (s->lo == (uint32_t)key && s->hi == (uint32_t)(key >> 32)) {
 			lw__store(&s->stack, stack);
@@ -54,7 +57,7 @@ static int tab_put(struct lw__chains_tab *t, uint64_t key, uint32_t stack)
 			lw__store_rel(&s->lo, (uint32_t)key); /* last: makes it visible */
 			return 1;
 		}
-	}
+	}	return 0;
 }
 
 static struct lw__chains_tab *spare; /* the table before, of the current size */
@@ -89,7 +92,7 @@ static int grow(void)
 	retired_at_make = retired;
 	if (o) {
 		size_t sz = tab_size(o->mask + 1); /* before madvise zeroes it */
-		madvise(o, sz, MADV_DONTNEED);
+		lw__mem_give_back(o, sz);
 		n_bytes -= sz;
 		spare = fresh ? o : NULL;
 	}

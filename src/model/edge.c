@@ -187,7 +187,7 @@ static int grow(void)
 	lw__store_rel(&g.tab, b);
 	if (o) {
 		size_t sz = sizeof(*o) + (o->mask + 1) * sizeof(o->head[0]);
-		madvise(o, sz, MADV_DONTNEED);
+		lw__mem_give_back(o, sz);
 		g.tab_bytes -= (sz + 4095) & ~(size_t)4095;
 	}
 	return 0;
