@@ -12,9 +12,12 @@ struct lw__lock;
 struct lw__thread;
 
 struct lw__hooks {
-	/* model/lock.c: a record was retired (destroy, init over it, or its
-	 * address reused for another kind); its graph edges must go */
-	void (*lock_retired)(struct lw__lock *l);
+	/* model/lock.c: a record was retired; its graph edges must go.
+	 * `mapped`: 1, its memory is there (destroy, init over it, its
+	 * address reused for another kind, memory about to be given back); 0,
+	 * gone (its library unloaded or replaced); -1, not known (the old
+	 * place of a block realloc moved) */
+	void (*lock_retired)(struct lw__lock *l, int mapped);
 	/* model/thread.c: a thread is exiting, with its held stack intact */
 	void (*thread_exit)(struct lw__thread *t);
 	/* check: the first blocking lock call of a forked child */

@@ -150,7 +150,7 @@ static size_t retire_block(void *p, size_t from)
 	size_t size = usable(p);
 	uintptr_t lo = (uintptr_t)p, hi = lo + (size ? size : 1);
 	if (lo + from < hi && lw__pages_any_in(lo + from, hi))
-		lw__lock_retire_heap(lo + from, hi);
+		lw__lock_retire_heap(lo + from, hi, 1);
 	lw__guard_leave();
 	errno = saved;
 	return size;
@@ -196,7 +196,7 @@ LW__EXPORT void cfree(void *p)
 			uintptr_t lo_ = (uintptr_t)(p);                                    \
 			uintptr_t hi_ = lo_ + ((n) < old_ ? (n) : old_ ? old_ : 1);        \
 			if (lw__pages_any_in(lo_, hi_))                                    \
-				lw__lock_retire_heap(lo_, hi_);                            \
+				lw__lock_retire_heap(lo_, hi_, -1);                        \
 			lw__guard_leave();                                                 \
 			errno = saved_;                                                    \
 		}                                                                          \
@@ -226,7 +226,7 @@ LW__EXPORT int munmap(void *addr, size_t len)
 		if (hi < lo)
 			hi = UINTPTR_MAX;
 		if (lw__pages_any_in(lo, hi))
-			lw__lock_retire_heap(lo, hi);
+			lw__lock_retire_heap(lo, hi, 1);
 		lw__guard_leave();
 		errno = saved;
 	}

@@ -88,8 +88,9 @@ extern size_t lw__graph_steps;
  * gate whose record may be retired). */
 struct lw__lock *lw__graph_pred(struct lw__lock *l, uint32_t id);
 
-/* Remove every edge of a retired lock (the lock_retired hook). */
-void lw__graph_forget(struct lw__lock *l);
+/* Remove every edge of a retired lock (the lock_retired hook); `mapped`
+ * as the hook's (-1: read through the kernel if it matters). */
+void lw__graph_forget(struct lw__lock *l, int mapped);
 
 /* One edge of the whole graph, copied out by lw__graph_copy for the
  * lock-order line written at exit (report/order_line.c): raw facts only,

@@ -109,15 +109,22 @@ static void archive_edge(const struct lw__edge *e)
 		return;
 	}
 	archive.keys[i] = k;
-	copy_out(&archive.e[archive.n], e);
-	archive.e[archive.n++].key = k;
+	struct lw__graph_copy_edge *c = &archive.e[archive.n++];
+	copy_out(c, e);
+	c->key = k;
+	/* the records it names: read through the kernel when destroyed */
+	lw__record_at(e->from)->archived = lw__record_at(e->to)->archived = 1;
+	for (int g = 0; g < LW__MAX_GATES; g++)
+		if (c->gate_rec[g])
+			lw__record_at(c->gate_rec[g]->index)->archived = 1;
 }
 
 /* Lock l's memory is gone (dlclose): its name and header site may point
  * into the unloaded library, and another library may be mapped at its
  * address, so no archived edge may name it any more. Graph lock held. */
-static void archive_purge(const struct lw__lock *l)
+static void archive_purge(struct lw__lock *l)
 {
+	l->archived = 0;
 	size_t k = 0;
 	for (size_t i = 0; i < archive.n; i++) {
 		const struct lw__graph_copy_edge *c = &archive.e[i];
@@ -167,7 +174,7 @@ size_t lw__graph_copy(struct lw__graph_copy_edge *out, size_t max, size_t *total
 	return st.n < max ? st.n : max;
 }
 
-void lw__graph_forget(struct lw__lock *l)
+void lw__graph_forget(struct lw__lock *l, int mapped)
 {
 	/* the archive is mapped here, before the graph lock (a racy look at
 	 * the lists: at worst one lock's edges are not archived) */
@@ -184,10 +191,17 @@ void lw__graph_forget(struct lw__lock *l)
 			munmap(p, ARCHIVE_MAX * sizeof(*archive.e));
 	}
 	/* a lock whose memory is unmapped (dlclose) is not archived, and no
-	 * archived edge keeps it (its strings may be gone with the library) */
-	int mapped = lock_memory_mapped(l);
+	 * archived edge keeps it (its strings may be gone with the library).
+	 * Memory not known to be there is read through the kernel (two system
+	 * calls) only for a lock with edges or archived ones */
+again:
 	LOCK();
-	if (!mapped)
+	if (mapped < 0 && (l->out || l->in || l->archived)) {
+		UNLOCK();
+		mapped = lock_memory_mapped(l);
+		goto again;
+	}
+	if (!mapped && l->archived)
 		archive_purge(l);
 	while (l->out) {
 		if (mapped)

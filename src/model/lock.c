@@ -172,10 +172,10 @@ static void copy_cold(struct lw__lock *l, const struct lw__lock *old)
 }
 
 /* After retiring l (registry lock dropped): the higher layers forget it. */
-static void forget_retired(struct lw__lock *l)
+static void forget_retired(struct lw__lock *l, int mapped)
 {
 	if (lw__hooks.lock_retired)
-		lw__hooks.lock_retired(l);
+		lw__hooks.lock_retired(l, mapped);
 }
 
 /* A lookup that raced with a retirement or a reuse: again, exactly. */
@@ -244,7 +244,7 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 		}
 		UNLOCK();
 		if (old) {
-			forget_retired(old);
+			forget_retired(old, 1);
 			lw__record_retired(old);
 		}
 		return l;
@@ -314,12 +314,13 @@ void lw__lock_retire(const void *addr)
 	}
 	UNLOCK();
 	if (l) {
-		forget_retired(l);
+		forget_retired(l, 1);
 		lw__record_retired(l);
 	}
 }
 
-void lw__lock_retire_range(uintptr_t lo, uintptr_t hi)
+/* Retire every live record in [lo, hi); `mapped` as lock_retired's. */
+static void retire_range(uintptr_t lo, uintptr_t hi, int mapped)
 {
 	struct lw__lock *batch[64];
 	size_t i = 0, n;
@@ -339,16 +340,21 @@ void lw__lock_retire_range(uintptr_t lo, uintptr_t hi)
 		}
 		UNLOCK();
 		for (size_t k = 0; k < n; k++) {
-			forget_retired(batch[k]);
+			forget_retired(batch[k], mapped);
 			lw__record_retired(batch[k]);
 		}
 	} while (n == 64);
 }
 
-void lw__lock_retire_heap(uintptr_t lo, uintptr_t hi)
+void lw__lock_retire_range(uintptr_t lo, uintptr_t hi)
+{
+	retire_range(lo, hi, 0);
+}
+
+void lw__lock_retire_heap(uintptr_t lo, uintptr_t hi, int mapped)
 {
 	if (lw__pages_overflowed()) {
-		lw__lock_retire_range(lo, hi); /* the index missed some: every record */
+		retire_range(lo, hi, mapped); /* the index missed some: every record */
 		return;
 	}
 	struct lw__lock *batch[64];
@@ -364,7 +370,7 @@ void lw__lock_retire_heap(uintptr_t lo, uintptr_t hi)
 		}
 		UNLOCK();
 		for (size_t k = 0; k < n; k++) {
-			forget_retired(batch[k]);
+			forget_retired(batch[k], mapped);
 			lw__record_retired(batch[k]);
 		}
 	} while (n == 64);

@@ -104,6 +104,8 @@ struct lw__lock {
 	uint8_t sem_event;   /* a semaphore made with no unit: its units are
 			      * posted work or events, not resources a thread
 			      * holds (lw__sem_event_note) */
+	uint8_t archived;    /* an archived edge names this record (graph_copy.c;
+			      * kept across reuse until purged) */
 	int64_t ord;         /* position in the topological order, 0: none yet */
 	union {
 		struct lw__edge *via; /* breadth-first search parent edge */
@@ -397,8 +399,8 @@ void lw__lock_retire_range(uintptr_t lo, uintptr_t hi);
 
 /* The same for heap memory given back (free, realloc, munmap: front/heap.c),
  * through the page index (model/pages.h): records of every kind, named
- * ones too. */
-void lw__lock_retire_heap(uintptr_t lo, uintptr_t hi);
+ * ones too. `mapped`: 1 before the memory is given back, -1 after. */
+void lw__lock_retire_heap(uintptr_t lo, uintptr_t hi, int mapped);
 
 /* Name a lock (registering it if new). */
 void lw__lock_set_name(const void *addr, const char *name);

@@ -82,7 +82,7 @@ static void model_init(struct model *m, size_t n)
 static void model_free(struct model *m)
 {
 	for (size_t i = 0; i < m->n; i++)
-		lw__graph_forget(&m->l[i]);
+		lw__graph_forget(&m->l[i], -1);
 	free(m->l);
 	free(m->adj);
 	free(m->tid);
@@ -395,7 +395,7 @@ static void small_cycles(void)
 	}
 	lw__mem_free(c);
 	for (int i = 0; i < 3; i++)
-		lw__graph_forget(&l[i]);
+		lw__graph_forget(&l[i], -1);
 	free(l);
 }
 
@@ -428,7 +428,7 @@ static void chain(size_t n, const size_t *order, const char *what)
 	}
 	lw__mem_free(got ? c : NULL);
 	for (size_t i = 0; i < n; i++)
-		lw__graph_forget(&l[i]);
+		lw__graph_forget(&l[i], -1);
 	CHECK(edges_now() == base);
 	free(l);
 }
@@ -477,9 +477,9 @@ static void duplicates(void)
 	/* and the closing edge, once stored, is stored once too */
 	CHECK(add(&l[1], &l[0], &c) == 0);
 	CHECK(edges_now() == base + 2);
-	lw__graph_forget(&l[0]);
+	lw__graph_forget(&l[0], -1);
 	CHECK(edges_now() == base);
-	lw__graph_forget(&l[1]); /* nothing left: a no-op */
+	lw__graph_forget(&l[1], -1); /* nothing left: a no-op */
 	CHECK(edges_now() == base);
 	free(l);
 }
@@ -505,7 +505,7 @@ static void forget(void)
 	CHECK(edges_now() == base + 10);
 	CHECK(lw__graph_pred(&l[C], l[B].id) == &l[B]);
 
-	lw__graph_forget(&l[B]); /* its 4 edges go; C->A stays */
+	lw__graph_forget(&l[B], -1); /* its 4 edges go; C->A stays */
 	CHECKF(edges_now() == base + 6, "%zu edges after forgetting B, want 6",
 	       edges_now() - base);
 	CHECK(lw__graph_pred(&l[C], l[B].id) == NULL);
@@ -531,8 +531,8 @@ static void forget(void)
 	CHECK(lw__graph_pred(&l[B], l[A].id) == NULL);
 
 	for (int i = 0; i < N; i++) {
-		lw__graph_forget(&l[i]);
-		lw__graph_forget(&k[i]);
+		lw__graph_forget(&l[i], -1);
+		lw__graph_forget(&k[i], -1);
 	}
 	CHECK(edges_now() == base);
 	/* edges are reused from the free list: a new cycle still works */
@@ -541,7 +541,7 @@ static void forget(void)
 	n = add(&f[1], &f[0], &c);
 	CHECK(n == 2);
 	lw__mem_free(n ? c : NULL);
-	lw__graph_forget(&f[0]);
+	lw__graph_forget(&f[0], -1);
 	CHECK(edges_now() == base);
 	free(f);
 	free(l);
@@ -629,7 +629,7 @@ static void recheck(void)
 
 	CHECK(edges_now() == base + 9); /* sightings add no edges */
 	for (int i = 0; i < 12; i++)
-		lw__graph_forget(&l[i]);
+		lw__graph_forget(&l[i], -1);
 	CHECK(edges_now() == base);
 	free(l);
 }
@@ -673,7 +673,7 @@ static void hub(int all_first)
 	CHECKF(worst <= 16, "hub %d: a cycle took %zu steps to find (want <= 16)", all_first,
 	       worst);
 	for (size_t i = 0; i <= N; i++)
-		lw__graph_forget(&l[i]);
+		lw__graph_forget(&l[i], -1);
 	free(l);
 }
 
