@@ -20,6 +20,7 @@
 #include "kinds.h"
 #include "attach.h"
 #include "options.h"
+#include "record.h"
 #include "suppress.h"
 #include "timeout.h"
 #include "unchecked.h"
@@ -332,29 +333,6 @@ static const char *json_unusable(const char *path, char *why, size_t n)
 	return why;
 }
 
-/* Create the run record (verdict.h) in $TMPDIR; 0, or -1 with errno. */
-static int record_create(char *path, size_t n)
-{
-	const char *tmp = getenv("TMPDIR");
-	struct lw__record r;
-	snprintf(path, n, "%s/lockwatch-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	memset(&r, 0, sizeof(r));
-	r.magic = LW__RECORD_MAGIC;
-	r.size = sizeof(r);
-	if (pwrite(fd, &r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
-		int e = errno ? errno : EIO;
-		close(fd);
-		unlink(path);
-		errno = e;
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 /* Tell the processes of the run still mapping the record that its
  * temporary JSON file is gone. */
 static void record_json_gone(const char *path)
@@ -617,7 +595,7 @@ static int cmd_run(int argc, char **argv)
 	/* The reports are counted in the run record; the JSON file is read
 	 * back only when no record could be made. */
 	char record[PATH_MAX];
-	if (record_create(record, sizeof(record)) == 0) {
+	if (lw__record_create(record, sizeof(record)) == 0) {
 		setenv(LW__RECORD_ENV, record, 1);
 	} else {
 		fprintf(stderr, "lockwatch: cannot create the run record in %s (%s): the reports will be counted in %s\n",
@@ -645,8 +623,11 @@ static int cmd_run(int argc, char **argv)
 	 * find the program's own DT_NEEDED entry (RPATH, LD_LIBRARY_PATH,
 	 * RUNPATH, ld.so.cache, the default directories). */
 	if (asprintf(&ld, "%s%s%s%s%s", elf.first, elf.first[0] ? ":" : "", preload,
-		     old && *old ? ":" : "", old && *old ? old : "") < 0)
+		     old && *old ? ":" : "", old && *old ? old : "") < 0) {
+		if (record[0])
+			lw__record_remove(record);
 		return 2;
+	}
 	if (elf.first[0] && verbose)
 		fprintf(stderr,
 			"lockwatch: %s needs %s, which must come first: it is put first in LD_PRELOAD,\n"
@@ -688,6 +669,8 @@ static int cmd_run(int argc, char **argv)
 	child = fork();
 	if (child < 0) {
 		perror("lockwatch: fork");
+		if (record[0])
+			lw__record_remove(record);
 		return 2;
 	}
 	if (child == 0) {
@@ -742,6 +725,11 @@ static int cmd_run(int argc, char **argv)
 				"process%s, then every process of the program killed\n",
 			eff.timeout, answered, answered == 1 ? "" : "es");
 
+	/* the lines a process could not write itself, written now */
+	unsigned long spill_lost = 0;
+	if (record[0] && !tmpjson[0])
+		lw__spill_drain(record, json, &spill_lost);
+
 	struct counts c, written;
 	if (!record[0] || record_read(record, &c) != 0) {
 		if (record[0])
@@ -765,7 +753,7 @@ static int cmd_run(int argc, char **argv)
 		unlink(tmpjson);
 	}
 	if (record[0])
-		unlink(record);
+		lw__record_remove(record);
 	if ((c.total == 0 && c.supp_total == 0 && !timed_out && !verbose) || eff.quiet) {
 		if (timed_out)
 			return 124;
@@ -789,6 +777,9 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (tmpjson[0])
 		; /* no JSON was asked for */
+	else if (c.total && strstr(json, "%p") && spill_lost)
+		fprintf(stderr, "; JSON in %s (%%p: the pid), %lu line%s lost", json, spill_lost,
+			spill_lost == 1 ? "" : "s");
 	else if (c.total && strstr(json, "%p"))
 		fprintf(stderr, "; JSON in %s (%%p: the pid)", json);
 	else if (c.total && stat(json, &st) != 0)

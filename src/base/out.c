@@ -132,8 +132,10 @@ static int expand(const char *path, char *out, size_t n)
 }
 
 /* Append buf to path in one write (creating the file when `create`); 0,
- * or -1 when it cannot be opened. */
-static int append(const char *pattern, const char *buf, size_t len, int create)
+ * or -1 when it cannot be opened. A process under `lockwatch run` that
+ * cannot open the JSON file it was given (its privileges given up, its
+ * descriptors used up) hands the line to the run (`spill`). */
+static int append(const char *pattern, const char *buf, size_t len, int create, int spill)
 {
 	char path[LW__OPT_STR_MAX + 32];
 	if (expand(pattern, path, sizeof(path)) < 0) {
@@ -141,6 +143,12 @@ static int append(const char *pattern, const char *buf, size_t len, int create)
 		return -1;
 	}
 	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
+	if (fd < 0 && spill && errno != ENAMETOOLONG) {
+		int why = errno;
+		if (lw__verdict_spill(path, buf, len) == 0)
+			return 0;
+		errno = why;
+	}
 	if (fd < 0)
 		return -1;
 	lw__write_all(fd, buf, len);
@@ -190,7 +198,7 @@ void lw__out_open(void)
 void lw__out_log(const char *buf, size_t len)
 {
 	int saved = errno;
-	if (!log_path[0] || append(log_path, buf, len, 1) < 0) {
+	if (!log_path[0] || append(log_path, buf, len, 1, 0) < 0) {
 		if (log_path[0])
 			complain(log_path);
 		to_stderr(buf, len);
@@ -205,7 +213,7 @@ void lw__out_json(const char *buf, size_t len)
 	 * make the run's temporary JSON file again (verdict.h) */
 	int mode = json_path[0] ? lw__verdict_json_mode() : LW__JSON_NONE;
 	if (mode != LW__JSON_NONE &&
-	    append(json_path, buf, len, mode == LW__JSON_CREATE) < 0 &&
+	    append(json_path, buf, len, mode == LW__JSON_CREATE, mode == LW__JSON_CREATE) < 0 &&
 	    (mode == LW__JSON_CREATE || errno != ENOENT))
 		complain(json_path);
 	errno = saved;

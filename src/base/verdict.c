@@ -47,15 +47,14 @@ static struct lw__record *lw__verdict_map(void)
 	void *m = MAP_FAILED;
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size >= (off_t)sizeof(struct lw__record))
-		m = mmap(NULL, sizeof(struct lw__record), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (off_t)LW__RECORD_FILE)
+		m = mmap(NULL, LW__RECORD_FILE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd); /* the mapping stays; lockwatch keeps no descriptor */
 	if (m == MAP_FAILED)
 		return NULL;
 	struct lw__record *r = m;
 	if (r->magic != LW__RECORD_MAGIC || r->size != sizeof(struct lw__record)) {
-		munmap(m, sizeof(struct lw__record));
+		munmap(m, LW__RECORD_FILE);
 		return NULL;
 	}
 	return r;
@@ -84,7 +83,7 @@ static struct lw__record *lw__verdict_get(void)
 			r = mine;
 			lw__store_rel(&lw__record_state, 2);
 		} else {
-			munmap(mine, sizeof(*mine));
+			munmap(mine, LW__RECORD_FILE);
 			r = none;
 		}
 	}
@@ -110,6 +109,29 @@ void lw__verdict_suppressed(int entry)
 	struct lw__record *r = entry >= 0 && entry < LW__RECORD_SUPP ? lw__verdict_get() : NULL;
 	if (r)
 		__atomic_fetch_add(&r->suppressed[entry], 1, __ATOMIC_RELAXED);
+}
+
+int lw__verdict_spill(const char *path, const char *buf, size_t len)
+{
+	struct lw__record *r = lw__load_acq(&lw__record);
+	size_t path_len = strlen(path);
+	size_t size = (sizeof(struct lw__spill_entry) + path_len + len + 7) & ~(size_t)7;
+	if (!r || size > LW__SPILL_BYTES)
+		return -1;
+	uint64_t at = __atomic_fetch_add(&r->spill_used, size, __ATOMIC_ACQ_REL);
+	if (at + size > LW__SPILL_BYTES) {
+		__atomic_fetch_add(&r->spill_lost, 1, __ATOMIC_RELAXED);
+		return -1;
+	}
+	char *area = (char *)r + LW__SPILL_OFFSET;
+	struct lw__spill_entry *e = (struct lw__spill_entry *)(area + at);
+	lw__store(&e->size, (uint32_t)size);
+	e->path_len = (uint32_t)path_len;
+	e->len = (uint32_t)len;
+	memcpy(e + 1, path, path_len);
+	memcpy((char *)(e + 1) + path_len, buf, len);
+	lw__store_rel(&e->done, 1u);
+	return 0;
 }
 
 static uint64_t lw__exe_dev, lw__exe_ino; /* of /proc/self/exe, at start-up */

@@ -3,8 +3,9 @@
  * made, not from reading back a JSON file (which can be /dev/null, fail to
  * be written, or be shared with another run).
  *
- * `lockwatch run` creates a small private file (mkstemp under $TMPDIR),
- * sized to one struct lw__record with its magic set, and passes its path in
+ * `lockwatch run` creates a file in a directory of its own under $TMPDIR
+ * (tools/record.c: who may open it), sized to one struct lw__record with
+ * its magic set and the spill area, and passes its path in
  * LOCKWATCH_RUN_RECORD. Each lockwatch process of the tree maps it
  * (MAP_SHARED; the descriptor is closed at once) at start-up, lists itself
  * in it as a process that runs lockwatch, and adds its reports to the
@@ -73,6 +74,31 @@ struct lw__record {
 	 * writes no JSON from then on, rather than leave that file again */
 	uint32_t json_gone;
 	uint32_t pad_end;
+	/* JSON lines a process could not write itself (its privileges given
+	 * up, its descriptors used up): claimed with spill_used in the spill
+	 * area that follows the record in the file (LW__SPILL_OFFSET), each
+	 * an lw__spill_entry; the CLI appends them to their files once the
+	 * program has ended (tools/spill.c). spill_lost counts lines that did
+	 * not fit. */
+	uint64_t spill_used;
+	uint64_t spill_lost;
+};
+
+/* The spill area: page-aligned after the record, LW__SPILL_BYTES long
+ * (the file is made that long, sparse: only what is written takes room). */
+#define LW__SPILL_BYTES (1u << 20)
+#define LW__SPILL_OFFSET ((sizeof(struct lw__record) + 4095) & ~(size_t)4095)
+#define LW__RECORD_FILE (LW__SPILL_OFFSET + LW__SPILL_BYTES)
+
+/* One spilled line: this header, then the file's path (path_len bytes, no
+ * NUL), then the line (len bytes, its newline included), padded to 8.
+ * `size` is written first, `done` (release) last: the CLI skips an entry
+ * whose writer died before `done`, and stops at a size of 0. */
+struct lw__spill_entry {
+	uint32_t size; /* the whole entry, a multiple of 8 */
+	uint32_t done;
+	uint32_t path_len;
+	uint32_t len;
 };
 
 /* Count one report in the run record, when this process belongs to a
@@ -106,6 +132,10 @@ int lw__verdict_under_run(void);
 enum { LW__JSON_CREATE, LW__JSON_APPEND, LW__JSON_NONE };
 int lw__verdict_json_mode(void);
 
+/* Hand a JSON line this process could not write to path to the CLI (the
+ * spill area): 0, or -1 when not under `lockwatch run` or it is full.
+ * Lock-free, allocates nothing, no system call. */
+int lw__verdict_spill(const char *path, const char *buf, size_t len);
 /* The hang request (option timeout, watchdog thread only). Claim a slot
  * for the calling process: its index; -2 when the table is full (the
  * process still answers, the CLI does not wait for it); -1 when this

@@ -1,0 +1,24 @@
+/* record.h - `lockwatch run`'s side of the run record (src/base/verdict.h):
+ * where it is made and removed, and the JSON lines the program's processes
+ * could not write themselves, written by the run once the program has
+ * ended (its spill area). tools/record.c. */
+#ifndef LW_RECORD_H
+#define LW_RECORD_H
+
+#include <stddef.h>
+
+/* Make the run record in $TMPDIR (or /tmp): its path in path (n bytes).
+ * 0, or -1 with errno. See record.c for who may open it. */
+int lw__record_create(char *path, size_t n);
+
+/* Remove the record and the directory it was made in. */
+void lw__record_remove(const char *path);
+
+/* Append each complete line of the run record at `record` to its file,
+ * when that file is `pattern` (the run's --json value, absolute) with %p
+ * as a pid: a process can name no other file. Says on stderr what could
+ * not be written. Returns the lines written; *lost counts those that did
+ * not fit, were cut short by their writer's end, or could not be written. */
+unsigned long lw__spill_drain(const char *record, const char *pattern, unsigned long *lost);
+
+#endif /* LW_RECORD_H */
