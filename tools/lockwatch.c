@@ -575,9 +575,11 @@ static int cmd_run(int argc, char **argv)
 		}
 		close(fd);
 	}
+	/* what runs killed before their end left in $TMPDIR */
+	lw__record_sweep();
 	if (!json) {
 		const char *tmp = getenv("TMPDIR");
-		snprintf(tmpjson, sizeof(tmpjson), "%s/lockwatch-XXXXXX.jsonl", tmp && *tmp ? tmp : "/tmp");
+		lw__record_name(tmpjson, sizeof(tmpjson), "lockwatch", ".jsonl");
 		int fd = mkstemps(tmpjson, 6);
 		if (fd < 0) {
 			fprintf(stderr, "lockwatch: cannot create a temporary file in %s%s: %s; the program was not started\n",

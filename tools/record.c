@@ -22,8 +22,10 @@
 
 #include "verdict.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +33,88 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int lw__record_create(char *path, size_t n)
+static const char *tmp_dir(void)
 {
 	const char *tmp = getenv("TMPDIR");
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
+/* This process's pid namespace (its inode), 0 when unknown. */
+static unsigned long pid_ns(void)
+{
+	struct stat st;
+	return stat("/proc/self/ns/pid", &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
+void lw__record_name(char *buf, size_t n, const char *prefix, const char *suffix)
+{
+	snprintf(buf, n, "%s/%s-%lu-%d-XXXXXX%s", tmp_dir(), prefix, pid_ns(), (int)getpid(),
+		 suffix);
+}
+
+/* Is name `PREFIX-NS-PID-...` with ns ours and pid gone? */
+static int left_behind(const char *name, const char *prefix, unsigned long ns)
+{
+	size_t k = strlen(prefix);
+	unsigned long their_ns;
+	int pid, used = 0;
+	if (strncmp(name, prefix, k) != 0 || name[k] != '-' ||
+	    sscanf(name + k + 1, "%lu-%d-%n", &their_ns, &pid, &used) != 2 || !used)
+		return 0;
+	return their_ns == ns && pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Remove directory `dir`'s record files, then the directory. */
+static void sweep_dir(int at, const char *dir)
+{
+	int fd = openat(at, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, "record-", 7) == 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	unlinkat(at, dir, AT_REMOVEDIR);
+}
+
+void lw__record_sweep(void)
+{
+	unsigned long ns = pid_ns();
+	int fd = ns ? open(tmp_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	struct stat st;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		int run = left_behind(e->d_name, "lockwatch-run", ns);
+		int json = !run && left_behind(e->d_name, "lockwatch", ns);
+		if ((!run && !json) || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    st.st_uid != geteuid())
+			continue;
+		if (run && S_ISDIR(st.st_mode))
+			sweep_dir(dirfd(d), e->d_name);
+		else if (json && S_ISREG(st.st_mode) && strstr(e->d_name, ".jsonl"))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+int lw__record_create(char *path, size_t n)
+{
 	char dir[4096];
 	unsigned char rnd[16];
 	struct lw__record r;
 	int root = geteuid() == 0;
-	snprintf(dir, sizeof(dir), "%s/lockwatch-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	lw__record_name(dir, sizeof(dir), "lockwatch-run", "");
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd) || !mkdtemp(dir))
 		return -1;
 	int len = snprintf(path, n, "%s/record-", dir);

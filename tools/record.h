@@ -14,6 +14,16 @@ int lw__record_create(char *path, size_t n);
 /* Remove the record and the directory it was made in. */
 void lw__record_remove(const char *path);
 
+/* The temporary files of a run (its record's directory, its JSON file
+ * without --json) are named after the run's pid namespace and pid,
+ * `PREFIX-NS-PID-XXXXXX...`: the pattern for PREFIX into buf (n bytes),
+ * mkstemp's X's last (before the `suffix`). */
+void lw__record_name(char *buf, size_t n, const char *prefix, const char *suffix);
+
+/* Remove what runs of this user in this pid namespace left in $TMPDIR (or
+ * /tmp) when they were killed (kill -9): their pid is gone. */
+void lw__record_sweep(void);
+
 /* Append each complete line of the run record at `record` to its file,
  * when that file is `pattern` (the run's --json value, absolute) with %p
  * as a pid: a process can name no other file. Says on stderr what could

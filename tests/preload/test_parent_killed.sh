@@ -4,7 +4,9 @@
 # (PR_SET_PDEATHSIG) when lockwatch dies. The program here is a shell that
 # writes its pid and then execs sleep 300 (same pid); after kill -9 of
 # lockwatch, that pid must be gone (or a zombie waiting for its new parent
-# to reap it) within a generous bound of 10 s, polled.
+# to reap it) within a generous bound of 10 s, polled. The files the
+# killed run made in $TMPDIR (its run record's directory, its temporary
+# JSON file) are removed by the next run (they were left for good).
 . "$(dirname "$0")/lib.sh"
 
 gone() { # gone PID: no such process, or a zombie
@@ -13,6 +15,8 @@ gone() { # gone PID: no such process, or a zombie
 	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
 }
 
+export TMPDIR=$LWP_WORK/tmp
+mkdir -p "$TMPDIR"
 "$LW" run -- /bin/sh -c 'echo $$ >prog.pid.tmp; mv prog.pid.tmp prog.pid; exec sleep 300' \
 	>run.out 2>run.err &
 lw=$!
@@ -40,4 +44,12 @@ if ! gone "$prog"; then
 	kill -KILL "$prog" 2>/dev/null
 	fail "the program (pid $prog) outlived kill -9 of lockwatch run by 10 s: orphaned"
 fi
+left=$(ls "$TMPDIR")
+[ -n "$left" ] || fail "the killed run left no files: nothing to check"
+echo "left by the killed run: $left"
+mkdir -p "$TMPDIR/lockwatch-run-1-999999-keep" # another namespace's: kept
+"$LW" run -- /bin/true || fail "the next run failed"
+ls "$TMPDIR"
+[ "$(ls "$TMPDIR")" = "lockwatch-run-1-999999-keep" ] ||
+	fail "the next run left the killed run's files: $(ls "$TMPDIR" | tr '\n' ' ')"
 echo "PASS"
