@@ -100,9 +100,8 @@ static void start(void)
 	pthread_attr_init(&at);
 	pthread_attr_setstacksize(&at, READER_STACK);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	sigset_t old;
+	lw__own_thread_mask(&old);
 	pthread_t th;
 	int rc = LW_REAL_FN(pthread_create)(&th, &at, reader, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

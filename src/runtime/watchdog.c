@@ -151,9 +151,8 @@ void lw__watchdog_start(void)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&wd_cv, &ca);
 	pthread_condattr_destroy(&ca);
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	sigset_t old;
+	lw__own_thread_mask(&old);
 	wd_stop = 0;
 	/* a stack size of its own: never the program's default
 	 * (pthread_setattr_default_np), which may be small */
