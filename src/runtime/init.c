@@ -181,9 +181,18 @@ void lw__init(void)
 	atexit(at_exit);
 	lw__store_rel(&init_state, 2);
 	/* the watchdog waits for a second thread (watchdog.h); one that came
-	 * before this point is seen here */
-	lw__store_rel(&lw__watchdog_idle, 1);
-	lw__watchdog_wanted(lw__opt.timeout > 0);
+	 * before this point is seen here. With option timeout it must answer
+	 * a hang request even in a process of one thread: it starts with the
+	 * first blocking lock call (as in a forked child), never here. A
+	 * thread started among the loader's constructors, or a process that
+	 * has a thread before it ever locks, breaks programs that must be
+	 * single-threaded (unshare(CLONE_NEWUSER), valgrind's DRD). */
+	if (lw__opt.timeout > 0) {
+		lw__store(&lw__tick, LW__TICK_RESTART);
+	} else {
+		lw__store_rel(&lw__watchdog_idle, 1);
+		lw__watchdog_wanted(0);
+	}
 	lw__guard_leave();
 	errno = saved;
 }

@@ -11,7 +11,8 @@
  * (lw__watchdog_idle, base/hooks.h) until the process has a second
  * thread, seen at a thread's first chain check or try-acquire, or waits
  * where one thread may wait for good (an empty semaphore, a condition
- * variable), or has option timeout set (a hang request may come). Until
+ * variable), or has option timeout set and makes its first blocking lock
+ * call (a hang request may come; never at start-up). Until
  * then the tick stands still; a hold taken meanwhile counts from the
  * watchdog's start. */
 #ifndef LW_WATCHDOG_H

@@ -1,8 +1,8 @@
 /* hang_single.c - a program that never starts a thread hangs holding
  * config_lock (in pause(), natively forever). Its watchdog waits for a
  * second thread, except under option timeout, where a hang request may
- * come (issue 12): then it starts at start-up and answers with the hang
- * report of the one thread. */
+ * come (issue 12): then it starts with the first blocking lock call and
+ * answers with the hang report of the one thread. */
 #include <pthread.h>
 #include <unistd.h>
 
