@@ -76,7 +76,12 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 			      const struct lw__held *h, int mode, const struct lw__site *s)
 {
 	int saved;
-	struct lw__rb *rb = begin(LW_SELF_DEADLOCK, LW_ERROR, l, s->pc, &saved);
+	/* a relock the lock's type refuses (EDEADLK) cannot hang, and a
+	 * program may make it on purpose (libtdb's probe): a warning. One that
+	 * ignores the EDEADLK and unlocks twice is told at the second unlock
+	 * (bad_unlock, an error) */
+	lw_severity_t sev = relock_fails(l, h) ? LW_WARNING : LW_ERROR;
+	struct lw__rb *rb = begin(LW_SELF_DEADLOCK, sev, l, s->pc, &saved);
 	if (rb) {
 		int li = lw__rb_lock(rb, l);
 		lw__thread_refresh_name(t);
@@ -91,7 +96,8 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 				    "the first: deadlock (a reader-preferring rwlock allows it)");
 		else if (relock_fails(l, h))
 			lw__rb_note(rb, "this lock type detects it: the call fails with EDEADLK "
-				    "instead of hanging, and the program must handle that");
+				    "instead of hanging (a warning: the program must handle that; "
+				    "a second unlock would be an error)");
 		else
 			lw__rb_note(rb, "the lock is not recursive: the thread now waits for "
 				    "itself forever (reported before it blocks)");
