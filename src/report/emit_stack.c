@@ -6,6 +6,7 @@
  * lock-order line (lw__report_depot_frames). */
 #include "emit_stack.h"
 #include "mem.h"
+#include "object.h"
 #include "stack.h"
 #include "symbols.h"
 
@@ -71,12 +72,22 @@ lw_stack_t lw__rb_raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int 
 /* A frame of a system library (under /lib or /usr/lib) named from the
  * dynamic symbol table only: no debug info is read for it. 1 when pc is
  * in one. */
+static int system_path(const char *p)
+{
+	return strncmp(p, "/lib/", 5) == 0 || strncmp(p, "/usr/lib/", 9) == 0 ||
+	       strncmp(p, "/lib64/", 7) == 0;
+}
+
 static int system_frame(uintptr_t pc, lw_frame_t *f)
 {
 	Dl_info di;
-	if (!dladdr((void *)(pc - 1), &di) || !di.dli_fname ||
-	    (strncmp(di.dli_fname, "/lib/", 5) != 0 && strncmp(di.dli_fname, "/usr/lib/", 9) != 0 &&
-	     strncmp(di.dli_fname, "/lib64/", 7) != 0))
+	struct lw__object o;
+	/* the object first (glibc's search, no symbol walk): dladdr walks
+	 * the whole dynamic symbol table, 75,000 entries in node, only for
+	 * the answer to be thrown away for a program's own frame */
+	if (lw__object_of((const void *)(pc - 1), &o) && o.name && !system_path(o.name))
+		return 0;
+	if (!dladdr((void *)(pc - 1), &di) || !di.dli_fname || !system_path(di.dli_fname))
 		return 0;
 	f->function = di.dli_sname && di.dli_sname[0] ? di.dli_sname : NULL;
 	f->module = di.dli_fname;

@@ -290,6 +290,16 @@ void lw__sym_function(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_i
 	struct where w = { NULL, NULL, NULL, NULL, 0, 0, 0 };
 	int refreshed = 0;
 	lw__sym_lock();
+	/* cached apart from the full frames (2: the symbol tables' name only):
+	 * a lock-order line names every lock class this way, and a big
+	 * program's symbol table took milliseconds a look */
+	const struct lw__sym_cached *c = lw__sym_cache_find(pc, ret | 2);
+	if (c != NULL) {
+		*out = c->f[0];
+		*info = c->x[0];
+		lw__sym_unlock();
+		return;
+	}
 	Dwfl_Module *m = lw__sym_module(a, &refreshed);
 	if (m != NULL)
 		module_where(m, pc, a, &w);
@@ -301,6 +311,7 @@ void lw__sym_function(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_i
 	info->module_offset = w.off;
 	info->has_offset = w.have_off;
 	info->build_id = w.bid;
+	lw__sym_cache_add(pc, ret | 2, out, info, 1);
 	lw__sym_unlock();
 }
 

@@ -1,13 +1,14 @@
 /* symbols_data.c - data addresses to names (lw__sym_data, see symbols.h):
  * the global or static variable that contains an address, "name",
- * "name+off" or "array[i]+off". Looked up in the symbol tables each time
- * (reports are rare), in the module libdwfl knows for the address, or for
+ * "name+off" or "array[i]+off". Looked up in the symbol tables (an index
+ * of each module's, symbols_index.c), in the module libdwfl knows for the address, or for
  * the tail of a large .bss in the object whose loaded segment holds it,
  * else through the dynamic loader; an array's element size comes from the
  * DWARF of the variable (the last few kept). Under the symbols lock
  * (symbols_session.h). */
 #include "symbols.h"
 #include "symbols_data.h"
+#include "symbols_index.h"
 #include "symbols_session.h"
 #include "demangle.h"
 
@@ -39,6 +40,10 @@ static int covers(uint64_t off, uint64_t size)
  * Returns its name (owned by libdw) and sets *off, or NULL. */
 static const char *scan_data(Dwfl_Module *m, uintptr_t a, uint64_t *off)
 {
+	int known;
+	const char *found = lw__sym_index_find(m, a, off, &known);
+	if (known)
+		return found;
 	int n = dwfl_module_getsymtab(m);
 	const char *best = NULL;
 	GElf_Addr best_addr = 0;
@@ -277,4 +282,5 @@ int lw__sym_data(const void *addr, char *buf, size_t n)
 void lw__sym_data_forget(void)
 {
 	memset(elem_cache, 0, sizeof(elem_cache));
+	lw__sym_index_forget();
 }
