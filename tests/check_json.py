@@ -390,6 +390,14 @@ class Checker:
             self.int_(w + ".instances", e["instances"], 1)
             self.stack(w + ".from_stack", e["from_stack"], functions)
             self.stack(w + ".to_stack", e["to_stack"], functions)
+            # each frame's place in its module, as in reports (they were
+            # all null here: an address alone names no code after exit)
+            for k in ("from_stack", "to_stack"):
+                for j, f in enumerate(e[k] if isinstance(e[k], list) else []):
+                    if isinstance(f, dict) and f.get("module") and \
+                            f.get("module_offset") is None:
+                        self.fail("%s.%s[%d]" % (w, k, j),
+                                  "a frame in %s without its module_offset" % f["module"])
             if isinstance(e["from"], dict) and isinstance(e["to"], dict):
                 pair = (e["from"].get("class"), e["to"].get("class"))
                 if pair[0] == pair[1]:

@@ -78,7 +78,7 @@ static int system_path(const char *p)
 	       strncmp(p, "/lib64/", 7) == 0;
 }
 
-static int system_frame(uintptr_t pc, lw_frame_t *f)
+static int system_frame(uintptr_t pc, lw_frame_t *f, struct lw__frame_info *x)
 {
 	Dl_info di;
 	struct lw__object o;
@@ -91,6 +91,10 @@ static int system_frame(uintptr_t pc, lw_frame_t *f)
 		return 0;
 	f->function = di.dli_sname && di.dli_sname[0] ? di.dli_sname : NULL;
 	f->module = di.dli_fname;
+	if (di.dli_fbase) { /* its build ID is not read here: null, unknown */
+		x->module_offset = pc - (uintptr_t)di.dli_fbase;
+		x->has_offset = 1;
+	}
 	return 1;
 }
 
@@ -111,20 +115,24 @@ static int depot_pcs(uint32_t id, uintptr_t pcs[LW__STACK_MAX], struct lw__site 
 	return n < 0 ? 0 : n;
 }
 
-int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light)
+int lw__report_depot_frames(uint32_t id, lw_frame_t *f, struct lw__frame_info *fx, int light)
 {
 	uintptr_t pcs[LW__STACK_MAX];
 	struct lw__site site;
 	int n = depot_pcs(id, pcs, &site);
 	for (int i = 0; i < n; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
-		if (pcs[i] && !(light && i > 0 && system_frame(pcs[i], &f[i]))) {
+		memset(&fx[i], 0, sizeof(fx[i]));
+		if (pcs[i] && !(light && i > 0 && system_frame(pcs[i], &f[i], &fx[i]))) {
 			/* one frame a pc here: the function that contains it */
 			lw_frame_t in[8];
 			struct lw__frame_info x[8];
 			int m = lw__sym_frames(pcs[i], 1, in, x, 8);
-			if (m > 0)
+			if (m > 0) {
 				f[i] = in[m - 1];
+				fx[i] = x[m - 1];
+				fx[i].inlined = 0;
+			}
 		}
 		f[i].pc = pcs[i];
 	}

@@ -60,9 +60,9 @@ static void put_lock_ref(const lw_report_t *r, int i, struct lw__buf *b)
 		lw__buf_printf(b, "%ld", id);
 }
 
-static void put_stack(const lw_stack_t *s, const struct lw__rb *rb, struct lw__buf *b)
+/* s's frames, with what x (NULL: nothing) says of each */
+static void put_stack_x(const lw_stack_t *s, const struct lw__frame_info *x, struct lw__buf *b)
 {
-	const struct lw__frame_info *x = lw__rb_frame_info(rb, s);
 	lw__buf_puts(b, "[");
 	for (int i = 0; i < s->depth && s->frames; i++) {
 		const lw_frame_t *f = &s->frames[i];
@@ -91,9 +91,15 @@ static void put_stack(const lw_stack_t *s, const struct lw__rb *rb, struct lw__b
 	lw__buf_puts(b, "]");
 }
 
-void lw__report_json_stack(const lw_stack_t *s, struct lw__buf *b)
+static void put_stack(const lw_stack_t *s, const struct lw__rb *rb, struct lw__buf *b)
 {
-	put_stack(s, NULL, b); /* no builder: inlined false, offsets null */
+	put_stack_x(s, lw__rb_frame_info(rb, s), b);
+}
+
+void lw__report_json_stack(const lw_stack_t *s, const struct lw__frame_info *x,
+			   struct lw__buf *b)
+{
+	put_stack_x(s, x, b);
 }
 
 /* ,"key": then the JSON string s (or null) */

@@ -17,6 +17,7 @@
  * for that bound, and the instance edges not copied. The copy is made in
  * a lock reader's section, so no record it names is reused meanwhile. */
 #include "order_line.h"
+#include "symbols.h"
 #include "mem.h"
 #include "order_class.h"
 #include "order_written.h"
@@ -50,8 +51,9 @@ static void put_lock(struct lw__buf *b, const struct lw__order_class *c)
 static void put_stack(struct lw__buf *b, uint32_t id)
 {
 	lw_frame_t f[LW__STACK_MAX];
-	lw_stack_t s = { lw__report_depot_frames(id, f, 1), f };
-	lw__report_json_stack(&s, b);
+	struct lw__frame_info x[LW__STACK_MAX];
+	lw_stack_t s = { lw__report_depot_frames(id, f, x, 1), f };
+	lw__report_json_stack(&s, x, b);
 }
 
 #define TF(x) ((x) ? "true" : "false")

@@ -110,12 +110,17 @@ void lw__report_json_instance(const lw_report_t *r, unsigned group, unsigned lon
  * header fills the innermost frame when debug info has no file. `light`:
  * frames (but the innermost) in system libraries get their function from
  * the dynamic symbol table and no file or line (reading libc's debug info
- * costs a process about 0.2 s). Returns the depth (0: none). */
-int lw__report_depot_frames(uint32_t id, lw_frame_t *f, int light);
+ * costs a process about 0.2 s). x gets each frame's module offset and
+ * build ID (a light frame's build ID is not read: NULL). Returns the depth
+ * (0: none). */
+struct lw__frame_info;
+int lw__report_depot_frames(uint32_t id, lw_frame_t *f, struct lw__frame_info *x, int light);
 
 /* A stack as JSON, as in a report: [{"pc":..,"function":..,"file":..,
- * "line":..,"module":..},...]. */
-void lw__report_json_stack(const lw_stack_t *s, struct lw__buf *b);
+ * "line":..,"module":..,"module_offset":..,"build_id":..},...], x saying
+ * what is known of each frame (NULL: offsets and build IDs null). */
+void lw__report_json_stack(const lw_stack_t *s, const struct lw__frame_info *x,
+			   struct lw__buf *b);
 
 void lw__report_atfork_prepare(void);
 void lw__report_atfork_parent(void);
