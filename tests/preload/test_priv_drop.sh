@@ -35,9 +35,15 @@ n=$(cat drop-*.jsonl | grep -c '"kind": *"lock_order_cycle"')
 # the worker runs a program as `nobody` (it cannot open the run record by
 # its path if that is root's alone): its error must count. Before, the
 # run said nothing and exited 0 (a false green).
+"$LWP_BIN/priv_drop" exec >nativex.out 2>nativex.err
+if ! grep -q "worker exited 0" nativex.out; then
+	# the build lies where `nobody` cannot run programs (a 0700 home)
+	echo "PASS (the exec case skipped: natively, $(cat nativex.out))"
+	exit 0
+fi
 lw_run dropx --json dropx.jsonl -- "$LWP_BIN/priv_drop" exec
 expect_rc 66 "a cycle in a program the worker started"
-cmp -s native.out dropx.out || fail "stdout differs from the native run"
+cmp -s nativex.out dropx.out || fail "stdout differs from the native run"
 expect_in dropx.err "lockwatch: 1 report, 1 error (1 lock_order_cycle); JSON in "
 check dropx.jsonl --expect lock_order_cycle:error:1 --total 1 --lock conf --lock stats \
 	--func reload --func account
