@@ -112,7 +112,13 @@ Dwfl_Module *lw__sym_module(uintptr_t a, int *refreshed)
 	if (!dwfl_ready())
 		return NULL;
 	Dwfl_Module *m = dwfl_addrmodule(dwfl, a);
-	if (m == NULL && !*refreshed) {
+	/* a library loaded or unloaded since the session was made: made
+	 * again, found or not. libdwfl takes an unnamed mapping that follows
+	 * a module for its .bss, so an address the loader later gave to a
+	 * library loaded there (a plugin loaded again) was found in the
+	 * module before it (libelf, once, under ASan): no names, and the
+	 * plugin's cycle taken for another */
+	if (!*refreshed) {
 		*refreshed = 1;
 		unsigned long long adds, subs;
 		dl_counts(&adds, &subs);
