@@ -6,25 +6,13 @@
  * mutex it holds (glibc: EDEADLK) and a bad unlock of one it does not hold
  * (EPERM). It prints its thread count (/proc/self/task) before and after
  * its locking: 1 and 1, every way in. */
-#include <dirent.h>
+#include "task_count.h"
 #include <pthread.h>
 #include <stdio.h>
 
 static pthread_mutex_t config = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t cache = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t journal = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
-
-static int threads(void)
-{
-	int n = 0;
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	while (d && (e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
-}
 
 __attribute__((noinline)) static void load(void)
 {
