@@ -14,6 +14,7 @@
 #include "symbols.h"
 #include "symbols_cache.h"
 #include "symbols_data.h"
+#include "symbols_index.h"
 #include "symbols_session.h"
 #include "demangle.h"
 
@@ -138,7 +139,7 @@ static void module_where(Dwfl_Module *m, uintptr_t pc, uintptr_t a, struct where
 {
 	GElf_Off so;
 	GElf_Sym sym;
-	w->fn = dwfl_module_addrinfo(m, a, &so, &sym, NULL, NULL, NULL);
+	w->fn = lw__sym_index_addrinfo(m, a, &so, &sym);
 	if (w->fn != NULL && w->fn[0] == '\0')
 		w->fn = NULL;
 	/* the main file is known once the ELF was opened (by addrinfo) */

@@ -1,17 +1,24 @@
 /* symbols_index.c - see symbols_index.h. Up to INDEXES modules are kept
- * (the slot reused in turn); each index is one lw__mem block of entries
- * sorted by address, then by preference, so that walking back from the
- * last start at or below an address, the first entry that covers it is
- * the one a walk of the whole table picks. */
+ * (the slot reused in turn), each with two indexes made at their first
+ * use, each one lw__mem block sorted by address. The data index is sorted
+ * then by preference, so that walking back from the last start at or
+ * below an address, the first entry that covers it is the one a walk of
+ * the whole table picks. The code index holds every symbol libdw's
+ * dwfl_module_addrinfo weighs, with the highest end among it and the
+ * entries below it, so the walk back stops where nothing below can cover
+ * the address; those that do are then weighed in table order, by
+ * addrinfo's own rules. */
 #include "symbols_index.h"
 #include "mem.h"
 #include "sort.h"
 
 #include <gelf.h>
+#include <stddef.h>
 #include <string.h>
 
 #define INDEXES 32
 #define WALK_MAX 4096 /* entries looked at below an address, at most */
+#define COVER_MAX 64  /* sized symbols covering one address, at most */
 
 struct entry {
 	uint64_t addr, size;
@@ -20,13 +27,30 @@ struct entry {
 	uint32_t order; /* its place in the table: the first wins a tie */
 };
 
+/* a symbol addrinfo weighs: named, defined, not a section, file or TLS */
+struct centry {
+	uint64_t addr, size;
+	uint64_t top;   /* the highest end of a sized symbol, this one and below */
+	uint32_t order; /* its place in the table */
+	uint32_t bind;  /* addrinfo's preference: global 3, weak 2, local 1 */
+};
+
+/* first_above reads an entry's address as its first word */
+_Static_assert(offsetof(struct entry, addr) == 0 && offsetof(struct centry, addr) == 0,
+	       "an index entry starts with its address");
+
 static struct {
 	Dwfl_Module *m;
 	struct entry *e;
 	size_t n;
 	int failed;
+	struct centry *c; /* the code index: NULL until its first use */
+	size_t cn;
+	int cstate; /* 0 not made, 1 made, -1 cannot be made */
+	int first_global;
 } idx[INDEXES];
 static unsigned next_slot;
+static unsigned long code_asked; /* addrinfo lookups handed to libdw */
 
 static int is_data(const GElf_Sym *s)
 {
@@ -43,6 +67,39 @@ static int by_addr(const void *x, const void *y)
 	if (a->rank != b->rank)
 		return a->rank < b->rank ? -1 : 1;
 	return a->order > b->order ? -1 : a->order < b->order;
+}
+
+/* The first of n entries (of `size` bytes, sorted by the address that
+ * starts each) whose address is above a; n when none is. */
+static size_t first_above(const void *v, size_t n, size_t size, uint64_t a)
+{
+	const unsigned char *b = v;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t at;
+		memcpy(&at, b + mid * size, sizeof(at));
+		if (at <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The slot of module m, claimed (its old indexes freed) when it has none. */
+static int slot_of(Dwfl_Module *m)
+{
+	for (int i = 0; i < INDEXES; i++)
+		if (idx[i].m == m)
+			return i;
+	int k = (int)(next_slot++ % INDEXES);
+	lw__mem_free(idx[k].e);
+	lw__mem_free(idx[k].c);
+	memset(&idx[k], 0, sizeof(idx[k]));
+	idx[k].m = m;
+	idx[k].failed = -1; /* the data index: not made yet */
+	return k;
 }
 
 static int build(int k, Dwfl_Module *m)
@@ -67,39 +124,21 @@ static int build(int k, Dwfl_Module *m)
 		used++;
 	}
 	lw__sort(e, used, sizeof(*e), by_addr);
-	lw__mem_free(idx[k].e);
-	idx[k].m = m;
 	idx[k].e = e;
 	idx[k].n = used;
-	idx[k].failed = 0;
 	return 0;
 }
 
 const char *lw__sym_index_find(Dwfl_Module *m, uintptr_t a, uint64_t *off, int *known)
 {
-	int k = -1;
 	*known = 0;
-	for (int i = 0; i < INDEXES; i++)
-		if (idx[i].m == m)
-			k = i;
-	if (k < 0) {
-		k = (int)(next_slot++ % INDEXES);
-		if (build(k, m) != 0) {
-			idx[k].m = m;
-			idx[k].failed = 1;
-		}
-	}
+	int k = slot_of(m);
+	if (idx[k].failed < 0)
+		idx[k].failed = build(k, m) != 0;
 	if (idx[k].failed)
 		return NULL;
 	const struct entry *e = idx[k].e;
-	size_t lo = 0, hi = idx[k].n; /* the first entry above a: lo */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (e[mid].addr <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = first_above(e, idx[k].n, sizeof(*e), a);
 	for (size_t i = lo, walked = 0; i > 0 && walked < WALK_MAX; i--, walked++) {
 		const struct entry *c = &e[i - 1];
 		uint64_t o = a - c->addr;
@@ -113,13 +152,168 @@ const char *lw__sym_index_find(Dwfl_Module *m, uintptr_t a, uint64_t *off, int *
 	return NULL;
 }
 
+/* ---- code: what dwfl_module_addrinfo answers ----------------------------- */
+
+/* On these machines a function symbol's value is its address: libdw
+ * resolves no function descriptor, so the value getsym_info gives is the
+ * one addrinfo weighs. */
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
+#define CODE_INDEX 1
+#else
+#define CODE_INDEX 0
+#endif
+
+static int by_caddr(const void *x, const void *y)
+{
+	const struct centry *a = x, *b = y;
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static uint32_t bind_value(const GElf_Sym *s)
+{
+	switch (GELF_ST_BIND(s->st_info)) {
+	case STB_GLOBAL:
+		return 3;
+	case STB_WEAK:
+		return 2;
+	case STB_LOCAL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int weighed(const char *name, const GElf_Sym *s)
+{
+	int t = GELF_ST_TYPE(s->st_info);
+	return name != NULL && name[0] != '\0' && s->st_shndx != SHN_UNDEF && t != STT_SECTION &&
+	       t != STT_FILE && t != STT_TLS;
+}
+
+static int build_code(int k, Dwfl_Module *m)
+{
+	int n = dwfl_module_getsymtab(m);
+	int fg = dwfl_module_getsymtab_first_global(m);
+	if (!CODE_INDEX || n < 1 || fg < 0)
+		return -1;
+	struct centry *c = n > 1 ? lw__mem_calloc((size_t)n, sizeof(*c)) : NULL;
+	size_t used = 0;
+	if (n > 1 && !c)
+		return -1;
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr sa;
+		const char *name = dwfl_module_getsym_info(m, i, &sym, &sa, NULL, NULL, NULL);
+		if (!weighed(name, &sym))
+			continue;
+		c[used].addr = sa;
+		c[used].size = sym.st_size;
+		c[used].order = (uint32_t)i;
+		c[used].bind = bind_value(&sym);
+		used++;
+	}
+	lw__sort(c, used, sizeof(*c), by_caddr);
+	uint64_t top = 0;
+	for (size_t i = 0; i < used; i++) {
+		if (c[i].size != 0 && c[i].addr + c[i].size > top)
+			top = c[i].addr + c[i].size;
+		c[i].top = top;
+	}
+	idx[k].c = c;
+	idx[k].cn = used;
+	idx[k].first_global = fg;
+	return 0;
+}
+
+/* addrinfo's choice among the sized symbols covering an address, taken in
+ * table order: a later one wins when it starts nearer or binds stronger,
+ * or starts at the same place and is smaller or binds stronger. */
+static const struct centry *weigh(const struct centry **cov, int n)
+{
+	const struct centry *best = NULL;
+	for (int i = 0; i < n; i++) {
+		const struct centry *s = cov[i];
+		if (best == NULL || best->addr < s->addr || best->bind < s->bind)
+			best = s;
+		else if (best->addr == s->addr &&
+			 ((best->size > s->size && best->bind <= s->bind) ||
+			  (best->size >= s->size && best->bind < s->bind)))
+			best = s;
+	}
+	return best;
+}
+
+static int by_order(const void *x, const void *y)
+{
+	const struct centry *a = *(const struct centry *const *)x;
+	const struct centry *b = *(const struct centry *const *)y;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The symbol addrinfo picks for a from slot k's code index, into *pick;
+ * 0, or -1 when only libdw's walk can say (a sizeless symbol decides, or
+ * too many to look at). */
+static int code_pick(int k, uintptr_t a, const struct centry **pick)
+{
+	const struct centry *c = idx[k].c;
+	size_t lo = first_above(c, idx[k].cn, sizeof(*c), a);
+	uint32_t fg = (uint32_t)idx[k].first_global;
+	uint32_t first = fg == 0 ? 1 : fg; /* the globals' pass starts here */
+	const struct centry *cov[2][COVER_MAX];
+	int ncov[2] = { 0, 0 }, exact_sizeless = 0;
+	for (size_t i = lo, walked = 0; i > 0 && c[i - 1].top > a; i--, walked++) {
+		const struct centry *s = &c[i - 1];
+		int pass = s->order >= first ? 0 : 1;
+		if (walked >= WALK_MAX)
+			return -1;
+		if (s->size == 0 || a - s->addr >= s->size)
+			continue;
+		if (ncov[pass] == COVER_MAX)
+			return -1;
+		cov[pass][ncov[pass]++] = s;
+	}
+	for (size_t i = lo; i > 0 && c[i - 1].addr == a; i--)
+		exact_sizeless |= c[i - 1].size == 0 && c[i - 1].order >= first;
+	int pass = ncov[0] > 0 ? 0 : 1;
+	/* the locals are weighed only when no global covers a and no sizeless
+	 * global starts at a; a sizeless symbol is libdw's to judge */
+	if (ncov[pass] == 0 || (pass == 1 && (exact_sizeless || fg <= 1)))
+		return -1;
+	lw__sort(cov[pass], (size_t)ncov[pass], sizeof(cov[pass][0]), by_order);
+	*pick = weigh(cov[pass], ncov[pass]);
+	return 0;
+}
+
+const char *lw__sym_index_addrinfo(Dwfl_Module *m, uintptr_t a, GElf_Off *off, GElf_Sym *sym)
+{
+	int k = slot_of(m);
+	if (idx[k].cstate == 0)
+		idx[k].cstate = build_code(k, m) == 0 ? 1 : -1;
+	const struct centry *pick = NULL;
+	GElf_Addr sa = 0;
+	const char *name = NULL;
+	if (idx[k].cstate > 0 && code_pick(k, a, &pick) == 0)
+		name = dwfl_module_getsym_info(m, (int)pick->order, sym, &sa, NULL, NULL, NULL);
+	if (name == NULL || sa != pick->addr) {
+		code_asked++;
+		return dwfl_module_addrinfo(m, a, off, sym, NULL, NULL, NULL);
+	}
+	*off = a - sa;
+	return name;
+}
+
+unsigned long lw__sym_index_asked(void)
+{
+	return code_asked;
+}
+
 void lw__sym_index_forget(void)
 {
 	for (int i = 0; i < INDEXES; i++) {
 		lw__mem_free(idx[i].e);
-		idx[i].m = NULL;
-		idx[i].e = NULL;
-		idx[i].n = 0;
-		idx[i].failed = 0;
+		lw__mem_free(idx[i].c);
+		memset(&idx[i], 0, sizeof(idx[i]));
 	}
 }

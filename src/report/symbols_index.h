@@ -18,6 +18,16 @@
  * then the caller walks the table. */
 const char *lw__sym_index_find(Dwfl_Module *m, uintptr_t a, uint64_t *off, int *known);
 
+/* What dwfl_module_addrinfo(m, a, off, sym, NULL, NULL, NULL) returns,
+ * found in module m's code index: a binary search and the few symbols
+ * covering a, not a walk of the whole table (libdw's; a program of
+ * 100,000 symbols spent most of its exit in those walks). Where a sizeless
+ * symbol could decide, it asks libdw itself. */
+const char *lw__sym_index_addrinfo(Dwfl_Module *m, uintptr_t a, GElf_Off *off, GElf_Sym *sym);
+
+/* How many lw__sym_index_addrinfo lookups libdw answered (for the tests). */
+unsigned long lw__sym_index_asked(void);
+
 /* Forget every index (a module may be gone; the session is made again). */
 void lw__sym_index_forget(void);
 
