@@ -6,11 +6,9 @@
  * lock-order line (lw__report_depot_frames). */
 #include "emit_stack.h"
 #include "mem.h"
-#include "object.h"
 #include "stack.h"
 #include "symbols.h"
 
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,35 +67,6 @@ lw_stack_t lw__rb_raw_stack(struct lw__rb *rb, const uintptr_t *pcs, int n, int 
 	return s;
 }
 
-/* A frame of a system library (under /lib or /usr/lib) named from the
- * dynamic symbol table only: no debug info is read for it. 1 when pc is
- * in one. */
-static int system_path(const char *p)
-{
-	return strncmp(p, "/lib/", 5) == 0 || strncmp(p, "/usr/lib/", 9) == 0 ||
-	       strncmp(p, "/lib64/", 7) == 0;
-}
-
-static int system_frame(uintptr_t pc, lw_frame_t *f, struct lw__frame_info *x)
-{
-	Dl_info di;
-	struct lw__object o;
-	/* the object first (glibc's search, no symbol walk): dladdr walks
-	 * the whole dynamic symbol table, 75,000 entries in node, only for
-	 * the answer to be thrown away for a program's own frame */
-	if (lw__object_of((const void *)(pc - 1), &o) && o.name && !system_path(o.name))
-		return 0;
-	if (!dladdr((void *)(pc - 1), &di) || !di.dli_fname || !system_path(di.dli_fname))
-		return 0;
-	f->function = di.dli_sname && di.dli_sname[0] ? di.dli_sname : NULL;
-	f->module = di.dli_fname;
-	if (di.dli_fbase) { /* its build ID is not read here: null, unknown */
-		x->module_offset = pc - (uintptr_t)di.dli_fbase;
-		x->has_offset = 1;
-	}
-	return 1;
-}
-
 /* The pcs of depot stack `id` and its call site; a site without any pcs
  * (the header's, no stack captured) becomes a one-pc stack. */
 static int depot_pcs(uint32_t id, uintptr_t pcs[LW__STACK_MAX], struct lw__site *site)
@@ -123,7 +92,7 @@ int lw__report_depot_frames(uint32_t id, lw_frame_t *f, struct lw__frame_info *f
 	for (int i = 0; i < n; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
 		memset(&fx[i], 0, sizeof(fx[i]));
-		if (pcs[i] && !(light && i > 0 && system_frame(pcs[i], &f[i], &fx[i]))) {
+		if (pcs[i] && !(light && i > 0 && lw__sym_light(pcs[i], &f[i], &fx[i]))) {
 			/* one frame a pc here: the function that contains it */
 			lw_frame_t in[8];
 			struct lw__frame_info x[8];

@@ -14,9 +14,11 @@
 #include "symbols.h"
 #include "symbols_cache.h"
 #include "symbols_data.h"
+#include "symbols_dyn.h"
 #include "symbols_index.h"
 #include "symbols_session.h"
 #include "demangle.h"
+#include "object.h"
 
 #include <dlfcn.h>
 #include <dwarf.h>
@@ -184,7 +186,8 @@ static int module_frames(Dwfl_Module *m, uintptr_t pc, uintptr_t a, lw_frame_t *
 static void loader_where(uintptr_t pc, uintptr_t a, struct where *w)
 {
 	Dl_info di;
-	if (dladdr((void *)a, &di)) {
+	const ElfW(Sym) *sym;
+	if (lw__sym_dladdr((void *)a, &di, &sym)) {
 		if (w->fn == NULL && di.dli_sname != NULL && di.dli_sname[0] != '\0')
 			w->fn = di.dli_sname;
 		if (w->mod == NULL && di.dli_fname != NULL && di.dli_fname[0] != '\0')
@@ -314,6 +317,57 @@ void lw__sym_function(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_i
 	info->build_id = w.bid;
 	lw__sym_cache_add(pc, ret | 2, out, info, 1);
 	lw__sym_unlock();
+}
+
+static int system_path(const char *p)
+{
+	return strncmp(p, "/lib/", 5) == 0 || strncmp(p, "/usr/lib/", 9) == 0 ||
+	       strncmp(p, "/lib64/", 7) == 0;
+}
+
+/* lw__sym_light's lookup, uncached; *out's strings interned. */
+static int light_lookup(uintptr_t pc, lw_frame_t *out, struct lw__frame_info *info)
+{
+	Dl_info di;
+	struct lw__object o;
+	const ElfW(Sym) *sym;
+	/* the object first (glibc's search, no symbol walk) */
+	if (lw__object_of((const void *)(pc - 1), &o) && o.name && !system_path(o.name))
+		return 0;
+	if (!lw__sym_dladdr((void *)(pc - 1), &di, &sym) || !di.dli_fname ||
+	    !system_path(di.dli_fname))
+		return 0;
+	out->function = di.dli_sname && di.dli_sname[0] ? lw__sym_intern(di.dli_sname) : NULL;
+	out->module = lw__sym_intern(di.dli_fname);
+	if (di.dli_fbase) { /* its build ID is not read here: null, unknown */
+		info->module_offset = pc - (uintptr_t)di.dli_fbase;
+		info->has_offset = 1;
+	}
+	return out->module != NULL;
+}
+
+int lw__sym_light(uintptr_t pc, lw_frame_t *out, struct lw__frame_info *info)
+{
+	memset(out, 0, sizeof(*out));
+	memset(info, 0, sizeof(*info));
+	out->pc = pc;
+	if (pc <= 1)
+		return 0;
+	lw__sym_lock();
+	/* cached apart (4: a light frame; one without a module: none) */
+	const struct lw__sym_cached *c = lw__sym_cache_find(pc, 1 | 4);
+	if (c != NULL) {
+		*out = c->f[0];
+		*info = c->x[0];
+	} else if (!light_lookup(pc, out, info)) {
+		memset(out, 0, sizeof(*out));
+		memset(info, 0, sizeof(*info));
+		out->pc = pc;
+	}
+	if (c == NULL)
+		lw__sym_cache_add(pc, 1 | 4, out, info, 1);
+	lw__sym_unlock();
+	return out->module != NULL;
 }
 
 int lw__sym_lockwatch(const lw_frame_t *f)

@@ -40,6 +40,14 @@ int lw__sym_frames(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info
  * installed and compressed (libc6-dbg), where naming a lock's class
  * needs only a function's name. Not cached. */
 void lw__sym_function(uintptr_t pc, int ret, lw_frame_t *out, struct lw__frame_info *info);
+
+/* Return address pc as a system library's frame (one under /lib or
+ * /usr/lib) named from the loader's dynamic symbol table only (dladdr: no
+ * debug info read), into *out and *info, with its offset and no build
+ * ID: 1; 0 when pc is in no system library. Cached per pc: dladdr walks
+ * the whole table, and a lock-order line names each frame of every edge
+ * (LibreOffice's libraries live under /usr/lib, 100,000 symbols each). */
+int lw__sym_light(uintptr_t pc, lw_frame_t *out, struct lw__frame_info *info);
 /* Is f one of lockwatch's own frames (liblockwatch*.so, lw__ functions)? */
 int lw__sym_lockwatch(const lw_frame_t *f);
 

@@ -8,6 +8,7 @@
  * (symbols_session.h). */
 #include "symbols.h"
 #include "symbols_data.h"
+#include "symbols_dyn.h"
 #include "symbols_index.h"
 #include "symbols_session.h"
 #include "demangle.h"
@@ -204,7 +205,7 @@ static const char *loader_data(const void *addr, uint64_t *off)
 	uintptr_t a = (uintptr_t)addr;
 	Dl_info di;
 	void *extra = NULL;
-	if (dladdr1(addr, &di, &extra, RTLD_DL_SYMENT) && di.dli_sname != NULL &&
+	if (lw__sym_dladdr(addr, &di, (const ElfW(Sym) **)&extra) && di.dli_sname != NULL &&
 	    di.dli_sname[0] != '\0' && di.dli_saddr != NULL &&
 	    (uintptr_t)di.dli_saddr <= a) {
 		const ElfW(Sym) *es = extra;
@@ -283,4 +284,5 @@ void lw__sym_data_forget(void)
 {
 	memset(elem_cache, 0, sizeof(elem_cache));
 	lw__sym_index_forget();
+	lw__sym_dyn_forget();
 }

@@ -22,6 +22,7 @@
 
 struct entry {
 	uint64_t addr, size;
+	uint64_t top; /* the highest end of an entry, this one and below */
 	const char *name;
 	uint32_t rank;  /* sized 2, global 1 */
 	uint32_t order; /* its place in the table: the first wins a tie */
@@ -31,6 +32,8 @@ struct entry {
 struct centry {
 	uint64_t addr, size;
 	uint64_t top;   /* the highest end of a sized symbol, this one and below */
+	uint64_t top1;  /* the same among the globals' pass's symbols */
+	uint64_t label; /* 1 + the start of the last sizeless one so far, 0: none */
 	uint32_t order; /* its place in the table */
 	uint32_t bind;  /* addrinfo's preference: global 3, weak 2, local 1 */
 };
@@ -124,6 +127,12 @@ static int build(int k, Dwfl_Module *m)
 		used++;
 	}
 	lw__sort(e, used, sizeof(*e), by_addr);
+	uint64_t top = 0;
+	for (size_t i = 0; i < used; i++) {
+		uint64_t end = e[i].addr + (e[i].size ? e[i].size : 1);
+		top = end > top ? end : top;
+		e[i].top = top;
+	}
 	idx[k].e = e;
 	idx[k].n = used;
 	return 0;
@@ -139,7 +148,10 @@ const char *lw__sym_index_find(Dwfl_Module *m, uintptr_t a, uint64_t *off, int *
 		return NULL;
 	const struct entry *e = idx[k].e;
 	size_t lo = first_above(e, idx[k].n, sizeof(*e), a);
-	for (size_t i = lo, walked = 0; i > 0 && walked < WALK_MAX; i--, walked++) {
+	size_t i = lo, walked = 0;
+	/* down to where no entry below reaches a (a hidden variable of a
+	 * stripped library has no entry: it stops at once) */
+	for (; i > 0 && e[i - 1].top > a && walked < WALK_MAX; i--, walked++) {
 		const struct entry *c = &e[i - 1];
 		uint64_t o = a - c->addr;
 		if (o < c->size || (c->size == 0 && o == 0)) {
@@ -148,7 +160,7 @@ const char *lw__sym_index_find(Dwfl_Module *m, uintptr_t a, uint64_t *off, int *
 			return c->name;
 		}
 	}
-	*known = lo <= WALK_MAX; /* every start below looked at: none covers */
+	*known = walked < WALK_MAX; /* every entry that reaches a looked at */
 	return NULL;
 }
 
@@ -215,11 +227,19 @@ static int build_code(int k, Dwfl_Module *m)
 		used++;
 	}
 	lw__sort(c, used, sizeof(*c), by_caddr);
-	uint64_t top = 0;
+	uint64_t top = 0, top1 = 0, label = 0;
+	uint32_t first = fg == 0 ? 1 : (uint32_t)fg;
 	for (size_t i = 0; i < used; i++) {
-		if (c[i].size != 0 && c[i].addr + c[i].size > top)
-			top = c[i].addr + c[i].size;
+		uint64_t end = c[i].addr + c[i].size;
+		if (c[i].size != 0 && end > top)
+			top = end;
+		if (c[i].size != 0 && c[i].order >= first && end > top1)
+			top1 = end;
+		if (c[i].size == 0)
+			label = c[i].addr + 1;
 		c[i].top = top;
+		c[i].top1 = top1;
+		c[i].label = label;
 	}
 	idx[k].c = c;
 	idx[k].cn = used;
@@ -252,9 +272,18 @@ static int by_order(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* The symbol addrinfo picks for a from slot k's code index, into *pick;
- * 0, or -1 when only libdw's walk can say (a sizeless symbol decides, or
- * too many to look at). */
+/* Whether addrinfo finds no symbol at a, where no sized one covers it: a
+ * sizeless one (a label) is taken only at or above the end of every
+ * symbol below a that libdw looked at, the globals' always; 1 when none
+ * is (below: the last entry at or below a). */
+static int no_label(const struct centry *below)
+{
+	return below == NULL || below->label == 0 || below->label - 1 < below->top1;
+}
+
+/* The symbol addrinfo picks for a from slot k's code index, into *pick
+ * (NULL: none); 0, or -1 when only libdw's walk can say (a sizeless
+ * symbol decides, or too many to look at). */
 static int code_pick(int k, uintptr_t a, const struct centry **pick)
 {
 	const struct centry *c = idx[k].c;
@@ -276,6 +305,10 @@ static int code_pick(int k, uintptr_t a, const struct centry **pick)
 	}
 	for (size_t i = lo; i > 0 && c[i - 1].addr == a; i--)
 		exact_sizeless |= c[i - 1].size == 0 && c[i - 1].order >= first;
+	if (ncov[0] == 0 && ncov[1] == 0 && no_label(lo ? &c[lo - 1] : NULL)) {
+		*pick = NULL; /* nothing covers a: most pcs of a stripped library */
+		return 0;
+	}
 	int pass = ncov[0] > 0 ? 0 : 1;
 	/* the locals are weighed only when no global covers a and no sizeless
 	 * global starts at a; a sizeless symbol is libdw's to judge */
@@ -294,7 +327,12 @@ const char *lw__sym_index_addrinfo(Dwfl_Module *m, uintptr_t a, GElf_Off *off, G
 	const struct centry *pick = NULL;
 	GElf_Addr sa = 0;
 	const char *name = NULL;
-	if (idx[k].cstate > 0 && code_pick(k, a, &pick) == 0)
+	int known = idx[k].cstate > 0 && code_pick(k, a, &pick) == 0;
+	if (known && pick == NULL) {
+		*off = a; /* as libdw leaves it */
+		return NULL;
+	}
+	if (known)
 		name = dwfl_module_getsym_info(m, (int)pick->order, sym, &sa, NULL, NULL, NULL);
 	if (name == NULL || sa != pick->addr) {
 		code_asked++;

@@ -9,6 +9,7 @@
  * since the list was read. */
 #include "symbols_session.h"
 #include "debuginfo.h"
+#include "symbols_dyn.h"
 #include "symbols_index.h"
 #include "mutex.h"
 #include "real.h"
@@ -131,6 +132,7 @@ Dwfl_Module *lw__sym_module(uintptr_t a, int *refreshed)
 			 * it, and not one of its names */
 			dwfl_end(dwfl);
 			lw__sym_index_forget(); /* its modules and names are gone */
+			lw__sym_dyn_forget();
 			dwfl = dwfl_begin(&dwfl_cbs);
 			if (!dwfl)
 				return NULL;

@@ -3,9 +3,11 @@
  * dwfl_module_addrinfo: over every module of this process (the test
  * itself, with its local symbols, libc with its aliases, libdw, libelf,
  * libz, the loader), at each symbol's first byte, its second, its middle,
- * its last and the byte past its end, and at every 97th byte between,
+ * its last and the byte past its end, at every 97th byte between, and at
+ * 2,000 addresses spread over the whole module,
  * both give the same name, offset and symbol, and libdw's own walk is
- * left few of them. A module's symbols are
+ * left few of them. At a sample of those, the data index (naming a static
+ * lock) names the variable a walk of the whole table names. A module's symbols are
  * sampled so the test stays short: libdw walks the table at every
  * address. */
 #include "unit.h"
@@ -19,6 +21,48 @@
 #define SAMPLES 1500 /* symbols looked at per module, at most */
 
 static unsigned long compared, named, inside, inside_asked;
+
+/* The variable a walk of the whole table names at a (symbols_data.c's
+ * scan): the highest start at or below a that covers it, then sized over
+ * sizeless, then global over local, then the first in the table. */
+static const char *walk_data(Dwfl_Module *m, GElf_Addr a, uint64_t *off)
+{
+	const char *best = NULL;
+	GElf_Addr at = 0;
+	int pref = -1;
+	for (int i = 1, n = dwfl_module_getsymtab(m); i < n; i++) {
+		GElf_Sym s;
+		GElf_Addr sa;
+		const char *nm = dwfl_module_getsym_info(m, i, &s, &sa, NULL, NULL, NULL);
+		int t = GELF_ST_TYPE(s.st_info);
+		int p = (s.st_size != 0) * 2 + (GELF_ST_BIND(s.st_info) != STB_LOCAL);
+		if (!nm || !nm[0] || (t != STT_OBJECT && t != STT_COMMON) || s.st_shndx == SHN_UNDEF ||
+		    sa > a || !(a - sa < s.st_size || (s.st_size == 0 && a == sa)))
+			continue;
+		if (best == NULL || sa > at || (sa == at && p > pref)) {
+			best = nm;
+			at = sa;
+			pref = p;
+		}
+	}
+	*off = a - at;
+	return best;
+}
+
+static unsigned long data_compared;
+
+/* The data index against the walk at a. */
+static void same_data_at(Dwfl_Module *m, GElf_Addr a)
+{
+	uint64_t o1 = 0, o2 = 0;
+	int known = 0;
+	const char *want = walk_data(m, a, &o1);
+	const char *got = lw__sym_index_find(m, a, &o2, &known);
+	data_compared++;
+	CHECKF(!known || ((want == NULL) == (got == NULL) && (!want || (!strcmp(want, got) && o1 == o2))),
+	       "data at %#llx: walk %s, index %s", (unsigned long long)a, want ? want : "(none)",
+	       got ? got : "(none)");
+}
 
 /* inside: a is within a sized function or variable (not its first byte) */
 static void same_at(Dwfl_Module *m, GElf_Addr a, int in)
@@ -64,10 +108,22 @@ static int each_module(Dwfl_Module *m, void **ud, const char *name, Dwarf_Addr s
 			continue;
 		GElf_Addr sz = sym.st_size;
 		GElf_Addr at[] = { sa, sa + 1, sa + sz / 2, sz ? sa + sz - 1 : sa, sa + sz };
-		for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++)
+		for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
 			same_at(m, at[k], at[k] > sa && at[k] < sa + sz);
+			if (GELF_ST_TYPE(sym.st_info) == STT_OBJECT && k % 2 == 0)
+				same_data_at(m, at[k]);
+		}
 		for (GElf_Addr a = sa + 97; sz < 4096 && a < sa + sz; a += 97)
 			same_at(m, a, 1);
+	}
+	/* and across the whole module, between symbols too (a stripped
+	 * library's own functions have none) */
+	Dwarf_Addr lo = 0, hi = 0;
+	dwfl_module_info(m, NULL, &lo, &hi, NULL, NULL, NULL, NULL);
+	for (Dwarf_Addr a = lo, stride = (hi - lo) / 2000 | 1; a < hi; a += stride) {
+		same_at(m, a, 0);
+		if ((a - lo) / stride % 8 == 0)
+			same_data_at(m, a);
 	}
 	printf("%-40s %6d symbols, %6lu addresses\n", name, n, compared - before);
 	return unit_failed() ? DWARF_CB_ABORT : DWARF_CB_OK;
@@ -89,6 +145,8 @@ int main(void)
 	CHECK(dwfl_linux_proc_report(d, getpid()) == 0);
 	dwfl_report_end(d, NULL, NULL);
 	dwfl_getmodules(d, each_module, NULL, 0);
+	printf("%lu addresses compared with the data index\n", data_compared);
+	CHECK(data_compared > 500);
 	printf("%lu addresses compared, %lu of them named, %lu answered by libdw's walk;\n"
 	       "%lu inside a sized symbol (a pc in a stack), %lu of them by libdw's walk\n",
 	       compared, named, lw__sym_index_asked(), inside, inside_asked);
