@@ -4,7 +4,7 @@
  * itself, with its local symbols, libc with its aliases, libdw, libelf,
  * libz, the loader), at each symbol's first byte, its second, its middle,
  * its last and the byte past its end, at every 97th byte between, and at
- * 2,000 addresses spread over the whole module,
+ * 1,500 addresses spread over the whole module,
  * both give the same name, offset and symbol, and libdw's own walk is
  * left few of them. At a sample of those, the data index (naming a static
  * lock) names the variable a walk of the whole table names. A module's symbols are
@@ -18,7 +18,7 @@
 #include <gelf.h>
 #include <unistd.h>
 
-#define SAMPLES 1500 /* symbols looked at per module, at most */
+#define SAMPLES 800 /* symbols looked at per module, at most */
 
 static unsigned long compared, named, inside, inside_asked;
 
@@ -120,7 +120,7 @@ static int each_module(Dwfl_Module *m, void **ud, const char *name, Dwarf_Addr s
 	 * library's own functions have none) */
 	Dwarf_Addr lo = 0, hi = 0;
 	dwfl_module_info(m, NULL, &lo, &hi, NULL, NULL, NULL, NULL);
-	for (Dwarf_Addr a = lo, stride = (hi - lo) / 2000 | 1; a < hi; a += stride) {
+	for (Dwarf_Addr a = lo, stride = (hi - lo) / 1500 | 1; a < hi; a += stride) {
 		same_at(m, a, 0);
 		if ((a - lo) / stride % 8 == 0)
 			same_data_at(m, a);
