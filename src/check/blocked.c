@@ -7,11 +7,22 @@
  * expecting that TID. Two looks at every thread, the same each time, and
  * every wait the snapshot saw still the same one afterwards, make it
  * certain that no thread ran in between: each wake-up needs a running
- * thread to post or unlock. */
+ * thread to post or unlock, or a signal handler: sem_post is
+ * async-signal-safe (a daemon's SIGTERM handler posts the semaphore its
+ * main thread waits on), and a signal ends sem_wait with EINTR (Python's
+ * handlers only set a flag the waiter then sees). So a semaphore wait is
+ * not for good while the program catches a signal one of its threads
+ * does not block: the signal may come from anywhere (a timer, a kill).
+ * Mutexes, condition variables and joins are not ended by a signal, and a
+ * handler may not unlock or signal them. */
 #include "blocked.h"
+#include "aside.h"
 #include "grow.h"
+#include "now.h"
 #include "stall.h"
 
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -96,6 +107,49 @@ static int look(size_t n, int self, int again)
 	return 1;
 }
 
+/* A signal mask from a status line of /proc ("SigCgt:", "SigBlk:");
+ * -1 (every signal) when it cannot be read. */
+static unsigned long long status_mask(const char *path, const char *key)
+{
+	char buf[4096];
+	unsigned long long m;
+	const char *p;
+	if (lw__proc_read_aside(path, buf, sizeof(buf)) <= 0 || (p = strstr(buf, key)) == NULL ||
+	    sscanf(p + strlen(key), "%llx", &m) != 1)
+		return ~0ull;
+	return m;
+}
+
+/* Could one of the n threads (but self) run a handler of the program's:
+ * a signal it catches that one of them does not block? */
+static int handler_can_run(size_t n, int self)
+{
+	unsigned long long caught = status_mask("/proc/self/status", "SigCgt:");
+	caught &= ~lw__now_own_signals();
+	/* glibc's own (cancellation, set*id): sent by a thread that runs */
+	for (int sig = 32; sig < SIGRTMIN && sig <= 64; sig++)
+		caught &= ~(1ull << (sig - 1));
+	for (size_t i = 0; i < n && caught; i++) {
+		char path[64];
+		if (tasks[i].tid == self || tasks[i].tid == lw__aside_tid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/status", tasks[i].tid);
+		if (caught & ~status_mask(path, "SigBlk:"))
+			return 1;
+	}
+	return 0;
+}
+
+/* Does a thread of the snapshot wait on a semaphore (a wait a signal
+ * ends with EINTR, and a handler may post)? */
+static int sem_waiter(void)
+{
+	for (size_t i = 0; i < lw__n_snap; i++)
+		if (lw__snap[i].waiting && lw__snap[i].waiting->kind == LW__SEM)
+			return 1;
+	return 0;
+}
+
 int lw__all_blocked_for_good(void)
 {
 	long n = lw__tasks_list(&tasks, &cap_tasks);
@@ -105,5 +159,5 @@ int lw__all_blocked_for_good(void)
 	for (size_t i = 0; i < lw__n_snap; i++)
 		if (lw__snap[i].waiting && !lw__snap_still_waiting(&lw__snap[i]))
 			return 0;
-	return 1;
+	return !(sem_waiter() && handler_can_run((size_t)n, self));
 }

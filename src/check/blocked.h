@@ -4,7 +4,7 @@
  * that could post or signal it can run: when
  * every thread of the process is blocked, with no deadline, in a wait
  * lockwatch sees (a lock, a semaphore, a condition variable) or in
- * pthread_join. Read from the kernel (/proc/self/task/TID/syscall) on the
+ * pthread_join, and no signal handler can post a semaphore waited on. Read from the kernel (/proc/self/task/TID/syscall) on the
  * watchdog thread only, and only when the snapshot suggests a deadlock. */
 #ifndef LW_BLOCKED_H
 #define LW_BLOCKED_H
@@ -18,8 +18,9 @@ int lw__wait_has_deadline(int tid);
 
 /* Is every thread of the process but the caller blocked for good: each in
  * a stable wait of the snapshot or in pthread_join, none with a deadline,
- * none on a futex shared with other processes, and still so at a second
- * look? */
+ * none on a futex shared with other processes, still so at a second look,
+ * and, where one waits on a semaphore, none able to run a handler of the
+ * program's (a signal it catches and does not block)? */
 int lw__all_blocked_for_good(void);
 
 #endif

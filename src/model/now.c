@@ -62,6 +62,12 @@ static void on_stack_signal(int sig, siginfo_t *si, void *ucv)
 	errno = saved;
 }
 
+unsigned long long lw__now_own_signals(void)
+{
+	int sig = (int)lw__opt.stack_signal;
+	return lw__load(&sig_installed) == 1 && sig >= 1 && sig <= 64 ? 1ull << (sig - 1) : 0;
+}
+
 /* Is our handler still the one in place? (The program may have set its
  * own with a sigaction lockwatch does not see: the wrapper and header ways
  * in.) If not, the signal is the program's from now on. */

@@ -22,4 +22,8 @@ int lw__now_stack(int tid, uintptr_t *pcs, const char **note);
  * the program sets one, lockwatch stops using the signal for good. */
 int lw__now_program_signal(int sig, int setting, struct sigaction *before);
 
+/* The signals lockwatch's own handler is in for (the stack signal), as a
+ * mask (bit sig - 1): none of the program's handlers. */
+unsigned long long lw__now_own_signals(void);
+
 #endif
