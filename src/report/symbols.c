@@ -141,7 +141,7 @@ static void module_where(Dwfl_Module *m, uintptr_t pc, uintptr_t a, struct where
 {
 	GElf_Off so;
 	GElf_Sym sym;
-	w->fn = lw__sym_index_addrinfo(m, a, &so, &sym);
+	w->fn = lw__sym_index_addrinfo(m, a, &so, &sym, 0);
 	if (w->fn != NULL && w->fn[0] == '\0')
 		w->fn = NULL;
 	/* the main file is known once the ELF was opened (by addrinfo) */

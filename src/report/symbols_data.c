@@ -254,7 +254,7 @@ int lw__sym_data(const void *addr, char *buf, size_t n)
 	else if (m != NULL) {
 		GElf_Off o = 0;
 		GElf_Sym sym;
-		name = lw__sym_index_addrinfo(m, a, &o, &sym);
+		name = lw__sym_index_addrinfo(m, a, &o, &sym, 1);
 		if (name != NULL && name[0] != '\0' && is_data(&sym) && covers(o, sym.st_size))
 			off = o;
 		else

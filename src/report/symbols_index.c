@@ -19,6 +19,7 @@
 #define INDEXES 32
 #define WALK_MAX 4096 /* entries looked at below an address, at most */
 #define COVER_MAX 64  /* sized symbols covering one address, at most */
+#define SECTIONS 96   /* allocated sections kept per module, at most */
 
 struct entry {
 	uint64_t addr, size;
@@ -32,7 +33,6 @@ struct entry {
 struct centry {
 	uint64_t addr, size;
 	uint64_t top;   /* the highest end of a sized symbol, this one and below */
-	uint64_t top1;  /* the same among the globals' pass's symbols */
 	uint64_t label; /* 1 + the start of the last sizeless one so far, 0: none */
 	uint32_t order; /* its place in the table */
 	uint32_t bind;  /* addrinfo's preference: global 3, weak 2, local 1 */
@@ -51,6 +51,8 @@ static struct {
 	size_t cn;
 	int cstate; /* 0 not made, 1 made, -1 cannot be made */
 	int first_global;
+	uint64_t (*sec)[2]; /* its allocated sections, [start, end] (NULL: none known) */
+	int nsec;
 } idx[INDEXES];
 static unsigned next_slot;
 static unsigned long code_asked; /* addrinfo lookups handed to libdw */
@@ -99,6 +101,7 @@ static int slot_of(Dwfl_Module *m)
 	int k = (int)(next_slot++ % INDEXES);
 	lw__mem_free(idx[k].e);
 	lw__mem_free(idx[k].c);
+	lw__mem_free(idx[k].sec);
 	memset(&idx[k], 0, sizeof(idx[k]));
 	idx[k].m = m;
 	idx[k].failed = -1; /* the data index: not made yet */
@@ -204,6 +207,49 @@ static int weighed(const char *name, const GElf_Sym *s)
 	       t != STT_FILE && t != STT_TLS;
 }
 
+/* Module m's allocated sections, as libdw places them (the main file's,
+ * at its bias), into slot k; none kept when there are too many. */
+static void read_sections(int k, Dwfl_Module *m)
+{
+	GElf_Addr bias = 0;
+	Elf *elf = dwfl_module_getelf(m, &bias);
+	uint64_t(*sec)[2] = lw__mem_calloc(SECTIONS, sizeof(*sec));
+	int n = 0;
+	for (Elf_Scn *scn = NULL; elf && sec && (scn = elf_nextscn(elf, scn)) != NULL;) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) == NULL || !(sh.sh_flags & SHF_ALLOC))
+			continue;
+		if (n == SECTIONS) {
+			n = 0;
+			break;
+		}
+		sec[n][0] = sh.sh_addr + bias;
+		sec[n][1] = sh.sh_addr + bias + sh.sh_size;
+		n++;
+	}
+	if (n == 0) {
+		lw__mem_free(sec);
+		sec = NULL;
+	}
+	idx[k].sec = sec;
+	idx[k].nsec = n;
+}
+
+/* The one section of slot k that holds a (its end counted in, as libdw
+ * counts it); -1 when none or more than one do. */
+static int only_section(int k, uint64_t a)
+{
+	int found = -1;
+	for (int i = 0; i < idx[k].nsec; i++) {
+		if (a < idx[k].sec[i][0] || a > idx[k].sec[i][1])
+			continue;
+		if (found >= 0)
+			return -1;
+		found = i;
+	}
+	return found;
+}
+
 static int build_code(int k, Dwfl_Module *m)
 {
 	int n = dwfl_module_getsymtab(m);
@@ -227,23 +273,20 @@ static int build_code(int k, Dwfl_Module *m)
 		used++;
 	}
 	lw__sort(c, used, sizeof(*c), by_caddr);
-	uint64_t top = 0, top1 = 0, label = 0;
-	uint32_t first = fg == 0 ? 1 : (uint32_t)fg;
+	uint64_t top = 0, label = 0;
 	for (size_t i = 0; i < used; i++) {
 		uint64_t end = c[i].addr + c[i].size;
 		if (c[i].size != 0 && end > top)
 			top = end;
-		if (c[i].size != 0 && c[i].order >= first && end > top1)
-			top1 = end;
 		if (c[i].size == 0)
 			label = c[i].addr + 1;
 		c[i].top = top;
-		c[i].top1 = top1;
 		c[i].label = label;
 	}
 	idx[k].c = c;
 	idx[k].cn = used;
 	idx[k].first_global = fg;
+	read_sections(k, m);
 	return 0;
 }
 
@@ -274,16 +317,24 @@ static int by_order(const void *x, const void *y)
 
 /* Whether addrinfo finds no symbol at a, where no sized one covers it: a
  * sizeless one (a label) is taken only at or above the end of every
- * symbol below a that libdw looked at, the globals' always; 1 when none
- * is (below: the last entry at or below a). */
-static int no_label(const struct centry *below)
+ * symbol below a that libdw looked at, which is every one (the locals
+ * are looked at when no global covers a, unless a sizeless global starts
+ * exactly at a: then the last label is at a, and this says no), and only
+ * in a's section: the last label below a in another section than a's
+ * (node's last one is 150 MB below its embedded code) leaves none there.
+ * 1 when none is (below: the last entry at or below a, in slot k). */
+static int no_label(int k, const struct centry *below, uint64_t a)
 {
-	return below == NULL || below->label == 0 || below->label - 1 < below->top1;
+	if (below == NULL || below->label == 0 || below->label - 1 < below->top)
+		return 1;
+	int sa = only_section(k, a), sl = only_section(k, below->label - 1);
+	return sa >= 0 && sl >= 0 && sa != sl;
 }
 
 /* The symbol addrinfo picks for a from slot k's code index, into *pick
  * (NULL: none); 0, or -1 when only libdw's walk can say (a sizeless
- * symbol decides, or too many to look at). */
+ * symbol decides, or too many to look at): -2 when it is a sizeless
+ * symbol that does not start at a (no variable containing a). */
 static int code_pick(int k, uintptr_t a, const struct centry **pick)
 {
 	const struct centry *c = idx[k].c;
@@ -291,7 +342,7 @@ static int code_pick(int k, uintptr_t a, const struct centry **pick)
 	uint32_t fg = (uint32_t)idx[k].first_global;
 	uint32_t first = fg == 0 ? 1 : fg; /* the globals' pass starts here */
 	const struct centry *cov[2][COVER_MAX];
-	int ncov[2] = { 0, 0 }, exact_sizeless = 0;
+	int ncov[2] = { 0, 0 }, exact_sizeless = 0, at_a = 0;
 	for (size_t i = lo, walked = 0; i > 0 && c[i - 1].top > a; i--, walked++) {
 		const struct centry *s = &c[i - 1];
 		int pass = s->order >= first ? 0 : 1;
@@ -303,11 +354,13 @@ static int code_pick(int k, uintptr_t a, const struct centry **pick)
 			return -1;
 		cov[pass][ncov[pass]++] = s;
 	}
-	for (size_t i = lo; i > 0 && c[i - 1].addr == a; i--)
+	for (size_t i = lo; i > 0 && c[i - 1].addr == a; i--) {
 		exact_sizeless |= c[i - 1].size == 0 && c[i - 1].order >= first;
-	if (ncov[0] == 0 && ncov[1] == 0 && no_label(lo ? &c[lo - 1] : NULL)) {
+		at_a |= c[i - 1].size == 0;
+	}
+	if (ncov[0] == 0 && ncov[1] == 0) {
 		*pick = NULL; /* nothing covers a: most pcs of a stripped library */
-		return 0;
+		return no_label(k, lo ? &c[lo - 1] : NULL, a) ? 0 : at_a ? -1 : -2;
 	}
 	int pass = ncov[0] > 0 ? 0 : 1;
 	/* the locals are weighed only when no global covers a and no sizeless
@@ -319,7 +372,8 @@ static int code_pick(int k, uintptr_t a, const struct centry **pick)
 	return 0;
 }
 
-const char *lw__sym_index_addrinfo(Dwfl_Module *m, uintptr_t a, GElf_Off *off, GElf_Sym *sym)
+const char *lw__sym_index_addrinfo(Dwfl_Module *m, uintptr_t a, GElf_Off *off, GElf_Sym *sym,
+				   int data)
 {
 	int k = slot_of(m);
 	if (idx[k].cstate == 0)
@@ -327,7 +381,8 @@ const char *lw__sym_index_addrinfo(Dwfl_Module *m, uintptr_t a, GElf_Off *off, G
 	const struct centry *pick = NULL;
 	GElf_Addr sa = 0;
 	const char *name = NULL;
-	int known = idx[k].cstate > 0 && code_pick(k, a, &pick) == 0;
+	int got = idx[k].cstate > 0 ? code_pick(k, a, &pick) : -1;
+	int known = got == 0 || (got == -2 && data);
 	if (known && pick == NULL) {
 		*off = a; /* as libdw leaves it */
 		return NULL;
@@ -352,6 +407,7 @@ void lw__sym_index_forget(void)
 	for (int i = 0; i < INDEXES; i++) {
 		lw__mem_free(idx[i].e);
 		lw__mem_free(idx[i].c);
+		lw__mem_free(idx[i].sec);
 		memset(&idx[i], 0, sizeof(idx[i]));
 	}
 }

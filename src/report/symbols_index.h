@@ -22,8 +22,11 @@ const char *lw__sym_index_find(Dwfl_Module *m, uintptr_t a, uint64_t *off, int *
  * found in module m's code index: a binary search and the few symbols
  * covering a, not a walk of the whole table (libdw's; a program of
  * 100,000 symbols spent most of its exit in those walks). Where a sizeless
- * symbol could decide, it asks libdw itself. */
-const char *lw__sym_index_addrinfo(Dwfl_Module *m, uintptr_t a, GElf_Off *off, GElf_Sym *sym);
+ * symbol could decide, it asks libdw itself; with `data` set (the caller
+ * wants only a variable containing a), not where that symbol would not
+ * start at a: it returns NULL there. */
+const char *lw__sym_index_addrinfo(Dwfl_Module *m, uintptr_t a, GElf_Off *off, GElf_Sym *sym,
+				   int data);
 
 /* How many lw__sym_index_addrinfo lookups libdw answered (for the tests). */
 unsigned long lw__sym_index_asked(void);

@@ -73,7 +73,7 @@ static void same_at(Dwfl_Module *m, GElf_Addr a, int in)
 	memset(&s1, 0, sizeof(s1));
 	memset(&s2, 0, sizeof(s2));
 	const char *want = dwfl_module_addrinfo(m, a, &o1, &s1, NULL, NULL, NULL);
-	const char *got = lw__sym_index_addrinfo(m, a, &o2, &s2);
+	const char *got = lw__sym_index_addrinfo(m, a, &o2, &s2, 0);
 	compared++;
 	named += want != NULL;
 	inside += in;
@@ -81,6 +81,16 @@ static void same_at(Dwfl_Module *m, GElf_Addr a, int in)
 	CHECKF((want == NULL) == (got == NULL) && (!want || strcmp(want, got) == 0),
 	       "at %#llx: libdw %s, index %s", (unsigned long long)a, want ? want : "(none)",
 	       got ? got : "(none)");
+	/* asked for a variable only: the same wherever libdw's answer is one
+	 * containing a (what symbols_data.c keeps of it) */
+	GElf_Off o3 = 0;
+	GElf_Sym s3;
+	const char *var = lw__sym_index_addrinfo(m, a, &o3, &s3, 1);
+	int t = GELF_ST_TYPE(s1.st_info);
+	if (want && (t == STT_OBJECT || t == STT_COMMON) &&
+	    (o1 < s1.st_size || (s1.st_size == 0 && o1 == 0)))
+		CHECKF(var && !strcmp(var, want) && o3 == o1, "variable at %#llx: libdw %s, index %s",
+		       (unsigned long long)a, want, var ? var : "(none)");
 	if (want && got) {
 		CHECKF(o1 == o2, "at %#llx (%s): offset %llu, index %llu", (unsigned long long)a, want,
 		       (unsigned long long)o1, (unsigned long long)o2);
