@@ -13,6 +13,7 @@
  * handlers only set a flag the waiter then sees). So a semaphore wait is
  * not for good while the program catches a signal one of its threads
  * does not block: the signal may come from anywhere (a timer, a kill).
+ * Not a fault's (SIGSEGV, SIGBUS, ...: made by a running thread).
  * Mutexes, condition variables and joins are not ended by a signal, and a
  * handler may not unlock or signal them. */
 #include "blocked.h"
@@ -126,9 +127,14 @@ static int handler_can_run(size_t n, int self)
 {
 	unsigned long long caught = status_mask("/proc/self/status", "SigCgt:");
 	caught &= ~lw__now_own_signals();
-	/* glibc's own (cancellation, set*id): sent by a thread that runs */
+	/* glibc's own (cancellation, set*id): sent by a thread that runs; and
+	 * the faults, which a thread blocked in a wait does not make (ASan,
+	 * a JVM or a GC catch them in every program) */
 	for (int sig = 32; sig < SIGRTMIN && sig <= 64; sig++)
 		caught &= ~(1ull << (sig - 1));
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGPIPE };
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		caught &= ~(1ull << (faults[i] - 1));
 	for (size_t i = 0; i < n && caught; i++) {
 		char path[64];
 		if (tasks[i].tid == self || tasks[i].tid == lw__aside_tid())
