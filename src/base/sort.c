@@ -1,5 +1,5 @@
 /* sort.c - the stable sort of sort.h: merge sort, bottom up, between the
- * array and one scratch array of the same size. */
+ * array and one scratch array of the same size; and the binary search. */
 #include "sort.h"
 #include "mem.h"
 
@@ -70,4 +70,20 @@ void lw__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const 
 	if (src != a)
 		memcpy(a, src, n * size);
 	lw__mem_free(b);
+}
+
+size_t lw__sort_first_above(const void *base, size_t n, size_t size, uint64_t a)
+{
+	const unsigned char *b = base;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t at;
+		memcpy(&at, b + mid * size, sizeof(at));
+		if (at <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }

@@ -14,6 +14,7 @@
 #include "sort.h"
 
 #include <elf.h>
+#include <stddef.h>
 #include <string.h>
 
 #if __ELF_NATIVE_CLASS == 32
@@ -33,6 +34,9 @@ struct dentry {
 	uint32_t ndx;  /* its index in the symbol table */
 	int exact;     /* sizeless or undefined: covers only its value */
 };
+
+/* lw__sort_first_above reads an entry's value as its first word */
+_Static_assert(offsetof(struct dentry, value) == 0, "an entry starts with its value");
 
 static struct dobj {
 	const void *id; /* the link map; NULL: a free slot */
@@ -202,14 +206,7 @@ static struct dobj *object_slot(const struct lw__object *o)
 static int pick(const struct dobj *d, uint64_t t, const struct dentry **out)
 {
 	const struct dentry *e = d->e, *best = NULL;
-	size_t lo = 0, hi = d->n; /* the first entry above t: lo */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (e[mid].value <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = lw__sort_first_above(e, d->n, sizeof(*e), t);
 	size_t walked = 0;
 	for (size_t i = lo; i > 0 && e[i - 1].top > t; i--, walked++) {
 		const struct dentry *c = &e[i - 1];

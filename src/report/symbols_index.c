@@ -38,7 +38,7 @@ struct centry {
 	uint32_t bind;  /* addrinfo's preference: global 3, weak 2, local 1 */
 };
 
-/* first_above reads an entry's address as its first word */
+/* lw__sort_first_above reads an entry's address as its first word */
 _Static_assert(offsetof(struct entry, addr) == 0 && offsetof(struct centry, addr) == 0,
 	       "an index entry starts with its address");
 
@@ -72,24 +72,6 @@ static int by_addr(const void *x, const void *y)
 	if (a->rank != b->rank)
 		return a->rank < b->rank ? -1 : 1;
 	return a->order > b->order ? -1 : a->order < b->order;
-}
-
-/* The first of n entries (of `size` bytes, sorted by the address that
- * starts each) whose address is above a; n when none is. */
-static size_t first_above(const void *v, size_t n, size_t size, uint64_t a)
-{
-	const unsigned char *b = v;
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t at;
-		memcpy(&at, b + mid * size, sizeof(at));
-		if (at <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 /* The slot of module m, claimed (its old indexes freed) when it has none. */
@@ -150,7 +132,7 @@ const char *lw__sym_index_find(Dwfl_Module *m, uintptr_t a, uint64_t *off, int *
 	if (idx[k].failed)
 		return NULL;
 	const struct entry *e = idx[k].e;
-	size_t lo = first_above(e, idx[k].n, sizeof(*e), a);
+	size_t lo = lw__sort_first_above(e, idx[k].n, sizeof(*e), a);
 	size_t i = lo, walked = 0;
 	/* down to where no entry below reaches a (a hidden variable of a
 	 * stripped library has no entry: it stops at once) */
@@ -338,7 +320,7 @@ static int no_label(int k, const struct centry *below, uint64_t a)
 static int code_pick(int k, uintptr_t a, const struct centry **pick)
 {
 	const struct centry *c = idx[k].c;
-	size_t lo = first_above(c, idx[k].cn, sizeof(*c), a);
+	size_t lo = lw__sort_first_above(c, idx[k].cn, sizeof(*c), a);
 	uint32_t fg = (uint32_t)idx[k].first_global;
 	uint32_t first = fg == 0 ? 1 : fg; /* the globals' pass starts here */
 	const struct centry *cov[2][COVER_MAX];

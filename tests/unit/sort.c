@@ -2,7 +2,8 @@
  * takes no memory from malloc: arrays of every small length and of
  * thousands, of 4-, 24- and 100-byte elements with many equal keys, come
  * out ordered, with equal keys in their first order and no element lost
- * or doubled. */
+ * or doubled. And the search of a sorted array's first key above a
+ * value (lw__sort_first_above) finds it, before, among and after ties. */
 #include "unit.h"
 
 #include "sort.h"
@@ -57,8 +58,26 @@ static void one(size_t n, size_t size, uint32_t keys)
 	free(a);
 }
 
+/* lw__sort_first_above over 24-byte entries keyed 0, 2, 2, 4, ... */
+static void first_above(void)
+{
+	struct { uint64_t key, pad[2]; } e[9];
+	uint64_t keys[] = { 0, 2, 2, 4, 6, 6, 6, 8, 10 };
+	for (size_t i = 0; i < 9; i++)
+		e[i].key = keys[i];
+	CHECK(lw__sort_first_above(e, 0, sizeof(e[0]), 5) == 0);
+	for (uint64_t a = 0; a <= 11; a++) {
+		size_t want = 0;
+		while (want < 9 && keys[want] <= a)
+			want++;
+		CHECKF(lw__sort_first_above(e, 9, sizeof(e[0]), a) == want, "at %llu",
+		       (unsigned long long)a);
+	}
+}
+
 int main(void)
 {
+	first_above();
 	static const size_t sizes[] = { 4, 24, sizeof(struct rec) };
 	for (size_t s = 0; s < 3; s++) {
 		for (size_t n = 0; n <= 40; n++)
