@@ -3,6 +3,7 @@
 #include "procfs.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,4 +30,13 @@ const char *lw__proc_stat_field(const char *buf, int n)
 		if ((p = strchr(p, ' ')) != NULL)
 			p++;
 	return p && *p ? p : NULL;
+}
+
+int lw__proc_status_num(const char *buf, const char *key, int hex, unsigned long long *v)
+{
+	size_t k = strlen(key);
+	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, key, k) == 0)
+			return sscanf(p + k, hex ? "%llx" : "%llu", v) == 1;
+	return 0;
 }

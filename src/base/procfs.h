@@ -15,4 +15,10 @@ ssize_t lw__proc_read(const char *path, char *buf, size_t size);
  * which may hold anything; NULL when the line has no such field. */
 const char *lw__proc_stat_field(const char *buf, int n);
 
+/* In a "status" file read into buf: the number on the line that starts
+ * with key ("SigBlk:", "voluntary_ctxt_switches:"), in hexadecimal when
+ * hex is set (the signal masks), into *v: 1, or 0 (and *v untouched)
+ * when the line is missing. */
+int lw__proc_status_num(const char *buf, const char *key, int hex, unsigned long long *v);
+
 #endif

@@ -20,6 +20,7 @@
 #include "aside.h"
 #include "grow.h"
 #include "now.h"
+#include "procfs.h"
 #include "stall.h"
 
 #include <signal.h>
@@ -108,15 +109,13 @@ static int look(size_t n, int self, int again)
 	return 1;
 }
 
-/* A signal mask from a status line of /proc ("SigCgt:", "SigBlk:");
- * -1 (every signal) when it cannot be read. */
+/* A signal mask from a status file of /proc (key "SigCgt:", "SigBlk:");
+ * every signal when it cannot be read. */
 static unsigned long long status_mask(const char *path, const char *key)
 {
 	char buf[4096];
 	unsigned long long m;
-	const char *p;
-	if (lw__proc_read_aside(path, buf, sizeof(buf)) <= 0 || (p = strstr(buf, key)) == NULL ||
-	    sscanf(p + strlen(key), "%llx", &m) != 1)
+	if (lw__proc_read_aside(path, buf, sizeof(buf)) <= 0 || !lw__proc_status_num(buf, key, 1, &m))
 		return ~0ull;
 	return m;
 }

@@ -132,15 +132,11 @@ static int status_of(int tid, unsigned long long *blocked, unsigned long long *s
 	snprintf(path, sizeof(path), "/proc/self/task/%d/status", tid);
 	if (lw__proc_read_aside(path, buf, sizeof(buf)) <= 0)
 		return -1;
-	const char *p = strstr(buf, "SigBlk:");
 	unsigned long long v = 0, nv = 0;
 	*blocked = 0;
-	if (p)
-		sscanf(p + 7, "%llx", blocked);
-	if ((p = strstr(buf, "voluntary_ctxt_switches:")) != NULL)
-		sscanf(p + 24, "%llu", &v);
-	if ((p = strstr(buf, "nonvoluntary_ctxt_switches:")) != NULL)
-		sscanf(p + 27, "%llu", &nv);
+	lw__proc_status_num(buf, "SigBlk:", 1, blocked);
+	lw__proc_status_num(buf, "voluntary_ctxt_switches:", 0, &v);
+	lw__proc_status_num(buf, "nonvoluntary_ctxt_switches:", 0, &nv);
 	*switches = v + nv;
 	return 0;
 }
