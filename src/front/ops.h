@@ -178,17 +178,22 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_ACQUIRE_SLOW_AS(obj, cache, kind, mode, how, call)                \
 	{                                                                          \
 		struct lw__thread *t_ = lw__op_self();                             \
+		lw__stack_memo_open(&site_);                                       \
 		struct lw__lock *l_ = t_ ? lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), site_) \
 					 : NULL;                                   \
 		struct lw__acq a_;                                                 \
-		if (lw__unlikely(!l_))                                             \
+		if (lw__unlikely(!l_)) {                                           \
+			lw__stack_memo_close();                                    \
 			return (call);                                             \
+		}                                                                  \
 		if (lw__acquire_pre_any(t_, l_, (kind), (mode), site_.pc, &a_)) {  \
+			lw__stack_memo_close();                                    \
 			int rc_ = (call);                                          \
 			lw__acquire_post(t_, l_, (mode), rc_, &a_);                \
 			return rc_;                                                \
 		}                                                                  \
 		struct lw__acq_slow s_ = lw__acquire_pre_slow(t_, l_, (how), site_); \
+		lw__stack_memo_close();                                            \
 		int rc_ = (call);                                                  \
 		lw__acquire_post_slow(t_, l_, (mode), rc_, s_);                    \
 		return rc_;                                                        \
@@ -202,9 +207,11 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		struct lw__thread *t_ = lw__op_self();                             \
 		int rc_ = (call);                                                  \
 		if (t_ && lw__acquired(rc_)) {                                     \
+			lw__stack_memo_open(&site_);                               \
 			struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), site_); \
 			if (l_ && !lw__try_fast(t_, l_, (kind), (mode), site_.pc)) \
 				lw__try_acquired(t_, l_, (mode), site_);           \
+			lw__stack_memo_close();                                    \
 		}                                                                  \
 		return rc_;                                                        \
 	}

@@ -199,9 +199,42 @@ void lw__stack_unloaded(void)
 	depot_unlock();
 }
 
+/* The open lock call's capture (lw__stack_memo_open): written open last
+ * and closed first, so a handler that interrupts a write leaves it closed. */
+static LW__TLS struct {
+	uintptr_t pc;
+	const lw_site_t *src;
+	uint32_t id;
+	int open;
+} memo;
+
+void lw__stack_memo_open(const struct lw__site *site)
+{
+	memo.open = 0;
+	lw__signal_fence();
+	memo.pc = site->pc;
+	memo.src = site->src;
+	memo.id = 0;
+	lw__signal_fence();
+	memo.open = 1;
+}
+
+void lw__stack_memo_close(void)
+{
+	memo.open = 0;
+	lw__signal_fence();
+}
+
+static int memo_for(const struct lw__site *site)
+{
+	return site && memo.open && memo.pc == site->pc && memo.src == site->src;
+}
+
 uint32_t lw__stack_capture(const struct lw__site *site)
 {
 	uintptr_t pcs[LW__STACK_MAX];
+	if (memo_for(site) && memo.id)
+		return memo.id;
 	long depth = lw__opt.stack_depth;
 	if (depth < 1)
 		depth = 1;
@@ -210,7 +243,10 @@ uint32_t lw__stack_capture(const struct lw__site *site)
 	int n = lw__stack_raw(pcs, (int)depth, site ? site->pc : 0);
 	if (n <= 0)
 		return 0;
-	return lw__stack_intern(pcs, n, site);
+	uint32_t id = lw__stack_intern(pcs, n, site);
+	if (memo_for(site))
+		memo.id = id;
+	return id;
 }
 
 int lw__stack_get(uint32_t id, uintptr_t *pcs, int max, struct lw__site *site)

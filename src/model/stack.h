@@ -36,6 +36,17 @@ void lw__stack_flush(void);
  * guard. Returns the id, or 0 when nothing could be captured. */
 uint32_t lw__stack_capture(const struct lw__site *site);
 
+/* One lock call's captures share one stack: a slow twin of an acquire
+ * (front/ops.h) opens the memo for its call site, and a lock first used
+ * there is captured once for its record (model/lock.c) and again for its
+ * first chain (check/held.c): the second capture is the first's id (a
+ * lock per request paid two libunwind walks). Only a capture for the same
+ * site while the memo is open is answered from it; a signal handler's lock
+ * call opens and closes its own, so the interrupted call's memo is then
+ * closed and it captures anew. Slow paths only; thread-local. */
+void lw__stack_memo_open(const struct lw__site *site);
+void lw__stack_memo_close(void);
+
 /* Capture raw pcs only, into pcs (async-signal-safe: no depot, no locks).
  * Drops frames above skip_to_pc when it is found. Returns the count. */
 int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc);
