@@ -6,6 +6,8 @@
 #include "hooks.h"
 #include "mutex.h"
 
+#include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -34,12 +36,23 @@ void lw__thread_refresh_name(struct lw__thread *t)
 	}
 }
 
-/* pthread key destructor: the thread is exiting. */
+/* pthread key destructor: the thread is exiting. glibc calls the
+ * destructors of the keys still set, in key order, for up to
+ * PTHREAD_DESTRUCTOR_ITERATIONS rounds while any sets a key again; ours
+ * sets itself again until the last round, so the program's destructors
+ * (a key's or a C11 tss destructor that unlocks what the thread held)
+ * run first, tracked as any lock call. */
+static LW__TLS int exit_round;
+
 static void thread_exit(void *arg)
 {
 	struct lw__thread *t = arg;
 	if (!t)
 		return;
+	if (++exit_round < PTHREAD_DESTRUCTOR_ITERATIONS && exit_key_ok &&
+	    pthread_setspecific(exit_key, t) == 0)
+		return;
+	exit_round = 0;
 	lw__guard_enter();
 	if (lw__hooks.thread_exit)
 		lw__hooks.thread_exit(t);
