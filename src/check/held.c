@@ -338,11 +338,13 @@ void lw__held_remove(struct lw__thread *t, struct lw__held *h)
 		*lw__held_at(t, k) = e;
 		*held_t_ns(t, k) = *held_t_ns(t, k + 1);
 	}
-	lw__held_clear(lw__held_at(t, n - 1));
-	if (n > LW__MAX_HELD)
+	if (n > LW__MAX_HELD) {
 		lw__store_rel(&t->n_more, t->n_more - 1);
-	else
-		lw__store_rel(&t->n_held, n - 1);
+		lw__signal_fence();
+		lw__held_clear(lw__held_at(t, n - 1));
+	} else {
+		lw__held_pop(t, lw__held_at(t, n - 1), n);
+	}
 	seal(t);
 }
 

@@ -327,6 +327,22 @@ static inline void lw__held_clear(struct lw__held *h)
 	lw__store(&h->lock, (struct lw__lock *)NULL);
 }
 
+/* Pop top entry h of an inline stack n deep: the count first, then the
+ * entry cleared, so a signal handler's lock call in between (a sem_post
+ * is async-signal-safe) never finds a counted top entry without its lock
+ * (it read that entry's lock, NULL, and crashed). One the handler pushed
+ * over it meanwhile and left there (a sem_trywait that took its
+ * semaphore) is cleared with it: a counted entry without a lock, which
+ * every reader skips. (An entry can also be counted without its lock for
+ * a moment while lw__held_push writes it again: readers of the top entry
+ * check its lock.) */
+static inline void lw__held_pop(struct lw__thread *t, struct lw__held *h, unsigned n)
+{
+	lw__store_rel(&t->n_held, n - 1);
+	lw__signal_fence();
+	lw__held_clear(h);
+}
+
 static inline int lw__held_live(const struct lw__held *h)
 {
 	return lw__load(&h->lock) != NULL;
@@ -409,15 +425,14 @@ static inline int lw__release_below(struct lw__thread *t, void *obj, unsigned n)
 {
 	struct lw__held *h = &t->held[n - 2], *top = &t->held[n - 1];
 	struct lw__lock *l = h->lock;
-	if (!(l->addr == obj && h->simple && top->simple))
+	if (!(l && top->lock && l->addr == obj && h->simple && top->simple))
 		return 0;
 	if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
 		lw__store(&l->owner, NULL);
 	struct lw__held e = *top;
 	e.chain = lw__chain_moved(&e, h->chain, n > 2 ? t->held[n - 3].chain : 0);
 	*h = e;
-	lw__held_clear(top);
-	lw__store_rel(&t->n_held, n - 1);
+	lw__held_pop(t, top, n);
 	return 1;
 }
 
@@ -431,11 +446,10 @@ static inline int lw__release(struct lw__thread *t, void *obj)
 	if (lw__likely(n != 0)) {
 		struct lw__held *h = &t->held[n - 1];
 		struct lw__lock *l = h->lock;
-		if (lw__likely(l->addr == obj && h->simple)) {
+		if (lw__likely(l != NULL && l->addr == obj && h->simple)) {
 			if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
 				lw__store(&l->owner, NULL);
-			lw__held_clear(h);
-			lw__store_rel(&t->n_held, n - 1);
+			lw__held_pop(t, h, n);
 			return 1;
 		}
 	}
