@@ -32,6 +32,7 @@
 #include "options.h"
 #include "hooks.h"
 #include "suppress.h"
+#include "symbols.h"
 #include "verdict.h"
 
 #include <errno.h>
@@ -272,6 +273,7 @@ static void emit_deep(void *arg)
 			if (lw__hooks.report_made)
 				lw__hooks.report_made();
 		}
+		lw__sym_done(); /* no file of libdw's left open in the program */
 	}
 	errno = saved;
 }

@@ -55,6 +55,11 @@ int lw__sym_lockwatch(const lw_frame_t *f);
  * returns 1, or returns 0 when addr is not inside a known variable. */
 int lw__sym_data(const void *addr, char *buf, size_t n);
 
+/* A report is written: libdw's files are closed now (the session is made
+ * again at the next lookup; the names found stay cached), so none stays
+ * open in the program between reports. */
+void lw__sym_done(void);
+
 /* Forget the process map (after dlopen or in a forked child). */
 void lw__sym_reset(void);
 

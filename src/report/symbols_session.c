@@ -143,6 +143,14 @@ Dwfl_Module *lw__sym_module(uintptr_t a, int *refreshed)
 	return m;
 }
 
+void lw__sym_session_close(void)
+{
+	if (dwfl != NULL) {
+		dwfl_end(dwfl);
+		dwfl = NULL;
+	}
+}
+
 /* In a forked child whose parent had another thread inside symbolising at
  * the fork, the lock stays held by a thread that does not exist here and
  * the state may be half-updated: abandon it (leaked, so the strings handed

@@ -19,6 +19,12 @@ void lw__sym_unlock(void);
  * NULL when none does or libdwfl cannot start. */
 Dwfl_Module *lw__sym_module(uintptr_t a, int *refreshed);
 
+/* End the libdwfl session (it is made again at the next lookup): its
+ * files, held open by libdw, are closed while they are still ours, not
+ * left open in the program to be closed at a later end, by then perhaps
+ * a number the program closed and opened again. */
+void lw__sym_session_close(void);
+
 /* Objects the dynamic loader has loaded so far (for lw__demangle). */
 unsigned long long lw__sym_dl_adds(void);
 
