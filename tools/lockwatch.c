@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -457,6 +458,27 @@ static int all_digits(const char *s)
 	return 1;
 }
 
+/* The signal that killed the program, 0 when it exited (cmd_run). */
+static int program_signal;
+
+/* End lockwatch as the program ended: killed by signal sig, so that a
+ * shell running it in a loop stops at Ctrl-C, and a parent reading the
+ * status sees a death by that signal, not an exit with 128+sig. No core
+ * file: the program's was its own. Returns only when it could not. */
+static void die_as(int sig)
+{
+	struct rlimit none = { 0, 0 };
+	sigset_t s;
+	fflush(NULL);
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	signal(sig, SIG_DFL);
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	raise(sig);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	/* The effective options: run's defaults, then LOCKWATCH_OPTIONS from
@@ -722,6 +744,7 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	program_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	if (timed_out)
 		fprintf(stderr, "lockwatch: time limit reached (--timeout %ld s): hang reports from %d "
 				"process%s, then every process of the program killed\n",
@@ -822,8 +845,12 @@ int main(int argc, char **argv)
 		       LOCKWATCH_VERSION_PATCH);
 		return 0;
 	}
-	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "run") == 0) {
+		int rc = cmd_run(argc - 2, argv + 2);
+		if (program_signal && rc == 128 + program_signal)
+			die_as(program_signal);
+		return rc;
+	}
 	if (strcmp(argv[1], "report") == 0)
 		return lw_report_main(argc - 2, argv + 2); /* tools/report/main.c */
 	if (strcmp(argv[1], "attach") == 0)

@@ -8,7 +8,7 @@
 #    JSON file; the program's own output is untouched;
 #  - the same with --exitcode 70: status 70;
 #  - clean_exit (correct locking, returns 3): status 3, no report at all;
-#  - kill_self (raise(SIGKILL)): status 137.
+#  - kill_self (raise(SIGKILL)): status 137, and lockwatch run dies of SIGKILL too.
 . "$(dirname "$0")/lib.sh"
 
 lw_run inv --json inv.json -- "$LWP_BIN/inversion"
@@ -40,5 +40,12 @@ expect_in clean.out "counter 80000"
 lw_run killed --json killed.json -- "$LWP_BIN/kill_self"
 expect_rc 137 "kill_self"
 check killed.json --no-reports
+# and lockwatch itself dies of that signal, as the program did, so that
+# its parent sees a death by signal, not an exit (a shell's loop stops on
+# a child's death by SIGINT; Python's returncode is -9, not 137)
+got=$("$LWP_PYTHON" -c 'import subprocess, sys
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(r.returncode)' "$LW" run -- "$LWP_BIN/kill_self")
+[ "$got" = "-9" ] || fail "kill_self: lockwatch run's parent saw $got, expected -9 (death by SIGKILL)"
 
 echo "PASS"

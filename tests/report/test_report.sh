@@ -128,6 +128,16 @@ sed 's/"ruleId"/"ruleID":1,"ruleId"/' merged.sarif >broken.sarif
 ! "$PY" "$CHECK_SARIF" broken.sarif >/dev/null || fail "check_sarif passed a broken SARIF"
 expect_in merged.dot "color=red"
 
+# a directory of `--json out/NAME.json` files (not .jsonl) is read too,
+# and other JSON there is no input and no error (before: "no *.jsonl file
+# in it", status 0, the cycle unseen)
+mkdir -p dotjson && for f in suite/*.jsonl; do cp "$f" "dotjson/$(basename "$f" .jsonl).json"; done
+printf '{\n  "name": "not lockwatch",\n  "version": "1.0.0"\n}\n' >dotjson/package.json
+report dotjson dotjson
+[ $RC = 66 ] || fail "a directory of .json files: status $RC, expected 66"
+expect_in dotjson.out "lock-order cycle: accounts_lock -> ledger_lock -> accounts_lock"
+expect_not_in dotjson.err "package.json"
+
 # 4. baselines: the same run passes, a new cycle fails, gone entries listed
 report wb suite --write-baseline base.txt
 [ $RC = 66 ] || fail "--write-baseline still reports: status $RC"

@@ -746,6 +746,22 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A *.json file found in a directory is taken when it is lockwatch's JSON
+ * Lines (`lockwatch run --json out/run.json`): its first line a report or
+ * an order line. Any other JSON there (a package.json, a SARIF log) is no
+ * input, and no error. */
+static int lockwatch_json(const char *path)
+{
+	char head[16] = "";
+	FILE *fp = fopen(path, "re");
+	if (!fp)
+		return 1; /* load_file says why */
+	size_t n = fread(head, 1, sizeof(head) - 1, fp);
+	fclose(fp);
+	head[n] = 0;
+	return strncmp(head, "{\"kind\":\"", 9) == 0 || strncmp(head, "{\"edges\":", 9) == 0;
+}
+
 static void load_dir(struct rp *rp, const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -774,6 +790,9 @@ static void load_dir(struct rp *rp, const char *dir)
 			load_dir(rp, names[i]);
 		else if (len > 6 && strcmp(names[i] + len - 6, ".jsonl") == 0)
 			load_file(rp, names[i]);
+		else if (len > 5 && strcmp(names[i] + len - 5, ".json") == 0 &&
+			 lockwatch_json(names[i]))
+			load_file(rp, names[i]);
 		free(names[i]);
 	}
 	free(names);
@@ -788,7 +807,7 @@ void rp_load_path(struct rp *rp, const char *path)
 		/* no file is no error (a process writes one only when it has
 		 * something to say), but a wrong directory should be noticed */
 		if (rp->n_files == before)
-			fprintf(stderr, "lockwatch report: %s: no *.jsonl file in it\n", path);
+			fprintf(stderr, "lockwatch report: %s: no lockwatch JSON file in it (*.jsonl, or *.json made by lockwatch run)\n", path);
 	} else {
 		load_file(rp, path);
 	}
