@@ -92,7 +92,7 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 	if (cache) {
 		if (!lw__load_acq(cache)) { /* a first use, or made again */
 			lw__dl_met(obj);
-			lw__lock_made_again(obj, kind, (const void *const *)cache, s.pc);
+			lw__lock_made_again(obj, kind, (const void *const *)cache, &s);
 		}
 		return lw__lock_cached(cache, obj, kind, s);
 	}
@@ -106,7 +106,7 @@ static LW__ALWAYS_INLINE struct lw__lock *lw__op_lock_for(struct lw__thread *t, 
 		 * object it lies in (a static lock) was checked for another
 		 * one loaded where it was */
 		lw__dl_met(obj);
-		lw__lock_made_again(obj, kind, (const void *const *)lw__hint_word(obj, kind), s.pc);
+		lw__lock_made_again(obj, kind, (const void *const *)lw__hint_word(obj, kind), &s);
 		t->addr_key[i] = NULL;
 	}
 	l = t->addr_lock[i];

@@ -42,7 +42,7 @@ static void set_site(struct lw__lock *l, const struct lw__site *site, uint32_t s
 {
 	if (site) {
 		lw__store(&l->site_pc, site->pc);
-		l->site_stack = stack;
+		lw__store(&l->site_stack, stack);
 		l->site_src = site->src && site->src->file ? site->src : NULL;
 	}
 }
@@ -69,23 +69,18 @@ static void pages_reserve(void)
 	}
 }
 
-/* A header's file (the force-included header's call site is inside an
- * inline function of a header, say std::mutex's gthr-default.h). */
-static int header_site(const lw_site_t *src)
-{
-	return src->file && (strstr(src->file, "/include/") || strstr(src->file, "bits/") ||
-			     strstr(src->file, "gthr"));
-}
-
-/* Where a lock is first seen without a source position of the program's
- * own (the preload and wrapper ways in, or a header's call site): its
- * whole stack, once per lock, so that a lock first used inside an inlined
- * library header (std::mutex) is named after the program's own code.
- * Called without the registry lock; slow path only. */
-static uint32_t site_stack(const struct lw__site *site)
+/* The stack of a lock call: a lock's first use keeps it, for a name
+ * after the program's own code when the call site has no source position
+ * of the program's (a lock first used inside an inlined library header:
+ * std::mutex), and for its role (lw__lock_made_again), in every way in.
+ * The lock call's first capture, so the first chain's (check/held.c) is
+ * answered from the memo (stack.h). Inline: a frame of its own would be
+ * one more for every capture to step through. Called without the
+ * registry lock; slow paths only. */
+static LW__ALWAYS_INLINE uint32_t site_stack(const struct lw__site *site)
 {
 	uint32_t st = 0;
-	if (!site || !site->pc || (site->src && !header_site(site->src)))
+	if (!site || !site->pc)
 		return 0;
 	int saved = errno;
 	lw__guard_enter();
@@ -215,13 +210,13 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 		return l;
 	if (lw__unlikely(lw__in_alloc(site->pc)))
 		return NULL; /* the allocator's own lock: never registered */
+	uint32_t stack = site_stack(site); /* the call's own, as its role's */
 	struct lw__init_site *is = lw__init_site_slot(addr);
 	if (site->src && lw__load(&is->addr) == addr) {
 		const lw_site_t *src = lw__load(&is->src);
 		if (lw__load(&is->addr) == addr && src)
 			site_v.src = src; /* named after its init call */
 	}
-	uint32_t stack = site_stack(site);
 	pages_reserve();
 	LOCK();
 	l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
@@ -253,25 +248,37 @@ struct lw__lock *lw__lock_get_slow(const void *addr, int kind, struct lw__site s
 	return l;
 }
 
-/* The records of locks made again in place from another call site than
- * the one in the address map (lw__lock_made_again), by address and first
- * call site: live, not in the address map (a lookup by address never
- * finds them), each the lock of one role at that address, found again
- * when that role's call site makes it again. The page index still lists
+/* The records of locks made again in place in another role than the one
+ * in the address map (lw__lock_made_again), by address and role (first
+ * call site and first stack): live, not in the address map (a lookup by
+ * address never finds them), each the lock of one role at that address,
+ * found again when that role makes it again. The page index still lists
  * them, so freed or unmapped memory retires them; a record retired since,
  * or reused for another lock, fails the check of what it is. Under the
  * registry lock. */
 static struct lw__map parked;
 
-static uint64_t park_key(const void *addr, uintptr_t pc)
+static uint64_t park_key(const void *addr, uintptr_t pc, uint32_t stack)
 {
-	return ((uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull ^ (uint64_t)pc) | 1;
+	uint64_t h = (uint64_t)(uintptr_t)addr * 0x9E3779B97F4A7C15ull ^ (uint64_t)pc;
+	return ((h ^ (h >> 29)) * 0xBF58476D1CE4E5B9ull ^ stack) | 1;
 }
 
-int lw__lock_made_again(const void *addr, int kind, const void *const *mark, uintptr_t pc)
+/* Is l, at addr, the lock of the role (pc, stack)? Exact under reg_mu;
+ * without it as stale as any lock-free look at a record (a no is asked
+ * again under it). */
+static int in_role(const struct lw__lock *l, const void *addr, int kind, uintptr_t pc,
+		   uint32_t stack)
+{
+	return lw__lock_is(l, addr, kind) && lw__load(&l->site_pc) == pc &&
+	       lw__load(&l->site_stack) == stack;
+}
+
+int lw__lock_made_again(const void *addr, int kind, const void *const *mark,
+			const struct lw__site *site)
 {
 	struct lw__lock *l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
-	if (!l || !lw__lock_is(l, addr, kind) || lw__load(&l->site_pc) == pc)
+	if (!l || !lw__lock_is(l, addr, kind))
 		return 0;
 	/* taken before (seen is set after the mark was written, by the same
 	 * thread): a mark still 0 once seen reads set means the memory was
@@ -279,20 +286,24 @@ int lw__lock_made_again(const void *addr, int kind, const void *const *mark, uin
 	if (!__atomic_load_n(&l->seen, __ATOMIC_ACQUIRE) ||
 	    __atomic_load_n(mark, __ATOMIC_ACQUIRE) != NULL)
 		return 0;
+	uintptr_t pc = site->pc;
+	uint32_t st = site_stack(site); /* this role's, as its first use keeps it */
+	if (in_role(l, addr, kind, pc, st))
+		return 0; /* the same function's lock made again from the same stack */
 	LOCK();
 	l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
-	if (!l || !lw__lock_is(l, addr, kind) || lw__load(&l->site_pc) == pc) {
+	if (!l || !lw__lock_is(l, addr, kind) || in_role(l, addr, kind, pc, st)) {
 		UNLOCK();
 		return 0;
 	}
 	/* park the other role's lock; this role's own, if parked, comes
 	 * back, else the next lookup makes one */
-	struct lw__lock *p = lw__map_get(&parked, park_key(addr, pc));
-	if (p && !(lw__lock_is(p, addr, kind) && lw__load(&p->site_pc) == pc))
+	struct lw__lock *p = lw__map_get(&parked, park_key(addr, pc, st));
+	if (p && !in_role(p, addr, kind, pc, st))
 		p = NULL;
-	lw__map_put(&parked, park_key(addr, lw__load(&l->site_pc)), l);
+	lw__map_put(&parked, park_key(addr, lw__load(&l->site_pc), l->site_stack), l);
 	if (p)
-		lw__map_put(&parked, park_key(addr, pc), NULL);
+		lw__map_put(&parked, park_key(addr, pc, st), NULL);
 	lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, p);
 	UNLOCK();
 	return 1;

@@ -278,18 +278,24 @@ static inline int lw__lock_fresh(const void *addr, int kind)
 }
 
 /* The lock at addr reads as just made (its hint word, or a wrapper's
- * cached record, is 0; `mark` is that word), in a lock call from `pc`.
+ * cached record, is 0; `mark` is that word), in a lock call from `site`.
  * When the record at addr was ever taken (so its mark was written before,
- * and is 0 now only because the memory was made again) and first taken
- * from another call site, the memory holds another lock now: a lock made
- * with its initializer where another one was (two functions' local
- * mutexes at one stack address) is another lock, as after
- * pthread_*_init. That record is parked (lock.c), and this call site's
- * own parked record, if any, takes its place, so functions called in turn
- * each find their own lock again; 1 then, else 0. From the same call
- * site it is the same function's local lock made again, the same lock in
- * its role (lockdep's class), and nothing changes. Slow paths only. */
-int lw__lock_made_again(const void *addr, int kind, const void *const *mark, uintptr_t pc);
+ * and is 0 now only because the memory was made again) and first taken in
+ * another role, the memory holds another lock now: a lock made with its
+ * initializer where another one was (two functions' local mutexes at one
+ * stack address) is another lock, as after pthread_*_init. A role is the
+ * first call site and the whole stack there (stack_depth frames): two
+ * functions that take their locks through one helper (uv_mutex_lock,
+ * std::mutex::lock in a debug build) share the call site, not the stack.
+ * That record is parked (lock.c), and this role's own parked record, if
+ * any, takes its place, so functions called in turn each find their own
+ * lock again; 1 then, else 0. In the same role it is the same function's
+ * local lock made again from the same caller, the same lock in its role
+ * (lockdep's class), and nothing changes. Costs one stack capture (the
+ * lock call's, which its first chain's or a new record's reuses). Slow
+ * paths only. */
+int lw__lock_made_again(const void *addr, int kind, const void *const *mark,
+			const struct lw__site *site);
 
 /* Where locks were initialised, for the header way in (whose init call
  * knows its source position): a lock registered at its first use is
