@@ -12,12 +12,14 @@
 #include "symbols_dyn.h"
 #include "symbols_index.h"
 #include "mutex.h"
+#include "procfs.h"
 #include "real.h"
 
 #include <link.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -97,10 +99,40 @@ static void dwfl_report_self(void)
 	dwfl_report_end(dwfl, NULL, NULL);
 }
 
+/* libdw reads debug information into memory it gets from malloc, and when
+ * malloc fails it ends the process (error(EXIT_FAILURE), "libdw: Cannot
+ * allocate memory"): a program that caps its own address space or data
+ * (RLIMIT_AS, RLIMIT_DATA: sandboxes, test harnesses) was killed in a lock
+ * call by its report's names. Under such a cap, with less than this much
+ * room left, no libdw session: names come from the loader's symbols. */
+#define LIBDW_ROOM (256ull << 20)
+
+static int room_under(int resource, unsigned long long used)
+{
+	struct rlimit r;
+	if (getrlimit(resource, &r) != 0 || r.rlim_cur == RLIM_INFINITY)
+		return 1;
+	return (unsigned long long)r.rlim_cur > used + LIBDW_ROOM;
+}
+
+static int room_for_libdw(void)
+{
+	char buf[256];
+	unsigned long long size = 0, resident, shared, text, lib, data = 0;
+	if (lw__proc_read("/proc/self/statm", buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%llu %llu %llu %llu %llu %llu", &size, &resident, &shared, &text, &lib,
+		   &data) != 6)
+		return 1;
+	unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
+	return room_under(RLIMIT_AS, size * page) && room_under(RLIMIT_DATA, data * page);
+}
+
 static int dwfl_ready(void)
 {
 	if (dwfl)
 		return 1;
+	if (!room_for_libdw())
+		return 0;
 	dwfl = dwfl_begin(&dwfl_cbs);
 	if (!dwfl)
 		return 0;
@@ -133,7 +165,7 @@ Dwfl_Module *lw__sym_module(uintptr_t a, int *refreshed)
 			dwfl_end(dwfl);
 			lw__sym_index_forget(); /* its modules and names are gone */
 			lw__sym_dyn_forget();
-			dwfl = dwfl_begin(&dwfl_cbs);
+			dwfl = room_for_libdw() ? dwfl_begin(&dwfl_cbs) : NULL;
 			if (!dwfl)
 				return NULL;
 			dwfl_report_self();
