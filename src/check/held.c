@@ -332,7 +332,10 @@ void lw__held_remove(struct lw__thread *t, struct lw__held *h)
 	for (unsigned k = i; k + 1 < n; k++) {
 		struct lw__held e = *lw__held_at(t, k + 1);
 		uint64_t old = e.chain;
-		e.chain = e.lock->kind == LW__SEM ? prev_new : lw__chain_moved(&e, prev_old, prev_new);
+		/* an entry without its lock (lw__held_pop) moves as a semaphore's:
+		 * it counts in no chain */
+		e.chain = !e.lock || e.lock->kind == LW__SEM ? prev_new
+							     : lw__chain_moved(&e, prev_old, prev_new);
 		prev_old = old;
 		prev_new = e.chain;
 		*lw__held_at(t, k) = e;
