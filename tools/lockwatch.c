@@ -266,6 +266,7 @@ struct counts {
 	unsigned long kinds[16], errors, total;
 	unsigned long more[16]; /* instances grouped into those reports */
 	unsigned long supp[LW__RECORD_SUPP], supp_total; /* by suppression entry */
+	int short_pid; /* a process whose lockwatch found no memory, or 0 */
 };
 
 #define N_KINDS LW_KIND_COUNT
@@ -371,6 +372,7 @@ static int record_read(const char *path, struct counts *c)
 		c->supp[k] = r.suppressed[k];
 		c->supp_total += r.suppressed[k];
 	}
+	c->short_pid = r.short_pid;
 	return 0;
 }
 
@@ -779,6 +781,11 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (record[0])
 		lw__record_remove(record);
+	if (c.short_pid && !eff.quiet)
+		fprintf(stderr, "lockwatch: process %d ran out of memory for lockwatch's tables (a capped "
+				"address space?): what it met from then on may be missing from the "
+				"reports; no report is no proof there\n",
+			c.short_pid);
 	if ((c.total == 0 && c.supp_total == 0 && !timed_out && !verbose) || eff.quiet) {
 		if (timed_out)
 			return 124;

@@ -8,8 +8,8 @@ static struct lw__map_tab *tab_new(size_t nslots, size_t *bytes)
 {
 	size_t sz = sizeof(struct lw__map_tab) + nslots * sizeof(struct lw__map_slot);
 	/* mmap, not malloc: zeroed pages, and nothing the host's allocator sees */
-	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	void *p = lw__os_map(sz, 0);
+	if (!p)
 		return NULL;
 	struct lw__map_tab *t = p;
 	t->mask = nslots - 1;

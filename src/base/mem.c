@@ -1,6 +1,7 @@
 /* mem.c - lockwatch's own allocator (see mem.h): power-of-two free lists
  * over 1 MiB mapped regions, large blocks mapped whole. */
 #include "mem.h"
+#include "verdict.h"
 
 #include <errno.h>
 #include <string.h>
@@ -32,10 +33,18 @@ static struct free_blk *lists[N_CLASSES];
 static char *cur, *end; /* the region being carved */
 static size_t mapped;
 
-static void *map_how(size_t n, int flags)
+void *lw__os_map(size_t n, int flags)
 {
 	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	if (p != MAP_FAILED)
+		return p;
+	lw__verdict_short();
+	return NULL;
+}
+
+static void *map_how(size_t n, int flags)
+{
+	return lw__os_map(n, flags);
 }
 
 static void *map(size_t n)

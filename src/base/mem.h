@@ -26,6 +26,12 @@
 
 extern struct lw__mutex lw__mem_mu;
 
+/* n bytes of fresh zeroed pages from the kernel (mmap, private and
+ * anonymous, with `flags` added: MAP_POPULATE), or NULL. A failure is
+ * noted in the run record (lw__verdict_short): from then on lockwatch may
+ * miss what it had no room for, and `lockwatch run` says so. */
+void *lw__os_map(size_t n, int flags);
+
 /* n zeroed bytes, or NULL (out of memory, or n is 0 past SIZE_MAX / 2). */
 void *lw__mem_alloc(size_t n);
 

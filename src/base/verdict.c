@@ -97,6 +97,16 @@ void lw__verdict_count(lw_kind_t kind, lw_severity_t sev)
 		__atomic_fetch_add(&r->by_kind[kind][sev == LW_ERROR], 1, __ATOMIC_RELAXED);
 }
 
+void lw__verdict_short(void)
+{
+	static int noted;
+	if (__atomic_exchange_n(&noted, 1, __ATOMIC_RELAXED))
+		return;
+	struct lw__record *r = lw__verdict_get();
+	if (r)
+		__atomic_store_n(&r->short_pid, (int32_t)getpid(), __ATOMIC_RELAXED);
+}
+
 void lw__verdict_more(lw_kind_t kind)
 {
 	struct lw__record *r = (unsigned)kind < LW__RECORD_KINDS ? lw__verdict_get() : NULL;

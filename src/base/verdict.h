@@ -73,7 +73,11 @@ struct lw__record {
 	 * JSON file it made (no --json): a process left running (a daemon)
 	 * writes no JSON from then on, rather than leave that file again */
 	uint32_t json_gone;
-	uint32_t pad_end;
+	/* the pid of the last process of the tree whose lockwatch found no
+	 * memory for its tables (lw__os_map failed: a tight RLIMIT_AS); 0:
+	 * none. What it met from then on may be missing from its reports,
+	 * and the CLI says so */
+	int32_t short_pid;
 	/* JSON lines a process could not write itself (its privileges given
 	 * up, its descriptors used up): claimed with spill_used in the spill
 	 * area that follows the record in the file (LW__SPILL_OFFSET), each
@@ -118,6 +122,9 @@ void lw__verdict_suppressed(int entry);
  * executable, the record already mapped: no system call but getpid).
  * Lock-free, allocates nothing. */
 void lw__verdict_register(void);
+/* lockwatch found no memory for its tables in this process: noted in the
+ * record (short_pid), once per process. No lock, no allocation. */
+void lw__verdict_short(void);
 void lw__verdict_register_forked(void);
 
 /* Is this process part of a `lockwatch run` (which then sums up the run)? */

@@ -29,9 +29,8 @@ static size_t tab_size(size_t slots)
 
 static struct lw__chains_tab *tab_new(size_t slots)
 {
-	void *p = mmap(NULL, tab_size(slots), PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	void *p = lw__os_map(tab_size(slots), 0);
+	if (!p)
 		return NULL;
 	struct lw__chains_tab *t = p;
 	t->mask = slots - 1;

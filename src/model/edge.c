@@ -154,8 +154,8 @@ static size_t pair_hash(uint32_t from, uint32_t to)
 static struct buckets *tab_new(size_t n)
 {
 	size_t sz = sizeof(struct buckets) + n * sizeof(uint32_t);
-	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	void *p = lw__os_map(sz, 0);
+	if (!p)
 		return NULL;
 	struct buckets *b = p;
 	b->mask = n - 1;

@@ -7,6 +7,7 @@
 #include "graph.h"
 #include "edge.h"
 #include "mutex.h"
+#include "mem.h"
 #include "peek.h"
 
 #include "hash.h"
@@ -179,15 +180,14 @@ void lw__graph_forget(struct lw__lock *l, int mapped)
 	/* the archive is mapped here, before the graph lock (a racy look at
 	 * the lists: at worst one lock's edges are not archived) */
 	if (!lw__load_acq(&archive.e) && (lw__load(&l->out) || lw__load(&l->in))) {
-		void *p = mmap(NULL, ARCHIVE_MAX * sizeof(*archive.e), PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *p = lw__os_map(ARCHIVE_MAX * sizeof(*archive.e), 0);
 		LOCK();
-		if (p != MAP_FAILED && !archive.e) {
+		if (p && !archive.e) {
 			archive.e = p;
-			p = MAP_FAILED;
+			p = NULL;
 		}
 		UNLOCK();
-		if (p != MAP_FAILED)
+		if (p)
 			munmap(p, ARCHIVE_MAX * sizeof(*archive.e));
 	}
 	/* a lock whose memory is unmapped (dlclose) is not archived, and no

@@ -71,9 +71,7 @@ static void thread_exit(void *arg)
  * be entered again then. Never unmapped: a dead state is reused. */
 static struct lw__thread *state_alloc(void)
 {
-	void *p = mmap(NULL, sizeof(struct lw__thread), PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	return lw__os_map(sizeof(struct lw__thread), 0);
 }
 
 struct lw__lock lw__lock_none;
