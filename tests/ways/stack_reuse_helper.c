@@ -47,9 +47,15 @@ static __attribute__((noinline)) void add_row(int depth)
 	give(&table);
 }
 
-static __attribute__((noinline)) void drop_row(void)
+/* the same shape of frame as add_row's (a depth too), so that its local
+ * takes the same slot in every build (-O0, and under ASan's redzones) */
+static __attribute__((noinline)) void drop_row(int depth)
 {
 	pthread_mutex_t batch = PTHREAD_MUTEX_INITIALIZER; /* another mutex, same slot */
+	if (depth > 0) {
+		drop_row(depth - 1);
+		return;
+	}
 	where_drop = (uintptr_t)&batch;
 	take(&batch);
 	take(&table); /* batch -> table */
@@ -70,14 +76,14 @@ int main(void)
 		return 1;
 	for (int i = 0; i < 2; i++) {
 		add_row(0);
-		drop_row();
+		drop_row(0);
 	}
 	if (where_add != where_drop) {
 		fprintf(stderr, "the two local mutexes are not at one address\n");
 		abort();
 	}
 	add_row(1);
-	drop_row();
+	drop_row(0);
 	printf("rows %ld\n", rows);
 	return 0;
 }
