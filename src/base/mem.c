@@ -42,14 +42,9 @@ void *lw__os_map(size_t n, int flags)
 	return NULL;
 }
 
-static void *map_how(size_t n, int flags)
-{
-	return lw__os_map(n, flags);
-}
-
 static void *map(size_t n)
 {
-	return map_how(n, 0);
+	return lw__os_map(n, 0);
 }
 
 static size_t round_pages(size_t n)
@@ -66,7 +61,7 @@ void *lw__mem_pages(size_t n)
 	 * stack at a time, and a page fault in the middle of a lock call
 	 * costs more than the whole chunk's faults taken at once (new-edge
 	 * p99 at 100,000 locks: 3.5-4.5 us with faults, 1.3-1.9 us without) */
-	void *p = map_how(n, MAP_POPULATE);
+	void *p = lw__os_map(n, MAP_POPULATE);
 	if (p)
 		__atomic_add_fetch(&mapped, n, __ATOMIC_RELAXED);
 	return p;

@@ -386,7 +386,6 @@ int lw__sym_lockwatch(const lw_frame_t *f)
 void lw__sym_done(void)
 {
 	lw__sym_lock();
-	lw__sym_index_forget(); /* kept by the session's modules */
 	lw__sym_session_close();
 	lw__sym_unlock();
 }

@@ -162,8 +162,7 @@ Dwfl_Module *lw__sym_module(uintptr_t a, int *refreshed)
 			 * whose file it is: a library loaded again at another
 			 * address got a module starting at libdw's old mapping of
 			 * it, and not one of its names */
-			dwfl_end(dwfl);
-			lw__sym_index_forget(); /* its modules and names are gone */
+			lw__sym_session_close();
 			lw__sym_dyn_forget();
 			dwfl = room_for_libdw() ? dwfl_begin(&dwfl_cbs) : NULL;
 			if (!dwfl)
@@ -181,6 +180,7 @@ void lw__sym_session_close(void)
 		dwfl_end(dwfl);
 		dwfl = NULL;
 	}
+	lw__sym_index_forget(); /* kept by its modules, with their names */
 }
 
 /* In a forked child whose parent had another thread inside symbolising at
@@ -208,9 +208,6 @@ int lw__sym_reset_begin(void)
 	else
 		lw__mutex_lock(&sym_mu);
 	lw__store(&state_pid, me);
-	if (dwfl != NULL) {
-		dwfl_end(dwfl);
-		dwfl = NULL;
-	}
+	lw__sym_session_close();
 	return abandoned;
 }

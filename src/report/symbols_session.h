@@ -19,7 +19,8 @@ void lw__sym_unlock(void);
  * NULL when none does or libdwfl cannot start. */
 Dwfl_Module *lw__sym_module(uintptr_t a, int *refreshed);
 
-/* End the libdwfl session (it is made again at the next lookup): its
+/* End the libdwfl session (it is made again at the next lookup), and
+ * forget the symbol indexes of its modules (symbols_index.h): its
  * files, held open by libdw, are closed while they are still ours, not
  * left open in the program to be closed at a later end, by then perhaps
  * a number the program closed and opened again. */
