@@ -64,6 +64,27 @@ static void seal(struct lw__thread *t)
 		    !h->lock->counted;
 }
 
+/* Pop the entries without a lock off the top of the inline stack. */
+static void drop_holes(struct lw__thread *t)
+{
+	unsigned n;
+	while ((n = t->n_held) != 0 && n <= LW__MAX_HELD && !lw__held_live(lw__held_at(t, n - 1)))
+		lw__held_pop(t, lw__held_at(t, n - 1), n);
+}
+
+/* A semaphore's entry below the top is cleared where it is, not removed:
+ * the post that gives it back may be a signal handler's, made while the
+ * thread is in a lock call on the entries above it (a pop, a push), which
+ * entries moved down under it would leave wrong (a popped lock still
+ * held: a false cycle). It counts in no chain (sem_pre), so the chains
+ * above stay right; every reader skips an entry without its lock, and
+ * the thread's next removal or semaphore call pops it once on top. */
+static void clear_in_place(struct lw__thread *t, struct lw__held *h)
+{
+	lw__held_clear(h);
+	drop_holes(t);
+}
+
 /* Push an entry on top of the whole held stack: inline, else a deep one
  * (its array grown under the guard). Returns its stats-time slot, or NULL
  * when out of memory (the acquisition is counted, not tracked). */
@@ -177,6 +198,7 @@ static inline int held_stale(const struct lw__thread *t, const struct lw__held *
  * leaves the chain as it was and has no edges. */
 static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq_slow *a)
 {
+	drop_holes(t);
 	a->recursive = find_held(t, l) != NULL;
 	a->chain = top_chain(t);
 	a->stack = 0;
@@ -328,6 +350,10 @@ void lw__held_remove(struct lw__thread *t, struct lw__held *h)
 		lw__stats_released(lw__lock_stats(h->lock), lw__now_ns() - *ns);
 	if (h->mode == LW__WRITE && lw__load(&h->lock->owner) == t)
 		lw__store(&h->lock->owner, NULL);
+	if (h->lock->kind == LW__SEM && i + 1 < n && n <= LW__MAX_HELD) {
+		clear_in_place(t, h);
+		return;
+	}
 	uint64_t prev_old = h->chain, prev_new = i ? lw__held_at(t, i - 1)->chain : 0;
 	for (unsigned k = i; k + 1 < n; k++) {
 		struct lw__held e = *lw__held_at(t, k + 1);
@@ -347,6 +373,7 @@ void lw__held_remove(struct lw__thread *t, struct lw__held *h)
 		lw__held_clear(lw__held_at(t, n - 1));
 	} else {
 		lw__held_pop(t, lw__held_at(t, n - 1), n);
+		drop_holes(t);
 	}
 	seal(t);
 }
