@@ -10,10 +10,9 @@
  * (A handler that also locks, while the interrupted code pushes a held
  * entry: signal_push.c.) */
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/time.h>
+
+#include "ticker.h"
 
 #define ROUNDS 4000
 /* the timer's period: 100 us (at 20 us, on a loaded machine, the wrapper
@@ -39,24 +38,9 @@ static void on_alarm(int sig)
 	pthread_mutex_destroy(&mine);
 }
 
-static void timer(long us)
-{
-	struct itimerval it;
-	memset(&it, 0, sizeof(it));
-	it.it_interval.tv_usec = us;
-	it.it_value.tv_usec = us;
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
 int main(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	timer(PERIOD_US);
+	ticker_start(on_alarm, PERIOD_US);
 	long taken = 0;
 	for (int r = 0; r < ROUNDS; r++) {
 		pthread_mutex_t m[PER_ROUND];
@@ -73,7 +57,7 @@ int main(void)
 		for (int i = 0; i < PER_ROUND; i++)
 			pthread_mutex_destroy(&m[i]);
 	}
-	timer(0);
+	ticker_stop();
 	printf("%d rounds, %ld locks taken, the handler ran: %s\n", ROUNDS, taken,
 	       hits > 0 ? "yes" : "no");
 	return 0;

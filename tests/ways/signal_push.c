@@ -17,10 +17,9 @@
  * timer stops after MAX_TICKS handler calls (about two seconds' worth
  * when the machine is free, so the timer usually runs to the end). */
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/time.h>
+
+#include "ticker.h"
 
 #define ROUNDS 2000000
 #define NEW_EVERY 1000
@@ -45,24 +44,9 @@ static void on_alarm(int sig)
 	pthread_mutex_unlock(&tick_lock);
 }
 
-static void timer(long us)
-{
-	struct itimerval it;
-	memset(&it, 0, sizeof(it));
-	it.it_interval.tv_usec = us;
-	it.it_value.tv_usec = us;
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
 int main(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	timer(PERIOD_US);
+	ticker_start(on_alarm, PERIOD_US);
 	long taken = 0;
 	for (long r = 0; r < ROUNDS; r++) {
 		pthread_mutex_lock(&table_lock);
@@ -79,9 +63,9 @@ int main(void)
 		pthread_mutex_unlock(&row_lock);
 		pthread_mutex_unlock(&table_lock);
 		if (r % NEW_EVERY == 0 && ticks > MAX_TICKS)
-			timer(0);
+			ticker_stop();
 	}
-	timer(0);
+	ticker_stop();
 	printf("%ld locks taken, the handler ran: %s\n", taken, ticks > 0 ? "yes" : "no");
 	return 0;
 }

@@ -12,10 +12,9 @@
  * calls, as in signal_push.c. */
 #include <pthread.h>
 #include <semaphore.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/time.h>
+
+#include "ticker.h"
 
 #define ROUNDS 1000000
 #define MAX_TICKS 50000
@@ -36,26 +35,11 @@ static void on_alarm(int sig)
 	sem_post(&events);
 }
 
-static void timer(long us)
-{
-	struct itimerval it;
-	memset(&it, 0, sizeof(it));
-	it.it_interval.tv_usec = us;
-	it.it_value.tv_usec = us;
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
 int main(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
 	sem_init(&events, 0, 0);
 	sem_init(&gate, 0, 1);
-	sigaction(SIGALRM, &sa, NULL);
-	timer(PERIOD_US);
+	ticker_start(on_alarm, PERIOD_US);
 	long taken = 0;
 	for (long r = 0; r < ROUNDS; r++) {
 		sem_wait(&gate);
@@ -69,9 +53,9 @@ int main(void)
 		taken += 4;
 		int v = 0;
 		if (r % 1000 == 0 && sem_getvalue(&events, &v) == 0 && v > MAX_TICKS)
-			timer(0);
+			ticker_stop();
 	}
-	timer(0);
+	ticker_stop();
 	int v = 0;
 	sem_getvalue(&events, &v);
 	printf("%ld locks taken, the handler ran: %s\n", taken, v > 0 ? "yes" : "no");
