@@ -23,6 +23,7 @@
 #include "procfs.h"
 #include "stall.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,10 +50,30 @@ static int in_futex_wait(const struct lw__task *t)
 	return t->blocked && t->nr == SYS_futex && futex_sleeps(t->arg[1]);
 }
 
-int lw__wait_has_deadline(int tid)
+/* Does the kernel show s's thread asleep on a futex word of the lock it
+ * waits for (a mutex's or an rwlock's own; glibc sleeps on no other)? */
+static int on_lock_word(const struct snap_thread *s, const struct lw__task *t)
 {
-	struct lw__task t = { .tid = tid };
-	return lw__task_read(&t) == 0 && in_futex_wait(&t) && t.arg[3] != 0;
+	uintptr_t a = (uintptr_t)lw__load(&s->waiting->addr), w = (uintptr_t)t->arg[0];
+	size_t size = s->waiting->kind == LW__MUTEX ? sizeof(pthread_mutex_t)
+						     : sizeof(pthread_rwlock_t);
+	return in_futex_wait(t) && w >= a && w < a + size;
+}
+
+int lw__wait_can_end(const struct snap_thread *s)
+{
+	struct lw__task t = { .tid = s->tid };
+	if (lw__task_read(&t) != 0)
+		return 0; /* cannot tell: the snapshot's word */
+	if (in_futex_wait(&t) && t.arg[3] != 0)
+		return 1;
+	/* a wait for a mutex or an rwlock (not a condition variable's, not a
+	 * spinlock's, which spins) is a sleep on the lock's word; a thread
+	 * not in one left its wait without lockwatch seeing (a siglongjmp out
+	 * of a signal handler), or is still on its way in, or being woken */
+	int lock_wait = s->waiting && !s->wait_cond &&
+			(s->waiting->kind == LW__MUTEX || s->waiting->kind == LW__RWLOCK);
+	return lock_wait && !on_lock_word(s, &t);
 }
 
 /* The snapshot thread of tid with a stable wait, or NULL. */

@@ -12,9 +12,13 @@
 #include "common.h"
 #include "snapshot.h"
 
-/* Is thread tid blocked in a futex wait that has a deadline (a timed
- * lock, sem_timedwait, pthread_cond_timedwait)? */
-int lw__wait_has_deadline(int tid);
+/* Can stuck thread s's wait still end by itself, as the kernel shows it:
+ * a futex wait with a deadline (a timed lock, sem_timedwait,
+ * pthread_cond_timedwait); or, waiting for a mutex or an rwlock, not
+ * asleep on that lock's word (it left the wait unseen: a siglongjmp out
+ * of a signal handler; or is on its way in: a later look sees it)? 0 when
+ * /proc cannot be read. */
+int lw__wait_can_end(const struct snap_thread *s);
 
 /* Is every thread of the process but the caller blocked for good: each in
  * a stable wait of the snapshot or in pthread_join, none with a deadline,

@@ -191,14 +191,15 @@ static size_t mark_stuck(void)
 	n = prune(0, held_by_stuck);
 	if (all_blocked || !n)
 		return n;
-	/* A timed wait returns: read from /proc for the threads left only,
+	/* A timed wait returns, and a thread not asleep on the lock it waits
+	 * for is not stuck in that wait: read from /proc for the threads left only,
 	 * not for every waiter of a big idle pool each look (1,000 of them
 	 * took a fifth of a core). Pruning what is left without them gives
 	 * what pruning all without them would: a thread is kept only for
 	 * threads that are kept. */
 	int dropped = 0;
 	for (size_t i = 0; i < lw__n_snap; i++)
-		if (lw__snap[i].stuck && lw__wait_has_deadline(lw__snap[i].tid)) {
+		if (lw__snap[i].stuck && lw__wait_can_end(&lw__snap[i])) {
 			lw__snap[i].stuck = 0;
 			dropped = 1;
 		}
