@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential g++ cmake pkg-config libunwind-dev libdw-dev uthash-dev
       python3 xz-utils zstd pigz
       libjemalloc2 libtcmalloc-minimal4 # other allocators, preloaded by tests/ways
-      python3-jsonschema graphviz) # lockwatch report's tests: SARIF validation, the picture
+      python3-jsonschema graphviz # lockwatch report's tests: SARIF validation, the picture
+      valgrind) # a program run by valgrind under lockwatch run (tests/preload/test_unchecked.sh)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

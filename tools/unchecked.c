@@ -42,6 +42,7 @@ struct seen {
 	int warned;
 	uint64_t warned_ino; /* the executable warned about (0: unreadable) */
 	uint64_t ok_ino;     /* the executable last found listed */
+	unsigned late;       /* walks seen starting under valgrind */
 };
 
 static struct lw__record *rec;
@@ -140,6 +141,22 @@ static int has_preload(pid_t pid)
 	return found;
 }
 
+/* valgrind runs the program in its own static executable (a tool such as
+ * /usr/libexec/valgrind/memcheck-amd64-linux, which maps the program, its
+ * loader and the preload library itself), and takes seconds to get to the
+ * program's first instruction: given LATE_WALKS walks to map the library
+ * before it is said to run without lockwatch. */
+#define LATE_WALKS 100
+static int under_valgrind(const char *exe_link)
+{
+	char exe[4096];
+	ssize_t n = readlink(exe_link, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return 0;
+	exe[n] = 0;
+	return strstr(exe, "/valgrind/") != NULL;
+}
+
 static void check(pid_t pid)
 {
 	char state, path[64], exe[4096];
@@ -177,6 +194,8 @@ static void check(pid_t pid)
 	}
 	if (has_preload(pid))
 		return; /* starting, or listed beyond the table */
+	if (readable && under_valgrind(path) && ++s->late < LATE_WALKS)
+		return;
 	/* A process of this user whose executable and maps cannot be read
 	 * made itself non-dumpable (prctl PR_SET_DUMPABLE, as ssh-agent
 	 * does): listed, it runs lockwatch. (An exec resets that: an image

@@ -6,7 +6,8 @@
 # started from a script; a child started with a cleared environment
 # (env -i); a setuid program (the loader ignores LD_PRELOAD; root only,
 # with a copy made setuid in the work folder). A normal tree (a shell, a
-# forked subshell, children and a grandchild) gets no warning. The status stays the program's.
+# forked subshell, children and a grandchild) gets no warning, nor a
+# program run by valgrind. The status stays the program's.
 # Before, nothing was printed in any case.
 #
 # No timing is assumed: each unchecked child lives until the warning
@@ -58,6 +59,19 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && cp "$(command -v sleep)" s
 	warned suid "/ssleep"
 else
 	echo "(not root, no user nobody, or a nosuid mount: the setuid case not checked)"
+fi
+
+# 5. a program run by valgrind, whose tool (a static executable) maps the
+# program, its loader and the preload library itself, seconds after it
+# starts: no warning (before, one in every run), and its cycle counts
+if command -v valgrind >/dev/null; then
+	lw_run vg -- valgrind -q "$LWP_BIN/inversion"
+	expect_rc 66 "valgrind running an inversion"
+	expect_in vg.err "lock-order cycle: "
+	expect_in vg.err "accounts_lock"
+	expect_not_in vg.err "runs without lockwatch" "valgrind"
+else
+	echo "(no valgrind: the valgrind case not checked)"
 fi
 
 [ -z "${static_skipped:-}" ] || skip "no static libc: the static case was not checked (the others passed)"
