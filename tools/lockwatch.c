@@ -267,6 +267,7 @@ struct counts {
 	unsigned long more[16]; /* instances grouped into those reports */
 	unsigned long supp[LW__RECORD_SUPP], supp_total; /* by suppression entry */
 	int short_pid; /* a process whose lockwatch found no memory, or 0 */
+	unsigned long unfinished; /* error reports a process ended in */
 };
 
 #define N_KINDS LW_KIND_COUNT
@@ -373,6 +374,10 @@ static int record_read(const char *path, struct counts *c)
 		c->supp_total += r.suppressed[k];
 	}
 	c->short_pid = r.short_pid;
+	/* an error found whose report its process did not live to finish
+	 * (killed, _exit, exec) is still an error */
+	c->unfinished = r.unfinished;
+	c->errors += r.unfinished;
 	return 0;
 }
 
@@ -786,7 +791,14 @@ static int cmd_run(int argc, char **argv)
 				"address space?): what it met from then on may be missing from the "
 				"reports; no report is no proof there\n",
 			c.short_pid);
-	if ((c.total == 0 && c.supp_total == 0 && !timed_out && !verbose) || eff.quiet) {
+	if (c.unfinished)
+		fprintf(stderr, "lockwatch: %lu error report%s cut short: %s process ended while %s "
+				"made (killed, _exit or exec); counted as error%s\n",
+			c.unfinished, c.unfinished == 1 ? " was" : "s were",
+			c.unfinished == 1 ? "its" : "their", c.unfinished == 1 ? "it was" : "they were",
+			c.unfinished == 1 ? "" : "s");
+	if ((c.total == 0 && c.supp_total == 0 && !c.unfinished && !timed_out && !verbose) ||
+	    eff.quiet) {
 		if (timed_out)
 			return 124;
 		return c.errors && error_exit ? (int)error_exit : code;

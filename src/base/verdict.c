@@ -97,6 +97,13 @@ void lw__verdict_count(lw_kind_t kind, lw_severity_t sev)
 		__atomic_fetch_add(&r->by_kind[kind][sev == LW_ERROR], 1, __ATOMIC_RELAXED);
 }
 
+void lw__verdict_unfinished(int delta)
+{
+	struct lw__record *r = lw__verdict_get();
+	if (r)
+		__atomic_fetch_add(&r->unfinished, (uint64_t)(int64_t)delta, __ATOMIC_RELAXED);
+}
+
 void lw__verdict_short(void)
 {
 	static int noted;

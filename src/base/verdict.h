@@ -86,6 +86,10 @@ struct lw__record {
 	 * not fit. */
 	uint64_t spill_used;
 	uint64_t spill_lost;
+	/* error reports begun (found) and not yet counted or suppressed: a
+	 * process that ended in the middle of one (killed, _exit, exec; exit
+	 * waits for them) leaves it here, and the CLI counts it as an error */
+	uint64_t unfinished;
 };
 
 /* The spill area: page-aligned after the record, LW__SPILL_BYTES long
@@ -109,6 +113,10 @@ struct lw__spill_entry {
  * `lockwatch run` (else nothing). Lock-free, allocates nothing, only
  * async-signal-safe calls (getenv aside, done once at load). */
 void lw__verdict_count(lw_kind_t kind, lw_severity_t sev);
+
+/* An error report begun (+1) or done with (-1), counted or not: same
+ * conditions as lw__verdict_count(). */
+void lw__verdict_unfinished(int delta);
 
 /* Count one instance grouped into an earlier report of its kind (no
  * report of its own): same conditions as lw__verdict_count(). */

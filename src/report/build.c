@@ -12,11 +12,13 @@
 #include "sort.h"
 #include "name.h"
 #include "stack.h"
+#include "verdict.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define NAME_MAX_LEN 256
 
@@ -104,6 +106,11 @@ static int grow(void **arr, int *cap, int n, size_t sz)
 	return 0;
 }
 
+/* Reports being made in this process, and by this thread (a report
+ * handler's exit waits for the others only: lw__report_wait). */
+static unsigned long in_flight;
+static LW__TLS unsigned long own_in_flight;
+
 struct lw__rb *lw__rb_new(lw_kind_t kind, lw_severity_t sev)
 {
 	struct lw__rb *rb = lw__mem_calloc(1, sizeof(*rb));
@@ -111,7 +118,29 @@ struct lw__rb *lw__rb_new(lw_kind_t kind, lw_severity_t sev)
 		return NULL;
 	rb->kind = kind;
 	rb->sev = sev;
+	__atomic_fetch_add(&in_flight, 1, __ATOMIC_ACQ_REL);
+	own_in_flight++;
+	if (sev == LW_ERROR) {
+		rb->begun_error = 1;
+		lw__verdict_unfinished(1);
+	}
 	return rb;
+}
+
+int lw__report_wait(unsigned ms)
+{
+	struct timespec tick = { 0, 1000000 };
+	for (unsigned i = 0; i < ms; i++) {
+		if (__atomic_load_n(&in_flight, __ATOMIC_ACQUIRE) <= own_in_flight)
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	return -1;
+}
+
+void lw__report_flight_atfork_child(void)
+{
+	__atomic_store_n(&in_flight, own_in_flight, __ATOMIC_RELAXED);
 }
 
 void lw__rb_free(struct lw__rb *rb)
@@ -129,6 +158,10 @@ void lw__rb_free(struct lw__rb *rb)
 	lw__mem_free(rb->scratch_f);
 	lw__mem_free(rb->scratch_x);
 	arena_free(rb->arena);
+	if (rb->begun_error)
+		lw__verdict_unfinished(-1);
+	own_in_flight--;
+	__atomic_fetch_sub(&in_flight, 1, __ATOMIC_ACQ_REL);
 	lw__mem_free(rb);
 }
 

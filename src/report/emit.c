@@ -352,6 +352,7 @@ void lw__report_atfork_child(void)
 	/* a forked child says at its exit what it suppressed itself, and
 	 * counts its own reports: its exit status (option exitcode) is for
 	 * its own errors, not its parent's (a worker that ends well exits 0) */
+	lw__report_flight_atfork_child();
 	memset(supp_hits, 0, sizeof(supp_hits));
 	memset(counts, 0, sizeof(counts));
 	memset(more_counts, 0, sizeof(more_counts));

@@ -42,6 +42,7 @@ struct rb_thread {
 struct lw__rb {
 	lw_kind_t kind;
 	lw_severity_t sev;
+	int begun_error;        /* an error at lw__rb_new (lw__verdict_unfinished) */
 	const char *headline, *note;
 	struct rb_lock *locks;
 	int n_locks, cap_locks;

@@ -67,6 +67,15 @@ void lw__report_emit(struct lw__rb *rb);
 /* Drop a builder without emitting it. */
 void lw__rb_free(struct lw__rb *rb);
 
+/* Wait up to ms milliseconds until no thread but the caller is making a
+ * report (from lw__rb_new to lw__rb_free): exit must not end the process
+ * under an error being reported (found, not yet counted). 0 when none is
+ * left, -1 at the deadline. */
+int lw__report_wait(unsigned ms);
+/* In a fork's child: the reports other threads were making stay in the
+ * parent. */
+void lw__report_flight_atfork_child(void);
+
 /* Suppressions (option suppressions): read the file, at start-up only
  * (a bad file is named, with its line, and suppresses nothing); did the
  * calling thread's last report go unreported; at exit, outside `lockwatch

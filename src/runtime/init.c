@@ -56,6 +56,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* How long exit waits for the reports other threads are making. */
+#define LW__EXIT_REPORT_WAIT_MS 5000
+
 static int init_state; /* 0 none, 1 running, 2 done */
 static LW__TLS int fork_guard; /* the forking thread's guard before prepare */
 
@@ -120,6 +123,11 @@ static void last_words(void *arg)
 static void at_exit(void)
 {
 	int inside = lw__tls_guard > 0;
+	/* an error another thread found and is reporting counts (its
+	 * symbols may take a while); not from a handler that interrupted
+	 * lockwatch, whose locks a reporter may need */
+	if (!inside)
+		lw__report_wait(LW__EXIT_REPORT_WAIT_MS);
 	lw__guard_enter();
 	lw__watchdog_stop();
 	lw__deep(last_words, inside ? (void *)1 : NULL);
