@@ -274,6 +274,20 @@ static int in_role(const struct lw__lock *l, const void *addr, int kind, uintptr
 	       lw__load(&l->site_stack) == stack;
 }
 
+/* Lock l's memory was made again (an initializer over it): whatever held
+ * the lock before, a thread that exited holding it (a worker's local
+ * mutex, left locked, where the next worker's is now: one cached thread
+ * stack), or one that a fork's child lacks, holds the new one no more:
+ * its orphan mark goes (a lock that reads as never taken cannot wait for
+ * a holder that is gone). */
+static void made_unheld(struct lw__lock *l)
+{
+	if (!l)
+		return;
+	if (lw__load(&l->orphan))
+		lw__store(&l->orphan, (uint8_t)0);
+}
+
 int lw__lock_made_again(const void *addr, int kind, const void *const *mark,
 			const struct lw__site *site)
 {
@@ -288,11 +302,15 @@ int lw__lock_made_again(const void *addr, int kind, const void *const *mark,
 		return 0;
 	uintptr_t pc = site->pc;
 	uint32_t st = site_stack(site); /* this role's, as its first use keeps it */
-	if (in_role(l, addr, kind, pc, st))
-		return 0; /* the same function's lock made again from the same stack */
+	if (in_role(l, addr, kind, pc, st)) {
+		/* the same function's lock made again from the same stack */
+		made_unheld(l);
+		return 0;
+	}
 	LOCK();
 	l = lw__map_get(&by_addr, (uint64_t)(uintptr_t)addr);
 	if (!l || !lw__lock_is(l, addr, kind) || in_role(l, addr, kind, pc, st)) {
+		made_unheld(l && lw__lock_is(l, addr, kind) ? l : NULL);
 		UNLOCK();
 		return 0;
 	}
@@ -305,6 +323,7 @@ int lw__lock_made_again(const void *addr, int kind, const void *const *mark,
 	if (p)
 		lw__map_put(&parked, park_key(addr, pc, st), NULL);
 	lw__map_put(&by_addr, (uint64_t)(uintptr_t)addr, p);
+	made_unheld(p);
 	UNLOCK();
 	return 1;
 }
