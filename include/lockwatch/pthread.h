@@ -120,47 +120,44 @@ using ::lw_quick_exit;
 		&lw__site_;                                                \
 	}))
 
-#define pthread_mutex_init(m, a) lw_pthread_mutex_init_at((m), (a), LW__SITE)
-#define pthread_mutex_destroy(m) lw_pthread_mutex_destroy_at((m), LW__SITE)
-#define pthread_mutex_lock(m) lw_pthread_mutex_lock_at((m), LW__SITE)
-#define pthread_mutex_trylock(m) lw_pthread_mutex_trylock_at((m), LW__SITE)
-#define pthread_mutex_timedlock(m, t)                                      \
-	lw_pthread_mutex_timedlock_at((m), (t), LW__SITE)
-#define pthread_mutex_clocklock(m, c, t)                                   \
-	lw_pthread_mutex_clocklock_at((m), (c), (t), LW__SITE)
-#define pthread_mutex_unlock(m) lw_pthread_mutex_unlock_at((m), LW__SITE)
+/* Each call's arguments go through whole (__VA_ARGS__): an argument with
+ * a comma of its own, a compound literal (`&(struct timespec){ 0, 0 }`),
+ * is one argument of the call, not two of the macro. */
+#define pthread_mutex_init(...) lw_pthread_mutex_init_at(__VA_ARGS__, LW__SITE)
+#define pthread_mutex_destroy(...) lw_pthread_mutex_destroy_at(__VA_ARGS__, LW__SITE)
+#define pthread_mutex_lock(...) lw_pthread_mutex_lock_at(__VA_ARGS__, LW__SITE)
+#define pthread_mutex_trylock(...) lw_pthread_mutex_trylock_at(__VA_ARGS__, LW__SITE)
+#define pthread_mutex_timedlock(...) lw_pthread_mutex_timedlock_at(__VA_ARGS__, LW__SITE)
+#define pthread_mutex_clocklock(...) lw_pthread_mutex_clocklock_at(__VA_ARGS__, LW__SITE)
+#define pthread_mutex_unlock(...) lw_pthread_mutex_unlock_at(__VA_ARGS__, LW__SITE)
 
-#define pthread_rwlock_init(r, a) lw_pthread_rwlock_init_at((r), (a), LW__SITE)
-#define pthread_rwlock_destroy(r) lw_pthread_rwlock_destroy_at((r), LW__SITE)
-#define pthread_rwlock_rdlock(r) lw_pthread_rwlock_rdlock_at((r), LW__SITE)
-#define pthread_rwlock_tryrdlock(r) lw_pthread_rwlock_tryrdlock_at((r), LW__SITE)
-#define pthread_rwlock_timedrdlock(r, t)                                   \
-	lw_pthread_rwlock_timedrdlock_at((r), (t), LW__SITE)
-#define pthread_rwlock_clockrdlock(r, c, t)                                \
-	lw_pthread_rwlock_clockrdlock_at((r), (c), (t), LW__SITE)
-#define pthread_rwlock_wrlock(r) lw_pthread_rwlock_wrlock_at((r), LW__SITE)
-#define pthread_rwlock_trywrlock(r) lw_pthread_rwlock_trywrlock_at((r), LW__SITE)
-#define pthread_rwlock_timedwrlock(r, t)                                   \
-	lw_pthread_rwlock_timedwrlock_at((r), (t), LW__SITE)
-#define pthread_rwlock_clockwrlock(r, c, t)                                \
-	lw_pthread_rwlock_clockwrlock_at((r), (c), (t), LW__SITE)
-#define pthread_rwlock_unlock(r) lw_pthread_rwlock_unlock_at((r), LW__SITE)
+#define pthread_rwlock_init(...) lw_pthread_rwlock_init_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_destroy(...) lw_pthread_rwlock_destroy_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_rdlock(...) lw_pthread_rwlock_rdlock_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_tryrdlock(...) lw_pthread_rwlock_tryrdlock_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_timedrdlock(...) lw_pthread_rwlock_timedrdlock_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_clockrdlock(...) lw_pthread_rwlock_clockrdlock_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_wrlock(...) lw_pthread_rwlock_wrlock_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_trywrlock(...) lw_pthread_rwlock_trywrlock_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_timedwrlock(...) lw_pthread_rwlock_timedwrlock_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_clockwrlock(...) lw_pthread_rwlock_clockwrlock_at(__VA_ARGS__, LW__SITE)
+#define pthread_rwlock_unlock(...) lw_pthread_rwlock_unlock_at(__VA_ARGS__, LW__SITE)
 
-#define pthread_spin_init(s, p) lw_pthread_spin_init_at((s), (p), LW__SITE)
-#define pthread_spin_destroy(s) lw_pthread_spin_destroy_at((s), LW__SITE)
-#define pthread_spin_lock(s) lw_pthread_spin_lock_at((s), LW__SITE)
-#define pthread_spin_trylock(s) lw_pthread_spin_trylock_at((s), LW__SITE)
-#define pthread_spin_unlock(s) lw_pthread_spin_unlock_at((s), LW__SITE)
+#define pthread_spin_init(...) lw_pthread_spin_init_at(__VA_ARGS__, LW__SITE)
+#define pthread_spin_destroy(...) lw_pthread_spin_destroy_at(__VA_ARGS__, LW__SITE)
+#define pthread_spin_lock(...) lw_pthread_spin_lock_at(__VA_ARGS__, LW__SITE)
+#define pthread_spin_trylock(...) lw_pthread_spin_trylock_at(__VA_ARGS__, LW__SITE)
+#define pthread_spin_unlock(...) lw_pthread_spin_unlock_at(__VA_ARGS__, LW__SITE)
 
-#define sem_init(s, p, v) lw_sem_init_at((s), (p), (v), LW__SITE)
-#define sem_destroy(s) lw_sem_destroy_at((s), LW__SITE)
-#define sem_wait(s) lw_sem_wait_at((s), LW__SITE)
-#define sem_timedwait(s, t) lw_sem_timedwait_at((s), (t), LW__SITE)
-#define sem_clockwait(s, c, t) lw_sem_clockwait_at((s), (c), (t), LW__SITE)
-#define sem_trywait(s) lw_sem_trywait_at((s), LW__SITE)
-#define sem_post(s) lw_sem_post_at((s), LW__SITE)
+#define sem_init(...) lw_sem_init_at(__VA_ARGS__, LW__SITE)
+#define sem_destroy(...) lw_sem_destroy_at(__VA_ARGS__, LW__SITE)
+#define sem_wait(...) lw_sem_wait_at(__VA_ARGS__, LW__SITE)
+#define sem_timedwait(...) lw_sem_timedwait_at(__VA_ARGS__, LW__SITE)
+#define sem_clockwait(...) lw_sem_clockwait_at(__VA_ARGS__, LW__SITE)
+#define sem_trywait(...) lw_sem_trywait_at(__VA_ARGS__, LW__SITE)
+#define sem_post(...) lw_sem_post_at(__VA_ARGS__, LW__SITE)
 
-#define dlclose(h) lw_dlclose_at((h), LW__SITE)
+#define dlclose(...) lw_dlclose_at(__VA_ARGS__, LW__SITE)
 /* _exit runs no exit handler: routed, so an error still sets the status
  * (option exitcode). <unistd.h>'s own prototype, read after, names
  * lw_exit with the same type. */
@@ -173,22 +170,20 @@ using ::lw_quick_exit;
 #define quick_exit(status) lw_quick_exit(status)
 #endif
 
-#define pthread_cond_wait(c, m) lw_pthread_cond_wait_at((c), (m), LW__SITE)
-#define pthread_cond_timedwait(c, m, t)                                    \
-	lw_pthread_cond_timedwait_at((c), (m), (t), LW__SITE)
-#define pthread_cond_clockwait(c, m, k, t)                                 \
-	lw_pthread_cond_clockwait_at((c), (m), (k), (t), LW__SITE)
-#define pthread_join(th, r) lw_pthread_join_at((th), (r), LW__SITE)
+#define pthread_cond_wait(...) lw_pthread_cond_wait_at(__VA_ARGS__, LW__SITE)
+#define pthread_cond_timedwait(...) lw_pthread_cond_timedwait_at(__VA_ARGS__, LW__SITE)
+#define pthread_cond_clockwait(...) lw_pthread_cond_clockwait_at(__VA_ARGS__, LW__SITE)
+#define pthread_join(...) lw_pthread_join_at(__VA_ARGS__, LW__SITE)
 
 #ifdef TSS_DTOR_ITERATIONS /* <threads.h> was read */
-#define mtx_init(m, k) lw_mtx_init_at((m), (k), LW__SITE)
-#define mtx_destroy(m) lw_mtx_destroy_at((m), LW__SITE)
-#define mtx_lock(m) lw_mtx_lock_at((m), LW__SITE)
-#define mtx_trylock(m) lw_mtx_trylock_at((m), LW__SITE)
-#define mtx_timedlock(m, t) lw_mtx_timedlock_at((m), (t), LW__SITE)
-#define mtx_unlock(m) lw_mtx_unlock_at((m), LW__SITE)
-#define cnd_wait(c, m) lw_cnd_wait_at((c), (m), LW__SITE)
-#define cnd_timedwait(c, m, t) lw_cnd_timedwait_at((c), (m), (t), LW__SITE)
+#define mtx_init(...) lw_mtx_init_at(__VA_ARGS__, LW__SITE)
+#define mtx_destroy(...) lw_mtx_destroy_at(__VA_ARGS__, LW__SITE)
+#define mtx_lock(...) lw_mtx_lock_at(__VA_ARGS__, LW__SITE)
+#define mtx_trylock(...) lw_mtx_trylock_at(__VA_ARGS__, LW__SITE)
+#define mtx_timedlock(...) lw_mtx_timedlock_at(__VA_ARGS__, LW__SITE)
+#define mtx_unlock(...) lw_mtx_unlock_at(__VA_ARGS__, LW__SITE)
+#define cnd_wait(...) lw_cnd_wait_at(__VA_ARGS__, LW__SITE)
+#define cnd_timedwait(...) lw_cnd_timedwait_at(__VA_ARGS__, LW__SITE)
 #endif
 
 #endif /* LOCKWATCH_NO_INTERCEPT */

@@ -83,6 +83,11 @@ static int other_locks(void)
 	CHECK(pthread_spin_destroy(&counter_spin));
 	CHECK(pthread_mutex_timedlock(&lock_a, &until));
 	CHECK(pthread_mutex_unlock(&lock_a));
+#ifndef __cplusplus
+	/* a compound literal, whose comma is not a macro argument's */
+	CHECK(pthread_mutex_timedlock(&lock_a, &(struct timespec){ until.tv_sec, 0 }));
+	CHECK(pthread_mutex_unlock(&lock_a));
+#endif
 	CHECK(sem_timedwait(&done_sem, &until));
 	CHECK(sem_post(&done_sem));
 #endif
