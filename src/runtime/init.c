@@ -123,12 +123,12 @@ static void last_words(void *arg)
 static void at_exit(void)
 {
 	int inside = lw__tls_guard > 0;
+	lw__guard_enter();
 	/* an error another thread found and is reporting counts (its
 	 * symbols may take a while); not from a handler that interrupted
 	 * lockwatch, whose locks a reporter may need */
 	if (!inside)
 		lw__report_wait(LW__EXIT_REPORT_WAIT_MS);
-	lw__guard_enter();
 	lw__watchdog_stop();
 	lw__deep(last_words, inside ? (void *)1 : NULL);
 	lw__policy_at_exit();
