@@ -18,7 +18,7 @@ _Static_assert(offsetof(lw_mutex_t, m) == 0 && offsetof(lw_rwlock_t, rw) == 0 &&
 	       "the pthread object comes first in each wrapper type");
 
 static int mutex_init_at(lw_mutex_t *x, const pthread_mutexattr_t *attr, struct lw__site site)
-LW__BODY_INIT(x, &x->lw__rec, LW__MUTEX, site, LW_REAL_FN(pthread_mutex_init)(&x->m, attr))
+LW__BODY_INIT_MUTEX(x, &x->lw__rec, attr, site, LW_REAL_FN(pthread_mutex_init)(&x->m, attr))
 
 int lw_mutex_init(lw_mutex_t *m, const pthread_mutexattr_t *attr)
 {

@@ -9,7 +9,7 @@
 #define LW__NOINLINE __attribute__((noinline))
 
 int lw_pthread_mutex_init_at(pthread_mutex_t *m, const pthread_mutexattr_t *a, const lw_site_t *src)
-LW__BODY_INIT(m, NULL, LW__MUTEX, (LW__SITE(src)), LW_REAL_FN(pthread_mutex_init)(m, a))
+LW__BODY_INIT_MUTEX(m, NULL, a, (LW__SITE(src)), LW_REAL_FN(pthread_mutex_init)(m, a))
 
 int lw_pthread_mutex_destroy_at(pthread_mutex_t *m, const lw_site_t *src)
 LW__BODY_DESTROY(m, NULL, (LW__SITE(src)), LW_REAL_FN(pthread_mutex_destroy)(m))

@@ -232,15 +232,24 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 /* Init: a lock initialised at a known address is a new lock; it is
  * registered at its first use, so a lock never used costs one lookup that
  * finds nothing. Before the real call, the check (the lock is held); after
- * it, the old record (if any) retired. */
+ * it, the old record (if any) retired, then `made` (a statement). A
+ * mutex's init (_MUTEX) notes a robust one made process-private
+ * (lw__op_mutex_made). */
 #define LW__BODY_INIT(obj, cache, kind, site, call)                                \
+	LW__BODY_INIT_THEN(obj, cache, kind, site, call, (void)0)
+#define LW__BODY_INIT_MUTEX(obj, cache, attr, site, call)                          \
+	LW__BODY_INIT_THEN(obj, cache, LW__MUTEX, site, call,                      \
+			   lw__op_mutex_made(LW__OBJ(obj), (attr)))
+#define LW__BODY_INIT_THEN(obj, cache, kind, site, call, made)                     \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
 		struct lw__thread *t_ = lw__op_self();                             \
 		struct lw__lock *l_ = t_ ? lw__op_resetting(t_, LW__OBJ(obj), 0, &site_) : NULL; \
 		int rc_ = (call);                                                  \
-		if (rc_ == 0 && t_)                                                \
+		if (rc_ == 0 && t_) {                                              \
 			lw__op_reset(t_, LW__OBJ(obj), (cache), l_, 0, site_.src); \
+			made;                                                      \
+		}                                                                  \
 		return rc_;                                                        \
 	}
 
@@ -381,6 +390,24 @@ static inline void lw__op_reset(struct lw__thread *t, void *obj, struct lw__lock
 		lw__held_made(t, obj);
 	if (lw__unlikely(l != NULL))
 		lw__destroyed(t, obj);
+}
+
+/* After a successful pthread_mutex_init of the mutex at obj (the pthread
+ * object first) with attr: a robust one (kind bit 16; the default
+ * attribute is not) made process-private is noted in its record, since
+ * glibc's kind says process-shared for every robust mutex (model/lock.h,
+ * lw__lock_pshared). Any other costs one load. */
+static inline void lw__op_mutex_made(void *obj, const pthread_mutexattr_t *attr)
+{
+	int ps;
+	if (lw__unlikely(((const pthread_mutex_t *)obj)->__data.__kind & 16) && attr &&
+	    pthread_mutexattr_getpshared(attr, &ps) == 0 && ps == PTHREAD_PROCESS_PRIVATE) {
+		int saved = errno;
+		lw__guard_enter();
+		lw__lock_note_private(obj);
+		lw__guard_leave();
+		errno = saved;
+	}
 }
 
 /* sem_init and sem_destroy for real; one that works notes whether the

@@ -14,7 +14,7 @@
 #define LW__NOINLINE __attribute__((noinline))
 
 LW__EXPORT int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
-LW__BODY_INIT(m, NULL, LW__MUTEX, (LW__SITE(NULL)), LW_REAL_FN(pthread_mutex_init)(m, a))
+LW__BODY_INIT_MUTEX(m, NULL, a, (LW__SITE(NULL)), LW_REAL_FN(pthread_mutex_init)(m, a))
 
 LW__EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 LW__BODY_DESTROY(m, NULL, (LW__SITE(NULL)), LW_REAL_FN(pthread_mutex_destroy)(m))

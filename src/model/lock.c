@@ -444,6 +444,17 @@ void lw__lock_set_thresholds(const void *addr, long hold_ms, long wait_ms)
 	UNLOCK();
 }
 
+void lw__lock_note_private(const void *addr)
+{
+	pages_reserve();
+	LOCK();
+	struct lw__lock *l = record_for(addr);
+	struct lw__lock_cold *c = l ? cold_of(l) : NULL;
+	if (c)
+		lw__store(&c->made_private, (uint8_t)1);
+	UNLOCK();
+}
+
 void lw__lock_memory(size_t *records, size_t *bytes)
 {
 	LOCK();

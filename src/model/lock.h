@@ -55,6 +55,8 @@ struct lw__lock_cold {
 	int hold_ms, wait_ms;    /* per-lock thresholds, -1: the global option */
 	struct lw__stats *stats; /* option stats: set at registration, else NULL */
 	const char *name;        /* lw_set_name(); never freed once set */
+	uint8_t made_private;    /* a robust mutex made process-private
+				  * (lw__lock_note_private) */
 };
 
 struct lw__lock {
@@ -156,15 +158,28 @@ static inline int lw__lock_prefers_writers(const struct lw__lock *l)
 		       PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
 }
 
+/* Was l made by pthread_mutex_init with a process-private attribute, and
+ * is it robust (lw__lock_note_private)? Slow paths only. */
+static inline int lw__lock_made_private(const struct lw__lock *l)
+{
+	const struct lw__lock_cold *c = lw__load_acq(&l->cold);
+	return c && lw__load(&c->made_private);
+}
+
 /* Is l process-shared (PTHREAD_PROCESS_SHARED, read from glibc's object:
  * the mutex kind's pshared bit, the rwlock's __shared)? Another process may
  * then unlock it: it is never an orphan, a fork's child does not hold
  * what the parent holds, and a wait on it is never certain to be stuck.
- * A spinlock does not say; a semaphore is never held for good anyway. */
+ * glibc sets the mutex's bit (128) in every robust one (16), private or
+ * not: a robust mutex is private only when lockwatch saw it made so (its
+ * init's attribute), else it is judged shared (no false deadlock). A
+ * spinlock does not say; a semaphore is never held for good anyway. */
 static inline int lw__lock_pshared(const struct lw__lock *l)
 {
-	if (l->kind == LW__MUTEX)
-		return (((const pthread_mutex_t *)l->addr)->__data.__kind & 128) != 0;
+	if (l->kind == LW__MUTEX) {
+		int k = ((const pthread_mutex_t *)l->addr)->__data.__kind;
+		return (k & 128) && (!(k & 16) || !lw__lock_made_private(l));
+	}
 	if (l->kind == LW__RWLOCK)
 		return ((const pthread_rwlock_t *)l->addr)->__data.__shared != 0;
 	return 0;
@@ -417,6 +432,13 @@ void lw__lock_each(void (*fn)(struct lw__lock *l, void *arg), void *arg);
 
 /* Per-lock thresholds (registering the lock if new); -1 keeps the option. */
 void lw__lock_set_thresholds(const void *addr, long hold_ms, long wait_ms);
+
+/* The robust mutex at addr was just made process-private (its init's
+ * attribute): glibc's kind says process-shared for every robust mutex, so
+ * its record says it is not (registering it now, of unknown kind until its
+ * first use, as a lock named before its first use: robust mutexes are
+ * few). Lost with the record when the mutex is destroyed or made again. */
+void lw__lock_note_private(const void *addr);
 
 
 /* Records in use (live, or retired and not yet reusable) and bytes used

@@ -46,6 +46,7 @@ struct lw__lock *lw__record_alloc(void)
 			l->cold->hold_ms = l->cold->wait_ms = -1;
 			l->cold->stats = NULL;
 			lw__store_rel(&l->cold->name, (const char *)NULL);
+			lw__store(&l->cold->made_private, (uint8_t)0);
 		}
 		l->top_tag = l->above_tag = 0;
 		l->top_hi = l->above_hi = 0;
