@@ -249,7 +249,7 @@ void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 				     : "another thread held when this process forked");
 		if (dead)
 			lw__rb_note(rb, "the holder exited without unlocking it (reported then) and "
-				    "the mutex is not robust: no thread can unlock it now "
+				    "it is not a robust mutex: no thread can unlock it now "
 				    "(reported before it blocks)");
 		else
 			lw__rb_note(rb, "only the forking thread lives on in a child: the lock "
@@ -264,14 +264,24 @@ void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 	end(rb, saved);
 }
 
-/* A mutex that nobody but its holder can unlock, and whose next locker
- * waits forever when the holder is gone: not robust (EOWNERDEAD), not
- * priority-inheriting or -protecting, not shared with other processes
- * (glibc's kind bits 16, 32, 64, 128). */
+/* A lock held for writing that nobody but its holder can unlock, and
+ * whose next locker waits forever when the holder is gone (glibc 2.36,
+ * each kind checked natively): a mutex that is not robust (16: the next
+ * locker gets EOWNERDEAD) nor process-shared (another process may hold
+ * it), of any type and protocol (a priority-inheriting one's next locker
+ * gets ESRCH from the kernel and glibc then waits for good; a
+ * priority-protecting one sleeps on its word); an rwlock that is not
+ * process-shared (another thread's unlock is a reader's); a spinlock
+ * (spins; one that is process-shared is judged as a private one, as at a
+ * fork). */
 static int dies_with_holder(const struct lw__lock *l)
 {
-	return l->kind == LW__MUTEX && !lw__load(&l->retired) &&
-	       (((const pthread_mutex_t *)l->addr)->__data.__kind & 0xf0) == 0;
+	if (lw__load(&l->retired))
+		return 0;
+	if (l->kind == LW__MUTEX)
+		return !(((const pthread_mutex_t *)l->addr)->__data.__kind & 16) &&
+		       !lw__lock_pshared(l);
+	return l->kind == LW__SPIN || (l->kind == LW__RWLOCK && !lw__lock_pshared(l));
 }
 
 /* Locks, not semaphore units: a unit taken and never posted is how a

@@ -42,8 +42,9 @@ void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 int lw__misuse_orphan_reported(int tid, const struct lw__lock *l);
 
 /* The thread_exit hook: t exits; reported when it still holds locks. A
- * non-robust mutex it holds is marked orphaned (LW__ORPHAN_DEAD): its next
- * locker is deadlocked. */
+ * non-robust private mutex (PI and PP too), a private rwlock or a
+ * spinlock it holds for writing is marked orphaned (LW__ORPHAN_DEAD): its
+ * next locker is deadlocked. */
 void lw__misuse_thread_exit(struct lw__thread *t);
 
 /* The lock of the de-duplication set (runtime/init.c takes it around
