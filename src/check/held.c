@@ -225,8 +225,10 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 	if (lw__unlikely(tick == LW__TICK_RESTART) && lw__hooks.forked_child_first_lock)
 		lw__hooks.forked_child_first_lock(); /* first blocking lock of a forked child */
 	lw__watchdog_want(0);
-	/* readers do not block readers: only a write-held orphan blocks a read */
-	if (lw__unlikely(l->orphan) && ((l->orphan & LW__ORPHAN_WRITE) || mode == LW__WRITE))
+	/* readers do not block readers: only a write-held orphan blocks a
+	 * read; a timed acquire returns ETIMEDOUT, no deadlock */
+	if (lw__unlikely(l->orphan) && ((l->orphan & LW__ORPHAN_WRITE) || mode == LW__WRITE) &&
+	    !(how & LW__ACQ_TIMED))
 		lw__misuse_orphan(t, l, mode, s);
 	struct lw__held *h;
 	if (lw__unlikely(l->kind == LW__SEM)) {
