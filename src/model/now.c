@@ -116,11 +116,14 @@ int lw__now_program_signal(int sig, int setting, struct sigaction *before)
 	if (!setting)
 		return ours;
 	lw__store(&sig_installed, -1);
-	/* a request under way may still signal: let it end first */
+	/* a request under way may still signal: let it end first (under the
+	 * guard: sigaction is no cancellation point, nanosleep is one) */
+	lw__guard_enter();
 	for (int i = 0; i < 300 && lw__load_acq(&req.tid) != 0; i++) {
 		struct timespec ms = { 0, 1000000 };
 		nanosleep(&ms, NULL);
 	}
+	lw__guard_leave();
 	return ours;
 }
 

@@ -85,7 +85,7 @@ static void at_fork_parent(void)
 	for (size_t i = N_FORK; i-- > 0;)
 		lw__mutex_postfork_parent(fork_table[i]);
 	lw__report_atfork_parent();
-	lw__tls_guard = fork_guard;
+	lw__guard_back_to(fork_guard);
 }
 
 static void at_fork_child(void)
@@ -102,7 +102,7 @@ static void at_fork_child(void)
 	lw__aside_atfork_child();
 	lw__stack_atfork_child();
 	lw__verdict_register_forked();
-	lw__tls_guard = fork_guard;
+	lw__guard_back_to(fork_guard);
 }
 
 /* The last words, on a stack of their own (base/deep.h): exit may be
