@@ -9,7 +9,9 @@
  * Last, a thread with cancellation disabled and asynchronous, a cancel
  * pending: lockwatch gives its state and type back as they were (it is
  * never cancelled in a lock call, and the program finds what it set). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
