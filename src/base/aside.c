@@ -25,7 +25,7 @@
 #define READER_NAME "lw-reader"
 
 static struct lw__mutex mu = LW__MUTEX_INIT;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static struct lw__cond cv = LW__COND_INIT;
 static int state; /* 0 not started, 1 starting, 2 runs, -1 cannot be had */
 static int reader_tid;
 static void (*job_fn)(void *);
@@ -64,16 +64,17 @@ static void *reader(void *arg)
 {
 	(void)arg;
 	lw__guard_enter(); /* everything this thread does passes straight through */
+	lw__unseen_begin(); /* and is no business of ThreadSanitizer's (mutex.h) */
 	prctl(PR_SET_NAME, READER_NAME);
 	int ok = unshare(CLONE_FILES) == 0 && close_all() == 0;
 	in_reader = ok;
 	lw__mutex_lock(&mu);
 	reader_tid = ok ? (int)syscall(SYS_gettid) : 0;
 	state = ok ? 2 : -1;
-	pthread_cond_broadcast(&cv);
+	lw__cond_broadcast(&cv);
 	while (ok) {
 		while (posted == done)
-			LW_REAL_FN(pthread_cond_wait)(&cv, &mu.m);
+			lw__cond_wait(&cv, &mu, NULL);
 		void (*fn)(void *) = job_fn;
 		void *a = job_arg;
 		unsigned n = posted;
@@ -84,9 +85,10 @@ static void *reader(void *arg)
 		lw__mutex_lock(&mu);
 		job_errno = err;
 		done = n;
-		pthread_cond_broadcast(&cv);
+		lw__cond_broadcast(&cv);
 	}
 	lw__mutex_unlock(&mu); /* it cannot be had: the thread ends */
+	lw__unseen_end(); /* ThreadSanitizer: no thread ends with ignores on */
 	return NULL;
 }
 
@@ -110,7 +112,7 @@ static void start(void)
 	if (rc != 0)
 		state = -1;
 	while (state == 1)
-		LW_REAL_FN(pthread_cond_wait)(&cv, &mu.m);
+		lw__cond_wait(&cv, &mu, NULL);
 	lw__mutex_unlock(&mu);
 }
 
@@ -124,11 +126,11 @@ void lw__aside_enable(void)
 static unsigned post(void (*fn)(void *), void *arg)
 {
 	while (posted != done)
-		LW_REAL_FN(pthread_cond_wait)(&cv, &mu.m);
+		lw__cond_wait(&cv, &mu, NULL);
 	job_fn = fn;
 	job_arg = arg;
 	unsigned n = ++posted;
-	pthread_cond_broadcast(&cv);
+	lw__cond_broadcast(&cv);
 	return n;
 }
 
@@ -155,7 +157,7 @@ void lw__aside(void (*fn)(void *), void *arg)
 	}
 	unsigned n = post(fn, arg);
 	while (done != n)
-		LW_REAL_FN(pthread_cond_wait)(&cv, &mu.m);
+		lw__cond_wait(&cv, &mu, NULL);
 	int err = job_errno;
 	lw__mutex_unlock(&mu);
 	errno = err;
@@ -194,7 +196,7 @@ int lw__aside_tid(void)
 void lw__aside_atfork_child(void)
 {
 	lw__mutex_postfork_child(&mu);
-	pthread_cond_init(&cv, NULL);
+	lw__cond_postfork_child(&cv);
 	state = 0;
 	reader_tid = 0;
 	posted = done = 0;

@@ -20,8 +20,9 @@
  * (it is the only thread, and the one that took them). The watchdog's,
  * health's and the reader's (base/aside.c) mutexes are never held across
  * a call into the others: the child only resets them. Every internal lock held counts in the guard
- * (base/mutex.h); the child's reset steps do not, so both ends put the
- * forking thread's guard back as it was before prepare. */
+ * (base/mutex.h), as in its unseen count; the child's reset steps do not,
+ * so both ends put the forking thread's guard (the child its unseen count
+ * too) back as it was before prepare. */
 #include "init.h"
 #include "alloc.h"
 #include "aside.h"
@@ -61,6 +62,7 @@
 
 static int init_state; /* 0 none, 1 running, 2 done */
 static LW__TLS int fork_guard; /* the forking thread's guard before prepare */
+static LW__TLS int fork_unseen; /* and its unseen count (base/mutex.h) */
 
 /* 2. to 10.; the report's mutexes (1.) go first, by their own steps (a
  * report handler may fork while it holds them). */
@@ -74,6 +76,7 @@ static struct lw__mutex *const fork_table[] = {
 static void at_fork_prepare(void)
 {
 	fork_guard = lw__tls_guard;
+	fork_unseen = lw__tls_unseen;
 	lw__guard_enter();
 	lw__report_atfork_prepare();
 	for (size_t i = 0; i < N_FORK; i++)
@@ -102,6 +105,7 @@ static void at_fork_child(void)
 	lw__aside_atfork_child();
 	lw__stack_atfork_child();
 	lw__verdict_register_forked();
+	lw__unseen_restore(fork_unseen);
 	lw__guard_back_to(fork_guard);
 }
 

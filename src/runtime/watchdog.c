@@ -15,6 +15,7 @@
 #include "mutex.h"
 #include "options.h"
 #include "procfs.h"
+#include "real.h"
 #include "report.h"
 #include "snapshot.h"
 #include "stack.h"
@@ -34,7 +35,7 @@
 #define WD_STACK (512u << 10)
 
 static struct lw__mutex wd_mu = LW__MUTEX_INIT;
-static pthread_cond_t wd_cv;
+static struct lw__cond wd_cv = LW__COND_INIT;
 static pthread_t wd_thread;
 static int wd_running, wd_stop;
 static struct timespec t0;
@@ -94,6 +95,7 @@ static void *wd_main(void *arg)
 {
 	(void)arg;
 	lw__guard_enter(); /* everything this thread does passes straight through */
+	lw__unseen_begin(); /* and is no business of ThreadSanitizer's (mutex.h) */
 	prctl(PR_SET_NAME, LW__WATCHDOG_NAME); /* known as lockwatch's (snapshot.h) */
 	lw__aside_enable(); /* its /proc reads: no descriptor of the program's */
 	/* started late (watchdog.h), the tick stood still: move it now, so
@@ -110,7 +112,7 @@ static void *wd_main(void *arg)
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000;
 		}
-		LW_REAL_FN(pthread_cond_timedwait)(&wd_cv, &wd_mu.m, &until);
+		lw__cond_wait(&wd_cv, &wd_mu, &until);
 		if (wd_stop)
 			break;
 		lw__mutex_unlock(&wd_mu);
@@ -122,12 +124,14 @@ static void *wd_main(void *arg)
 			/* what glibc does in the last thread: exit(0), whose
 			 * handlers (the program's, then lockwatch's) run here as
 			 * they would there, unguarded */
+			lw__unseen_end();
 			lw__guard_leave();
 			exit(0);
 		}
 		lw__mutex_lock(&wd_mu);
 	}
 	lw__mutex_unlock(&wd_mu);
+	lw__unseen_end(); /* ThreadSanitizer: no thread ends with ignores on */
 	return NULL;
 }
 
@@ -146,11 +150,6 @@ void lw__watchdog_start(void)
 		t0.tv_sec--;
 		t0.tv_nsec += 1000000000;
 	}
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&wd_cv, &ca);
-	pthread_condattr_destroy(&ca);
 	sigset_t old;
 	lw__own_thread_mask(&old);
 	wd_stop = 0;
@@ -171,7 +170,7 @@ void lw__watchdog_stop(void)
 		return;
 	lw__mutex_lock(&wd_mu);
 	wd_stop = 1;
-	pthread_cond_signal(&wd_cv);
+	lw__cond_broadcast(&wd_cv);
 	lw__mutex_unlock(&wd_mu);
 	pthread_join(wd_thread, NULL);
 	wd_running = 0;
@@ -181,6 +180,7 @@ void lw__watchdog_atfork_child(void)
 {
 	lw__store(&lw__forked_single, 1);
 	lw__mutex_postfork_child(&wd_mu);
+	lw__cond_postfork_child(&wd_cv);
 	lw__health_atfork_child();
 	lw__stall_atfork_child();
 	lw__deadlock_atfork_child();
@@ -229,7 +229,7 @@ void lw__watchdog_options_changed(void)
 	if (!wd_running)
 		return;
 	lw__mutex_lock(&wd_mu);
-	pthread_cond_signal(&wd_cv);
+	lw__cond_broadcast(&wd_cv);
 	lw__mutex_unlock(&wd_mu);
 }
 
