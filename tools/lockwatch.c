@@ -12,8 +12,9 @@
  * waits for the whole tree (tools/timeout.c). A suppressions file is read
  * here too (src/report/suppress.c), to refuse a bad one before the program
  * starts and to name its entries at the end. Exit status: the program's
- * own (128+N for a signal), or the error exit code (default 66) when any
- * error-severity report was made; a clean run prints nothing.
+ * own (killed by a signal, this command dies of it too: die_as), or the
+ * error exit code (default 66) when any error-severity report was made,
+ * or cut short by its process's end; a clean run prints nothing.
  * The program's ELF headers are read first: a static program is refused, and
  * an ASan runtime it needs is put first in LD_PRELOAD. */
 #define _GNU_SOURCE
