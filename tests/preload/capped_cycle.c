@@ -10,20 +10,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
-static pthread_mutex_t first = PTHREAD_MUTEX_INITIALIZER, second = PTHREAD_MUTEX_INITIALIZER;
+#include "../ways/probes.h"
 
-static long vm_kib(void)
-{
-	char line[256];
-	long kib = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmSize:", 7) == 0)
-			kib = atol(line + 7);
-	if (f)
-		fclose(f);
-	return kib;
-}
+static pthread_mutex_t first = PTHREAD_MUTEX_INITIALIZER, second = PTHREAD_MUTEX_INITIALIZER;
 
 int main(int argc, char **argv)
 {

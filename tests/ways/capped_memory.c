@@ -14,35 +14,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "probes.h"
+
 #define HEADROOM_MIB 18
-
-static long vm_kib(void)
-{
-	char line[256];
-	long kib = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmSize:", 7) == 0)
-			kib = atol(line + 7);
-	if (f)
-		fclose(f);
-	return kib;
-}
-
-__attribute__((noinline)) static int probe(void)
-{
-	pthread_mutexattr_t at;
-	pthread_mutex_t m;
-	pthread_mutexattr_init(&at);
-	pthread_mutexattr_settype(&at, PTHREAD_MUTEX_ERRORCHECK);
-	pthread_mutex_init(&m, &at);
-	pthread_mutexattr_destroy(&at);
-	pthread_mutex_lock(&m);
-	int rc = pthread_mutex_lock(&m);
-	pthread_mutex_unlock(&m);
-	pthread_mutex_destroy(&m);
-	return rc;
-}
 
 __attribute__((noinline)) static int probe_deeper(int n)
 {

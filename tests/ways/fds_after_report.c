@@ -17,20 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-__attribute__((noinline)) static int probe(void)
-{
-	pthread_mutexattr_t ma;
-	pthread_mutex_t m;
-	pthread_mutexattr_init(&ma);
-	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ERRORCHECK);
-	pthread_mutex_init(&m, &ma);
-	pthread_mutexattr_destroy(&ma);
-	pthread_mutex_lock(&m);
-	int rc = pthread_mutex_lock(&m);
-	pthread_mutex_unlock(&m);
-	pthread_mutex_destroy(&m);
-	return rc;
-}
+#include "probes.h"
 
 /* Descriptors above 2 open now, listed (the directory's own skipped). */
 static void list_open(const char *when)
