@@ -411,9 +411,9 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 		l = cache ? lw__lock_cached(cache, obj, kind, site) : lw__lock_get(obj, kind, site);
 		if (!l || l->kind == LW__SEM)
 			return; /* a semaphore post that signals, not one that gives back */
-		if (l->kind == LW__SPIN && lw__unlikely(lw__load(&l->orphan)))
-			lw__store(&l->orphan, (uint8_t)0); /* any thread's unlock frees a
-							    * spinlock: no orphan now */
+		if (lw__unlikely(lw__load(&l->orphan)) && lw__lock_unlocked_by_any(l))
+			lw__store(&l->orphan, (uint8_t)0); /* freed for the dead
+							    * holder: no orphan now */
 		if (t->overflow)
 			t->overflow--;
 		else if (t->reinit == obj) {

@@ -148,6 +148,20 @@ static inline int lw__lock_mutex_type(const struct lw__lock *l)
 	return ((const pthread_mutex_t *)l->addr)->__data.__kind & 3;
 }
 
+/* Does any thread's unlock free l, its holder or not? A spinlock, and a
+ * mutex of the default or adaptive type that is neither robust,
+ * priority-inheriting nor priority-protecting: glibc checks no owner
+ * there (another thread's unlock is undefined by POSIX, and reported, but
+ * it works). Others fail it with EPERM, or treat it as a reader's. */
+static inline int lw__lock_unlocked_by_any(const struct lw__lock *l)
+{
+	if (l->kind == LW__MUTEX) {
+		int k = ((const pthread_mutex_t *)l->addr)->__data.__kind & 0x7f;
+		return k == PTHREAD_MUTEX_TIMED_NP || k == PTHREAD_MUTEX_ADAPTIVE_NP;
+	}
+	return l->kind == LW__SPIN;
+}
+
 /* Does rwlock l prefer writers (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP,
  * read from glibc's object)? Then a new reader waits behind a queued
  * writer: reads can deadlock, unlike on glibc's default rwlock. */
