@@ -126,33 +126,43 @@ __attribute__((constructor)) static void heap_init(void)
 /* The size of the block at p, as its allocator says, or 0 when it cannot
  * say: the malloc_usable_size found past this library must belong to the
  * same object as the free (a preloaded allocator without one would
- * otherwise hand glibc's a block that is not glibc's). Under the guard. */
+ * otherwise hand glibc's a block that is not glibc's). Looked up once,
+ * under the guard (the loader may allocate); then one call, which takes
+ * no lock and frees nothing: no guard. */
 static size_t usable(void *p)
 {
 	int st = lw__load_acq(&usable_state);
-	if (st == 0) {
+	if (lw__unlikely(st == 0)) {
+		int saved = errno;
+		lw__guard_enter();
 		size_t (*u)(void *) = (size_t (*)(void *))resolve("malloc_usable_size");
 		void *f = resolve("free");
 		st = u && f && lw__object_same((void *)u, f) ? 1 : -1;
 		lw__store(&real_usable, u);
 		lw__store_rel(&usable_state, st);
+		lw__guard_leave();
+		errno = saved;
 	}
 	return st > 0 ? real_usable(p) : 0;
 }
 
 /* Retire the locks of the block at p from offset `from` to its end (its
  * whole size when the allocator cannot say: then only a lock at p
- * itself). Returns the block's size. */
+ * itself). Returns the block's size. The guard (whose outermost enter
+ * turns cancellation off and on again: two calls into glibc each way) is
+ * taken only when a lock may lie there: a free near a lock's page, not in
+ * its granules, reads lock-free counters alone. */
 static size_t retire_block(void *p, size_t from)
 {
-	int saved = errno;
-	lw__guard_enter();
 	size_t size = usable(p);
 	uintptr_t lo = (uintptr_t)p, hi = lo + (size ? size : 1);
-	if (lo + from < hi && lw__pages_any_in(lo + from, hi))
+	if (lo + from < hi && lw__pages_any_in(lo + from, hi)) {
+		int saved = errno;
+		lw__guard_enter();
 		lw__lock_retire_heap(lo + from, hi, 1);
-	lw__guard_leave();
-	errno = saved;
+		lw__guard_leave();
+		errno = saved;
+	}
 	return size;
 }
 
