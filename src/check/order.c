@@ -53,17 +53,24 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Is `cand` held before `from` on every edge of the cycle? */
+/* Is gate `cand` (of the first edge) held before `from` on every edge of
+ * the cycle, and exclusively on one at least? Read holds do not exclude
+ * each other: threads holding it only for reading can all be in the
+ * cycle at once. */
 static int gates_all(const struct lw__cycle_edge *cyc, size_t n, uint32_t cand)
 {
+	int exclusive = !(cand & LW__GATE_READ);
 	for (size_t i = 1; i < n; i++) {
 		int found = 0;
 		for (int k = 0; k < cyc[i].info.n_gates; k++)
-			found |= cyc[i].info.gates[k] == cand;
+			if (lw__gate_id(cyc[i].info.gates[k]) == lw__gate_id(cand)) {
+				found = 1;
+				exclusive |= !(cyc[i].info.gates[k] & LW__GATE_READ);
+			}
 		if (!found)
 			return 0;
 	}
-	return 1;
+	return exclusive;
 }
 
 /* The verdict on a cycle and its signature (the hash of its sorted lock
@@ -82,9 +89,9 @@ static uint64_t judge(const struct lw__cycle_edge *cyc, size_t n, struct verdict
 	v->n = n;
 	v->gate = 0;
 	for (int g = 0; g < cyc[0].info.n_gates && !v->gate; g++) {
-		uint32_t cand = cyc[0].info.gates[g];
-		if (!bsearch(&cand, ids, n, sizeof(*ids), cmp_u32) && gates_all(cyc, n, cand))
-			v->gate = cand;
+		uint32_t cand = cyc[0].info.gates[g], id = lw__gate_id(cand);
+		if (!bsearch(&id, ids, n, sizeof(*ids), cmp_u32) && gates_all(cyc, n, cand))
+			v->gate = id;
 	}
 	lw__mem_free(ids);
 	v->reader = v->writer_pref = NULL;
@@ -317,7 +324,8 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 		}
 		/* everything held before the next `from` gates it */
 		if (info.n_gates < LW__MAX_GATES)
-			info.gates[info.n_gates++] = h->lock->id;
+			info.gates[info.n_gates++] =
+				h->lock->id | (h->mode == LW__READ ? LW__GATE_READ : 0);
 	}
 }
 

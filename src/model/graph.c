@@ -139,12 +139,15 @@ static int merge(struct lw__edge *e, const struct lw__edge_info *in)
 	uint8_t k = 0;
 	uint32_t *gates = lw__edge_gates(e);
 	for (int i = 0; gates && i < e->n_gates; i++) {
-		int found = 0;
+		uint32_t found = 0; /* the sighting's gate, + 1 */
 		for (int j = 0; j < in->n_gates; j++)
-			found |= in->gates[j] == gates[i];
+			if (lw__gate_id(in->gates[j]) == lw__gate_id(gates[i]))
+				found = in->gates[j] + 1;
+		/* kept where held every time; read-held once, read-held */
+		uint32_t kept = found ? gates[i] | ((found - 1) & LW__GATE_READ) : 0;
 		if (found)
-			lw__store(&gates[k++], gates[i]);
-		else
+			lw__store(&gates[k++], kept);
+		if (!found || kept != gates[i])
 			changed = 1;
 	}
 	lw__store(&e->n_gates, k);
@@ -181,10 +184,14 @@ static int news_for(const struct lw__edge *e, const struct lw__edge_info *in)
 	const uint32_t *gates = n ? lw__edge_gates(e) : NULL;
 	for (int i = 0; gates && i < n && i < LW__MAX_GATES; i++) {
 		int found = 0;
+		int weaker = 0; /* found read-held, kept as exclusive */
 		uint32_t gid = lw__load(&gates[i]);
 		for (int j = 0; j < in->n_gates; j++)
-			found |= in->gates[j] == gid;
-		if (!found)
+			if (lw__gate_id(in->gates[j]) == lw__gate_id(gid)) {
+				found = 1;
+				weaker = (in->gates[j] & ~gid & LW__GATE_READ) != 0;
+			}
+		if (!found || weaker)
 			return 1;
 	}
 	return 0;

@@ -24,8 +24,20 @@ struct lw__edge_info {
 	uint8_t to_fresh;              /* ... the first acquisition of a lock the
 					* thread made holding `from` (LW__ACQ_FRESH) */
 	uint8_t n_gates;
-	uint32_t gates[LW__MAX_GATES]; /* ids of locks held before `from` */
+	uint32_t gates[LW__MAX_GATES]; /* ids of locks held before `from`,
+					* LW__GATE_READ set when read-held */
 };
+
+/* A gate held for reading (on some sighting of the edge): readers do not
+ * exclude each other, so it serialises a cycle only where another edge
+ * holds it exclusively (check/order.c). Lock ids stay below 2^31 until a
+ * process has made two billion locks; past that an exclusive gate may
+ * read as read-held: a warning reported as an error, never the reverse. */
+#define LW__GATE_READ 0x80000000u
+static inline uint32_t lw__gate_id(uint32_t gate)
+{
+	return gate & ~LW__GATE_READ;
+}
 
 /* An edge as stored: 48 bytes from a slab (model/edge.c), named by a
  * 32-bit index (edge.h: lw__edge_at; 0 is none), as are the locks at its

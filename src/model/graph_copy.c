@@ -73,7 +73,7 @@ static void copy_out(struct lw__graph_copy_edge *c, const struct lw__edge *e)
 	c->to = ce.to;
 	c->info = ce.info;
 	for (int k = 0; k < LW__MAX_GATES; k++)
-		c->gate_rec[k] = k < e->n_gates ? gate_record(ce.from, ce.info.gates[k]) : NULL;
+		c->gate_rec[k] = k < e->n_gates ? gate_record(ce.from, lw__gate_id(ce.info.gates[k])) : NULL;
 	c->from_writer_pref = writer_pref(ce.from);
 	c->to_writer_pref = writer_pref(ce.to);
 	c->key = 0;
