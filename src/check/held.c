@@ -245,7 +245,7 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 		a->recursive = 1;
 		if (reentrant(l, h, mode))
 			return acq;
-		lw__misuse_self_deadlock(t, l, h, mode, s);
+		lw__misuse_self_deadlock(t, l, h, mode, how & LW__ACQ_TIMED, s);
 		/* a second read of a writer-preferring rwlock blocks only behind a
 		 * queued writer: a wait the deadlock search must see */
 		if (l->kind == LW__RWLOCK && mode == LW__READ && h->mode == LW__READ)

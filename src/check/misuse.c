@@ -73,14 +73,18 @@ static int relock_fails(const struct lw__lock *l, const struct lw__held *h)
 }
 
 void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
-			      const struct lw__held *h, int mode, const struct lw__site *s)
+			      const struct lw__held *h, int mode, int timed,
+			      const struct lw__site *s)
 {
 	int saved;
 	/* a relock the lock's type refuses (EDEADLK) cannot hang, and a
 	 * program may make it on purpose (libtdb's probe): a warning. One that
 	 * ignores the EDEADLK and unlocks twice is told at the second unlock
-	 * (bad_unlock, an error) */
-	lw_severity_t sev = relock_fails(l, h) ? LW_WARNING : LW_ERROR;
+	 * (bad_unlock, an error). A timed one gives up at its deadline
+	 * (ETIMEDOUT, or EINVAL at once for a deadline that is no time):
+	 * cannot hang either, a warning */
+	int fails = relock_fails(l, h);
+	lw_severity_t sev = fails || timed ? LW_WARNING : LW_ERROR;
 	struct lw__rb *rb = begin(LW_SELF_DEADLOCK, sev, l, s->pc, &saved);
 	if (rb) {
 		int li = lw__rb_lock(rb, l);
@@ -94,10 +98,14 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 			lw__rb_note(rb, "this rwlock prefers writers: a writer that queues between "
 				    "the two read locks blocks the second, and the writer waits for "
 				    "the first: deadlock (a reader-preferring rwlock allows it)");
-		else if (relock_fails(l, h))
+		else if (fails)
 			lw__rb_note(rb, "this lock type detects it: the call fails with EDEADLK "
 				    "instead of hanging (a warning: the program must handle that; "
 				    "a second unlock would be an error)");
+		else if (timed)
+			lw__rb_note(rb, "a timed lock: the thread waits for itself until the "
+				    "deadline, then the call fails with ETIMEDOUT (a warning: it "
+				    "cannot hang, and the program must handle the failure)");
 		else
 			lw__rb_note(rb, "the lock is not recursive: the thread now waits for "
 				    "itself forever (reported before it blocks)");
@@ -106,7 +114,7 @@ void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
 	}
 	/* certain: nobody else can unlock it (a second read of a writer-preferring
 	 * rwlock blocks only if a writer queues in between: not certain) */
-	if (!relock_fails(l, h) && !(l->kind == LW__RWLOCK && mode == LW__READ))
+	if (!fails && !timed && !(l->kind == LW__RWLOCK && mode == LW__READ))
 		lw__deadlock_action();
 	end(rb, saved);
 }

@@ -10,10 +10,12 @@
 #include "common.h"
 #include "thread.h"
 
-/* t, holding l (entry h), asks for it again in `mode`; not re-entrant.
- * Unless the call fails with EDEADLK, option on_deadlock applies. */
+/* t, holding l (entry h), asks for it again in `mode`; not re-entrant;
+ * `timed`: a timed acquire (it gives up at its deadline). Unless the call
+ * fails with EDEADLK or is timed, option on_deadlock applies. */
 void lw__misuse_self_deadlock(struct lw__thread *t, struct lw__lock *l,
-			      const struct lw__held *h, int mode, const struct lw__site *s);
+			      const struct lw__held *h, int mode, int timed,
+			      const struct lw__site *s);
 
 /* t unlocks l, which it does not hold. Clears another holder's ownership
  * (the lock is free now: its entry goes stale). */
