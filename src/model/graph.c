@@ -139,16 +139,17 @@ static int merge(struct lw__edge *e, const struct lw__edge_info *in)
 	uint8_t k = 0;
 	uint32_t *gates = lw__edge_gates(e);
 	for (int i = 0; gates && i < e->n_gates; i++) {
-		uint32_t found = 0; /* the sighting's gate, + 1 */
+		int found = 0;
+		uint32_t kept = gates[i];
 		for (int j = 0; j < in->n_gates; j++)
-			if (lw__gate_id(in->gates[j]) == lw__gate_id(gates[i]))
-				found = in->gates[j] + 1;
-		/* kept where held every time; read-held once, read-held */
-		uint32_t kept = found ? gates[i] | ((found - 1) & LW__GATE_READ) : 0;
+			if (lw__gate_id(in->gates[j]) == lw__gate_id(gates[i])) {
+				found = 1; /* kept where held every time; */
+				kept |= in->gates[j] & LW__GATE_READ; /* read once, read */
+			}
+		if (!found || kept != gates[i])
+			changed = 1; /* (before the store: gates[k] may be gates[i]) */
 		if (found)
 			lw__store(&gates[k++], kept);
-		if (!found || kept != gates[i])
-			changed = 1;
 	}
 	lw__store(&e->n_gates, k);
 	if (e->from_read && !in->from_read)

@@ -574,7 +574,7 @@ static void pair(struct lw__lock *x, struct lw__lock *y, const struct lw__edge_i
 
 static void recheck(void)
 {
-	struct lw__lock *l = new_locks(12), *G = &l[10], *H = &l[11];
+	struct lw__lock *l = new_locks(14), *G = &l[12], *H = &l[13];
 	uint32_t g[2] = { G->id, H->id };
 	struct lw__cycle_edge *c;
 	size_t n, base = edges_now();
@@ -627,8 +627,22 @@ static void recheck(void)
 	CHECK(lw__graph_add(&l[8], &l[9], &gated, 0, &c) == 0);
 	CHECK(lw__graph_add(&l[8], &l[9], &open, 1, &c) == 0 && c == NULL);
 
-	CHECK(edges_now() == base + 9); /* sightings add no edges */
-	for (int i = 0; i < 12; i++)
+	/* 10->11 behind G held exclusively, then read-held: the gate kept,
+	 * read-held now (a read hold excludes no reader: check/order.c), and
+	 * shown with recheck; the same again, or exclusive again: nothing */
+	uint32_t g_read = G->id | LW__GATE_READ;
+	struct lw__edge_info read_g = sighting(5, 1, &g_read, 0);
+	pair(&l[10], &l[11], &gated);
+	n = lw__graph_add(&l[10], &l[11], &read_g, 1, &c);
+	CHECKF(n == 2, "gate read-held with recheck: cycle of %zu, want 2", n);
+	if (n == 2)
+		CHECK(c[0].info.n_gates == 1 && c[0].info.gates[0] == g_read);
+	lw__mem_free(n ? c : NULL);
+	CHECK(lw__graph_add(&l[10], &l[11], &read_g, 1, &c) == 0 && c == NULL);
+	CHECK(lw__graph_add(&l[10], &l[11], &gated, 1, &c) == 0 && c == NULL);
+
+	CHECK(edges_now() == base + 11); /* sightings add no edges */
+	for (int i = 0; i < 14; i++)
 		lw__graph_forget(&l[i], -1);
 	CHECK(edges_now() == base);
 	free(l);
