@@ -58,10 +58,10 @@ static void seal(struct lw__thread *t)
 	if (t->n_held < LW__MAX_HELD)
 		return;
 	struct lw__held *h = &t->held[LW__MAX_HELD - 1];
-	if (!lw__held_live(h))
+	const struct lw__lock *l = lw__load(&h->lock); /* once: lw__release_slow */
+	if (!l)
 		return;
-	h->simple = !t->n_more && h->count == 1 && h->lock->kind != LW__SEM &&
-		    !h->lock->counted;
+	h->simple = !t->n_more && h->count == 1 && l->kind != LW__SEM && !l->counted;
 }
 
 /* Pop the entries without a lock off the top of the inline stack. */
@@ -403,10 +403,14 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 {
 	const struct lw__site *s = &site;
 	struct lw__held *h = NULL;
-	struct lw__lock *l;
-	for (unsigned k = lw__held_depth(t); k-- > 0 && !h;)
-		if (lw__held_live(lw__held_at(t, k)) && lw__held_at(t, k)->lock->addr == obj)
-			h = lw__held_at(t, k);
+	struct lw__lock *l = NULL;
+	/* each entry's lock read once: a signal handler's semaphore call may
+	 * clear an entry meanwhile (lw__held_clear) */
+	for (unsigned k = lw__held_depth(t); k-- > 0 && !h;) {
+		struct lw__lock *e = lw__load(&lw__held_at(t, k)->lock);
+		if (e && e->addr == obj)
+			h = lw__held_at(t, k), l = e;
+	}
 	if (!h) {
 		l = cache ? lw__lock_cached(cache, obj, kind, site) : lw__lock_get(obj, kind, site);
 		if (!l || l->kind == LW__SEM)
@@ -425,7 +429,6 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 			lw__misuse_bad_unlock(t, l, s);
 		return;
 	}
-	l = h->lock;
 	if (lw__unlikely(h->count > 1)) {
 		if (depth_down(h) == 1) {
 			h->simple = l->kind != LW__SEM && !l->counted;
