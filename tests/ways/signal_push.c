@@ -14,8 +14,8 @@
  * in what is checked. The timer is wall-clock: on a loaded machine the
  * program gets less CPU between ticks, so the handler's share grew until
  * a way ran past the script's 30 s (once in a fresh clone's suite); the
- * timer stops after MAX_TICKS handler calls (about two seconds' worth
- * when the machine is free, so the timer usually runs to the end). */
+ * timer stops after MAX_TICKS handler calls or ticker.h's budget of
+ * seconds, whichever comes first. */
 #include <pthread.h>
 #include <stdio.h>
 

@@ -9,7 +9,7 @@
  * status 139, in three runs of three), or left the held stack wrong (a
  * false lock-order cycle). The program's output and status (0), no
  * report. The timer is wall-clock and stops after MAX_TICKS handler
- * calls, as in signal_push.c. */
+ * calls or ticker.h's budget of seconds, as in signal_push.c. */
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
  * had let go of read as still held, and the next round's first lock made
  * a false lock-order cycle (status 66). The program's output and status
  * (0), no report. The timer is wall-clock and stops after MAX_TICKS
- * handler calls, as in signal_push.c. */
+ * handler calls or ticker.h's budget of seconds, as in signal_push.c. */
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
