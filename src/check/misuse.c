@@ -248,20 +248,25 @@ void lw__misuse_orphan(struct lw__thread *t, struct lw__lock *l, int mode,
 		int li = lw__rb_lock(rb, l);
 		lw__thread_refresh_name(t);
 		int ti = lw__rb_thread(rb, t->tid, t->name, "waiter", li, 0, lw__stack_capture(s));
-		for (unsigned i = 0; i < lw__held_depth(t); i++)
-			if (lw__held_live(lw__held_at(t, i)))
-				lw__rb_thread_held(rb, ti, lw__rb_lock(rb, lw__held_at(t, i)->lock));
+		for (unsigned i = 0; i < lw__held_depth(t); i++) {
+			struct lw__lock *hl = lw__load(&lw__held_at(t, i)->lock);
+			if (hl) /* read once: see order.c */
+				lw__rb_thread_held(rb, ti, lw__rb_lock(rb, hl));
+		}
 		lw__rb_headline(rb, "deadlock: thread %d (%s) %s %s, which %s", t->tid, t->name,
 				mode == LW__READ ? "read-locks" : "locks", lw__rb_lock_name(rb, li),
 				dead ? "a thread that has exited still holds"
-				     : "another thread held when this process forked");
+				     : "was held when this process forked and stays so");
 		if (dead)
 			lw__rb_note(rb, "the holder exited without unlocking it (reported then) and "
 				    "it is not a robust mutex: no thread can unlock it now "
 				    "(reported before it blocks)");
 		else
-			lw__rb_note(rb, "only the forking thread lives on in a child: the lock "
-				    "stays locked and no thread of this process will unlock it");
+			lw__rb_note(rb, "a forked child keeps its parent's locks as they were: "
+				    "one another thread held has no holder here, and an "
+				    "error-checking, recursive, robust or priority-inheriting "
+				    "one the forking thread held names the parent's thread as "
+				    "its owner; no thread of this process can unlock it");
 		lw__report_emit(rb);
 		rb = NULL;
 		lw__mutex_lock(&lw__misuse_mu);
@@ -296,10 +301,11 @@ static int dies_with_holder(const struct lw__lock *l)
  * semaphore used as a signal is meant to be used. */
 static int counts(const struct lw__thread *t, const struct lw__held *h)
 {
-	if (!lw__held_live(h) || h->lock->kind == LW__SEM)
+	const struct lw__lock *l = lw__load(&h->lock); /* once: see order.c */
+	if (!l || l->kind == LW__SEM)
 		return 0;
 	/* a write hold another thread unlocked (reported then) is gone */
-	return h->mode != LW__WRITE || lw__load(&h->lock->owner) == t;
+	return h->mode != LW__WRITE || lw__load(&l->owner) == t;
 }
 
 void lw__misuse_thread_exit(struct lw__thread *t)

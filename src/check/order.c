@@ -307,13 +307,16 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 	info.to_read = mode == LW__READ;
 	for (unsigned i = 0, n = lw__held_depth(t); i < n; i++) {
 		struct lw__held *h = lw__held_at(t, i);
-		if (!lw__held_live(h) || h->lock == l || h->lock->kind == LW__SEM)
+		/* its lock read once: a signal handler's sem_post may clear
+		 * the entry in place (held.h, lw__held_clear) */
+		struct lw__lock *from = lw__load(&h->lock);
+		if (!from || from == l || from->kind == LW__SEM)
 			continue;
 		info.from_stack = h->stack;
 		info.from_read = h->mode == LW__READ;
 		info.from_timed = h->stack && lw__map_get(&timed_stacks, h->stack);
 		struct lw__cycle_edge *cyc;
-		size_t n = lw__graph_add(h->lock, l, &info, lw__load(&n_benign) != 0, &cyc);
+		size_t n = lw__graph_add(from, l, &info, lw__load(&n_benign) != 0, &cyc);
 		if (n) {
 			uint32_t before = lw__load(&lw__tick);
 			lw__store(&t->reporting, t->reporting + 1);
@@ -325,7 +328,7 @@ void lw__order_check(struct lw__thread *t, struct lw__lock *l, int mode, uint32_
 		/* everything held before the next `from` gates it */
 		if (info.n_gates < LW__MAX_GATES)
 			info.gates[info.n_gates++] =
-				h->lock->id | (h->mode == LW__READ ? LW__GATE_READ : 0);
+				from->id | (h->mode == LW__READ ? LW__GATE_READ : 0);
 	}
 }
 

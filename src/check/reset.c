@@ -75,19 +75,6 @@ void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
 	}
 }
 
-/* Does glibc refuse the unlock of mutex l (held) to a thread it does not
- * name its owner? An error-checking or recursive one, a robust or a
- * priority-inheriting one: EPERM. A forked child's thread is such a
- * thread for what the forking one held (another thread id). */
-static int owner_checked(const struct lw__lock *l)
-{
-	if (l->kind != LW__MUTEX)
-		return 0;
-	int k = ((const pthread_mutex_t *)l->addr)->__data.__kind;
-	return (k & 3) == PTHREAD_MUTEX_ERRORCHECK_NP || (k & 3) == PTHREAD_MUTEX_RECURSIVE_NP ||
-	       (k & (16 | 32));
-}
-
 void lw__held_atfork_child(struct lw__thread *t)
 {
 	for (unsigned i = lw__held_depth(t); i-- > 0;) {
@@ -97,7 +84,7 @@ void lw__held_atfork_child(struct lw__thread *t)
 			continue;
 		if (lw__lock_pshared(l)) {
 			lw__held_remove(t, h);
-		} else if (owner_checked(l)) {
+		} else if (lw__lock_owner_checked(l)) {
 			/* held by the parent's thread in glibc's eyes: nobody
 			 * here can unlock it (the child's unlock fails) */
 			l->orphan |= LW__ORPHAN_WRITE;

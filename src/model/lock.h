@@ -162,6 +162,22 @@ static inline int lw__lock_unlocked_by_any(const struct lw__lock *l)
 	return l->kind == LW__SPIN;
 }
 
+/* Does glibc's unlock of l fail (EPERM) in a thread that is not its
+ * owner? An error-checking or recursive mutex, and a robust or priority-
+ * inheriting one. The complement of the above but for a priority-
+ * protecting mutex of the default type (neither: glibc takes any
+ * thread's unlock but resets the caller's priority), and for other
+ * kinds. A forked child's thread is such a thread for what the forking
+ * one held (glibc names the parent's thread id). */
+static inline int lw__lock_owner_checked(const struct lw__lock *l)
+{
+	if (l->kind != LW__MUTEX)
+		return 0;
+	int k = ((const pthread_mutex_t *)l->addr)->__data.__kind;
+	return (k & 3) == PTHREAD_MUTEX_ERRORCHECK_NP || (k & 3) == PTHREAD_MUTEX_RECURSIVE_NP ||
+	       (k & (16 | 32));
+}
+
 /* Does rwlock l prefer writers (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP,
  * read from glibc's object)? Then a new reader waits behind a queued
  * writer: reads can deadlock, unlike on glibc's default rwlock. */

@@ -9,6 +9,6 @@ lw_run fo --json fo.json -- "$LWP_BIN/fork_orphan"
 expect_rc 66 "fork_orphan"
 expect_in fo.out "child exited 66"
 check fo.json --expect deadlock:error:1 --total 1 --lock session_lock --func child_work \
-	--headline-contains "when this process forked"
+	--headline-contains "was held when this process forked"
 
 echo "PASS"
