@@ -39,6 +39,8 @@ static void free_boot(void *p);
 static void *realloc_boot(void *p, size_t n);
 static void *reallocarray_boot(void *p, size_t nmemb, size_t size);
 static int munmap_boot(void *addr, size_t len);
+static int chunk_word_ok(void);
+static int chunk_state; /* 1: read glibc's size word (chunk_word_ok); -1: never */
 
 static void (*real_free)(void *) = free_boot;
 static void *(*real_realloc)(void *, size_t) = realloc_boot;
@@ -120,6 +122,7 @@ __attribute__((constructor)) static void heap_init(void)
 		lw__store_rel(&real_reallocarray, (void *(*)(void *, size_t, size_t))f);
 	if ((f = resolve("munmap")))
 		lw__store_rel(&real_munmap, (int (*)(void *, size_t))f);
+	lw__store_rel(&chunk_state, chunk_word_ok());
 	lw__guard_leave();
 }
 
@@ -166,9 +169,73 @@ static size_t retire_block(void *p, size_t from)
 	return size;
 }
 
+/* The word before block p (the pointer laundered: the compiler knows a
+ * fresh malloc's bounds and would warn of the read before them). */
+static inline size_t chunk_word(const void *p)
+{
+	const size_t *w = p;
+	__asm__("" : "+r"(w));
+	return w[-1];
+}
+
+/* glibc's malloc keeps a block's size in the word before it (its chunk's
+ * size field: the size of the chunk, whose last 8 bytes are the block's,
+ * and flags in the low 3 bits, 2: a block of its own mapping). So a free
+ * near a lock's page can read the block's extent there and ask the
+ * granules' bits (one read, for a block of up to 3.5 KiB) instead of
+ * calling malloc_usable_size and reading every granule's counter. Only where the
+ * free found past this library is libc.so's, no valgrind tool that
+ * brings its own malloc is loaded (memcheck's blocks have no such word: a
+ * read there is an error to it; callgrind's core alone is fine), and the
+ * word agrees with malloc_usable_size on trial blocks.
+ * 1: read it; -1: never. Set by heap_init before the program runs. */
+static int chunk_word_ok(void)
+{
+	struct lw__object o;
+	const char *pre = getenv("LD_PRELOAD");
+	size_t (*u)(void *) = (size_t (*)(void *))resolve("malloc_usable_size");
+	/* the trial blocks come from the malloc next to this free: the one
+	 * the program calls may be another's (ASan's, preloaded first) */
+	void *(*m)(size_t) = (void *(*)(size_t))resolve("malloc");
+	void *f = lw__load(&real_free);
+	for (const char *v = pre; v && (v = strstr(v, "vgpreload_")); v += 10)
+		if (strncmp(v + 10, "core", 4) != 0)
+			return -1; /* a tool's own malloc: memcheck's, drd's, ... */
+	if (!u || !m || f == (void *)free_boot || !lw__object_of(f, &o) ||
+	    !lw__object_same((void *)u, f) || !lw__object_same((void *)m, f))
+		return -1;
+	const char *base = strrchr(o.name, '/');
+	if (strncmp(base ? base + 1 : o.name, "libc.so", 7) != 0)
+		return -1;
+	static const size_t sizes[] = { 1, 24, 40, 1000, 5000 };
+	int ok = 1;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && ok; i++) {
+		void *p = m(sizes[i]);
+		if (!p)
+			return -1;
+		size_t w = chunk_word(p);
+		ok = !(w & 2) && (w & ~(size_t)7) - 8 == u(p);
+		lw__load(&real_free)(p);
+	}
+	return ok ? 1 : -1;
+}
+
+/* Is the glibc block at p (not NULL) free of locks, by its granules'
+ * bits? 0: don't know (the general way then looks). */
+static inline int chunk_clean(const void *p)
+{
+	if (lw__load(&chunk_state) <= 0)
+		return 0;
+	size_t w = chunk_word(p);
+	if (w & 2)
+		return 0; /* a mapping of its own: big, the general way */
+	uintptr_t lo = (uintptr_t)p;
+	return !lw__granules_maybe(lo, lo + (w & ~(size_t)7) - 8);
+}
+
 static __attribute__((noinline)) void free_slow(void *p)
 {
-	if (p && !lw__tls_guard)
+	if (p && !lw__tls_guard && !chunk_clean(p))
 		retire_block(p, 0);
 	lw__load(&real_free)(p);
 }

@@ -16,6 +16,7 @@
 
 uint16_t lw__page_locks[1u << LW__PAGES_BITS];
 uint16_t lw__granule_locks[1u << LW__PAGES_BITS];
+uint8_t lw__granule_bits[LW__GRANULE_BYTES + 8];
 
 struct ent {
 	struct lw__lock *l; /* NULL: empty; TOMB: removed; its address is
@@ -56,13 +57,18 @@ static inline void bump(uint16_t *c, int d)
 		lw__store(c, (uint16_t)(v + d));
 }
 
-/* A lock at addr comes (d = 1) or goes (-1): its granule's counter and the
- * counters of its page and the LW__PAGES_REACH pages before it. A run of
+/* A lock at addr comes (d = 1) or goes (-1): its granule's counter and bit,
+ * and the counters of its page and the LW__PAGES_REACH pages before it. A
+ * run of
  * plain stores the compiler may vectorise (only the registry writes,
  * under its lock; a reader sees each counter old or new). */
 static void mark(uintptr_t addr, int d)
 {
-	bump(granule(addr), d);
+	uint16_t *g = granule(addr);
+	bump(g, d);
+	size_t gi = (size_t)(g - lw__granule_locks);
+	uint8_t bit = (uint8_t)(1u << (gi & 7)), *byte = &lw__granule_bits[gi >> 3];
+	lw__store(byte, (uint8_t)(*g ? *byte | bit : *byte & ~bit)); /* the registry alone writes */
 	uintptr_t page = addr >> LW__PAGE_SHIFT;
 	uintptr_t lo = page > LW__PAGES_REACH ? page - LW__PAGES_REACH : 0;
 	size_t mask = (1u << LW__PAGES_BITS) - 1;

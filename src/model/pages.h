@@ -48,6 +48,25 @@ static inline int lw__pages_maybe(const void *p)
 extern uint16_t lw__granule_locks[1u << LW__PAGES_BITS];
 int lw__pages_any_in(uintptr_t lo, uintptr_t hi);
 
+/* The same granules as bits (set while a granule's counter is above
+ * zero), for free() where it can read a block's extent inline (glibc's
+ * malloc): might a lock lie in [lo, hi), a range of at most 57 granules?
+ * One unaligned 8-byte read (the array has 8 bytes to spare at its end),
+ * shifted; a longer range, or one that wraps around the array, answers
+ * yes. */
+#define LW__GRANULE_BYTES ((1u << LW__PAGES_BITS) / 8)
+extern uint8_t lw__granule_bits[LW__GRANULE_BYTES + 8];
+static inline int lw__granules_maybe(uintptr_t lo, uintptr_t hi)
+{
+	uint32_t first = (uint32_t)(lo >> LW__GRANULE_SHIFT) & ((1u << LW__PAGES_BITS) - 1);
+	uint32_t n = (uint32_t)(((hi - 1) >> LW__GRANULE_SHIFT) - (lo >> LW__GRANULE_SHIFT)) + 1;
+	if (n > 57 || first + n > (1u << LW__PAGES_BITS))
+		return 1;
+	uint64_t v;
+	__builtin_memcpy(&v, &lw__granule_bits[first >> 3], sizeof(v));
+	return (v >> (first & 7)) << (64 - n) != 0;
+}
+
 /* Live records in the index (0: nothing to look for). */
 size_t lw__pages_live(void);
 
