@@ -29,7 +29,7 @@ struct lw__real lw__real;
  * a library interposing the call (ThreadSanitizer's runtime, another
  * preload), whose definitions carry no version, which dlvsym passes
  * over. Its calls must reach it, as they do without lockwatch. */
-static void *next_of(const char *name, const char *ver)
+void *lw__real_next(const char *name, const char *ver)
 {
 	void *any = dlsym(RTLD_NEXT, name);
 	void *at = ver ? dlvsym(RTLD_NEXT, name, ver) : NULL;
@@ -43,7 +43,7 @@ int lw__real_init(void)
 	int missing = 0;
 #define LW_REAL(ret, name, params, args, ver, op, kind, mode, obj, hdr)           \
 	if (!lw__real.name) {                                                    \
-		void *p = next_of(#name, (ver));                                 \
+		void *p = lw__real_next(#name, (ver));                                 \
 		if (p)                                                           \
 			__atomic_store_n((void **)&lw__real.name, p, __ATOMIC_RELEASE); \
 		else                                                             \

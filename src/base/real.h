@@ -26,6 +26,11 @@ extern struct lw__real lw__real;
  * values). Returns 0, or -1 when a required function was not found. */
 int lw__real_init(void);
 
+/* The preload library: the next definition of name past it, of version
+ * ver where glibc has several (0: the default), unless an interposer
+ * without versions comes first (real.c). */
+void *lw__real_next(const char *name, const char *ver);
+
 /* The real function: in the preload library through the table (filled
  * first if needed), in the plain library a direct call into libc. */
 #ifdef LW_PRELOAD

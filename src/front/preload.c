@@ -8,7 +8,6 @@
  * lockwatch goes straight to them. Built only into
  * liblockwatch-preload.so (tests/preload/test_symbols.sh checks that
  * every row is exported). An acquire's slow twin comes just before it. */
-#include "compat.h"
 #include "ops.h"
 
 #define LW__EXPORT __attribute__((visibility("default")))
@@ -123,17 +122,8 @@ LW__BODY_TRY(s, NULL, LW__SPIN, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FN(pthread_
 LW__EXPORT int pthread_spin_unlock(pthread_spinlock_t *s)
 LW__BODY_RELEASE(s, NULL, LW__SPIN, (LW__SITE(NULL)), LW_REAL_FAST(pthread_spin_unlock)(s))
 
-/* The two waits glibc also has in the old ABI: the caller's ABI decides
- * which is called (compat.c). */
-LW__EXPORT int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
-LW__BODY_COND_WAIT(m, NULL, (LW__SITE(NULL)),
-		   lw__cond_old_abi((const void *)LW__RA()) ? lw__cond_wait_old(c, m)
-					      : LW_REAL_FN(pthread_cond_wait)(c, m))
-
-LW__EXPORT int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *t)
-LW__BODY_COND_WAIT(m, NULL, (LW__SITE(NULL)),
-		   lw__cond_old_abi((const void *)LW__RA()) ? lw__cond_timedwait_old(c, m, t)
-					      : LW_REAL_FN(pthread_cond_timedwait)(c, m, t))
+/* pthread_cond_wait and pthread_cond_timedwait: compat.c, in both of
+ * glibc's ABIs. */
 
 LW__EXPORT int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t k, const struct timespec *t)
 LW__BODY_COND_WAIT(m, NULL, (LW__SITE(NULL)), LW_REAL_FN(pthread_cond_clockwait)(c, m, k, t))
@@ -207,8 +197,4 @@ LW__EXPORT int pthread_join(pthread_t th, void **ret)
 LW__BODY_JOIN(th, (LW__SITE(NULL)), LW_REAL_FN(pthread_join)(th, ret))
 
 LW__EXPORT int dlclose(void *handle)
-LW__BODY_DLCLOSE(({
-	int r_ = LW_REAL_FN(dlclose)(handle);
-	lw__cond_abi_forget(); /* after: nothing read of it is kept */
-	r_;
-}))
+LW__BODY_DLCLOSE(LW_REAL_FN(dlclose)(handle))

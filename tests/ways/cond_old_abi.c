@@ -7,12 +7,16 @@
  *                symbol versions: the loader gives it the oldest version
  *                of every call (valgrind's DRD preload is such an
  *                object: `lockwatch run -- valgrind --tool=drd` crashed
- *                in DRD's thread start-up, found by a trust check)
- * The preload library's pthread_cond_wait, unversioned, caught both
- * callers' waits and made the default (GLIBC_2.3.2) wait on an object
+ *                in DRD's thread start-up, found by a trust check); its
+ *                wait wrapper is a tail call
+ *   default      the default ABI, in the same program as the first
+ * The preload library's pthread_cond_wait, unversioned, caught every
+ * caller's wait and made the default (GLIBC_2.3.2) wait on an object
  * the old signal then read as a pointer: before, every run under the
  * preload library hung, crashed (139) or was ended on a false deadlock
- * (66). The program's output and status (0), no report. */
+ * (66); a first fix that chose by the calling object crashed where one
+ * object meant both ABIs (the default round here) or a tail call hid
+ * the caller. The program's output and status (0), no report. */
 #include <pthread.h>
 #include <stdio.h>
 
@@ -37,13 +41,15 @@ int unv_cond_destroy(pthread_cond_t *c);
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv;
 static long turn;
-static int via_lib;
+static int via; /* 0: .symver'd old calls, 1: the library, 2: default */
 
 static void wait_turn(long parity, long i)
 {
 	struct timespec far = { 4000000000, 0 }; /* a deadline never reached */
-	if (via_lib)
+	if (via == 1)
 		unv_cond_wait(&cv, &mu);
+	else if (via == 2)
+		i % 2 ? pthread_cond_timedwait(&cv, &mu, &far) : pthread_cond_wait(&cv, &mu);
 	else if (i % 2)
 		old_cond_timedwait(&cv, &mu, &far);
 	else
@@ -58,8 +64,10 @@ static void play(long parity)
 		while (turn % 2 != parity)
 			wait_turn(parity, i);
 		turn++;
-		if (via_lib)
+		if (via == 1)
 			unv_cond_signal(&cv);
+		else if (via == 2)
+			pthread_cond_signal(&cv);
 		else
 			old_cond_signal(&cv);
 		pthread_mutex_unlock(&mu);
@@ -72,20 +80,24 @@ static void *pong(void *arg)
 	return arg;
 }
 
-static long round_trip(int lib)
+static long round_trip(int how)
 {
-	via_lib = lib;
+	via = how;
 	turn = 0;
-	if (lib)
+	if (how == 1)
 		unv_cond_init(&cv);
+	else if (how == 2)
+		pthread_cond_init(&cv, NULL);
 	else
 		old_cond_init(&cv, NULL);
 	pthread_t t;
 	pthread_create(&t, NULL, pong, NULL);
 	play(0);
 	pthread_join(t, NULL);
-	if (lib)
+	if (how == 1)
 		unv_cond_destroy(&cv);
+	else if (how == 2)
+		pthread_cond_destroy(&cv);
 	else
 		old_cond_destroy(&cv);
 	return turn;
@@ -95,5 +107,6 @@ int main(void)
 {
 	printf("symver: %ld turns\n", round_trip(0));
 	printf("unversioned: %ld turns\n", round_trip(1));
+	printf("default: %ld turns\n", round_trip(2));
 	return 0;
 }
