@@ -41,35 +41,48 @@ int unv_cond_destroy(pthread_cond_t *c);
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv;
 static long turn;
-static int via; /* 0: .symver'd old calls, 1: the library, 2: default */
 
-static void wait_turn(long parity, long i)
+static int old_init(pthread_cond_t *c)
 {
-	struct timespec far = { 4000000000, 0 }; /* a deadline never reached */
-	if (via == 1)
-		unv_cond_wait(&cv, &mu);
-	else if (via == 2)
-		i % 2 ? pthread_cond_timedwait(&cv, &mu, &far) : pthread_cond_wait(&cv, &mu);
-	else if (i % 2)
-		old_cond_timedwait(&cv, &mu, &far);
-	else
-		old_cond_wait(&cv, &mu);
-	(void)parity;
+	return old_cond_init(c, NULL);
 }
+
+static int default_init(pthread_cond_t *c)
+{
+	return pthread_cond_init(c, NULL);
+}
+
+/* One ABI's calls (timedwait NULL: the library has none). */
+struct abi {
+	const char *name;
+	int (*init)(pthread_cond_t *);
+	int (*wait)(pthread_cond_t *, pthread_mutex_t *);
+	int (*timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+	int (*signal)(pthread_cond_t *);
+	int (*destroy)(pthread_cond_t *);
+};
+
+static const struct abi abis[] = {
+	{ "symver", old_init, old_cond_wait, old_cond_timedwait, old_cond_signal, old_cond_destroy },
+	{ "unversioned", unv_cond_init, unv_cond_wait, NULL, unv_cond_signal, unv_cond_destroy },
+	{ "default", default_init, pthread_cond_wait, pthread_cond_timedwait, pthread_cond_signal,
+	  pthread_cond_destroy },
+};
+static const struct abi *via;
 
 static void play(long parity)
 {
+	struct timespec far = { 4000000000, 0 }; /* a deadline never reached */
 	for (long i = 0; i < ROUNDS; i++) {
 		pthread_mutex_lock(&mu);
-		while (turn % 2 != parity)
-			wait_turn(parity, i);
+		while (turn % 2 != parity) {
+			if (via->timedwait && i % 2)
+				via->timedwait(&cv, &mu, &far);
+			else
+				via->wait(&cv, &mu);
+		}
 		turn++;
-		if (via == 1)
-			unv_cond_signal(&cv);
-		else if (via == 2)
-			pthread_cond_signal(&cv);
-		else
-			old_cond_signal(&cv);
+		via->signal(&cv);
 		pthread_mutex_unlock(&mu);
 	}
 }
@@ -80,33 +93,22 @@ static void *pong(void *arg)
 	return arg;
 }
 
-static long round_trip(int how)
+static long round_trip(const struct abi *a)
 {
-	via = how;
+	via = a;
 	turn = 0;
-	if (how == 1)
-		unv_cond_init(&cv);
-	else if (how == 2)
-		pthread_cond_init(&cv, NULL);
-	else
-		old_cond_init(&cv, NULL);
+	a->init(&cv);
 	pthread_t t;
 	pthread_create(&t, NULL, pong, NULL);
 	play(0);
 	pthread_join(t, NULL);
-	if (how == 1)
-		unv_cond_destroy(&cv);
-	else if (how == 2)
-		pthread_cond_destroy(&cv);
-	else
-		old_cond_destroy(&cv);
+	a->destroy(&cv);
 	return turn;
 }
 
 int main(void)
 {
-	printf("symver: %ld turns\n", round_trip(0));
-	printf("unversioned: %ld turns\n", round_trip(1));
-	printf("default: %ld turns\n", round_trip(2));
+	for (size_t i = 0; i < sizeof(abis) / sizeof(abis[0]); i++)
+		printf("%s: %ld turns\n", abis[i].name, round_trip(&abis[i]));
 	return 0;
 }
