@@ -25,6 +25,7 @@
 #include "mem.h"
 #include "deep.h"
 #include "emit_fill.h"
+#include "gate.h"
 #include "group.h"
 #include "mutex.h"
 #include "out.h"
@@ -273,7 +274,11 @@ static void emit_deep(void *arg)
 			if (lw__hooks.report_made)
 				lw__hooks.report_made();
 		}
-		lw__sym_done(); /* no file of libdw's left open in the program */
+		/* no file of libdw's left open in the program; its frees are
+		 * calls into the program's malloc, out of the report lock */
+		lw__gate_enter();
+		lw__sym_done();
+		lw__gate_leave();
 	}
 	errno = saved;
 }

@@ -29,6 +29,7 @@
 #include "chains.h"
 #include "deadlock.h"
 #include "deep.h"
+#include "gate.h"
 #include "held.h"
 #include "graph.h"
 #include "hooks.h"
@@ -78,6 +79,9 @@ static void at_fork_prepare(void)
 	fork_guard = lw__tls_guard;
 	fork_unseen = lw__tls_unseen;
 	lw__guard_enter();
+	/* first, holding no lock of lockwatch's: its threads out of the
+	 * program's allocator (gate.h) */
+	lw__gate_close();
 	lw__report_atfork_prepare();
 	for (size_t i = 0; i < N_FORK; i++)
 		lw__mutex_prefork(fork_table[i]);
@@ -88,6 +92,7 @@ static void at_fork_parent(void)
 	for (size_t i = N_FORK; i-- > 0;)
 		lw__mutex_postfork_parent(fork_table[i]);
 	lw__report_atfork_parent();
+	lw__gate_open();
 	lw__guard_back_to(fork_guard);
 }
 
@@ -96,6 +101,7 @@ static void at_fork_child(void)
 	for (size_t i = N_FORK; i-- > 0;)
 		lw__mutex_postfork_child(fork_table[i]);
 	lw__report_atfork_child();
+	lw__gate_atfork_child();
 	lw__thread_atfork_child();
 	if (lw__tls_self)
 		lw__held_atfork_child(lw__tls_self);

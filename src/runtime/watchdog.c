@@ -9,6 +9,7 @@
 #include "watchdog.h"
 #include "aside.h"
 #include "deadlock.h"
+#include "gate.h"
 #include "hang.h"
 #include "health.h"
 #include "hooks.h"
@@ -94,6 +95,7 @@ static int program_gone(void)
 static void *wd_main(void *arg)
 {
 	(void)arg;
+	lw__gate_started(); /* its start-up's calls into malloc are done (gate.h) */
 	lw__guard_enter(); /* everything this thread does passes straight through */
 	lw__unseen_begin(); /* and is no business of ThreadSanitizer's (mutex.h) */
 	prctl(PR_SET_NAME, LW__WATCHDOG_NAME); /* known as lockwatch's (snapshot.h) */
@@ -116,11 +118,16 @@ static void *wd_main(void *arg)
 		if (wd_stop)
 			break;
 		lw__mutex_unlock(&wd_mu);
+		/* a look may start the reader, make libunwind's address space
+		 * and report: calls into the program's malloc (gate.h) */
+		lw__gate_enter();
 		/* before the first look, not at the start: a short program's
 		 * exit never waits for it */
 		lw__stack_setup_late(); /* remote stacks, by the reader (stack.h) */
 		look();
-		if (lw__unlikely(program_gone())) {
+		int gone = program_gone();
+		lw__gate_leave();
+		if (lw__unlikely(gone)) {
 			/* what glibc does in the last thread: exit(0), whose
 			 * handlers (the program's, then lockwatch's) run here as
 			 * they would there, unguarded */
@@ -158,8 +165,11 @@ void lw__watchdog_start(void)
 	pthread_attr_t at;
 	pthread_attr_init(&at);
 	pthread_attr_setstacksize(&at, WD_STACK);
+	lw__gate_ticket(); /* a fork waits for its start-up (gate.h) */
 	if (LW_REAL_FN(pthread_create)(&wd_thread, &at, wd_main, NULL) == 0)
 		wd_running = 1;
+	else
+		lw__gate_started();
 	pthread_attr_destroy(&at);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
