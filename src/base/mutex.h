@@ -43,6 +43,12 @@
 void __tsan_ignore_thread_begin(void) __attribute__((weak));
 void __tsan_ignore_thread_end(void) __attribute__((weak));
 
+/* Is ThreadSanitizer's runtime in the process? */
+static inline int lw__tsan_here(void)
+{
+	return __tsan_ignore_thread_begin != NULL;
+}
+
 extern LW__TLS int lw__tls_unseen; /* depth of lw__unseen_begin */
 
 /* Begin and end a stretch of this thread that ThreadSanitizer does not

@@ -12,6 +12,7 @@
 #include "stack.h"
 #include "alloc.h"
 #include "aside.h"
+#include "mutex.h"
 #include "peek.h"
 
 #include <dirent.h>
@@ -212,7 +213,12 @@ static void setup_local(void)
 	 * (policy 2, UNW_CACHE_PER_THREAD) takes no lock. */
 	if (loaded.policy && loaded.space)
 		loaded.policy(*loaded.space, 2);
-	if (loaded.trace && loaded.space && unw_no_pipe(*loaded.space) == 0) {
+	/* Not in a ThreadSanitizer program: unw_backtrace's cache of each
+	 * thread is freed by a thread-specific destructor that takes a
+	 * pthread mutex, which there reaches TSan's interceptor after TSan
+	 * has finished the thread, and TSan crashes (tsan_exit.c). glibc's
+	 * backtrace() keeps nothing per thread. */
+	if (loaded.trace && loaded.space && !lw__tsan_here() && unw_no_pipe(*loaded.space) == 0) {
 		dl_iterate_phdr(unw_text_add, NULL);
 		unw_space = *loaded.space;
 		lw__store_rel(&unw_flush, loaded.flush);

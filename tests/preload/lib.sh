@@ -3,7 +3,7 @@
 # LWP_WORK (a work folder for this test), LWP_PYTHON and friends; see
 # CMakeLists.txt. Gives: fail/skip, lw_run (runs `lockwatch run`, keeping
 # stdout, stderr and the status), expect_rc, expect_in, check (the JSON
-# checker) and now_s (a wall clock for timings).
+# checker), now_s (a wall clock for timings) and tsan_header_build.
 set -u
 : "${LW:?set by ctest}" "${LWP_BIN:?}" "${LWP_SRC:?}" "${LWP_WORK:?}" "${LWP_PYTHON:?}"
 
@@ -73,4 +73,14 @@ now_s() {
 # elapsed START END: seconds between two now_s values, 2 decimals.
 elapsed() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# tsan_header_build OUT SRC: SRC built with ThreadSanitizer in the header
+# way (-include lockwatch/pthread.h, linked to liblockwatch); the status.
+tsan_header_build() {
+	local libdir
+	libdir=$(dirname "${LW_SHARED_SO:?}")
+	"${LWP_CC:?}" -fsanitize=thread -g -O1 -include lockwatch/pthread.h \
+		-I"${LWP_TOP:?}/include" -o "$1" "$2" -L"$libdir" -llockwatch \
+		-Wl,-rpath,"$libdir" -pthread
 }

@@ -51,10 +51,7 @@ n=$(grep -c "^WARNING: ThreadSanitizer: data race" fork.err)
 [ "$n" = 1 ] || { sed -n '1,60p' fork.err >&2; fail "$n TSan warnings in the forked child, natively 1"; }
 
 # the header way: the same library code, linked in
-inc=$LWP_TOP/include libdir=$(dirname "$LW_SHARED_SO")
-"$LWP_CC" -fsanitize=thread -g -O1 -include lockwatch/pthread.h -I"$inc" \
-	-o tsan_race_hdr "$LWP_SRC/tsan_race.c" -L"$libdir" -llockwatch \
-	-Wl,-rpath,"$libdir" -pthread || fail "cannot build the header form"
+tsan_header_build tsan_race_hdr "$LWP_SRC/tsan_race.c" || fail "cannot build the header form"
 RC=0
 ./tsan_race_hdr >hdr.out 2>hdr.err || RC=$?
 echo "--- header way -> status $RC"
