@@ -1,6 +1,7 @@
 /* aside.c - the reader thread, whose descriptor table is its own (see
- * aside.h). One thread asks at a time (the watchdog); the reader runs one
- * job at a time. Its mutex is held only to hand a job over and back,
+ * aside.h). The watchdog asks, and starts it; another thread (a fork's,
+ * runtime/watchdog.c) may ask while it runs; the reader runs one job at
+ * a time, each asker waiting its turn. Its mutex is held only to hand a job over and back,
  * never across a call into the rest of lockwatch: a forked child only
  * makes it afresh (runtime/init.c's fork table). */
 #define _GNU_SOURCE
@@ -28,6 +29,7 @@ static struct lw__mutex mu = LW__MUTEX_INIT;
 static struct lw__cond cv = LW__COND_INIT;
 static int state; /* 0 not started, 1 starting, 2 runs, -1 cannot be had */
 static int reader_tid;
+static pthread_t reader_th; /* joined by lw__aside_stop */
 static void (*job_fn)(void *);
 static void *job_arg;
 static int job_errno;
@@ -68,6 +70,8 @@ static void *reader(void *arg)
 	prctl(PR_SET_NAME, READER_NAME);
 	int ok = unshare(CLONE_FILES) == 0 && close_all() == 0;
 	in_reader = ok;
+	if (!ok)
+		pthread_detach(pthread_self()); /* nobody joins one that never ran */
 	lw__mutex_lock(&mu);
 	reader_tid = ok ? (int)syscall(SYS_gettid) : 0;
 	state = ok ? 2 : -1;
@@ -78,6 +82,11 @@ static void *reader(void *arg)
 		void (*fn)(void *) = job_fn;
 		void *a = job_arg;
 		unsigned n = posted;
+		if (!fn) { /* lw__aside_stop's: the thread ends */
+			done = n;
+			lw__cond_broadcast(&cv);
+			break;
+		}
 		lw__mutex_unlock(&mu);
 		errno = 0;
 		fn(a);
@@ -101,11 +110,9 @@ static void start(void)
 	pthread_attr_t at;
 	pthread_attr_init(&at);
 	pthread_attr_setstacksize(&at, READER_STACK);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	sigset_t old;
 	lw__own_thread_mask(&old);
-	pthread_t th;
-	int rc = LW_REAL_FN(pthread_create)(&th, &at, reader, NULL);
+	int rc = LW_REAL_FN(pthread_create)(&reader_th, &at, reader, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&at);
 	lw__mutex_lock(&mu);
@@ -136,10 +143,12 @@ static unsigned post(void (*fn)(void *), void *arg)
 
 /* 1 with mu held when the reader runs, to post to; else 0, mu free (the
  * caller runs the job itself). */
-static int reader_ready(void)
+static int reader_ready(int may_start)
 {
-	if (!enabled)
-		return 0;
+	if (in_reader)
+		return 0; /* a job's own reads: here */
+	if (!may_start && lw__load(&state) != 2)
+		return 0; /* others use it while it runs */
 	if (lw__load(&state) == 0)
 		start();
 	lw__mutex_lock(&mu);
@@ -149,9 +158,10 @@ static int reader_ready(void)
 	return 0;
 }
 
-void lw__aside(void (*fn)(void *), void *arg)
+/* lw__aside and lw__aside_start's */
+static void run_aside(void (*fn)(void *), void *arg, int may_start)
 {
-	if (!reader_ready()) {
+	if (!reader_ready(may_start)) {
 		fn(arg);
 		return;
 	}
@@ -161,6 +171,16 @@ void lw__aside(void (*fn)(void *), void *arg)
 	int err = job_errno;
 	lw__mutex_unlock(&mu);
 	errno = err;
+}
+
+void lw__aside(void (*fn)(void *), void *arg)
+{
+	run_aside(fn, arg, enabled);
+}
+
+void lw__aside_start(void (*fn)(void *), void *arg)
+{
+	run_aside(fn, arg, 1);
 }
 
 struct read_job {
@@ -191,6 +211,22 @@ int lw__aside_private(void)
 int lw__aside_tid(void)
 {
 	return lw__load(&state) == 2 ? lw__load(&reader_tid) : 0;
+}
+
+void lw__aside_stop(void)
+{
+	lw__mutex_lock(&mu);
+	if (state != 2) {
+		lw__mutex_unlock(&mu);
+		return;
+	}
+	unsigned n = post(NULL, NULL);
+	while (done != n)
+		lw__cond_wait(&cv, &mu, NULL);
+	state = 0; /* started again by the next job */
+	reader_tid = 0;
+	lw__mutex_unlock(&mu);
+	LW_REAL_FN(pthread_join)(reader_th, NULL);
 }
 
 void lw__aside_atfork_child(void)

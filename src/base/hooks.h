@@ -39,10 +39,13 @@ extern struct lw__hooks lw__hooks;
  * semaphore, a condition variable) call lw__watchdog_want. */
 extern int lw__watchdog_idle;
 
-/* 1 in a forked child until a second thread shows (its first lockwatch
- * call, or a join): the child has the one thread that forked, whatever
- * glibc's __libc_single_threaded says (it never turns back to 1 once the
- * process had a thread). */
+/* In a forked child, the thread id of the thread that forked, until a
+ * second thread shows (its first lockwatch call, or a join): the child
+ * has that one thread, whatever glibc's __libc_single_threaded says (it
+ * never turns back to 1 once the process had a thread); 0 else. The
+ * forking thread's own first call (it made none before the fork) is no
+ * second thread. Also in a process whose threads lockwatch ended before
+ * a fork (runtime/watchdog.h's quiesce). */
 extern int lw__forked_single;
 
 static inline void lw__watchdog_want(int always)

@@ -2,9 +2,13 @@
 #include "common.h"
 #include "procfs.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 ssize_t lw__proc_read(const char *path, char *buf, size_t size)
@@ -40,3 +44,44 @@ int lw__proc_status_num(const char *buf, const char *key, int hex, unsigned long
 			return sscanf(p + k, hex ? "%llx" : "%llu", v) == 1;
 	return 0;
 }
+
+/* PF_EXITING of the kernel's task flags (stat field 9): do_exit has begun */
+#define PF_EXITING_FLAG 0x4ul
+
+/* Is task tid gone or going? One that cannot be read for another reason
+ * counts as one that lives. */
+static int task_going(int tid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	if (lw__proc_read(path, buf, sizeof(buf)) <= 0)
+		return errno == ENOENT || errno == ESRCH;
+	const char *state = lw__proc_stat_field(buf, 3), *flags = lw__proc_stat_field(buf, 9);
+	return (state && (*state == 'Z' || *state == 'X')) ||
+	       (flags && (strtoul(flags, NULL, 10) & PF_EXITING_FLAG));
+}
+
+int lw__proc_alone_but(const int *skip, int n)
+{
+	char buf[2048];
+	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int alone = 1;
+	long got;
+	while (alone && (got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) != 0) {
+		alone = got > 0;
+		for (long at = 0; alone && at < got;) {
+			const struct dirent64 *e = (const void *)(buf + at);
+			at += e->d_reclen;
+			int tid = atoi(e->d_name), mine = tid <= 0;
+			for (int i = 0; i < n && !mine; i++)
+				mine = tid == skip[i];
+			if (!mine)
+				alone = task_going(tid);
+		}
+	}
+	close(fd);
+	return alone;
+}
+

@@ -21,4 +21,10 @@ const char *lw__proc_stat_field(const char *buf, int n);
  * when the line is missing. */
 int lw__proc_status_num(const char *buf, const char *key, int hex, unsigned long long *v);
 
+/* Is every task of this process but the n of skip gone, or exiting (a
+ * zombie, or the kernel's PF_EXITING: past its last instruction of user
+ * code; a thread just joined may still be listed so)? 1 or 0; 0 when
+ * /proc cannot be read. Opens /proc/self/task for the listing. */
+int lw__proc_alone_but(const int *skip, int n);
+
 #endif

@@ -86,8 +86,10 @@ struct lw__thread *lw__thread_new(void)
 		lw__guard_leave();
 		return lw__tls_self;
 	}
-	/* a new thread: in a forked child, the second one */
-	if (lw__unlikely(lw__load(&lw__forked_single)))
+	/* a new thread: in a forked child, the second one, unless it is the
+	 * thread that forked (base/hooks.h) */
+	int forker = lw__load(&lw__forked_single);
+	if (lw__unlikely(forker) && forker != (int)syscall(SYS_gettid))
 		lw__store(&lw__forked_single, 0);
 	struct lw__thread *t = NULL;
 	LOCK();

@@ -78,6 +78,11 @@ static void at_fork_prepare(void)
 {
 	fork_guard = lw__tls_guard;
 	fork_unseen = lw__tls_unseen;
+	/* a program down to this thread forks with one (watchdog.h); not
+	 * under ThreadSanitizer, whose fork holds its thread registry by now
+	 * (a thread's end would wait for it) */
+	if (fork_guard == 0 && !lw__tsan_here())
+		lw__watchdog_quiesce();
 	lw__guard_enter();
 	/* first, holding no lock of lockwatch's: its threads out of the
 	 * program's allocator (gate.h) */

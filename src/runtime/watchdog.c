@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/single_threaded.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +40,8 @@ static struct lw__mutex wd_mu = LW__MUTEX_INIT;
 static struct lw__cond wd_cv = LW__COND_INIT;
 static pthread_t wd_thread;
 static int wd_running, wd_stop;
+static int wd_tid; /* the watchdog's thread id, once it runs */
+static int wd_looking; /* under wd_mu: a look is under way */
 static struct timespec t0;
 
 static uint64_t elapsed_ms(void)
@@ -92,6 +95,20 @@ static int program_gone(void)
 	       strtol(threads, NULL, 10) == 2 + (lw__aside_tid() != 0);
 }
 
+/* CLOCK_MONOTONIC, ms from now */
+static struct timespec after_ms(long ms)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000;
+	if (t.tv_nsec >= 1000000000) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000;
+	}
+	return t;
+}
+
 static void *wd_main(void *arg)
 {
 	(void)arg;
@@ -99,24 +116,19 @@ static void *wd_main(void *arg)
 	lw__guard_enter(); /* everything this thread does passes straight through */
 	lw__unseen_begin(); /* and is no business of ThreadSanitizer's (mutex.h) */
 	prctl(PR_SET_NAME, LW__WATCHDOG_NAME); /* known as lockwatch's (snapshot.h) */
+	lw__store(&wd_tid, (int)syscall(SYS_gettid));
 	lw__aside_enable(); /* its /proc reads: no descriptor of the program's */
 	/* started late (watchdog.h), the tick stood still: move it now, so
 	 * the holds taken from here on are not one thread start older */
 	tick_now();
 	lw__mutex_lock(&wd_mu);
+	lw__cond_broadcast(&wd_cv); /* it runs (wd_tid): for quiesce */
 	while (!wd_stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		long ms = lw__opt.watchdog_ms;
-		until.tv_sec += ms / 1000;
-		until.tv_nsec += (ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
+		struct timespec until = after_ms(lw__opt.watchdog_ms);
 		lw__cond_wait(&wd_cv, &wd_mu, &until);
 		if (wd_stop)
 			break;
+		wd_looking = 1;
 		lw__mutex_unlock(&wd_mu);
 		/* a look may start the reader, make libunwind's address space
 		 * and report: calls into the program's malloc (gate.h) */
@@ -136,6 +148,8 @@ static void *wd_main(void *arg)
 			exit(0);
 		}
 		lw__mutex_lock(&wd_mu);
+		wd_looking = 0;
+		lw__cond_broadcast(&wd_cv); /* a fork may wait for it (quiesce) */
 	}
 	lw__mutex_unlock(&wd_mu);
 	lw__unseen_end(); /* ThreadSanitizer: no thread ends with ignores on */
@@ -184,11 +198,78 @@ void lw__watchdog_stop(void)
 	lw__mutex_unlock(&wd_mu);
 	pthread_join(wd_thread, NULL);
 	wd_running = 0;
+	lw__store(&wd_tid, 0);
+}
+
+/* Idle again, as at start-up or in a forked child: the process has one
+ * thread; started again as watchdog.h says. */
+static void idle_again(void)
+{
+	lw__store(&lw__forked_single, (int)syscall(SYS_gettid)); /* this thread's */
+	if (lw__opt.timeout > 0)
+		lw__store(&lw__tick, LW__TICK_RESTART); /* to answer a hang request */
+	else
+		lw__store(&lw__watchdog_idle, 1);
+}
+
+/* How long a fork waits for a look under way to end (quiesce). */
+#define QUIESCE_WAIT_MS 2000
+
+static int passed(const struct timespec *until)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec > until->tv_sec || (t.tv_sec == until->tv_sec && t.tv_nsec >= until->tv_nsec);
+}
+
+struct alone_job {
+	int skip[3]; /* the asker, the watchdog, the reader */
+	int alone;
+};
+
+static void alone_job(void *arg)
+{
+	struct alone_job *j = arg;
+	j->skip[2] = lw__aside_tid(); /* the reader, when it runs this */
+	j->alone = lw__proc_alone_but(j->skip, 3);
+}
+
+void lw__watchdog_quiesce(void)
+{
+	if (!wd_running || pthread_equal(pthread_self(), wd_thread))
+		return;
+	int saved = errno;
+	/* waits for the watchdog's start and for a look under way, a while
+	 * at most (a report handler may wait for this thread); then, wd_mu
+	 * held, no look starts, and the watchdog, between looks, ends at
+	 * once */
+	lw__mutex_lock(&wd_mu);
+	struct timespec until = after_ms(QUIESCE_WAIT_MS);
+	while ((wd_looking || !lw__load(&wd_tid)) && !passed(&until))
+		lw__cond_wait(&wd_cv, &wd_mu, &until);
+	struct alone_job j = { { (int)syscall(SYS_gettid), lw__load(&wd_tid), 0 }, 0 };
+	if (!wd_looking && j.skip[1] > 0)
+		lw__aside_start(alone_job, &j); /* in the reader: no descriptor of the program's */
+	if (j.alone) {
+		wd_stop = 1;
+		lw__cond_broadcast(&wd_cv);
+	}
+	lw__mutex_unlock(&wd_mu);
+	if (j.alone) {
+		lw__guard_enter();
+		pthread_join(wd_thread, NULL);
+		wd_running = 0;
+		lw__store(&wd_tid, 0);
+		lw__aside_stop();
+		idle_again();
+		lw__guard_leave();
+	}
+	errno = saved;
 }
 
 void lw__watchdog_atfork_child(void)
 {
-	lw__store(&lw__forked_single, 1);
+	lw__store(&lw__forked_single, (int)syscall(SYS_gettid)); /* the forking thread's */
 	lw__mutex_postfork_child(&wd_mu);
 	lw__cond_postfork_child(&wd_cv);
 	lw__health_atfork_child();
@@ -197,10 +278,8 @@ void lw__watchdog_atfork_child(void)
 	if (!wd_running)
 		return; /* idle in the parent, idle here */
 	wd_running = 0;
-	if (lw__opt.timeout > 0)
-		lw__store(&lw__tick, LW__TICK_RESTART); /* to answer a hang request */
-	else
-		lw__store(&lw__watchdog_idle, 1); /* the child has one thread */
+	lw__store(&wd_tid, 0);
+	idle_again(); /* the child has one thread */
 }
 
 void lw__watchdog_wanted(int always)

@@ -35,6 +35,14 @@ void lw__watchdog_wanted(int always);
 void lw__watchdog_restart(void);
 void lw__watchdog_stop(void);
 void lw__watchdog_atfork_child(void);
+
+/* Before a fork: when the program is down to the calling thread (every
+ * other task but lockwatch's is gone or exiting) and no look is under
+ * way, lockwatch's threads end, and the watchdog is idle again as in a
+ * forked child. The program forks with one thread, as natively (Python
+ * 3.12's fork warns of threads it counts in /proc). Not from inside
+ * lockwatch. */
+void lw__watchdog_quiesce(void);
 void lw__watchdog_options_changed(void);
 
 #endif

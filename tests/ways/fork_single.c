@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "threads_now.h"
+
 static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t config = PTHREAD_MUTEX_INITIALIZER;
 static int workers;
@@ -25,20 +27,6 @@ static void *worker(void *arg)
 	workers++;
 	pthread_mutex_unlock(&registry);
 	return arg;
-}
-
-/* Threads: of /proc/self/status, or -1 */
-static int threads_now(void)
-{
-	char line[256];
-	int n = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "Threads:", 8) == 0)
-			sscanf(line + 8, "%d", &n);
-	if (f)
-		fclose(f);
-	return n;
 }
 
 int main(void)

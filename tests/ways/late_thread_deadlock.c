@@ -5,10 +5,13 @@
  * thread starts with the second (issue 12), in time to see the wait-for
  * cycle: one deadlock error (and the lock-order cycle), the run ended, in
  * every way in. fork_late_deadlock.c builds the same program with
- * FORK_FIRST: then a child of the lone process does it. */
+ * FORK_FIRST: then a child of the lone process does it. join_fork_deadlock.c
+ * with JOIN_FIRST: a thread comes and goes first and the process forks,
+ * which ends lockwatch's threads (the program is down to one); they must
+ * start again for the deadlock. */
 #include <pthread.h>
 #include <semaphore.h>
-#ifdef FORK_FIRST
+#if defined(FORK_FIRST) || defined(JOIN_FIRST)
 #include <sys/wait.h>
 #include <unistd.h>
 #define ROUNDS 1000
@@ -42,6 +45,15 @@ __attribute__((noinline)) static void settle(void)
 	pthread_join(t, NULL);
 }
 
+#ifdef JOIN_FIRST
+static void *touch(void *arg)
+{
+	pthread_mutex_lock(&ledger);
+	pthread_mutex_unlock(&ledger);
+	return arg;
+}
+#endif
+
 int main(void)
 {
 	sem_init(&audit_held, 0, 0);
@@ -49,6 +61,16 @@ int main(void)
 		pthread_mutex_lock(&ledger);
 		pthread_mutex_unlock(&ledger);
 	}
+#ifdef JOIN_FIRST
+	pthread_t w;
+	pthread_create(&w, NULL, touch, NULL);
+	pthread_join(w, NULL);
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	if (child < 0 || waitpid(child, NULL, 0) != child)
+		return 1;
+#endif
 #ifdef FORK_FIRST
 	int status;
 	pid_t pid = fork();
