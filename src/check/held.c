@@ -436,6 +436,7 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 		}
 		return;
 	}
+	lw__store(&t->released, (uintptr_t)l);
 	remove_held(t, h);
 }
 

@@ -387,13 +387,15 @@ static inline int lw__held_push(struct lw__thread *t, struct lw__lock *l, uint64
 	return (int)n;
 }
 
-/* After the real call, for an acquire whose lw__acquire_pre returned 1. */
+/* After the real call, for an acquire whose lw__acquire_pre returned 1:
+ * the hold pushed before the wait ends, so that a fork in between finds
+ * one of them (model/thread.c's window_orphan). */
 static inline void lw__acquire_post(struct lw__thread *t, struct lw__lock *l, int mode, int rc,
 				    const struct lw__acq *a)
 {
-	lw__wait_end(t);
 	if (lw__likely(lw__acquired(rc)))
 		lw__held_push(t, l, a->chain, a->when, LW__HELD_PLAIN(mode), mode == LW__WRITE);
+	lw__wait_end(t);
 }
 
 /* After a try-acquire took l, the fast way: what lw__try_acquired does for
@@ -429,6 +431,7 @@ static inline int lw__release_below(struct lw__thread *t, void *obj, unsigned n)
 		return 0;
 	if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
 		lw__store(&l->owner, NULL);
+	lw__store(&t->released, (uintptr_t)l);
 	struct lw__held e = *top;
 	e.chain = lw__chain_moved(&e, h->chain, n > 2 ? t->held[n - 3].chain : 0);
 	*h = e;
@@ -449,6 +452,7 @@ static inline int lw__release(struct lw__thread *t, void *obj)
 		if (lw__likely(l != NULL && l->addr == obj && h->simple)) {
 			if (h->mode == LW__WRITE && lw__load(&l->owner) == t)
 				lw__store(&l->owner, NULL);
+			lw__store(&t->released, (uintptr_t)l);
 			lw__held_pop(t, h, n);
 			return 1;
 		}

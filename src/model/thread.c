@@ -5,8 +5,11 @@
 #include "mem.h"
 #include "hooks.h"
 #include "mutex.h"
+#include "peek.h"
 
 #include <limits.h>
+#include <linux/futex.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +168,37 @@ void lw__thread_init(void)
 		exit_key_ok = 1;
 }
 
+/* A fork's child: did dead thread p hold l for writing at the fork with
+ * its record not written yet (between the real lock call and the record,
+ * its wait still set) or no more (between the record's removal and the
+ * real unlock)? The lock's own words say, read through the kernel (the
+ * record may be stale and its memory gone): a mutex locked (its futex
+ * word) with glibc's owner p, or none yet (glibc writes the owner just
+ * after taking the word and clears it just before letting it go; the
+ * forking thread is in neither step); an rwlock whose writer is p. Then
+ * l is an orphan, as if p's record held it. */
+static void window_orphan(struct lw__thread *p, struct lw__lock *l)
+{
+	if (!l || p->tid <= 0 || (l->orphan & LW__ORPHAN_WRITE) || lw__lock_pshared(l))
+		return;
+	int held = 0;
+	if (l->kind == LW__MUTEX) {
+		int w[3]; /* __lock, __count, __owner */
+		held = lw__peek(w, l->addr, sizeof(w)) == 0 && w[0] != 0 &&
+		       ((w[2] & FUTEX_TID_MASK) == p->tid || w[2] == 0);
+	} else if (l->kind == LW__RWLOCK) {
+		int writer = 0;
+		held = lw__peek(&writer, (const char *)l->addr + offsetof(pthread_rwlock_t, __data.__cur_writer),
+				sizeof(writer)) == 0 &&
+		       (writer & FUTEX_TID_MASK) == p->tid;
+	}
+	if (held) {
+		l->orphan |= LW__ORPHAN_WRITE;
+		if (l->owner == p)
+			l->owner = NULL;
+	}
+}
+
 void lw__thread_atfork_child(void)
 {
 	/* only the forking thread survives; what the others held stays locked
@@ -186,6 +220,10 @@ void lw__thread_atfork_child(void)
 					l->owner = NULL;
 			}
 		}
+		uintptr_t w = lw__load(&p->waiting);
+		if (!(w & LW__WAIT_READ))
+			window_orphan(p, (struct lw__lock *)(w & ~(uintptr_t)LW__WAIT_COND));
+		window_orphan(p, (struct lw__lock *)lw__load(&p->released));
 		lw__store(&p->alive, 0);
 	}
 	if (self) {

@@ -105,6 +105,10 @@ struct lw__thread {
 	 * stores per wait (lw__wait_begin). */
 	uintptr_t waiting;
 	uint64_t wait_when;
+	/* the lock whose record it let go last, written before the real
+	 * unlock: a fork between the two leaves the child the lock held by
+	 * this thread, its record gone (lw__thread_atfork_child) */
+	uintptr_t released;
 
 	/* the thread it joins now (pthread_join, no deadline: its pthread_t),
 	 * 0 when none, and since when and where (as wait_when); its own
