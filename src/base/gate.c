@@ -4,7 +4,6 @@
 #include "common.h"
 #include "mutex.h"
 
-#include <time.h>
 
 static struct lw__mutex mu = LW__MUTEX_INIT;
 static struct lw__cond cv = LW__COND_INIT;
@@ -12,33 +11,12 @@ static unsigned inside;  /* threads inside, tickets included */
 static unsigned closers; /* forks going on */
 static LW__TLS unsigned mine; /* this thread's own entries */
 
-/* CLOCK_MONOTONIC, LW__GATE_WAIT_MS from now */
-static struct timespec deadline(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += LW__GATE_WAIT_MS / 1000;
-	t.tv_nsec += (long)(LW__GATE_WAIT_MS % 1000) * 1000000;
-	if (t.tv_nsec >= 1000000000) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000;
-	}
-	return t;
-}
-
-static int passed(const struct timespec *until)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec > until->tv_sec || (t.tv_sec == until->tv_sec && t.tv_nsec >= until->tv_nsec);
-}
-
 void lw__gate_enter(void)
 {
 	lw__mutex_lock(&mu);
 	if (closers && !mine) {
-		struct timespec until = deadline();
-		while (closers && !passed(&until))
+		struct timespec until = lw__after_ms(LW__GATE_WAIT_MS);
+		while (closers && !lw__passed(&until))
 			lw__cond_wait(&cv, &mu, &until);
 	}
 	inside++;
@@ -82,8 +60,8 @@ int lw__gate_close(void)
 {
 	lw__mutex_lock(&mu);
 	closers++;
-	struct timespec until = deadline();
-	while (inside > mine && !passed(&until))
+	struct timespec until = lw__after_ms(LW__GATE_WAIT_MS);
+	while (inside > mine && !lw__passed(&until))
 		lw__cond_wait(&cv, &mu, &until);
 	int rc = inside > mine ? -1 : 0;
 	lw__mutex_unlock(&mu);

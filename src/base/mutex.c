@@ -1,6 +1,6 @@
 /* mutex.c - the futex steps of mutex.h: a contended lock's wait, an
- * unlock's wake, the condition's wait and broadcast, and the unseen
- * count. Each keeps errno as it was (the program's, in whose thread
+ * unlock's wake, the condition's wait and broadcast, its deadlines, and
+ * the unseen count. Each keeps errno as it was (the program's, in whose thread
  * lockwatch runs). */
 #define _GNU_SOURCE
 #include "mutex.h"
@@ -64,4 +64,24 @@ void lw__cond_broadcast(struct lw__cond *cv)
 	__atomic_add_fetch(&cv->seq, 1u, __ATOMIC_RELAXED);
 	futex_wake(&cv->seq, INT_MAX);
 	errno = saved;
+}
+
+struct timespec lw__after_ms(long ms)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000;
+	if (t.tv_nsec >= 1000000000) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000;
+	}
+	return t;
+}
+
+int lw__passed(const struct timespec *until)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec > until->tv_sec || (t.tv_sec == until->tv_sec && t.tv_nsec >= until->tv_nsec);
 }

@@ -152,6 +152,11 @@ struct lw__cond {
  * The guard stays as it is. */
 void lw__cond_wait(struct lw__cond *cv, struct lw__mutex *mu, const struct timespec *until);
 
+/* Deadlines for lw__cond_wait: CLOCK_MONOTONIC ms from now; whether that
+ * clock has passed until. */
+struct timespec lw__after_ms(long ms);
+int lw__passed(const struct timespec *until);
+
 /* Wake every waiter; mu held. */
 void lw__cond_broadcast(struct lw__cond *cv);
 

@@ -91,8 +91,8 @@ struct lw__thread *lw__thread_new(void)
 	}
 	/* a new thread: in a forked child, the second one, unless it is the
 	 * thread that forked (base/hooks.h) */
-	int forker = lw__load(&lw__forked_single);
-	if (lw__unlikely(forker) && forker != (int)syscall(SYS_gettid))
+	int tid = (int)syscall(SYS_gettid), forker = lw__load(&lw__forked_single);
+	if (lw__unlikely(forker) && forker != tid)
 		lw__store(&lw__forked_single, 0);
 	struct lw__thread *t = NULL;
 	LOCK();
@@ -120,7 +120,7 @@ struct lw__thread *lw__thread_new(void)
 	if (t) {
 		for (unsigned i = 0; i < LW__ADDR_CACHE; i++)
 			t->addr_lock[i] = &lw__lock_none;
-		t->tid = (int)syscall(SYS_gettid);
+		t->tid = tid;
 		t->self_pt = (uintptr_t)pthread_self();
 		lw__thread_refresh_name(t);
 		lw__store_rel(&t->alive, 1);
@@ -168,6 +168,14 @@ void lw__thread_init(void)
 		exit_key_ok = 1;
 }
 
+/* A fork's child: l, which dead thread p held (bits: how), is an orphan */
+static void mark_orphan(struct lw__thread *p, struct lw__lock *l, uint8_t bits)
+{
+	l->orphan |= bits;
+	if (l->owner == p)
+		l->owner = NULL;
+}
+
 /* A fork's child: did dead thread p hold l for writing at the fork with
  * its record not written yet (between the real lock call and the record,
  * its wait still set) or no more (between the record's removal and the
@@ -192,11 +200,8 @@ static void window_orphan(struct lw__thread *p, struct lw__lock *l)
 				sizeof(writer)) == 0 &&
 		       (writer & FUTEX_TID_MASK) == p->tid;
 	}
-	if (held) {
-		l->orphan |= LW__ORPHAN_WRITE;
-		if (l->owner == p)
-			l->owner = NULL;
-	}
+	if (held)
+		mark_orphan(p, l, LW__ORPHAN_WRITE);
 }
 
 void lw__thread_atfork_child(void)
@@ -214,11 +219,8 @@ void lw__thread_atfork_child(void)
 		for (unsigned i = 0; i < n; i++) {
 			struct lw__held *h = lw__held_at(p, i);
 			struct lw__lock *l = h->lock;
-			if (l && l->kind != LW__SEM && !lw__lock_pshared(l)) {
-				l->orphan |= h->mode == LW__READ ? LW__ORPHAN_READ : LW__ORPHAN_WRITE;
-				if (l->owner == p)
-					l->owner = NULL;
-			}
+			if (l && l->kind != LW__SEM && !lw__lock_pshared(l))
+				mark_orphan(p, l, h->mode == LW__READ ? LW__ORPHAN_READ : LW__ORPHAN_WRITE);
 		}
 		uintptr_t w = lw__load(&p->waiting);
 		if (!(w & LW__WAIT_READ))

@@ -95,20 +95,6 @@ static int program_gone(void)
 	       strtol(threads, NULL, 10) == 2 + (lw__aside_tid() != 0);
 }
 
-/* CLOCK_MONOTONIC, ms from now */
-static struct timespec after_ms(long ms)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += ms / 1000;
-	t.tv_nsec += (ms % 1000) * 1000000;
-	if (t.tv_nsec >= 1000000000) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000;
-	}
-	return t;
-}
-
 static void *wd_main(void *arg)
 {
 	(void)arg;
@@ -124,7 +110,7 @@ static void *wd_main(void *arg)
 	lw__mutex_lock(&wd_mu);
 	lw__cond_broadcast(&wd_cv); /* it runs (wd_tid): for quiesce */
 	while (!wd_stop) {
-		struct timespec until = after_ms(lw__opt.watchdog_ms);
+		struct timespec until = lw__after_ms(lw__opt.watchdog_ms);
 		lw__cond_wait(&wd_cv, &wd_mu, &until);
 		if (wd_stop)
 			break;
@@ -215,13 +201,6 @@ static void idle_again(void)
 /* How long a fork waits for a look under way to end (quiesce). */
 #define QUIESCE_WAIT_MS 2000
 
-static int passed(const struct timespec *until)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec > until->tv_sec || (t.tv_sec == until->tv_sec && t.tv_nsec >= until->tv_nsec);
-}
-
 struct alone_job {
 	int skip[3]; /* the asker, the watchdog, the reader */
 	int alone;
@@ -244,8 +223,8 @@ void lw__watchdog_quiesce(void)
 	 * held, no look starts, and the watchdog, between looks, ends at
 	 * once */
 	lw__mutex_lock(&wd_mu);
-	struct timespec until = after_ms(QUIESCE_WAIT_MS);
-	while ((wd_looking || !lw__load(&wd_tid)) && !passed(&until))
+	struct timespec until = lw__after_ms(QUIESCE_WAIT_MS);
+	while ((wd_looking || !lw__load(&wd_tid)) && !lw__passed(&until))
 		lw__cond_wait(&wd_cv, &wd_mu, &until);
 	struct alone_job j = { { (int)syscall(SYS_gettid), lw__load(&wd_tid), 0 }, 0 };
 	if (!wd_looking && j.skip[1] > 0)
