@@ -315,12 +315,14 @@ static void acquired(struct lw__thread *t, struct lw__lock *l, int mode,
 		*ns = now_ns; /* read by this thread only */
 }
 
+/* The hold recorded before the wait ends, as on the fast path
+ * (lw__acquire_post): a fork in between finds one of them. */
 void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, int rc,
 			   struct lw__acq_slow a)
 {
-	lw__wait_end(t);
 	if (lw__acquired(rc))
 		acquired(t, l, mode, &a);
+	lw__wait_end(t);
 }
 
 /* A try-acquire that took the lock: no edges, but remember how it was

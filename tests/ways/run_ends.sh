@@ -9,7 +9,8 @@
 # The ways are those of run_ways.sh: wrapper and header with
 # LOCKWATCH_OPTIONS=json=F:exitcode=66 (no on_deadlock: the exitcode alone
 # makes a certain deadlock end the process), preload (`lockwatch run --
-# NATIVE`) and header+run. WAYS_SKIP="name ..." leaves ways out.
+# NATIVE`) and header+run. WAYS_SKIP="name ..." leaves ways out;
+# WAYS_OPTIONS=key=value:... adds lockwatch options to every way.
 set -u
 py=$1 checker=$2 lw=$3 work=$4 native=$5 wrapper=$6 header=$7
 shift 7
@@ -45,9 +46,10 @@ way() { # name command...
 	fi
 	echo "$name: status $rc"
 }
-LOCKWATCH_OPTIONS="json=$work/wrapper.jsonl:exitcode=66" way wrapper "$wrapper"
-LOCKWATCH_OPTIONS="json=$work/header.jsonl:exitcode=66" way header "$header"
-way preload "$lw" run --json "$work/preload.jsonl" -- "$native"
-way header+run "$lw" run --json "$work/header+run.jsonl" -- "$header"
+opts=${WAYS_OPTIONS:+:$WAYS_OPTIONS}
+LOCKWATCH_OPTIONS="json=$work/wrapper.jsonl:exitcode=66$opts" way wrapper "$wrapper"
+LOCKWATCH_OPTIONS="json=$work/header.jsonl:exitcode=66$opts" way header "$header"
+LOCKWATCH_OPTIONS=${WAYS_OPTIONS:-} way preload "$lw" run --json "$work/preload.jsonl" -- "$native"
+LOCKWATCH_OPTIONS=${WAYS_OPTIONS:-} way header+run "$lw" run --json "$work/header+run.jsonl" -- "$header"
 [ $fails -eq 0 ] && echo "every way ends"
 exit $((fails > 0))
