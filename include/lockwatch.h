@@ -138,6 +138,17 @@ enum { LW_MUTEX_NORMAL = PTHREAD_MUTEX_NORMAL,
  * the force-included header get it for every dlclose. */
 LW_API int lw_dlclose(void *handle);
 
+/* unshare(flags) and setns(fd, nstype). The kernel lets only a process
+ * of one thread enter a new user namespace (and, for setns, a mount
+ * namespace); lockwatch has two threads of its own once the program has
+ * had a second. A program whose threads have all ended gets them ended
+ * first, as at a fork, so the call succeeds as natively; they start again
+ * with the program's next thread. The force-included header routes a C
+ * program's unshare and setns here (a C++ program calls these itself, or
+ * runs under `lockwatch run`, which needs nothing). */
+LW_API int lw_unshare(int flags);
+LW_API int lw_setns(int fd, int nstype);
+
 /* _exit(status), with option exitcode applied: ends the process at once
  * as _exit does (no exit handler, no stdio flush), with status exitcode
  * when this process reported an error. exit() needs nothing: lockwatch's

@@ -35,6 +35,8 @@ using ::lw_quick_exit;
 #define _exit(status) lw_exit(status)
 #define _Exit(status) lw_exit(status)
 #define quick_exit(status) lw_quick_exit(status)
+#define unshare lw_unshare
+#define setns lw_setns
 #define pthread_mutex_init lw_mutex_init
 #define pthread_mutex_destroy lw_mutex_destroy
 #define pthread_mutex_lock lw_mutex_lock

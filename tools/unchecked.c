@@ -15,7 +15,9 @@
  * user cannot read (setuid to another user) is warned about by pid and
  * name, unless it is listed and runs as this user (it made itself
  * non-dumpable, which makes its entries root's). A process that has begun to exit (its memory gone: its
- * executable and maps read as nothing) is never warned about. A process
+ * executable and maps read as nothing) is never warned about, nor one
+ * that runs lockwatch's own executable (the program's process before its
+ * exec, which a loaded machine may not run for two walks). A process
  * that lives less than a walk period may go unseen. */
 #define _GNU_SOURCE
 #include "procfs.h"
@@ -47,6 +49,7 @@ struct seen {
 
 static struct lw__record *rec;
 static uint64_t pre_dev, pre_ino; /* the preload library */
+static uint64_t self_dev, self_ino; /* lockwatch's own executable */
 static struct seen *seen;
 static size_t n_seen, cap_seen;
 static unsigned long gen;
@@ -65,6 +68,10 @@ void lw__unchecked_start(const char *record, const char *preload)
 	if (stat(preload, &st) == 0) {
 		pre_dev = (uint64_t)st.st_dev;
 		pre_ino = (uint64_t)st.st_ino;
+	}
+	if (stat("/proc/self/exe", &st) == 0) {
+		self_dev = (uint64_t)st.st_dev;
+		self_ino = (uint64_t)st.st_ino;
 	}
 }
 
@@ -184,6 +191,8 @@ static void check(pid_t pid)
 	if (!readable && errno != EACCES && errno != EPERM)
 		return; /* exiting: its memory (and so its executable) is gone */
 	uint64_t ino = readable ? (uint64_t)st.st_ino : 0;
+	if (readable && ino == self_ino && (uint64_t)st.st_dev == self_dev)
+		return; /* lockwatch's own child before its exec (a slow one) */
 	if (s->warned && s->warned_ino == ino)
 		return;
 	if (readable && s->ok_ino == ino)

@@ -158,6 +158,13 @@ using ::lw_quick_exit;
 #define sem_post(...) lw_sem_post_at(__VA_ARGS__, LW__SITE)
 
 #define dlclose(...) lw_dlclose_at(__VA_ARGS__, LW__SITE)
+/* unshare and setns, which may need lockwatch's threads to end first
+ * (lw_unshare); in C only: C++ classes have methods of that name
+ * (folly's IOBuf::unshare), which a macro would rename. */
+#ifndef __cplusplus
+#define unshare(...) lw_unshare(__VA_ARGS__)
+#define setns(...) lw_setns(__VA_ARGS__)
+#endif
 /* _exit runs no exit handler: routed, so an error still sets the status
  * (option exitcode). <unistd.h>'s own prototype, read after, names
  * lw_exit with the same type. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 ssize_t lw__proc_read(const char *path, char *buf, size_t size)
@@ -85,3 +86,13 @@ int lw__proc_alone_but(const int *skip, int n)
 	return alone;
 }
 
+void lw__task_wait_gone(int tid, int ms)
+{
+	pid_t self = getpid();
+	for (int i = 0; tid > 0 && i < ms * 10; i++) {
+		if (syscall(SYS_tgkill, self, tid, 0) != 0 && errno == ESRCH)
+			return;
+		struct timespec ts = { 0, 100 * 1000 }; /* 0.1 ms */
+		nanosleep(&ts, NULL);
+	}
+}

@@ -27,4 +27,10 @@ int lw__proc_status_num(const char *buf, const char *key, int hex, unsigned long
  * /proc cannot be read. Opens /proc/self/task for the listing. */
 int lw__proc_alone_but(const int *skip, int n);
 
+/* Wait until task tid, a thread of this process just joined, has left the
+ * kernel's thread group (a joined thread still counts there for a moment:
+ * an unshare(CLONE_NEWUSER) made then fails with EINVAL), ms at most. No
+ * descriptor: a null signal (tgkill) until the kernel says ESRCH. */
+void lw__task_wait_gone(int tid, int ms);
+
 #endif

@@ -49,6 +49,12 @@ void lw_quick_exit(int status)
 int lw_dlclose(void *handle)
 LW__BODY_DLCLOSE(LW_REAL_FN(dlclose)(handle))
 
+int lw_unshare(int flags)
+LW__BODY_ALONE(LW__UNSHARE_ALONE(flags), LW_REAL_FN(unshare)(flags))
+
+int lw_setns(int fd, int nstype)
+LW__BODY_ALONE(LW__SETNS_ALONE(nstype), LW_REAL_FN(setns)(fd, nstype))
+
 int lw_mutex_destroy(lw_mutex_t *x)
 LW__BODY_DESTROY(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_mutex_destroy)(&x->m))
 

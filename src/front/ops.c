@@ -1,9 +1,12 @@
 /* ops.c - the out-of-line parts of ops.h: a thread's first call, the
- * slow unlock that ends in the real unlock, and the cleanup of a
- * condition-variable wait that is cancelled. */
+ * slow unlock that ends in the real unlock, the cleanup of a
+ * condition-variable wait that is cancelled, and the quiet before an
+ * unshare or setns. */
 #include "ops.h"
 #include "hooks.h"
 #include "init.h"
+#include "mutex.h"
+#include "watchdog.h"
 
 struct lw__thread *lw__op_thread_first(void)
 {
@@ -14,6 +17,12 @@ struct lw__thread *lw__op_thread_first(void)
 	 * complete before this thread's state exists (LW_REAL_FAST) */
 	lw__real_init();
 	return lw__thread_new();
+}
+
+void lw__op_alone(void)
+{
+	if (!lw__tls_guard && !lw__tsan_here())
+		lw__watchdog_quiesce();
 }
 
 void lw__cond_cancelled(void *arg)

@@ -36,6 +36,12 @@ static inline struct lw__thread *lw__op_self(void)
  * (ops.c). */
 int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s);
 
+/* Before a change the kernel allows only a process of one thread
+ * (LW__BODY_ALONE): a program down to the calling thread has lockwatch's
+ * threads end (runtime/watchdog.h, lw__watchdog_quiesce), as at a fork.
+ * Not from inside lockwatch, nor under ThreadSanitizer (ops.c). */
+void lw__op_alone(void);
+
 /* The object's address, whatever its qualifiers (spinlocks are volatile). */
 #define LW__OBJ(obj) ((void *)(uintptr_t)(obj))
 
@@ -343,6 +349,20 @@ void lw__op_join_cancelled(void *arg);
 		lw__dl_after(&b_);                                                 \
 		return rc_;                                                        \
 	}
+
+/* unshare and setns: the kernel lets only a process of one thread enter a
+ * new user namespace, or (setns) a mount namespace, or unshare its memory
+ * or signal handlers; a program whose threads have all ended may, as
+ * natively, once lockwatch's own threads have ended too, as at a fork
+ * (lw__op_alone). `need` says whether the call is such a change. */
+#define LW__BODY_ALONE(need, call)                                                 \
+	{                                                                          \
+		if (need)                                                          \
+			lw__op_alone();                                            \
+		return (call);                                                     \
+	}
+#define LW__UNSHARE_ALONE(flags) (((flags) & (CLONE_NEWUSER | CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) != 0)
+#define LW__SETNS_ALONE(nstype) ((nstype) == 0 || ((nstype) & (CLONE_NEWUSER | CLONE_NEWNS)) != 0)
 
 /* sem waits are not restarted after a signal handler: when the EINTR came
  * from the watchdog's stack signal, not the program's, wait again. */

@@ -200,6 +200,9 @@ static void idle_again(void)
 
 /* How long a fork waits for a look under way to end (quiesce). */
 #define QUIESCE_WAIT_MS 2000
+/* How long it waits for each of lockwatch's joined threads to leave the
+ * kernel's thread group (microseconds, as a rule). */
+#define QUIESCE_GONE_MS 100
 
 struct alone_job {
 	int skip[3]; /* the asker, the watchdog, the reader */
@@ -236,10 +239,15 @@ void lw__watchdog_quiesce(void)
 	lw__mutex_unlock(&wd_mu);
 	if (j.alone) {
 		lw__guard_enter();
+		int reader = lw__aside_tid();
 		pthread_join(wd_thread, NULL);
 		wd_running = 0;
 		lw__store(&wd_tid, 0);
 		lw__aside_stop();
+		/* out of the kernel's thread group too, as the program's
+		 * joined threads may well be by now (an unshare needs it) */
+		lw__task_wait_gone(j.skip[1], QUIESCE_GONE_MS);
+		lw__task_wait_gone(reader, QUIESCE_GONE_MS);
 		idle_again();
 		lw__guard_leave();
 	}
