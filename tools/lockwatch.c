@@ -355,11 +355,7 @@ static void record_json_gone(const char *path)
 static int record_read(const char *path, struct counts *c)
 {
 	struct lw__record r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t got = fd < 0 ? -1 : pread(fd, &r, sizeof(r), 0);
-	if (fd >= 0)
-		close(fd);
-	if (got != (ssize_t)sizeof(r) || r.magic != LW__RECORD_MAGIC || r.size != sizeof(r))
+	if (lw__record_load(path, &r) != 0)
 		return -1;
 	memset(c, 0, sizeof(*c));
 	for (unsigned k = 0; k < LW__RECORD_KINDS; k++) {
@@ -501,6 +497,19 @@ static int cmd_run(int argc, char **argv)
 	 * below unless edges was asked for (-1 here: not yet) */
 	eff.edges = -1;
 	lw__options_parse(&eff, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
+	/* Inside another run's tree (a test script run by `lockwatch run`
+	 * that runs `lockwatch run` itself): the options this run inherited
+	 * are those the outer run gave its program, whose exitcode (0) is the
+	 * library's; the outer's own comes apart. This run's counts go to the
+	 * outer's record too, at its end. */
+	static char outer[PATH_MAX];
+	const char *o_rec = getenv(LW__RECORD_ENV), *o_exit = getenv(LW__EXITCODE_ENV);
+	if (o_rec && *o_rec && strlen(o_rec) < sizeof(outer)) {
+		strcpy(outer, o_rec);
+		char *end;
+		long x = o_exit ? strtol(o_exit, &end, 10) : -1;
+		eff.exitcode = o_exit && *o_exit && !*end && x >= 0 && x <= 255 ? x : DEFAULT_ERROR_EXIT;
+	}
 
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -633,7 +642,11 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "lockwatch: cannot create the run record in %s (%s): the reports will be counted in %s\n",
 			getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno), json);
 		record[0] = 0;
-		unsetenv(LW__RECORD_ENV);
+		/* inside another run, its record counts them at least */
+		if (outer[0])
+			setenv(LW__RECORD_ENV, outer, 1);
+		else
+			unsetenv(LW__RECORD_ENV);
 	}
 
 	/* The effective options are printed here, once, with the exit code
@@ -648,6 +661,9 @@ static int cmd_run(int argc, char **argv)
 	static char env_opts[16384];
 	opt_format(&lib, env_opts, sizeof(env_opts));
 	setenv("LOCKWATCH_OPTIONS", env_opts, 1);
+	char exit_env[24];
+	snprintf(exit_env, sizeof(exit_env), "%ld", error_exit);
+	setenv(LW__EXITCODE_ENV, exit_env, 1);
 	const char *old = getenv("LD_PRELOAD");
 	char *ld = NULL;
 	/* A sanitizer runtime that must come first goes first, by the soname
@@ -763,6 +779,10 @@ static int cmd_run(int argc, char **argv)
 	if (record[0] && !tmpjson[0])
 		lw__spill_drain(record, json, &spill_lost);
 
+	if (outer[0] && record[0] && lw__record_pass_up(record, outer) != 0)
+		fprintf(stderr, "lockwatch: the run record %s of the run this one runs in cannot be "
+				"written: this run's reports are not counted there\n",
+			outer);
 	struct counts c, written;
 	if (!record[0] || record_read(record, &c) != 0) {
 		if (record[0])

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -144,6 +145,43 @@ int lw__record_create(char *path, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+int lw__record_load(const char *path, struct lw__record *r)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t got = fd < 0 ? -1 : pread(fd, r, sizeof(*r), 0);
+	if (fd >= 0)
+		close(fd);
+	if (got != (ssize_t)sizeof(*r) || r->magic != LW__RECORD_MAGIC || r->size != sizeof(*r))
+		return -1;
+	return 0;
+}
+
+int lw__record_pass_up(const char *record, const char *outer)
+{
+	struct lw__record in;
+	if (lw__record_load(record, &in) != 0)
+		return -1;
+	int fd = open(outer, O_RDWR | O_CLOEXEC);
+	struct lw__record *out = fd < 0 ? MAP_FAILED
+					: mmap(NULL, sizeof(*out), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (fd >= 0)
+		close(fd);
+	if (out == MAP_FAILED)
+		return -1;
+	int rc = -1;
+	if (out->magic == LW__RECORD_MAGIC && out->size == sizeof(*out)) {
+		for (unsigned k = 0; k < LW__RECORD_KINDS; k++) {
+			for (unsigned s = 0; s < 2; s++)
+				__atomic_fetch_add(&out->by_kind[k][s], in.by_kind[k][s], __ATOMIC_RELAXED);
+			__atomic_fetch_add(&out->more[k], in.more[k], __ATOMIC_RELAXED);
+		}
+		__atomic_fetch_add(&out->unfinished, in.unfinished, __ATOMIC_RELAXED);
+		rc = 0;
+	}
+	munmap(out, sizeof(*out));
+	return rc;
 }
 
 void lw__record_remove(const char *path)

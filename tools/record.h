@@ -11,6 +11,21 @@
  * 0, or -1 with errno. See record.c for who may open it. */
 int lw__record_create(char *path, size_t n);
 
+struct lw__record;
+
+/* Read the run record at path into *r: 0, or -1 when it cannot be read or
+ * is not one (its magic and size checked). */
+int lw__record_load(const char *path, struct lw__record *r);
+
+/* A run inside another's tree (`lockwatch run` started by a program that
+ * runs under `lockwatch run`: a test suite's script) adds its own
+ * record's counts (reports by kind and severity, grouped instances,
+ * unfinished errors; not the suppressed ones, whose entries are of its
+ * own suppressions file) to the outer run's record at
+ * `outer`, atomically, so the outer's status counts them too. 0, or -1
+ * when either cannot be read or written. */
+int lw__record_pass_up(const char *record, const char *outer);
+
 /* Remove the record and the directory it was made in. */
 void lw__record_remove(const char *path);
 
