@@ -8,6 +8,7 @@
  * No lock, no allocation; open/fstat/stat/mmap/close/munmap/access only. */
 #include "verdict.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ _Static_assert(LW_KIND_COUNT <= LW__RECORD_KINDS, "the run record has a row per 
 static char lw__record_path[4096];
 static int lw__record_state; /* 0 path not read, 1 read, 2 mapped, 3 none or unusable */
 static struct lw__record *lw__record;
+static int lw__record_errno = -1; /* why the record could not be mapped; -1: it was not tried */
 
 static void lw__verdict_read_env(void)
 {
@@ -45,6 +47,7 @@ static struct lw__record *lw__verdict_map(void)
 	int fd = open(lw__record_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
 	void *m = MAP_FAILED;
+	lw__record_errno = fd < 0 ? errno : 0;
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (off_t)LW__RECORD_FILE)
@@ -203,6 +206,14 @@ int lw__verdict_under_run(void)
 		state = lw__load_acq(&lw__record_state);
 	}
 	return state != 3;
+}
+
+int lw__verdict_unreachable(int *err)
+{
+	if (lw__load_acq(&lw__record_state) != 3 || !lw__record_path[0] || lw__record_errno < 0)
+		return 0;
+	*err = lw__record_errno;
+	return 1;
 }
 
 int lw__verdict_watch(void)

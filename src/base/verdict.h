@@ -22,6 +22,10 @@
 #include "common.h"
 
 #define LW__RECORD_ENV "LOCKWATCH_RUN_RECORD"
+/* The exit code `lockwatch run` applies to errors, for a process that
+ * cannot reach the record (lw__verdict_unreachable) and a run started
+ * inside the run's tree (whose LOCKWATCH_OPTIONS say the library's 0) */
+#define LW__EXITCODE_ENV "LOCKWATCH_RUN_EXITCODE"
 #define LW__RECORD_MAGIC 0x3172776cu /* "lwr1" */
 #define LW__RECORD_KINDS 16          /* >= LW_KIND_COUNT, checked in verdict.c */
 #define LW__RECORD_PROCS 64          /* watching processes the CLI waits for */
@@ -137,6 +141,12 @@ void lw__verdict_register_forked(void);
 
 /* Is this process part of a `lockwatch run` (which then sums up the run)? */
 int lw__verdict_under_run(void);
+
+/* Was this process given a run record it could not map at start-up (a
+ * chroot, a private /tmp in a mount namespace of its own, the run gone)?
+ * 1 with the open's errno in *err (0: not a record), else 0. Its reports
+ * cannot count in the run's status. */
+int lw__verdict_unreachable(int *err);
 
 /* How this process may write its JSON reports: LW__JSON_CREATE (as
  * usual, the file made if need be; also when not part of a run),

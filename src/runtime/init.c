@@ -56,6 +56,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* How long exit waits for the reports other threads are making. */
@@ -150,6 +151,27 @@ static void at_exit(void)
 	lw__guard_leave();
 }
 
+/* A process of a `lockwatch run` that cannot reach the run's record (a
+ * chroot, a private /tmp) cannot count its errors there: rather than a
+ * green run, its errors set its own exit status, as the run would have
+ * (`exitcode`, unless the user set one), and it says so. */
+static void record_unreachable(void)
+{
+	int err;
+	if (!lw__verdict_unreachable(&err))
+		return;
+	if (lw__opt.exitcode == 0) {
+		const char *e = getenv(LW__EXITCODE_ENV);
+		char *end;
+		long x = e ? strtol(e, &end, 10) : -1;
+		lw__opt.exitcode = e && *e && !*end && x >= 0 && x <= 255 ? x : 66;
+	}
+	lw__msg("WARNING: the run record of `lockwatch run` cannot be opened here (%s: a chroot, or a "
+		"/tmp of its own?): this process's errors cannot reach the run's exit status, so they "
+		"set its own (%ld)",
+		err ? strerror(err) : "not a run record", lw__opt.exitcode);
+}
+
 /* One runtime per process. A program built with the header or the wrapper
  * API links liblockwatch; run under `lockwatch run`, the preload library
  * (which exports the same lw_ entry points, and comes first in the
@@ -200,6 +222,7 @@ void lw__init(void)
 		lw__options_print(&lw__opt, 2);
 	lw__thread_init();
 	lw__verdict_register(); /* lockwatch runs here: `lockwatch run` is told */
+	record_unreachable();
 	pthread_atfork(at_fork_prepare, at_fork_parent, at_fork_child);
 	atexit(at_exit);
 	lw__store_rel(&init_state, 2);
