@@ -1,11 +1,12 @@
 /* ops.c - the out-of-line parts of ops.h: a thread's first call, the
  * slow unlock that ends in the real unlock, the cleanup of a
- * condition-variable wait that is cancelled, and the quiet before an
- * unshare or setns. */
+ * condition-variable wait that is cancelled, the quiet before an
+ * unshare or setns, and the word about a dlmopen. */
 #include "ops.h"
 #include "hooks.h"
 #include "init.h"
 #include "mutex.h"
+#include "out.h"
 #include "watchdog.h"
 
 struct lw__thread *lw__op_thread_first(void)
@@ -23,6 +24,20 @@ void lw__op_alone(void)
 {
 	if (!lw__tls_guard && !lw__tsan_here())
 		lw__watchdog_quiesce();
+}
+
+void lw__op_dlmopen_seen(const char *file)
+{
+	static int said;
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_ACQ_REL))
+		return;
+	int saved = errno;
+	lw__guard_enter();
+	lw__msg("WARNING: %s was loaded with dlmopen into a link-map namespace of its own, "
+		"which LD_PRELOAD does not reach: its lock calls are not checked (said once)",
+		file ? file : "a library");
+	lw__guard_leave();
+	errno = saved;
 }
 
 void lw__cond_cancelled(void *arg)

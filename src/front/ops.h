@@ -42,6 +42,10 @@ int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct l
  * Not from inside lockwatch, nor under ThreadSanitizer (ops.c). */
 void lw__op_alone(void);
 
+/* A library was loaded with dlmopen into a namespace of its own: said on
+ * stderr, once per process (ops.c). */
+void lw__op_dlmopen_seen(const char *file);
+
 /* The object's address, whatever its qualifiers (spinlocks are volatile). */
 #define LW__OBJ(obj) ((void *)(uintptr_t)(obj))
 
@@ -348,6 +352,17 @@ void lw__op_join_cancelled(void *arg);
 		int rc_ = (call);                                                  \
 		lw__dl_after(&b_);                                                 \
 		return rc_;                                                        \
+	}
+
+/* dlmopen into a namespace other than the program's: LD_PRELOAD does not
+ * reach there, so the library's own lock calls go unchecked; said once
+ * (lw__op_dlmopen_seen), the call's result untouched. */
+#define LW__BODY_DLMOPEN(lmid, file, call)                                          \
+	{                                                                          \
+		void *h_ = (call);                                                 \
+		if (h_ && (lmid) != LM_ID_BASE && !lw__tls_guard)                  \
+			lw__op_dlmopen_seen(file);                                 \
+		return h_;                                                         \
 	}
 
 /* unshare and setns: the kernel lets only a process of one thread enter a

@@ -1,8 +1,9 @@
 /* preload.c - the LD_PRELOAD library: interposes glibc's pthread lock,
  * condition-variable and semaphore functions, C11's mtx_* and cnd_*wait
  * (and dlclose, to keep the
- * unwinder's cache right, and unshare and setns, which may need the
- * process to be down to one thread), one interposer per row of base/real.def with an
+ * unwinder's cache right; dlmopen, to say what it leaves unchecked; and
+ * unshare and setns, which may need the process to be down to one
+ * thread), one interposer per row of base/real.def with an
  * op, each written out here with its name and signature and a body from
  * ops.h, the same bodies as the other ways in. The real functions are
  * found past this library with dlsym/dlvsym; a call made from inside
@@ -199,6 +200,9 @@ LW__BODY_JOIN(th, (LW__SITE(NULL)), LW_REAL_FN(pthread_join)(th, ret))
 
 LW__EXPORT int dlclose(void *handle)
 LW__BODY_DLCLOSE(LW_REAL_FN(dlclose)(handle))
+
+LW__EXPORT void *dlmopen(Lmid_t lmid, const char *file, int mode)
+LW__BODY_DLMOPEN(lmid, file, LW_REAL_FN(dlmopen)(lmid, file, mode))
 
 LW__EXPORT int unshare(int flags)
 LW__BODY_ALONE(LW__UNSHARE_ALONE(flags), LW_REAL_FN(unshare)(flags))
