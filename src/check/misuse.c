@@ -308,6 +308,23 @@ static int counts(const struct lw__thread *t, const struct lw__held *h)
 	return h->mode != LW__WRITE || lw__load(&l->owner) == t;
 }
 
+/* What happens next to the locks a thread exited holding, in the report's
+ * note: each stays locked for good, or (a robust mutex, a read hold, a
+ * lock shared with other processes) not every one does. */
+static const char *exit_note(struct lw__thread *t)
+{
+	for (unsigned i = 0; i < lw__held_depth(t); i++) {
+		const struct lw__held *h = lw__held_at(t, i);
+		const struct lw__lock *l = lw__load(&h->lock);
+		if (l && counts(t, h) && (h->mode != LW__WRITE || !dies_with_holder(l)))
+			return "a lock left so stays locked, and whoever takes it next waits forever, "
+			       "unless it is robust (the next locker gets EOWNERDEAD and can "
+			       "recover it), only read-held (other readers still get in; a writer "
+			       "waits forever), or shared with another process (which may unlock it)";
+	}
+	return "the locks stay locked: any thread that takes them next waits forever";
+}
+
 void lw__misuse_thread_exit(struct lw__thread *t)
 {
 	unsigned n = 0;
@@ -331,7 +348,7 @@ void lw__misuse_thread_exit(struct lw__thread *t)
 		}
 		lw__rb_headline(rb, "thread %d (%s) exited holding %u lock%s, first %s", t->tid,
 				t->name, n, n == 1 ? "" : "s", lw__rb_lock_name(rb, 0));
-		lw__rb_note(rb, "the locks stay locked: any thread that takes them next waits forever");
+		lw__rb_note(rb, "%s", exit_note(t));
 	}
 	end(rb, saved);
 	/* a later locker of such a mutex is deadlocked: held.c's slow path (the
