@@ -10,7 +10,10 @@
  * around fork, so its child is whole; an allocator that does not
  * (AddressSanitizer's, gcc 12) leaves a size class locked for good, and
  * the child hangs at its next allocation of that size. Natively no thread
- * of the program's was there; lockwatch's must not be either.
+ * of the program's was there; lockwatch's must not be either. libunwind's
+ * own locks are the same: every stack capture is made inside the gate
+ * too (model/stack.c), else a child's first capture could wait for good
+ * on a lock a parent thread held in libunwind at the fork.
  *
  * So lockwatch's threads make those calls inside the gate, and a fork
  * (runtime/init.c's prepare step) closes it: no one enters, and the fork
@@ -31,6 +34,10 @@
  * enter again while inside. */
 void lw__gate_enter(void);
 void lw__gate_leave(void);
+/* Enter unless a fork is closing the gate (and this thread is not inside
+ * already): 1 when entered (leave as above), 0 at once otherwise. For a
+ * thread that may hold what the fork waits for next (a report's lock). */
+int lw__gate_enter_now(void);
 
 /* A thread being started counts as inside from its creator's call until
  * its first step (lw__gate_started, in the new thread; or in the creator,

@@ -6,6 +6,7 @@
  * found by content through a chained hash table and by id through an
  * array, all under one mutex taken through the real-function table. */
 #include "stack.h"
+#include "gate.h"
 #include "hash.h"
 #include "mem.h"
 #include "object.h"
@@ -240,7 +241,14 @@ uint32_t lw__stack_capture(const struct lw__site *site)
 		depth = 1;
 	if (depth > LW__STACK_MAX)
 		depth = LW__STACK_MAX;
+	/* inside the fork gate (base/gate.h): libunwind's own locks are never
+	 * copied held into a child. While a fork closes the gate, no stack
+	 * (id 0) rather than a wait: this thread may hold what the fork
+	 * waits for next (a report's lock) */
+	if (!lw__gate_enter_now())
+		return 0;
 	int n = lw__stack_raw(pcs, (int)depth, site ? site->pc : 0);
+	lw__gate_leave();
 	if (n <= 0)
 		return 0;
 	uint32_t id = lw__stack_intern(pcs, n, site);

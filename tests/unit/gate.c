@@ -61,6 +61,37 @@ static void enter_waits_for_open(void)
 	CHECK(__atomic_load_n(&entered, __ATOMIC_SEQ_CST) == 1);
 }
 
+static void *enter_now_once(void *arg)
+{
+	*(int *)arg = lw__gate_enter_now();
+	if (*(int *)arg)
+		lw__gate_leave();
+	return NULL;
+}
+
+/* lw__gate_enter_now: in at once while open; refused at once (no wait)
+ * while a fork closes the gate, unless the thread is inside already */
+static void enter_now_never_waits(void)
+{
+	int got = -1;
+	pthread_t t;
+	CHECK(lw__gate_enter_now() == 1);
+	lw__gate_leave();
+	CHECK(lw__gate_close() == 0);
+	pthread_create(&t, NULL, enter_now_once, &got);
+	pthread_join(t, NULL); /* returns though the gate stays closed */
+	CHECKF(got == 0, "entered a closed gate (%d)", got);
+	lw__gate_open();
+	lw__gate_enter();
+	CHECK(lw__gate_close() == 0);
+	CHECK(lw__gate_enter_now() == 1); /* its own entries pass */
+	lw__gate_leave();
+	lw__gate_open();
+	lw__gate_leave();
+	CHECK(lw__gate_close() == 0); /* nobody left inside */
+	lw__gate_open();
+}
+
 static void inside_may_close(void)
 {
 	lw__gate_enter();
@@ -128,6 +159,7 @@ int main(void)
 	close_waits_for_inside();
 	enter_waits_for_open();
 	inside_may_close();
+	enter_now_never_waits();
 	ticket_counts_until_started();
 	bounded_waits();
 	return unit_end();
