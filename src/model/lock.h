@@ -204,12 +204,15 @@ static inline int lw__lock_made_private(const struct lw__lock *l)
  * not: a robust mutex is private only when lockwatch saw it made so (its
  * init's attribute), else it is judged shared (no false deadlock). A
  * spinlock does not say; a semaphore is never held for good anyway. */
+static inline int lw__mutex_kind_shared(const struct lw__lock *l, int k)
+{
+	return (k & 128) && (!(k & 16) || !lw__lock_made_private(l));
+}
+
 static inline int lw__lock_pshared(const struct lw__lock *l)
 {
-	if (l->kind == LW__MUTEX) {
-		int k = ((const pthread_mutex_t *)l->addr)->__data.__kind;
-		return (k & 128) && (!(k & 16) || !lw__lock_made_private(l));
-	}
+	if (l->kind == LW__MUTEX)
+		return lw__mutex_kind_shared(l, ((const pthread_mutex_t *)l->addr)->__data.__kind);
 	if (l->kind == LW__RWLOCK)
 		return ((const pthread_rwlock_t *)l->addr)->__data.__shared != 0;
 	return 0;

@@ -183,22 +183,24 @@ static void mark_orphan(struct lw__thread *p, struct lw__lock *l, uint8_t bits)
  * record may be stale and its memory gone): a mutex locked (its futex
  * word) with glibc's owner p, or none yet (glibc writes the owner just
  * after taking the word and clears it just before letting it go; the
- * forking thread is in neither step); an rwlock whose writer is p. Then
- * l is an orphan, as if p's record held it. */
+ * forking thread is in neither step); an rwlock whose writer is p; not
+ * process-shared (read so too: the lock p let go last may have been
+ * destroyed and its memory freed or unmapped since). Then l is an orphan,
+ * as if p's record held it. */
 static void window_orphan(struct lw__thread *p, struct lw__lock *l)
 {
-	if (!l || p->tid <= 0 || (l->orphan & LW__ORPHAN_WRITE) || lw__lock_pshared(l))
+	if (!l || p->tid <= 0 || (l->orphan & LW__ORPHAN_WRITE))
 		return;
 	int held = 0;
 	if (l->kind == LW__MUTEX) {
-		int w[3]; /* __lock, __count, __owner */
-		held = lw__peek(w, l->addr, sizeof(w)) == 0 && w[0] != 0 &&
-		       ((w[2] & FUTEX_TID_MASK) == p->tid || w[2] == 0);
+		pthread_mutex_t m;
+		held = lw__peek(&m, l->addr, sizeof(m)) == 0 && m.__data.__lock != 0 &&
+		       ((m.__data.__owner & FUTEX_TID_MASK) == p->tid || m.__data.__owner == 0) &&
+		       !lw__mutex_kind_shared(l, m.__data.__kind);
 	} else if (l->kind == LW__RWLOCK) {
-		int writer = 0;
-		held = lw__peek(&writer, (const char *)l->addr + offsetof(pthread_rwlock_t, __data.__cur_writer),
-				sizeof(writer)) == 0 &&
-		       (writer & FUTEX_TID_MASK) == p->tid;
+		pthread_rwlock_t rw;
+		held = lw__peek(&rw, l->addr, sizeof(rw)) == 0 &&
+		       (rw.__data.__cur_writer & FUTEX_TID_MASK) == p->tid && rw.__data.__shared == 0;
 	}
 	if (held)
 		mark_orphan(p, l, LW__ORPHAN_WRITE);
