@@ -503,12 +503,10 @@ static int cmd_run(int argc, char **argv)
 	 * library's; the outer's own comes apart. This run's counts go to the
 	 * outer's record too, at its end. */
 	static char outer[PATH_MAX];
-	const char *o_rec = getenv(LW__RECORD_ENV), *o_exit = getenv(LW__EXITCODE_ENV);
+	const char *o_rec = getenv(LW__RECORD_ENV);
 	if (o_rec && *o_rec && strlen(o_rec) < sizeof(outer)) {
 		strcpy(outer, o_rec);
-		char *end;
-		long x = o_exit ? strtol(o_exit, &end, 10) : -1;
-		eff.exitcode = o_exit && *o_exit && !*end && x >= 0 && x <= 255 ? x : DEFAULT_ERROR_EXIT;
+		eff.exitcode = lw__run_exitcode(DEFAULT_ERROR_EXIT);
 	}
 
 	for (i = 0; i < argc; i++) {

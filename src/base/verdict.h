@@ -21,11 +21,23 @@
 
 #include "common.h"
 
+#include <stdlib.h>
+
 #define LW__RECORD_ENV "LOCKWATCH_RUN_RECORD"
 /* The exit code `lockwatch run` applies to errors, for a process that
  * cannot reach the record (lw__verdict_unreachable) and a run started
  * inside the run's tree (whose LOCKWATCH_OPTIONS say the library's 0) */
 #define LW__EXITCODE_ENV "LOCKWATCH_RUN_EXITCODE"
+
+/* The run's exit code from LW__EXITCODE_ENV, or dflt when it is missing
+ * or not a status (0 to 255). For the library and the CLI alike. */
+static inline long lw__run_exitcode(long dflt)
+{
+	const char *e = getenv(LW__EXITCODE_ENV);
+	char *end;
+	long x = e && *e ? strtol(e, &end, 10) : -1;
+	return x >= 0 && x <= 255 && !*end ? x : dflt;
+}
 #define LW__RECORD_MAGIC 0x3172776cu /* "lwr1" */
 #define LW__RECORD_KINDS 16          /* >= LW_KIND_COUNT, checked in verdict.c */
 #define LW__RECORD_PROCS 64          /* watching processes the CLI waits for */

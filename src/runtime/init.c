@@ -160,12 +160,8 @@ static void record_unreachable(void)
 	int err;
 	if (!lw__verdict_unreachable(&err))
 		return;
-	if (lw__opt.exitcode == 0) {
-		const char *e = getenv(LW__EXITCODE_ENV);
-		char *end;
-		long x = e ? strtol(e, &end, 10) : -1;
-		lw__opt.exitcode = e && *e && !*end && x >= 0 && x <= 255 ? x : 66;
-	}
+	if (lw__opt.exitcode == 0)
+		lw__opt.exitcode = lw__run_exitcode(66);
 	lw__msg("WARNING: the run record of `lockwatch run` cannot be opened here (%s: a chroot, or a "
 		"/tmp of its own?): this process's errors cannot reach the run's exit status, so they "
 		"set its own (%ld)",
