@@ -7,6 +7,7 @@
  * array, all under one mutex taken through the real-function table. */
 #include "stack.h"
 #include "gate.h"
+#include "site_memo.h"
 #include "hash.h"
 #include "mem.h"
 #include "object.h"
@@ -205,16 +206,18 @@ void lw__stack_unloaded(void)
 static LW__TLS struct {
 	uintptr_t pc;
 	const lw_site_t *src;
+	uintptr_t slot; /* where pc lies on the stack, 0: unknown */
 	uint32_t id;
 	int open;
 } memo;
 
-void lw__stack_memo_open(const struct lw__site *site)
+void lw__stack_memo_open(const struct lw__site *site, uintptr_t slot)
 {
 	memo.open = 0;
 	lw__signal_fence();
 	memo.pc = site->pc;
 	memo.src = site->src;
+	memo.slot = slot;
 	memo.id = 0;
 	lw__signal_fence();
 	memo.open = 1;
@@ -233,25 +236,40 @@ static int memo_for(const struct lw__site *site)
 
 uint32_t lw__stack_capture(const struct lw__site *site)
 {
-	uintptr_t pcs[LW__STACK_MAX];
-	if (memo_for(site) && memo.id)
+	uintptr_t pcs[LW__STACK_MAX], slots[LW__STACK_MAX];
+	int open = memo_for(site);
+	if (open && memo.id)
 		return memo.id;
 	long depth = lw__opt.stack_depth;
 	if (depth < 1)
 		depth = 1;
 	if (depth > LW__STACK_MAX)
 		depth = LW__STACK_MAX;
-	/* inside the fork gate (base/gate.h): libunwind's own locks are never
-	 * copied held into a child. While a fork closes the gate, no stack
-	 * (id 0) rather than a wait: this thread may hold what the fork
-	 * waits for next (a report's lock) */
-	if (!lw__gate_enter_now())
-		return 0;
-	int n = lw__stack_raw(pcs, (int)depth, site ? site->pc : 0);
-	lw__gate_leave();
-	if (n <= 0)
-		return 0;
-	uint32_t id = lw__stack_intern(pcs, n, site);
+	/* the same site from the same frames as before: the same stack. The
+	 * opener's return address (its frame is live: its call is open) is
+	 * the site's when it was the entry point or a twin it tail-called */
+	uintptr_t slot = open ? memo.slot : 0;
+	if (slot && *(const uintptr_t *)slot != site->pc)
+		slot = 0;
+	unsigned gen = lw__load(&depot_gen);
+	int again = 0;
+	uint32_t id = lw__site_memo_find(site, slot, (int)depth, gen, &again);
+	if (!id) {
+		/* inside the fork gate (base/gate.h): libunwind's own locks are
+		 * never copied held into a child. While a fork closes the gate,
+		 * no stack (id 0) rather than a wait: this thread may hold what
+		 * the fork waits for next (a report's lock) */
+		if (!lw__gate_enter_now())
+			return 0;
+		int n = again ? lw__stack_raw_slots(pcs, slots, (int)depth, site->pc)
+			      : lw__stack_raw(pcs, (int)depth, site ? site->pc : 0);
+		lw__gate_leave();
+		if (n <= 0)
+			return 0;
+		id = lw__stack_intern(pcs, n, site);
+		lw__site_memo_note(site, slot, (int)depth, gen, id, pcs,
+				   again && slots[0] ? slots : NULL, n);
+	}
 	if (memo_for(site))
 		memo.id = id;
 	return id;

@@ -43,13 +43,21 @@ uint32_t lw__stack_capture(const struct lw__site *site);
  * lock per request paid two libunwind walks). Only a capture for the same
  * site while the memo is open is answered from it; a signal handler's lock
  * call opens and closes its own, so the interrupted call's memo is then
- * closed and it captures anew. Slow paths only; thread-local. */
-void lw__stack_memo_open(const struct lw__site *site);
+ * closed and it captures anew. Slow paths only; thread-local. slot is the
+ * address of the word holding the opener's return address (0: unknown):
+ * when that is site->pc, a capture at a site seen before from the same
+ * frames is answered from the thread's site memo (site_memo.h). */
+void lw__stack_memo_open(const struct lw__site *site, uintptr_t slot);
 void lw__stack_memo_close(void);
 
 /* Capture raw pcs only, into pcs (async-signal-safe: no depot, no locks).
  * Drops frames above skip_to_pc when it is found. Returns the count. */
 int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc);
+/* The same from the frame of skip_to_pc on, with where each pc lay:
+ * slots[i] is the address of the word that held pcs[i] (a return
+ * address); slots[0] is 0 when the places are unknown (no libgcc walk
+ * here, a signal frame among them). */
+int lw__stack_raw_slots(uintptr_t *pcs, uintptr_t *slots, int max, uintptr_t skip_to_pc);
 
 /* The stack of another thread of this process blocked in a system call,
  * from its stack pointer and pc there (/proc/self/task/TID/syscall),

@@ -259,6 +259,69 @@ void lw__stack_atfork_child(void)
 		lw__store(&remote_state, 3);
 }
 
+/* libgcc's unwinder itself (glibc's backtrace() is a walk with it), for a
+ * capture that also wants where each return address lies: at each step,
+ * with the return address into a frame, the canonical frame address of
+ * the frame it returns from (its callee's, libgcc's context->cfa), just
+ * above the word that holds that return address. Only where glibc finds
+ * unwind tables without a lock (glibc_first). */
+struct uw_ctx;
+typedef int (*uw_frame_fn)(struct uw_ctx *, void *);
+static int (*gcc_walk)(uw_frame_fn, void *);
+static uintptr_t (*gcc_ip_info)(struct uw_ctx *, int *);
+static uintptr_t (*gcc_cfa)(struct uw_ctx *);
+
+static void gcc_load(void)
+{
+	void *h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return;
+	gcc_ip_info = (uintptr_t(*)(struct uw_ctx *, int *))dlsym(h, "_Unwind_GetIPInfo");
+	gcc_cfa = (uintptr_t(*)(struct uw_ctx *))dlsym(h, "_Unwind_GetCFA");
+	if (gcc_ip_info && gcc_cfa)
+		gcc_walk = (int (*)(uw_frame_fn, void *))dlsym(h, "_Unwind_Backtrace");
+}
+
+struct walk {
+	uintptr_t *pcs, *slots, skip_to;
+	int n, max, skipped, found, signal;
+};
+
+#define URC_END_OF_STACK 5 /* libgcc's _URC_END_OF_STACK: stop the walk */
+
+static int walk_frame(struct uw_ctx *c, void *arg)
+{
+	struct walk *w = arg;
+	int signal = 0;
+	uintptr_t ip = gcc_ip_info(c, &signal);
+	if (!w->found && ip != w->skip_to) /* lockwatch's own frames */
+		return ++w->skipped > LW__STACK_MAX ? URC_END_OF_STACK : 0;
+	if (!ip)
+		return URC_END_OF_STACK; /* the outermost frame's (glibc drops it too) */
+	w->found = 1;
+	w->signal |= signal;
+	w->pcs[w->n] = ip;
+	w->slots[w->n] = gcc_cfa(c) - sizeof(uintptr_t);
+	return ++w->n >= w->max ? URC_END_OF_STACK : 0;
+}
+
+int lw__stack_raw_slots(uintptr_t *pcs, uintptr_t *slots, int max, uintptr_t skip_to_pc)
+{
+	if (max > LW__STACK_MAX)
+		max = LW__STACK_MAX;
+	struct walk w = { .pcs = pcs, .slots = slots, .skip_to = skip_to_pc, .max = max };
+	if (max > 0 && skip_to_pc && lw__load(&gcc_walk)) {
+		gcc_walk(walk_frame, &w);
+		if (w.n > 0 && w.skipped > 0) {
+			if (w.signal)
+				slots[0] = 0; /* a signal frame's pc is not a return address */
+			return w.n;
+		}
+	}
+	slots[0] = 0;
+	return lw__stack_raw(pcs, max, skip_to_pc);
+}
+
 void lw__stack_init(void)
 {
 	/* Not with the program's own malloc: libunwind's thread-local state
@@ -307,6 +370,8 @@ void lw__stack_init(void)
 		void *warm[2];
 		backtrace(warm, 2); /* its first call loads libgcc_s: do it now */
 	}
+	if (glibc_first)
+		gcc_load();
 }
 
 int lw__stack_raw(uintptr_t *pcs, int max, uintptr_t skip_to_pc)
