@@ -26,6 +26,7 @@
 #define _GNU_SOURCE
 #include "attach.h"
 #include "attach_dw.h"
+#include "attach_stop.h"
 #include "mem.h"
 #include "rb.h"
 #include "sysname.h"
@@ -91,6 +92,7 @@ struct task {
 	lw_frame_t frames[MAX_FRAMES];
 	int depth;
 	const char *stack_err;
+	char stop_note[96]; /* why its stack is not read */
 };
 
 static struct {
@@ -373,7 +375,10 @@ static void classify(struct task *t)
 	t->wait = W_LOCK;
 	t->lock = add_lock(&c);
 	t->mode_read = 0;
-	if (t->lock >= 0 && at.locks[t->lock].owner > 0 && at.locks[t->lock].owner != t->tid)
+	/* a thread blocked on a mutex it owns waits for itself (glibc's
+	 * error-checking and recursive kinds never block there) */
+	if (t->lock >= 0 && at.locks[t->lock].owner > 0 &&
+	    (at.locks[t->lock].owner != t->tid || at.locks[t->lock].kind == L_MUTEX))
 		t->next = task_of(at.locks[t->lock].owner);
 	t->gone = t->lock >= 0 && at.locks[t->lock].kind == L_MUTEX && at.locks[t->lock].owner > 0 &&
 		  t->next < 0 && at.locks[t->lock].certain && !is_tid(at.locks[t->lock].owner);
@@ -558,6 +563,24 @@ static void stacks(int core_only)
 			t->stack_err = "the process's modules cannot be read";
 			continue;
 		}
+		/* a stop would end its call with EINTR: the program would see it
+		 * (its call read again now: it may have entered one since) */
+		uint64_t arg[6];
+		memcpy(arg, t->arg, sizeof(arg));
+		long nr = t->nr;
+		int blocked = t->blocked;
+		const char *call = NULL;
+		if (read_syscall(t, 1) == 0 && t->blocked)
+			call = at_stop_breaks(at.pid, t->nr, t->arg[0]);
+		memcpy(t->arg, arg, sizeof(arg));
+		t->nr = nr;
+		t->blocked = blocked;
+		if (call) {
+			snprintf(t->stop_note, sizeof(t->stop_note),
+				 "not read: stopping the thread would end its %s with EINTR", call);
+			t->stack_err = t->stop_note;
+			continue;
+		}
 		int d = at_dw_stack(at.dw, t->tid, t->frames, MAX_FRAMES, &t->stack_err);
 		t->depth = d > 0 ? d : 0;
 	}
@@ -644,9 +667,19 @@ static void report(int cores)
 		 gone == k ? "the holder is gone and the lock is not robust"
 					    : "these threads wait for each other and none can go on",
 		 stuck > cores ? "; more threads are queued behind them" : "");
+	/* one thread waiting for itself: a self-deadlock, as a run names it */
+	int self = k == 1 && cores == 1 && threads[0].tid > 0 && rbt[0].n_waits_for == 1 &&
+		   wf[0][0] == threads[0].tid;
+	if (self)
+		snprintf(note, sizeof(note),
+			 "found by `lockwatch attach` in process %d, not started under lockwatch: "
+			 "the thread waits for a mutex it holds itself, which is not recursive, "
+			 "read from the kernel's futex waits and glibc's lock owners (twice, the "
+			 "same both times)%s", (int)at.pid,
+			 stuck > cores ? "; more threads are queued behind it" : "");
 	struct lw__rb rb;
 	memset(&rb, 0, sizeof(rb));
-	rb.kind = LW_DEADLOCK;
+	rb.kind = self ? LW_SELF_DEADLOCK : LW_DEADLOCK;
 	rb.sev = LW_ERROR;
 	rb.threads = rbt;
 	rb.n_threads = k;
@@ -654,11 +687,12 @@ static void report(int cores)
 	size_t cap = 0;
 	FILE *hf = open_memstream(&line, &cap);
 	if (hf) {
-		fprintf(hf, "deadlock: %s", headline);
+		fprintf(hf, "%s: %s", self ? "self-deadlock" : "deadlock", headline);
 		fclose(hf);
 	}
 	lw_report_t r = {
-		.kind = LW_DEADLOCK, .severity = LW_ERROR, .kind_name = "deadlock",
+		.kind = rb.kind, .severity = LW_ERROR,
+		.kind_name = self ? "self_deadlock" : "deadlock",
 		.severity_name = "error", .headline = line, .note = note, .pid = (int)at.pid,
 		.time_ms = now_ms(), .n_locks = at.n_locks, .locks = locks, .n_threads = k,
 		.threads = threads,

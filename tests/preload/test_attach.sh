@@ -5,7 +5,11 @@
 # validates) naming both locks (global symbols) and both threads'
 # functions, and the process is left running, still deadlocked, traced by
 # nobody and stopped nowhere (then the test kills it); so does
-# attach_rw.c, through a write-held rwlock. attach_healthy.c is
+# attach_rw.c, through a write-held rwlock, and attach_self.c, a worker
+# waiting for a default mutex it holds (a self-deadlock). attach_calls.c's
+# threads wait in epoll_wait, sigtimedwait, recv with a timeout and
+# semtimedop, which a stop would end with EINTR: attach leaves their
+# stacks unread and none of those calls fails. attach_healthy.c is
 # blocked everywhere but not for good: attach exits 0, writes no report,
 # prints the held-locks dump (state_lock held by one thread, waited for by
 # another), and the process then ends normally when told to. Bad command
@@ -16,22 +20,28 @@
 pids=()
 trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done' EXIT
 
-# blocked PID N: wait (bounded) until at least N threads of PID are in a
-# futex wait (system call 202 on x86_64, as /proc shows it).
-blocked() {
+# in_syscalls PID N "NR...": wait (bounded) until at least N threads of
+# PID are in one of the system calls NR (x86_64 numbers, as /proc shows).
+in_syscalls() {
 	local i n f nr
 	for i in $(seq 400); do
 		kill -0 "$1" 2>/dev/null || return 1
 		n=0
 		for f in /proc/"$1"/task/*/syscall; do
 			read -r nr _ <"$f" 2>/dev/null || continue
-			[ "$nr" = 202 ] && n=$((n + 1))
+			case " $3 " in *" $nr "*) n=$((n + 1)) ;; esac
 		done
 		[ "$n" -ge "$2" ] && return 0
 		sleep 0.05
 	done
 	return 1
 }
+
+# blocked PID N: at least N threads of PID in a futex wait (202).
+blocked() { in_syscalls "$1" "$2" 202; }
+
+# in_calls PID N: in epoll_wait, rt_sigtimedwait, recvfrom or semtimedop.
+in_calls() { in_syscalls "$1" "$2" "232 128 45 220"; }
 
 # untouched PID: no thread of PID is traced or stopped.
 untouched() {
@@ -109,6 +119,22 @@ untouched "$rw"
 kill -9 "$rw"
 wait "$rw" 2>/dev/null
 
+# -- a self-deadlock: a worker takes a default mutex it holds ---------------
+"$LWP_BIN/attach_self" >self.prog 2>&1 &
+selfp=$!
+pids+=("$selfp")
+blocked "$selfp" 2 || fail "attach_self never blocked (2 threads in futex waits)"
+attach self --json self.json "$selfp"
+[ "$RC" = 66 ] || fail "attach to a self-deadlocked process: status $RC, expected 66"
+"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" self.json --expect self_deadlock:error:1 --count 1 \
+	--lock config_lock --func reload --func apply ||
+	fail "the self-deadlock report (JSON) does not name the lock and both functions"
+expect_in self.out "lockwatch: ERROR: self-deadlock: "
+expect_in self.out "waits for a mutex it holds itself"
+untouched "$selfp"
+kill -9 "$selfp"
+wait "$selfp" 2>/dev/null
+
 # -- a healthy process -----------------------------------------------------
 mkfifo healthy.in
 "$LWP_BIN/attach_healthy" <healthy.in >healthy.prog 2>&1 &
@@ -132,4 +158,25 @@ rc=0
 wait "$healthy" || rc=$?
 [ "$rc" = 0 ] || fail "the healthy process ended with status $rc after attach"
 expect_in healthy.prog "done"
+
+# -- a healthy process in calls a stop would end with EINTR ----------------
+mkfifo calls.in
+"$LWP_BIN/attach_calls" <calls.in >calls.prog 2>&1 &
+calls=$!
+pids+=("$calls")
+exec 3>calls.in
+in_calls "$calls" 4 || fail "attach_calls never blocked (4 threads in its calls)"
+attach calls "$calls"
+[ "$RC" = 0 ] || fail "attach to a healthy process in epoll_wait and others: status $RC, expected 0"
+expect_in calls.out "no deadlock found"
+expect_in calls.out "stopping the thread would end its epoll_wait with EINTR"
+expect_in calls.out "stopping the thread would end its sigtimedwait with EINTR"
+untouched "$calls"
+echo go >&3
+exec 3>&-
+rc=0
+wait "$calls" || rc=$?
+sed 's/^/  calls: /' calls.prog
+[ "$rc" = 0 ] || fail "a call of the healthy process failed with EINTR after attach (status $rc)"
+expect_in calls.prog "EINTR: epoll_wait 0, sigtimedwait 0, recv 0, semtimedop 0"
 echo "attach: ok"
