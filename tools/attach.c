@@ -29,6 +29,7 @@
 #include "attach_stop.h"
 #include "mem.h"
 #include "rb.h"
+#include "symbols.h"
 #include "sysname.h"
 
 #include <dirent.h>
@@ -43,16 +44,6 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
-
-/* The report layer's formatters ask the report builder what a stack's
- * frames have beyond lw_frame_t (inlined, module offset, build ID); the
- * builder is not in the command, and attach's frames have none of it. */
-const struct lw__frame_info *lw__rb_frame_info(const struct lw__rb *rb, const lw_stack_t *s)
-{
-	(void)rb;
-	(void)s;
-	return NULL;
-}
 
 #define EXIT_DEADLOCK 66
 #define MAX_FRAMES 64
@@ -90,6 +81,7 @@ struct task {
 	int gone;        /* waits for a lock whose owner thread is gone */
 	int stuck, core;
 	lw_frame_t frames[MAX_FRAMES];
+	struct lw__frame_info info[MAX_FRAMES]; /* which frames are inlined */
 	int depth;
 	const char *stack_err;
 	char stop_note[96]; /* why its stack is not read */
@@ -104,6 +96,18 @@ static struct {
 	int n_locks;
 	struct at_dw *dw;
 } at;
+
+/* The report layer's formatters ask the report builder what a stack's
+ * frames have beyond lw_frame_t; the builder is not in the command:
+ * attach's frames say only which are inlined. */
+const struct lw__frame_info *lw__rb_frame_info(const struct lw__rb *rb, const lw_stack_t *s)
+{
+	(void)rb;
+	for (int i = 0; i < at.n_tasks; i++)
+		if (at.tasks[i].frames == s->frames)
+			return at.tasks[i].info;
+	return NULL;
+}
 
 static int usage(const char *why)
 {
@@ -581,8 +585,12 @@ static void stacks(int core_only)
 			t->stack_err = t->stop_note;
 			continue;
 		}
-		int d = at_dw_stack(at.dw, t->tid, t->frames, MAX_FRAMES, &t->stack_err);
+		int inlined[MAX_FRAMES];
+		int d = at_dw_stack(at.dw, t->tid, t->frames, inlined, MAX_FRAMES, &t->stack_err);
 		t->depth = d > 0 ? d : 0;
+		memset(t->info, 0, sizeof(t->info));
+		for (int j = 0; j < t->depth; j++)
+			t->info[j].inlined = inlined[j];
 	}
 }
 
@@ -741,7 +749,7 @@ static void put_frames(const struct task *t)
 			const char *b = strrchr(f->module, '/');
 			printf(" [%s]", b ? b + 1 : f->module);
 		}
-		printf("\n");
+		printf("%s\n", t->info[i].inlined ? " (inlined)" : "");
 	}
 }
 
@@ -768,17 +776,6 @@ static void dump(void)
 	}
 	free(h);
 	printf("\n");
-}
-
-static void free_frames(void)
-{
-	for (int i = 0; i < at.n_tasks; i++)
-		for (int k = 0; k < at.tasks[i].depth; k++) {
-			lw_frame_t *f = &at.tasks[i].frames[k];
-			free((char *)f->function);
-			free((char *)f->file);
-			free((char *)f->module);
-		}
 }
 
 int lw_attach_main(int argc, char **argv)
@@ -845,8 +842,8 @@ int lw_attach_main(int argc, char **argv)
 	else
 		dump();
 	fflush(stdout);
-	at_dw_close(at.dw); /* detaches from every thread it stopped */
-	free_frames();
+	at_dw_close(at.dw); /* detaches from every thread it stopped, frees the
+			     * frames' strings */
 	free(at.tasks);
 	free(at.locks);
 	return cores ? EXIT_DEADLOCK : 0;

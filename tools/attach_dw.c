@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include "attach_dw.h"
 #include "debuginfo.h"
+#include "demangle.h"
+#include "dwinline.h"
 
 #include <elfutils/libdwfl.h>
 #include <errno.h>
@@ -18,7 +20,12 @@ struct at_dw {
 	int attached; /* 1: libdw may stop threads; -1: it cannot */
 	Dwfl_Module **mods;
 	size_t n_mods, cap_mods;
+	char **kept;  /* every string handed out: freed with d */
+	size_t n_kept, cap_kept;
 };
+
+/* The at_dw whose strings keep() records (attach reads one process). */
+static struct at_dw *keeper;
 
 static char *debuginfo_path;
 
@@ -53,6 +60,7 @@ struct at_dw *at_dw_open(pid_t pid, const char **err)
 		return NULL;
 	}
 	d->pid = pid;
+	keeper = d;
 	d->dwfl = dwfl_begin(&callbacks);
 	if (!d->dwfl) {
 		*err = dwfl_errmsg(-1);
@@ -63,11 +71,45 @@ struct at_dw *at_dw_open(pid_t pid, const char **err)
 	if (rc != 0 || dwfl_report_end(d->dwfl, NULL, NULL) != 0) {
 		*err = rc > 0 ? strerror(rc) : dwfl_errmsg(-1);
 		dwfl_end(d->dwfl);
+		keeper = NULL;
 		free(d);
 		return NULL;
 	}
 	dwfl_getmodules(d->dwfl, add_module, d, 0);
 	return d;
+}
+
+/* Record c, a malloc'd string, as keeper's: c, or NULL (then freed). */
+static const char *own(char *c)
+{
+	struct at_dw *d = keeper;
+	if (!c || !d)
+		return NULL;
+	if (d->n_kept == d->cap_kept) {
+		size_t cap = d->cap_kept ? d->cap_kept * 2 : 64;
+		char **p = realloc(d->kept, cap * sizeof(*p));
+		if (!p) {
+			free(c);
+			return NULL;
+		}
+		d->kept = p;
+		d->cap_kept = cap;
+	}
+	d->kept[d->n_kept++] = c;
+	return c;
+}
+
+/* A copy of s that lives as long as keeper (NULL for NULL). */
+static const char *keep(const char *s)
+{
+	return s ? own(strdup(s)) : NULL;
+}
+
+/* name, C++ demangled when it is a mangled one (kept), else name. */
+static const char *readable(const char *name)
+{
+	char *d = lw__demangle(name, 0);
+	return d ? own(d) : name;
 }
 
 const char *at_dw_data_symbol(struct at_dw *d, uintptr_t addr, uintptr_t *start, size_t *size)
@@ -83,7 +125,7 @@ const char *at_dw_data_symbol(struct at_dw *d, uintptr_t addr, uintptr_t *start,
 			continue;
 		*start = addr - off;
 		*size = sym.st_size;
-		return name;
+		return readable(name);
 	}
 	return NULL;
 }
@@ -91,13 +133,9 @@ const char *at_dw_data_symbol(struct at_dw *d, uintptr_t addr, uintptr_t *start,
 struct walk {
 	struct at_dw *d;
 	lw_frame_t *frames;
+	int *inlined;
 	int n, max;
 };
-
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
 
 static int one_frame(Dwfl_Frame *state, void *arg)
 {
@@ -108,25 +146,45 @@ static int one_frame(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	/* a return address points after the call: look up the call itself */
 	Dwarf_Addr at = activation ? pc : pc - 1;
-	lw_frame_t *f = &w->frames[w->n++];
+	lw_frame_t *f = &w->frames[w->n];
 	memset(f, 0, sizeof(*f));
+	w->inlined[w->n++] = 0;
 	f->pc = (uintptr_t)pc;
 	Dwfl_Module *m = dwfl_addrmodule(w->d->dwfl, at);
 	if (!m)
 		return DWARF_CB_OK;
-	f->module = dup_or_null(dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
-	f->function = dup_or_null(dwfl_module_addrname(m, at));
+	f->module = keep(dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+	f->function = keep(readable(dwfl_module_addrname(m, at)));
 	Dwfl_Line *line = dwfl_module_getsrc(m, at);
 	if (line) {
 		int lineno = 0;
 		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-		f->file = dup_or_null(file);
+		f->file = keep(file);
 		f->line = lineno > 0 ? lineno : 0;
 	}
+	/* one frame per function inlined there, innermost first, as a run's
+	 * reports show them: the pc's frame becomes the innermost one */
+	lw_frame_t chain[16];
+	int inl[16];
+	chain[0] = *f;
+	int k = lw__dw_inline_chain(m, (uintptr_t)at, chain, inl, 16, keep, 0);
+	if (k > 1 && w->n - 1 + k > w->max)
+		k = w->max - (w->n - 1);
+	for (int i = 0; i < k; i++) {
+		lw_frame_t *g = &w->frames[w->n - 1 + i];
+		*g = *f;
+		g->function = chain[i].function ? chain[i].function : f->function;
+		g->file = chain[i].file;
+		g->line = chain[i].line;
+		w->inlined[w->n - 1 + i] = inl[i];
+	}
+	if (k > 1)
+		w->n += k - 1;
 	return DWARF_CB_OK;
 }
 
-int at_dw_stack(struct at_dw *d, pid_t tid, lw_frame_t *frames, int max, const char **err)
+int at_dw_stack(struct at_dw *d, pid_t tid, lw_frame_t *frames, int *inlined, int max,
+		const char **err)
 {
 	if (d->attached == 0)
 		d->attached = dwfl_linux_proc_attach(d->dwfl, d->pid, false) == 0 ? 1 : -1;
@@ -134,7 +192,7 @@ int at_dw_stack(struct at_dw *d, pid_t tid, lw_frame_t *frames, int max, const c
 		*err = "libdw cannot attach to the process";
 		return -1;
 	}
-	struct walk w = { d, frames, 0, max };
+	struct walk w = { d, frames, inlined, 0, max };
 	if (dwfl_getthread_frames(d->dwfl, tid, one_frame, &w) != 0 && w.n == 0) {
 		*err = dwfl_errmsg(-1);
 		return -1;
@@ -147,6 +205,11 @@ void at_dw_close(struct at_dw *d)
 	if (!d)
 		return;
 	dwfl_end(d->dwfl);
+	for (size_t i = 0; i < d->n_kept; i++)
+		free(d->kept[i]);
+	free(d->kept);
 	free(d->mods);
+	if (keeper == d)
+		keeper = NULL;
 	free(d);
 }

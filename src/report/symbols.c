@@ -4,10 +4,7 @@
  * and the cache of symbols_cache.c.
  *
  * A code address becomes one frame per function inlined there and one
- * for the function that holds it: the DWARF scopes of the pc
- * (dwarf_getscopes) give the innermost inlined subroutine, and the chain
- * of its concrete parents (dwarf_getscopes_die) the rest, each one's call
- * site being the file and line of the next one out. Code addresses are
+ * for the function that holds it (dwinline.c). Code addresses are
  * cached per (pc, ret) with their strings interned for good, so what a
  * caller gets stays valid for the life of the process. Every entry point
  * takes the one symbols lock. */
@@ -18,10 +15,10 @@
 #include "symbols_index.h"
 #include "symbols_session.h"
 #include "demangle.h"
+#include "dwinline.h"
 #include "object.h"
 
 #include <dlfcn.h>
-#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
@@ -31,84 +28,17 @@
 
 /* ---- code addresses ---------------------------------------------------- */
 
-/* A function's name as the program wrote it, C++ demangled: the linkage
- * name when the DWARF has one (it carries the scope and parameters), else
- * DW_AT_name, following abstract origins and specifications. Interned. */
-static const char *die_function(Dwarf_Die *d)
-{
-	Dwarf_Attribute at;
-	const char *ln = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_linkage_name, &at));
-	if (ln == NULL)
-		ln = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_MIPS_linkage_name, &at));
-	if (ln != NULL) {
-		char *dm = lw__demangle(ln, lw__sym_dl_adds());
-		if (dm != NULL) {
-			const char *r = lw__sym_intern(dm);
-			free(dm);
-			return r;
-		}
-	}
-	const char *nm = dwarf_formstring(dwarf_attr_integrate(d, DW_AT_name, &at));
-	return lw__sym_intern(nm);
-}
-
-/* The call site of inlined subroutine d: its file (interned) and line. */
-static void call_site(Dwarf_Die *cu, Dwarf_Die *d, const char **file, int *line)
-{
-	Dwarf_Attribute at;
-	Dwarf_Word idx = 0, ln = 0;
-	Dwarf_Files *files;
-	size_t nfiles;
-	*file = NULL;
-	*line = 0;
-	if (dwarf_formudata(dwarf_attr(d, DW_AT_call_file, &at), &idx) != 0 ||
-	    dwarf_getsrcfiles(cu, &files, &nfiles) != 0 || idx >= nfiles)
-		return;
-	*file = lw__sym_intern(dwarf_filesrc(files, idx, NULL, NULL));
-	if (*file && dwarf_formudata(dwarf_attr(d, DW_AT_call_line, &at), &ln) == 0)
-		*line = (int)ln;
-}
-
-/* The inlined subroutines around address a of module m (DWARF): f[0] is
- * the innermost, each with the call site in the next one out as that
- * one's file and line; f[k-1] the function that contains them all. Fills
- * at most max frames' function, file and line (and the inlined flag) and
- * returns how many (0: no DWARF scope, f[0] untouched). */
+/* The inlined chain at address a of module m (dwinline.h), its strings
+ * interned: f and x get at most max frames; how many (0: no DWARF). */
 static int inline_chain(Dwfl_Module *m, uintptr_t a, lw_frame_t *f,
 			struct lw__frame_info *x, int max)
 {
-	Dwarf_Addr bias = 0;
-	Dwarf_Die *cu = dwfl_module_addrdie(m, a, &bias);
-	Dwarf_Die *scopes = NULL, *chain = NULL;
-	int ns = cu ? dwarf_getscopes(cu, a - bias, &scopes) : 0;
-	/* past the innermost inlined subroutine, dwarf_getscopes goes on in
-	 * its abstract origin: the concrete chain is the parents of that DIE */
-	int nc = 0;
-	for (int i = 0; i < ns; i++) {
-		int tag = dwarf_tag(&scopes[i]);
-		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) {
-			nc = dwarf_getscopes_die(&scopes[i], &chain);
-			break;
-		}
-	}
-	free(scopes);
-	int k = 0;
-	const char *file = f[0].file;
-	int line = f[0].line;
-	for (int i = 0; i < nc && k < max; i++) {
-		int tag = dwarf_tag(&chain[i]);
-		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
-			continue;
-		f[k].function = die_function(&chain[i]);
-		f[k].file = file;
-		f[k].line = file ? line : 0;
-		x[k].inlined = tag == DW_TAG_inlined_subroutine;
-		k++;
-		if (tag == DW_TAG_subprogram)
-			break; /* the function that holds pc: the chain ends here */
-		call_site(cu, &chain[i], &file, &line);
-	}
-	free(chain);
+	int inlined[LW__SYM_INLINE_MAX];
+	if (max > LW__SYM_INLINE_MAX)
+		max = LW__SYM_INLINE_MAX;
+	int k = lw__dw_inline_chain(m, a, f, inlined, max, lw__sym_intern, lw__sym_dl_adds());
+	for (int i = 0; i < k; i++)
+		x[i].inlined = inlined[i];
 	return k;
 }
 

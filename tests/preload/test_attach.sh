@@ -5,7 +5,9 @@
 # validates) naming both locks (global symbols) and both threads'
 # functions, and the process is left running, still deadlocked, traced by
 # nobody and stopped nowhere (then the test kills it); so does
-# attach_rw.c, through a write-held rwlock, and attach_self.c, a worker
+# attach_rw.c, through a write-held rwlock, attach_cxx.cpp, on two
+# std::mutex (names demangled, inlined frames expanded, as a run shows
+# them), and attach_self.c, a worker
 # waiting for a default mutex it holds (a self-deadlock). attach_calls.c's
 # threads wait in epoll_wait, sigtimedwait, recv with a timeout and
 # semtimedop, which a stop would end with EINTR: attach leaves their
@@ -118,6 +120,24 @@ expect_in rw.out "waits for rwlock table_rw, held by thread"
 untouched "$rw"
 kill -9 "$rw"
 wait "$rw" 2>/dev/null
+
+# -- a C++ deadlock: names as C++ wrote them, inlined frames expanded ------
+"$LWP_BIN/attach_cxx" >cxx.prog 2>&1 &
+cxx=$!
+pids+=("$cxx")
+blocked "$cxx" 3 || fail "attach_cxx never blocked (3 threads in futex waits)"
+attach cxx --json cxx.json "$cxx"
+[ "$RC" = 66 ] || fail "attach to a deadlocked C++ process: status $RC, expected 66"
+"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" cxx.json --expect deadlock:error:1 --count 1 \
+	--lock inventory::stock_mutex --lock inventory::ledger_mutex \
+	--func "inventory::reserve()" --func "inventory::settle()" --func "std::mutex::lock()" ||
+	fail "the C++ deadlock report (JSON) does not name the locks and functions as C++ wrote them"
+expect_in cxx.out "inventory::reserve()"
+expect_in cxx.out "(inlined)"
+expect_not_in cxx.out "_ZN9inventory"
+untouched "$cxx"
+kill -9 "$cxx"
+wait "$cxx" 2>/dev/null
 
 # -- a self-deadlock: a worker takes a default mutex it holds ---------------
 "$LWP_BIN/attach_self" >self.prog 2>&1 &
