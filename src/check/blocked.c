@@ -50,14 +50,28 @@ static int in_futex_wait(const struct lw__task *t)
 	return t->blocked && t->nr == SYS_futex && futex_sleeps(t->arg[1]);
 }
 
+/* glibc's wait for good inside a mutex lock: when the kernel refuses a
+ * priority-inheriting mutex's wait (EDEADLK: it would close a cycle;
+ * ESRCH: the owner is gone) and the mutex is neither error-checking nor
+ * recursive, glibc sleeps with no deadline on a word of 0 in its own
+ * frame, just above the thread's stack pointer, never woken. */
+static int mutex_delay(const struct lw__task *t)
+{
+	unsigned c = FUTEX_CMD(t->arg[1]);
+	return (c == 0 || c == 9) && (uint32_t)t->arg[2] == 0 && t->arg[3] == 0 && t->sp &&
+	       t->arg[0] >= t->sp && t->arg[0] - t->sp < 4096;
+}
+
 /* Does the kernel show s's thread asleep on a futex word of the lock it
- * waits for (a mutex's or an rwlock's own; glibc sleeps on no other)? */
+ * waits for (a mutex's or an rwlock's own; glibc sleeps on no other, but
+ * for a mutex's wait for good, mutex_delay)? */
 static int on_lock_word(const struct snap_thread *s, const struct lw__task *t)
 {
 	uintptr_t a = (uintptr_t)lw__load(&s->waiting->addr), w = (uintptr_t)t->arg[0];
 	size_t size = s->waiting->kind == LW__MUTEX ? sizeof(pthread_mutex_t)
 						     : sizeof(pthread_rwlock_t);
-	return in_futex_wait(t) && w >= a && w < a + size;
+	return in_futex_wait(t) &&
+	       ((w >= a && w < a + size) || (s->waiting->kind == LW__MUTEX && mutex_delay(t)));
 }
 
 int lw__wait_can_end(const struct snap_thread *s)

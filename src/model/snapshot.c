@@ -228,6 +228,10 @@ int lw__task_read(struct lw__task *task)
 		if (end == p)
 			return 0;
 	}
+	p = end;
+	task->sp = strtoull(p, &end, 16);
+	if (end == p)
+		task->sp = 0;
 	task->nr = nr;
 	/* A thread being woken still shows the system call it slept in, its
 	 * wake-up under way (the kernel's TASK_WAKING, which the stat line

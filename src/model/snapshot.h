@@ -72,6 +72,7 @@ struct lw__task {
 	int blocked;     /* in a system call (else running, or unreadable) */
 	long nr;
 	uint64_t arg[6];
+	uint64_t sp;     /* its stack pointer there (0: unknown) */
 	char raw[192];   /* the line as read, to compare two looks */
 };
 

@@ -5,7 +5,7 @@
  * were taken for process-shared locks, whose waits are never certain
  * deadlocks: the cycle error was printed, then the run hung. In every way
  * in: the cycle error and the deadlock error, then the program ends with
- * 66. */
+ * 66. With ABBA_PI (pi_abba.c) the mutexes inherit priority instead. */
 #include <pthread.h>
 #include <stdio.h>
 
@@ -32,7 +32,11 @@ int main(void)
 {
 	pthread_mutexattr_t a;
 	pthread_mutexattr_init(&a);
+#ifdef ABBA_PI
+	pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT);
+#else
 	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST); /* still private */
+#endif
 	pthread_mutex_init(&from, &a);
 	pthread_mutex_init(&to, &a);
 	pthread_mutexattr_destroy(&a);
