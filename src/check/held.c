@@ -237,7 +237,10 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 		goto wait;
 	}
 	h = find_held(t, l);
-	if (lw__unlikely(h != NULL) && lw__unlikely(held_stale(t, h))) {
+	/* stale: another thread unlocked it (reported then), or the lock is
+	 * free, let go where lockwatch could not see (not a self-deadlock) */
+	if (lw__unlikely(h != NULL) &&
+	    lw__unlikely(held_stale(t, h) || (h->mode == LW__WRITE && lw__lock_free_now(l)))) {
 		remove_held(t, h);
 		h = NULL;
 	}
@@ -382,22 +385,27 @@ void lw__held_remove(struct lw__thread *t, struct lw__held *h)
 	seal(t);
 }
 
-/* An unlock of a lock no thread was ever seen taking (no owner, so no
- * holder record anywhere either): taken in code lockwatch does not see (a
- * library built without the header) and given back by code it does. Not a
+/* An unlock of a lock this thread was not seen taking: taken in code
+ * lockwatch does not see (a library built without the header, a call
+ * through a function pointer) and given back by code it does. Not a
  * mistake when the lock says so: a mutex names its owner (glibc's
  * __owner), which must be this thread (else the unlock of an unlocked
  * mutex, or of one another thread holds, is reported, and an
- * error-checking mutex fails it with EPERM); other kinds cannot tell, and
- * are given the benefit of the doubt. A lock seen taken once is always
- * checked. */
-static int taken_unseen(const struct lw__thread *t, const struct lw__lock *l)
+ * error-checking mutex fails it with EPERM); then a holder lockwatch
+ * still records elsewhere let it go unseen (its entry goes stale). Other
+ * kinds cannot tell: given the benefit of the doubt when no thread was
+ * ever seen taking them, else checked. */
+static int taken_unseen(const struct lw__thread *t, struct lw__lock *l)
 {
-	if (lw__load(&l->seen) || lw__load(&l->owner))
-		return 0;
-	if (l->kind == LW__MUTEX)
-		return ((const pthread_mutex_t *)l->addr)->__data.__owner == t->tid;
-	return 1;
+	if (l->kind == LW__MUTEX) {
+		if (((const pthread_mutex_t *)l->addr)->__data.__owner != t->tid)
+			return 0;
+		struct lw__thread *o = lw__load(&l->owner);
+		if (o && o != t)
+			lw__store(&l->owner, (struct lw__thread *)NULL);
+		return 1;
+	}
+	return !lw__load(&l->seen) && !lw__load(&l->owner);
 }
 
 void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, int kind,

@@ -2,6 +2,7 @@
  * begin() (errno saved, the guard entered, and a builder only the first
  * time this kind, lock and call site are seen) and closes with end(). */
 #include "misuse.h"
+#include "peek.h"
 #include "held.h"
 #include "map.h"
 #include "mutex.h"
@@ -297,6 +298,23 @@ static int dies_with_holder(const struct lw__lock *l)
 	return l->kind == LW__SPIN || (l->kind == LW__RWLOCK && !lw__lock_pshared(l));
 }
 
+/* lw__lock_free_now on a copy of l's object read through the kernel: at
+ * a thread's exit, a lock it let go unseen may be freed memory by now. */
+static int free_at_exit(const struct lw__lock *l)
+{
+	union {
+		pthread_mutex_t m;
+		pthread_rwlock_t rw;
+	} o;
+	if (l->kind != LW__MUTEX && l->kind != LW__RWLOCK)
+		return 0;
+	if (lw__peek(&o, l->addr, l->kind == LW__MUTEX ? sizeof(o.m) : sizeof(o.rw)) != 0)
+		return 0;
+	struct lw__lock c = *l;
+	c.addr = &o;
+	return lw__lock_free_now(&c);
+}
+
 /* Locks, not semaphore units: a unit taken and never posted is how a
  * semaphore used as a signal is meant to be used. */
 static int counts(const struct lw__thread *t, const struct lw__held *h)
@@ -304,8 +322,9 @@ static int counts(const struct lw__thread *t, const struct lw__held *h)
 	const struct lw__lock *l = lw__load(&h->lock); /* once: see order.c */
 	if (!l || l->kind == LW__SEM)
 		return 0;
-	/* a write hold another thread unlocked (reported then) is gone */
-	return h->mode != LW__WRITE || lw__load(&l->owner) == t;
+	/* a write hold another thread unlocked (reported then), or one let
+	 * go unseen (its lock reads free), is gone */
+	return h->mode != LW__WRITE || (lw__load(&l->owner) == t && !free_at_exit(l));
 }
 
 /* What happens next to the locks a thread exited holding, in the report's

@@ -49,6 +49,10 @@ void lw__reset_check(struct lw__thread *t, struct lw__lock *l, int destroy,
 	}
 	if (!h && !lw__load(&l->owner))
 		return;
+	/* a write hold that the lock's object says is gone was let go where
+	 * lockwatch could not see (an unlock through a function pointer) */
+	if ((!h || h->mode == LW__WRITE) && lw__lock_free_now(l))
+		return;
 	if (destroy) {
 		lw__misuse_destroy_held(t, l, h, s);
 		return;

@@ -178,6 +178,30 @@ static inline int lw__lock_owner_checked(const struct lw__lock *l)
 	       (k & (16 | 32));
 }
 
+/* Does glibc's object say nobody holds l for writing: a mutex whose word
+ * is free, an rwlock with no writer? Then a
+ * write hold lockwatch still records was let go where it could not see (an
+ * unlock through a function pointer, in code built without the header).
+ * 0 when it is held, or the object cannot say (a priority-protecting
+ * mutex, whose word holds its ceiling too). A forked child's copy of a
+ * lock its parent's thread held still reads held. The object must be the
+ * program's live lock (the caller is in a call on it). */
+static inline int lw__lock_free_now(const struct lw__lock *l)
+{
+	if (l->kind == LW__MUTEX) {
+		const pthread_mutex_t *m = (const pthread_mutex_t *)l->addr;
+		unsigned word = (unsigned)m->__data.__lock, k = (unsigned)m->__data.__kind;
+		if (k & 64)
+			return 0;
+		if (k & (16 | 32))
+			word &= 0x3fffffffu; /* robust, PI: the owner's tid and two flags */
+		return word == 0;
+	}
+	if (l->kind == LW__RWLOCK)
+		return ((const pthread_rwlock_t *)l->addr)->__data.__cur_writer == 0;
+	return 0; /* a spinlock's free value is the architecture's (x86: 1) */
+}
+
 /* Does rwlock l prefer writers (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP,
  * read from glibc's object)? Then a new reader waits behind a queued
  * writer: reads can deadlock, unlike on glibc's default rwlock. */
