@@ -322,7 +322,16 @@ typedef struct lw_memory {
 	size_t edges, edge_bytes;
 	size_t stacks, stack_bytes;
 } lw_memory_t;
+/* In C++ a function of its struct's name hides the struct's constructor
+ * (-Wshadow): C's way of naming them, kept; the warning off for the two. */
+#ifdef __cplusplus
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
 LW_API void lw_memory(lw_memory_t *m);
+#ifdef __cplusplus
+#pragma GCC diagnostic pop
+#endif
 
 /* ---- the watchdog: thresholds and health ------------------------------ */
 
@@ -347,7 +356,14 @@ typedef struct lw_health {
 /* Fill h (when not NULL); returns non-zero when unhealthy: a lock held or
  * a thread waiting past its threshold, or a deadlock, right now. Cheap:
  * it copies what the watchdog computed. */
+#ifdef __cplusplus
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#endif
 LW_API int lw_health(lw_health_t *h);
+#ifdef __cplusplus
+#pragma GCC diagnostic pop
+#endif
 
 /* ---- entry points for the force-included header -------------------------
  * lockwatch/pthread.h maps each pthread call onto lw_<name>_at, adding a

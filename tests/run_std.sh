@@ -3,9 +3,10 @@
 # macro: run_std.sh PYTHON CHECK_JSON SRCDIR INCDIR LIBDIR OUTDIR CC CXX STD FORM
 # FORM is forced (tests/std/forced.c built with -include lockwatch/pthread.h)
 # or wrapper (tests/std/wrapper.c, which includes <lockwatch.h>). For each
-# first line (none, _GNU_SOURCE, _POSIX_C_SOURCE 200809L, _XOPEN_SOURCE 700)
+# first line (none, _GNU_SOURCE, _POSIX_C_SOURCE 200809L, _XOPEN_SOURCE 700,
+# _FORTIFY_SOURCE 2)
 # the program is written with that line on top, compiled with -std=STD
-# -Wall -Wextra -pedantic -Werror (a forced program first without lockwatch:
+# -Wall -Wextra -Wshadow -pedantic -Werror (a forced program first without lockwatch:
 # it must be a valid program on its own), linked with liblockwatch, run
 # with LOCKWATCH_OPTIONS=json=FILE, and its JSON checked: one lock-order
 # cycle error naming lock_a and lock_b, with forward() and backward() at
@@ -18,19 +19,20 @@ case $std in
 c++*) compiler=$cxx lang=c++ gnu_line='#define _GNU_SOURCE 1' args='()' ;;  # g++ predefines it as 1
 *) compiler=$cc lang=c gnu_line='#define _GNU_SOURCE' args= ;;
 esac
-flags=(-x "$lang" "-std=$std" -Wall -Wextra -pedantic -Werror -g -O1
+flags=(-x "$lang" "-std=$std" -Wall -Wextra -Wshadow -pedantic -Werror -g -O1
        -fno-omit-frame-pointer -fno-optimize-sibling-calls -I "$incdir")
 [ "$form" = forced ] && lwflags=(-include lockwatch/pthread.h) || lwflags=()
 # a sanitizer build of the library needs the programs built the same way
 # shellcheck disable=SC2206
 lwflags+=(${LW_STD_EXTRA:-})
 failed=()
-for variant in none gnu posix xopen; do
+for variant in none gnu posix xopen fortify; do
 	case $variant in
 	none) first='/* no feature-test macro */' ;;
 	gnu) first=$gnu_line ;;
 	posix) first='#define _POSIX_C_SOURCE 200809L' ;;
 	xopen) first='#define _XOPEN_SOURCE 700' ;;
+	fortify) first='#define _FORTIFY_SOURCE 2' ;;
 	esac
 	name=${form}_${std}_$variant
 	prog=$out/$name.c
@@ -60,6 +62,12 @@ for variant in none gnu posix xopen; do
 		failed+=("$name: wrong reports")
 	fi
 done
+# an assembler source built with the same flags (a project's .S file)
+if [ "$form" = forced ] && [ "$lang" = c ]; then
+	printf '\t.text\n\t.globl lwt_asm\nlwt_asm:\n\tret\n' >"$out/asm_$std.S"
+	"$cc" -c "${lwflags[@]}" -I "$incdir" "$out/asm_$std.S" -o "$out/asm_$std.o" ||
+		failed+=("asm_$std.S: does not assemble with lockwatch")
+fi
 echo "=== $std $form: ${#failed[@]} failure(s)"
 for f in "${failed[@]}"; do echo "FAIL $f"; done
 [ ${#failed[@]} -eq 0 ]

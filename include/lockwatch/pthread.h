@@ -36,6 +36,9 @@
  */
 #ifndef LOCKWATCH_PTHREAD_H
 #define LOCKWATCH_PTHREAD_H
+/* An assembler source compiled with the same flags (a .S file) has no C
+ * calls to route: nothing here. */
+#ifndef __ASSEMBLER__
 
 #if !defined(_FEATURES_H) && !defined(__ASSEMBLER__)
 #define LW__FEATURES_RESET 1
@@ -107,8 +110,13 @@ using ::lw_quick_exit;
  * otherwise: <limits.h> defines it again for the program's own mode. */
 #pragma pop_macro("PTHREAD_STACK_MIN")
 /* <features.h> derives its __USE_ flags again, from the program's macros,
- * at the next system header (it starts by undefining them all). */
+ * at the next system header (it starts by undefining them all), and reads
+ * <sys/cdefs.h> again, whose fortify helpers follow _FORTIFY_SOURCE: a
+ * program's own `#define _FORTIFY_SOURCE 2` then fortifies every call
+ * with the helpers it needs (before, the calls were fortified but the
+ * helpers missing: false warnings, undefined references). */
 #undef _FEATURES_H
+#undef _SYS_CDEFS_H
 #endif
 
 #ifndef LOCKWATCH_NO_INTERCEPT
@@ -167,7 +175,19 @@ using ::lw_quick_exit;
 #endif
 /* _exit runs no exit handler: routed, so an error still sets the status
  * (option exitcode). <unistd.h>'s own prototype, read after, names
- * lw_exit with the same type. */
+ * lw_exit with the same type; the name itself is declared here, as glibc
+ * does, so that `die = _exit` and `&_exit` (no call: no macro) still name
+ * it. So is _Exit in C (C++ read <cstdlib> above). */
+#ifndef _UNISTD_H
+#ifdef __cplusplus
+extern "C" void _exit(int) __attribute__((__noreturn__));
+#else
+extern void _exit(int) __attribute__((__noreturn__));
+#endif
+#endif
+#if !defined(__cplusplus) && !defined(_STDLIB_H)
+extern void _Exit(int) __attribute__((__noreturn__));
+#endif
 #define _exit(status) lw_exit(status)
 /* _Exit too, and quick_exit where the name is the standard's (C11 on,
  * C++11 on; in C++ std::_Exit and std::quick_exit as well, above). */
@@ -194,4 +214,5 @@ using ::lw_quick_exit;
 #endif
 
 #endif /* LOCKWATCH_NO_INTERCEPT */
+#endif /* __ASSEMBLER__ */
 #endif /* LOCKWATCH_PTHREAD_H */

@@ -6,12 +6,17 @@
  * condition variable and semaphores, and, when the feature macros make
  * them visible, rwlocks, spinlocks and timed calls. forward() takes
  * lock_a then lock_b, backward() the other way round: one
- * lock_order_cycle error, whose stacks show the lines marked SITE. */
+ * lock_order_cycle error, whose stacks show the lines marked SITE. A
+ * recv on no socket is a call glibc fortifies (first line
+ * _FORTIFY_SOURCE 2); _exit and _Exit are taken as values. */
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #if defined(_GNU_SOURCE) || defined(_XOPEN_SOURCE) || \
 	(defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 200112L) || !defined(__STRICT_ANSI__)
@@ -125,6 +130,15 @@ int main(void)
 	CHECK(pthread_join(t, &ret));
 	CHECK(ret != NULL);
 	CHECK(sem_destroy(&done_sem));
+	/* a call glibc fortifies under a first line of _FORTIFY_SOURCE 2 */
+	char buf[16];
+	CHECK(recv(-1, buf, sizeof(buf), 0) != -1);
+	/* the exits as values (the header routes their calls) */
+	void (*volatile die)(int) = shared < 0 ? _exit : exit;
+	void (*volatile die_now)(int) = &_Exit;
+	if (shared < 0)
+		die_now(3);
+	(void)die;
 	printf("forced: done (%d)\n", shared);
 	return 0;
 }
