@@ -162,9 +162,9 @@ static void record_unreachable(void)
 		return;
 	if (lw__opt.exitcode == 0)
 		lw__opt.exitcode = lw__run_exitcode(66);
-	lw__msg("WARNING: the run record of `lockwatch run` cannot be opened here (%s: a chroot, or a "
-		"/tmp of its own?): this process's errors cannot reach the run's exit status, so they "
-		"set its own (%ld)",
+	lw__msg("WARNING: the run record of `lockwatch run` cannot be opened here (%s: a chroot, a "
+		"/tmp of its own, or a run that has ended?): this process's errors cannot reach the "
+		"run's exit status, so they set its own (%ld)",
 		err ? strerror(err) : "not a run record", lw__opt.exitcode);
 }
 
