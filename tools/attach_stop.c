@@ -9,6 +9,7 @@
  * socket. A futex wait, a sleep, a poll, a pipe read are restarted by the
  * kernel (the stop ran no handler). */
 #include "attach_stop.h"
+#include "sysname.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,21 +31,22 @@ static int is_socket(pid_t pid, unsigned long fd)
 const char *at_stop_breaks(pid_t pid, long nr, unsigned long arg0)
 {
 	switch (nr) {
-	case SYS_epoll_wait: return "epoll_wait";
-	case SYS_epoll_pwait: return "epoll_pwait";
-	case 441: return "epoll_pwait2";
-	case SYS_semop: return "semop";
-	case SYS_semtimedop: return "semtimedop";
-	case SYS_rt_sigtimedwait: return "sigtimedwait";
-	case SYS_accept: return "accept";
-	case SYS_accept4: return "accept4";
-	case SYS_connect: return "connect";
-	case SYS_recvfrom: return "recvfrom";
-	case SYS_recvmsg: return "recvmsg";
-	case SYS_recvmmsg: return "recvmmsg";
-	case SYS_sendto: return "sendto";
-	case SYS_sendmsg: return "sendmsg";
-	case SYS_sendmmsg: return "sendmmsg";
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+	case 441: /* epoll_pwait2 */
+	case SYS_semop:
+	case SYS_semtimedop:
+	case SYS_rt_sigtimedwait:
+	case SYS_accept:
+	case SYS_accept4:
+	case SYS_connect:
+	case SYS_recvfrom:
+	case SYS_recvmsg:
+	case SYS_recvmmsg:
+	case SYS_sendto:
+	case SYS_sendmsg:
+	case SYS_sendmmsg:
+		return lw__syscall_name(nr);
 	case SYS_read: return is_socket(pid, arg0) ? "read from a socket" : NULL;
 	case SYS_readv: return is_socket(pid, arg0) ? "readv from a socket" : NULL;
 	case SYS_write: return is_socket(pid, arg0) ? "write to a socket" : NULL;

@@ -20,7 +20,14 @@ const char *lw__syscall_name(long nr)
 		{ SYS_recvfrom, "recvfrom" }, { SYS_recvmsg, "recvmsg" }, { SYS_sendto, "sendto" },
 		{ SYS_sendmsg, "sendmsg" }, { SYS_pause, "pause" }, { SYS_ioctl, "ioctl" },
 		{ SYS_fcntl, "fcntl" }, { SYS_flock, "flock" }, { SYS_rt_sigsuspend, "sigsuspend" },
-		{ SYS_rt_sigtimedwait, "sigtimedwait" },
+		{ SYS_rt_sigtimedwait, "sigtimedwait" }, { SYS_semop, "semop" },
+		{ SYS_semtimedop, "semtimedop" }, { SYS_msgrcv, "msgrcv" }, { SYS_msgsnd, "msgsnd" },
+		{ SYS_recvmmsg, "recvmmsg" }, { SYS_sendmmsg, "sendmmsg" }, { 441, "epoll_pwait2" },
+		{ SYS_io_getevents, "io_getevents" }, { SYS_io_uring_enter, "io_uring_enter" },
+		{ SYS_mq_timedreceive, "mq_timedreceive" }, { SYS_mq_timedsend, "mq_timedsend" },
+		{ SYS_preadv, "preadv" }, { SYS_pwrite64, "pwrite64" }, { SYS_writev, "writev" },
+		{ SYS_openat, "openat" }, { SYS_fsync, "fsync" }, { SYS_fdatasync, "fdatasync" },
+		{ SYS_splice, "splice" }, { SYS_sendfile, "sendfile" },
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].nr == nr)

@@ -191,6 +191,7 @@ attach calls "$calls"
 expect_in calls.out "no deadlock found"
 expect_in calls.out "stopping the thread would end its epoll_wait with EINTR"
 expect_in calls.out "stopping the thread would end its sigtimedwait with EINTR"
+expect_in calls.out "in system call semtimedop"
 untouched "$calls"
 echo go >&3
 exec 3>&-
