@@ -556,6 +556,24 @@ static int held_by(const struct task *t, int *out)
 	return n;
 }
 
+/* The call a stop of t would end with EINTR, which the program would see
+ * (at_stop_breaks), or NULL; read again now: t may have entered one since
+ * the looks, whose reading of t is kept. */
+static const char *stop_breaks(struct task *t)
+{
+	uint64_t arg[6];
+	memcpy(arg, t->arg, sizeof(arg));
+	long nr = t->nr;
+	int blocked = t->blocked;
+	const char *call = NULL;
+	if (read_syscall(t, 1) == 0 && t->blocked)
+		call = at_stop_breaks(at.pid, t->nr, t->arg[0]);
+	memcpy(t->arg, arg, sizeof(arg));
+	t->nr = nr;
+	t->blocked = blocked;
+	return call;
+}
+
 static void stacks(int core_only)
 {
 	for (int i = 0; i < at.n_tasks; i++) {
@@ -567,18 +585,7 @@ static void stacks(int core_only)
 			t->stack_err = "the process's modules cannot be read";
 			continue;
 		}
-		/* a stop would end its call with EINTR: the program would see it
-		 * (its call read again now: it may have entered one since) */
-		uint64_t arg[6];
-		memcpy(arg, t->arg, sizeof(arg));
-		long nr = t->nr;
-		int blocked = t->blocked;
-		const char *call = NULL;
-		if (read_syscall(t, 1) == 0 && t->blocked)
-			call = at_stop_breaks(at.pid, t->nr, t->arg[0]);
-		memcpy(t->arg, arg, sizeof(arg));
-		t->nr = nr;
-		t->blocked = blocked;
+		const char *call = stop_breaks(t);
 		if (call) {
 			snprintf(t->stop_note, sizeof(t->stop_note),
 				 "not read: stopping the thread would end its %s with EINTR", call);

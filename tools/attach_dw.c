@@ -153,13 +153,13 @@ static int one_frame(Dwfl_Frame *state, void *arg)
 	Dwfl_Module *m = dwfl_addrmodule(w->d->dwfl, at);
 	if (!m)
 		return DWARF_CB_OK;
-	f->module = keep(dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
-	f->function = keep(readable(dwfl_module_addrname(m, at)));
+	/* libdw's strings live as long as its session, so as long as d */
+	f->module = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	f->function = readable(dwfl_module_addrname(m, at));
 	Dwfl_Line *line = dwfl_module_getsrc(m, at);
 	if (line) {
 		int lineno = 0;
-		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-		f->file = keep(file);
+		f->file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
 		f->line = lineno > 0 ? lineno : 0;
 	}
 	/* one frame per function inlined there, innermost first, as a run's

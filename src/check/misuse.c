@@ -298,7 +298,7 @@ static int dies_with_holder(const struct lw__lock *l)
 	return l->kind == LW__SPIN || (l->kind == LW__RWLOCK && !lw__lock_pshared(l));
 }
 
-/* lw__lock_free_now on a copy of l's object read through the kernel: at
+/* lw__object_free on a copy of l's object read through the kernel: at
  * a thread's exit, a lock it let go unseen may be freed memory by now. */
 static int free_at_exit(const struct lw__lock *l)
 {
@@ -308,11 +308,8 @@ static int free_at_exit(const struct lw__lock *l)
 	} o;
 	if (l->kind != LW__MUTEX && l->kind != LW__RWLOCK)
 		return 0;
-	if (lw__peek(&o, l->addr, l->kind == LW__MUTEX ? sizeof(o.m) : sizeof(o.rw)) != 0)
-		return 0;
-	struct lw__lock c = *l;
-	c.addr = &o;
-	return lw__lock_free_now(&c);
+	return lw__peek(&o, l->addr, l->kind == LW__MUTEX ? sizeof(o.m) : sizeof(o.rw)) == 0 &&
+	       lw__object_free(l->kind, &o);
 }
 
 /* Locks, not semaphore units: a unit taken and never posted is how a

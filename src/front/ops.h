@@ -188,7 +188,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 #define LW__BODY_ACQUIRE_SLOW_AS(obj, cache, kind, mode, how, call)                \
 	{                                                                          \
 		struct lw__thread *t_ = lw__op_self();                             \
-		lw__stack_memo_open(&site_, LW__SITE_SLOT(site_));                                       \
+		lw__stack_memo_open(&site_, LW__RA_SLOT());                        \
 		struct lw__lock *l_ = t_ ? lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), site_) \
 					 : NULL;                                   \
 		struct lw__acq a_;                                                 \
@@ -217,7 +217,7 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		struct lw__thread *t_ = lw__op_self();                             \
 		int rc_ = (call);                                                  \
 		if (t_ && lw__acquired(rc_)) {                                     \
-			lw__stack_memo_open(&site_, LW__SITE_SLOT(site_));                               \
+			lw__stack_memo_open(&site_, LW__RA_SLOT());                \
 			struct lw__lock *l_ = lw__op_lock_for(t_, LW__OBJ(obj), (cache), (kind), site_); \
 			if (l_ && !lw__try_fast(t_, l_, (kind), (mode), site_.pc)) \
 				lw__try_acquired(t_, l_, (mode), site_);           \
@@ -398,7 +398,7 @@ void lw__op_join_cancelled(void *arg);
  * frame address: the call site's, when the site is this function's caller
  * (the entry point, or a slow twin it tail-called; model/stack.h's memo
  * checks). One instruction, where it is used. */
-#define LW__SITE_SLOT(s) ((void)(s), (uintptr_t)__builtin_dwarf_cfa() - sizeof(uintptr_t))
+#define LW__RA_SLOT() ((uintptr_t)__builtin_dwarf_cfa() - sizeof(uintptr_t))
 #define LW__SITE(src) ((struct lw__site){ LW__RA(), (src) })
 
 /* Before a destroy (destroy = 1) or an init: the lock's live record, or

@@ -46,18 +46,18 @@ static inline int lw__lock_owner_checked(const struct lw__lock *l)
 	       (k & (16 | 32));
 }
 
-/* Does glibc's object say nobody holds l for writing: a mutex whose word
- * is free, an rwlock with no writer? Then a
- * write hold lockwatch still records was let go where it could not see (an
- * unlock through a function pointer, in code built without the header).
- * 0 when it is held, or the object cannot say (a priority-protecting
- * mutex, whose word holds its ceiling too). A forked child's copy of a
- * lock its parent's thread held still reads held. The object must be the
- * program's live lock (the caller is in a call on it). */
-static inline int lw__lock_free_now(const struct lw__lock *l)
+/* Does glibc's object of a lock of this kind, at obj, say nobody holds it
+ * for writing: a mutex whose word is free, an rwlock with no writer? Then
+ * a write hold lockwatch still records was let go where it could not see
+ * (an unlock through a function pointer, in code built without the
+ * header). 0 when it is held, or the object cannot say (a
+ * priority-protecting mutex, whose word holds its ceiling too; a
+ * spinlock, whose free value is the architecture's: x86's is 1). A forked
+ * child's copy of a lock its parent's thread held still reads held. */
+static inline int lw__object_free(int kind, const void *obj)
 {
-	if (l->kind == LW__MUTEX) {
-		const pthread_mutex_t *m = (const pthread_mutex_t *)l->addr;
+	if (kind == LW__MUTEX) {
+		const pthread_mutex_t *m = (const pthread_mutex_t *)obj;
 		unsigned word = (unsigned)m->__data.__lock, k = (unsigned)m->__data.__kind;
 		if (k & 64)
 			return 0;
@@ -65,9 +65,15 @@ static inline int lw__lock_free_now(const struct lw__lock *l)
 			word &= 0x3fffffffu; /* robust, PI: the owner's tid and two flags */
 		return word == 0;
 	}
-	if (l->kind == LW__RWLOCK)
-		return ((const pthread_rwlock_t *)l->addr)->__data.__cur_writer == 0;
-	return 0; /* a spinlock's free value is the architecture's (x86: 1) */
+	if (kind == LW__RWLOCK)
+		return ((const pthread_rwlock_t *)obj)->__data.__cur_writer == 0;
+	return 0;
+}
+
+/* The same for l's own object (the caller is in a call on it). */
+static inline int lw__lock_free_now(const struct lw__lock *l)
+{
+	return lw__object_free(l->kind, l->addr);
 }
 
 /* Does rwlock l prefer writers (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP,

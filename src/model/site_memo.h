@@ -14,7 +14,7 @@
  * and its id is the answer, with no unwinding.
  *
  * The memo needs the address of the word holding the call site's return
- * address (front/ops.h, LW__SITE_SLOT); without it, there is no memo.
+ * address (front/ops.h, LW__RA_SLOT); without it, there is no memo.
  * A site is recorded the second time its frame is seen (the first capture
  * stays as cheap as ever: a stack seen once is never recorded). */
 #ifndef LW_SITE_MEMO_H

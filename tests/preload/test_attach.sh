@@ -81,79 +81,69 @@ attach nopid "$gone"
 [ "$RC" = 2 ] || fail "attach to a process that is gone: status $RC, expected 2"
 expect_in nopid.err "no process"
 
+# deadlocked NAME N WHAT CHECK...: start $LWP_BIN/attach_NAME, wait until
+# N of its threads are in futex waits, attach with --json NAME.json: status
+# 66, a JSON report that check_json.py CHECK... passes, and the process (in
+# PID) left running, traced by nobody and stopped nowhere. WHAT is what it
+# is, for the messages.
+deadlocked() {
+	local name=$1 n=$2 what=$3
+	shift 3
+	"$LWP_BIN/attach_$name" >"$name.prog" 2>&1 &
+	PID=$!
+	pids+=("$PID")
+	if ! head -c 1 /proc/"$PID"/task/"$PID"/syscall >/dev/null 2>&1; then
+		skip "cannot read /proc/$PID/task/*/syscall (ptrace access denied: ptrace_scope $(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo '?'))"
+	fi
+	blocked "$PID" "$n" || fail "attach_$name never blocked ($n threads in futex waits)"
+	attach "$name" --json "$name.json" "$PID"
+	[ "$RC" = 66 ] || fail "attach to $what: status $RC, expected 66"
+	"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" "$name.json" "$@" ||
+		fail "the report of $what (JSON) does not name its locks and functions as expected"
+	untouched "$PID"
+}
+
+# ended PID: the test is done with process PID.
+ended() {
+	kill -9 "$1"
+	wait "$1" 2>/dev/null
+}
+
 # -- a real ABBA deadlock --------------------------------------------------
-"$LWP_BIN/attach_abba" >abba.prog 2>&1 &
-abba=$!
-pids+=("$abba")
-if ! head -c 1 /proc/"$abba"/task/"$abba"/syscall >/dev/null 2>&1; then
-	skip "cannot read /proc/$abba/task/*/syscall (ptrace access denied: ptrace_scope $(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo '?'))"
-fi
-blocked "$abba" 3 || fail "attach_abba never blocked (3 threads in futex waits)"
-attach abba --json abba.json "$abba"
-[ "$RC" = 66 ] || fail "attach to a deadlocked process: status $RC, expected 66"
-"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" abba.json --expect deadlock:error:1 --count 1 \
-	--lock lock_a --lock lock_b --func forward --func backward ||
-	fail "the deadlock report (JSON) does not name both locks and both functions"
+deadlocked abba 3 "a deadlocked process" --expect deadlock:error:1 --count 1 \
+	--lock lock_a --lock lock_b --func forward --func backward
+abba=$PID
 expect_in abba.out "lockwatch: ERROR: deadlock: "
 expect_in abba.out "lock_a"
 expect_in abba.out "lock_b"
 expect_in abba.out "forward"
 expect_in abba.out "backward"
 kill -0 "$abba" 2>/dev/null || fail "the deadlocked process is gone after attach"
-untouched "$abba"
 blocked "$abba" 3 || fail "the deadlocked process is no longer blocked as before"
 expect_not_in abba.prog "not reached"
-kill -9 "$abba"
-wait "$abba" 2>/dev/null
+ended "$abba"
 
 # -- a deadlock through a write-held rwlock -------------------------------
-"$LWP_BIN/attach_rw" >rw.prog 2>&1 &
-rw=$!
-pids+=("$rw")
-blocked "$rw" 4 || fail "attach_rw never blocked (4 threads in futex waits)"
-attach rw --json rw.json "$rw"
-[ "$RC" = 66 ] || fail "attach to a process deadlocked through a rwlock: status $RC, expected 66"
-"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" rw.json --expect deadlock:error:1 --count 1 \
-	--lock table_rw --lock stats_lock --func rebuild --func report ||
-	fail "the rwlock deadlock report (JSON) does not name both locks and both functions"
+deadlocked rw 4 "a process deadlocked through a rwlock" --expect deadlock:error:1 --count 1 \
+	--lock table_rw --lock stats_lock --func rebuild --func report
 expect_in rw.out "waits for rwlock table_rw, held by thread"
-untouched "$rw"
-kill -9 "$rw"
-wait "$rw" 2>/dev/null
+ended "$PID"
 
 # -- a C++ deadlock: names as C++ wrote them, inlined frames expanded ------
-"$LWP_BIN/attach_cxx" >cxx.prog 2>&1 &
-cxx=$!
-pids+=("$cxx")
-blocked "$cxx" 3 || fail "attach_cxx never blocked (3 threads in futex waits)"
-attach cxx --json cxx.json "$cxx"
-[ "$RC" = 66 ] || fail "attach to a deadlocked C++ process: status $RC, expected 66"
-"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" cxx.json --expect deadlock:error:1 --count 1 \
+deadlocked cxx 3 "a deadlocked C++ process" --expect deadlock:error:1 --count 1 \
 	--lock inventory::stock_mutex --lock inventory::ledger_mutex \
-	--func "inventory::reserve()" --func "inventory::settle()" --func "std::mutex::lock()" ||
-	fail "the C++ deadlock report (JSON) does not name the locks and functions as C++ wrote them"
+	--func "inventory::reserve()" --func "inventory::settle()" --func "std::mutex::lock()"
 expect_in cxx.out "inventory::reserve()"
 expect_in cxx.out "(inlined)"
 expect_not_in cxx.out "_ZN9inventory"
-untouched "$cxx"
-kill -9 "$cxx"
-wait "$cxx" 2>/dev/null
+ended "$PID"
 
 # -- a self-deadlock: a worker takes a default mutex it holds ---------------
-"$LWP_BIN/attach_self" >self.prog 2>&1 &
-selfp=$!
-pids+=("$selfp")
-blocked "$selfp" 2 || fail "attach_self never blocked (2 threads in futex waits)"
-attach self --json self.json "$selfp"
-[ "$RC" = 66 ] || fail "attach to a self-deadlocked process: status $RC, expected 66"
-"$LWP_PYTHON" "$LWP_TOP/tests/check_json.py" self.json --expect self_deadlock:error:1 --count 1 \
-	--lock config_lock --func reload --func apply ||
-	fail "the self-deadlock report (JSON) does not name the lock and both functions"
+deadlocked self 2 "a self-deadlocked process" --expect self_deadlock:error:1 --count 1 \
+	--lock config_lock --func reload --func apply
 expect_in self.out "lockwatch: ERROR: self-deadlock: "
 expect_in self.out "waits for a mutex it holds itself"
-untouched "$selfp"
-kill -9 "$selfp"
-wait "$selfp" 2>/dev/null
+ended "$PID"
 
 # -- a healthy process -----------------------------------------------------
 mkfifo healthy.in
