@@ -26,6 +26,7 @@
 #define _GNU_SOURCE
 #include "attach.h"
 #include "attach_dw.h"
+#include "attach_proc.h"
 #include "attach_stop.h"
 #include "mem.h"
 #include "rb.h"
@@ -50,7 +51,7 @@
 #define FUTEX_CMD(op) ((unsigned)(op) & 127u)
 #define FUTEX_TID_MASK 0x3fffffffu
 
-enum wait { W_RUNNING, W_SYSCALL, W_FUTEX, W_LOCK, W_JOIN };
+enum wait { W_RUNNING, W_SYSCALL, W_FUTEX, W_LOCK, W_JOIN, W_EXITED };
 enum lkind { L_MUTEX, L_RWLOCK };
 
 struct alock {
@@ -69,6 +70,7 @@ struct alock {
 struct task {
 	int tid;
 	char name[16];
+	int exited;      /* a zombie: what it held stays held */
 	char raw[2][256]; /* the syscall line, at each look */
 	int blocked;
 	long nr;
@@ -89,6 +91,8 @@ struct task {
 
 static struct {
 	pid_t pid;
+	pid_t reader;   /* a live thread, to read the process through */
+	int under_lw;   /* lockwatch's preload library is loaded in it */
 	const char *json;
 	struct task *tasks;
 	int n_tasks;
@@ -140,13 +144,14 @@ static ssize_t read_file(const char *path, char *buf, size_t n)
 static int peek(uintptr_t addr, void *out, size_t n)
 {
 	struct iovec local = { out, n }, remote = { (void *)addr, n };
-	return process_vm_readv(at.pid, &local, 1, &remote, 1, 0) == (ssize_t)n ? 0 : -1;
+	return process_vm_readv(at.reader, &local, 1, &remote, 1, 0) == (ssize_t)n ? 0 : -1;
 }
 
+/* The live thread tid (an exited one holds nothing it can let go). */
 static int task_of(int tid)
 {
 	for (int i = 0; i < at.n_tasks; i++)
-		if (at.tasks[i].tid == tid)
+		if (at.tasks[i].tid == tid && !at.tasks[i].exited)
 			return i;
 	return -1;
 }
@@ -197,6 +202,9 @@ static int list_tasks(void)
 		memset(t, 0, sizeof(*t));
 		t->tid = tid;
 		t->next = t->lock = -1;
+		t->exited = at_proc_exited(at.pid, tid);
+		if (!t->exited && !at.reader)
+			at.reader = tid;
 		char comm[32];
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)at.pid, tid);
 		if (read_file(path, comm, sizeof(comm)) > 0) {
@@ -327,6 +335,10 @@ static int add_lock(const struct alock *c)
 /* What task t waits for, from its futex wait (first look). */
 static void classify(struct task *t)
 {
+	if (t->exited) {
+		t->wait = W_EXITED;
+		return;
+	}
 	if (!t->blocked) {
 		t->wait = W_RUNNING;
 		return;
@@ -505,6 +517,10 @@ static void describe(const struct task *t, char *buf, size_t n)
 	case W_RUNNING:
 		snprintf(buf, n, "running (not in a system call)");
 		break;
+	case W_EXITED:
+		snprintf(buf, n, "has exited, the process living on in its other threads "
+			 "(a main thread that ended with pthread_exit): what it held stays held");
+		break;
 	case W_SYSCALL:
 		if (lw__syscall_name(t->nr))
 			snprintf(buf, n, "in system call %s", lw__syscall_name(t->nr));
@@ -567,7 +583,7 @@ static const char *stop_breaks(struct task *t)
 	int blocked = t->blocked;
 	const char *call = NULL;
 	if (read_syscall(t, 1) == 0 && t->blocked)
-		call = at_stop_breaks(at.pid, t->nr, t->arg[0]);
+		call = at_stop_breaks(at.reader, t->nr, t->arg[0]);
 	memcpy(t->arg, arg, sizeof(arg));
 	t->nr = nr;
 	t->blocked = blocked;
@@ -581,6 +597,10 @@ static void stacks(int core_only)
 		if (core_only && !t->core)
 			continue;
 		t->depth = 0;
+		if (t->exited) {
+			t->stack_err = "it has exited";
+			continue;
+		}
 		if (!at.dw) {
 			t->stack_err = "the process's modules cannot be read";
 			continue;
@@ -675,10 +695,13 @@ static void report(int cores)
 	for (int i = 0; i < at.n_tasks; i++)
 		gone += at.tasks[i].core && at.tasks[i].gone;
 	char note[512];
+	const char *started = at.under_lw ? ", which runs under lockwatch (its own reports "
+					    "say more)"
+					  : ", not started under lockwatch";
 	snprintf(note, sizeof(note),
-		 "found by `lockwatch attach` in process %d, not started under lockwatch: %s, read "
+		 "found by `lockwatch attach` in process %d%s: %s, read "
 		 "from the kernel's futex waits and glibc's lock owners (twice, the same both "
-		 "times)%s", (int)at.pid,
+		 "times)%s", (int)at.pid, started,
 		 gone == k ? "the holder is gone and the lock is not robust"
 					    : "these threads wait for each other and none can go on",
 		 stuck > cores ? "; more threads are queued behind them" : "");
@@ -687,10 +710,10 @@ static void report(int cores)
 		   wf[0][0] == threads[0].tid;
 	if (self)
 		snprintf(note, sizeof(note),
-			 "found by `lockwatch attach` in process %d, not started under lockwatch: "
+			 "found by `lockwatch attach` in process %d%s: "
 			 "the thread waits for a mutex it holds itself, which is not recursive, "
 			 "read from the kernel's futex waits and glibc's lock owners (twice, the "
-			 "same both times)%s", (int)at.pid,
+			 "same both times)%s", (int)at.pid, started,
 			 stuck > cores ? "; more threads are queued behind it" : "");
 	struct lw__rb rb;
 	memset(&rb, 0, sizeof(rb));
@@ -831,12 +854,23 @@ int lw_attach_main(int argc, char **argv)
 		}
 		fclose(f);
 	}
+	if (at_proc_kernel(at.pid)) {
+		fprintf(stderr, "lockwatch attach: process %ld is a kernel thread: it takes no "
+				"user-space locks\n", pid);
+		return 2;
+	}
 	if (list_tasks() < 0) {
 		cannot_trace("listing its threads", errno);
 		return 1;
 	}
+	if (!at.reader) {
+		fprintf(stderr, "lockwatch attach: process %ld has ended (its parent has not yet "
+				"collected its status)\n", pid);
+		return 2;
+	}
+	at.under_lw = at_proc_under_lockwatch(at.reader);
 	const char *err = NULL;
-	at.dw = at_dw_open(at.pid, &err);
+	at.dw = at_dw_open(at.reader, &err);
 	if (look() < 0) {
 		at_dw_close(at.dw);
 		return 1;

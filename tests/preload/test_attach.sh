@@ -7,8 +7,12 @@
 # nobody and stopped nowhere (then the test kills it); so does
 # attach_rw.c, through a write-held rwlock, attach_cxx.cpp, on two
 # std::mutex (names demangled, inlined frames expanded, as a run shows
-# them), and attach_self.c, a worker
-# waiting for a default mutex it holds (a self-deadlock). attach_calls.c's
+# them), attach_self.c, a worker
+# waiting for a default mutex it holds (a self-deadlock), and
+# attach_leader.c, a worker waiting for a mutex its main thread held when
+# it ended with pthread_exit (read through the live thread: the kernel
+# shows the process's maps and memory through /proc/PID as empty). A
+# kernel thread is refused with status 2. attach_calls.c's
 # threads wait in epoll_wait, sigtimedwait, recv with a timeout and
 # semtimedop, which a stop would end with EINTR: attach leaves their
 # stacks unread and none of those calls fails. attach_healthy.c is
@@ -144,6 +148,19 @@ deadlocked self 2 "a self-deadlocked process" --expect self_deadlock:error:1 --c
 expect_in self.out "lockwatch: ERROR: self-deadlock: "
 expect_in self.out "waits for a mutex it holds itself"
 ended "$PID"
+
+# -- a holder that is gone: the main thread ended with pthread_exit holding
+# registry_lock; /proc/PID shows its maps and memory empty (a zombie) -----
+deadlocked leader 1 "a process whose main thread exited holding a lock" \
+	--expect deadlock:error:1 --count 1 --lock registry_lock --func publish
+expect_in leader.out "waits for mutex registry_lock, held by thread $PID, which has exited"
+expect_in leader.out "publish"
+ended "$PID"
+
+# -- a kernel thread: no user-space locks, a clear refusal -----------------
+attach kthread 2
+[ "$RC" = 2 ] || fail "attach to kthreadd (a kernel thread): status $RC, expected 2"
+expect_in kthread.err "kernel thread"
 
 # -- a healthy process -----------------------------------------------------
 mkfifo healthy.in
