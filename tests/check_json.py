@@ -54,7 +54,7 @@ KINDS = ["lock_order_cycle", "deadlock", "self_deadlock", "bad_unlock",
          "destroy_held", "thread_exit_holding", "long_hold", "long_wait",
          "hang", "init_held"]
 SEVERITIES = ["error", "warning"]
-LOCK_KINDS = ["mutex", "rwlock", "spinlock", "semaphore", "lock"]
+LOCK_KINDS = ["mutex", "rwlock", "spinlock", "semaphore", "omp_lock", "lock"]
 REPORT_KEYS = ["kind", "severity", "pid", "time_ms", "headline", "note",
                "locks", "edges", "threads", "exe", "argv", "suppression",
                "group"]

@@ -106,8 +106,8 @@ static const struct snap_thread *seen_waiter(int tid)
  * on its mutex). */
 static int seen_wait_for_good(const struct snap_thread *s, const struct lw__task *t)
 {
-	if (s->waiting->kind == LW__SPIN)
-		return 1;
+	if (s->waiting->kind == LW__SPIN || s->waiting->kind == LW__OMP)
+		return 1; /* libgomp's spins, then sleeps: either way for good */
 	return in_futex_wait(t) && (t->arg[1] & FUTEX_PRIVATE) && t->arg[3] == 0;
 }
 

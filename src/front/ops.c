@@ -66,11 +66,16 @@ void lw__op_join_cancelled(void *arg)
 		lw__join_end(*t);
 }
 
-int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s)
+void lw__release_book(void *obj, struct lw__lock **cache, int kind, struct lw__site s)
 {
 	struct lw__thread *t = lw__op_self();
 	if (t && !(t->n_held >= 2 && lw__release_below(t, obj, t->n_held)))
 		lw__release_slow(t, obj, cache, kind, s);
+}
+
+int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s)
+{
+	lw__release_book(obj, cache, kind, s);
 	switch (kind) {
 	case LW__MUTEX:
 		return LW_REAL_FN(pthread_mutex_unlock)(obj);

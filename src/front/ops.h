@@ -36,6 +36,10 @@ static inline struct lw__thread *lw__op_self(void)
  * (ops.c). */
 int lw__release_slow_call(void *obj, struct lw__lock **cache, int kind, struct lw__site s);
 
+/* The bookkeeping of lw__release_slow_call alone, for a kind whose real
+ * unlock its caller makes (libgomp's: front/omp.c). */
+void lw__release_book(void *obj, struct lw__lock **cache, int kind, struct lw__site s);
+
 /* Before a change the kernel allows only a process of one thread
  * (LW__BODY_ALONE): a program down to the calling thread has lockwatch's
  * threads end (runtime/watchdog.h, lw__watchdog_quiesce), as at a fork.
@@ -237,6 +241,17 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		if (lw__likely(t_ != NULL) && lw__likely(lw__release(t_, LW__OBJ(obj)))) \
 			return (call);                                             \
 		return lw__release_slow_call(LW__OBJ(obj), (cache), (kind), site_); \
+	}
+
+/* An unlock whose real call returns nothing (libgomp's: front/omp.c): the
+ * same bookkeeping, then the real call. */
+#define LW__BODY_RELEASE_VOID(obj, cache, kind, site, call)                         \
+	{                                                                          \
+		struct lw__site site_ = site;                                      \
+		struct lw__thread *t_ = lw__self_fast();                           \
+		if (!(lw__likely(t_ != NULL) && lw__likely(lw__release(t_, LW__OBJ(obj))))) \
+			lw__release_book(LW__OBJ(obj), (cache), (kind), site_);    \
+		(call);                                                            \
 	}
 
 /* Init: a lock initialised at a known address is a new lock; it is

@@ -35,7 +35,9 @@ struct lw__thread;
 struct lw__edge;
 struct lw__stats;
 
-enum lw__lock_kind { LW__MUTEX = 1, LW__RWLOCK, LW__SPIN, LW__SEM, LW__UNKNOWN };
+/* LW__OMP: libgomp's lock (omp_lock_t, a critical section's): a futex word
+ * any thread may free, checked as a spinlock is (front/omp.c). */
+enum lw__lock_kind { LW__MUTEX = 1, LW__RWLOCK, LW__SPIN, LW__SEM, LW__UNKNOWN, LW__OMP };
 enum { LW__ORPHAN_WRITE = 1, LW__ORPHAN_READ = 2, LW__ORPHAN_DEAD = 4 /* its holder exited */ };
 
 /* Where a call came from: the return address always, and for the

@@ -27,7 +27,7 @@ static inline int lw__lock_unlocked_by_any(const struct lw__lock *l)
 		int k = ((const pthread_mutex_t *)l->addr)->__data.__kind & 0x7f;
 		return k == PTHREAD_MUTEX_TIMED_NP || k == PTHREAD_MUTEX_ADAPTIVE_NP;
 	}
-	return l->kind == LW__SPIN;
+	return l->kind == LW__SPIN || l->kind == LW__OMP;
 }
 
 /* Does glibc's unlock of l fail (EPERM) in a thread that is not its

@@ -18,6 +18,7 @@ const char *lw__lock_kind_name(int kind)
 	case LW__MUTEX: return "mutex";
 	case LW__RWLOCK: return "rwlock";
 	case LW__SPIN: return "spinlock";
+	case LW__OMP: return "omp_lock";
 	case LW__SEM: return "semaphore";
 	default: return "lock";
 	}

@@ -2,7 +2,8 @@
 """gen_expected_symbols.py TOP [--check FILE] - the dynamic symbols the
 preload library must define: every function of src/base/real.def except
 pthread_create (called for real, never interposed), every LW__EXPORT
-function of src/front/heap.c (free, realloc, munmap, operator delete),
+function of src/front/heap.c (free, realloc, munmap, operator delete) and
+of src/front/omp.c (OpenMP's critical sections and simple locks),
 plus every lw_ function declared LW_API in include/lockwatch.h; sorted,
 one a line.
 Without --check it prints the list (to regenerate expected_symbols.txt);
@@ -17,9 +18,10 @@ def expected(top):
         for m in re.finditer(r"^LW_REAL\(\s*[^,]+,\s*(\w+)\s*,", f.read(), re.M):
             names.add(m.group(1))
     names.discard("pthread_create")
-    with open(f"{top}/src/front/heap.c") as f:
-        for m in re.finditer(r"^LW__EXPORT\s[^(]*?\b(\w+)\(", f.read(), re.M):
-            names.add(m.group(1))
+    for src in ("heap.c", "omp.c"):
+        with open(f"{top}/src/front/{src}") as f:
+            for m in re.finditer(r"^LW__EXPORT\s[^(]*?\b(\w+)\(", f.read(), re.M):
+                names.add(m.group(1))
     with open(f"{top}/include/lockwatch.h") as f:
         for m in re.finditer(r"\bLW_API\b[^;(]*?\b(lw_\w+)\s*\(", f.read()):
             names.add(m.group(1))

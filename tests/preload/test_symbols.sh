@@ -9,7 +9,9 @@
 #    real.def but pthread_create) and the lw_* API;
 #  - it defines no backtrace, no _Unwind_*, no unw_* / _U* (libunwind's),
 #    and ldd of it lists no libunwind (it is dlopen'ed RTLD_LOCAL);
-#  - liblockwatch.so exports exactly the lw_* API, nothing else.
+#  - liblockwatch.so exports exactly the lw_* API and OpenMP's interposers
+#    (src/front/omp.c: a program built with the header or the wrapper API
+#    has its critical sections and omp_*_lock checked), nothing else.
 . "$(dirname "$0")/lib.sh"
 : "${LW_PRELOAD_SO:?}" "${LW_SHARED_SO:?}" "${LWP_TOP:?}"
 command -v nm >/dev/null || skip "nm is not installed (binutils)"
@@ -37,13 +39,13 @@ readelf -d "$LW_PRELOAD_SO" | grep NEEDED >preload.needed || true
 expect_not_in preload.needed libunwind "DT_NEEDED of liblockwatch-preload.so"
 
 nm -D --defined-only "$LW_SHARED_SO" | awk '{ print $NF }' | sed 's/@.*//' | sort >shared.txt
-grep '^lw_' expected.txt >expected_lw.txt
+grep -E '^(lw_|GOMP_critical_|omp_)' expected.txt >expected_lw.txt
 if ! diff -u expected_lw.txt shared.txt >shared.diff; then
 	cat shared.diff
-	fail "liblockwatch.so must export exactly the lw_* API (- missing, + extra)"
+	fail "liblockwatch.so must export exactly the lw_* API and OpenMP's interposers (- missing, + extra)"
 fi
 ldd "$LW_SHARED_SO" >shared.ldd 2>&1
 expect_not_in shared.ldd libunwind "ldd of liblockwatch.so"
-echo "liblockwatch.so: $(wc -l <shared.txt) symbols, all lw_*"
+echo "liblockwatch.so: $(wc -l <shared.txt) symbols, the lw_* API and OpenMP's"
 
 echo "PASS"

@@ -1,0 +1,174 @@
+/* omp.c - OpenMP's locks (libgomp): critical sections, named or not, and
+ * omp_init/set/test/unset/destroy_lock, interposed as a lock kind of
+ * their own (LW__OMP), in both libraries: the preload library, and the one
+ * a program built with the header or the wrapper API links (its copy of
+ * these comes before libgomp in the loader's lookup order). libgomp's
+ * locks are futex words, not pthread locks: without this a pthread order
+ * taken only inside one critical section was a false cycle (the gate was
+ * unseen), and an order through an OpenMP lock went unreported.
+ *
+ * The lock of `#pragma omp critical` is one word inside libgomp: its
+ * record is keyed by a word of ours, named "omp critical". A named
+ * section's (`critical(name)`) is keyed by the pointer libgomp is given,
+ * the program's symbol `.gomp_critical_user_NAME`, which names it.
+ * omp_test_lock returns 1 when it took the lock: the try body reads 0 as
+ * taken. Nest locks (omp_*_nest_lock) are not interposed: their layout
+ * differs between libgomp's two ABIs (OMP_1.0, OMP_3.0), and a nest lock
+ * is taken again by its owner; they stay unseen. The simple ones are one
+ * function in both ABIs, so an unversioned definition here serves both.
+ *
+ * The real functions are the next definitions past this object, looked
+ * up when the object is loaded (libgomp is then loaded with the program),
+ * else at the first call (a library dlopened later brought it). */
+#include "ops.h"
+#include "lockwatch.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+
+#define LW__EXPORT __attribute__((visibility("default")))
+#define LW__NOINLINE __attribute__((noinline))
+
+/* omp_lock_t, whose layout only libgomp reads (omp.h is not needed). */
+typedef struct lw__omp_lock omp_lock_t;
+
+static struct {
+	void (*critical_start)(void);
+	void (*critical_end)(void);
+	void (*critical_name_start)(void **);
+	void (*critical_name_end)(void **);
+	void (*init_lock)(omp_lock_t *);
+	void (*destroy_lock)(omp_lock_t *);
+	void (*set_lock)(omp_lock_t *);
+	void (*unset_lock)(omp_lock_t *);
+	int (*test_lock)(omp_lock_t *);
+} gomp;
+
+/* The key of the unnamed critical section's lock, and whether it was
+ * named yet. */
+static int omp_critical;
+static int omp_critical_named;
+
+static void resolve_one(void **slot, const char *name)
+{
+	if (lw__load_acq(slot))
+		return;
+	void *p = dlsym(RTLD_NEXT, name);
+	if (p)
+		__atomic_store_n(slot, p, __ATOMIC_RELEASE);
+}
+
+static void resolve(void)
+{
+	resolve_one((void **)&gomp.critical_start, "GOMP_critical_start");
+	resolve_one((void **)&gomp.critical_end, "GOMP_critical_end");
+	resolve_one((void **)&gomp.critical_name_start, "GOMP_critical_name_start");
+	resolve_one((void **)&gomp.critical_name_end, "GOMP_critical_name_end");
+	resolve_one((void **)&gomp.init_lock, "omp_init_lock");
+	resolve_one((void **)&gomp.destroy_lock, "omp_destroy_lock");
+	resolve_one((void **)&gomp.set_lock, "omp_set_lock");
+	resolve_one((void **)&gomp.unset_lock, "omp_unset_lock");
+	resolve_one((void **)&gomp.test_lock, "omp_test_lock");
+}
+
+/* At load: one lookup when libgomp is not there (most programs). */
+__attribute__((constructor)) static void omp_resolve_at_load(void)
+{
+	resolve_one((void **)&gomp.critical_start, "GOMP_critical_start");
+	if (gomp.critical_start)
+		resolve();
+}
+
+/* The real function in slot, looked up now if it was not at load. A call
+ * here without libgomp past us cannot be made as the program meant: said,
+ * and the process ends. */
+static __attribute__((noinline)) void *gomp_late(void **slot)
+{
+	resolve();
+	void *p = lw__load_acq(slot);
+	if (!p)
+		lw__die("an OpenMP call reached lockwatch, but libgomp is not loaded past it");
+	return p;
+}
+
+static inline void *gomp_real(void **slot)
+{
+	void *p = lw__load_acq(slot);
+	return lw__likely(p != NULL) ? p : gomp_late(slot);
+}
+
+#define GOMP(f) ((__typeof__(gomp.f))gomp_real((void **)&gomp.f))
+
+/* The unnamed section's lock is named once, before its first use. */
+static void name_critical(void)
+{
+	if (lw__likely(lw__load(&omp_critical_named)))
+		return;
+	lw__store(&omp_critical_named, 1);
+	lw_set_name(&omp_critical, "omp critical");
+}
+
+static LW__NOINLINE int slow_critical_start(struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(&omp_critical, NULL, LW__OMP, LW__WRITE, (GOMP(critical_start)(), 0))
+
+static LW__ALWAYS_INLINE int critical_start(void)
+LW__BODY_ACQUIRE(&omp_critical, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), (GOMP(critical_start)(), 0),
+		 slow_critical_start(site_))
+
+LW__EXPORT void GOMP_critical_start(void)
+{
+	name_critical();
+	critical_start();
+}
+
+LW__EXPORT void GOMP_critical_end(void)
+LW__BODY_RELEASE_VOID(&omp_critical, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(critical_end)())
+
+static LW__NOINLINE int slow_critical_name_start(void **p, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(p, NULL, LW__OMP, LW__WRITE, (GOMP(critical_name_start)(p), 0))
+
+static LW__ALWAYS_INLINE int critical_name_start(void **p)
+LW__BODY_ACQUIRE(p, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), (GOMP(critical_name_start)(p), 0),
+		 slow_critical_name_start(p, site_))
+
+LW__EXPORT void GOMP_critical_name_start(void **p)
+{
+	critical_name_start(p);
+}
+
+LW__EXPORT void GOMP_critical_name_end(void **p)
+LW__BODY_RELEASE_VOID(p, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(critical_name_end)(p))
+
+static LW__ALWAYS_INLINE int init_lock(omp_lock_t *l)
+LW__BODY_INIT(l, NULL, LW__OMP, (LW__SITE(NULL)), (GOMP(init_lock)(l), 0))
+
+LW__EXPORT void omp_init_lock(omp_lock_t *l)
+{
+	init_lock(l);
+}
+
+LW__EXPORT void omp_destroy_lock(omp_lock_t *l)
+LW__BODY_DESTROY_VOID(l, NULL, (LW__SITE(NULL)), GOMP(destroy_lock)(l))
+
+static LW__NOINLINE int slow_set_lock(omp_lock_t *l, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(l, NULL, LW__OMP, LW__WRITE, (GOMP(set_lock)(l), 0))
+
+static LW__ALWAYS_INLINE int set_lock(omp_lock_t *l)
+LW__BODY_ACQUIRE(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), (GOMP(set_lock)(l), 0),
+		 slow_set_lock(l, site_))
+
+LW__EXPORT void omp_set_lock(omp_lock_t *l)
+{
+	set_lock(l);
+}
+
+static LW__ALWAYS_INLINE int test_lock(omp_lock_t *l)
+LW__BODY_TRY(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), GOMP(test_lock)(l) ? 0 : EBUSY)
+
+LW__EXPORT int omp_test_lock(omp_lock_t *l)
+{
+	return test_lock(l) == 0;
+}
+
+LW__EXPORT void omp_unset_lock(omp_lock_t *l)
+LW__BODY_RELEASE_VOID(l, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(unset_lock)(l))
