@@ -7,6 +7,7 @@
  * calls per process, and only under `lockwatch run`.
  * No lock, no allocation; open/fstat/stat/mmap/close/munmap/access only. */
 #include "verdict.h"
+#include "env.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,7 @@ static int lw__record_errno = -1; /* why the record could not be mapped; -1: it 
 
 static void lw__verdict_read_env(void)
 {
-	const char *p = getenv(LW__RECORD_ENV);
+	const char *p = lw__getenv(LW__RECORD_ENV);
 	size_t n = p ? strlen(p) : 0;
 	if (n == 0 || n >= sizeof(lw__record_path)) {
 		lw__store_rel(&lw__record_state, 3);

@@ -22,6 +22,7 @@
  * jemalloc) and calls it; a free that comes from dlsym while it is being
  * looked up is dropped (a leak of one small block, once). Built only into
  * liblockwatch-preload.so. */
+#include "env.h"
 #include "guard.h"
 #include "lock.h"
 #include "object.h"
@@ -192,7 +193,7 @@ static inline size_t chunk_word(const void *p)
 static int chunk_word_ok(void)
 {
 	struct lw__object o;
-	const char *pre = getenv("LD_PRELOAD");
+	const char *pre = lw__getenv("LD_PRELOAD");
 	size_t (*u)(void *) = (size_t (*)(void *))resolve("malloc_usable_size");
 	/* the trial blocks come from the malloc next to this free: the one
 	 * the program calls may be another's (ASan's, preloaded first) */

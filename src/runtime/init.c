@@ -28,6 +28,7 @@
 #include "aside.h"
 #include "chains.h"
 #include "deadlock.h"
+#include "env.h"
 #include "deep.h"
 #include "gate.h"
 #include "held.h"
@@ -210,7 +211,7 @@ void lw__init(void)
 	lw__hooks.watchdog_wanted = lw__watchdog_wanted;
 	lw__out_stderr_take();
 	lw__options_defaults(&lw__opt);
-	lw__options_parse(&lw__opt, getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
+	lw__options_parse(&lw__opt, lw__getenv("LOCKWATCH_OPTIONS"), "LOCKWATCH_OPTIONS", 2);
 	lw__out_open();
 	lw__report_suppressions_load();
 	lw__stack_init();
