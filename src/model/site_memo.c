@@ -1,7 +1,7 @@
 /* site_memo.c - the stacks a thread captured before at a call site whose
  * frame was where it is now (see site_memo.h).
  *
- * Per thread, a few entries, each a call site (pc and header source), the
+ * Per thread (in its state, struct lw__thread), a few entries, each a call site (pc and header source), the
  * address of the word that held its return address, and the stack then
  * captured: its id, its return addresses, and where each lay, as offsets
  * above that word. An entry is written only by its thread, in a signal
@@ -9,6 +9,7 @@
  * that a handler's write interrupted miss, and a handler that interrupts
  * a write leaves the entry alone. */
 #include "site_memo.h"
+#include "thread.h"
 
 
 #define WAYS 4        /* entries per thread, by site and place */
@@ -26,12 +27,18 @@ struct entry {
 	uintptr_t pcs[DEPTH];
 };
 
-static LW__TLS struct entry memo[WAYS];
+/* The entries live in the thread's state (thread.h says why). */
+_Static_assert(sizeof(struct entry) * WAYS <= sizeof(((struct lw__thread *)0)->site_memo),
+	       "the site memo's room in struct lw__thread");
 
+/* The calling thread's entry for pc at slot; NULL without a state. */
 static struct entry *way_of(uintptr_t pc, uintptr_t slot)
 {
+	struct lw__thread *t = lw__tls_self;
+	if (!t)
+		return NULL;
 	uint64_t h = ((uint64_t)pc ^ (uint64_t)slot * 0x9E3779B97F4A7C15ull) >> 32;
-	return &memo[h % WAYS];
+	return (struct entry *)t->site_memo + h % WAYS;
 }
 
 static int same_site(const struct entry *e, const struct lw__site *site, uintptr_t slot)
@@ -60,6 +67,8 @@ uint32_t lw__site_memo_find(const struct lw__site *site, uintptr_t slot, int dep
 	if (!slot || depth > DEPTH)
 		return 0;
 	struct entry *e = way_of(site->pc, slot);
+	if (!e)
+		return 0;
 	unsigned seq = e->seq;
 	lw__signal_fence();
 	if ((seq & 1) || !same_site(e, site, slot))
@@ -93,8 +102,8 @@ void lw__site_memo_note(const struct lw__site *site, uintptr_t slot, int depth, 
 	if (!slot || depth > DEPTH || n <= 0 || n > DEPTH)
 		return;
 	struct entry *e = way_of(site->pc, slot);
-	if (e->seq & 1)
-		return; /* this handler interrupted its thread's write */
+	if (!e || (e->seq & 1))
+		return; /* no state; or this handler interrupted its thread's write */
 	e->seq++;
 	lw__signal_fence();
 	e->pc = site->pc;

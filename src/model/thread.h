@@ -18,6 +18,7 @@
 #define LW__MAX_HELD 64
 #define LW__CHAIN_CACHE 512 /* entries, a power of two */
 #define LW__ADDR_CACHE 64   /* locks found by address, a power of two */
+#define LW__SITE_MEMO_WORDS 116 /* the site memo's room (site_memo.c checks it) */
 
 /* The slot of a lock's address in the thread's address cache: a
  * multiplicative hash, so that locks at aligned addresses (a lock per
@@ -146,6 +147,12 @@ struct lw__thread {
 	struct lw__site reinit_site;
 	uint32_t reinit_stack, reinit_holder_stack;
 	int reinit_quiet;
+
+	/* the site memo's entries (model/site_memo.c; slow paths only): kept
+	 * here, not in thread-local storage, which glibc takes from every
+	 * thread's stack, the program's threads that never lock too (928
+	 * bytes less stack for each: a helper's 16 KiB threads crashed) */
+	uint64_t site_memo[LW__SITE_MEMO_WORDS];
 
 	/* last: a thread without option stats never touches its page */
 	uint64_t held_t_ns[LW__MAX_HELD]; /* option stats: when each was taken

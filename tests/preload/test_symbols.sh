@@ -9,6 +9,9 @@
 #    real.def but pthread_create) and the lw_* API;
 #  - it defines no backtrace, no _Unwind_*, no unw_* / _U* (libunwind's),
 #    and ldd of it lists no libunwind (it is dlopen'ed RTLD_LOCAL);
+#  - each library's thread-local storage, which glibc takes from every
+#    thread's stack (the program's threads that never lock too), is at
+#    most 256 bytes (the site memo's 928 took that from 16 KiB threads);
 #  - liblockwatch.so exports exactly the lw_* API and OpenMP's interposers
 #    (src/front/omp.c: a program built with the header or the wrapper API
 #    has its critical sections and omp_*_lock checked), nothing else.
@@ -47,5 +50,15 @@ fi
 ldd "$LW_SHARED_SO" >shared.ldd 2>&1
 expect_not_in shared.ldd libunwind "ldd of liblockwatch.so"
 echo "liblockwatch.so: $(wc -l <shared.txt) symbols, the lw_* API and OpenMP's"
+
+# tls_bytes SO: the size of SO's thread-local block (PT_TLS MemSiz), 0 when none
+tls_bytes() {
+	printf '%d' "$(readelf -lW "$1" | awk '$1 == "TLS" { print $6; exit }')" 2>/dev/null || echo 0
+}
+for so in "$LW_PRELOAD_SO" "$LW_SHARED_SO"; do
+	tls=$(tls_bytes "$so")
+	echo "$(basename "$so"): $tls bytes of thread-local storage"
+	[ "$tls" -le 256 ] || fail "$(basename "$so") has $tls bytes of thread-local storage (at most 256: every thread's stack pays it)"
+done
 
 echo "PASS"
