@@ -15,6 +15,7 @@
 #include "hooks.h"
 #include "mutex.h"
 #include "options.h"
+#include "out.h"
 #include "procfs.h"
 #include "real.h"
 #include "report.h"
@@ -26,6 +27,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/single_threaded.h>
 #include <sys/syscall.h>
@@ -142,6 +144,20 @@ static void *wd_main(void *arg)
 	return NULL;
 }
 
+/* The watchdog could not be started (error rc): said once per process. It
+ * is not tried again: a lock call would try at every turn. */
+static void say_not_started(int rc)
+{
+	static int said;
+	if (__atomic_exchange_n(&said, 1, __ATOMIC_ACQ_REL))
+		return;
+	lw__msg("WARNING: the watchdog thread could not be started (%s%s): long holds and "
+		"waits, and deadlocks as they happen, are not reported in this process "
+		"(lock-order cycles, self-deadlocks and bad unlocks still are)",
+		strerror(rc), rc == EAGAIN ? "; a thread limit such as RLIMIT_NPROC counts "
+					     "lockwatch's threads too" : "");
+}
+
 void lw__watchdog_start(void)
 {
 	if (wd_running)
@@ -166,12 +182,15 @@ void lw__watchdog_start(void)
 	pthread_attr_init(&at);
 	pthread_attr_setstacksize(&at, WD_STACK);
 	lw__gate_ticket(); /* a fork waits for its start-up (gate.h) */
-	if (LW_REAL_FN(pthread_create)(&wd_thread, &at, wd_main, NULL) == 0)
+	int rc = LW_REAL_FN(pthread_create)(&wd_thread, &at, wd_main, NULL);
+	if (rc == 0)
 		wd_running = 1;
 	else
 		lw__gate_started();
 	pthread_attr_destroy(&at);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		say_not_started(rc);
 }
 
 void lw__watchdog_stop(void)

@@ -29,6 +29,7 @@ py=$1 checker=$2 lw=$3 work=$4 native=$5 wrapper=$6 header=$7
 shift 7
 [ "${1:-}" = "--" ] && shift
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+chmod 1777 "$work" # a program may take a user id of its own (nproc_watchdog.c)
 if [ -n "${WAYS_PRELOAD:-}" ]; then
 	if [ -n "$(LD_PRELOAD=$WAYS_PRELOAD /bin/true 2>&1)" ]; then
 		echo "SKIP: $WAYS_PRELOAD cannot be preloaded here (not installed?)"
@@ -62,6 +63,10 @@ echo "native: status $native_rc"
 # would make every way "agree" by failing the same way.
 if grep -q "runtime does not come first" native.err; then
 	echo "SKIP: the sanitizer build cannot run with ${LD_PRELOAD:-a library} preloaded first"
+	exit 77
+fi
+if [ "$native_rc" = 77 ]; then
+	echo "SKIP: the program cannot run here: $(head -1 native.out)"
 	exit 77
 fi
 if [ "$native_rc" -gt 128 ] || [ "$native_rc" = 124 ]; then
