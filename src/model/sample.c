@@ -11,9 +11,17 @@
  * 3, which refuses it) and never under a seccomp filter, which may kill
  * the process for a system call it does not expect. Once refused, never
  * tried again. Called by the watchdog thread only, one sample at a time:
- * the sample buffer is static. */
+ * the sample buffer is static.
+ *
+ * The event is opened, mapped and closed in lockwatch's reader thread
+ * (base/aside.h), whose descriptor table is its own: its ring stays
+ * mapped (the mapping keeps the event) while the watchdog waits for the
+ * sample, and no descriptor is ever open in the program's table (it was,
+ * for the whole wait: a program that closed descriptor 0 and counted on
+ * getting it back from open got the next number thousands of times). */
 #define _GNU_SOURCE
 #include "sample.h"
+#include "aside.h"
 #include "options.h"
 #include "procfs.h"
 
@@ -130,30 +138,53 @@ static int open_event(int tid)
 }
 #endif
 
+#if defined(__x86_64__)
+struct ring_job {
+	int tid;
+	size_t len;
+	void *ring;  /* the mapped ring, or NULL */
+	int refused; /* 1: never again here */
+};
+
+/* The event on job->tid, mapped, its descriptor closed (in the reader
+ * thread: the seccomp check is of the thread that makes the calls). */
+static void ring_open(void *arg)
+{
+	struct ring_job *j = arg;
+	if (filtered()) {
+		j->refused = 1;
+		return;
+	}
+	int fd = open_event(j->tid);
+	if (fd < 0) {
+		j->refused = errno != ESRCH;
+		return;
+	}
+	void *m = mmap(NULL, j->len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		j->refused = 1;
+	else
+		j->ring = m;
+}
+#endif
+
 const struct lw__sample *lw__sample_take(int tid, int wait_ms, const char **note)
 {
 	*note = NULL;
 #if defined(__x86_64__)
 	if (!lw__opt.stack_sample || lw__load(&refused))
 		return NULL;
-	if (filtered()) {
-		lw__store(&refused, 1);
-		return NULL;
-	}
-	int fd = open_event(tid);
-	if (fd < 0) {
-		if (errno != ESRCH)
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)page * (RING_PAGES + 1);
+	struct ring_job job = { tid, len, NULL, 0 };
+	lw__aside(ring_open, &job);
+	if (!job.ring) {
+		if (job.refused)
 			lw__store(&refused, 1);
 		return NULL;
 	}
-	long page = sysconf(_SC_PAGESIZE);
-	size_t len = (size_t)page * (RING_PAGES + 1);
-	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (m == MAP_FAILED) {
-		close(fd);
-		lw__store(&refused, 1);
-		return NULL;
-	}
+	void *m = job.ring;
 	struct perf_event_mmap_page *meta = m;
 	const unsigned char *data = (const unsigned char *)m + page;
 	uint64_t size = (uint64_t)page * RING_PAGES;
@@ -170,7 +201,6 @@ const struct lw__sample *lw__sample_take(int tid, int wait_ms, const char **note
 		}
 	}
 	munmap(m, len);
-	close(fd);
 	if (got <= 0) {
 		*note = "running, but the kernel took no sample of it in time";
 		return NULL;
