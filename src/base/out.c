@@ -23,18 +23,35 @@
 static char log_path[LW__OPT_STR_MAX];
 static char json_path[LW__OPT_STR_MAX];
 
+/* Take back signal sig, raised by lockwatch's own write, unless it was
+ * pending before (the program's). */
+static void take_back(int sig, const sigset_t *before)
+{
+	if (sigismember(before, sig))
+		return;
+	sigset_t one;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	struct timespec none = { 0, 0 };
+	while (sigtimedwait(&one, NULL, &none) < 0 && errno == EINTR)
+		;
+}
+
 /* A write to a pipe nobody reads any more (`prog 2>&1 | head`, head gone)
- * raises SIGPIPE in the writing thread, which kills the program unless it
- * ignores it: lockwatch's writes hold it, and take back one they raised
- * (not one that was pending before). */
+ * raises SIGPIPE in the writing thread, and one past the file size limit
+ * (RLIMIT_FSIZE: a judge's or a sandbox's) SIGXFSZ: either kills the
+ * program unless it ignores it. lockwatch's writes hold both, and take
+ * back one they raised (not one that was pending before). */
 int lw__write_all(int fd, const char *buf, size_t len)
 {
 	int saved = errno;
-	sigset_t pipe_set, old, pending;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	int was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
+	sigset_t held, old, pending;
+	sigemptyset(&held);
+	sigaddset(&held, SIGPIPE);
+	sigaddset(&held, SIGXFSZ);
+	pthread_sigmask(SIG_BLOCK, &held, &old);
+	if (sigpending(&pending) != 0)
+		sigfillset(&pending); /* cannot tell: take nothing back */
 	int rc = 0, err = 0;
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);
@@ -48,11 +65,10 @@ int lw__write_all(int fd, const char *buf, size_t len)
 		buf += n;
 		len -= (size_t)n;
 	}
-	if (err == EPIPE && !was_pending) {
-		struct timespec none = { 0, 0 };
-		while (sigtimedwait(&pipe_set, NULL, &none) < 0 && errno == EINTR)
-			;
-	}
+	if (err == EPIPE)
+		take_back(SIGPIPE, &pending);
+	if (err == EFBIG)
+		take_back(SIGXFSZ, &pending);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = rc < 0 ? err : saved;
 	return rc;
@@ -151,9 +167,11 @@ static int append(const char *pattern, const char *buf, size_t len, int create, 
 	}
 	if (fd < 0)
 		return -1;
-	lw__write_all(fd, buf, len);
+	int rc = lw__write_all(fd, buf, len);
+	int why = errno;
 	close(fd);
-	return 0;
+	errno = why;
+	return rc; /* a write that failed is said too (EFBIG, ENOSPC) */
 }
 
 /* Once per process: the pattern's path for this process (%p expanded),

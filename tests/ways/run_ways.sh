@@ -22,6 +22,8 @@
 # WAYS_STDERR=closed-pipe to a pipe nobody reads (`prog 2>&1 | head`
 # once head has gone: the program must not die of SIGPIPE for lockwatch's
 # writes);
+# WAYS_NO_JSON=1: the program's own limits keep the JSON file from being
+# written (RLIMIT_FSIZE): the expectations only set the status;
 # WAYS_LOG="N=TEXT|+=TEXT|..." checks each way's log (its stderr): exactly N
 # lines contain TEXT, or (+) at least one does.
 set -u
@@ -103,7 +105,9 @@ way() { # name command...
 		sed -n '1,15p' "$name.err"
 		fails=$((fails + 1))
 	fi
-	if ! "$py" "$checker" "$name.jsonl" "${EXPECT[@]}" >"$name.check" 2>&1; then
+	if [ -n "${WAYS_NO_JSON:-}" ]; then
+		: # the program's own limits keep every process from writing it
+	elif ! "$py" "$checker" "$name.jsonl" "${EXPECT[@]}" >"$name.check" 2>&1; then
 		echo "FAIL: $name: reports:"
 		sed -n '1,20p' "$name.check"
 		fails=$((fails + 1))
