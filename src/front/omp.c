@@ -18,8 +18,11 @@
  * function in both ABIs, so an unversioned definition here serves both.
  *
  * The real functions are the next definitions past this object, looked
- * up when the object is loaded (libgomp is then loaded with the program),
- * else at the first call (a library dlopened later brought it). */
+ * up at the first call (in the program's code, with none of lockwatch's
+ * locks held; libgomp is loaded by then). Never at load: a lookup that
+ * fails (most programs have no libgomp) allocates its error message, in
+ * a program with its own malloc a lock call inside lockwatch's start-up
+ * (ways_alloc_in_program hung). */
 #include "ops.h"
 #include "lockwatch.h"
 
@@ -71,17 +74,9 @@ static void resolve(void)
 	resolve_one((void **)&gomp.test_lock, "omp_test_lock");
 }
 
-/* At load: one lookup when libgomp is not there (most programs). */
-__attribute__((constructor)) static void omp_resolve_at_load(void)
-{
-	resolve_one((void **)&gomp.critical_start, "GOMP_critical_start");
-	if (gomp.critical_start)
-		resolve();
-}
-
-/* The real function in slot, looked up now if it was not at load. A call
- * here without libgomp past us cannot be made as the program meant: said,
- * and the process ends. */
+/* The real function in slot, looked up at its first call. A call here
+ * without libgomp past us cannot be made as the program meant: said, and
+ * the process ends. */
 static __attribute__((noinline)) void *gomp_late(void **slot)
 {
 	resolve();
