@@ -12,6 +12,23 @@
 #include <time.h>
 #include <unistd.h>
 
+int lw__proc_own_tid(void)
+{
+	char link[64];
+	ssize_t n = readlink("/proc/thread-self", link, sizeof(link) - 1);
+	const char *task = n > 0 ? (link[n] = 0, strstr(link, "/task/")) : NULL;
+	int tid = task ? atoi(task + 6) : 0;
+	return tid > 0 ? tid : (int)syscall(SYS_gettid);
+}
+
+int lw__proc_own_pid(void)
+{
+	char link[32];
+	ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
+	int pid = n > 0 ? (link[n] = 0, atoi(link)) : 0;
+	return pid > 0 ? pid : (int)getpid();
+}
+
 ssize_t lw__proc_read(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -6,6 +6,15 @@
 
 #include <sys/types.h>
 
+/* The calling thread's id as /proc names it (its /proc/thread-self), which
+ * differs from gettid() in a PID namespace whose /proc is the parent
+ * namespace's (`unshare --pid --fork` without --mount-proc); gettid()
+ * where /proc cannot say. */
+int lw__proc_own_tid(void);
+
+/* The process's id as /proc names it (its /proc/self), likewise. */
+int lw__proc_own_pid(void);
+
 /* Read a small /proc file into buf (NUL-terminated); its length, or -1. */
 ssize_t lw__proc_read(const char *path, char *buf, size_t size);
 

@@ -81,8 +81,10 @@ static void dwfl_report_self(void)
 	dl_counts(&seen_adds, &seen_subs);
 	dwfl_report_begin(dwfl);
 	/* the maps of this thread, not of the process's first task: that one
-	 * reads empty once the main thread has ended with pthread_exit */
-	pid_t tid = (pid_t)syscall(SYS_gettid);
+	 * reads empty once the main thread has ended with pthread_exit; by its
+	 * id as /proc names it (a PID namespace's own ids name other
+	 * processes there when /proc is the parent namespace's) */
+	pid_t tid = (pid_t)lw__proc_own_tid();
 	if (dwfl_linux_proc_report(dwfl, tid) != 0) {
 		/* A process that made itself non-dumpable (prctl
 		 * PR_SET_DUMPABLE, as ssh-agent does) cannot open its own

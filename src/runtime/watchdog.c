@@ -86,9 +86,11 @@ static void look(void)
 static int program_gone(void)
 {
 	/* the first task's own line: the process's line would add up every
-	 * thread's times (10,000 threads: 10,000 steps a look) */
+	 * thread's times (10,000 threads: 10,000 steps a look); by its id as
+	 * /proc names it (a PID namespace's getpid() is 1 there when /proc is
+	 * the parent namespace's) */
 	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)getpid());
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", lw__proc_own_pid());
 	if (lw__proc_read_aside(path, buf, sizeof(buf)) <= 0)
 		return 0;
 	const char *state = lw__proc_stat_field(buf, 3), *threads = lw__proc_stat_field(buf, 20);
