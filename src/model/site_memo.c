@@ -12,7 +12,8 @@
 #include "thread.h"
 
 
-#define WAYS 4        /* entries per thread, by site and place */
+#define WAYS 3        /* entries per thread, by site and place (three keep
+		       * struct lw__thread on the three pages it touches) */
 #define DEPTH 16      /* frames an entry keeps (option stack_depth's default) */
 #define SPAN (1u << 20) /* a stack spread wider than this is not kept */
 

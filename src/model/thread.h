@@ -18,7 +18,7 @@
 #define LW__MAX_HELD 64
 #define LW__CHAIN_CACHE 512 /* entries, a power of two */
 #define LW__ADDR_CACHE 64   /* locks found by address, a power of two */
-#define LW__SITE_MEMO_WORDS 116 /* the site memo's room (site_memo.c checks it) */
+#define LW__SITE_MEMO_WORDS 87 /* the site memo's room (site_memo.c checks it) */
 
 /* The slot of a lock's address in the thread's address cache: a
  * multiplicative hash, so that locks at aligned addresses (a lock per
