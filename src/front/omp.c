@@ -52,26 +52,48 @@ static struct {
 static int omp_critical;
 static int omp_critical_named;
 
-static void resolve_one(void **slot, const char *name)
+/* The OpenMP runtime to call when none comes after this object in the
+ * global scope: one loaded for a library of its own (RTLD_LOCAL: Python's
+ * ctypes and extension modules), else libgomp, loaded now (a program built
+ * with the header or the wrapper API whose OpenMP calls are all this
+ * object's, whose libgomp the linker's --as-needed then left out). */
+static void *runtime(void)
+{
+	static const char *const loaded[] = { "libgomp.so.1", "libomp.so.5", "libomp.so",
+					      "libiomp5.so" };
+	for (size_t i = 0; i < sizeof(loaded) / sizeof(loaded[0]); i++) {
+		void *h = dlopen(loaded[i], RTLD_NOW | RTLD_NOLOAD);
+		if (h)
+			return h;
+	}
+	return dlopen("libgomp.so.1", RTLD_NOW | RTLD_LOCAL);
+}
+
+static void resolve_one(void **slot, const char *name, void **rt)
 {
 	if (lw__load_acq(slot))
 		return;
 	void *p = dlsym(RTLD_NEXT, name);
+	if (!p && (*rt || (*rt = runtime())))
+		p = dlsym(*rt, name);
 	if (p)
 		__atomic_store_n(slot, p, __ATOMIC_RELEASE);
 }
 
+/* Every real function (a handle to the runtime, when one was opened, is
+ * kept: its functions are in use). */
 static void resolve(void)
 {
-	resolve_one((void **)&gomp.critical_start, "GOMP_critical_start");
-	resolve_one((void **)&gomp.critical_end, "GOMP_critical_end");
-	resolve_one((void **)&gomp.critical_name_start, "GOMP_critical_name_start");
-	resolve_one((void **)&gomp.critical_name_end, "GOMP_critical_name_end");
-	resolve_one((void **)&gomp.init_lock, "omp_init_lock");
-	resolve_one((void **)&gomp.destroy_lock, "omp_destroy_lock");
-	resolve_one((void **)&gomp.set_lock, "omp_set_lock");
-	resolve_one((void **)&gomp.unset_lock, "omp_unset_lock");
-	resolve_one((void **)&gomp.test_lock, "omp_test_lock");
+	void *rt = NULL;
+	resolve_one((void **)&gomp.critical_start, "GOMP_critical_start", &rt);
+	resolve_one((void **)&gomp.critical_end, "GOMP_critical_end", &rt);
+	resolve_one((void **)&gomp.critical_name_start, "GOMP_critical_name_start", &rt);
+	resolve_one((void **)&gomp.critical_name_end, "GOMP_critical_name_end", &rt);
+	resolve_one((void **)&gomp.init_lock, "omp_init_lock", &rt);
+	resolve_one((void **)&gomp.destroy_lock, "omp_destroy_lock", &rt);
+	resolve_one((void **)&gomp.set_lock, "omp_set_lock", &rt);
+	resolve_one((void **)&gomp.unset_lock, "omp_unset_lock", &rt);
+	resolve_one((void **)&gomp.test_lock, "omp_test_lock", &rt);
 }
 
 /* The real function in slot, looked up at its first call. A call here

@@ -243,14 +243,14 @@ _Static_assert(thrd_success == 0 && thrd_busy != EOWNERDEAD && thrd_error != EOW
 		return lw__release_slow_call(LW__OBJ(obj), (cache), (kind), site_); \
 	}
 
-/* An unlock whose real call returns nothing (libgomp's: front/omp.c): the
- * same bookkeeping, then the real call. */
+/* An unlock whose real call returns nothing, of a lock that another
+ * thread may have taken (OpenMP's: a task's lock, let go where the task
+ * resumed: front/omp.c): the slow bookkeeping, which sees a hand-over,
+ * then the real call. */
 #define LW__BODY_RELEASE_VOID(obj, cache, kind, site, call)                         \
 	{                                                                          \
 		struct lw__site site_ = site;                                      \
-		struct lw__thread *t_ = lw__self_fast();                           \
-		if (!(lw__likely(t_ != NULL) && lw__likely(lw__release(t_, LW__OBJ(obj))))) \
-			lw__release_book(LW__OBJ(obj), (cache), (kind), site_);    \
+		lw__release_book(LW__OBJ(obj), (cache), (kind), site_);            \
 		(call);                                                            \
 	}
 
