@@ -10,7 +10,8 @@ pkgs=(build-essential g++ cmake pkg-config libunwind-dev libdw-dev uthash-dev
       python3 xz-utils zstd pigz
       libjemalloc2 libtcmalloc-minimal4 # other allocators, preloaded by tests/ways
       python3-jsonschema graphviz # lockwatch report's tests: SARIF validation, the picture
-      valgrind) # a program run by valgrind under lockwatch run (tests/preload/test_unchecked.sh)
+      valgrind # a program run by valgrind under lockwatch run (tests/preload/test_unchecked.sh)
+      clang libomp-dev) # clang's OpenMP runtime, whose critical sections are its own (ways_omp_clang)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

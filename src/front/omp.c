@@ -1,21 +1,25 @@
-/* omp.c - OpenMP's locks (libgomp): critical sections, named or not, and
- * omp_init/set/test/unset/destroy_lock, interposed as a lock kind of
- * their own (LW__OMP), in both libraries: the preload library, and the one
- * a program built with the header or the wrapper API links (its copy of
- * these comes before libgomp in the loader's lookup order). libgomp's
- * locks are futex words, not pthread locks: without this a pthread order
- * taken only inside one critical section was a false cycle (the gate was
- * unseen), and an order through an OpenMP lock went unreported.
+/* omp.c - OpenMP's locks: libgomp's critical sections, named or not, and
+ * omp_init/set/test/unset/destroy_lock, and clang's (libomp's) critical
+ * sections, interposed as a lock kind of their own (LW__OMP), in both
+ * libraries: the preload library, and the one a program built with the
+ * header or the wrapper API links (its copy of these comes before the
+ * runtime in the loader's lookup order). OpenMP's locks are futex words,
+ * not pthread locks: without this a pthread order taken only inside one
+ * critical section was a false cycle (the gate was unseen), and an order
+ * through an OpenMP lock went unreported.
  *
- * The lock of `#pragma omp critical` is one word inside libgomp: its
- * record is keyed by a word of ours, named "omp critical". A named
- * section's (`critical(name)`) is keyed by the pointer libgomp is given,
- * the program's symbol `.gomp_critical_user_NAME`, which names it.
+ * The lock of libgomp's `#pragma omp critical` is one word inside
+ * libgomp: its record is keyed by a word of ours, named "omp critical".
+ * A named section's (`critical(name)`) is keyed by the pointer libgomp is
+ * given, the program's symbol `.gomp_critical_user_NAME`, which names it
+ * (libomp's: `.gomp_critical_user_NAME.var`, unnamed or not).
  * omp_test_lock returns 1 when it took the lock: the try body reads 0 as
  * taken. Nest locks (omp_*_nest_lock) are not interposed: their layout
  * differs between libgomp's two ABIs (OMP_1.0, OMP_3.0), and a nest lock
  * is taken again by its owner; they stay unseen. The simple ones are one
  * function in both ABIs, so an unversioned definition here serves both.
+ * An unlock on another thread than the lock's is a hand-over (a task's
+ * lock, the task resumed elsewhere: check/held.c).
  *
  * The real functions are the next definitions past this object, looked
  * up at the first call (in the program's code, with none of lockwatch's
@@ -32,8 +36,11 @@
 #define LW__EXPORT __attribute__((visibility("default")))
 #define LW__NOINLINE __attribute__((noinline))
 
-/* omp_lock_t, whose layout only libgomp reads (omp.h is not needed). */
+/* omp_lock_t, whose layout only libgomp reads (omp.h is not needed); and
+ * libomp's (clang's) source location and critical section name. */
 typedef struct lw__omp_lock omp_lock_t;
+typedef struct lw__kmp_ident kmp_ident_t;
+typedef int32_t kmp_critical_name[8];
 
 static struct {
 	void (*critical_start)(void);
@@ -45,6 +52,9 @@ static struct {
 	void (*set_lock)(omp_lock_t *);
 	void (*unset_lock)(omp_lock_t *);
 	int (*test_lock)(omp_lock_t *);
+	void (*kmpc_critical)(kmp_ident_t *, int32_t, kmp_critical_name *);
+	void (*kmpc_critical_with_hint)(kmp_ident_t *, int32_t, kmp_critical_name *, uint32_t);
+	void (*kmpc_end_critical)(kmp_ident_t *, int32_t, kmp_critical_name *);
 } gomp;
 
 /* The key of the unnamed critical section's lock, and whether it was
@@ -94,6 +104,9 @@ static void resolve(void)
 	resolve_one((void **)&gomp.set_lock, "omp_set_lock", &rt);
 	resolve_one((void **)&gomp.unset_lock, "omp_unset_lock", &rt);
 	resolve_one((void **)&gomp.test_lock, "omp_test_lock", &rt);
+	resolve_one((void **)&gomp.kmpc_critical, "__kmpc_critical", &rt);
+	resolve_one((void **)&gomp.kmpc_critical_with_hint, "__kmpc_critical_with_hint", &rt);
+	resolve_one((void **)&gomp.kmpc_end_critical, "__kmpc_end_critical", &rt);
 }
 
 /* The real function in slot, looked up at its first call. A call here
@@ -189,3 +202,40 @@ LW__EXPORT int omp_test_lock(omp_lock_t *l)
 
 LW__EXPORT void omp_unset_lock(omp_lock_t *l)
 LW__BODY_RELEASE_VOID(l, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(unset_lock)(l))
+
+/* clang's critical sections (libomp's entry points, which its GOMP_ ones
+ * do not reach): keyed by the name's storage, the program's symbol
+ * `.gomp_critical_user_NAME.var` (`.gomp_critical_user_.var` unnamed). */
+static LW__NOINLINE int slow_kmpc_critical(kmp_ident_t *loc, int32_t gtid, kmp_critical_name *crit,
+					   struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(crit, NULL, LW__OMP, LW__WRITE, (GOMP(kmpc_critical)(loc, gtid, crit), 0))
+
+static LW__ALWAYS_INLINE int kmpc_critical(kmp_ident_t *loc, int32_t gtid, kmp_critical_name *crit)
+LW__BODY_ACQUIRE(crit, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), (GOMP(kmpc_critical)(loc, gtid, crit), 0),
+		 slow_kmpc_critical(loc, gtid, crit, site_))
+
+LW__EXPORT void __kmpc_critical(kmp_ident_t *loc, int32_t gtid, kmp_critical_name *crit)
+{
+	kmpc_critical(loc, gtid, crit);
+}
+
+static LW__NOINLINE int slow_kmpc_critical_with_hint(kmp_ident_t *loc, int32_t gtid,
+						     kmp_critical_name *crit, uint32_t hint,
+						     struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(crit, NULL, LW__OMP, LW__WRITE,
+		      (GOMP(kmpc_critical_with_hint)(loc, gtid, crit, hint), 0))
+
+static LW__ALWAYS_INLINE int kmpc_critical_with_hint(kmp_ident_t *loc, int32_t gtid,
+						     kmp_critical_name *crit, uint32_t hint)
+LW__BODY_ACQUIRE(crit, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)),
+		 (GOMP(kmpc_critical_with_hint)(loc, gtid, crit, hint), 0),
+		 slow_kmpc_critical_with_hint(loc, gtid, crit, hint, site_))
+
+LW__EXPORT void __kmpc_critical_with_hint(kmp_ident_t *loc, int32_t gtid, kmp_critical_name *crit,
+					  uint32_t hint)
+{
+	kmpc_critical_with_hint(loc, gtid, crit, hint);
+}
+
+LW__EXPORT void __kmpc_end_critical(kmp_ident_t *loc, int32_t gtid, kmp_critical_name *crit)
+LW__BODY_RELEASE_VOID(crit, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(kmpc_end_critical)(loc, gtid, crit))

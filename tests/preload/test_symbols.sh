@@ -42,7 +42,7 @@ readelf -d "$LW_PRELOAD_SO" | grep NEEDED >preload.needed || true
 expect_not_in preload.needed libunwind "DT_NEEDED of liblockwatch-preload.so"
 
 nm -D --defined-only "$LW_SHARED_SO" | awk '{ print $NF }' | sed 's/@.*//' | sort >shared.txt
-grep -E '^(lw_|GOMP_critical_|omp_)' expected.txt >expected_lw.txt
+grep -E '^(lw_|GOMP_critical_|__kmpc_|omp_)' expected.txt >expected_lw.txt
 if ! diff -u expected_lw.txt shared.txt >shared.diff; then
 	cat shared.diff
 	fail "liblockwatch.so must export exactly the lw_* API and OpenMP's interposers (- missing, + extra)"
