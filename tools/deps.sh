@@ -11,7 +11,8 @@ pkgs=(build-essential g++ cmake pkg-config libunwind-dev libdw-dev uthash-dev
       libjemalloc2 libtcmalloc-minimal4 # other allocators, preloaded by tests/ways
       python3-jsonschema graphviz # lockwatch report's tests: SARIF validation, the picture
       valgrind # a program run by valgrind under lockwatch run (tests/preload/test_unchecked.sh)
-      clang libomp-dev) # clang's OpenMP runtime, whose critical sections are its own (ways_omp_clang)
+      clang libomp-dev # clang's OpenMP runtime, whose critical sections are its own (ways_omp_clang)
+      gfortran) # Fortran's OpenMP lock calls (ways_omp_fortran)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

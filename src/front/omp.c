@@ -1,6 +1,7 @@
 /* omp.c - OpenMP's locks: libgomp's critical sections, named or not, and
  * omp_init/set/test/unset/destroy_lock, and clang's (libomp's) critical
- * sections, interposed as a lock kind of their own (LW__OMP), in both
+ * sections, and Fortran's simple locks (omp_set_lock_, ...),
+ * interposed as a lock kind of their own (LW__OMP), in both
  * libraries: the preload library, and the one a program built with the
  * header or the wrapper API links (its copy of these comes before the
  * runtime in the loader's lookup order). OpenMP's locks are futex words,
@@ -55,6 +56,11 @@ static struct {
 	void (*kmpc_critical)(kmp_ident_t *, int32_t, kmp_critical_name *);
 	void (*kmpc_critical_with_hint)(kmp_ident_t *, int32_t, kmp_critical_name *, uint32_t);
 	void (*kmpc_end_critical)(kmp_ident_t *, int32_t, kmp_critical_name *);
+	void (*f_init_lock)(omp_lock_t *);
+	void (*f_destroy_lock)(omp_lock_t *);
+	void (*f_set_lock)(omp_lock_t *);
+	void (*f_unset_lock)(omp_lock_t *);
+	int32_t (*f_test_lock)(omp_lock_t *);
 } gomp;
 
 /* The key of the unnamed critical section's lock, and whether it was
@@ -107,6 +113,11 @@ static void resolve(void)
 	resolve_one((void **)&gomp.kmpc_critical, "__kmpc_critical", &rt);
 	resolve_one((void **)&gomp.kmpc_critical_with_hint, "__kmpc_critical_with_hint", &rt);
 	resolve_one((void **)&gomp.kmpc_end_critical, "__kmpc_end_critical", &rt);
+	resolve_one((void **)&gomp.f_init_lock, "omp_init_lock_", &rt);
+	resolve_one((void **)&gomp.f_destroy_lock, "omp_destroy_lock_", &rt);
+	resolve_one((void **)&gomp.f_set_lock, "omp_set_lock_", &rt);
+	resolve_one((void **)&gomp.f_unset_lock, "omp_unset_lock_", &rt);
+	resolve_one((void **)&gomp.f_test_lock, "omp_test_lock_", &rt);
 }
 
 /* The real function in slot, looked up at its first call. A call here
@@ -239,3 +250,40 @@ LW__EXPORT void __kmpc_critical_with_hint(kmp_ident_t *loc, int32_t gtid, kmp_cr
 
 LW__EXPORT void __kmpc_end_critical(kmp_ident_t *loc, int32_t gtid, kmp_critical_name *crit)
 LW__BODY_RELEASE_VOID(crit, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(kmpc_end_critical)(loc, gtid, crit))
+
+/* Fortran's simple locks: their own entry points (libgomp calls its C
+ * ones inside, unseen). The argument is the address of the program's
+ * INTEGER(omp_lock_kind), which holds the lock itself on Linux. */
+static LW__ALWAYS_INLINE int f_init_lock(omp_lock_t *l)
+LW__BODY_INIT(l, NULL, LW__OMP, (LW__SITE(NULL)), (GOMP(f_init_lock)(l), 0))
+
+LW__EXPORT void omp_init_lock_(omp_lock_t *l)
+{
+	f_init_lock(l);
+}
+
+LW__EXPORT void omp_destroy_lock_(omp_lock_t *l)
+LW__BODY_DESTROY_VOID(l, NULL, (LW__SITE(NULL)), GOMP(f_destroy_lock)(l))
+
+static LW__NOINLINE int slow_f_set_lock(omp_lock_t *l, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(l, NULL, LW__OMP, LW__WRITE, (GOMP(f_set_lock)(l), 0))
+
+static LW__ALWAYS_INLINE int f_set_lock(omp_lock_t *l)
+LW__BODY_ACQUIRE(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), (GOMP(f_set_lock)(l), 0),
+		 slow_f_set_lock(l, site_))
+
+LW__EXPORT void omp_set_lock_(omp_lock_t *l)
+{
+	f_set_lock(l);
+}
+
+static LW__ALWAYS_INLINE int f_test_lock(omp_lock_t *l)
+LW__BODY_TRY(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), GOMP(f_test_lock)(l) ? 0 : EBUSY)
+
+LW__EXPORT int32_t omp_test_lock_(omp_lock_t *l)
+{
+	return f_test_lock(l) == 0; /* a LOGICAL: 1 when taken, as libgomp's */
+}
+
+LW__EXPORT void omp_unset_lock_(omp_lock_t *l)
+LW__BODY_RELEASE_VOID(l, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(f_unset_lock)(l))
