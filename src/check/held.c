@@ -435,10 +435,9 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 			if (t->reinit_quiet) /* or now */
 				lw__misuse_init_held_unlocked(t, l, s);
 		}
-		else if (l->kind == LW__OMP && lw__load(&l->owner))
-			/* OpenMP locks belong to tasks, and an untied task
-			 * resumes on any thread of its team: a hand-over, the
-			 * holder's entry stale from now (held_stale) */
+		else if (lw__lock_task_held(l) && lw__load(&l->owner))
+			/* a hand-over: the holder's entry is stale from now
+			 * (held_stale) */
 			lw__store(&l->owner, (struct lw__thread *)NULL);
 		else if (!taken_unseen(t, l))
 			lw__misuse_bad_unlock(t, l, s);
@@ -452,7 +451,7 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 		return;
 	}
 	lw__store(&t->released, (uintptr_t)l);
-	if (l->kind == LW__OMP && lw__load(&l->owner) != t)
+	if (lw__lock_task_held(l) && lw__load(&l->owner) != t)
 		lw__store(&l->owner, (struct lw__thread *)NULL); /* its entry was stale: a
 								   * hand-over (above) */
 	remove_held(t, h);

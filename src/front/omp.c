@@ -14,8 +14,7 @@
  * A named section's (`critical(name)`) is keyed by the pointer libgomp is
  * given, the program's symbol `.gomp_critical_user_NAME`, which names it
  * (libomp's: `.gomp_critical_user_NAME.var`, unnamed or not).
- * omp_test_lock returns 1 when it took the lock: the try body reads 0 as
- * taken. Nest locks (omp_*_nest_lock) are not interposed: their layout
+ * Nest locks (omp_*_nest_lock) are not interposed: their layout
  * differs between libgomp's two ABIs (OMP_1.0, OMP_3.0), and a nest lock
  * is taken again by its owner; they stay unseen. The simple ones are one
  * function in both ABIs, so an unversioned definition here serves both.
@@ -60,7 +59,7 @@ static struct {
 	void (*f_destroy_lock)(omp_lock_t *);
 	void (*f_set_lock)(omp_lock_t *);
 	void (*f_unset_lock)(omp_lock_t *);
-	int32_t (*f_test_lock)(omp_lock_t *);
+	int (*f_test_lock)(omp_lock_t *);
 } gomp;
 
 /* The key of the unnamed critical section's lock, and whether it was
@@ -180,39 +179,82 @@ LW__EXPORT void GOMP_critical_name_start(void **p)
 LW__EXPORT void GOMP_critical_name_end(void **p)
 LW__BODY_RELEASE_VOID(p, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(critical_name_end)(p))
 
-static LW__ALWAYS_INLINE int init_lock(omp_lock_t *l)
-LW__BODY_INIT(l, NULL, LW__OMP, (LW__SITE(NULL)), (GOMP(init_lock)(l), 0))
+/* A simple lock's bodies, each given its real function: C's (omp_*_lock)
+ * and Fortran's (omp_*_lock_, its own entry points, whose C calls inside
+ * libgomp are unseen; its argument is the address of the program's
+ * INTEGER(omp_lock_kind), which holds the lock itself on Linux). */
+typedef void (*lock_fn)(omp_lock_t *);
+
+static LW__ALWAYS_INLINE int init_with(omp_lock_t *l, lock_fn real)
+LW__BODY_INIT(l, NULL, LW__OMP, (LW__SITE(NULL)), (real(l), 0))
+
+static LW__ALWAYS_INLINE void destroy_with(omp_lock_t *l, lock_fn real)
+LW__BODY_DESTROY_VOID(l, NULL, (LW__SITE(NULL)), real(l))
+
+static LW__NOINLINE int slow_set(omp_lock_t *l, lock_fn real, struct lw__site site_)
+LW__BODY_ACQUIRE_SLOW(l, NULL, LW__OMP, LW__WRITE, (real(l), 0))
+
+static LW__ALWAYS_INLINE int set_with(omp_lock_t *l, lock_fn real)
+LW__BODY_ACQUIRE(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), (real(l), 0),
+		 slow_set(l, real, site_))
+
+/* omp_test_lock answers 1 (a Fortran LOGICAL .TRUE.) when it took the
+ * lock: the try body reads 0 as taken. */
+static LW__ALWAYS_INLINE int test_with(omp_lock_t *l, int (*real)(omp_lock_t *))
+LW__BODY_TRY(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), real(l) ? 0 : EBUSY)
+
+static LW__ALWAYS_INLINE void unset_with(omp_lock_t *l, lock_fn real)
+LW__BODY_RELEASE_VOID(l, NULL, LW__OMP, (LW__SITE(NULL)), real(l))
 
 LW__EXPORT void omp_init_lock(omp_lock_t *l)
 {
-	init_lock(l);
+	init_with(l, GOMP(init_lock));
 }
 
 LW__EXPORT void omp_destroy_lock(omp_lock_t *l)
-LW__BODY_DESTROY_VOID(l, NULL, (LW__SITE(NULL)), GOMP(destroy_lock)(l))
-
-static LW__NOINLINE int slow_set_lock(omp_lock_t *l, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(l, NULL, LW__OMP, LW__WRITE, (GOMP(set_lock)(l), 0))
-
-static LW__ALWAYS_INLINE int set_lock(omp_lock_t *l)
-LW__BODY_ACQUIRE(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), (GOMP(set_lock)(l), 0),
-		 slow_set_lock(l, site_))
+{
+	destroy_with(l, GOMP(destroy_lock));
+}
 
 LW__EXPORT void omp_set_lock(omp_lock_t *l)
 {
-	set_lock(l);
+	set_with(l, GOMP(set_lock));
 }
-
-static LW__ALWAYS_INLINE int test_lock(omp_lock_t *l)
-LW__BODY_TRY(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), GOMP(test_lock)(l) ? 0 : EBUSY)
 
 LW__EXPORT int omp_test_lock(omp_lock_t *l)
 {
-	return test_lock(l) == 0;
+	return test_with(l, GOMP(test_lock)) == 0;
 }
 
 LW__EXPORT void omp_unset_lock(omp_lock_t *l)
-LW__BODY_RELEASE_VOID(l, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(unset_lock)(l))
+{
+	unset_with(l, GOMP(unset_lock));
+}
+
+LW__EXPORT void omp_init_lock_(omp_lock_t *l)
+{
+	init_with(l, GOMP(f_init_lock));
+}
+
+LW__EXPORT void omp_destroy_lock_(omp_lock_t *l)
+{
+	destroy_with(l, GOMP(f_destroy_lock));
+}
+
+LW__EXPORT void omp_set_lock_(omp_lock_t *l)
+{
+	set_with(l, GOMP(f_set_lock));
+}
+
+LW__EXPORT int32_t omp_test_lock_(omp_lock_t *l)
+{
+	return test_with(l, GOMP(f_test_lock)) == 0;
+}
+
+LW__EXPORT void omp_unset_lock_(omp_lock_t *l)
+{
+	unset_with(l, GOMP(f_unset_lock));
+}
 
 /* clang's critical sections (libomp's entry points, which its GOMP_ ones
  * do not reach): keyed by the name's storage, the program's symbol
@@ -250,40 +292,3 @@ LW__EXPORT void __kmpc_critical_with_hint(kmp_ident_t *loc, int32_t gtid, kmp_cr
 
 LW__EXPORT void __kmpc_end_critical(kmp_ident_t *loc, int32_t gtid, kmp_critical_name *crit)
 LW__BODY_RELEASE_VOID(crit, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(kmpc_end_critical)(loc, gtid, crit))
-
-/* Fortran's simple locks: their own entry points (libgomp calls its C
- * ones inside, unseen). The argument is the address of the program's
- * INTEGER(omp_lock_kind), which holds the lock itself on Linux. */
-static LW__ALWAYS_INLINE int f_init_lock(omp_lock_t *l)
-LW__BODY_INIT(l, NULL, LW__OMP, (LW__SITE(NULL)), (GOMP(f_init_lock)(l), 0))
-
-LW__EXPORT void omp_init_lock_(omp_lock_t *l)
-{
-	f_init_lock(l);
-}
-
-LW__EXPORT void omp_destroy_lock_(omp_lock_t *l)
-LW__BODY_DESTROY_VOID(l, NULL, (LW__SITE(NULL)), GOMP(f_destroy_lock)(l))
-
-static LW__NOINLINE int slow_f_set_lock(omp_lock_t *l, struct lw__site site_)
-LW__BODY_ACQUIRE_SLOW(l, NULL, LW__OMP, LW__WRITE, (GOMP(f_set_lock)(l), 0))
-
-static LW__ALWAYS_INLINE int f_set_lock(omp_lock_t *l)
-LW__BODY_ACQUIRE(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), (GOMP(f_set_lock)(l), 0),
-		 slow_f_set_lock(l, site_))
-
-LW__EXPORT void omp_set_lock_(omp_lock_t *l)
-{
-	f_set_lock(l);
-}
-
-static LW__ALWAYS_INLINE int f_test_lock(omp_lock_t *l)
-LW__BODY_TRY(l, NULL, LW__OMP, LW__WRITE, (LW__SITE(NULL)), GOMP(f_test_lock)(l) ? 0 : EBUSY)
-
-LW__EXPORT int32_t omp_test_lock_(omp_lock_t *l)
-{
-	return f_test_lock(l) == 0; /* a LOGICAL: 1 when taken, as libgomp's */
-}
-
-LW__EXPORT void omp_unset_lock_(omp_lock_t *l)
-LW__BODY_RELEASE_VOID(l, NULL, LW__OMP, (LW__SITE(NULL)), GOMP(f_unset_lock)(l))

@@ -30,6 +30,15 @@ static inline int lw__lock_unlocked_by_any(const struct lw__lock *l)
 	return l->kind == LW__SPIN || l->kind == LW__OMP;
 }
 
+/* Is l's hold a task's, not a thread's? OpenMP's locks belong to tasks,
+ * and an untied task resumes on any thread of its team: an unlock on
+ * another thread than the taker's is a hand-over, not a bad unlock, and
+ * ends whatever hold lockwatch records (check/held.c). */
+static inline int lw__lock_task_held(const struct lw__lock *l)
+{
+	return l->kind == LW__OMP;
+}
+
 /* Does glibc's unlock of l fail (EPERM) in a thread that is not its
  * owner? An error-checking or recursive mutex, and a robust or priority-
  * inheriting one. The complement of the above but for a priority-
