@@ -206,12 +206,12 @@ static void sem_pre(struct lw__thread *t, struct lw__lock *l, struct lw__acq_slo
 
 /* One thread alone waiting on an empty semaphore may wait for good (a
  * semaphore that will not block needs no watchdog). */
-static void sem_wanted(struct lw__lock *l)
+static void sem_wanted(const struct lw__thread *t, struct lw__lock *l)
 {
 	int v;
 	if (lw__unlikely(lw__load(&lw__watchdog_idle)) &&
 	    (sem_getvalue((sem_t *)(uintptr_t)lw__load(&l->addr), &v) != 0 || v <= 0))
-		lw__watchdog_want(1);
+		lw__held_want(t, 1);
 }
 
 struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *l, int mode,
@@ -222,9 +222,12 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 	int how = mode; /* with LW__ACQ_TIMED, for the order check */
 	mode = LW__ACQ_MODE(mode);
 	uint32_t tick = lw__load(&lw__tick);
-	if (lw__unlikely(tick == LW__TICK_RESTART) && lw__hooks.forked_child_first_lock)
-		lw__hooks.forked_child_first_lock(); /* first blocking lock of a forked child */
-	lw__watchdog_want(0);
+	/* a forked child's first blocking lock (held.h's lw__held_want: not
+	 * with an allocator's lock held) */
+	if (lw__unlikely(tick == LW__TICK_RESTART) && lw__hooks.forked_child_first_lock &&
+	    (!lw__alloc_foreign || t->n_held == 0))
+		lw__hooks.forked_child_first_lock();
+	lw__held_want(t, 0);
 	/* readers do not block readers: only a write-held orphan blocks a
 	 * read; a timed acquire returns ETIMEDOUT, no deadlock */
 	if (lw__unlikely(l->orphan) && ((l->orphan & LW__ORPHAN_WRITE) || mode == LW__WRITE) &&
@@ -232,7 +235,7 @@ struct lw__acq_slow lw__acquire_pre_slow(struct lw__thread *t, struct lw__lock *
 		lw__misuse_orphan(t, l, mode, s);
 	struct lw__held *h;
 	if (lw__unlikely(l->kind == LW__SEM)) {
-		sem_wanted(l);
+		sem_wanted(t, l);
 		sem_pre(t, l, a);
 		goto wait;
 	}
@@ -333,7 +336,7 @@ void lw__acquire_post_slow(struct lw__thread *t, struct lw__lock *l, int mode, i
 void lw__try_acquired(struct lw__thread *t, struct lw__lock *l, int mode, struct lw__site s)
 {
 	struct lw__acq_slow a = { 0, 0, 0, 0, 0, 0 };
-	lw__watchdog_want(0);
+	lw__held_want(t, 0);
 	a.recursive = find_held(t, l) != NULL;
 	if (l->kind == LW__SEM)
 		sem_pre(t, l, &a);
@@ -459,13 +462,15 @@ void lw__release_slow(struct lw__thread *t, void *obj, struct lw__lock **cache, 
 
 int lw__cond_release(struct lw__thread *t, struct lw__lock *l, struct lw__held *saved)
 {
-	lw__watchdog_want(1); /* one thread alone would wait for good */
 	struct lw__held *h = find_held(t, l);
-	if (!h)
+	if (!h) {
+		lw__held_want(t, 1); /* one thread alone would wait for good */
 		return 0;
+	}
 	*saved = *h;
 	saved->chain = held_site(t, held_index(t, h));
 	remove_held(t, h);
+	lw__held_want(t, 1); /* the mutex let go first: it held none but that */
 	return 1;
 }
 

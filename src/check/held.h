@@ -12,6 +12,7 @@
 #define LW_HELD_H
 
 #include "common.h"
+#include "alloc.h"
 #include "hooks.h"
 #include "chains.h"
 #include "lock.h"
@@ -247,6 +248,19 @@ static LW__ALWAYS_INLINE int lw__acquire_pre(struct lw__thread *t, struct lw__lo
 	return 1;
 }
 
+/* The idle watchdog wanted from a lock call of t (lw__watchdog_want):
+ * not while t holds a lock when the program brings its own allocator
+ * (lw__alloc_foreign): starting a thread allocates through the program's
+ * malloc (glibc's pthread_create: the new thread's TLS block), which
+ * would wait for good for the heap lock t may hold. A later lock call
+ * with nothing held, a thread's first, or a join starts it
+ * (ways_alloc_watchdog_start). */
+static inline void lw__held_want(const struct lw__thread *t, int always)
+{
+	if (lw__unlikely(lw__load(&lw__watchdog_idle)) && (!lw__alloc_foreign || t->n_held == 0))
+		lw__watchdog_want(always);
+}
+
 /* Chain key checked by this thread (its chain cache) or by any (the
  * process's table of validated chains, model/chains.h: one inline probe,
  * then into the thread's cache): 1 and its stack id into *st; else 0. */
@@ -279,7 +293,7 @@ static LW__ALWAYS_INLINE int lw__chain_any(struct lw__thread *t, struct lw__lock
 					    uint64_t *c, uint32_t *st)
 {
 	*tick = lw__load(&lw__tick);
-	lw__watchdog_want(0);
+	lw__held_want(t, 0);
 	if (!lw__pre_usable(l, kind, *tick, 0, NULL))
 		return 0;
 	int kept = lw__pre_chain(t, l, mode, try_, pc, c, st);
