@@ -15,7 +15,9 @@
  *   4  no held array at all: the owner and a link to the lock held below
  *      it in two unused words of the mutex (a held list threaded through
  *      the locks themselves), the thread keeping only a head and a depth:
- *      three stores after the lock, two before the unlock.
+ *      three stores after the lock, two before the unlock;
+ *   5  one word per thread: the lock it took last, stored after the lock
+ *      and cleared before its unlock (the least a hold record can be).
  * The thread's state is initial-exec TLS; the real calls are looked up
  * once, at load. */
 #define _GNU_SOURCE
@@ -58,7 +60,24 @@ static __attribute__((unused)) void **floor_owner(pthread_mutex_t *m)
 	return (void **)&m->__data.__list.__next;
 }
 
-#if FLOOR_LEVEL == 4
+#if FLOOR_LEVEL == 5
+static __thread void *floor_top __attribute__((tls_model("initial-exec")));
+
+int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	int rc = floor_real_lock(m);
+	if (rc == 0)
+		__atomic_store_n(&floor_top, (void *)m, __ATOMIC_RELAXED);
+	return rc;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	if (floor_top == m)
+		__atomic_store_n(&floor_top, (void *)0, __ATOMIC_RELAXED);
+	return floor_real_unlock(m);
+}
+#elif FLOOR_LEVEL == 4
 static __thread struct {
 	void *head;
 	unsigned n;

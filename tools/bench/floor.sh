@@ -4,7 +4,7 @@
 # under the floor libraries (tools/bench/floor.c, levels 0-3: the
 # interposition alone; a held entry pushed and popped; and a waiting mark;
 # and an owner word; level 4: no held array, a held list threaded through
-# the mutexes) and under lockwatch's preload library, the forms
+# the mutexes; level 5: one word per thread, the lock taken last) and under lockwatch's preload library, the forms
 # alternating, N rounds; prints the fastest ns per operation of each form
 # and its ratio to plain's fastest, row by row.
 # usage: tools/bench/floor.sh [ROUNDS [ROWS [BUILD_DIR]]]
@@ -21,11 +21,11 @@ for f in "$bench" "$pre"; do
 done
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-for level in 0 1 2 3 4; do
+for level in 0 1 2 3 4 5; do
 	cc -O2 -fPIC -shared -DFLOOR_LEVEL=$level "$top/tools/bench/floor.c" \
 		-o "$t/floor$level.so" -ldl
 done
-forms="plain floor0 floor1 floor2 floor3 floor4 lockwatch"
+forms="plain floor0 floor1 floor2 floor3 floor4 floor5 lockwatch"
 for _ in $(seq "$rounds"); do
 	for form in $forms; do
 		case $form in
@@ -41,6 +41,7 @@ echo "fastest of $rounds rounds, ns per lock+unlock (ratio to plain):"
 echo "  floor0: the call passed on; floor1: + a held entry pushed and popped;"
 echo "  floor2: + waiting marked around the lock call; floor3: + an owner word;"
 echo "  floor4: no held array: owner and a link to the lock below in the mutex"
+echo "  floor5: one word per thread, the lock taken last"
 awk -v forms="$forms" '
 	{ k = $1 SUBSEP $2; if (!(k in best) || $3 < best[k]) best[k] = $3; if (!($2 in seen)) { seen[$2] = 1; order[++nr] = $2 } }
 	END {
