@@ -60,8 +60,9 @@ static void usage(FILE *f)
 		   "deadlocks, self-deadlocks, bad unlocks, long holds and long waits, in\n"
 		   "every process of its tree, and waits for the whole tree.\n"
 		   "Exit status: PROGRAM's own, or %d (--exitcode) when an error was\n"
-		   "reported, 124 when --timeout ran out; 2 for a bad command line or an\n"
-		   "unusable --json or --suppressions file; 127 when PROGRAM cannot run.\n\n"
+		   "reported, 124 when --timeout ran out; 2 for a bad command line, an\n"
+		   "unusable --json or --suppressions file, a statically linked PROGRAM, or\n"
+		   "reports that cannot be counted; 127 when PROGRAM cannot run.\n\n"
 		   "Options, also LOCKWATCH_OPTIONS=key=value:key=value (a value holding ':'\n"
 		   "quoted: json=\"/tmp/a:b.jsonl\"); each is taken from the\n"
 		   "flags over LOCKWATCH_OPTIONS over the defaults shown.\n"
@@ -273,15 +274,16 @@ struct counts {
 
 #define N_KINDS LW_KIND_COUNT
 
-/* Count the reports written to the JSON file from offset `from` on. */
-static void count_reports(const char *path, off_t from, struct counts *c)
+/* Count the reports written to the JSON file from offset `from` on: 0, or
+ * -1 when it cannot be read. */
+static int count_reports(const char *path, off_t from, struct counts *c)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
 	memset(c, 0, sizeof(*c));
 	if (!f)
-		return;
+		return -1;
 	fseeko(f, from, SEEK_SET);
 	while (getline(&line, &cap, f) > 0) {
 		/* a report starts with its kind; the stats line has none */
@@ -299,6 +301,7 @@ static void count_reports(const char *path, off_t from, struct counts *c)
 	}
 	free(line);
 	fclose(f);
+	return 0;
 }
 
 /* Why `path` cannot take the JSON reports (NULL when it can): it must be a
@@ -560,6 +563,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (i >= argc)
 		die_usage("%s", "no program to run");
+	if (!argv[i][0]) /* execvp would search PATH for a name of no letter */
+		die_usage("%s", "the program's name is empty");
 	if (eff.edges < 0)
 		eff.edges = eff.json[0] ? DEFAULT_RUN_EDGES : 0;
 	opt_absolute(&eff, "json");
@@ -633,9 +638,18 @@ static int cmd_run(int argc, char **argv)
 
 	/* The reports are counted in the run record; the JSON file is read
 	 * back only when no record could be made. */
-	char record[PATH_MAX];
+	char record[PATH_MAX], held[64];
+	const char *rec = record; /* where this command reads and writes it */
+	int rec_fd = -1;
 	if (lw__record_create(record, sizeof(record)) == 0) {
 		setenv(LW__RECORD_ENV, record, 1);
+		/* kept open to the end and used through its descriptor: a
+		 * program that removes the run's files (a test step emptying
+		 * $TMPDIR) does not take the verdict with them */
+		rec_fd = open(record, O_RDWR | O_CLOEXEC);
+		snprintf(held, sizeof(held), "/proc/self/fd/%d", rec_fd);
+		if (rec_fd >= 0 && access(held, R_OK | W_OK) == 0)
+			rec = held;
 	} else {
 		fprintf(stderr, "lockwatch: cannot create the run record in %s (%s): the reports will be counted in %s\n",
 			getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno), json);
@@ -644,7 +658,7 @@ static int cmd_run(int argc, char **argv)
 		if (outer[0])
 			setenv(LW__RECORD_ENV, outer, 1);
 		else
-			unsetenv(LW__RECORD_ENV);
+			setenv(LW__RECORD_ENV, "", 1); /* none: not one taken away */
 	}
 
 	/* The effective options are printed here, once, with the exit code
@@ -754,12 +768,12 @@ static int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	int status = 0, timed_out = 0, answered = 0;
 	/* warn about a process of the tree that runs without lockwatch */
-	lw__unchecked_start(record, preload);
+	lw__unchecked_start(rec, preload);
 	int ended = lw__cli_wait(child, &status, eff.timeout);
 	lw__unchecked_stop();
 	if (ended == 0) {
 		timed_out = 1;
-		answered = lw__cli_hang(record, child, &status, eff.watchdog_ms);
+		answered = lw__cli_hang(rec, child, &status, eff.watchdog_ms);
 	}
 	if (ended < 0) {
 		perror("lockwatch: waitpid");
@@ -775,18 +789,19 @@ static int cmd_run(int argc, char **argv)
 	/* the lines a process could not write itself, written now */
 	unsigned long spill_lost = 0;
 	if (record[0] && !tmpjson[0])
-		lw__spill_drain(record, json, &spill_lost);
+		lw__spill_drain(rec, json, &spill_lost);
 
-	if (outer[0] && record[0] && lw__record_pass_up(record, outer) != 0)
+	if (outer[0] && record[0] && lw__record_pass_up(rec, outer) != 0)
 		fprintf(stderr, "lockwatch: the run record %s of the run this one runs in cannot be "
 				"written: this run's reports are not counted there\n",
 			outer);
 	struct counts c, written;
-	if (!record[0] || record_read(record, &c) != 0) {
+	int uncounted = 0;
+	if (!record[0] || record_read(rec, &c) != 0) {
 		if (record[0])
 			fprintf(stderr, "lockwatch: the run record %s cannot be read: counting the reports in %s\n",
 				record, json);
-		count_reports(json, start, &c);
+		uncounted = strstr(json, "%p") || count_reports(json, start, &c) != 0;
 	}
 	/* what reached the JSON file: a process may have been unable to
 	 * write it (its privileges dropped, its descriptors used up) */
@@ -800,11 +815,19 @@ static int cmd_run(int argc, char **argv)
 	 * tells it, verdict.h) */
 	if (tmpjson[0]) {
 		if (record[0])
-			record_json_gone(record);
+			record_json_gone(rec);
 		unlink(tmpjson);
 	}
 	if (record[0])
 		lw__record_remove(record);
+	if (rec_fd >= 0)
+		close(rec_fd);
+	if (uncounted) { /* never the program's status in silence */
+		fprintf(stderr, "lockwatch: the reports cannot be counted (%s cannot be read): "
+				"no verdict, status 2\n",
+			json);
+		return 2;
+	}
 	if (c.short_pid && !eff.quiet)
 		fprintf(stderr, "lockwatch: process %d ran out of memory for lockwatch's tables (a capped "
 				"address space?): what it met from then on may be missing from the "

@@ -18,7 +18,11 @@
  * executable and maps read as nothing) is never warned about, nor one
  * that runs lockwatch's own executable (the program's process before its
  * exec, which a loaded machine may not run for two walks). A process
- * that lives less than a walk period may go unseen. */
+ * that lives less than a walk period may go unseen. A process that has
+ * the library mapped but is not listed for about a second (its
+ * environment kept LD_PRELOAD and lost the run's variables) runs lockwatch
+ * with nobody counting its reports: said too. Another `lockwatch run` in
+ * the tree walks its own part of it. */
 #define _GNU_SOURCE
 #include "procfs.h"
 #include "timeout.h"
@@ -45,6 +49,8 @@ struct seen {
 	uint64_t warned_ino; /* the executable warned about (0: unreadable) */
 	uint64_t ok_ino;     /* the executable last found listed */
 	unsigned late;       /* walks seen starting under valgrind */
+	unsigned unlisted;   /* walks seen with the library but not listed */
+	int warned_unlisted;
 };
 
 static struct lw__record *rec;
@@ -164,12 +170,63 @@ static int under_valgrind(const char *exe_link)
 	return strstr(exe, "/valgrind/") != NULL;
 }
 
-static void check(pid_t pid)
+/* Walks a process with the preload library mapped may take to list
+ * itself (its loader and constructors) before it is said to run without
+ * the record: about a second, or more on a busy machine. */
+#define UNLISTED_WALKS 10
+
+/* Has pid LW__EXITCODE_ENV in its environment (as it was at its exec)?
+ * Then its lockwatch knows it is a run's process without the record, says
+ * so itself and sets its own status (src/base/verdict.h). */
+static int has_run_env(pid_t pid)
+{
+	static char buf[1 << 16];
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	ssize_t n = lw__proc_read(path, buf, sizeof(buf) - 1);
+	const char *key = LW__EXITCODE_ENV "=";
+	if (n > 0)
+		buf[n] = 0;
+	for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
+		if (strncmp(buf + i, key, strlen(key)) == 0)
+			return 1;
+	return 0;
+}
+
+/* pid has the preload library mapped but is not listed in the record: its
+ * environment lost the run's variables while LD_PRELOAD stayed (a harness
+ * that builds its children's environment), so its reports are counted
+ * nowhere. Said once, after UNLISTED_WALKS walks in a row; not for a
+ * process stopped or traced (a debugger's, before its first instruction),
+ * nor beyond a full list. */
+static void check_unlisted(pid_t pid, char state, struct seen *s, const char *exe_link)
+{
+	if (s->warned_unlisted || state == 'T' || state == 't' ||
+	    __atomic_load_n(&rec->n_running, __ATOMIC_ACQUIRE) >= LW__RECORD_RUNNING ||
+	    (under_valgrind(exe_link) && s->late++ < LATE_WALKS) || ++s->unlisted < UNLISTED_WALKS ||
+	    has_run_env(pid))
+		return;
+	char exe[4096];
+	ssize_t n = readlink(exe_link, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		n = (ssize_t)strlen(strcpy(exe, "?"));
+	exe[n] = 0;
+	fprintf(stderr,
+		"lockwatch: process %d (%s) runs lockwatch without this run's record (its environment "
+		"kept LD_PRELOAD but lost LOCKWATCH_RUN_RECORD and LOCKWATCH_RUN_EXITCODE): its reports "
+		"are not counted in the run's exit status\n",
+		(int)pid, exe);
+	s->warned_unlisted = 1;
+}
+
+/* Check pid; 0 when its children are not to be walked: another `lockwatch
+ * run` inside the tree, which checks its own. */
+static int check(pid_t pid)
 {
 	char state, path[64], exe[4096];
 	unsigned long long start;
 	if (stat_of(pid, &state, &start) != 0 || state == 'Z' || state == 'X')
-		return;
+		return 1;
 	struct seen *s = NULL;
 	for (size_t i = 0; i < n_seen && !s; i++)
 		if (seen[i].pid == pid && seen[i].start == start)
@@ -178,42 +235,46 @@ static void check(pid_t pid)
 		if (n_seen == cap_seen) {
 			struct seen *m = realloc(seen, (cap_seen = cap_seen ? 2 * cap_seen : 64) * sizeof(*m));
 			if (!m)
-				return;
+				return 1;
 			seen = m;
 		}
 		seen[n_seen++] = (struct seen){ .pid = pid, .start = start, .gen = gen };
-		return;
+		return 1;
 	}
 	s->gen = gen;
 	struct stat st;
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	int readable = stat(path, &st) == 0;
 	if (!readable && errno != EACCES && errno != EPERM)
-		return; /* exiting: its memory (and so its executable) is gone */
+		return 1; /* exiting: its memory (and so its executable) is gone */
 	uint64_t ino = readable ? (uint64_t)st.st_ino : 0;
 	if (readable && ino == self_ino && (uint64_t)st.st_dev == self_dev)
-		return; /* lockwatch's own child before its exec (a slow one) */
+		return 0; /* lockwatch's own child before its exec (a slow one), or a
+			   * run inside this one's tree */
 	if (s->warned && s->warned_ino == ino)
-		return;
+		return 1;
 	if (readable && s->ok_ino == ino)
-		return; /* listed with this executable at an earlier walk */
+		return 1; /* listed with this executable at an earlier walk */
 	if (readable && listed(pid, (uint64_t)st.st_dev, ino)) {
 		s->ok_ino = ino;
-		return;
+		return 1;
 	}
-	if (has_preload(pid))
-		return; /* starting, or listed beyond the table */
+	if (has_preload(pid)) { /* starting, listed beyond the table, or not a run's */
+		if (readable)
+			check_unlisted(pid, state, s, path);
+		return 1;
+	}
 	if (readable && under_valgrind(path) && ++s->late < LATE_WALKS)
-		return;
+		return 1;
 	/* A process of this user whose executable and maps cannot be read
 	 * made itself non-dumpable (prctl PR_SET_DUMPABLE, as ssh-agent
 	 * does): listed, it runs lockwatch. (An exec resets that: an image
 	 * that did not list itself is readable, unless it too makes itself
 	 * non-dumpable.) */
 	if (!readable && listed(pid, 0, 0) && same_user(pid))
-		return;
+		return 1;
 	if (readable && stat(path, &st) != 0)
-		return; /* it began to exit while its maps were read: they read empty */
+		return 1; /* it began to exit while its maps were read: they read empty */
 	ssize_t n = readable ? readlink(path, exe, sizeof(exe) - 1) : -1;
 	if (n <= 0) { /* not ours to read: its name, from comm */
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
@@ -233,6 +294,7 @@ static void check(pid_t pid)
 		(int)pid, exe);
 	s->warned = 1;
 	s->warned_ino = ino;
+	return 1;
 }
 
 /* The children of every thread of pid, each passed to check() and pushed
@@ -275,10 +337,9 @@ void lw__unchecked_walk(void)
 	pid_t *q = NULL;
 	size_t nq = 0, cq = 0;
 	children_of(getpid(), &q, &nq, &cq);
-	for (size_t i = 0; i < nq; i++) {
-		check(q[i]);
-		children_of(q[i], &q, &nq, &cq);
-	}
+	for (size_t i = 0; i < nq; i++)
+		if (check(q[i]))
+			children_of(q[i], &q, &nq, &cq);
 	free(q);
 	/* forget the processes that are gone */
 	size_t k = 0;

@@ -24,10 +24,15 @@ static int lw__record_state; /* 0 path not read, 1 read, 2 mapped, 3 none or unu
 static struct lw__record *lw__record;
 static int lw__record_errno = -1; /* why the record could not be mapped; -1: it was not tried */
 
+static int lw__record_dropped; /* a run's process, LW__RECORD_ENV taken away */
+
 static void lw__verdict_read_env(void)
 {
 	const char *p = lw__getenv(LW__RECORD_ENV);
 	size_t n = p ? strlen(p) : 0;
+	/* the run sets it, empty when it has no record: missing beside the
+	 * run's exit code, a parent filtered the environment */
+	lw__record_dropped = !p && lw__getenv(LW__EXITCODE_ENV) != NULL;
 	if (n == 0 || n >= sizeof(lw__record_path)) {
 		lw__store_rel(&lw__record_state, 3);
 		return;
@@ -211,7 +216,11 @@ int lw__verdict_under_run(void)
 
 int lw__verdict_unreachable(int *err)
 {
-	if (lw__load_acq(&lw__record_state) != 3 || !lw__record_path[0] || lw__record_errno < 0)
+	if (lw__load_acq(&lw__record_state) != 3)
+		return 0;
+	if (lw__record_dropped)
+		return 2;
+	if (!lw__record_path[0] || lw__record_errno < 0)
 		return 0;
 	*err = lw__record_errno;
 	return 1;

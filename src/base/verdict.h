@@ -156,8 +156,10 @@ int lw__verdict_under_run(void);
 
 /* Was this process given a run record it could not map at start-up (a
  * chroot, a private /tmp in a mount namespace of its own, the run gone)?
- * 1 with the open's errno in *err (0: not a record), else 0. Its reports
- * cannot count in the run's status. */
+ * 1 with the open's errno in *err (0: not a record); 2 when it is a run's
+ * process (LW__EXITCODE_ENV) whose LW__RECORD_ENV a parent took away
+ * (a harness filtering the environment); else 0. Its reports cannot
+ * count in the run's status. */
 int lw__verdict_unreachable(int *err);
 
 /* How this process may write its JSON reports: LW__JSON_CREATE (as

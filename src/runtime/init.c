@@ -158,15 +158,21 @@ static void at_exit(void)
  * (`exitcode`, unless the user set one), and it says so. */
 static void record_unreachable(void)
 {
-	int err;
-	if (!lw__verdict_unreachable(&err))
+	int err = 0, why = lw__verdict_unreachable(&err);
+	if (!why)
 		return;
 	if (lw__opt.exitcode == 0)
 		lw__opt.exitcode = lw__run_exitcode(66);
-	lw__msg("WARNING: the run record of `lockwatch run` cannot be opened here (%s: a chroot, a "
-		"/tmp of its own, or a run that has ended?): this process's errors cannot reach the "
-		"run's exit status, so they set its own (%ld)",
-		err ? strerror(err) : "not a run record", lw__opt.exitcode);
+	if (why == 2)
+		lw__msg("WARNING: this process runs under `lockwatch run`, but LOCKWATCH_RUN_RECORD "
+			"is not in this process's environment (a parent removed it): its errors "
+			"cannot reach the run's exit status, so they set its own (%ld)",
+			lw__opt.exitcode);
+	else
+		lw__msg("WARNING: the run record of `lockwatch run` cannot be opened here (%s: a "
+			"chroot, a /tmp of its own, or a run that has ended?): this process's errors "
+			"cannot reach the run's exit status, so they set its own (%ld)",
+			err ? strerror(err) : "not a run record", lw__opt.exitcode);
 }
 
 /* One runtime per process. A program built with the header or the wrapper

@@ -46,6 +46,9 @@ RC=0
 LAST=noprog
 expect_rc 2 "no program"
 expect_in noprog.err "no program to run"
+lw_run emptyprog -- ''
+expect_rc 2 "an empty program name"
+expect_in emptyprog.err "the program's name is empty"
 RC=0
 "$LW" frobnicate >cmd.out 2>cmd.err || RC=$?
 LAST=cmd
