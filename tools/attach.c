@@ -742,13 +742,12 @@ static void report(int cores)
 		fputs(text.p, stdout);
 	if (at.json && json.p) {
 		FILE *f = fopen(at.json, "a");
-		if (f) {
-			fprintf(f, "%s\n", json.p);
-			fclose(f);
-		} else {
+		int bad = !f || fprintf(f, "%s\n", json.p) < 0;
+		if (f && fclose(f) != 0)
+			bad = 1;
+		if (bad) /* the report is on stdout still; the status stands */
 			fprintf(stderr, "lockwatch attach: cannot write %s: %s\n", at.json,
 				strerror(errno));
-		}
 	}
 	lw__mem_free(text.p);
 	lw__mem_free(json.p);

@@ -283,6 +283,39 @@ expect_in fresh.out "WARNING: lock-order cycle: "
 expect_in fresh.out "the first acquisition of a lock the thread had just initialised"
 expect_in fresh.out "(for the first time, just made by this thread)"
 
+# 13. inputs and outputs that are not what they seem: a file with no
+# lockwatch line in it (a SARIF log given by mistake, another tool's JSON)
+# is an input problem, never "0 processes" and a green status; an output
+# that is one of the inputs is refused before anything is written; a
+# baseline that is not one is refused; an SVG that cannot be written says so
+report sarif_in merged.sarif
+[ $RC = 2 ] || fail "a SARIF log as input: status $RC, expected 2"
+expect_in sarif_in.err "merged.sarif: no lockwatch line in it"
+printf '%s\n' '{"version":99,"foo":1}' >other.json
+report other_in other.json
+[ $RC = 2 ] || fail "another tool's JSON as input: status $RC, expected 2"
+expect_in other_in.err "other.json: no lockwatch line in it"
+cp -r suite selfout
+f=$(ls selfout/*.jsonl | head -1)
+cp "$f" before.jsonl
+report selfout selfout --sarif "$f"
+[ $RC = 2 ] || fail "--sarif onto an input: status $RC, expected 2"
+expect_in selfout.err "--sarif $f: is one of the inputs"
+cmp -s "$f" before.jsonl || fail "--sarif onto an input changed it"
+report selfbase selfout --write-baseline "$f"
+[ $RC = 2 ] || fail "--write-baseline onto an input: status $RC, expected 2"
+cmp -s "$f" before.jsonl || fail "--write-baseline onto an input changed it"
+head -c 4096 /dev/urandom | tr -d '\0' >junk.base
+report junkbase suite --baseline junk.base
+[ $RC = 2 ] || fail "a baseline of random bytes: status $RC, expected 2"
+expect_in junkbase.err "junk.base:"
+expect_in junkbase.err "not a baseline line"
+if command -v dot >/dev/null; then
+	report svgfull suite --svg /dev/full
+	[ $RC = 2 ] || fail "--svg /dev/full: status $RC, expected 2"
+	expect_in svgfull.err "--svg /dev/full: cannot be written"
+fi
+
 # 12. one suppressions file, one reader (src/report/suppress.c): the same
 # result under `lockwatch run` and `lockwatch report`, the same refusals
 run plain abba

@@ -65,12 +65,21 @@ int rp_baseline_read(struct rp *rp, const char *path)
 	}
 	rp->have_baseline = 1;
 	char *line = NULL;
-	size_t cap = 0, gone = 0;
+	size_t cap = 0, gone = 0, no = 0;
 	while (getline(&line, &cap, f) > 0) {
 		char *t = trim(line);
+		no++;
 		if (!*t || *t == '#')
 			continue;
 		size_t len = strcspn(t, " \t");
+		if (len != 16 || strspn(t, "0123456789abcdef") != 16) {
+			fprintf(stderr, "lockwatch report: --baseline %s:%zu: not a baseline line "
+					"(FINGERPRINT KIND HEADLINE, the fingerprint 16 hex digits)\n",
+				path, no);
+			free(line);
+			fclose(f);
+			return -1;
+		}
 		int found = 0;
 		for (size_t i = 0; i < rp->n_findings; i++)
 			if (strlen(rp->findings[i].fp) == len && strncmp(rp->findings[i].fp, t, len) == 0) {

@@ -676,7 +676,7 @@ static void load_file(struct rp *rp, const char *path)
 	rp->files[rp->n_files++] = rp_intern(path);
 	struct jr_arena a = { 0 };
 	char *line = NULL, err[128], msg[256];
-	size_t cap = 0, no = 0;
+	size_t cap = 0, no = 0, ours = 0, others = 0;
 	ssize_t len;
 	while ((len = getline(&line, &cap, fp)) > 0) {
 		no++;
@@ -708,8 +708,11 @@ static void load_file(struct rp *rp, const char *path)
 			 * another shape is not this command's to judge */
 			if (kind || (edges && edges->type == JR_ARR))
 				problem(rp, path, no, "%s", "a report or order line without a pid");
+			else
+				others++;
 			continue;
 		}
+		ours++;
 		int proc = proc_of(rp, file, jr_int(pid, 0));
 		if (!kind && edges && edges->type == JR_ARR)
 			proc = image_proc(rp, proc, jr_str(jr_get(&v, "image")));
@@ -736,6 +739,9 @@ static void load_file(struct rp *rp, const char *path)
 	}
 	if (ferror(fp))
 		problem(rp, path, no, "read error: %s", strerror(errno));
+	else if (others && !ours) /* a wrong file, not an empty run */
+		problem(rp, path, 0, "%s",
+			"no lockwatch line in it (a SARIF log, or another tool's JSON?)");
 	free(line);
 	jr_free(&a);
 	fclose(fp);
