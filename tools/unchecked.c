@@ -203,8 +203,10 @@ static void check_unlisted(pid_t pid, char state, struct seen *s, const char *ex
 {
 	if (s->warned_unlisted || state == 'T' || state == 't' ||
 	    __atomic_load_n(&rec->n_running, __ATOMIC_ACQUIRE) >= LW__RECORD_RUNNING ||
-	    (under_valgrind(exe_link) && s->late++ < LATE_WALKS) || ++s->unlisted < UNLISTED_WALKS ||
-	    has_run_env(pid))
+	    (under_valgrind(exe_link) && s->late++ < LATE_WALKS) || ++s->unlisted < UNLISTED_WALKS)
+		return;
+	s->warned_unlisted = 1; /* looked at once */
+	if (has_run_env(pid))
 		return;
 	char exe[4096];
 	ssize_t n = readlink(exe_link, exe, sizeof(exe) - 1);
@@ -216,7 +218,6 @@ static void check_unlisted(pid_t pid, char state, struct seen *s, const char *ex
 		"kept LD_PRELOAD but lost LOCKWATCH_RUN_RECORD and LOCKWATCH_RUN_EXITCODE): its reports "
 		"are not counted in the run's exit status\n",
 		(int)pid, exe);
-	s->warned_unlisted = 1;
 }
 
 /* Check pid; 0 when its children are not to be walked: another `lockwatch
