@@ -270,6 +270,7 @@ struct counts {
 	unsigned long supp[LW__RECORD_SUPP], supp_total; /* by suppression entry */
 	int short_pid; /* a process whose lockwatch found no memory, or 0 */
 	unsigned long unfinished; /* error reports a process ended in */
+	long listed; /* processes that ran lockwatch (-1: not known) */
 };
 
 #define N_KINDS LW_KIND_COUNT
@@ -282,6 +283,7 @@ static int count_reports(const char *path, off_t from, struct counts *c)
 	char *line = NULL;
 	size_t cap = 0;
 	memset(c, 0, sizeof(*c));
+	c->listed = -1;
 	if (!f)
 		return -1;
 	fseeko(f, from, SEEK_SET);
@@ -378,6 +380,7 @@ static int record_read(const char *path, struct counts *c)
 	 * (killed, _exit, exec) is still an error */
 	c->unfinished = r.unfinished;
 	c->errors += r.unfinished;
+	c->listed = r.n_running;
 	return 0;
 }
 
@@ -828,6 +831,14 @@ static int cmd_run(int argc, char **argv)
 			json);
 		return 2;
 	}
+	/* every process that loads the library lists itself (with /proc):
+	 * none, and the program was started, means nothing was checked */
+	if (record[0] && !uncounted && c.listed == 0 && code != 127 && !timed_out &&
+	    access("/proc/self/exe", F_OK) == 0)
+		fprintf(stderr, "lockwatch: no process of the program ran lockwatch: nothing was "
+				"checked (is %s lockwatch's preload library? every process setuid or "
+				"static?)\n",
+			preload);
 	if (c.short_pid && !eff.quiet)
 		fprintf(stderr, "lockwatch: process %d ran out of memory for lockwatch's tables (a capped "
 				"address space?): what it met from then on may be missing from the "

@@ -49,6 +49,14 @@ expect_in noprog.err "no program to run"
 lw_run emptyprog -- ''
 expect_rc 2 "an empty program name"
 expect_in emptyprog.err "the program's name is empty"
+# a LOCKWATCH_PRELOAD that is not lockwatch's library checks nothing: said
+libm=$(ldconfig -p | awk '/libm\.so\.6 /{ print $NF; exit }')
+if [ -n "$libm" ]; then
+	LOCKWATCH_PRELOAD=$libm lw_run wronglib -- "$LWP_BIN/inversion"
+	expect_in wronglib.err "no process of the program ran lockwatch: nothing was checked"
+fi
+lw_run rightlib -- "$LWP_BIN/inversion"
+expect_not_in rightlib.err "no process of the program ran lockwatch"
 RC=0
 "$LW" frobnicate >cmd.out 2>cmd.err || RC=$?
 LAST=cmd
