@@ -38,10 +38,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -318,6 +320,9 @@ static const char *json_unusable(const char *path, char *why, size_t n)
 			return "is a directory";
 		if (!S_ISREG(st.st_mode))
 			return "is not a regular file";
+		struct statfs fs; /* /proc and /sys files look regular, take no lines */
+		if (statfs(path, &fs) == 0 && (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC))
+			return "is a /proc or /sys file, not a file on a disk";
 		if (access(path, W_OK) != 0) {
 			snprintf(why, n, "cannot be written: %s", strerror(errno));
 			return why;

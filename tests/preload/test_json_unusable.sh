@@ -3,8 +3,9 @@
 # starts: status 2, one message naming the path and why, and the program
 # not started (it would create a marker file). Before, each of these ran the
 # program, printed its ERROR reports, then "no reports" and exit status 0:
-#  - '' (empty), a directory, /dev/null (not a regular file), a file in a
-#    directory that does not exist (cannot be created).
+#  - '' (empty), a directory, /dev/null (not a regular file), a /proc file
+#    (regular, writable as root, every write EIO), a file in a directory
+#    that does not exist (cannot be created).
 . "$(dirname "$0")/lib.sh"
 
 refused() { # refused NAME JSON WHY
@@ -21,6 +22,7 @@ refused empty "" "empty"
 mkdir adir
 refused dir "$PWD/adir" "is a directory"
 refused devnull /dev/null "not a regular file"
+refused procfile /proc/version "is a /proc or /sys file"
 refused missing "$PWD/no/such/dir/x.jsonl" "cannot be created"
 # the same with the --json=VALUE form
 lw_run eqform --json= -- /bin/sh -c 'touch "$0"' "$PWD/eqform.marker"
