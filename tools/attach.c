@@ -833,7 +833,8 @@ int lw_attach_main(int argc, char **argv)
 		return usage("no PID");
 	char *end;
 	long pid = strtol(pid_arg, &end, 10);
-	if (*pid_arg == 0 || *end || pid <= 0 || pid > 0x3fffffff)
+	/* digits only: strtol would take " 1" or "+1" for process 1 */
+	if (*pid_arg < '1' || *pid_arg > '9' || *end || pid <= 0 || pid > 0x3fffffff)
 		return usage("PID must be a process id");
 	if (pid == getpid())
 		return usage("lockwatch cannot attach to itself");

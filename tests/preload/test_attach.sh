@@ -78,6 +78,14 @@ attach noarg
 [ "$RC" = 2 ] || fail "attach without a PID: status $RC, expected 2"
 attach notnum abc
 [ "$RC" = 2 ] || fail "attach abc: status $RC, expected 2"
+sleep 60 &
+idle=$!
+pids+=("$idle")
+for bad in " $idle" "+$idle" "$idle "; do
+	attach spaced "$bad"
+	[ "$RC" = 2 ] || fail "attach '$bad': status $RC, expected 2 (not process $idle)"
+	expect_in spaced.err "PID must be a process id"
+done
 true &
 gone=$!
 wait "$gone"
