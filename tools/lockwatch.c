@@ -93,6 +93,7 @@ static void usage(FILE *f)
 		int is_verbose = strcmp(d->key, "verbose") == 0, is_quiet = strcmp(d->key, "quiet") == 0;
 		fprintf(f, "  --%-14s %-5s %s (default %s)%s\n", flag,
 			is_verbose || is_quiet ? "[N]"
+			: d->type == 'I' && d->lo == 0 && d->hi == 1 ? "0|1"
 			: d->type == 'I'       ? "N"
 			: d->type == 'S'       ? "FILE"
 					       : "WORD",
