@@ -436,6 +436,7 @@ LW_API int lw_mtx_lock_at(mtx_t *m, const lw_site_t *site);
 LW_API int lw_mtx_trylock_at(mtx_t *m, const lw_site_t *site);
 LW_API int lw_mtx_timedlock_at(mtx_t *m, const struct timespec *t, const lw_site_t *site);
 LW_API int lw_mtx_unlock_at(mtx_t *m, const lw_site_t *site);
+LW_API int lw_thrd_join_at(thrd_t th, int *res, const lw_site_t *site);
 LW_API int lw_cnd_wait_at(cnd_t *c, mtx_t *m, const lw_site_t *site);
 LW_API int lw_cnd_timedwait_at(cnd_t *c, mtx_t *m, const struct timespec *t,
 			       const lw_site_t *site);

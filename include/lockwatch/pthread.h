@@ -211,6 +211,7 @@ extern void _Exit(int) __attribute__((__noreturn__));
 #define mtx_unlock(...) lw_mtx_unlock_at(__VA_ARGS__, LW__SITE)
 #define cnd_wait(...) lw_cnd_wait_at(__VA_ARGS__, LW__SITE)
 #define cnd_timedwait(...) lw_cnd_timedwait_at(__VA_ARGS__, LW__SITE)
+#define thrd_join(...) lw_thrd_join_at(__VA_ARGS__, LW__SITE)
 #endif
 
 #endif /* LOCKWATCH_NO_INTERCEPT */

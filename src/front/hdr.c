@@ -196,3 +196,6 @@ LW__BODY_DLCLOSE(((void)src, LW_REAL_FN(dlclose)(handle)))
 
 int lw_pthread_join_at(pthread_t th, void **ret, const lw_site_t *src)
 LW__BODY_JOIN(th, (LW__SITE(src)), LW_REAL_FN(pthread_join)(th, ret))
+
+int lw_thrd_join_at(thrd_t th, int *res, const lw_site_t *src)
+LW__BODY_JOIN(th, (LW__SITE(src)), LW_REAL_FN(thrd_join)(th, res))

@@ -198,6 +198,9 @@ LW__BODY_RELEASE(sem, NULL, LW__SEM, (LW__SITE(NULL)), LW_REAL_FAST(sem_post)(se
 LW__EXPORT int pthread_join(pthread_t th, void **ret)
 LW__BODY_JOIN(th, (LW__SITE(NULL)), LW_REAL_FN(pthread_join)(th, ret))
 
+LW__EXPORT int thrd_join(thrd_t th, int *res)
+LW__BODY_JOIN(th, (LW__SITE(NULL)), LW_REAL_FN(thrd_join)(th, res))
+
 LW__EXPORT int dlclose(void *handle)
 LW__BODY_DLCLOSE(LW_REAL_FN(dlclose)(handle))
 
