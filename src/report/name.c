@@ -4,6 +4,7 @@
  * a system or library header or a system library; in a stripped program,
  * the best it has, with the lock's id. */
 #include "name.h"
+#include "sysfile.h"
 #include "hash.h"
 #include "object.h"
 #include "stack.h"
@@ -24,31 +25,10 @@ const char *lw__lock_kind_name(int kind)
 	}
 }
 
-/* Code of a system or library header (an inlined std::mutex::lock): a
- * lock's name should point at the program's own code instead. */
-static int system_header(const char *file)
-{
-	return strncmp(file, "/usr/include/", 13) == 0 || strstr(file, "/include/c++/") ||
-	       strstr(file, "/bits/") || strstr(file, "gthr");
-}
-
-/* A module of the system (glibc, libstdc++, ...), not the program's. */
-static int system_module(const char *mod)
-{
-	static const char *const dirs[] = { "/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/",
-					    "/lib32/", "/usr/lib32/" };
-	if (mod == NULL)
-		return 0;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (strncmp(mod, dirs[i], strlen(dirs[i])) == 0)
-			return 1;
-	return 0;
-}
-
 /* A frame of the program's own code, by its debug info. */
 static int own_frame(const lw_frame_t *f)
 {
-	return f->file && !system_header(f->file) && !system_module(f->module) &&
+	return f->file && !lw__sys_header(f->file) && !lw__sys_module(f->module) &&
 	       !lw__sym_lockwatch(f);
 }
 
@@ -67,7 +47,7 @@ static const char *base_of(const char *path)
  * name, shown with the lock's id). 0 when unknown. Report time only. */
 static int site_position(const struct lw__lock *l, char *buf, size_t n)
 {
-	if (l->site_src && !system_header(l->site_src->file)) {
+	if (l->site_src && !lw__sys_header(l->site_src->file)) {
 		snprintf(buf, n, "%s:%d", base_of(l->site_src->file), l->site_src->line);
 		return 1;
 	}
@@ -84,7 +64,7 @@ static int site_position(const struct lw__lock *l, char *buf, size_t n)
 		struct lw__object o;
 		int m;
 		if (pcs[i] > 1 && lw__object_of((const void *)(pcs[i] - 1), &o) &&
-		    system_module(o.name)) {
+		    lw__sys_module(o.name)) {
 			if (any_named.function)
 				continue;
 			lw__sym_function(pcs[i], 1, f, x);
@@ -99,7 +79,7 @@ static int site_position(const struct lw__lock *l, char *buf, size_t n)
 				snprintf(buf, n, "%s:%d", base_of(f[j].file), f[j].line);
 				return 1;
 			}
-			int sys = system_module(f[j].module);
+			int sys = lw__sys_module(f[j].module);
 			if (f[j].function && !sys && !named.function)
 				named = f[j];
 			if (f[j].function && !any_named.function)

@@ -3,6 +3,7 @@
  * allocates, locks or keeps state. */
 #include "suppress.h"
 #include "kinds.h"
+#include "sysfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -243,21 +244,22 @@ int lw__supp_match(const struct lw__supp *s, const lw_report_t *r)
 
 /* ---- the suggested line ------------------------------------------------ */
 
-/* Code of the program's own: not lockwatch, not a system library. */
+/* Code of the program's own: not lockwatch, not a system library, not a
+ * system header's function compiled into the program (every
+ * std::shared_lock goes through libstdc++'s __glibcxx_rwlock_rdlock: a
+ * line naming it would suppress every cycle through one; before,
+ * preload_suppressions' shared_cycles). */
 static int own_frame(const lw_frame_t *f)
 {
-	static const char *const system_dirs[] = { "/lib/", "/lib64/", "/usr/lib/",
-						   "/usr/lib64/", "/usr/libexec/" };
 	if (!f->function || !f->function[0] || strcmp(f->function, "??") == 0)
+		return 0;
+	if (f->file && lw__sys_header(f->file))
 		return 0;
 	if (!f->module)
 		return 1;
 	if (strncmp(base_of(f->module), "liblockwatch", 12) == 0)
 		return 0;
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
-		if (strncmp(f->module, system_dirs[i], strlen(system_dirs[i])) == 0)
-			return 0;
-	return 1;
+	return !lw__sys_module(f->module);
 }
 
 static int stack_has(const lw_stack_t *st, const char *fn)

@@ -31,6 +31,24 @@ check again.jsonl --no-reports
 expect_in again.err "; 1 suppressed" "the end-of-run line"
 expect_in again.err "lockwatch: suppressed 1 by $PWD/pasted.supp:2 $line" "the entry's count"
 
+# the pasted line names the program's function, not a system header's
+# that every std::shared_lock goes through (__glibcxx_rwlock_rdlock):
+# pasted from one cycle, it leaves an unrelated one reported
+lw_run shared1 -- "$LWP_BIN/shared_cycles" 1
+expect_rc 66 "shared_cycles 1"
+line=$(grep -A1 '^  to suppress this report' shared1.err | sed -n '2s/^    //p')
+echo "pasted line (shared_lock): $line"
+case $line in
+"lock_order_cycle:book_order()" | "lock_order_cycle:restock()") ;;
+*) fail "the suggested line '$line' names no function of the program's own (book_order, restock)" ;;
+esac
+echo "$line" >shared.supp
+lw_run shared2 --suppressions shared.supp -- "$LWP_BIN/shared_cycles" 2
+expect_rc 66 "shared_cycles 2 with the line pasted from cycle 1"
+expect_in shared2.err "lockwatch: ERROR: lock-order cycle" "the unrelated cycle's run"
+lw_run shared3 --suppressions shared.supp -- "$LWP_BIN/shared_cycles" 1
+expect_rc 0 "shared_cycles 1 with its own pasted line"
+
 printf 'lock_order_cycle:x\n\n# fine\nlock-order-cycle:y\n' >kind.supp
 
 # the library alone, pasted line from its own report
