@@ -206,6 +206,17 @@ static size_t mark_stuck(void)
 	return dropped ? prune(0, held_by_stuck) : n;
 }
 
+#define COND_CORE_MAX 8
+
+/* Does a core thread wait for l? */
+static int core_waits_on(const struct lw__lock *l)
+{
+	for (size_t j = 0; j < lw__n_snap; j++)
+		if (lw__snap[j].core && lw__snap[j].waiting == l)
+			return 1;
+	return 0;
+}
+
 /* The core: every stuck thread, less (until none is left to drop) those
  * that hold nothing another core thread waits for. Returns its size. */
 static size_t mark_core(void)
@@ -213,13 +224,22 @@ static size_t mark_core(void)
 	for (size_t i = 0; i < lw__n_snap; i++)
 		lw__snap[i].core = lw__snap[i].stuck;
 	size_t n = prune(1, needed);
-	for (size_t i = 0; i < lw__n_snap && !n && all_blocked; i++) {
-		/* semaphores and condition variables nobody is left to post or
-		 * signal */
-		struct snap_thread *s = &lw__snap[i];
-		s->core = s->stuck && waits_for_anyone(s);
-		n += (size_t)s->core;
-	}
+	if (n || !all_blocked)
+		return n;
+	/* semaphores and condition variables nobody is left to post or
+	 * signal: such waiters, up to COND_CORE_MAX, one of each object
+	 * first (the loop stopped at the first waiter before:
+	 * ways_cond_two_waiters; an idle pool of 1,000 would make a report
+	 * of 1,000 stacks) */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < lw__n_snap && n < COND_CORE_MAX; i++) {
+			struct snap_thread *s = &lw__snap[i];
+			if (s->core || !s->stuck || !waits_for_anyone(s) ||
+			    (pass == 0 && core_waits_on(s->waiting)))
+				continue;
+			s->core = 1;
+			n++;
+		}
 	return n;
 }
 
@@ -343,8 +363,9 @@ static void report(size_t n_stuck, size_t n_core)
 				"it read-holds the lock already)"
 		: "these threads wait for each other and none can go on";
 	if (n_stuck > n_core)
-		lw__rb_note(rb, "%s; %zu more thread%s queued behind them", what, n_stuck - n_core,
-			    n_stuck - n_core == 1 ? " is" : "s are");
+		lw__rb_note(rb, "%s; %zu more thread%s %s", what, n_stuck - n_core,
+			    n_stuck - n_core == 1 ? " is" : "s are",
+			    all_blocked ? "blocked beside them" : "queued behind them");
 	else
 		lw__rb_note(rb, "%s", what);
 	lw__report_emit(rb);
