@@ -7,6 +7,11 @@
 
 #include <pthread.h>
 #include <lockwatch.h>
+/* C++'s <mutex> (std::call_once) is read before the types are replaced:
+ * its std::mutex is made of pthread_mutex_t */
+#ifdef __cplusplus
+#include <mutex>
+#endif
 
 #define pthread_mutex_t lw_mutex_t
 #define pthread_rwlock_t lw_rwlock_t

@@ -21,7 +21,8 @@ every cycle lock (n_edges == number of cycle locks), its headline must walk
 that ring; the only lock allowed outside the ring is the gate of a warning,
 named in its note. Expectations: --expect KIND:SEV:N exactly N reports of
 that kind and severity; --count N lines in all; --lock NAME some report has
-a lock of that name; --func NAME some frame is in that function; --frame
+a lock of that name; --lock-kind NAME=KIND and that lock is of that kind
+("static_init", ...); --func NAME some frame is in that function; --frame
 FUNC:FILE:LINE some frame is in that function at that line of a file of that
 base name (the call site a report shows); --note TEXT some report's note
 contains TEXT; --timed-edges N every lock_order_cycle report has exactly N
@@ -54,7 +55,7 @@ KINDS = ["lock_order_cycle", "deadlock", "self_deadlock", "bad_unlock",
          "destroy_held", "thread_exit_holding", "long_hold", "long_wait",
          "hang", "init_held"]
 SEVERITIES = ["error", "warning"]
-LOCK_KINDS = ["mutex", "rwlock", "spinlock", "semaphore", "omp_lock", "lock"]
+LOCK_KINDS = ["mutex", "rwlock", "spinlock", "semaphore", "omp_lock", "static_init", "once", "lock"]
 REPORT_KEYS = ["kind", "severity", "pid", "time_ms", "headline", "note",
                "locks", "edges", "threads", "exe", "argv", "suppression",
                "group"]
@@ -568,6 +569,7 @@ def main():
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--count", type=int)
     ap.add_argument("--lock", action="append", default=[])
+    ap.add_argument("--lock-kind", action="append", default=[])
     ap.add_argument("--func", action="append", default=[])
     ap.add_argument("--frame", action="append", default=[])
     ap.add_argument("--note", action="append", default=[])
@@ -633,6 +635,12 @@ def main():
     for name in a.lock:
         if name not in names:
             c.fail("expect", "no lock named %r (have %s)" % (name, sorted(map(str, names))))
+    for want in a.lock_kind:
+        name, _, kind = want.rpartition("=")
+        kinds = {l.get("kind") for r in reports + instances if isinstance(r, dict)
+                 for l in (r.get("locks") or []) if isinstance(l, dict) and l.get("name") == name}
+        if kinds != {kind}:
+            c.fail("expect", "lock %r is of kind(s) %s, expected %r" % (name, sorted(map(str, kinds)), kind))
     for fn in a.func:
         if fn not in functions:
             c.fail("expect", "no frame in function %r" % fn)

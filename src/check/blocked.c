@@ -108,6 +108,8 @@ static int seen_wait_for_good(const struct snap_thread *s, const struct lw__task
 {
 	if (s->waiting->kind == LW__SPIN || s->waiting->kind == LW__OMP)
 		return 1; /* libgomp's spins, then sleeps: either way for good */
+	if (s->waiting->kind == LW__STATIC) /* libstdc++'s guard: a shared futex */
+		return in_futex_wait(t) && t->arg[3] == 0;
 	return in_futex_wait(t) && (t->arg[1] & FUTEX_PRIVATE) && t->arg[3] == 0;
 }
 

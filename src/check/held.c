@@ -397,9 +397,13 @@ void lw__held_remove(struct lw__thread *t, struct lw__held *h)
  * error-checking mutex fails it with EPERM); then a holder lockwatch
  * still records elsewhere let it go unseen (its entry goes stale). Other
  * kinds cannot tell: given the benefit of the doubt when no thread was
- * ever seen taking them, else checked. */
+ * ever seen taking them, else checked. A C++ static's guard and a once
+ * are let go by the code that took them (the compiler's, once.c's): never
+ * a mistake. */
 static int taken_unseen(const struct lw__thread *t, struct lw__lock *l)
 {
+	if (l->kind == LW__STATIC || l->kind == LW__ONCE)
+		return 1;
 	if (l->kind == LW__MUTEX) {
 		if (((const pthread_mutex_t *)l->addr)->__data.__owner != t->tid)
 			return 0;

@@ -295,7 +295,8 @@ static int dies_with_holder(const struct lw__lock *l)
 	if (l->kind == LW__MUTEX)
 		return !(((const pthread_mutex_t *)l->addr)->__data.__kind & 16) &&
 		       !lw__lock_pshared(l);
-	return l->kind == LW__SPIN || l->kind == LW__OMP || (l->kind == LW__RWLOCK && !lw__lock_pshared(l));
+	return l->kind == LW__SPIN || l->kind == LW__OMP || l->kind == LW__STATIC ||
+	       (l->kind == LW__RWLOCK && !lw__lock_pshared(l));
 }
 
 /* lw__object_free on a copy of l's object read through the kernel: at

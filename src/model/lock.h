@@ -36,8 +36,14 @@ struct lw__edge;
 struct lw__stats;
 
 /* LW__OMP: libgomp's lock (omp_lock_t, a critical section's): a futex word
- * any thread may free, checked as a spinlock is (front/omp.c). */
-enum lw__lock_kind { LW__MUTEX = 1, LW__RWLOCK, LW__SPIN, LW__SEM, LW__UNKNOWN, LW__OMP };
+ * any thread may free, checked as a spinlock is (front/omp.c). LW__STATIC:
+ * the guard of a C++ function-local static's first initialisation, held
+ * by the initialising thread (front/cxxstatic.c). LW__ONCE: a
+ * pthread_once_t or C11 once_flag, held by the thread running its routine
+ * (front/once.c). */
+enum lw__lock_kind {
+	LW__MUTEX = 1, LW__RWLOCK, LW__SPIN, LW__SEM, LW__UNKNOWN, LW__OMP, LW__STATIC, LW__ONCE
+};
 enum { LW__ORPHAN_WRITE = 1, LW__ORPHAN_READ = 2, LW__ORPHAN_DEAD = 4 /* its holder exited */ };
 
 /* Where a call came from: the return address always, and for the

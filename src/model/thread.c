@@ -211,7 +211,8 @@ void lw__thread_atfork_child(void)
 	/* only the forking thread survives; what the others held stays locked
 	 * in the child with nobody to unlock it: an orphan (check/misuse.c reports a
 	 * thread that then waits for one); a process-shared lock is not: the
-	 * parent's threads still hold it, and will let it go */
+	 * parent's threads still hold it, and will let it go; nor a once, which
+	 * glibc runs again in the child */
 	struct lw__thread *self = lw__tls_self;
 	for (struct lw__thread *p = threads; p; p = p->next) {
 		if (p == self || !lw__load(&p->alive))
@@ -221,7 +222,7 @@ void lw__thread_atfork_child(void)
 		for (unsigned i = 0; i < n; i++) {
 			struct lw__held *h = lw__held_at(p, i);
 			struct lw__lock *l = h->lock;
-			if (l && l->kind != LW__SEM && !lw__lock_pshared(l))
+			if (l && l->kind != LW__SEM && l->kind != LW__ONCE && !lw__lock_pshared(l))
 				mark_orphan(p, l, h->mode == LW__READ ? LW__ORPHAN_READ : LW__ORPHAN_WRITE);
 		}
 		uintptr_t w = lw__load(&p->waiting);

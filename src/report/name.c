@@ -20,6 +20,8 @@ const char *lw__lock_kind_name(int kind)
 	case LW__RWLOCK: return "rwlock";
 	case LW__SPIN: return "spinlock";
 	case LW__OMP: return "omp_lock";
+	case LW__STATIC: return "static_init";
+	case LW__ONCE: return "once";
 	case LW__SEM: return "semaphore";
 	default: return "lock";
 	}

@@ -193,6 +193,11 @@ static int dormant(void)
 #endif
 }
 
+int lw__init_done(void)
+{
+	return lw__load_acq(&init_state) == 2;
+}
+
 void lw__init(void)
 {
 	int expected = 0;

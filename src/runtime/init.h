@@ -9,4 +9,7 @@
  * comes before it. */
 void lw__init(void);
 
+/* Has lw__init finished (or found this copy dormant)? One load. */
+int lw__init_done(void);
+
 #endif

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """gen_expected_symbols.py TOP [--check FILE] - the dynamic symbols the
 preload library must define: every function of src/base/real.def except
-pthread_create (called for real, never interposed), every LW__EXPORT
-function of src/front/heap.c (free, realloc, munmap, operator delete) and
-of src/front/omp.c (OpenMP's critical sections and simple locks),
+pthread_create (called for real, never interposed; pthread_once and
+call_once are src/front/once.c's), every LW__EXPORT
+function of src/front/heap.c (free, realloc, munmap, operator delete),
+of src/front/omp.c (OpenMP's critical sections and simple locks) and of
+src/front/cxxstatic.c (the C++ runtime's guards of local statics),
 plus every lw_ function declared LW_API in include/lockwatch.h; sorted,
 one a line.
 Without --check it prints the list (to regenerate expected_symbols.txt);
@@ -18,7 +20,7 @@ def expected(top):
         for m in re.finditer(r"^LW_REAL\(\s*[^,]+,\s*(\w+)\s*,", f.read(), re.M):
             names.add(m.group(1))
     names.discard("pthread_create")
-    for src in ("heap.c", "omp.c"):
+    for src in ("heap.c", "omp.c", "cxxstatic.c"):
         with open(f"{top}/src/front/{src}") as f:
             for m in re.finditer(r"^LW__EXPORT\s[^(]*?\b(\w+)\(", f.read(), re.M):
                 names.add(m.group(1))
