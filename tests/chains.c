@@ -30,7 +30,7 @@ __attribute__((noinline)) static void try_take(lw_mutex_t *m)
 
 static struct lw__thread *self(void)
 {
-	struct lw__thread *t = lw__tls_self;
+	struct lw__thread *t = lw__guard_state();
 	CHECK(t != NULL, "thread state");
 	return t;
 }

@@ -12,7 +12,7 @@
 
 /* The code of the shared object that defines malloc, when that is not
  * libc and not the program itself; 0, 0 otherwise. */
-extern uintptr_t lw__alloc_lo, lw__alloc_hi;
+LW__EXTERN uintptr_t lw__alloc_lo, lw__alloc_hi;
 
 /* 1 when malloc is neither libc's nor a shared object whose code was
  * found (whose lock calls pass straight through): an allocator linked
@@ -21,7 +21,7 @@ extern uintptr_t lw__alloc_lo, lw__alloc_hi;
  * lock held, so nothing a lock call runs may call malloc, not even
  * through the thread-local storage of a library loaded with dlopen
  * (libunwind's: model/stack.c). */
-extern int lw__alloc_foreign;
+LW__EXTERN int lw__alloc_foreign;
 
 /* Find them (once, at start-up, under the guard, before the unwinder). */
 void lw__alloc_init(void);

@@ -6,7 +6,7 @@
 
 #include <pthread.h>
 
-LW__TLS int lw__tls_guard;
+LW__TLS uintptr_t lw__tls_gs = LW__GS_NONE;
 LW__TLS int lw__tls_signalled;
 LW__TLS int lw__tls_cancel_was;
 

@@ -30,14 +30,14 @@ struct lw__hooks {
 	void (*watchdog_wanted)(int always);
 };
 
-extern struct lw__hooks lw__hooks;
+LW__EXTERN struct lw__hooks lw__hooks;
 
 /* 1 while the process has no watchdog thread and needs none: it has had
  * one thread only (runtime/watchdog.c). The cold places where a second
  * thread first shows (a thread's first check of a chain: a chain-cache
  * miss, a try-acquire) or where one thread alone may wait for good (a
  * semaphore, a condition variable) call lw__watchdog_want. */
-extern int lw__watchdog_idle;
+LW__EXTERN int lw__watchdog_idle;
 
 /* In a forked child, the thread id of the thread that forked, until a
  * second thread shows (its first lockwatch call, or a join): the child
@@ -46,7 +46,7 @@ extern int lw__watchdog_idle;
  * forking thread's own first call (it made none before the fork) is no
  * second thread. Also in a process whose threads lockwatch ended before
  * a fork (runtime/watchdog.h's quiesce). */
-extern int lw__forked_single;
+LW__EXTERN int lw__forked_single;
 
 static inline void lw__watchdog_want(int always)
 {

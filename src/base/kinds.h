@@ -6,7 +6,7 @@
 #include "common.h"
 
 /* The name of each lw_kind_t, as in the JSON "kind" key. */
-extern const char *const lw__kind_names[LW_KIND_COUNT];
+LW__EXTERN const char *const lw__kind_names[LW_KIND_COUNT];
 
 /* The kind named by s[0..n), or -1. */
 int lw__kind_by_name(const char *s, size_t n);

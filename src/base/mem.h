@@ -24,7 +24,7 @@
 #include "common.h"
 #include "mutex.h"
 
-extern struct lw__mutex lw__mem_mu;
+LW__EXTERN struct lw__mutex lw__mem_mu;
 
 /* n bytes of fresh zeroed pages from the kernel (mmap, private and
  * anonymous, with `flags` added: MAP_POPULATE), or NULL. A failure is

@@ -49,7 +49,7 @@ static inline int lw__tsan_here(void)
 	return __tsan_ignore_thread_begin != NULL;
 }
 
-extern LW__TLS int lw__tls_unseen; /* depth of lw__unseen_begin */
+LW__EXTERN LW__TLS int lw__tls_unseen; /* depth of lw__unseen_begin */
 
 /* Begin and end a stretch of this thread that ThreadSanitizer does not
  * see (nested: the outermost counts). Nothing without its runtime. */

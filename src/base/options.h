@@ -21,7 +21,7 @@ struct lw__options {
 #undef LW_OPT_ENUM
 };
 
-extern struct lw__options lw__opt;
+LW__EXTERN struct lw__options lw__opt;
 
 /* auto (the library's default): exit when option exitcode is set (a CI
  * run), else report (a service keeps running and reporting). */
@@ -62,7 +62,7 @@ struct lw__optdesc {
 /* The name of enum value v of option d ("?" when out of range). */
 const char *lw__options_enum_name(const struct lw__optdesc *d, long v, char *buf,
 				  size_t n);
-extern const struct lw__optdesc lw__optdescs[];
-extern const int lw__n_optdescs;
+LW__EXTERN const struct lw__optdesc lw__optdescs[];
+LW__EXTERN const int lw__n_optdescs;
 
 #endif

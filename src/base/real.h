@@ -20,7 +20,7 @@ struct lw__real {
 #undef LW_REAL
 };
 
-extern struct lw__real lw__real;
+LW__EXTERN struct lw__real lw__real;
 
 /* Fill the table (idempotent, safe to race: every racer stores the same
  * values). Returns 0, or -1 when a required function was not found. */

@@ -52,6 +52,6 @@ void lw__misuse_thread_exit(struct lw__thread *t);
 /* The lock of the de-duplication set (runtime/init.c takes it around
  * fork). */
 struct lw__mutex;
-extern struct lw__mutex lw__misuse_mu;
+LW__EXTERN struct lw__mutex lw__misuse_mu;
 
 #endif

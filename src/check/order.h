@@ -22,6 +22,6 @@ void lw__order_timed(uint32_t stack);
 
 /* The verdicts' lock (runtime/init.c takes it around fork). */
 struct lw__mutex;
-extern struct lw__mutex lw__order_mu;
+LW__EXTERN struct lw__mutex lw__order_mu;
 
 #endif

@@ -236,7 +236,7 @@ static inline int chunk_clean(const void *p)
 
 static __attribute__((noinline)) void free_slow(void *p)
 {
-	if (p && !lw__tls_guard && !chunk_clean(p))
+	if (p && !lw__guard_up() && !chunk_clean(p))
 		retire_block(p, 0);
 	lw__load(&real_free)(p);
 }
@@ -264,7 +264,7 @@ LW__EXPORT void cfree(void *p)
  * before realloc has returned. */
 #define HEAP_REALLOC(p, n, call)                                                          \
 	do {                                                                               \
-		if (lw__likely(!lw__pages_maybe(p)) || !(p) || lw__tls_guard)            \
+		if (lw__likely(!lw__pages_maybe(p)) || !(p) || lw__guard_up())            \
 			return (call);                                                     \
 		size_t old_ = retire_block((p), (n));                                     \
 		void *q_ = (call);                                                         \
@@ -297,7 +297,7 @@ LW__EXPORT void *reallocarray(void *p, size_t nmemb, size_t size)
 /* Mappings are rare next to frees: any live record makes it look. */
 LW__EXPORT int munmap(void *addr, size_t len)
 {
-	if (!lw__tls_guard && (lw__pages_live() || lw__pages_overflowed()) && len) {
+	if (!lw__guard_up() && (lw__pages_live() || lw__pages_overflowed()) && len) {
 		int saved = errno;
 		lw__guard_enter();
 		uintptr_t lo = (uintptr_t)addr, hi = lo + len;
@@ -359,7 +359,7 @@ static __attribute__((noinline)) void delete_slow(int i, void *p, uintptr_t a, u
 		free(p);
 		return;
 	}
-	if (p && lw__pages_maybe(p) && !lw__tls_guard)
+	if (p && lw__pages_maybe(p) && !lw__guard_up())
 		retire_block(p, 0);
 	switch (i) {
 	case D_PLAIN: case D_ARR:

@@ -22,7 +22,7 @@ struct lw__thread *lw__op_thread_first(void)
 
 void lw__op_alone(void)
 {
-	if (!lw__tls_guard && !lw__tsan_here())
+	if (!lw__guard_up() && !lw__tsan_here())
 		lw__watchdog_quiesce();
 }
 

@@ -22,11 +22,11 @@ struct lw__thread *lw__op_thread_first(void);
  * through (inside lockwatch, or the thread is exiting). */
 static inline struct lw__thread *lw__op_self(void)
 {
-	if (lw__unlikely(lw__tls_guard))
-		return NULL;
-	struct lw__thread *t = lw__tls_self;
+	struct lw__thread *t = lw__guard_fast();
 	if (lw__likely(t != NULL))
 		return t;
+	if (lw__guard_up())
+		return NULL;
 	return lw__op_thread_first();
 }
 
@@ -360,7 +360,7 @@ void lw__op_join_cancelled(void *arg);
  * addresses are dropped (front/dl.c). */
 #define LW__BODY_DLCLOSE(call)                                                     \
 	{                                                                          \
-		if (lw__tls_guard)                                                 \
+		if (lw__guard_up())                                               \
 			return (call);                                             \
 		struct lw__dl_before b_;                                           \
 		lw__dl_before(&b_);                                                \
@@ -375,7 +375,7 @@ void lw__op_join_cancelled(void *arg);
 #define LW__BODY_DLMOPEN(lmid, file, call)                                          \
 	{                                                                          \
 		void *h_ = (call);                                                 \
-		if (h_ && (lmid) != LM_ID_BASE && !lw__tls_guard)                  \
+		if (h_ && (lmid) != LM_ID_BASE && !lw__guard_up())                 \
 			lw__op_dlmopen_seen(file);                                 \
 		return h_;                                                         \
 	}

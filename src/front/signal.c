@@ -14,7 +14,7 @@
 LW__EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	struct sigaction before;
-	int ours = lw__tls_guard ? 0 : lw__now_program_signal(sig, act != NULL, &before);
+	int ours = lw__guard_up() ? 0 : lw__now_program_signal(sig, act != NULL, &before);
 	int rc = LW_REAL_FN(sigaction)(sig, act, old);
 	if (rc == 0 && ours && old)
 		*old = before;
@@ -24,7 +24,7 @@ LW__EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction 
 LW__EXPORT sighandler_t signal(int sig, sighandler_t handler)
 {
 	struct sigaction before;
-	int ours = lw__tls_guard ? 0 : lw__now_program_signal(sig, 1, &before);
+	int ours = lw__guard_up() ? 0 : lw__now_program_signal(sig, 1, &before);
 	sighandler_t rc = LW_REAL_FN(signal)(sig, handler);
 	if (rc != SIG_ERR && ours)
 		rc = (before.sa_flags & SA_SIGINFO) ? SIG_DFL : before.sa_handler;

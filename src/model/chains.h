@@ -30,7 +30,7 @@ struct lw__chains_tab {
 	struct lw__chains_slot slots[];
 };
 
-extern struct lw__chains_tab *lw__chains_cur;
+LW__EXTERN struct lw__chains_tab *lw__chains_cur;
 
 /* The stack id stored with chain `key` (odd, never 0) into *stack, and 1;
  * 0 when no thread has checked it. Lock-free; may miss a chain inserted
@@ -73,6 +73,6 @@ void lw__chains_memory(size_t *chains, size_t *bytes);
 
 /* The table's writer lock (runtime/init.c takes it around fork). */
 struct lw__mutex;
-extern struct lw__mutex lw__chains_mu;
+LW__EXTERN struct lw__mutex lw__chains_mu;
 
 #endif

@@ -19,7 +19,7 @@
 #define LW__EDGE_SHIFT 12
 #define LW__EDGE_SLAB (1u << LW__EDGE_SHIFT)
 #define LW__EDGE_SLABS 65536 /* entries: 65535 slabs, 268M edges */
-extern void *lw__edge_dir[LW__EDGE_SLABS];
+LW__EXTERN void *lw__edge_dir[LW__EDGE_SLABS];
 
 /* The edge of index i (not 0: none). Under the graph lock; lock-free
  * readers go through lw__edge_find, which checks the slab is there (an

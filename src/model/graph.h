@@ -94,7 +94,7 @@ size_t lw__graph_add(struct lw__lock *from, struct lw__lock *to,
 
 /* Edges looked at by the searches so far (under the graph lock): what a
  * cycle costs to find, for the unit test. */
-extern size_t lw__graph_steps;
+LW__EXTERN size_t lw__graph_steps;
 
 /* The lock with this id among l's direct predecessors, or NULL (names a
  * gate whose record may be retired). */
@@ -135,7 +135,7 @@ uint64_t lw__graph_generation(void);
 void lw__graph_memory(size_t *edges, size_t *bytes);
 
 /* The graph lock (runtime/init.c takes it around fork). */
-extern struct lw__mutex lw__graph_mu;
+LW__EXTERN struct lw__mutex lw__graph_mu;
 
 /* Between graph.c and graph_copy.c, graph lock held: copy edge e out into
  * c; take edge e out of the graph for good (unlinked, unhashed, freed). */

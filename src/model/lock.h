@@ -167,14 +167,14 @@ static inline int lw__lock_is(const struct lw__lock *l, const void *addr, int ki
 	return (st & 0xffff) == (uint32_t)kind && lw__load(&l->addr) == addr;
 }
 
-extern struct lw__map lw__locks_by_addr;
+LW__EXTERN struct lw__map lw__locks_by_addr;
 
 /* Where records live (records.c): entry c + 1 is chunk c, records
  * c * CHUNK to c * CHUNK + CHUNK - 1, NULL until made (published zeroed,
  * with release), never freed; entry 0 is always NULL. */
 #define LW__RECORD_CHUNK 1024
 #define LW__RECORD_CHUNKS 65536 /* entries: 65535 chunks, 64M records */
-extern struct lw__lock *lw__record_dir[LW__RECORD_CHUNKS];
+LW__EXTERN struct lw__lock *lw__record_dir[LW__RECORD_CHUNKS];
 
 /* The record of this index (its `index` field: an index once given stays
  * with its record for ever), for those that keep a record as four bytes:
@@ -287,7 +287,7 @@ struct lw__init_site {
 	const void *addr;
 	const lw_site_t *src;
 };
-extern struct lw__init_site lw__init_sites[LW__INIT_SITES];
+LW__EXTERN struct lw__init_site lw__init_sites[LW__INIT_SITES];
 
 /* The slot of addr in a table of LW__INIT_SITES (this one, and the
  * semaphores made with no unit below). */
@@ -322,7 +322,7 @@ static inline void lw__init_site_drop(const void *addr)
  * (check/stall.c), unlike a thread that took a pool's connection. Racy and
  * lossy on purpose, as the init sites: a collision leaves a semaphore
  * judged as a pool's. event 0 (made with units, or destroyed) drops it. */
-extern const void *lw__sem_events[LW__INIT_SITES];
+LW__EXTERN const void *lw__sem_events[LW__INIT_SITES];
 
 static inline void lw__sem_event_note(const void *addr, int event)
 {
@@ -426,6 +426,6 @@ void lw__lock_atfork_child(void);
 
 /* The registry lock (runtime/init.c takes it around fork). */
 struct lw__mutex;
-extern struct lw__mutex lw__registry_mu;
+LW__EXTERN struct lw__mutex lw__registry_mu;
 
 #endif

@@ -52,10 +52,10 @@ static void on_stack_signal(int sig, siginfo_t *si, void *ucv)
 	int saved = errno;
 	if ((int)syscall(SYS_gettid) == lw__load(&req.tid) && !lw__load(&req.done)) {
 		ucontext_t *uc = ucv;
-		lw__tls_guard++;
+		lw__guard_raise();
 		req.n = lw__stack_raw(req.pcs, (int)lw__opt.stack_depth,
 				      (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]);
-		lw__tls_guard--;
+		lw__guard_lower();
 		lw__store_rel(&req.done, 1);
 	}
 	lw__tls_signalled = 1;

@@ -25,7 +25,7 @@
 #define LW__PAGES_BITS 20 /* counters: 2 MiB, a 4 GiB span before they alias */
 #define LW__PAGES_REACH 31 /* pages before a lock's own that are marked */
 
-extern uint16_t lw__page_locks[1u << LW__PAGES_BITS];
+LW__EXTERN uint16_t lw__page_locks[1u << LW__PAGES_BITS];
 
 /* Might a heap block that starts at p hold a lock? One load. */
 static inline int lw__pages_maybe(const void *p)
@@ -45,7 +45,7 @@ static inline int lw__pages_maybe(const void *p)
  * read per LW__PAGES_REACH + 1 pages). */
 #define LW__GRANULE_SHIFT 6
 #define LW__GRANULES_SCAN 4096
-extern uint16_t lw__granule_locks[1u << LW__PAGES_BITS];
+LW__EXTERN uint16_t lw__granule_locks[1u << LW__PAGES_BITS];
 int lw__pages_any_in(uintptr_t lo, uintptr_t hi);
 
 /* The same granules as bits (set while a granule's counter is above
@@ -55,7 +55,7 @@ int lw__pages_any_in(uintptr_t lo, uintptr_t hi);
  * shifted; a longer range, or one that wraps around the array, answers
  * yes. */
 #define LW__GRANULE_BYTES ((1u << LW__PAGES_BITS) / 8)
-extern uint8_t lw__granule_bits[LW__GRANULE_BYTES + 8];
+LW__EXTERN uint8_t lw__granule_bits[LW__GRANULE_BYTES + 8];
 static inline int lw__granules_maybe(uintptr_t lo, uintptr_t hi)
 {
 	uint32_t first = (uint32_t)(lo >> LW__GRANULE_SHIFT) & ((1u << LW__PAGES_BITS) - 1);
@@ -86,7 +86,7 @@ int lw__pages_overflowed(void);
  * entries (lw__pages_entry_size bytes each); under it again, while it
  * still wants that many, install it (returns the old table to free,
  * outside the lock). */
-extern const size_t lw__pages_entry_size;
+LW__EXTERN const size_t lw__pages_entry_size;
 size_t lw__pages_want(void);
 void *lw__pages_install(void *mem, size_t n);
 

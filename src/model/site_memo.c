@@ -35,7 +35,7 @@ _Static_assert(sizeof(struct entry) * WAYS <= sizeof(((struct lw__thread *)0)->s
 /* The calling thread's entry for pc at slot; NULL without a state. */
 static struct entry *way_of(uintptr_t pc, uintptr_t slot)
 {
-	struct lw__thread *t = lw__tls_self;
+	struct lw__thread *t = lw__guard_state();
 	if (!t)
 		return NULL;
 	uint64_t h = ((uint64_t)pc ^ (uint64_t)slot * 0x9E3779B97F4A7C15ull) >> 32;

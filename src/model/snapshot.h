@@ -36,8 +36,8 @@ struct snap_thread {
 };
 
 /* The last snapshot: lw__n_snap threads. */
-extern struct snap_thread *lw__snap;
-extern size_t lw__n_snap;
+LW__EXTERN struct snap_thread *lw__snap;
+LW__EXTERN size_t lw__n_snap;
 
 /* Take a new snapshot of every live thread (joins resolved: join_to). */
 void lw__snapshot_take(void);

@@ -98,6 +98,6 @@ void lw__stack_memory(size_t *stacks, size_t *bytes);
 
 /* The depot lock (runtime/init.c takes it around fork). */
 struct lw__mutex;
-extern struct lw__mutex lw__depot_mu;
+LW__EXTERN struct lw__mutex lw__depot_mu;
 
 #endif

@@ -17,7 +17,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-LW__TLS struct lw__thread *lw__tls_self;
 LW__TLS int lw__tls_gone;
 uint32_t lw__tick;
 
@@ -59,7 +58,7 @@ static void thread_exit(void *arg)
 	if (lw__hooks.thread_exit)
 		lw__hooks.thread_exit(t);
 	lw__guard_leave();
-	lw__tls_self = NULL;
+	lw__guard_set_state(NULL);
 	lw__tls_gone = 1;
 	t->n_held = 0;
 	t->n_more = 0;
@@ -85,9 +84,9 @@ struct lw__thread *lw__thread_new(void)
 	lw__guard_enter();
 	/* a signal handler that interrupted this thread's first lock call
 	 * before the guard made its state already: one state per thread */
-	if (lw__tls_self) {
+	if (lw__guard_state()) {
 		lw__guard_leave();
-		return lw__tls_self;
+		return lw__guard_state();
 	}
 	/* a new thread: in a forked child, the second one, unless it is the
 	 * thread that forked (base/hooks.h) */
@@ -117,6 +116,8 @@ struct lw__thread *lw__thread_new(void)
 			threads = t;
 		}
 	}
+	if (t && ((uintptr_t)t & LW__GS_LOW))
+		lw__die("thread state not page-aligned (base/guard.h)");
 	if (t) {
 		for (unsigned i = 0; i < LW__ADDR_CACHE; i++)
 			t->addr_lock[i] = &lw__lock_none;
@@ -128,7 +129,7 @@ struct lw__thread *lw__thread_new(void)
 	UNLOCK();
 	if (t && exit_key_ok)
 		pthread_setspecific(exit_key, t);
-	lw__tls_self = t;
+	lw__guard_set_state(t);
 	lw__guard_leave();
 	return t;
 }
@@ -213,7 +214,7 @@ void lw__thread_atfork_child(void)
 	 * thread that then waits for one); a process-shared lock is not: the
 	 * parent's threads still hold it, and will let it go; nor a once, which
 	 * glibc runs again in the child */
-	struct lw__thread *self = lw__tls_self;
+	struct lw__thread *self = lw__guard_state();
 	for (struct lw__thread *p = threads; p; p = p->next) {
 		if (p == self || !lw__load(&p->alive))
 			continue;

@@ -34,7 +34,7 @@ enum { LW__WRITE = 0, LW__READ = 1 };
 /* A record no lookup finds and no kind matches (its state is 0): what an
  * empty slot of a thread's address cache holds, so a hit needs no NULL
  * test. */
-extern struct lw__lock lw__lock_none;
+LW__EXTERN struct lw__lock lw__lock_none;
 
 /* One held lock: 32 bytes, written by the fast path in four stores. The
  * call site is not kept: it is folded into the chain hash and recovered
@@ -174,13 +174,14 @@ static inline struct lw__held *lw__held_at(struct lw__thread *t, unsigned k)
  * 0, or -1 when out of memory. */
 int lw__thread_more_room(struct lw__thread *t);
 
-extern LW__TLS struct lw__thread *lw__tls_self;
-extern LW__TLS int lw__tls_gone;             /* its state was torn down */
+/* The calling thread's state is lw__guard_state() (base/guard.h): kept
+ * in the guard's word, so the fast path reads both with one load. */
+LW__EXTERN LW__TLS int lw__tls_gone;             /* its state was torn down */
 
 /* Coarse time: milliseconds since start-up (wrapping), advanced by the
  * watchdog every watchdog_ms; acquisitions record it instead of reading a
  * clock. Compare ticks by unsigned difference. */
-extern uint32_t lw__tick;
+LW__EXTERN uint32_t lw__tick;
 
 /* lw__tick in a forked child until its watchdog runs again: the first
  * blocking lock call that sees it restarts the watchdog. */
@@ -228,7 +229,7 @@ struct lw__thread *lw__thread_new(void);
  * made yet (the front's slow path makes it: front/ops.h), or exiting. */
 static inline struct lw__thread *lw__self_fast(void)
 {
-	return lw__unlikely(lw__tls_guard) ? NULL : lw__tls_self;
+	return lw__guard_fast();
 }
 
 /* Call fn(thread, arg) for every live thread, under the thread-list lock
@@ -241,7 +242,7 @@ void lw__thread_init(void);
 
 /* The thread-list lock (runtime/init.c takes it around fork). */
 struct lw__mutex;
-extern struct lw__mutex lw__thread_list_mu;
+LW__EXTERN struct lw__mutex lw__thread_list_mu;
 
 /* Fork, in the child (the list lock already made afresh): keep only the
  * calling thread; what the others held becomes orphaned. */

@@ -23,6 +23,6 @@ void lw__order_line_write(void);
 /* Guards the record of what this process wrote: held only to look up and
  * insert into memory allocated before (runtime/init.c takes it around
  * fork; nothing is taken while it is held; order_written.c). */
-extern struct lw__mutex lw__order_line_mu;
+LW__EXTERN struct lw__mutex lw__order_line_mu;
 
 #endif

@@ -78,7 +78,7 @@ static struct lw__mutex *const fork_table[] = {
 
 static void at_fork_prepare(void)
 {
-	fork_guard = lw__tls_guard;
+	fork_guard = lw__guard_up();
 	fork_unseen = lw__tls_unseen;
 	/* a program down to this thread forks with one (watchdog.h); not
 	 * under ThreadSanitizer, whose fork holds its thread registry by now
@@ -110,8 +110,8 @@ static void at_fork_child(void)
 	lw__report_atfork_child();
 	lw__gate_atfork_child();
 	lw__thread_atfork_child();
-	if (lw__tls_self)
-		lw__held_atfork_child(lw__tls_self);
+	if (lw__guard_state())
+		lw__held_atfork_child(lw__guard_state());
 	lw__lock_atfork_child();
 	lw__sym_reset();
 	lw__watchdog_atfork_child();
@@ -139,7 +139,7 @@ static void last_words(void *arg)
 
 static void at_exit(void)
 {
-	int inside = lw__tls_guard > 0;
+	int inside = lw__guard_up() > 0;
 	lw__guard_enter();
 	/* an error another thread found and is reporting counts (its
 	 * symbols may take a while); not from a handler that interrupted
