@@ -222,7 +222,8 @@ static int chunk_word_ok(void)
 }
 
 /* Is the glibc block at p (not NULL) free of locks, by its granules'
- * bits? 0: don't know (the general way then looks). */
+ * bits and words (model/pages.h)? 0: don't know (the general way then
+ * looks). */
 static inline int chunk_clean(const void *p)
 {
 	if (lw__load(&chunk_state) <= 0)
@@ -230,8 +231,10 @@ static inline int chunk_clean(const void *p)
 	size_t w = chunk_word(p);
 	if (w & 2)
 		return 0; /* a mapping of its own: big, the general way */
-	uintptr_t lo = (uintptr_t)p;
-	return !lw__granules_maybe(lo, lo + (w & ~(size_t)7) - 8);
+	uintptr_t lo = (uintptr_t)p, hi = lo + (w & ~(size_t)7) - 8;
+	/* a block whose end or start only shares a granule with a lock (the
+	 * struct after it starts with its mutex) is clean: its words say */
+	return !lw__granules_maybe(lo, hi);
 }
 
 static __attribute__((noinline)) void free_slow(void *p)

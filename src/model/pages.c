@@ -17,6 +17,7 @@
 uint16_t lw__page_locks[1u << LW__PAGES_BITS];
 uint16_t lw__granule_locks[1u << LW__PAGES_BITS];
 uint8_t lw__granule_bits[LW__GRANULE_BYTES + 8];
+uint8_t lw__granule_words[1u << LW__PAGES_BITS];
 
 struct ent {
 	struct lw__lock *l; /* NULL: empty; TOMB: removed; its address is
@@ -69,6 +70,11 @@ static void mark(uintptr_t addr, int d)
 	size_t gi = (size_t)(g - lw__granule_locks);
 	uint8_t bit = (uint8_t)(1u << (gi & 7)), *byte = &lw__granule_bits[gi >> 3];
 	lw__store(byte, (uint8_t)(*g ? *byte | bit : *byte & ~bit)); /* the registry alone writes */
+	uint8_t *w = &lw__granule_words[gi];
+	if (d > 0)
+		lw__store(w, (uint8_t)(*w | 1u << ((addr >> 3) & 7)));
+	else if (!*g)
+		lw__store(w, (uint8_t)0);
 	uintptr_t page = addr >> LW__PAGE_SHIFT;
 	uintptr_t lo = page > LW__PAGES_REACH ? page - LW__PAGES_REACH : 0;
 	size_t mask = (1u << LW__PAGES_BITS) - 1;
@@ -97,6 +103,16 @@ static void mark(uintptr_t addr, int d)
 		bump(&c[i], d);
 }
 
+/* The words of granule g (bit k: its 8-byte word k) that [lo, hi)
+ * covers, wholly or in part. */
+static inline unsigned words_in(uintptr_t g, uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t gs = g << LW__GRANULE_SHIFT;
+	unsigned a = lo > gs ? (unsigned)((lo - gs) >> 3) : 0;
+	unsigned b = hi - 1 < gs + 63 ? (unsigned)((hi - 1 - gs) >> 3) : 7;
+	return (0xffu << a) & (0xffu >> (7 - b));
+}
+
 int lw__pages_any_in(uintptr_t lo, uintptr_t hi)
 {
 	if (hi <= lo)
@@ -114,10 +130,34 @@ int lw__pages_any_in(uintptr_t lo, uintptr_t hi)
 		}
 		return 0;
 	}
-	for (uintptr_t g = first; g <= last; g++)
-		if (lw__load(granule(g << LW__GRANULE_SHIFT)))
+	/* by granule, and in the first and last by the words [lo, hi)
+	 * covers: a lock starting in the same granule just past the range's
+	 * end (or before its start) is not in it */
+	const uintptr_t m = (1u << LW__PAGES_BITS) - 1;
+	if (lw__load(&lw__granule_words[first & m]) & words_in(first, lo, hi))
+		return 1;
+	if (last == first)
+		return 0;
+	for (uintptr_t g = first + 1; g < last; g++)
+		if (lw__load(&lw__granule_words[g & m]))
 			return 1;
-	return 0;
+	return (lw__load(&lw__granule_words[last & m]) & words_in(last, lo, hi)) != 0;
+}
+
+int lw__granules_ends(uintptr_t lo, uintptr_t hi, uint64_t v, uint32_t n)
+{
+	uint64_t head = 1ull << (64 - n), tail = 1ull << 63;
+	if (v & ~(head | tail))
+		return 1; /* a granule wholly in the range holds a lock */
+	/* the first granule's words from lo's on, the last's up to hi - 1's */
+	const uintptr_t m = (1u << LW__PAGES_BITS) - 1;
+	uintptr_t first = (lo >> LW__GRANULE_SHIFT) & m, last = ((hi - 1) >> LW__GRANULE_SHIFT) & m;
+	unsigned from = 0xffu << ((lo >> 3) & 7), to = 0xffu >> (7 - (((hi - 1) >> 3) & 7));
+	if (n == 1)
+		return (lw__load(&lw__granule_words[first]) & from & to) != 0;
+	if ((v & head) && (lw__load(&lw__granule_words[first]) & from))
+		return 1;
+	return (v & tail) && (lw__load(&lw__granule_words[last]) & to);
 }
 
 size_t lw__pages_live(void)

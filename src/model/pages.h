@@ -48,23 +48,39 @@ static inline int lw__pages_maybe(const void *p)
 LW__EXTERN uint16_t lw__granule_locks[1u << LW__PAGES_BITS];
 int lw__pages_any_in(uintptr_t lo, uintptr_t hi);
 
+/* Which of a granule's eight 8-byte words a lock starts in, a bit per
+ * word, kept beside its counter: set when a lock comes, all cleared when
+ * the granule has none left (a word whose lock went, with another lock in
+ * the granule, stays set: never fewer bits than locks). So the granules a
+ * range shares with its neighbours (a block's first and last: the end of
+ * a struct with a mutex just before it, the mutex at the start of the
+ * next) answer by the words the range covers, not by the whole granule:
+ * lw__pages_any_in. */
+LW__EXTERN uint8_t lw__granule_words[1u << LW__PAGES_BITS];
+
 /* The same granules as bits (set while a granule's counter is above
  * zero), for free() where it can read a block's extent inline (glibc's
  * malloc): might a lock lie in [lo, hi), a range of at most 57 granules?
  * One unaligned 8-byte read (the array has 8 bytes to spare at its end),
- * shifted; a longer range, or one that wraps around the array, answers
- * yes. */
+ * shifted; where only the first or last granule has a lock, that
+ * granule's words (above) answer; a longer range, or one that wraps
+ * around the array, answers yes. */
 #define LW__GRANULE_BYTES ((1u << LW__PAGES_BITS) / 8)
 LW__EXTERN uint8_t lw__granule_bits[LW__GRANULE_BYTES + 8];
+/* The rest of lw__granules_maybe where some of the n granules of [lo, hi)
+ * have a lock: their bits v, the last granule's in bit 63 (pages.c). */
+int lw__granules_ends(uintptr_t lo, uintptr_t hi, uint64_t v, uint32_t n);
 static inline int lw__granules_maybe(uintptr_t lo, uintptr_t hi)
 {
-	uint32_t first = (uint32_t)(lo >> LW__GRANULE_SHIFT) & ((1u << LW__PAGES_BITS) - 1);
+	const uint32_t m = (1u << LW__PAGES_BITS) - 1;
+	uint32_t first = (uint32_t)(lo >> LW__GRANULE_SHIFT) & m;
 	uint32_t n = (uint32_t)(((hi - 1) >> LW__GRANULE_SHIFT) - (lo >> LW__GRANULE_SHIFT)) + 1;
 	if (n > 57 || first + n > (1u << LW__PAGES_BITS))
 		return 1;
 	uint64_t v;
 	__builtin_memcpy(&v, &lw__granule_bits[first >> 3], sizeof(v));
-	return (v >> (first & 7)) << (64 - n) != 0;
+	v = (v >> (first & 7)) << (64 - n); /* bit 63: the last granule's */
+	return lw__unlikely(v != 0) && lw__granules_ends(lo, hi, v, n);
 }
 
 /* Live records in the index (0: nothing to look for). */

@@ -552,7 +552,7 @@ static int run_child(void)
 enum { F_PLAIN, F_WRAPPER, F_HEADER, F_PRELOAD, NF };
 static const char *const form_names[NF] = { "plain", "wrapper", "header", "preload" };
 
-#define MAXROWS 24
+#define MAXROWS 32
 static const struct rowdef {
 	const char *key, *label;
 	double target_link, target_preload; /* max ratio to plain; 0: none */
@@ -581,6 +581,7 @@ static const struct rowdef {
 	{ "create_4", "  same, 4 threads (CPU ns per thread)", 3.0, 3.0 },
 	{ "create_use", "init+lock+unlock+destroy (CPU ns)", 0, 0 },
 	{ "malloc_free", "malloc+free pair, 1 thread (CPU ns)", 1.05, 1.05 },
+	{ "free_near", "  same, each block just before a mutex (CPU ns)", 0, 0 },
 };
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 

@@ -6,6 +6,11 @@
  *                bytes, one thread, while the process has live heap
  *                locks of its own (a table of 64 calloc'd mutexes, used
  *                once, so some pages do hold locks) (ns per pair)
+ *   free_near    the same loop where each of the 64 blocks lies just before
+ *                a heap struct that starts with a mutex, used once: the
+ *                block's last 64-byte granule holds the mutex's first bytes
+ *                (where the struct starts 16 or 48 bytes into a granule),
+ *                as in a heap of small objects with locks (ns per pair)
  *
  * Counts the thread's own CPU time, like the lock-creation rows. */
 #define _GNU_SOURCE
@@ -34,11 +39,39 @@ static __attribute__((noinline)) uint64_t body_malloc_free(uint64_t n)
 	return thread_cpu_ns() - t0;
 }
 
+/* free_near: 64 blocks of the loop's sizes, each followed by a struct
+ * that starts with a mutex, then the blocks freed: the loop's malloc of
+ * each size gets its block back (glibc's per-size cache). */
+static int near_rows(void)
+{
+	uint64_t it;
+	enum { N = 64 };
+	void *blocks[N];
+	struct obj {
+		b_mutex_t mu;
+		char rest[24];
+	} *objs[N];
+	for (int i = 0; i < N; i++) {
+		blocks[i] = malloc(16 + (size_t)(i * 16 & 1023));
+		objs[i] = calloc(1, sizeof(struct obj));
+		if (!blocks[i] || !objs[i])
+			return -1;
+		B_LOCK(&objs[i]->mu);
+		B_UNLOCK(&objs[i]->mu);
+	}
+	for (int i = 0; i < N; i++)
+		free(blocks[i]);
+	put_row("free_near", measure(body_malloc_free, &it), &it);
+	for (int i = 0; i < N; i++)
+		free(objs[i]);
+	return 0;
+}
+
 int heap_rows(void)
 {
 	uint64_t it;
 	if (!want("malloc_free"))
-		return 0;
+		return want("free_near") ? near_rows() : 0;
 	b_mutex_t *live = calloc(64, sizeof(b_mutex_t));
 	if (!live)
 		return -1;
@@ -48,5 +81,5 @@ int heap_rows(void)
 	}
 	put_row("malloc_free", measure(body_malloc_free, &it), &it);
 	free(live);
-	return 0;
+	return want("free_near") ? near_rows() : 0;
 }
