@@ -103,14 +103,18 @@ static void mark(uintptr_t addr, int d)
 		bump(&c[i], d);
 }
 
-/* The words of granule g (bit k: its 8-byte word k) that [lo, hi)
- * covers, wholly or in part. */
-static inline unsigned words_in(uintptr_t g, uintptr_t lo, uintptr_t hi)
+/* The first and last granules of [lo, hi) (fi, li: their slots; one:
+ * the same granule), asked only where at_first / at_last: does a lock
+ * start in the words the range covers, the first's from lo's on, the
+ * last's up to hi - 1's? */
+static inline int ends_hit(uintptr_t fi, uintptr_t li, int one, uintptr_t lo, uintptr_t hi,
+			   int at_first, int at_last)
 {
-	uintptr_t gs = g << LW__GRANULE_SHIFT;
-	unsigned a = lo > gs ? (unsigned)((lo - gs) >> 3) : 0;
-	unsigned b = hi - 1 < gs + 63 ? (unsigned)((hi - 1 - gs) >> 3) : 7;
-	return (0xffu << a) & (0xffu >> (7 - b));
+	unsigned from = 0xffu << ((lo >> 3) & 7), to = 0xffu >> (7 - (((hi - 1) >> 3) & 7));
+	if (one)
+		return at_first && (lw__load(&lw__granule_words[fi]) & from & to);
+	return (at_first && (lw__load(&lw__granule_words[fi]) & from)) ||
+	       (at_last && (lw__load(&lw__granule_words[li]) & to));
 }
 
 int lw__pages_any_in(uintptr_t lo, uintptr_t hi)
@@ -134,14 +138,10 @@ int lw__pages_any_in(uintptr_t lo, uintptr_t hi)
 	 * covers: a lock starting in the same granule just past the range's
 	 * end (or before its start) is not in it */
 	const uintptr_t m = (1u << LW__PAGES_BITS) - 1;
-	if (lw__load(&lw__granule_words[first & m]) & words_in(first, lo, hi))
-		return 1;
-	if (last == first)
-		return 0;
 	for (uintptr_t g = first + 1; g < last; g++)
 		if (lw__load(&lw__granule_words[g & m]))
 			return 1;
-	return (lw__load(&lw__granule_words[last & m]) & words_in(last, lo, hi)) != 0;
+	return ends_hit(first & m, last & m, first == last, lo, hi, 1, 1);
 }
 
 int lw__granules_ends(uintptr_t lo, uintptr_t hi, uint64_t v, uint32_t n)
@@ -149,15 +149,9 @@ int lw__granules_ends(uintptr_t lo, uintptr_t hi, uint64_t v, uint32_t n)
 	uint64_t head = 1ull << (64 - n), tail = 1ull << 63;
 	if (v & ~(head | tail))
 		return 1; /* a granule wholly in the range holds a lock */
-	/* the first granule's words from lo's on, the last's up to hi - 1's */
 	const uintptr_t m = (1u << LW__PAGES_BITS) - 1;
-	uintptr_t first = (lo >> LW__GRANULE_SHIFT) & m, last = ((hi - 1) >> LW__GRANULE_SHIFT) & m;
-	unsigned from = 0xffu << ((lo >> 3) & 7), to = 0xffu >> (7 - (((hi - 1) >> 3) & 7));
-	if (n == 1)
-		return (lw__load(&lw__granule_words[first]) & from & to) != 0;
-	if ((v & head) && (lw__load(&lw__granule_words[first]) & from))
-		return 1;
-	return (v & tail) && (lw__load(&lw__granule_words[last]) & to);
+	return ends_hit((lo >> LW__GRANULE_SHIFT) & m, ((hi - 1) >> LW__GRANULE_SHIFT) & m, n == 1,
+			lo, hi, (v & head) != 0, (v & tail) != 0);
 }
 
 size_t lw__pages_live(void)

@@ -9,7 +9,8 @@
  *   free_near    the same loop where each of the 64 blocks lies just before
  *                a heap struct that starts with a mutex, used once: the
  *                block's last 64-byte granule holds the mutex's first bytes
- *                (where the struct starts 16 or 48 bytes into a granule),
+ *                (where the struct starts 16, 32 or 48 bytes into a
+ *                granule: three blocks in four),
  *                as in a heap of small objects with locks (ns per pair)
  *
  * Counts the thread's own CPU time, like the lock-creation rows. */
@@ -26,11 +27,17 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The loop's i-th block size: 16 to 1,024 bytes, 64 sizes in turn. */
+static inline size_t block_size(uint64_t i)
+{
+	return 16 + (size_t)(i * 16 & 1023);
+}
+
 static __attribute__((noinline)) uint64_t body_malloc_free(uint64_t n)
 {
 	uint64_t t0 = thread_cpu_ns();
 	for (uint64_t i = 0; i < n; i++) {
-		char *p = malloc(16 + (size_t)(i * 16 & 1023));
+		char *p = malloc(block_size(i));
 		if (!p)
 			abort();
 		*(volatile char *)p = (char)i;
@@ -52,7 +59,7 @@ static int near_rows(void)
 		char rest[24];
 	} *objs[N];
 	for (int i = 0; i < N; i++) {
-		blocks[i] = malloc(16 + (size_t)(i * 16 & 1023));
+		blocks[i] = malloc(block_size((uint64_t)i));
 		objs[i] = calloc(1, sizeof(struct obj));
 		if (!blocks[i] || !objs[i])
 			return -1;
