@@ -32,6 +32,26 @@
  * interrupts it (a compiler barrier: no instruction). */
 #define lw__signal_fence() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 
+/* Does the word at p, read from memory now (a relaxed load), differ from
+ * v? One compare with a memory operand, where a load and a compare would
+ * take two instructions and a register (the fast path pays for registers
+ * in saves). */
+static inline int lw__differs(const uint64_t *p, uint64_t v)
+{
+	int ne;
+	__asm__ volatile("cmpq %2, %1" : "=@ccne"(ne) : "m"(*p), "er"(v));
+	return ne;
+}
+
+/* The same for 4 bytes, as an acquire load: nothing the caller reads
+ * after it is read before it (a compiler barrier; x86 orders the loads). */
+static inline int lw__differs32_acq(const uint32_t *p, uint32_t v)
+{
+	int ne;
+	__asm__ volatile("cmpl %2, %1" : "=@ccne"(ne) : "m"(*p), "ir"(v) : "memory");
+	return ne;
+}
+
 #define LW__TLS __thread __attribute__((tls_model("initial-exec")))
 
 /* A variable of lockwatch's own, declared in a header: hidden in the

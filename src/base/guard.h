@@ -45,7 +45,9 @@ static inline struct lw__thread *lw__guard_fast(void)
 	uintptr_t w = lw__tls_gs;
 	if (w == 0)
 		__builtin_unreachable(); /* no state is LW__GS_NONE: callers' NULL tests go */
-	return lw__unlikely(w & LW__GS_LOW) ? NULL : (struct lw__thread *)w;
+	int low; /* a test, not an and: no copy of w for the compiler to make */
+	__asm__("testl %2, %k1" : "=@ccnz"(low) : "r"(w), "i"(LW__GS_LOW));
+	return lw__unlikely(low) ? NULL : (struct lw__thread *)w;
 }
 
 /* The calling thread's state is t now (NULL: none), the count kept; for

@@ -67,6 +67,33 @@ void *lw__mem_pages(size_t n)
 	return p;
 }
 
+void *lw__mem_reserve(size_t n)
+{
+	int saved = errno;
+	void *p = mmap(NULL, round_pages(n), PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	errno = saved;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int lw__mem_pages_at(void *p, size_t n)
+{
+	int saved = errno;
+	n = round_pages(n);
+	/* made accessible (a refusal leaves the reservation as it was),
+	 * then resident in one call where the kernel can (5.14 on); else the
+	 * caller's first writes fault the pages in */
+	if (mprotect(p, n, PROT_READ | PROT_WRITE) != 0) {
+		errno = saved;
+		lw__verdict_short();
+		return -1;
+	}
+	(void)madvise(p, n, 23 /* MADV_POPULATE_WRITE */);
+	errno = saved;
+	__atomic_add_fetch(&mapped, n, __ATOMIC_RELAXED);
+	return 0;
+}
+
 void lw__mem_give_back(void *p, size_t n)
 {
 	int saved = errno;

@@ -53,6 +53,17 @@ char *lw__mem_strdup(const char *s);
  * when out of memory. */
 void *lw__mem_pages(size_t n);
 
+/* Address space of n bytes (whole pages) that nothing can use until
+ * lw__mem_pages_at maps pages in it: mapped with no access and no memory
+ * behind it; NULL (errno kept) when the kernel refuses, which is not a
+ * shortage: the caller takes lw__mem_pages' chunks instead. */
+void *lw__mem_reserve(size_t n);
+
+/* Zeroed pages, resident at once, never freed, at p in a reservation
+ * (whole pages): as lw__mem_pages, at a place of the caller's. 0, or -1
+ * when out of memory (noted, as lw__os_map; errno kept). */
+int lw__mem_pages_at(void *p, size_t n);
+
 /* Give back the memory of n bytes at p (page-aligned) that stay mapped:
  * an old table a lock-free reader may still be in, or a spare to reuse.
  * They read as zeros after, whether the kernel took them back or refused

@@ -61,7 +61,7 @@ LW__BODY_DESTROY(x, &x->lw__rec, SITE, LW_REAL_FN(pthread_mutex_destroy)(&x->m))
 static LW__NOINLINE int lw_mutex_lock_slow(lw_mutex_t *x, struct lw__site site_)
 LW__BODY_ACQUIRE_SLOW(x, &x->lw__rec, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_lock)(&x->m))
 
-int lw_mutex_lock(lw_mutex_t *x)
+LW__HOT int lw_mutex_lock(lw_mutex_t *x)
 LW__BODY_ACQUIRE(x, &x->lw__rec, LW__MUTEX, LW__WRITE, SITE, LW_REAL_FAST(pthread_mutex_lock)(&x->m),
 		 lw_mutex_lock_slow(x, site_))
 
@@ -75,7 +75,7 @@ int lw_mutex_timedlock(lw_mutex_t *x, const struct timespec *abstime)
 LW__BODY_ACQUIRE(x, &x->lw__rec, LW__MUTEX, LW__WRITE, SITE, LW_REAL_FAST(pthread_mutex_timedlock)(&x->m, abstime),
 		 lw_mutex_timedlock_slow(x, abstime, site_))
 
-int lw_mutex_unlock(lw_mutex_t *x)
+LW__HOT int lw_mutex_unlock(lw_mutex_t *x)
 LW__BODY_RELEASE(x, &x->lw__rec, LW__MUTEX, SITE, LW_REAL_FAST(pthread_mutex_unlock)(&x->m))
 
 int lw_rwlock_init(lw_rwlock_t *x, const pthread_rwlockattr_t *attr)

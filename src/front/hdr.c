@@ -17,7 +17,7 @@ LW__BODY_DESTROY(m, NULL, (LW__SITE(src)), LW_REAL_FN(pthread_mutex_destroy)(m))
 static LW__NOINLINE int slow_pthread_mutex_lock(pthread_mutex_t *m, struct lw__site site_)
 LW__BODY_ACQUIRE_SLOW(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_lock)(m))
 
-int lw_pthread_mutex_lock_at(pthread_mutex_t *m, const lw_site_t *src)
+LW__HOT int lw_pthread_mutex_lock_at(pthread_mutex_t *m, const lw_site_t *src)
 LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_mutex_lock)(m),
 		 slow_pthread_mutex_lock(m, site_))
 
@@ -38,7 +38,7 @@ int lw_pthread_mutex_clocklock_at(pthread_mutex_t *m, clockid_t c, const struct 
 LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(src)), LW_REAL_FAST(pthread_mutex_clocklock)(m, c, t),
 		 slow_pthread_mutex_clocklock(m, c, t, site_))
 
-int lw_pthread_mutex_unlock_at(pthread_mutex_t *m, const lw_site_t *src)
+LW__HOT int lw_pthread_mutex_unlock_at(pthread_mutex_t *m, const lw_site_t *src)
 LW__BODY_RELEASE(m, NULL, LW__MUTEX, (LW__SITE(src)), LW_REAL_FAST(pthread_mutex_unlock)(m))
 
 int lw_pthread_rwlock_init_at(pthread_rwlock_t *rw, const pthread_rwlockattr_t *a, const lw_site_t *src)

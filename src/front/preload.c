@@ -24,7 +24,7 @@ LW__BODY_DESTROY(m, NULL, (LW__SITE(NULL)), LW_REAL_FN(pthread_mutex_destroy)(m)
 static LW__NOINLINE int slow_pthread_mutex_lock(pthread_mutex_t *m, struct lw__site site_)
 LW__BODY_ACQUIRE_SLOW(m, NULL, LW__MUTEX, LW__WRITE, LW_REAL_FN(pthread_mutex_lock)(m))
 
-LW__EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
+LW__EXPORT LW__HOT int pthread_mutex_lock(pthread_mutex_t *m)
 LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FAST(pthread_mutex_lock)(m),
 		 slow_pthread_mutex_lock(m, site_))
 
@@ -45,7 +45,7 @@ LW__EXPORT int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t c, const st
 LW__BODY_ACQUIRE(m, NULL, LW__MUTEX, LW__WRITE, (LW__SITE(NULL)), LW_REAL_FAST(pthread_mutex_clocklock)(m, c, t),
 		 slow_pthread_mutex_clocklock(m, c, t, site_))
 
-LW__EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
+LW__EXPORT LW__HOT int pthread_mutex_unlock(pthread_mutex_t *m)
 LW__BODY_RELEASE(m, NULL, LW__MUTEX, (LW__SITE(NULL)), LW_REAL_FAST(pthread_mutex_unlock)(m))
 
 LW__EXPORT int pthread_rwlock_init(pthread_rwlock_t *rw, const pthread_rwlockattr_t *a)

@@ -23,8 +23,6 @@
 #include <string.h>
 
 _Static_assert(sizeof(struct lw__lock) == 128, "a lock record is two cache lines");
-_Static_assert(LW__RECORD_CHUNK * sizeof(struct lw__lock) == 1u << LW__HINT_SHIFT,
-	       "a hint's offset part spans one chunk");
 _Static_assert(offsetof(struct lw__lock, cold) + sizeof(void *) <= 64 &&
 		       offsetof(struct lw__lock, site_stack) == 64,
 	       "what the fast path touches is in the record's first cache line");
@@ -196,8 +194,10 @@ void lw__lock_hint(struct lw__lock *l, const void *addr, int kind)
 	uint64_t *w = lw__hint_word(addr, kind);
 	if (!w || !lw__hint_may(addr, kind))
 		return;
-	uint64_t v = ((uint64_t)(l->index / LW__RECORD_CHUNK + 1) << LW__HINT_SHIFT) |
-		     (l->index % LW__RECORD_CHUNK) * sizeof(struct lw__lock);
+	uint64_t d = (uint64_t)((uintptr_t)l - (uintptr_t)lw__records_base);
+	uint64_t v = d + LW__HINT_BIAS;
+	if ((uintptr_t)l < (uintptr_t)lw__records_base || d >= lw__load(&lw__records_reach))
+		v = LW__HINT_AWAY; /* a record made past the region */
 	if (lw__load(w) != v)
 		lw__store(w, v);
 }

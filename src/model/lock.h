@@ -155,7 +155,7 @@ static inline int lw__lock_threshold(const struct lw__lock *l, int hold)
  * reads after, its address and key, are the new lock's). */
 static inline int lw__lock_plain(const struct lw__lock *l, int kind)
 {
-	return lw__load_acq(&l->state) == (uint32_t)kind;
+	return !lw__differs32_acq(&l->state, (uint32_t)kind);
 }
 
 /* Is l the live record of a lock of this kind at addr? Its state first
@@ -197,11 +197,26 @@ static inline struct lw__lock *lw__record_at(uint32_t index)
  * value is safe: a record found through it is checked like any cached one
  * (live, of the kind, at the address), and one that fails sends the call
  * the slow way, which writes the hint again. Option hint=0: never written
- * (and then never read but as 0). The value: the record's directory
- * entry << 17 | its byte offset in the chunk (0: none, entry 0 is NULL),
- * so the record is one load and an add away. */
-#define LW__HINT_SHIFT 17 /* a chunk's bytes: 1024 records of 128 */
-#define LW__HINT_OFFSET ((1u << LW__HINT_SHIFT) - sizeof(struct lw__lock))
+ * (and then never read but as 0). The value: LW__HINT_BIAS plus the
+ * record's byte offset in the region of hinted records (below), so the
+ * record is a subtraction, a compare and an add away (0, no hint, lies
+ * below the bias: out of range). */
+#define LW__HINT_BIAS 128u
+/* The hint of a lock whose record lies past the region: it names none
+ * (below the bias), yet says the lock was used before (lw__lock_fresh). */
+#define LW__HINT_AWAY 1u
+
+/* The region of hinted records (records.c): address space reserved at the
+ * first record, the chunks of records made in it one after another from
+ * its start (chunk c at c * LW__RECORD_CHUNK records), as far as it
+ * reaches; chunks past it are made elsewhere, and their records carry no
+ * hint. lw__records_reach: how many bytes from the base a hint may name
+ * (the chunks made there, less one record but a byte: any word read below
+ * it, a record's first line at most, lies in them), published with
+ * release once the base is set and the chunk zeroed; 0 until then. */
+LW__EXTERN char *lw__records_base;
+LW__EXTERN uint64_t lw__records_reach;
+
 static inline uint64_t *lw__hint_word(const void *addr, int kind)
 {
 	if (kind == LW__MUTEX)
@@ -224,18 +239,30 @@ static inline int lw__hint_may(const void *addr, int kind)
 	return ((const pthread_rwlock_t *)addr)->__data.__shared == 0;
 }
 
-/* The record the hint of the lock at addr names, or NULL (no hint, kind
- * constant: a spinlock or semaphore has no word for one); unchecked. */
-static inline struct lw__lock *lw__lock_hinted(const void *addr, int kind)
+/* The record the hint of the lock at addr names, into *l, and 1; else 0
+ * (no hint; kind constant: a spinlock or semaphore has no word for one);
+ * unchecked. The bound and the base are read as operands of the compare
+ * and the add (two asm statements, in this order: the bound, published
+ * with release after the base, first). */
+static LW__ALWAYS_INLINE int lw__lock_hinted_to(const void *addr, int kind, struct lw__lock **l)
 {
 	const uint64_t *w = lw__hint_word(addr, kind);
 	if (!w)
-		return NULL;
-	uint64_t v = lw__load(w), e = v >> LW__HINT_SHIFT;
-	if (e >= LW__RECORD_CHUNKS)
-		return NULL; /* not a hint: a robust mutex's list link */
-	struct lw__lock *c = lw__load_acq(&lw__record_dir[e]);
-	return c ? (struct lw__lock *)((char *)c + (v & LW__HINT_OFFSET)) : NULL;
+		return 0;
+	uint64_t d = lw__load(w) - LW__HINT_BIAS;
+	int below;
+	__asm__ volatile("cmpq %2, %1" : "=@ccb"(below) : "r"(d), "m"(lw__records_reach));
+	if (!below)
+		return 0; /* none, or not a hint: a robust mutex's list link */
+	__asm__ volatile("addq %1, %0" : "+r"(d) : "m"(lw__records_base));
+	*l = (struct lw__lock *)d;
+	return 1;
+}
+
+static inline struct lw__lock *lw__lock_hinted(const void *addr, int kind)
+{
+	struct lw__lock *l;
+	return lw__lock_hinted_to(addr, kind, &l) ? l : NULL;
 }
 
 /* Write the hint of l (live, at addr) when it may carry one and does not

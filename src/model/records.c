@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 struct lw__mutex lw__registry_mu = LW__MUTEX_INIT;
 static size_t n_records;
@@ -32,6 +33,49 @@ static size_t n_pending, n_reusable, n_since_scan;
 static uint64_t n_retired; /* ever */
 static uint32_t n_reading; /* readers now (lw__lock_read_begin) */
 static uint32_t read_gen;  /* readers so far */
+
+/* The region of hinted records (lock.h): 64 MiB of address space (as a
+ * glibc malloc arena's), 512 chunks, 524,288 records, each chunk's pages
+ * mapped as it is made; records past it are found by address. None in a
+ * process with a limit on its address space (RLIMIT_AS): the reservation
+ * would count against what the program was given, and a program that
+ * sets its own limit later, at what it uses plus a little, would find it
+ * taken. */
+#define CHUNK_BYTES (CHUNK_RECORDS * sizeof(struct lw__lock))
+#define REGION_CHUNKS 512
+char *lw__records_base;
+uint64_t lw__records_reach;
+static size_t region_chunks; /* its size in chunks, 0: none */
+static int region_tried;
+
+static void region_reserve(void)
+{
+	region_tried = 1;
+	struct rlimit as;
+	if (getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur != RLIM_INFINITY)
+		return;
+	char *p = lw__mem_reserve(REGION_CHUNKS * CHUNK_BYTES);
+	if (!p)
+		return; /* no region: every record found by address */
+	lw__records_base = p;
+	region_chunks = REGION_CHUNKS;
+}
+
+/* Chunk i's memory: its place in the region (*hinted = 1), else pages of
+ * its own; NULL when out of memory. */
+static struct lw__lock *chunk_in_region(size_t i, int *hinted)
+{
+	if (!region_tried)
+		region_reserve();
+	if (i < region_chunks) {
+		char *p = lw__records_base + i * CHUNK_BYTES;
+		if (lw__mem_pages_at(p, CHUNK_BYTES) != 0)
+			return NULL;
+		*hinted = 1;
+		return (struct lw__lock *)(void *)p;
+	}
+	return lw__mem_pages(CHUNK_BYTES);
+}
 
 struct lw__lock *lw__record_alloc(void)
 {
@@ -62,7 +106,8 @@ struct lw__lock *lw__record_alloc(void)
 	if (used == 0) {
 		if (n_chunks + 1 == LW__RECORD_CHUNKS)
 			return NULL; /* 64M records */
-		struct lw__lock *c = lw__mem_pages(CHUNK_RECORDS * sizeof(struct lw__lock));
+		int hinted = 0;
+		struct lw__lock *c = chunk_in_region(n_chunks, &hinted);
 		if (!c)
 			return NULL; /* (its pages come zeroed) */
 		for (size_t i = 0; i < CHUNK_RECORDS; i++)
@@ -71,6 +116,9 @@ struct lw__lock *lw__record_alloc(void)
 		 * state passes no check yet (lock.h) */
 		lw__store_rel(&chunks[n_chunks], c);
 		n_chunks++;
+		if (hinted)
+			lw__store_rel(&lw__records_reach,
+				      (uint64_t)n_chunks * CHUNK_BYTES - sizeof(struct lw__lock) + 1);
 	}
 	n_records++;
 	return &chunks[n_chunks - 1][used];
