@@ -85,7 +85,6 @@ int lw__mem_pages_at(void *p, size_t n)
 	 * caller's first writes fault the pages in */
 	if (mprotect(p, n, PROT_READ | PROT_WRITE) != 0) {
 		errno = saved;
-		lw__verdict_short();
 		return -1;
 	}
 	(void)madvise(p, n, 23 /* MADV_POPULATE_WRITE */);

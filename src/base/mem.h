@@ -61,7 +61,9 @@ void *lw__mem_reserve(size_t n);
 
 /* Zeroed pages, resident at once, never freed, at p in a reservation
  * (whole pages): as lw__mem_pages, at a place of the caller's. 0, or -1
- * when out of memory (noted, as lw__os_map; errno kept). */
+ * when the kernel refuses (out of memory, a sandbox that forbids
+ * mprotect; errno kept, nothing noted: the caller takes lw__mem_pages'
+ * chunks instead). */
 int lw__mem_pages_at(void *p, size_t n);
 
 /* Give back the memory of n bytes at p (page-aligned) that stay mapped:

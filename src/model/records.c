@@ -7,6 +7,7 @@
 #include "mutex.h"
 #include "thread.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -38,9 +39,7 @@ static uint32_t read_gen;  /* readers so far */
  * glibc malloc arena's), 512 chunks, 524,288 records, each chunk's pages
  * mapped as it is made; records past it are found by address. None in a
  * process with a limit on its address space (RLIMIT_AS): the reservation
- * would count against what the program was given, and a program that
- * sets its own limit later, at what it uses plus a little, would find it
- * taken. */
+ * would count against what the program was given. */
 #define CHUNK_BYTES (CHUNK_RECORDS * sizeof(struct lw__lock))
 #define REGION_CHUNKS 512
 char *lw__records_base;
@@ -52,7 +51,9 @@ static void region_reserve(void)
 {
 	region_tried = 1;
 	struct rlimit as;
-	if (getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur != RLIM_INFINITY)
+	int saved = errno, r = getrlimit(RLIMIT_AS, &as);
+	errno = saved;
+	if (r != 0 || as.rlim_cur != RLIM_INFINITY)
 		return;
 	char *p = lw__mem_reserve(REGION_CHUNKS * CHUNK_BYTES);
 	if (!p)
@@ -62,17 +63,19 @@ static void region_reserve(void)
 }
 
 /* Chunk i's memory: its place in the region (*hinted = 1), else pages of
- * its own; NULL when out of memory. */
+ * its own (past the region, or where the kernel refused to map a place
+ * in it: then the region ends there); NULL when out of memory. */
 static struct lw__lock *chunk_in_region(size_t i, int *hinted)
 {
 	if (!region_tried)
 		region_reserve();
 	if (i < region_chunks) {
 		char *p = lw__records_base + i * CHUNK_BYTES;
-		if (lw__mem_pages_at(p, CHUNK_BYTES) != 0)
-			return NULL;
-		*hinted = 1;
-		return (struct lw__lock *)(void *)p;
+		if (lw__mem_pages_at(p, CHUNK_BYTES) == 0) {
+			*hinted = 1;
+			return (struct lw__lock *)(void *)p;
+		}
+		region_chunks = i; /* refused: the region ends here */
 	}
 	return lw__mem_pages(CHUNK_BYTES);
 }
