@@ -138,6 +138,17 @@ int lw__report_wait(unsigned ms)
 	return -1;
 }
 
+void lw__report_flight(int delta)
+{
+	if (delta > 0) {
+		__atomic_fetch_add(&in_flight, 1, __ATOMIC_ACQ_REL);
+		own_in_flight++;
+	} else {
+		own_in_flight--;
+		__atomic_fetch_sub(&in_flight, 1, __ATOMIC_ACQ_REL);
+	}
+}
+
 void lw__report_flight_atfork_child(void)
 {
 	__atomic_store_n(&in_flight, own_in_flight, __ATOMIC_RELAXED);

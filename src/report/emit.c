@@ -262,6 +262,11 @@ static void emit_deep(void *arg)
 	else
 		emit_report(rb);
 
+	/* still in flight (exit waits) until the order line after it is
+	 * written: exit ended the process under that line's write, cut at
+	 * a page (ways_exit_while_reporting, under `lockwatch run`, one
+	 * cold run in a few) */
+	lw__report_flight(1);
 	lw__rb_free(rb);
 	in_report--;
 	if (in_report == 0) {
@@ -280,6 +285,7 @@ static void emit_deep(void *arg)
 		lw__sym_done();
 		lw__gate_leave();
 	}
+	lw__report_flight(-1);
 	errno = saved;
 }
 

@@ -68,10 +68,16 @@ void lw__report_emit(struct lw__rb *rb);
 void lw__rb_free(struct lw__rb *rb);
 
 /* Wait up to ms milliseconds until no thread but the caller is making a
- * report (from lw__rb_new to lw__rb_free): exit must not end the process
- * under an error being reported (found, not yet counted). 0 when none is
- * left, -1 at the deadline. */
+ * report (from lw__rb_new to lw__rb_free, and the lock-order line written
+ * after it: lw__report_flight): exit must not end the process under an
+ * error being reported (found, not yet counted), nor under a line being
+ * written (the kernel cuts a write a thread is killed in at a page: a
+ * JSON line left without its end). 0 when none is left, -1 at the
+ * deadline. */
 int lw__report_wait(unsigned ms);
+/* The calling thread's work after a report, counted as a report in
+ * flight: +1 before it, -1 after. */
+void lw__report_flight(int delta);
 /* In a fork's child: the reports other threads were making stay in the
  * parent. */
 void lw__report_flight_atfork_child(void);
