@@ -62,19 +62,17 @@ static void region_reserve(void)
 	region_chunks = REGION_CHUNKS;
 }
 
-/* Chunk i's memory: its place in the region (*hinted = 1), else pages of
- * its own (past the region, or where the kernel refused to map a place
- * in it: then the region ends there); NULL when out of memory. */
-static struct lw__lock *chunk_in_region(size_t i, int *hinted)
+/* Chunk i's memory: its place in the region, else pages of its own (past
+ * the region, or where the kernel refused to map a place in it: then the
+ * region ends there, before chunk i); NULL when out of memory. */
+static struct lw__lock *chunk_in_region(size_t i)
 {
 	if (!region_tried)
 		region_reserve();
 	if (i < region_chunks) {
 		char *p = lw__records_base + i * CHUNK_BYTES;
-		if (lw__mem_pages_at(p, CHUNK_BYTES) == 0) {
-			*hinted = 1;
+		if (lw__mem_pages_at(p, CHUNK_BYTES) == 0)
 			return (struct lw__lock *)(void *)p;
-		}
 		region_chunks = i; /* refused: the region ends here */
 	}
 	return lw__mem_pages(CHUNK_BYTES);
@@ -109,8 +107,7 @@ struct lw__lock *lw__record_alloc(void)
 	if (used == 0) {
 		if (n_chunks + 1 == LW__RECORD_CHUNKS)
 			return NULL; /* 64M records */
-		int hinted = 0;
-		struct lw__lock *c = chunk_in_region(n_chunks, &hinted);
+		struct lw__lock *c = chunk_in_region(n_chunks);
 		if (!c)
 			return NULL; /* (its pages come zeroed) */
 		for (size_t i = 0; i < CHUNK_RECORDS; i++)
@@ -119,7 +116,7 @@ struct lw__lock *lw__record_alloc(void)
 		 * state passes no check yet (lock.h) */
 		lw__store_rel(&chunks[n_chunks], c);
 		n_chunks++;
-		if (hinted)
+		if (n_chunks <= region_chunks) /* chunk n_chunks - 1 is in it */
 			lw__store_rel(&lw__records_reach,
 				      (uint64_t)n_chunks * CHUNK_BYTES - sizeof(struct lw__lock) + 1);
 	}
