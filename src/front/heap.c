@@ -9,11 +9,14 @@
  *
  * The common free must stay cheap: it reads the counter of its block's
  * first page (model/pages.h) and, when no lock can be in the block, jumps
- * to the real free. Only then does it ask the allocator for the block's
- * size (malloc_usable_size) and read the block's 64-byte granules'
- * counters (no lock taken: a neighbour of a block with locks costs no
- * more), and only a block that may hold a lock takes the registry's lock.
- * A thread inside lockwatch (the guard) goes straight to the real call.
+ * to the real free. Beside a lock's page, where the allocator is glibc's,
+ * it reads the block's size from malloc's word before it and the bits of
+ * the block's 64-byte granules (inline, no call), and jumps when none
+ * holds a lock. Only then does it ask the allocator for the block's size
+ * (malloc_usable_size) and read the block's granules' counters (no lock
+ * taken: a neighbour of a block with locks costs no more), and only a
+ * block that may hold a lock takes the registry's lock. A thread inside
+ * lockwatch (the guard) goes to the real call after the inline test.
  *
  * The real functions are not in the real-function table (base/real.def):
  * dlsym may itself call free (and malloc) while the table is being
@@ -221,33 +224,60 @@ static int chunk_word_ok(void)
 	return ok ? 1 : -1;
 }
 
-/* Is the glibc block at p (not NULL) free of locks, by its granules'
- * bits and words (model/pages.h)? 0: don't know (the general way then
- * looks). */
-static inline int chunk_clean(const void *p)
+/* The end of the glibc block at p (not NULL) into *hi, and 1; 0 where the
+ * size word is not to be read, or the block is a mapping of its own (big:
+ * the general way). */
+static inline int chunk_end(const void *p, uintptr_t *hi)
 {
 	if (lw__load(&chunk_state) <= 0)
 		return 0;
 	size_t w = chunk_word(p);
-	if (w & 2)
-		return 0; /* a mapping of its own: big, the general way */
-	uintptr_t lo = (uintptr_t)p, hi = lo + (w & ~(size_t)7) - 8;
-	/* a block whose end or start only shares a granule with a lock (the
-	 * struct after it starts with its mutex) is clean: its words say */
-	return !lw__granules_maybe(lo, hi);
+	*hi = (uintptr_t)p + (w & ~(size_t)7) - 8;
+	return !(w & 2);
 }
 
+/* A free that the page counters and the block's granules' bits could
+ * not answer: the general way (retire_block; a thread inside lockwatch
+ * goes to the real call). */
 static __attribute__((noinline)) void free_slow(void *p)
 {
-	if (p && !lw__guard_up() && !chunk_clean(p))
+	if (p && !lw__guard_up())
 		retire_block(p, 0);
 	lw__load(&real_free)(p);
 }
 
+/* The glibc block [p, hi) of n granules, some of which hold a lock by
+ * their bits v: clean when only its first or last granule has one, in
+ * words the block does not cover (the struct after it starts with its
+ * mutex); else the general way. */
+static __attribute__((noinline)) void free_ends(void *p, uintptr_t hi, uint64_t v, uint32_t n)
+{
+	if (!lw__granules_ends((uintptr_t)p, hi, v, n)) {
+		lw__load(&real_free)(p);
+		return;
+	}
+	free_slow(p);
+}
+
+/* One load when no lock's page is near (model/pages.h); beside one, where
+ * the allocator is glibc's, the block's extent from its size word and
+ * its granules' bits (one read, no call, no lock, no write: so also for a
+ * thread inside lockwatch). */
 LW__EXPORT void free(void *p)
 {
+	uintptr_t hi;
+	uint64_t v;
+	uint32_t n;
 	if (lw__likely(!lw__pages_maybe(p))) {
 		lw__load(&real_free)(p);
+		return;
+	}
+	if (p && chunk_end(p, &hi) && lw__granules_read((uintptr_t)p, hi, &v, &n)) {
+		if (lw__likely(v == 0)) {
+			lw__load(&real_free)(p);
+			return;
+		}
+		free_ends(p, hi, v, n);
 		return;
 	}
 	free_slow(p);

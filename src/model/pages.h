@@ -70,16 +70,27 @@ LW__EXTERN uint8_t lw__granule_bits[LW__GRANULE_BYTES + 8];
 /* The rest of lw__granules_maybe where some of the n granules of [lo, hi)
  * have a lock: their bits v, the last granule's in bit 63 (pages.c). */
 int lw__granules_ends(uintptr_t lo, uintptr_t hi, uint64_t v, uint32_t n);
-static inline int lw__granules_maybe(uintptr_t lo, uintptr_t hi)
+/* Its first half: the bits of the n granules of [lo, hi) into *v (the
+ * last granule's in bit 63) and 1; 0 for a range this read cannot answer
+ * (too long, or wrapping around the array). */
+static inline int lw__granules_read(uintptr_t lo, uintptr_t hi, uint64_t *v, uint32_t *n)
 {
 	const uint32_t m = (1u << LW__PAGES_BITS) - 1;
 	uint32_t first = (uint32_t)(lo >> LW__GRANULE_SHIFT) & m;
-	uint32_t n = (uint32_t)(((hi - 1) >> LW__GRANULE_SHIFT) - (lo >> LW__GRANULE_SHIFT)) + 1;
-	if (n > 57 || first + n > (1u << LW__PAGES_BITS))
-		return 1;
+	*n = (uint32_t)(((hi - 1) >> LW__GRANULE_SHIFT) - (lo >> LW__GRANULE_SHIFT)) + 1;
+	if (*n > 57 || first + *n > (1u << LW__PAGES_BITS))
+		return 0;
+	uint64_t w;
+	__builtin_memcpy(&w, &lw__granule_bits[first >> 3], sizeof(w));
+	*v = (w >> (first & 7)) << (64 - *n); /* bit 63: the last granule's */
+	return 1;
+}
+static inline int lw__granules_maybe(uintptr_t lo, uintptr_t hi)
+{
 	uint64_t v;
-	__builtin_memcpy(&v, &lw__granule_bits[first >> 3], sizeof(v));
-	v = (v >> (first & 7)) << (64 - n); /* bit 63: the last granule's */
+	uint32_t n;
+	if (!lw__granules_read(lo, hi, &v, &n))
+		return 1;
 	return lw__unlikely(v != 0) && lw__granules_ends(lo, hi, v, n);
 }
 

@@ -5,7 +5,8 @@
  * before a struct that starts with its mutex, or just after one that ends
  * with it) answers no: each such free would otherwise take the registry's
  * lock to find nothing. Both answers are checked, the slow path's
- * (lw__pages_any_in) and free()'s inline one (lw__granules_maybe); the
+ * (lw__pages_any_in) and free()'s inline one (lw__granules_maybe, and
+ * its first read alone, lw__granules_read); the
  * index's own (lw__pages_collect) is the truth they are held to. */
 #include "unit.h"
 
@@ -120,6 +121,9 @@ static void random_ranges(int aligned8)
 		misses += truth && !said;
 		misses += found && !said;
 		misses += truth && !inl;
+		uint64_t v = 0; /* free's first, inline read: all clear only where none is */
+		uint32_t n;
+		misses += truth && lw__granules_read(lo, hi, &v, &n) && v == 0;
 		wrong += aligned8 && (said != truth || inl != truth);
 	}
 	CHECKF(misses == 0, "%d ranges holding a lock answered no", misses);
