@@ -85,6 +85,9 @@ static inline int lw__granules_read(uintptr_t lo, uintptr_t hi, uint64_t *v, uin
 	*v = (w >> (first & 7)) << (64 - *n); /* bit 63: the last granule's */
 	return 1;
 }
+/* Both halves: free() takes them apart (front/heap.c: the read inline,
+ * the rest out of line, so its common way keeps no stack frame); this
+ * is the one answer unit_pages holds to the index. */
 static inline int lw__granules_maybe(uintptr_t lo, uintptr_t hi)
 {
 	uint64_t v;
