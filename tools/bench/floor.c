@@ -17,7 +17,13 @@
  *      the locks themselves), the thread keeping only a head and a depth:
  *      three stores after the lock, two before the unlock;
  *   5  one word per thread: the lock it took last, stored after the lock
- *      and cleared before its unlock (the least a hold record can be).
+ *      and cleared before its unlock (the least a hold record can be);
+ *   6  nothing recorded, but the real lock call made and its result
+ *      returned (a call, not level 0's jump): the least any checker that
+ *      looks at the result pays, before any record;
+ *   7  level 1's entry pushed before the real call, which is then jumped
+ *      to (its result never seen: a failed lock would stay held, so no
+ *      checker can do this; what recording costs apart from the call).
  * The thread's state is initial-exec TLS; the real calls are looked up
  * once, at load. */
 #define _GNU_SOURCE
@@ -60,7 +66,19 @@ static __attribute__((unused)) void **floor_owner(pthread_mutex_t *m)
 	return (void **)&m->__data.__list.__next;
 }
 
-#if FLOOR_LEVEL == 5
+#if FLOOR_LEVEL == 6
+int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	int rc = floor_real_lock(m);
+	__asm__ volatile("" ::: "memory"); /* a call and a return, not a jump */
+	return rc;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+	return floor_real_unlock(m);
+}
+#elif FLOOR_LEVEL == 5
 static __thread void *floor_top __attribute__((tls_model("initial-exec")));
 
 int pthread_mutex_lock(pthread_mutex_t *m)
@@ -105,44 +123,61 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
 	return floor_real_unlock(m);
 }
 #else
+/* levels 0-3 and 7: what each does */
+#define FLOOR_HELD ((FLOOR_LEVEL >= 1 && FLOOR_LEVEL <= 3) || FLOOR_LEVEL == 7)
+#define FLOOR_WAIT (FLOOR_LEVEL == 2 || FLOOR_LEVEL == 3)
+#define FLOOR_OWNER (FLOOR_LEVEL == 3)
+
+/* Push m's held entry: 1, or 0 when the stack is full. */
+static __attribute__((unused)) int floor_push(struct floor_thread *t, pthread_mutex_t *m)
+{
+	unsigned n = t->n;
+	if (n >= 64)
+		return 0;
+	struct floor_held *h = &t->held[n];
+	h->chain = (uintptr_t)m | 1;
+	h->lock = m;
+	h->when = 7;
+	h->flags = 1;
+	__atomic_store_n(&t->n, n + 1, __ATOMIC_RELEASE);
+	return 1;
+}
+
+#if FLOOR_LEVEL == 7
+int pthread_mutex_lock(pthread_mutex_t *m)
+{
+	floor_push(&floor_self, m);
+	return floor_real_lock(m); /* a jump: the result is never seen */
+}
+#else
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
 	struct floor_thread *t = &floor_self;
 	(void)t;
-#if FLOOR_LEVEL >= 2
+#if FLOOR_WAIT
 	__atomic_store_n(&t->wait_when, 7, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->waiting, (uintptr_t)m, __ATOMIC_RELAXED);
 #endif
 	int rc = floor_real_lock(m);
-#if FLOOR_LEVEL >= 2
+#if FLOOR_WAIT
 	__atomic_store_n(&t->waiting, 0, __ATOMIC_RELAXED);
 #endif
-#if FLOOR_LEVEL >= 1
-	unsigned n = t->n;
-	if (rc == 0 && n < 64) {
-		struct floor_held *h = &t->held[n];
-		h->chain = (uintptr_t)m | 1;
-		h->lock = m;
-		h->when = 7;
-		h->flags = 1;
-		__atomic_store_n(&t->n, n + 1, __ATOMIC_RELEASE);
-#if FLOOR_LEVEL >= 3
+#if FLOOR_HELD
+	if (rc == 0 && floor_push(t, m) && FLOOR_OWNER)
 		__atomic_store_n(floor_owner(m), (void *)t, __ATOMIC_RELAXED);
-#endif
-	}
 #endif
 	return rc;
 }
+#endif
 
 int pthread_mutex_unlock(pthread_mutex_t *m)
 {
-#if FLOOR_LEVEL >= 1
+#if FLOOR_HELD
 	struct floor_thread *t = &floor_self;
 	unsigned n = t->n;
 	if (n && t->held[n - 1].lock == m) {
-#if FLOOR_LEVEL >= 3
-		__atomic_store_n(floor_owner(m), (void *)0, __ATOMIC_RELAXED);
-#endif
+		if (FLOOR_OWNER)
+			__atomic_store_n(floor_owner(m), (void *)0, __ATOMIC_RELAXED);
 		__atomic_store_n(&t->held[n - 1].lock, (void *)0, __ATOMIC_RELAXED);
 		__atomic_store_n(&t->n, n - 1, __ATOMIC_RELEASE);
 	}

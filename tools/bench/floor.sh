@@ -4,9 +4,13 @@
 # under the floor libraries (tools/bench/floor.c, levels 0-3: the
 # interposition alone; a held entry pushed and popped; and a waiting mark;
 # and an owner word; level 4: no held array, a held list threaded through
-# the mutexes; level 5: one word per thread, the lock taken last) and under lockwatch's preload library, the forms
-# alternating, N rounds; prints the fastest ns per operation of each form
-# and its ratio to plain's fastest, row by row.
+# the mutexes; level 5: one word per thread, the lock taken last; level 6:
+# nothing recorded, the lock call made and not jumped to; level 7: level
+# 1's entry pushed before a jump to the call, no result seen) and under
+# lockwatch's preload library, the forms alternating, N rounds; prints
+# the fastest ns per operation of each form and its ratio to plain's
+# fastest, row by row. The environment passes through: LD_BIND_NOW=1
+# measures a program bound at load.
 # usage: tools/bench/floor.sh [ROUNDS [ROWS [BUILD_DIR]]]
 #   (default 9 rounds, rows single,table_1k, build; after tools/demo.sh)
 set -euo pipefail
@@ -21,11 +25,11 @@ for f in "$bench" "$pre"; do
 done
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-for level in 0 1 2 3 4 5; do
+for level in 0 1 2 3 4 5 6 7; do
 	cc -O2 -fPIC -shared -DFLOOR_LEVEL=$level "$top/tools/bench/floor.c" \
 		-o "$t/floor$level.so" -ldl
 done
-forms="plain floor0 floor1 floor2 floor3 floor4 floor5 lockwatch"
+forms="plain floor0 floor6 floor7 floor1 floor2 floor3 floor4 floor5 lockwatch"
 for _ in $(seq "$rounds"); do
 	for form in $forms; do
 		case $form in
@@ -38,7 +42,9 @@ for _ in $(seq "$rounds"); do
 	done
 done >"$t/runs"
 echo "fastest of $rounds rounds, ns per lock+unlock (ratio to plain):"
-echo "  floor0: the call passed on; floor1: + a held entry pushed and popped;"
+echo "  floor0: the call passed on (a jump); floor6: the call made, its result returned;"
+echo "  floor7: a held entry pushed before a jump to the call (no result seen);"
+echo "  floor1: floor6 + a held entry pushed after it and popped;"
 echo "  floor2: + waiting marked around the lock call; floor3: + an owner word;"
 echo "  floor4: no held array: owner and a link to the lock below in the mutex"
 echo "  floor5: one word per thread, the lock taken last"
