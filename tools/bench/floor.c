@@ -22,8 +22,9 @@
  *      returned (a call, not level 0's jump): the least any checker that
  *      looks at the result pays, before any record;
  *   7  level 1's entry pushed before the real call, which is then jumped
- *      to (its result never seen: a failed lock would stay held, so no
- *      checker can do this; what recording costs apart from the call).
+ *      to (its result never seen: a failed lock would stay held, and
+ *      nothing runs once it is taken; what recording costs apart from
+ *      the call).
  * The thread's state is initial-exec TLS; the real calls are looked up
  * once, at load. */
 #define _GNU_SOURCE
