@@ -7,9 +7,10 @@
  * So the records of every lock in the block are retired (model/lock.c,
  * through its page index) before the block is given back.
  *
- * The common free must stay cheap: it reads the counter of its block's
- * first page (model/pages.h) and, when no lock can be in the block, jumps
- * to the real free. Beside a lock's page, where the allocator is glibc's,
+ * The common free must stay cheap: it reads one byte of its block's
+ * first page (model/pages.h: is there a lock from the block's 64-byte
+ * granule on, or on the pages after?) and, when no lock can be in the
+ * block, jumps to the real free. Beside a lock, where the allocator is glibc's,
  * it reads the block's size from malloc's word before it and the bits of
  * the block's 64-byte granules (inline, no call), and jumps when none
  * holds a lock. Only then does it ask the allocator for the block's size
@@ -259,7 +260,8 @@ static __attribute__((noinline)) void free_ends(void *p, uintptr_t hi, uint64_t 
 	free_slow(p);
 }
 
-/* One load when no lock's page is near (model/pages.h); beside one, where
+/* One load when no lock lies from the block's start to the end of its
+ * page, nor on the pages after it (model/pages.h); else, where
  * the allocator is glibc's, the block's extent from its size word and
  * its granules' bits (one read, no call, no lock, no write: so also for a
  * thread inside lockwatch). */
@@ -268,7 +270,7 @@ LW__EXPORT void free(void *p)
 	uintptr_t hi;
 	uint64_t v;
 	uint32_t n;
-	if (lw__likely(!lw__pages_maybe(p))) {
+	if (lw__likely(!lw__pages_maybe_from(p))) {
 		lw__load(&real_free)(p);
 		return;
 	}

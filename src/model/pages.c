@@ -18,6 +18,7 @@ uint16_t lw__page_locks[1u << LW__PAGES_BITS];
 uint16_t lw__granule_locks[1u << LW__PAGES_BITS];
 uint8_t lw__granule_bits[LW__GRANULE_BYTES + 8];
 uint8_t lw__granule_words[1u << LW__PAGES_BITS];
+uint8_t lw__page_from[1u << LW__PAGES_BITS];
 
 struct ent {
 	struct lw__lock *l; /* NULL: empty; TOMB: removed; its address is
@@ -58,24 +59,12 @@ static inline void bump(uint16_t *c, int d)
 		lw__store(c, (uint16_t)(v + d));
 }
 
-/* A lock at addr comes (d = 1) or goes (-1): its granule's counter and bit,
- * and the counters of its page and the LW__PAGES_REACH pages before it. A
- * run of
- * plain stores the compiler may vectorise (only the registry writes,
- * under its lock; a reader sees each counter old or new). */
-static void mark(uintptr_t addr, int d)
+/* The counters of a lock at addr's page and the LW__PAGES_REACH pages
+ * before it, one more (d = 1) or one fewer (-1). A run of plain stores
+ * the compiler may vectorise (only the registry writes, under its lock;
+ * a reader sees each counter old or new). */
+static void mark_pages(uintptr_t page, int d)
 {
-	uint16_t *g = granule(addr);
-	bump(g, d);
-	size_t gi = (size_t)(g - lw__granule_locks);
-	uint8_t bit = (uint8_t)(1u << (gi & 7)), *byte = &lw__granule_bits[gi >> 3];
-	lw__store(byte, (uint8_t)(*g ? *byte | bit : *byte & ~bit)); /* the registry alone writes */
-	uint8_t *w = &lw__granule_words[gi];
-	if (d > 0)
-		lw__store(w, (uint8_t)(*w | 1u << ((addr >> 3) & 7)));
-	else if (!*g)
-		lw__store(w, (uint8_t)0);
-	uintptr_t page = addr >> LW__PAGE_SHIFT;
 	uintptr_t lo = page > LW__PAGES_REACH ? page - LW__PAGES_REACH : 0;
 	size_t mask = (1u << LW__PAGES_BITS) - 1;
 	if ((lo & mask) > (page & mask)) { /* wraps around the array's end */
@@ -101,6 +90,46 @@ static void mark(uintptr_t addr, int d)
 	}
 	for (size_t i = 0; i < n; i++)
 		bump(&c[i], d);
+}
+
+/* Page page's byte of lw__page_from, from the counters and the granules'
+ * bits (pages.h). */
+static void refresh_from(uintptr_t page)
+{
+	const size_t m = (1u << LW__PAGES_BITS) - 1;
+	uint8_t v = 64;
+	if (!lw__load(counter(page + 1))) {
+		uint64_t w;
+		memcpy(&w, &lw__granule_bits[((page << (LW__PAGE_SHIFT - LW__GRANULE_SHIFT)) & m) >> 3],
+		       sizeof(w));
+		v = w ? (uint8_t)(64 - __builtin_clzll(w)) : 0;
+	}
+	lw__store(&lw__page_from[page & m], v);
+}
+
+/* A lock at addr comes (d = 1) or goes (-1): its granule's counter and
+ * bits, the page counters, and lw__page_from of its page and of the
+ * LW__PAGES_REACH + 1 pages before it (whose next page's counter it
+ * moves). */
+static void mark(uintptr_t addr, int d)
+{
+	uint16_t *g = granule(addr);
+	bump(g, d);
+	size_t gi = (size_t)(g - lw__granule_locks);
+	uint8_t bit = (uint8_t)(1u << (gi & 7)), *byte = &lw__granule_bits[gi >> 3];
+	lw__store(byte, (uint8_t)(*g ? *byte | bit : *byte & ~bit)); /* the registry alone writes */
+	uint8_t *w = &lw__granule_words[gi];
+	if (d > 0)
+		lw__store(w, (uint8_t)(*w | 1u << ((addr >> 3) & 7)));
+	else if (!*g)
+		lw__store(w, (uint8_t)0);
+	uintptr_t page = addr >> LW__PAGE_SHIFT;
+	mark_pages(page, d);
+	for (uintptr_t pg = page - (LW__PAGES_REACH + 1);; pg++) { /* wraps as the index does */
+		refresh_from(pg);
+		if (pg == page)
+			break;
+	}
 }
 
 /* The first and last granules of [lo, hi) (fi, li: their slots; one:

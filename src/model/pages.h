@@ -5,9 +5,12 @@
  * size): each live record adds one to the counter of its own page and of
  * the LW__PAGES_REACH pages before it, the pages a heap block holding the
  * lock could start at (a lock up to 124 KiB past its block's start: a
- * calloc'd table of 3,000 mutexes). free(p) reads one counter, of p's
- * page: zero means no such lock lies in the block (a lock deeper in a
- * bigger block is missed: README, Known limits). Lock-free for readers: counters change only
+ * calloc'd table of 3,000 mutexes): zero means no such lock lies in a
+ * block starting on that page (a lock deeper in a bigger block is
+ * missed: README, Known limits). free(p) reads one byte of p's page
+ * instead (lw__pages_maybe_from, below), made of the next page's counter
+ * and the page's own granules, so a block after a page's last lock
+ * passes too. Lock-free for readers: counters change only
  * under the registry lock (a record registered or retired), and a record
  * is registered before its lock's memory can be freed. A counter that
  * reaches its maximum stays there (the slow path then looks every time).
@@ -95,6 +98,24 @@ static inline int lw__granules_maybe(uintptr_t lo, uintptr_t hi)
 	if (!lw__granules_read(lo, hi, &v, &n))
 		return 1;
 	return lw__unlikely(v != 0) && lw__granules_ends(lo, hi, v, n);
+}
+
+/* Finer, for free() alone, one byte per page (indexed as the counters):
+ * 64 when a lock may lie on one of the LW__PAGES_REACH + 1 pages after
+ * the page, else one more than the last 64-byte granule of the page a
+ * lock starts in (0: none). Might a heap block that starts at p hold a
+ * lock? Not when p's granule is past the page's last lock and no lock
+ * lies on the pages after: so a block just after a table of locks, on
+ * its page, passes as one on a page without locks does (one load, as
+ * lw__pages_maybe). Kept with the counters, under the registry lock;
+ * never less than the truth (granules alias at 64 MiB: a lock there
+ * only raises it). */
+LW__EXTERN uint8_t lw__page_from[1u << LW__PAGES_BITS];
+
+static inline int lw__pages_maybe_from(const void *p)
+{
+	uint32_t a = (uint32_t)(uintptr_t)p;
+	return ((a >> LW__GRANULE_SHIFT) & 63) < lw__page_from[a >> LW__PAGE_SHIFT];
 }
 
 /* Live records in the index (0: nothing to look for). */

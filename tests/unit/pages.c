@@ -5,8 +5,9 @@
  * before a struct that starts with its mutex, or just after one that ends
  * with it) answers no: each such free would otherwise take the registry's
  * lock to find nothing. Both answers are checked, the slow path's
- * (lw__pages_any_in) and free()'s inline one (lw__granules_maybe, and
- * its first read alone, lw__granules_read); the
+ * (lw__pages_any_in) and free()'s inline ones (lw__pages_maybe_from,
+ * its first look; lw__granules_maybe, and its first read alone,
+ * lw__granules_read); the
  * index's own (lw__pages_collect) is the truth they are held to. */
 #include "unit.h"
 
@@ -134,11 +135,54 @@ static void random_ranges(int aligned8)
 	CHECK(!any(base, base + SPAN));
 }
 
+/* free()'s first look (lw__pages_maybe_from): a block that starts past
+ * the last lock of its page, with no lock on the pages after, passes;
+ * any block that holds a lock never does. Few locks, so most pages pass. */
+static void maybe_from(void)
+{
+	char *base = heap + 3 * SPAN, *pg = base + 8192;
+	struct lw__lock *m = add(pg + 1000);
+	CHECKF(!lw__pages_maybe_from(pg + 1024), "a block in the granule after the lock's");
+	CHECKF(!lw__pages_maybe_from(pg + 4000), "a block at the end of the lock's page");
+	CHECK(lw__pages_maybe_from(pg + 960)); /* the lock's own granule */
+	CHECK(lw__pages_maybe_from(pg));
+	CHECK(lw__pages_maybe_from(pg - 1)); /* the page before: a block may reach it */
+	CHECK(lw__pages_maybe_from(pg - 4096 * LW__PAGES_REACH));
+	CHECK(!lw__pages_maybe_from(pg + 8192)); /* the pages after the lock's */
+	struct lw__lock *n = add(pg + 4096 + 8); /* a lock on the next page */
+	CHECK(lw__pages_maybe_from(pg + 1024));
+	CHECK(lw__pages_maybe_from(pg + 4000));
+	del(n);
+	CHECK(!lw__pages_maybe_from(pg + 1024));
+	enum { N = 4 };
+	struct lw__lock *ls[N];
+	for (int i = 0; i < N; i++)
+		ls[i] = add(base + (unit_rand() % (SPAN / 4)) * 4);
+	int misses = 0, passed = 0;
+	for (int k = 0; k < 20000; k++) {
+		uintptr_t lo = (uintptr_t)(base + unit_rand() % SPAN), hi = lo + 1 + unit_rand() % 8192;
+		int truth = lo <= (uintptr_t)m->addr && (uintptr_t)m->addr < hi;
+		for (int i = 0; i < N; i++)
+			truth |= lo <= (uintptr_t)ls[i]->addr && (uintptr_t)ls[i]->addr < hi;
+		int maybe = lw__pages_maybe_from((const void *)lo);
+		misses += truth && !maybe;
+		passed += !maybe;
+	}
+	CHECKF(misses == 0, "%d blocks holding a lock passed", misses);
+	CHECKF(passed > 0, "no block passed (%d)", passed);
+	for (int i = 0; i < N; i++)
+		del(ls[i]);
+	del(m);
+	CHECK(!lw__pages_maybe_from(pg));
+	CHECK(!lw__pages_maybe_from(pg - 1));
+}
+
 int main(void)
 {
 	neighbours();
 	shared_word();
 	random_ranges(0);
 	random_ranges(1);
+	maybe_from();
 	return unit_end();
 }
