@@ -44,6 +44,7 @@ static inline uint16_t *counter(uintptr_t page)
 }
 
 typedef uint16_t v8u16 __attribute__((vector_size(16)));
+typedef uint8_t v8u8 __attribute__((vector_size(8)));
 _Static_assert((LW__PAGES_REACH + 1) % 8 == 0, "the marked pages are whole vectors");
 
 static inline uint16_t *granule(uintptr_t addr)
@@ -94,7 +95,7 @@ static void mark_pages(uintptr_t page, int d)
 
 /* Page page's byte of lw__page_from, from the counters and the granules'
  * bits (pages.h). */
-static void refresh_from(uintptr_t page)
+static inline __attribute__((always_inline)) void refresh_from(uintptr_t page)
 {
 	const size_t m = (1u << LW__PAGES_BITS) - 1;
 	uint8_t v = 64;
@@ -105,6 +106,32 @@ static void refresh_from(uintptr_t page)
 		v = w ? (uint8_t)(64 - __builtin_clzll(w)) : 0;
 	}
 	lw__store(&lw__page_from[page & m], v);
+}
+
+/* refresh_from for the LW__PAGES_REACH + 1 pages from first, whose
+ * counters and bytes do not wrap around the arrays' end, a lock on the
+ * page after them having come (d = 1: each is 64) or gone, eight at a
+ * time with plain stores, as the counters'. 0 where these pages have
+ * locks of their own (first's counter: the granules' bits may also hold
+ * locks 64 MiB away, not theirs): the caller goes page by page. */
+static int refresh_before(uintptr_t first, int d)
+{
+	const size_t m = (1u << LW__PAGES_BITS) - 1, span = LW__PAGES_REACH + 1;
+	uint8_t *t = &lw__page_from[first & m];
+	if (d > 0) {
+		memset(t, 64, span);
+		return 1;
+	}
+	if (lw__load(counter(first)))
+		return 0;
+	const uint16_t *c = counter(first + 1);
+	for (size_t i = 0; i < span; i += 8) { /* 64 where the next page has a lock, else 0 */
+		v8u16 v;
+		memcpy(&v, c + i, sizeof(v));
+		v8u8 b = __builtin_convertvector(v != (v8u16){ 0 }, v8u8) & 64;
+		memcpy(t + i, &b, sizeof(b));
+	}
+	return 1;
 }
 
 /* A lock at addr comes (d = 1) or goes (-1): its granule's counter and
@@ -125,11 +152,15 @@ static void mark(uintptr_t addr, int d)
 		lw__store(w, (uint8_t)0);
 	uintptr_t page = addr >> LW__PAGE_SHIFT;
 	mark_pages(page, d);
-	for (uintptr_t pg = page - (LW__PAGES_REACH + 1);; pg++) { /* wraps as the index does */
-		refresh_from(pg);
-		if (pg == page)
-			break;
-	}
+	/* the pages before: a lock coming makes each next page's counter
+	 * nonzero (64, no need to look: plain stores, as the counters'); one
+	 * going may leave it zero */
+	const size_t m = (1u << LW__PAGES_BITS) - 1;
+	uintptr_t first = page - (LW__PAGES_REACH + 1); /* wraps as the index does */
+	if ((first & m) > (page & m) || !refresh_before(first, d))
+		for (uintptr_t pg = first; pg != page; pg++)
+			refresh_from(pg);
+	refresh_from(page);
 }
 
 /* The first and last granules of [lo, hi) (fi, li: their slots; one:

@@ -175,6 +175,18 @@ static void maybe_from(void)
 	del(m);
 	CHECK(!lw__pages_maybe_from(pg));
 	CHECK(!lw__pages_maybe_from(pg - 1));
+	/* a lock going where another lies three pages after it: the pages
+	 * before whose next 32 pages reach that one stay 64, the others drop */
+	char *p0 = base + 4 * 4096;
+	struct lw__lock *x = add(p0 + 8), *y = add(p0 + 3 * 4096 + 8);
+	del(x);
+	CHECK(lw__pages_maybe_from(p0 + 64)); /* x's page: a block there may reach y */
+	CHECK(!lw__pages_maybe_from(p0 + 3 * 4096 + 64)); /* after y, on its page */
+	CHECK(lw__pages_maybe_from(p0 - 1));
+	CHECK(lw__pages_maybe_from(p0 - 28 * 4096));
+	CHECKF(!lw__pages_maybe_from(p0 - 30 * 4096), "a page whose next 32 hold no lock");
+	del(y);
+	CHECK(!lw__pages_maybe_from(p0 - 1));
 }
 
 int main(void)
