@@ -95,7 +95,7 @@ static void mark_pages(uintptr_t page, int d)
 
 /* Page page's byte of lw__page_from, from the counters and the granules'
  * bits (pages.h). */
-static inline __attribute__((always_inline)) void refresh_from(uintptr_t page)
+static LW__ALWAYS_INLINE void refresh_from(uintptr_t page)
 {
 	const size_t m = (1u << LW__PAGES_BITS) - 1;
 	uint8_t v = 64;
@@ -152,9 +152,7 @@ static void mark(uintptr_t addr, int d)
 		lw__store(w, (uint8_t)0);
 	uintptr_t page = addr >> LW__PAGE_SHIFT;
 	mark_pages(page, d);
-	/* the pages before: a lock coming makes each next page's counter
-	 * nonzero (64, no need to look: plain stores, as the counters'); one
-	 * going may leave it zero */
+	/* the pages before, whose next page's counter this lock moved */
 	const size_t m = (1u << LW__PAGES_BITS) - 1;
 	uintptr_t first = page - (LW__PAGES_REACH + 1); /* wraps as the index does */
 	if ((first & m) > (page & m) || !refresh_before(first, d))
