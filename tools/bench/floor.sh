@@ -7,7 +7,10 @@
 # the mutexes; level 5: one word per thread, the lock taken last; level 6:
 # nothing recorded, the lock call made and not jumped to; level 7: level
 # 1's entry pushed before a jump to the call, no result seen) and under
-# lockwatch's preload library, the forms alternating, N rounds; prints
+# lockwatch's preload library, the forms alternating, N rounds (for the
+# malloc_free and free_near rows, the floors of free instead: free1, the
+# call passed on; free2, one load of a page's counter first, unused;
+# free3, the same load and its branch, no lock anywhere); prints
 # the fastest ns per operation of each form and its ratio to plain's
 # fastest, row by row. The environment passes through: LD_BIND_NOW=1
 # measures a program bound at load.
@@ -25,11 +28,21 @@ for f in "$bench" "$pre"; do
 done
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-for level in 0 1 2 3 4 5 6 7; do
-	cc -O2 -fPIC -shared -DFLOOR_LEVEL=$level "$top/tools/bench/floor.c" \
-		-o "$t/floor$level.so" -ldl
+lockforms='' freeforms=''
+for row in ${rows//,/ }; do
+	case $row in
+	malloc_free | free_near) freeforms="free1 free2 free3" ;;
+	*) lockforms="floor0 floor6 floor7 floor1 floor2 floor3 floor4 floor5" ;;
+	esac
 done
-forms="plain floor0 floor6 floor7 floor1 floor2 floor3 floor4 floor5 lockwatch"
+for form in $lockforms $freeforms; do
+	case $form in
+	floor*) def=-DFLOOR_LEVEL=${form#floor} ;;
+	free*) def=-DFLOOR_FREE=${form#free} ;;
+	esac
+	cc -O2 -fPIC -shared "$def" "$top/tools/bench/floor.c" -o "$t/$form.so" -ldl
+done
+forms="plain $lockforms $freeforms lockwatch"
 for _ in $(seq "$rounds"); do
 	for form in $forms; do
 		case $form in
@@ -41,21 +54,30 @@ for _ in $(seq "$rounds"); do
 			awk -v f="$form" '$1 == "row" { print f, $2, $3 }'
 	done
 done >"$t/runs"
-echo "fastest of $rounds rounds, ns per lock+unlock (ratio to plain):"
+echo "fastest and median of $rounds rounds, ns per operation (ratio to plain's):"
 echo "  floor0: the call passed on (a jump); floor6: the call made, its result returned;"
 echo "  floor7: a held entry pushed before a jump to the call (no result seen);"
 echo "  floor1: floor6 + a held entry pushed after it and popped;"
 echo "  floor2: + waiting marked around the lock call; floor3: + an owner word;"
 echo "  floor4: no held array: owner and a link to the lock below in the mutex"
 echo "  floor5: one word per thread, the lock taken last"
-awk -v forms="$forms" '
-	{ k = $1 SUBSEP $2; if (!(k in best) || $3 < best[k]) best[k] = $3; if (!($2 in seen)) { seen[$2] = 1; order[++nr] = $2 } }
+echo "  (malloc_free, free_near) free1: free passed on (a jump); free2: one load of"
+echo "  its page's counter first, unused; free3: that load and its branch"
+# each form's runs of a row in order of time: the first is the fastest,
+# the middle one the median
+sort -k1,1 -k2,2 -k3,3g "$t/runs" | awk -v forms="$forms" '
+	{ k = $1 SUBSEP $2; v[k, ++n[k]] = $3; if (!($2 in seen)) { seen[$2] = 1; order[++nr] = $2 } }
 	END {
 		nf = split(forms, f, " ")
 		for (r = 1; r <= nr; r++) {
-			line = sprintf("%-10s", order[r]); p = best["plain", order[r]]
-			for (i = 1; i <= nf; i++)
-				line = line sprintf(" %s %.2f (%.2fx)", f[i], best[f[i], order[r]], best[f[i], order[r]] / p)
-			print line
+			row = order[r]; free = row ~ /^(malloc_free|free_near)$/
+			pk = "plain" SUBSEP row; pf = v[pk, 1]; pm = v[pk, int((n[pk] + 1) / 2)]
+			print row
+			for (i = 1; i <= nf; i++) {
+				if ((f[i] ~ /^floor/ && free) || (f[i] ~ /^free/ && !free))
+					continue
+				k = f[i] SUBSEP row; fa = v[k, 1]; me = v[k, int((n[k] + 1) / 2)]
+				printf "  %-10s %7.2f (%.2fx)  median %7.2f (%.2fx)\n", f[i], fa, fa / pf, me, me / pm
+			}
 		}
-	}' "$t/runs"
+	}'
