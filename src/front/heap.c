@@ -299,7 +299,7 @@ LW__EXPORT void cfree(void *p)
  * before realloc has returned. */
 #define HEAP_REALLOC(p, n, call)                                                          \
 	do {                                                                               \
-		if (lw__likely(!lw__pages_maybe(p)) || !(p) || lw__guard_up())            \
+		if (lw__likely(!lw__pages_maybe_from(p)) || !(p) || lw__guard_up())       \
 			return (call);                                                     \
 		size_t old_ = retire_block((p), (n));                                     \
 		void *q_ = (call);                                                         \
@@ -394,7 +394,7 @@ static __attribute__((noinline)) void delete_slow(int i, void *p, uintptr_t a, u
 		free(p);
 		return;
 	}
-	if (p && lw__pages_maybe(p) && !lw__guard_up())
+	if (p && lw__pages_maybe_from(p) && !lw__guard_up())
 		retire_block(p, 0);
 	switch (i) {
 	case D_PLAIN: case D_ARR:

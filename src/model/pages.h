@@ -7,8 +7,9 @@
  * lock could start at (a lock up to 124 KiB past its block's start: a
  * calloc'd table of 3,000 mutexes): zero means no such lock lies in a
  * block starting on that page (a lock deeper in a bigger block is
- * missed: README, Known limits). free(p) reads one byte of p's page
- * instead (lw__pages_maybe_from, below), made of the next page's counter
+ * missed: README, Known limits). free(p) (and realloc, an allocator's
+ * own operator delete) reads one byte of p's page instead
+ * (lw__pages_maybe_from, below), made of the next page's counter
  * and the page's own granules, so a block after a page's last lock
  * passes too. Lock-free for readers: counters change only
  * under the registry lock (a record registered or retired), and a record
@@ -29,17 +30,6 @@
 #define LW__PAGES_REACH 31 /* pages before a lock's own that are marked */
 
 LW__EXTERN uint16_t lw__page_locks[1u << LW__PAGES_BITS];
-
-/* Might a heap block that starts at p hold a lock? One load. */
-static inline int lw__pages_maybe(const void *p)
-{
-	/* the page number's low 20 bits are the address's bits 12 to 31: a
-	 * 32-bit shift, no mask; a plain read, folded into the compare (a
-	 * counter is written with relaxed stores, under the registry lock;
-	 * an aligned 16-bit read sees the old or the new value) */
-	_Static_assert(LW__PAGES_BITS + LW__PAGE_SHIFT == 32, "the index is a 32-bit shift");
-	return lw__page_locks[(uint32_t)(uintptr_t)p >> LW__PAGE_SHIFT] != 0;
-}
 
 /* Finer, for the slow path before it takes any lock: counters of the
  * locks in each 64-byte granule (modulo 2^20: 64 MiB before they alias).
@@ -100,20 +90,23 @@ static inline int lw__granules_maybe(uintptr_t lo, uintptr_t hi)
 	return lw__unlikely(v != 0) && lw__granules_ends(lo, hi, v, n);
 }
 
-/* Finer, for free() alone, one byte per page (indexed as the counters):
+/* What free(), realloc() and an allocator's own operator delete ask
+ * first, one byte per page (indexed as the counters):
  * 64 when a lock may lie on one of the LW__PAGES_REACH + 1 pages after
  * the page, else one more than the last 64-byte granule of the page a
  * lock starts in (0: none). Might a heap block that starts at p hold a
  * lock? Not when p's granule is past the page's last lock and no lock
  * lies on the pages after: so a block just after a table of locks, on
- * its page, passes as one on a page without locks does (one load, as
- * lw__pages_maybe). Kept with the counters, under the registry lock;
+ * its page, passes as one on a page without locks does (one load). Kept with the counters, under the registry lock;
  * never less than the truth (granules alias at 64 MiB: a lock there
  * only raises it). */
 LW__EXTERN uint8_t lw__page_from[1u << LW__PAGES_BITS];
 
 static inline int lw__pages_maybe_from(const void *p)
 {
+	/* the page number's low 20 bits are the address's bits 12 to 31: a
+	 * 32-bit shift, no mask */
+	_Static_assert(LW__PAGES_BITS + LW__PAGE_SHIFT == 32, "the index is a 32-bit shift");
 	uint32_t a = (uint32_t)(uintptr_t)p;
 	return ((a >> LW__GRANULE_SHIFT) & 63) < lw__page_from[a >> LW__PAGE_SHIFT];
 }

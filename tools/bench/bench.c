@@ -97,9 +97,9 @@ static void usage(FILE *f)
 		"                   for slow hosts such as Helgrind (e.g. 0.25)\n"
 		"  --only LIST      run only these rows: single_st,single,nested,rwread,\n"
 		"                   two_own,two_shared,edge,mem,table,curve,striped,fanout,\n"
-		"                   create (create_1, create_4, create_use), malloc_free\n"
-		"                   (for profiling), or single rows of the last three\n"
-		"                   (table_1k, try_1k, fanout_16k, ...)\n"
+		"                   create (create_1, create_4, create_use), malloc_free,\n"
+		"                   realloc_free, free_near (for profiling), or single rows\n"
+		"                   of the tables and fan-outs (table_1k, try_1k, fanout_16k, ...)\n"
 		"  --count N        run each row's body exactly N times, once, untimed\n"
 		"                   calibration off (for instruction counts: icount_rows.sh)\n");
 }
@@ -582,6 +582,7 @@ static const struct rowdef {
 	{ "create_use", "init+lock+unlock+destroy (CPU ns)", 0, 0 },
 	{ "malloc_free", "malloc+free pair, 1 thread (CPU ns)", 1.05, 1.05 },
 	{ "free_near", "  same, each block just before a mutex (CPU ns)", 0, 0 },
+	{ "realloc_free", "malloc, realloc +8 B, free, 1 thread (CPU ns)", 0, 0 },
 };
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
 

@@ -6,7 +6,9 @@
  *                bytes, one thread, while the process has live heap
  *                locks of its own (a table of 64 calloc'd mutexes, used
  *                once, so some pages do hold locks) (ns per pair)
- *   free_near    the same loop where each of the 64 blocks lies just before
+ *   realloc_free malloc, realloc to 8 bytes more, free, the same sizes,
+ *                beside the same table (ns per round: realloc's own test)
+ *   free_near    the malloc_free loop where each of the 64 blocks lies just before
  *                a heap struct that starts with a mutex, used once: the
  *                block's last 64-byte granule holds the mutex's first bytes
  *                (where the struct starts 16, 32 or 48 bytes into a
@@ -46,6 +48,24 @@ static __attribute__((noinline)) uint64_t body_malloc_free(uint64_t n)
 	return thread_cpu_ns() - t0;
 }
 
+static __attribute__((noinline)) uint64_t body_realloc_free(uint64_t n)
+{
+	uint64_t t0 = thread_cpu_ns();
+	for (uint64_t i = 0; i < n; i++) {
+		size_t s = block_size(i);
+		char *p = malloc(s);
+		if (!p)
+			abort();
+		*(volatile char *)p = (char)i;
+		char *q = realloc(p, s + 8);
+		if (!q)
+			abort();
+		*(volatile char *)q = (char)i;
+		free(q);
+	}
+	return thread_cpu_ns() - t0;
+}
+
 /* free_near: 64 blocks of the loop's sizes, each followed by a struct
  * that starts with a mutex, then the blocks freed: the loop's malloc of
  * each size gets its block back (glibc's per-size cache). */
@@ -77,7 +97,7 @@ static int near_rows(void)
 int heap_rows(void)
 {
 	uint64_t it;
-	if (!want("malloc_free"))
+	if (!want("malloc_free") && !want("realloc_free"))
 		return want("free_near") ? near_rows() : 0;
 	b_mutex_t *live = calloc(64, sizeof(b_mutex_t));
 	if (!live)
@@ -86,7 +106,10 @@ int heap_rows(void)
 		B_LOCK(&live[i]);
 		B_UNLOCK(&live[i]);
 	}
-	put_row("malloc_free", measure(body_malloc_free, &it), &it);
+	if (want("malloc_free"))
+		put_row("malloc_free", measure(body_malloc_free, &it), &it);
+	if (want("realloc_free"))
+		put_row("realloc_free", measure(body_realloc_free, &it), &it);
 	free(live);
 	return want("free_near") ? near_rows() : 0;
 }

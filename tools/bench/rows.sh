@@ -12,7 +12,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${1:-7}
-rows=${2:-single,single_st,nested,rwread,table_16,table_64,table_1k,table_100k,two_tables,striped,fanout_16k,two_shared,malloc_free,free_near}
+rows=${2:-single,single_st,nested,rwread,table_16,table_64,table_1k,table_100k,two_tables,striped,fanout_16k,two_shared,malloc_free,realloc_free,free_near}
 b=$(cd "${3:-$top/build}" && pwd)
 forms=${FORMS:-plain wrapper header preload}
 for f in "$b/bin/lockwatch-bench-plain" "$b/lib/liblockwatch-preload.so"; do
