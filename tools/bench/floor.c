@@ -1,6 +1,7 @@
-/* floor.c - the least a lock checker that keeps a held stack must do, as a
- * preload library, for tools/bench/floor.sh: what lockwatch's own cost per
- * call is measured against. Not lockwatch: no lookup, no chain, no check.
+/* floor.c - the least a lock checker that keeps a held stack must do (or,
+ * built with FLOOR_FREE, a checked free: below), as a preload library, for
+ * tools/bench/floor.sh: what lockwatch's own cost per call is measured
+ * against. Not lockwatch: no lookup, no chain, no check.
  *
  * FLOOR_LEVEL (a -D at build time) says how much it does around
  * pthread_mutex_lock and pthread_mutex_unlock:
