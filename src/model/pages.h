@@ -97,9 +97,10 @@ static inline int lw__granules_maybe(uintptr_t lo, uintptr_t hi)
  * lock starts in (0: none). Might a heap block that starts at p hold a
  * lock? Not when p's granule is past the page's last lock and no lock
  * lies on the pages after: so a block just after a table of locks, on
- * its page, passes as one on a page without locks does (one load). Kept with the counters, under the registry lock;
- * never less than the truth (granules alias at 64 MiB: a lock there
- * only raises it). */
+ * its page, passes as one on a page without locks does (one load).
+ * Kept with the counters, under the registry lock; never less than the
+ * truth (granules alias at 64 MiB: a lock there only raises it); a byte
+ * is stored whole, so a read sees the old value or the new. */
 LW__EXTERN uint8_t lw__page_from[1u << LW__PAGES_BITS];
 
 static inline int lw__pages_maybe_from(const void *p)

@@ -8,12 +8,12 @@
  *                once, so some pages do hold locks) (ns per pair)
  *   realloc_free malloc, realloc to 8 bytes more, free, the same sizes,
  *                beside the same table (ns per round: realloc's own test)
- *   free_near    the malloc_free loop where each of the 64 blocks lies just before
- *                a heap struct that starts with a mutex, used once: the
- *                block's last 64-byte granule holds the mutex's first bytes
- *                (where the struct starts 16, 32 or 48 bytes into a
- *                granule: three blocks in four),
- *                as in a heap of small objects with locks (ns per pair)
+ *   free_near    the malloc_free loop where each of the 64 blocks lies
+ *                just before a heap struct that starts with a mutex, used
+ *                once: the block's last 64-byte granule holds the mutex's
+ *                first bytes (where the struct starts 16, 32 or 48 bytes
+ *                into a granule: three blocks in four), as in a heap of
+ *                small objects with locks (ns per pair)
  *
  * Counts the thread's own CPU time, like the lock-creation rows. */
 #define _GNU_SOURCE
