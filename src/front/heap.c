@@ -10,7 +10,8 @@
  * The common free must stay cheap: it reads one byte of its block's
  * first page (model/pages.h: is there a lock from the block's 64-byte
  * granule on, or on the pages after?) and, when no lock can be in the
- * block, jumps to the real free. Beside a lock, where the allocator is glibc's,
+ * block, jumps to the real free (realloc asks the same first). Beside a
+ * lock, where the allocator is glibc's,
  * it reads the block's size from malloc's word before it and the bits of
  * the block's 64-byte granules (inline, no call), and jumps when none
  * holds a lock. Only then does it ask the allocator for the block's size
